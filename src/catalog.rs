@@ -1,0 +1,246 @@
+//! The catalogue service: the store, the search index and an in-memory snapshot of all
+//! offerings kept in step. Every change goes through here so the three never drift apart.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use crate::domain::facets::{self, Filters, Page, Sort};
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Taxonomy;
+use crate::search::{SearchError, SearchIndex};
+use crate::store::{Store, StoreError, StoredOffering};
+
+/// A failure of the catalogue service.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    /// A blocking task could not finish.
+    #[error("interne taak afgebroken: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// A provider (aanbieder) with the number of its offerings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provider {
+    /// URL slug of the name.
+    pub slug: String,
+    /// Name as written in the offerings.
+    pub name: String,
+    /// Number of offerings where it is the provider.
+    pub offerings: usize,
+}
+
+/// An immutable view of the whole catalogue at one version.
+pub struct Snapshot {
+    /// Catalogue version this snapshot reflects.
+    pub version: i64,
+    /// The taxonomy in force.
+    pub taxonomy: Taxonomy,
+    /// All offerings, ordered by id.
+    pub offerings: Vec<StoredOffering>,
+    by_seq: HashMap<i64, usize>,
+    by_id: HashMap<String, usize>,
+    /// Providers, ordered by name.
+    pub providers: Vec<Provider>,
+}
+
+impl Snapshot {
+    fn new(version: i64, taxonomy: Taxonomy, offerings: Vec<StoredOffering>) -> Snapshot {
+        let by_seq = offerings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.seq, i))
+            .collect();
+        let by_id = offerings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.offering.id.clone(), i))
+            .collect();
+        let mut providers: HashMap<String, Provider> = HashMap::new();
+        for s in &offerings {
+            let slug = s.offering.provider_slug();
+            providers
+                .entry(slug.clone())
+                .or_insert_with(|| Provider {
+                    slug,
+                    name: s.offering.aanbieder.clone(),
+                    offerings: 0,
+                })
+                .offerings += 1;
+        }
+        let mut providers: Vec<Provider> = providers.into_values().collect();
+        providers.sort_by(|a, b| {
+            crate::domain::analysis::fold(&a.name).cmp(&crate::domain::analysis::fold(&b.name))
+        });
+        Snapshot {
+            version,
+            taxonomy,
+            offerings,
+            by_seq,
+            by_id,
+            providers,
+        }
+    }
+
+    /// The offering with this id.
+    pub fn get(&self, id: &str) -> Option<&Offering> {
+        self.by_id.get(id).map(|i| &self.offerings[*i].offering)
+    }
+
+    /// The provider with this slug.
+    pub fn provider(&self, slug: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.slug == slug)
+    }
+}
+
+/// The catalogue service.
+pub struct Catalog {
+    store: Store,
+    index: Arc<SearchIndex>,
+    index_dir: Option<PathBuf>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+impl Catalog {
+    /// Loads the catalogue from `store` and opens (or rebuilds) the index in `index_dir`;
+    /// `None` keeps the index in memory.
+    pub async fn open(store: Store, index_dir: Option<&Path>) -> Result<Catalog, CatalogError> {
+        let (version, taxonomy, offerings) = load(&store).await?;
+        let dir = index_dir.map(Path::to_path_buf);
+        let (index, offerings) = {
+            let dir = dir.clone();
+            tokio::task::spawn_blocking(move || {
+                let index = match &dir {
+                    Some(d) => SearchIndex::open(d, &offerings, version),
+                    None => SearchIndex::in_memory(&offerings, version),
+                };
+                index.map(|i| (i, offerings))
+            })
+            .await??
+        };
+        Ok(Catalog {
+            store,
+            index: Arc::new(index),
+            index_dir: dir,
+            snapshot: RwLock::new(Arc::new(Snapshot::new(version, taxonomy, offerings))),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Where the index lives on disk, if anywhere.
+    pub fn index_dir(&self) -> Option<&Path> {
+        self.index_dir.as_deref()
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Inserts or updates offerings: committed to the store, then indexed, then visible.
+    pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), CatalogError> {
+        self.store.upsert_offerings(offerings).await?;
+        self.refresh(Some(offerings.iter().map(|o| o.id.as_str()).collect()))
+            .await
+    }
+
+    /// Replaces the taxonomy.
+    pub async fn save_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), CatalogError> {
+        self.store.save_taxonomy(taxonomy).await?;
+        self.refresh(Some(Vec::new())).await
+    }
+
+    /// Reloads the snapshot when the database changed (another process or instance wrote).
+    pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
+        if self.store.catalog_version().await? == self.snapshot().version {
+            return Ok(false);
+        }
+        self.refresh(None).await?;
+        Ok(true)
+    }
+
+    /// Reloads from the store; indexes `changed` ids, or everything when `None`.
+    async fn refresh(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
+        let (version, taxonomy, offerings) = load(&self.store).await?;
+        let snapshot = Snapshot::new(version, taxonomy, offerings);
+        match changed {
+            Some(ids) => {
+                let docs: Vec<StoredOffering> = ids
+                    .iter()
+                    .filter_map(|id| {
+                        snapshot
+                            .by_id
+                            .get(*id)
+                            .map(|i| snapshot.offerings[*i].clone())
+                    })
+                    .collect();
+                let index = Arc::clone(&self.index);
+                tokio::task::spawn_blocking(move || index.upsert(&docs, version)).await??;
+            }
+            None => {
+                let index = Arc::clone(&self.index);
+                let all = snapshot.offerings.clone();
+                tokio::task::spawn_blocking(move || index.rebuild(&all, version)).await??;
+            }
+        }
+        if let Ok(mut guard) = self.snapshot.write() {
+            *guard = Arc::new(snapshot);
+        }
+        Ok(())
+    }
+
+    /// True when store and index answer.
+    pub async fn healthy(&self) -> bool {
+        self.store.ping().await && self.index.len() as usize == self.snapshot().offerings.len()
+    }
+
+    /// A catalogue search: text (optional), filters, facets, sort and page.
+    pub fn search<'a>(
+        &self,
+        snapshot: &'a Snapshot,
+        q: &str,
+        filters: &Filters,
+        sort: Sort,
+        page: usize,
+        page_size: usize,
+    ) -> Result<Page<'a>, CatalogError> {
+        let text = q.trim();
+        if text.is_empty() {
+            let hits = snapshot.offerings.iter().map(|s| (&s.offering, 0.0));
+            let sort = if sort == Sort::Relevantie {
+                Sort::Datum
+            } else {
+                sort
+            };
+            return Ok(facets::apply(hits, filters, sort, page, page_size));
+        }
+        let hits = self.index.search(text)?;
+        let hits = hits.into_iter().filter_map(|(seq, score)| {
+            snapshot
+                .by_seq
+                .get(&seq)
+                .map(|i| (&snapshot.offerings[*i].offering, score))
+        });
+        Ok(facets::apply(hits, filters, sort, page, page_size))
+    }
+}
+
+async fn load(store: &Store) -> Result<(i64, Taxonomy, Vec<StoredOffering>), StoreError> {
+    let version = store.catalog_version().await?;
+    let taxonomy = store.taxonomy().await?.unwrap_or_else(Taxonomy::builtin);
+    let offerings = store.offerings().await?;
+    Ok((version, taxonomy, offerings))
+}

@@ -1,0 +1,381 @@
+//! Catalogue filtering, disjunctive facet counts, sorting and paging over scored offerings.
+//! Values of one facet are OR-ed, facets are AND-ed, and each facet is counted with the filters
+//! of the other facets only, so a user sees what choosing another value would give.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::offering::Offering;
+
+/// The facets of the catalogue, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Facet {
+    /// Themes.
+    Thema,
+    /// Target groups.
+    Doelgroep,
+    /// Sectors.
+    Sector,
+    /// Formats.
+    Vorm,
+    /// Provider (by slug).
+    Aanbieder,
+    /// online / fysiek / hybride.
+    Locatie,
+    /// Region.
+    Regio,
+}
+
+impl Facet {
+    /// All facets.
+    pub const ALL: [Facet; 7] = [
+        Facet::Thema,
+        Facet::Doelgroep,
+        Facet::Sector,
+        Facet::Vorm,
+        Facet::Aanbieder,
+        Facet::Locatie,
+        Facet::Regio,
+    ];
+
+    /// The key used in URLs and in the `facetten` object.
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::Thema => "thema",
+            Facet::Doelgroep => "doelgroep",
+            Facet::Sector => "sector",
+            Facet::Vorm => "vorm",
+            Facet::Aanbieder => "aanbieder",
+            Facet::Locatie => "locatie",
+            Facet::Regio => "regio",
+        }
+    }
+
+    /// The values an offering has for this facet.
+    pub fn values(self, o: &Offering) -> Vec<String> {
+        match self {
+            Facet::Thema => o.themas.clone(),
+            Facet::Doelgroep => o.doelgroepen.clone(),
+            Facet::Sector => o.sectoren.clone(),
+            Facet::Vorm => vec![o.vorm.clone()],
+            Facet::Aanbieder => vec![o.provider_slug()],
+            Facet::Locatie => vec![o.locatie.slug().to_string()],
+            Facet::Regio => vec![o.regio.clone()],
+        }
+    }
+
+    fn matches(self, o: &Offering, wanted: &[String]) -> bool {
+        match self {
+            Facet::Thema => o.themas.iter().any(|v| wanted.contains(v)),
+            Facet::Doelgroep => o.doelgroepen.iter().any(|v| wanted.contains(v)),
+            Facet::Sector => o.sectoren.iter().any(|v| wanted.contains(v)),
+            Facet::Vorm => wanted.contains(&o.vorm),
+            Facet::Aanbieder => wanted.contains(&o.provider_slug()),
+            Facet::Locatie => wanted.iter().any(|w| w == o.locatie.slug()),
+            Facet::Regio => wanted.contains(&o.regio),
+        }
+    }
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best text match first (newest first without a text query).
+    #[default]
+    Relevantie,
+    /// Earliest start date first; undated last.
+    Datum,
+    /// Alphabetical by title.
+    Titel,
+}
+
+impl Sort {
+    /// Parses `relevantie`, `datum` or `titel`.
+    pub fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "relevantie" => Some(Sort::Relevantie),
+            "datum" => Some(Sort::Datum),
+            "titel" => Some(Sort::Titel),
+            _ => None,
+        }
+    }
+
+    /// The URL value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Relevantie => "relevantie",
+            Sort::Datum => "datum",
+            Sort::Titel => "titel",
+        }
+    }
+}
+
+/// The filters of one catalogue search (already validated).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    /// Wanted values per facet; a facet absent or empty does not filter.
+    pub facets: BTreeMap<Facet, Vec<String>>,
+    /// Only free offerings (`Some(true)`) or only paid ones (`Some(false)`).
+    pub gratis: Option<bool>,
+    /// Only offerings that can still be followed on or after this date.
+    pub vanaf: Option<NaiveDate>,
+}
+
+impl Filters {
+    fn base_ok(&self, o: &Offering) -> bool {
+        self.gratis.is_none_or(|g| o.is_free() == g) && self.vanaf.is_none_or(|d| o.is_current(d))
+    }
+}
+
+/// Counts per facet value.
+pub type FacetCounts = BTreeMap<Facet, BTreeMap<String, usize>>;
+
+/// One page of results plus the total and the facet counts.
+#[derive(Debug, Clone)]
+pub struct Page<'a> {
+    /// Number of offerings matching all filters.
+    pub total: usize,
+    /// The offerings on this page with their text score.
+    pub items: Vec<(&'a Offering, f32)>,
+    /// Disjunctive counts per facet.
+    pub facets: FacetCounts,
+}
+
+/// Filters `hits` (offerings with their text score), counts facets, sorts and returns one page
+/// (`page` counts from 1).
+pub fn apply<'a>(
+    hits: impl IntoIterator<Item = (&'a Offering, f32)>,
+    filters: &Filters,
+    sort: Sort,
+    page: usize,
+    page_size: usize,
+) -> Page<'a> {
+    let active: Vec<(Facet, &Vec<String>)> = filters
+        .facets
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(f, v)| (*f, v))
+        .collect();
+    let mut facets: FacetCounts = Facet::ALL.iter().map(|f| (*f, BTreeMap::new())).collect();
+    let mut selected = Vec::new();
+    for (o, score) in hits {
+        if !filters.base_ok(o) {
+            continue;
+        }
+        let mut failed: Option<Facet> = None;
+        let mut failures = 0;
+        for (facet, wanted) in &active {
+            if !facet.matches(o, wanted) {
+                failures += 1;
+                failed = Some(*facet);
+                if failures > 1 {
+                    break;
+                }
+            }
+        }
+        let single;
+        let count_in: &[Facet] = match (failures, failed) {
+            (0, _) => &Facet::ALL,
+            (1, Some(f)) => {
+                single = [f];
+                &single
+            }
+            _ => continue,
+        };
+        for facet in count_in {
+            if let Some(counts) = facets.get_mut(facet) {
+                for v in facet.values(o) {
+                    *counts.entry(v).or_insert(0) += 1;
+                }
+            }
+        }
+        if failures == 0 {
+            selected.push((o, score));
+        }
+    }
+    match sort {
+        Sort::Relevantie => selected.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| b.0.startdatum.cmp(&a.0.startdatum))
+                .then_with(|| a.0.id.cmp(&b.0.id))
+        }),
+        Sort::Datum => selected.sort_by(|a, b| {
+            (a.0.startdatum.is_none(), a.0.startdatum, &a.0.id).cmp(&(
+                b.0.startdatum.is_none(),
+                b.0.startdatum,
+                &b.0.id,
+            ))
+        }),
+        Sort::Titel => {
+            selected.sort_by_cached_key(|(o, _)| (super::analysis::fold(&o.titel), o.id.clone()))
+        }
+    }
+    let total = selected.len();
+    let start = page.saturating_sub(1).saturating_mul(page_size);
+    let items = selected.into_iter().skip(start).take(page_size).collect();
+    Page {
+        total,
+        items,
+        facets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::offering::Location;
+
+    fn offering(id: &str, thema: &[&str], vorm: &str, doelgroep: &str, regio: &str) -> Offering {
+        Offering {
+            id: id.into(),
+            titel: id.into(),
+            samenvatting: String::new(),
+            beschrijving: String::new(),
+            aanbieder: "Org".into(),
+            partners: vec![],
+            vorm: vorm.into(),
+            themas: thema.iter().map(|s| s.to_string()).collect(),
+            doelgroepen: vec![doelgroep.into()],
+            sectoren: vec!["veiligheid".into()],
+            trefwoorden: vec![],
+            kosten: "gratis".into(),
+            locatie: Location::Online,
+            regio: regio.into(),
+            startdatum: None,
+            einddatum: None,
+            url: "https://a.example".into(),
+        }
+    }
+
+    fn sample() -> Vec<Offering> {
+        let themes = ["a", "b", "c"];
+        let vormen = ["training", "webinar", "intervisie"];
+        let groups = ["bewoners", "beleidsmakers"];
+        let regios = ["landelijk", "Utrecht"];
+        (0..60)
+            .map(|i| {
+                let mut th = vec![themes[i % 3]];
+                if i % 7 == 0 {
+                    th.push(themes[(i + 1) % 3]);
+                }
+                offering(
+                    &format!("o{i}"),
+                    &th,
+                    vormen[i % 3 * (i % 2) % 3],
+                    groups[i % 2],
+                    regios[i / 30],
+                )
+            })
+            .collect()
+    }
+
+    fn brute(offerings: &[Offering], filters: &Filters, facet: Facet, value: &str) -> usize {
+        offerings
+            .iter()
+            .filter(|o| {
+                filters
+                    .facets
+                    .iter()
+                    .filter(|(f, v)| **f != facet && !v.is_empty())
+                    .all(|(f, v)| f.matches(o, v))
+            })
+            .filter(|o| facet.values(o).iter().any(|v| v == value))
+            .count()
+    }
+
+    #[test]
+    fn disjunctive_counts_equal_brute_force() {
+        let offerings = sample();
+        let mut filters = Filters::default();
+        filters
+            .facets
+            .insert(Facet::Thema, vec!["a".into(), "b".into()]);
+        filters
+            .facets
+            .insert(Facet::Doelgroep, vec!["bewoners".into()]);
+        filters
+            .facets
+            .insert(Facet::Regio, vec!["landelijk".into()]);
+        let page = apply(
+            offerings.iter().map(|o| (o, 0.0)),
+            &filters,
+            Sort::Titel,
+            1,
+            1000,
+        );
+        for facet in Facet::ALL {
+            let values: std::collections::BTreeSet<String> =
+                offerings.iter().flat_map(|o| facet.values(o)).collect();
+            for v in values {
+                let expected = brute(&offerings, &filters, facet, &v);
+                let got = page.facets[&facet].get(&v).copied().unwrap_or(0);
+                assert_eq!(got, expected, "facet {facet:?} value {v}");
+            }
+        }
+        let expected_total = offerings
+            .iter()
+            .filter(|o| filters.facets.iter().all(|(f, v)| f.matches(o, v)))
+            .count();
+        assert_eq!(page.total, expected_total);
+        assert!(page
+            .items
+            .iter()
+            .all(|(o, _)| o.doelgroepen == ["bewoners"]));
+    }
+
+    #[test]
+    fn or_within_and_across() {
+        let offerings = sample();
+        let mut one = Filters::default();
+        one.facets.insert(Facet::Thema, vec!["a".into()]);
+        let mut two = one.clone();
+        two.facets
+            .insert(Facet::Thema, vec!["a".into(), "b".into()]);
+        let n1 = apply(offerings.iter().map(|o| (o, 0.0)), &one, Sort::Titel, 1, 10).total;
+        let n2 = apply(offerings.iter().map(|o| (o, 0.0)), &two, Sort::Titel, 1, 10).total;
+        assert!(n2 > n1);
+        let mut three = two.clone();
+        three
+            .facets
+            .insert(Facet::Doelgroep, vec!["bewoners".into()]);
+        let n3 = apply(
+            offerings.iter().map(|o| (o, 0.0)),
+            &three,
+            Sort::Titel,
+            1,
+            10,
+        )
+        .total;
+        assert!(n3 < n2);
+    }
+
+    #[test]
+    fn paging_and_sorting() {
+        let offerings = sample();
+        let all = apply(
+            offerings.iter().map(|o| (o, 0.0)),
+            &Filters::default(),
+            Sort::Titel,
+            1,
+            1000,
+        );
+        let p2 = apply(
+            offerings.iter().map(|o| (o, 0.0)),
+            &Filters::default(),
+            Sort::Titel,
+            2,
+            10,
+        );
+        assert_eq!(p2.total, 60);
+        assert_eq!(p2.items[0].0.id, all.items[10].0.id);
+        let scored = apply(
+            offerings.iter().enumerate().map(|(i, o)| (o, i as f32)),
+            &Filters::default(),
+            Sort::Relevantie,
+            1,
+            3,
+        );
+        assert_eq!(scored.items[0].0.id, "o59");
+    }
+}

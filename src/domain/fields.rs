@@ -1,0 +1,173 @@
+//! Parsing of one import record (a JSON object or a CSV row turned into one) into typed fields,
+//! collecting a Dutch error per field instead of stopping at the first.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::taxonomy::{Taxonomy, Vocabulary};
+
+/// One problem with one field of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field name of the data contract (`samenvatting`), or `-` for the whole record.
+    pub field: String,
+    /// Dutch reason.
+    pub reason: String,
+}
+
+impl FieldError {
+    /// A new error for `field`.
+    pub fn new(field: &str, reason: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// True for a slug or id of the form `[a-z0-9-]+`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Reads the fields of one record, remembering every problem.
+pub struct Record<'a> {
+    map: &'a Map<String, Value>,
+    /// Problems found so far.
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Record<'a> {
+    /// Starts reading `map`; fields not in `known` are reported as unknown.
+    pub fn new(map: &'a Map<String, Value>, known: &[&str]) -> Record<'a> {
+        let mut errors = Vec::new();
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                errors.push(FieldError::new(key, "onbekend veld"));
+            }
+        }
+        Record { map, errors }
+    }
+
+    fn fail(&mut self, field: &str, reason: impl Into<String>) {
+        self.errors.push(FieldError::new(field, reason));
+    }
+
+    fn value(&self, field: &str) -> Option<&'a Value> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// A required, non-empty text (trimmed).
+    pub fn text(&mut self, field: &str) -> String {
+        match self.opt_text(field) {
+            Some(s) => s,
+            None => {
+                if !self.errors.iter().any(|e| e.field == field) {
+                    self.fail(field, "verplicht veld ontbreekt of is leeg");
+                }
+                String::new()
+            }
+        }
+    }
+
+    /// An optional text; empty counts as absent.
+    pub fn opt_text(&mut self, field: &str) -> Option<String> {
+        match self.value(field) {
+            None => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(_) => {
+                self.fail(field, "moet tekst zijn");
+                None
+            }
+        }
+    }
+
+    /// A list of texts; absent counts as empty.
+    pub fn list(&mut self, field: &str) -> Vec<String> {
+        match self.value(field) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    match item {
+                        Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+                        Value::String(_) => {}
+                        _ => {
+                            self.fail(field, "moet een lijst van teksten zijn");
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            Some(_) => {
+                self.fail(field, "moet een lijst zijn");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A list of slugs that must all be in `vocabulary`; `min` entries at least.
+    pub fn slugs(
+        &mut self,
+        field: &str,
+        tax: &Taxonomy,
+        vocabulary: Vocabulary,
+        min: usize,
+    ) -> Vec<String> {
+        let values = self.list(field);
+        if values.len() < min && !self.errors.iter().any(|e| e.field == field) {
+            self.fail(field, "verplicht veld: noem er minstens één");
+        }
+        let mut out: Vec<String> = Vec::new();
+        for v in values {
+            if tax.term(vocabulary, &v).is_none() {
+                self.fail(field, format!("onbekende waarde '{v}'"));
+            } else if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// One slug from `vocabulary`, required or optional.
+    pub fn slug(
+        &mut self,
+        field: &str,
+        tax: &Taxonomy,
+        vocabulary: Vocabulary,
+        required: bool,
+    ) -> Option<String> {
+        let v = if required {
+            Some(self.text(field)).filter(|s| !s.is_empty())
+        } else {
+            self.opt_text(field)
+        }?;
+        if tax.term(vocabulary, &v).is_none() {
+            self.fail(field, format!("onbekende waarde '{v}'"));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// An optional date `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
+        let s = self.opt_text(field)?;
+        match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) if s.len() == 10 => Some(d),
+            _ => {
+                self.fail(
+                    field,
+                    format!("ongeldige datum '{s}' (verwacht JJJJ-MM-DD)"),
+                );
+                None
+            }
+        }
+    }
+}

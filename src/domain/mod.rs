@@ -1,0 +1,10 @@
+//! Pure domain types and rules, no I/O: offerings, learning questions, taxonomy, text analysis,
+//! matching and search helpers.
+
+pub mod analysis;
+pub mod facets;
+pub mod fields;
+
+pub mod offering;
+pub mod question;
+pub mod taxonomy;

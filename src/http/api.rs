@@ -1,0 +1,234 @@
+//! The JSON API under `/api/v1` (Dutch REST API Design Rules): catalogue search with
+//! disjunctive facets, offering, themes and providers, and the OpenAPI document.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::{Term, Topic};
+
+use super::error::{not_found_problem, ApiError, InvalidParam, Problem};
+use super::params;
+use super::AppState;
+
+/// The API's semantic version, sent in the `API-Version` header.
+pub const API_VERSION: &str = "1.0.0";
+
+/// The routes under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/aanbod", get(search))
+        .route("/api/v1/aanbod/{id}", get(offering))
+        .route("/api/v1/themas", get(themes))
+        .route("/api/v1/aanbieders", get(providers))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1", get(openapi))
+        .route(
+            "/api/v1/{*rest}",
+            axum::routing::any(|| async { not_found_problem() }),
+        )
+        .layer(middleware::from_fn(api_version))
+}
+
+async fn api_version(req: axum::extract::Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(
+        HeaderName::from_static("api-version"),
+        HeaderValue::from_static(API_VERSION),
+    );
+    res
+}
+
+/// A page of catalogue results.
+#[derive(Serialize, ToSchema)]
+pub struct SearchResponse {
+    /// Number of offerings matching all filters.
+    pub totaal: usize,
+    /// Page number.
+    pub pagina: usize,
+    /// Page size.
+    #[serde(rename = "paginaGrootte")]
+    pub pagina_grootte: usize,
+    /// The offerings on this page.
+    pub resultaten: Vec<Offering>,
+    /// Per facet (`thema`, `doelgroep`, `sector`, `vorm`, `aanbieder`, `locatie`, `regio`) the
+    /// number of results each value would give, counted with the other facets' filters.
+    #[schema(value_type = Object)]
+    pub facetten: BTreeMap<&'static str, BTreeMap<String, usize>>,
+}
+
+/// Search the catalogue.
+#[utoipa::path(
+    get,
+    path = "/api/v1/aanbod",
+    params(
+        ("q" = Option<String>, Query, description = "Zoektekst"),
+        ("thema" = Option<Vec<String>>, Query, description = "Thema-slug; herhaalbaar (OF)"),
+        ("doelgroep" = Option<Vec<String>>, Query, description = "Doelgroep-slug; herhaalbaar"),
+        ("sector" = Option<Vec<String>>, Query, description = "Sector-slug; herhaalbaar"),
+        ("vorm" = Option<Vec<String>>, Query, description = "Leervorm-slug; herhaalbaar"),
+        ("aanbieder" = Option<Vec<String>>, Query, description = "Aanbieder-slug; herhaalbaar"),
+        ("locatie" = Option<Vec<String>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
+        ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
+        ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
+        ("vanaf" = Option<String>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
+        ("sort" = Option<String>, Query, description = "relevantie, datum of titel"),
+        ("page" = Option<usize>, Query, description = "Paginanummer, vanaf 1"),
+        ("pageSize" = Option<usize>, Query, description = "Resultaten per pagina, 1 tot en met 100"),
+    ),
+    responses(
+        (status = 200, description = "Resultaten met facetten", body = SearchResponse),
+        (status = 400, description = "Ongeldige parameter", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "aanbod"
+)]
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let snapshot = state.catalog.snapshot();
+    let pairs = params::pairs(raw.as_deref());
+    let today = chrono::Local::now().date_naive();
+    let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
+    let page = state.catalog.search(
+        &snapshot,
+        &query.q,
+        &query.filters,
+        query.sort,
+        query.page,
+        query.page_size,
+    )?;
+    Ok(Json(SearchResponse {
+        totaal: page.total,
+        pagina: query.page,
+        pagina_grootte: query.page_size,
+        resultaten: page.items.iter().map(|(o, _)| (*o).clone()).collect(),
+        facetten: page
+            .facets
+            .into_iter()
+            .map(|(f, counts)| (f.key(), counts))
+            .collect(),
+    }))
+}
+
+/// One offering.
+#[utoipa::path(
+    get,
+    path = "/api/v1/aanbod/{id}",
+    params(("id" = String, Path, description = "Id van het aanbod")),
+    responses(
+        (status = 200, description = "Het aanbod", body = Offering),
+        (status = 404, description = "Onbekend id", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "aanbod"
+)]
+async fn offering(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Offering>, ApiError> {
+    let snapshot = state.catalog.snapshot();
+    snapshot
+        .get(&id)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("Er is geen aanbod met id '{id}'.")))
+}
+
+/// A theme with its offering count and topic.
+#[derive(Serialize, ToSchema)]
+pub struct ThemeResponse {
+    /// Slug.
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// Description.
+    pub description: String,
+    /// Number of offerings.
+    pub aantal: usize,
+    /// The topic (vraagstuk) this theme belongs to.
+    pub vraagstuk: Option<Topic>,
+}
+
+/// All themes.
+#[utoipa::path(get, path = "/api/v1/themas", responses((status = 200, body = Vec<ThemeResponse>)), tag = "taxonomie")]
+async fn themes(State(state): State<AppState>) -> Json<Vec<ThemeResponse>> {
+    let snapshot = state.catalog.snapshot();
+    Json(
+        snapshot
+            .taxonomy
+            .themas
+            .iter()
+            .map(|t: &Term| ThemeResponse {
+                slug: t.slug.clone(),
+                label: t.label.clone(),
+                description: t.description.clone(),
+                aantal: snapshot
+                    .offerings
+                    .iter()
+                    .filter(|s| s.offering.themas.contains(&t.slug))
+                    .count(),
+                vraagstuk: snapshot.taxonomy.topic_for_theme(&t.slug).cloned(),
+            })
+            .collect(),
+    )
+}
+
+/// A provider.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderResponse {
+    /// URL slug (the value of the `aanbieder` filter).
+    pub slug: String,
+    /// Name.
+    pub naam: String,
+    /// Number of offerings.
+    pub aantal: usize,
+}
+
+/// All providers.
+#[utoipa::path(get, path = "/api/v1/aanbieders", responses((status = 200, body = Vec<ProviderResponse>)), tag = "aanbod")]
+async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderResponse>> {
+    let snapshot = state.catalog.snapshot();
+    Json(
+        snapshot
+            .providers
+            .iter()
+            .map(|p| ProviderResponse {
+                slug: p.slug.clone(),
+                naam: p.name.clone(),
+                aantal: p.offerings,
+            })
+            .collect(),
+    )
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "WijkWijzer Leernetwerk API",
+        version = "1.0.0",
+        description = "Open API van het leernetwerk leefbaarheid en veiligheid: leeraanbod, thema's en aanbieders.",
+        contact(name = "Coördinatiepunt WijkWijzer Leernetwerk", email = "api@wijkwijzer.example", url = "https://wijkwijzer.example/contact"),
+        license(name = "EUPL-1.2")
+    ),
+    servers((url = "/", description = "Deze server")),
+    paths(search, offering, themes, providers),
+    components(schemas(SearchResponse, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of this API.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(openapi_document())
+}

@@ -1,0 +1,96 @@
+//! HTTP: the shared application state, the router built from one router per area, and the
+//! middleware every response gets (security headers, compression, request ids).
+
+pub mod api;
+pub mod error;
+pub mod params;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+
+use crate::catalog::Catalog;
+
+/// State shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The catalogue service.
+    pub catalog: Arc<Catalog>,
+}
+
+/// The request id header.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The complete router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .route("/healthz", get(healthz))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    if state.catalog.healthy().await {
+        (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "niet beschikbaar"})),
+        )
+            .into_response()
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A short request id, unique within this process run.
+fn request_id() -> String {
+    let start = std::process::id() as u64;
+    format!("{:x}-{:x}", start, NEXT_ID.fetch_add(1, Ordering::Relaxed))
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+
+async fn security_headers(mut req: Request, next: Next) -> Response {
+    let id = request_id();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        req.headers_mut().insert(REQUEST_ID.clone(), v);
+    }
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        h.insert(REQUEST_ID.clone(), v);
+    }
+    res
+}

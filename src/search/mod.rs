@@ -1,0 +1,452 @@
+//! The full-text index over offerings (tantivy): Dutch analysis, index upkeep and text queries.
+//! Filtering and facet counts are done on the in-memory catalogue (see `domain::facets`).
+
+mod tokenizer;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+};
+use tantivy::{
+    doc, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+};
+
+use crate::domain::analysis::{self, decompound, fold, is_stop_word, stem, words};
+use crate::store::StoredOffering;
+
+pub use tokenizer::{DutchTokenizer, Vocabulary};
+
+const STEMMED: &str = "nl_stem";
+const FOLDED: &str = "nl_fold";
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// Weight of a title match relative to a body match.
+pub const TITLE_BOOST: f32 = 3.0;
+/// Weight of a keyword match relative to a body match.
+pub const KEYWORD_BOOST: f32 = 2.0;
+/// Weight of a typo-tolerant match.
+pub const FUZZY_BOOST: f32 = 0.4;
+
+/// A failure of the search index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// tantivy reported an error.
+    #[error("zoekindex: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index directory could not be used.
+    #[error("zoekindex: {0}")]
+    Io(#[from] std::io::Error),
+    /// The index directory could not be opened.
+    #[error("zoekindex: {0}")]
+    Open(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    seq: Field,
+    titel: Field,
+    trefwoorden: Field,
+    body: Field,
+    woorden: Field,
+}
+
+/// The offering index: one document per offering, keyed by the store's `seq`.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    vocabulary: Vocabulary,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |name: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(name)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        seq: b.add_i64_field("seq", INDEXED | FAST),
+        titel: b.add_text_field("titel", text(STEMMED)),
+        trefwoorden: b.add_text_field("trefwoorden", text(STEMMED)),
+        body: b.add_text_field("body", text(STEMMED)),
+        woorden: b.add_text_field(
+            "woorden",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(FOLDED)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+    };
+    (b.build(), fields)
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`; rebuilds it from `offerings` when it is missing, unreadable or
+    /// was built at another catalogue `version`.
+    pub fn open(
+        dir: &Path,
+        offerings: &[StoredOffering],
+        version: i64,
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        let existing = if dir.join("meta.json").exists() {
+            Index::open_in_dir(dir)
+                .ok()
+                .filter(|i| i.schema() == schema)
+        } else {
+            None
+        };
+        let fresh = existing.as_ref().is_some_and(|i| {
+            i.load_metas()
+                .ok()
+                .and_then(|m| m.payload)
+                .is_some_and(|p| p == version.to_string())
+        });
+        let (index, vocabulary) = match existing {
+            Some(index) if fresh => {
+                let vocabulary = Vocabulary::default();
+                register(&index, &vocabulary);
+                (index, vocabulary)
+            }
+            _ => {
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir)?;
+                }
+                std::fs::create_dir_all(dir)?;
+                let index = Index::create_in_dir(dir, schema)?;
+                let vocabulary = Vocabulary::default();
+                register(&index, &vocabulary);
+                (index, vocabulary)
+            }
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = SearchIndex {
+            index,
+            reader,
+            fields,
+            vocabulary,
+        };
+        if fresh {
+            this.load_vocabulary()?;
+        } else {
+            this.rebuild(offerings, version)?;
+        }
+        Ok(this)
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory(
+        offerings: &[StoredOffering],
+        version: i64,
+    ) -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        let vocabulary = Vocabulary::default();
+        register(&index, &vocabulary);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let this = SearchIndex {
+            index,
+            reader,
+            fields,
+            vocabulary,
+        };
+        this.rebuild(offerings, version)?;
+        Ok(this)
+    }
+
+    /// Reads the decompounding vocabulary back from the folded-words field.
+    fn load_vocabulary(&self) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        let mut set = builtin_words();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.woorden)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(w) = std::str::from_utf8(stream.key()) {
+                    if w.len() >= analysis::MIN_PART {
+                        set.insert(w.to_string());
+                    }
+                }
+            }
+        }
+        self.vocabulary.replace(set);
+        Ok(())
+    }
+
+    /// Rebuilds the whole index from `offerings` and records `version`.
+    pub fn rebuild(&self, offerings: &[StoredOffering], version: i64) -> Result<(), SearchError> {
+        let mut set = builtin_words();
+        for s in offerings {
+            for text in texts(&s.offering) {
+                let folded = fold(text);
+                for w in words(&folded) {
+                    if w.len() >= analysis::MIN_PART && !set.contains(w) {
+                        set.insert(w.to_string());
+                    }
+                }
+            }
+        }
+        self.vocabulary.replace(set);
+        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        writer.delete_all_documents()?;
+        for s in offerings {
+            writer.add_document(self.document(s))?;
+        }
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&version.to_string());
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Adds or replaces offerings and records `version`.
+    pub fn upsert(&self, offerings: &[StoredOffering], version: i64) -> Result<(), SearchError> {
+        self.vocabulary
+            .extend(offerings.iter().flat_map(|s| texts(&s.offering)));
+        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        for s in offerings {
+            writer.delete_term(Term::from_field_i64(self.fields.seq, s.seq));
+            writer.add_document(self.document(s))?;
+        }
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&version.to_string());
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes offerings by `seq` and records `version`.
+    pub fn remove(&self, seqs: &[i64], version: i64) -> Result<(), SearchError> {
+        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        for seq in seqs {
+            writer.delete_term(Term::from_field_i64(self.fields.seq, *seq));
+        }
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&version.to_string());
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of indexed offerings.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// True when the index holds no offerings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn document(&self, s: &StoredOffering) -> TantivyDocument {
+        let o = &s.offering;
+        let f = self.fields;
+        let body = format!(
+            "{}\n{}\n{}\n{}",
+            o.samenvatting,
+            o.beschrijving,
+            o.aanbieder,
+            o.partners.join("\n")
+        );
+        let all = format!("{}\n{}\n{}", o.titel, o.trefwoorden.join("\n"), body);
+        doc!(
+            f.seq => s.seq,
+            f.titel => o.titel.clone(),
+            f.trefwoorden => o.trefwoorden.join("\n"),
+            f.body => body,
+            f.woorden => all,
+        )
+    }
+
+    /// Offerings matching the text `q`, as `(seq, score)`, unordered. An empty query matches
+    /// nothing; callers treat it as "all offerings".
+    pub fn search(&self, q: &str) -> Result<Vec<(i64, f32)>, SearchError> {
+        let folded = fold(q);
+        let terms: Vec<&str> = words(&folded).filter(|w| !is_stop_word(w)).collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let vocabulary = self.vocabulary.snapshot();
+        let clauses: Vec<Box<dyn Query>> = terms
+            .iter()
+            .map(|w| self.word_query(w, &vocabulary))
+            .collect();
+        let n = clauses.len();
+        let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
+        let searcher = self.reader.searcher();
+        let query = BooleanQuery::union_with_minimum_required_clauses(
+            clauses.iter().map(|c| c.box_clone()).collect(),
+            strict,
+        );
+        let hits = searcher.search(&query, &AllHits)?;
+        if !hits.is_empty() || strict <= 1 {
+            return Ok(hits);
+        }
+        // Nothing matches enough words: fall back to any word, best first by score.
+        Ok(searcher.search(&BooleanQuery::union(clauses), &AllHits)?)
+    }
+
+    /// All ways one query word may match: stem in title, keywords or body; its compound parts
+    /// together; or, for words of 5+ letters, a near spelling.
+    fn word_query(&self, word: &str, vocabulary: &HashSet<String>) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, self.stem_query(word))];
+        let parts = decompound(word, vocabulary);
+        if parts.len() >= 2 {
+            let all: Vec<(Occur, Box<dyn Query>)> = parts
+                .iter()
+                .map(|p| (Occur::Must, self.stem_query(p)))
+                .collect();
+            alts.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+        }
+        let len = word.chars().count();
+        if len >= 5 {
+            let distance = if len >= 9 { 2 } else { 1 };
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.woorden, word), distance, true);
+            alts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)),
+            ));
+        }
+        Box::new(BooleanQuery::new(alts))
+    }
+
+    fn stem_query(&self, word: &str) -> Box<dyn Query> {
+        let f = self.fields;
+        let s = stem(word);
+        let term = |field| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &s),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(term(f.titel), TITLE_BOOST)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(term(f.trefwoorden), KEYWORD_BOOST)),
+            ),
+            (Occur::Should, term(f.body)),
+        ]))
+    }
+}
+
+fn texts(o: &crate::domain::offering::Offering) -> impl Iterator<Item = &str> {
+    [
+        o.titel.as_str(),
+        o.samenvatting.as_str(),
+        o.beschrijving.as_str(),
+    ]
+    .into_iter()
+    .chain(o.trefwoorden.iter().map(String::as_str))
+}
+
+/// Common Dutch words of the field that decompounding may split on even when the catalogue
+/// never uses them alone (`werker` in `jongerenwerker`).
+fn builtin_words() -> HashSet<String> {
+    include_str!("../../data/woorden.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(fold)
+        .collect()
+}
+
+fn register(index: &Index, vocabulary: &Vocabulary) {
+    index
+        .tokenizers()
+        .register(STEMMED, DutchTokenizer::stemming(vocabulary.clone()));
+    index
+        .tokenizers()
+        .register(FOLDED, DutchTokenizer::folding());
+}
+
+/// Collects every matching document as `(seq, score)`.
+struct AllHits;
+
+struct AllHitsSegment {
+    seq: tantivy::columnar::Column<i64>,
+    hits: Vec<(i64, f32)>,
+}
+
+impl Collector for AllHits {
+    type Fruit = Vec<(i64, f32)>;
+    type Child = AllHitsSegment;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<AllHitsSegment> {
+        Ok(AllHitsSegment {
+            seq: segment.fast_fields().i64("seq")?,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
+        let mut best: HashMap<i64, f32> = HashMap::new();
+        for (seq, score) in fruits.into_iter().flatten() {
+            let e = best.entry(seq).or_insert(score);
+            *e = e.max(score);
+        }
+        Ok(best.into_iter().collect())
+    }
+}
+
+impl SegmentCollector for AllHitsSegment {
+    type Fruit = Vec<(i64, f32)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(seq) = self.seq.first(doc) {
+            self.hits.push((seq, score));
+        }
+    }
+
+    fn harvest(self) -> Vec<(i64, f32)> {
+        self.hits
+    }
+}
+
+/// Shared handle for the decompounding vocabulary.
+impl Vocabulary {
+    fn replace(&self, set: HashSet<String>) {
+        if let Ok(mut guard) = self.0.write() {
+            *guard = Arc::new(set);
+        }
+    }
+
+    fn extend<'a>(&self, texts: impl Iterator<Item = &'a str>) {
+        let mut set = (*self.snapshot()).clone();
+        for text in texts {
+            let folded = fold(text);
+            for w in words(&folded) {
+                if w.len() >= analysis::MIN_PART {
+                    set.insert(w.to_string());
+                }
+            }
+        }
+        self.replace(set);
+    }
+}
+
+#[doc(hidden)]
+pub type SharedWords = Arc<RwLock<Arc<HashSet<String>>>>;

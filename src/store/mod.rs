@@ -1,0 +1,280 @@
+//! Persistence: the one module that talks SQL. SQLite through sqlx today; the SQL is kept portable
+//! (text timestamps, JSON lists as text, `ON CONFLICT` upserts) so that a PostgreSQL backend can follow.
+//! Use [`StoreError`] for every failure here; callers map it to their own error type.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::domain::offering::{Location, Offering};
+use crate::domain::question::LearningQuestion;
+use crate::domain::taxonomy::Taxonomy;
+
+/// A failure of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database reported an error.
+    #[error("databasefout: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migratie mislukt: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored row could not be read back.
+    #[error("onleesbare rij in de database: {0}")]
+    Corrupt(String),
+}
+
+/// The database handle, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// An offering as stored, with its row sequence number (stable key for the search index).
+#[derive(Debug, Clone)]
+pub struct StoredOffering {
+    /// Row key, unique and stable for the life of the row.
+    pub seq: i64,
+    /// The offering.
+    pub offering: Offering,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn list_json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn parse_list(s: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_date(s: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+    s.map(|d| {
+        NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database at `path` and runs the migrations.
+    /// WAL journal, foreign keys on, `synchronous=FULL` so that a committed write survives a crash.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// The pool, for modules that keep their own tables (sessions).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    /// The stored taxonomy, or `None` when none was loaded yet.
+    pub async fn taxonomy(&self) -> Result<Option<Taxonomy>, StoreError> {
+        let row = sqlx::query("SELECT document FROM taxonomy WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let doc: String = r.get(0);
+            serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
+    }
+
+    /// Stores the taxonomy, replacing the previous one.
+    pub async fn save_taxonomy(&self, tax: &Taxonomy) -> Result<(), StoreError> {
+        let doc = serde_json::to_string(tax).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO taxonomy (id, document, updated_at) VALUES (1, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+        )
+        .bind(doc)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The catalogue version: it changes on every committed catalogue change.
+    pub async fn catalog_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'catalog_version'")
+            .fetch_one(&self.pool)
+            .await?;
+        let v: String = row.get(0);
+        v.parse()
+            .map_err(|_| StoreError::Corrupt(format!("catalog_version '{v}'")))
+    }
+
+    /// Number of offerings.
+    pub async fn count_offerings(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM offerings")
+            .fetch_one(&self.pool)
+            .await?
+            .get(0))
+    }
+
+    /// Every offering, ordered by id.
+    pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, \
+             doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url \
+             FROM offerings ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let locatie: String = r.get("locatie");
+                Ok(StoredOffering {
+                    seq: r.get("seq"),
+                    offering: Offering {
+                        id: r.get("id"),
+                        titel: r.get("titel"),
+                        samenvatting: r.get("samenvatting"),
+                        beschrijving: r.get("beschrijving"),
+                        aanbieder: r.get("aanbieder"),
+                        partners: parse_list(r.get("partners"))?,
+                        vorm: r.get("vorm"),
+                        themas: parse_list(r.get("themas"))?,
+                        doelgroepen: parse_list(r.get("doelgroepen"))?,
+                        sectoren: parse_list(r.get("sectoren"))?,
+                        trefwoorden: parse_list(r.get("trefwoorden"))?,
+                        kosten: r.get("kosten"),
+                        locatie: Location::parse(&locatie)
+                            .ok_or_else(|| StoreError::Corrupt(format!("locatie '{locatie}'")))?,
+                        regio: r.get("regio"),
+                        startdatum: parse_date(r.get("startdatum"))?,
+                        einddatum: parse_date(r.get("einddatum"))?,
+                        url: r.get("url"),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Inserts or updates offerings by id, all in one transaction.
+    pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let ts = now();
+        for o in offerings {
+            sqlx::query(
+                "INSERT INTO offerings (id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, \
+                 themas, doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, \
+                 url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) \
+                 ON CONFLICT (id) DO UPDATE SET titel = excluded.titel, samenvatting = excluded.samenvatting, \
+                 beschrijving = excluded.beschrijving, aanbieder = excluded.aanbieder, partners = excluded.partners, \
+                 vorm = excluded.vorm, themas = excluded.themas, doelgroepen = excluded.doelgroepen, \
+                 sectoren = excluded.sectoren, trefwoorden = excluded.trefwoorden, kosten = excluded.kosten, \
+                 locatie = excluded.locatie, regio = excluded.regio, startdatum = excluded.startdatum, \
+                 einddatum = excluded.einddatum, url = excluded.url, updated_at = excluded.updated_at",
+            )
+            .bind(&o.id)
+            .bind(&o.titel)
+            .bind(&o.samenvatting)
+            .bind(&o.beschrijving)
+            .bind(&o.aanbieder)
+            .bind(list_json(&o.partners))
+            .bind(&o.vorm)
+            .bind(list_json(&o.themas))
+            .bind(list_json(&o.doelgroepen))
+            .bind(list_json(&o.sectoren))
+            .bind(list_json(&o.trefwoorden))
+            .bind(&o.kosten)
+            .bind(o.locatie.slug())
+            .bind(&o.regio)
+            .bind(o.startdatum.map(|d| d.to_string()))
+            .bind(o.einddatum.map(|d| d.to_string()))
+            .bind(&o.url)
+            .bind(&ts)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every learning question, ordered by id.
+    pub async fn questions(&self) -> Result<Vec<LearningQuestion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, vraag, doelgroep, sector, gemeente, themas, datum FROM learning_questions ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(LearningQuestion {
+                    id: r.get("id"),
+                    vraag: r.get("vraag"),
+                    doelgroep: r.get("doelgroep"),
+                    sector: r.get("sector"),
+                    gemeente: r.get("gemeente"),
+                    themas: parse_list(r.get("themas"))?,
+                    datum: parse_date(Some(r.get("datum")))?
+                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Inserts or updates learning questions by id, all in one transaction.
+    pub async fn upsert_questions(&self, questions: &[LearningQuestion]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let ts = now();
+        for q in questions {
+            sqlx::query(
+                "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
+                 created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) \
+                 ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
+                 sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
+                 datum = excluded.datum, updated_at = excluded.updated_at",
+            )
+            .bind(&q.id)
+            .bind(&q.vraag)
+            .bind(&q.doelgroep)
+            .bind(&q.sector)
+            .bind(&q.gemeente)
+            .bind(list_json(&q.themas))
+            .bind(q.datum.to_string())
+            .bind(&ts)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn bump_version(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
