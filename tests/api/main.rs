@@ -1,0 +1,6 @@
+//! Integration tests: the application on port 0 with a fresh database per test.
+
+mod catalogue_api;
+mod helpers;
+mod import_export;
+mod search;

@@ -1,0 +1,133 @@
+//! Dutch search through the API: stemming, diacritics, compounds, typos and the title boost.
+
+use super::helpers::{cli, fixture, spawn_with, TestApp};
+
+async fn app() -> TestApp {
+    spawn_with(true, |dir| {
+        let out = cli(
+            &dir.join("test.db"),
+            &[
+                "import",
+                "aanbod",
+                fixture("search.jsonl").to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    })
+    .await
+}
+
+async fn ids(app: &TestApp, q: &str) -> Vec<String> {
+    let url = format!("/api/v1/aanbod?pageSize=100&q={}", urlencode(q));
+    let v = app.get_json(&url).await;
+    v["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
+}
+
+#[tokio::test]
+async fn stemming_finds_other_word_forms() {
+    let app = app().await;
+    assert!(ids(&app, "gemeenten")
+        .await
+        .contains(&"wijkaanpak-in-de-praktijk".to_string()));
+    assert!(ids(&app, "gemeente")
+        .await
+        .contains(&"gemeenten-leren".to_string()));
+    assert!(ids(&app, "trainingen")
+        .await
+        .contains(&"jongerenwerker-training".to_string()));
+}
+
+#[tokio::test]
+async fn case_and_diacritics_are_folded() {
+    let app = app().await;
+    assert!(ids(&app, "een cafe")
+        .await
+        .contains(&"wijkaanpak-in-de-praktijk".to_string()));
+    assert!(ids(&app, "ÉÉN CAFÉ")
+        .await
+        .contains(&"wijkaanpak-in-de-praktijk".to_string()));
+    assert!(ids(&app, "cafe aanpak")
+        .await
+        .contains(&"gemeenten-leren".to_string()));
+}
+
+#[tokio::test]
+async fn compounds_match_their_parts_both_ways() {
+    let app = app().await;
+    let found = ids(&app, "aanpak wijk").await;
+    assert!(
+        found.contains(&"wijkaanpak-in-de-praktijk".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"aanpak-voor-de-wijk".to_string()),
+        "{found:?}"
+    );
+    let found = ids(&app, "wijkaanpak").await;
+    assert!(
+        found.contains(&"aanpak-voor-de-wijk".to_string()),
+        "{found:?}"
+    );
+    let found = ids(&app, "jongeren werker").await;
+    assert!(
+        found.contains(&"jongerenwerker-training".to_string()),
+        "{found:?}"
+    );
+    let found = ids(&app, "jongerenwerker").await;
+    assert!(
+        found.contains(&"werker-voor-jongeren".to_string()),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn typos_in_longer_words_are_tolerated() {
+    let app = app().await;
+    let found = ids(&app, "ondermijnig").await;
+    assert!(
+        found.contains(&"ondermijning-titel".to_string()),
+        "{found:?}"
+    );
+    let found = ids(&app, "jongerenwerkr").await;
+    assert!(
+        found.contains(&"jongerenwerker-training".to_string()),
+        "{found:?}"
+    );
+    // Short words need an exact match: "wijn" is not "wijk".
+    assert!(ids(&app, "wijn").await.is_empty());
+}
+
+#[tokio::test]
+async fn title_matches_rank_above_body_matches() {
+    let app = app().await;
+    let found = ids(&app, "ondermijning").await;
+    let title = found
+        .iter()
+        .position(|i| i == "ondermijning-titel")
+        .unwrap();
+    let body = found
+        .iter()
+        .position(|i| i == "ondermijning-tekst")
+        .unwrap();
+    assert!(title < body, "{found:?}");
+}
+
+#[tokio::test]
+async fn stop_words_alone_find_nothing_and_do_not_break_search() {
+    let app = app().await;
+    assert!(ids(&app, "de het een").await.is_empty());
+    assert!(!ids(&app, "de wijkaanpak").await.is_empty());
+}
