@@ -62,13 +62,16 @@ impl Format {
     }
 }
 
+/// A record with the line it starts on.
+type NumberedRecord = (usize, Map<String, Value>);
+
 /// Splits a file into records `(line, object)`; unreadable lines become problems.
 fn records(
     text: &str,
     format: Format,
     fields: &[&str],
     list_fields: &[&str],
-) -> (Vec<(usize, Map<String, Value>)>, Vec<ImportProblem>) {
+) -> (Vec<NumberedRecord>, Vec<ImportProblem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
