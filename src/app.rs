@@ -23,6 +23,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Do not load demo data into an empty database.
     pub empty: bool,
+    /// Public base URL (`https://wijkwijzer.example`); defaults to `http://ADDR`.
+    pub base_url: Option<String>,
 }
 
 /// The search index directory that belongs to a database file.
@@ -86,10 +88,15 @@ impl Application {
         }
         let catalog = Catalog::open(store, Some(&index_dir(&config.db))).await?;
         let listener = TcpListener::bind(config.addr).await?;
+        let base_url = match &config.base_url {
+            Some(b) => b.trim_end_matches('/').to_string(),
+            None => format!("http://{}", listener.local_addr()?),
+        };
         Ok(Application {
             listener,
             state: AppState {
                 catalog: Arc::new(catalog),
+                base_url: base_url.into(),
             },
         })
     }

@@ -45,6 +45,9 @@ pub enum Command {
         /// Geen demodata laden in een lege database.
         #[arg(long)]
         empty: bool,
+        /// Publieke basis-URL voor links in feeds en sitemap.
+        #[arg(long, env = "WIJKWIJZER_BASE_URL")]
+        base_url: Option<String>,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -112,11 +115,16 @@ pub enum OutputFormat {
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Serve { addr, empty } => {
+        Command::Serve {
+            addr,
+            empty,
+            base_url,
+        } => {
             let app = Application::build(&Config {
                 db: cli.db,
                 addr,
                 empty,
+                base_url,
             })
             .await?;
             tracing::info!(addr = %app.addr()?, "WijkWijzer draait");

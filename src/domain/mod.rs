@@ -7,4 +7,5 @@ pub mod fields;
 
 pub mod offering;
 pub mod question;
+pub mod similar;
 pub mod taxonomy;

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod error;
+pub mod feeds;
+pub mod pages;
 pub mod params;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +25,8 @@ use crate::catalog::Catalog;
 pub struct AppState {
     /// The catalogue service.
     pub catalog: Arc<Catalog>,
+    /// Absolute base URL for links in feeds, sitemap and JSON-LD (no trailing slash).
+    pub base_url: Arc<str>,
 }
 
 /// The request id header.
@@ -32,7 +36,10 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(pages::router())
+        .merge(feeds::router())
         .route("/healthz", get(healthz))
+        .fallback(pages::fallback)
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -40,6 +40,10 @@ pub struct StoredOffering {
     pub seq: i64,
     /// The offering.
     pub offering: Offering,
+    /// When it was first stored (RFC 3339).
+    pub created_at: String,
+    /// When it was last changed (RFC 3339).
+    pub updated_at: String,
 }
 
 fn now() -> String {
@@ -140,8 +144,8 @@ impl Store {
     pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, \
-             doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url \
-             FROM offerings ORDER BY id",
+             doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, \
+             created_at, updated_at FROM offerings ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -150,6 +154,8 @@ impl Store {
                 let locatie: String = r.get("locatie");
                 Ok(StoredOffering {
                     seq: r.get("seq"),
+                    created_at: r.get("created_at"),
+                    updated_at: r.get("updated_at"),
                     offering: Offering {
                         id: r.get("id"),
                         titel: r.get("titel"),

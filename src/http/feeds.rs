@@ -1,0 +1,339 @@
+//! Machine-readable views of the catalogue: Atom feeds, iCalendar agendas, sitemap.xml and
+//! robots.txt. Text is escaped for each format here; nothing is built from unescaped input.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{Duration, Utc};
+
+use crate::catalog::Snapshot;
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Vocabulary;
+
+use super::pages::{newest, not_found_page, request_id, today};
+use super::AppState;
+
+/// The feed routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/feeds/aanbod.atom", get(atom_all))
+        .route("/feeds/themas/{file}", get(atom_theme))
+        .route("/agenda.ics", get(ics_all))
+        .route("/themas/{slug}/agenda.ics", get(ics_theme))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+}
+
+/// Escapes text for XML.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn typed(content_type: &'static str, body: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+/// An Atom feed of the newest offerings (of one theme, when given).
+pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
+    let entries = newest(snapshot, theme);
+    let updated = entries
+        .iter()
+        .map(|s| s.updated_at.as_str())
+        .max()
+        .unwrap_or("2026-01-01T00:00:00.000Z")
+        .to_string();
+    let (title, self_path, alt) = match theme {
+        Some(t) => (
+            format!(
+                "Nieuw leeraanbod: {}",
+                snapshot
+                    .taxonomy
+                    .term(Vocabulary::Theme, t)
+                    .map_or(t, |x| x.label.as_str())
+            ),
+            format!("/feeds/themas/{t}.atom"),
+            format!("/themas/{t}"),
+        ),
+        None => (
+            "Nieuw leeraanbod".to_string(),
+            "/feeds/aanbod.atom".to_string(),
+            "/aanbod".to_string(),
+        ),
+    };
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nl\">\n");
+    xml.push_str(&format!(
+        "<title>{} · WijkWijzer Leernetwerk</title>\n",
+        xml_escape(&title)
+    ));
+    xml.push_str(&format!(
+        "<id>{}</id>\n",
+        xml_escape(&format!("{base}{self_path}"))
+    ));
+    xml.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&format!("{base}{self_path}"))
+    ));
+    xml.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&format!("{base}{alt}"))
+    ));
+    xml.push_str(&format!(
+        "<updated>{}</updated>\n<author><name>WijkWijzer Leernetwerk</name></author>\n",
+        xml_escape(&updated)
+    ));
+    for s in entries.into_iter().take(50) {
+        let o = &s.offering;
+        let url = format!("{base}/aanbod/{}", o.id);
+        xml.push_str("<entry>\n");
+        xml.push_str(&format!("<title>{}</title>\n", xml_escape(&o.titel)));
+        xml.push_str(&format!("<id>{}</id>\n", xml_escape(&url)));
+        xml.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&url)
+        ));
+        xml.push_str(&format!(
+            "<published>{}</published>\n<updated>{}</updated>\n",
+            xml_escape(&s.created_at),
+            xml_escape(&s.updated_at)
+        ));
+        xml.push_str(&format!(
+            "<author><name>{}</name></author>\n",
+            xml_escape(&o.aanbieder)
+        ));
+        for t in &o.themas {
+            xml.push_str(&format!("<category term=\"{}\"/>\n", xml_escape(t)));
+        }
+        xml.push_str(&format!(
+            "<summary>{}</summary>\n</entry>\n",
+            xml_escape(&o.samenvatting)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+async fn atom_all(State(state): State<AppState>) -> Response {
+    typed(
+        "application/atom+xml; charset=utf-8",
+        atom(&state.catalog.snapshot(), &state.base_url, None),
+    )
+}
+
+async fn atom_theme(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.catalog.snapshot();
+    match file.strip_suffix(".atom") {
+        Some(slug) if snapshot.taxonomy.term(Vocabulary::Theme, slug).is_some() => typed(
+            "application/atom+xml; charset=utf-8",
+            atom(&snapshot, &state.base_url, Some(slug)),
+        ),
+        _ => not_found_page(request_id(&headers)),
+    }
+}
+
+/// Escapes a TEXT value for iCalendar (RFC 5545 §3.3.11).
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1).
+fn fold_line(line: &str, out: &mut String) {
+    let mut count = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if count + len > 75 {
+            out.push_str("\r\n ");
+            count = 1;
+        }
+        out.push(c);
+        count += len;
+    }
+    out.push_str("\r\n");
+}
+
+/// An iCalendar agenda of the dated offerings from today on (of one theme, when given).
+pub fn ics(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
+    let today = today();
+    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//WijkWijzer Leernetwerk//Agenda//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        fold_line(line, &mut out);
+    }
+    fold_line(
+        &format!("X-WR-CALNAME:{}", ics_text("WijkWijzer Leernetwerk agenda")),
+        &mut out,
+    );
+    let host = base.split("//").nth(1).unwrap_or("wijkwijzer");
+    let mut items: Vec<&Offering> = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| o.startdatum.is_some() && o.is_current(today))
+        .filter(|o| theme.is_none_or(|t| o.themas.iter().any(|x| x == t)))
+        .collect();
+    items.sort_by(|a, b| (a.startdatum, &a.id).cmp(&(b.startdatum, &b.id)));
+    for o in items {
+        let Some(start) = o.startdatum else { continue };
+        let end = o.einddatum.unwrap_or(start) + Duration::days(1);
+        fold_line("BEGIN:VEVENT", &mut out);
+        fold_line(&format!("UID:{}@{}", o.id, ics_text(host)), &mut out);
+        fold_line(&format!("DTSTAMP:{stamp}"), &mut out);
+        fold_line(
+            &format!("DTSTART;VALUE=DATE:{}", start.format("%Y%m%d")),
+            &mut out,
+        );
+        fold_line(
+            &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
+            &mut out,
+        );
+        fold_line(&format!("SUMMARY:{}", ics_text(&o.titel)), &mut out);
+        fold_line(
+            &format!(
+                "DESCRIPTION:{}",
+                ics_text(&format!("{}\n\nAanbieder: {}", o.samenvatting, o.aanbieder))
+            ),
+            &mut out,
+        );
+        fold_line(
+            &format!(
+                "LOCATION:{}",
+                ics_text(&format!("{} ({})", o.regio, o.locatie.slug()))
+            ),
+            &mut out,
+        );
+        fold_line(&format!("URL:{base}/aanbod/{}", o.id), &mut out);
+        fold_line("END:VEVENT", &mut out);
+    }
+    fold_line("END:VCALENDAR", &mut out);
+    out
+}
+
+async fn ics_all(State(state): State<AppState>) -> Response {
+    typed(
+        "text/calendar; charset=utf-8",
+        ics(&state.catalog.snapshot(), &state.base_url, None),
+    )
+}
+
+async fn ics_theme(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = state.catalog.snapshot();
+    if snapshot.taxonomy.term(Vocabulary::Theme, &slug).is_none() {
+        return not_found_page(request_id(&headers));
+    }
+    typed(
+        "text/calendar; charset=utf-8",
+        ics(&snapshot, &state.base_url, Some(&slug)),
+    )
+}
+
+async fn sitemap(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let base = &state.base_url;
+    let mut paths: Vec<String> = [
+        "/",
+        "/themas",
+        "/aanbod",
+        "/aanbieders",
+        "/agenda",
+        "/privacy",
+        "/toegankelijkheid",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    paths.extend(
+        snapshot
+            .taxonomy
+            .themas
+            .iter()
+            .map(|t| format!("/themas/{}", t.slug)),
+    );
+    paths.extend(
+        snapshot
+            .providers
+            .iter()
+            .map(|p| format!("/aanbieders/{}", p.slug)),
+    );
+    paths.extend(
+        snapshot
+            .offerings
+            .iter()
+            .map(|s| format!("/aanbod/{}", s.offering.id)),
+    );
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc></url>\n",
+            xml_escape(&format!("{base}{p}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    typed("application/xml; charset=utf-8", xml)
+}
+
+async fn robots(State(state): State<AppState>) -> Response {
+    typed(
+        "text/plain; charset=utf-8",
+        format!("User-agent: *\nDisallow: /beheer\nDisallow: /api/\nAllow: /\nSitemap: {}/sitemap.xml\n", state.base_url),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_escapes_and_folds() {
+        assert_eq!(ics_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        let mut out = String::new();
+        fold_line(&"x".repeat(200), &mut out);
+        assert!(out.split("\r\n").all(|l| l.len() <= 75));
+        let mut out = String::new();
+        fold_line(&"é".repeat(100), &mut out);
+        assert!(out.split("\r\n").all(|l| l.len() <= 75));
+    }
+
+    #[test]
+    fn xml_escapes() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! The catalogue view: search box, facet checkboxes with disjunctive counts, active-filter
+//! chips, results and pagination; used by `/aanbod` and `/themas/{slug}`.
+
+use crate::catalog::{Catalog, CatalogError, Snapshot};
+use crate::domain::facets::{Facet, Sort};
+use crate::domain::taxonomy::Vocabulary;
+use crate::http::params::{CatalogQuery, DEFAULT_PAGE_SIZE};
+
+use super::view::{location_label, Card};
+
+/// One checkbox.
+pub struct FacetOption {
+    /// Unique input id.
+    pub input_id: String,
+    /// Submitted value.
+    pub value: String,
+    /// Shown label.
+    pub label: String,
+    /// Results this choice gives.
+    pub count: usize,
+    /// Selected now.
+    pub checked: bool,
+}
+
+/// One fieldset of checkboxes.
+pub struct FacetGroup {
+    /// Parameter name.
+    pub key: &'static str,
+    /// Legend.
+    pub legend: &'static str,
+    /// Options.
+    pub options: Vec<FacetOption>,
+}
+
+/// Everything the catalogue partial shows.
+pub struct CatalogueView {
+    /// Form action.
+    pub action: String,
+    /// Search text.
+    pub q: String,
+    /// `(value, label, selected)` per sort order.
+    pub sorts: Vec<(&'static str, &'static str, bool)>,
+    /// Facet groups.
+    pub groups: Vec<FacetGroup>,
+    /// "Alleen gratis" checked.
+    pub gratis: bool,
+    /// "Alleen toekomstige data" checked.
+    pub toekomst: bool,
+    /// "12 resultaten".
+    pub count_text: String,
+    /// Active filters `(label, href without it)`.
+    pub chips: Vec<(String, String)>,
+    /// Results on this page.
+    pub results: Vec<Card>,
+    /// Pages `(number, href, current)`.
+    pub pages: Vec<(usize, String, bool)>,
+    /// Total results.
+    pub total: usize,
+}
+
+fn legend(f: Facet) -> &'static str {
+    match f {
+        Facet::Thema => "Thema",
+        Facet::Doelgroep => "Doelgroep",
+        Facet::Sector => "Sector",
+        Facet::Vorm => "Leervorm",
+        Facet::Aanbieder => "Aanbieder",
+        Facet::Locatie => "Locatie",
+        Facet::Regio => "Regio",
+    }
+}
+
+fn value_label(snapshot: &Snapshot, f: Facet, v: &str) -> String {
+    let vocab = match f {
+        Facet::Thema => Some(Vocabulary::Theme),
+        Facet::Doelgroep => Some(Vocabulary::TargetGroup),
+        Facet::Sector => Some(Vocabulary::Sector),
+        Facet::Vorm => Some(Vocabulary::Format),
+        _ => None,
+    };
+    match (vocab, f) {
+        (Some(vocab), _) => super::view::label(snapshot, vocab, v),
+        (None, Facet::Aanbieder) => snapshot
+            .provider(v)
+            .map_or_else(|| v.to_string(), |p| p.name.clone()),
+        (None, Facet::Locatie) => crate::domain::offering::Location::parse(v)
+            .map_or_else(|| v.to_string(), |l| location_label(l).to_string()),
+        _ => v.to_string(),
+    }
+}
+
+/// The query as URL pairs (without the page number unless asked), leaving out `skip`.
+pub fn to_pairs(
+    q: &CatalogQuery,
+    fixed: Option<Facet>,
+    skip: Option<(&str, &str)>,
+    page: Option<usize>,
+) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut push = |k: &str, v: String| {
+        if skip != Some((k, v.as_str())) {
+            pairs.push((k.to_string(), v));
+        }
+    };
+    if !q.q.is_empty() {
+        push("q", q.q.clone());
+    }
+    for (facet, values) in &q.filters.facets {
+        if Some(*facet) == fixed {
+            continue;
+        }
+        for v in values {
+            push(facet.key(), v.clone());
+        }
+    }
+    if q.filters.gratis == Some(true) {
+        push("gratis", "true".into());
+    }
+    if q.filters.vanaf.is_some() {
+        push("vanaf", "vandaag".into());
+    }
+    if q.sort != Sort::Relevantie {
+        push("sort", q.sort.key().into());
+    }
+    if q.page_size != DEFAULT_PAGE_SIZE {
+        push("pageSize", q.page_size.to_string());
+    }
+    if let Some(p) = page.filter(|p| *p > 1) {
+        push("page", p.to_string());
+    }
+    pairs
+}
+
+fn href(action: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        action.to_string()
+    } else {
+        format!(
+            "{action}?{}",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    }
+}
+
+/// Builds the catalogue view for `query`; `fixed` is a facet fixed by the page (the theme).
+pub fn build(
+    catalog: &Catalog,
+    snapshot: &Snapshot,
+    query: &CatalogQuery,
+    action: &str,
+    fixed: Option<Facet>,
+) -> Result<CatalogueView, CatalogError> {
+    let page = catalog.search(
+        snapshot,
+        &query.q,
+        &query.filters,
+        query.sort,
+        query.page,
+        query.page_size,
+    )?;
+    let mut groups = Vec::new();
+    for facet in Facet::ALL {
+        if Some(facet) == fixed {
+            continue;
+        }
+        let selected = query
+            .filters
+            .facets
+            .get(&facet)
+            .cloned()
+            .unwrap_or_default();
+        let counts = page.facets.get(&facet).cloned().unwrap_or_default();
+        let mut values: Vec<String> = match facet {
+            Facet::Thema => snapshot
+                .taxonomy
+                .themas
+                .iter()
+                .map(|t| t.slug.clone())
+                .collect(),
+            Facet::Doelgroep => snapshot
+                .taxonomy
+                .doelgroepen
+                .iter()
+                .map(|t| t.slug.clone())
+                .collect(),
+            Facet::Sector => snapshot
+                .taxonomy
+                .sectoren
+                .iter()
+                .map(|t| t.slug.clone())
+                .collect(),
+            Facet::Vorm => snapshot
+                .taxonomy
+                .vormen
+                .iter()
+                .map(|t| t.slug.clone())
+                .collect(),
+            Facet::Locatie => ["online", "fysiek", "hybride"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            Facet::Aanbieder | Facet::Regio => {
+                let mut v: Vec<(&String, &usize)> = counts.iter().collect();
+                v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+                let mut top: Vec<String> = v.into_iter().take(12).map(|(k, _)| k.clone()).collect();
+                for s in &selected {
+                    if !top.contains(s) {
+                        top.push(s.clone());
+                    }
+                }
+                top
+            }
+        };
+        values.retain(|v| counts.get(v).copied().unwrap_or(0) > 0 || selected.contains(v));
+        if values.is_empty() {
+            continue;
+        }
+        let options = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| FacetOption {
+                input_id: format!("f-{}-{i}", facet.key()),
+                label: value_label(snapshot, facet, &v),
+                count: counts.get(&v).copied().unwrap_or(0),
+                checked: selected.contains(&v),
+                value: v,
+            })
+            .collect();
+        groups.push(FacetGroup {
+            key: facet.key(),
+            legend: legend(facet),
+            options,
+        });
+    }
+    let mut chips = Vec::new();
+    if !query.q.is_empty() {
+        chips.push((
+            format!("Zoekwoorden: {}", query.q),
+            href(action, &to_pairs(query, fixed, Some(("q", &query.q)), None)),
+        ));
+    }
+    for (facet, values) in &query.filters.facets {
+        if Some(*facet) == fixed {
+            continue;
+        }
+        for v in values {
+            chips.push((
+                format!("{}: {}", legend(*facet), value_label(snapshot, *facet, v)),
+                href(
+                    action,
+                    &to_pairs(query, fixed, Some((facet.key(), v)), None),
+                ),
+            ));
+        }
+    }
+    if query.filters.gratis == Some(true) {
+        chips.push((
+            "Alleen gratis".into(),
+            href(
+                action,
+                &to_pairs(query, fixed, Some(("gratis", "true")), None),
+            ),
+        ));
+    }
+    if query.filters.vanaf.is_some() {
+        chips.push((
+            "Alleen toekomstige data".into(),
+            href(
+                action,
+                &to_pairs(query, fixed, Some(("vanaf", "vandaag")), None),
+            ),
+        ));
+    }
+    let last = page.total.div_ceil(query.page_size).max(1);
+    let pages = (1..=last)
+        .filter(|n| *n == 1 || *n == last || n.abs_diff(query.page) <= 2)
+        .map(|n| {
+            (
+                n,
+                href(action, &to_pairs(query, fixed, None, Some(n))),
+                n == query.page,
+            )
+        })
+        .collect();
+    let count_text = match page.total {
+        0 => "Geen resultaten".to_string(),
+        1 => "1 resultaat".to_string(),
+        n => format!("{n} resultaten"),
+    };
+    let sorts = [
+        (Sort::Relevantie, "Relevantie"),
+        (Sort::Datum, "Datum"),
+        (Sort::Titel, "Titel"),
+    ]
+    .into_iter()
+    .map(|(s, l)| (s.key(), l, s == query.sort))
+    .collect();
+    Ok(CatalogueView {
+        action: action.to_string(),
+        q: query.q.clone(),
+        sorts,
+        groups,
+        gratis: query.filters.gratis == Some(true),
+        toekomst: query.filters.vanaf.is_some(),
+        count_text,
+        chips,
+        results: page
+            .items
+            .iter()
+            .map(|(o, _)| Card::new(snapshot, o))
+            .collect(),
+        pages,
+        total: page.total,
+    })
+}

@@ -1,0 +1,608 @@
+//! The public website: server-rendered pages (askama) that work without JavaScript.
+//! Handlers parse, call the catalogue, and render; errors become a Dutch page with the request id.
+
+pub mod catalogue;
+pub mod view;
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::NaiveDate;
+
+use crate::catalog::{CatalogError, Snapshot};
+use crate::domain::facets::Facet;
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::{Term, Topic, Vocabulary};
+use crate::http::params;
+
+use super::AppState;
+use catalogue::CatalogueView;
+use view::{assets, dutch_date, dutch_month, label, location_label, when, Card, Layout};
+
+/// The public routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/themas", get(themes))
+        .route("/themas/{slug}", get(theme))
+        .route("/aanbod", get(catalogue_page))
+        .route("/aanbod/{id}", get(offering))
+        .route("/aanbieders", get(providers))
+        .route("/aanbieders/{slug}", get(provider))
+        .route("/agenda", get(agenda))
+        .route("/privacy", get(privacy))
+        .route("/toegankelijkheid", get(accessibility))
+        .route(assets::SITE_CSS_PATH, get(stylesheet))
+}
+
+/// Today, in the server's local time zone.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The request id of this request (set by the middleware).
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(&super::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
+}
+
+/// A failure while building a page.
+#[derive(Debug)]
+pub enum PageError {
+    /// The thing asked for does not exist.
+    NotFound(String),
+    /// Something broke on our side.
+    Internal(String, String),
+}
+
+impl PageError {
+    fn internal(e: impl std::fmt::Display, headers: &HeaderMap) -> PageError {
+        PageError::Internal(e.to_string(), request_id(headers))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    heading: String,
+    message: String,
+    request_id: String,
+}
+
+/// The Dutch "not found" page.
+pub fn not_found_page(request_id: String) -> Response {
+    render_status(
+        StatusCode::NOT_FOUND,
+        ErrorPage {
+            l: Layout::new("Pagina niet gevonden", "Deze pagina bestaat niet (meer).", "/404"),
+            heading: "Pagina niet gevonden".into(),
+            message: "Deze pagina bestaat niet (meer). Misschien is het adres veranderd of verkeerd getypt.".into(),
+            request_id,
+        },
+    )
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound(request_id) => not_found_page(request_id),
+            PageError::Internal(cause, request_id) => {
+                tracing::error!(%cause, %request_id, "fout bij maken van pagina");
+                render_status(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorPage {
+                        l: Layout::new("Er ging iets mis", "Er ging iets mis aan onze kant.", "/500"),
+                        heading: "Er ging iets mis".into(),
+                        message: "Er ging iets mis aan onze kant. Probeer het over een paar minuten opnieuw.".into(),
+                        request_id,
+                    },
+                )
+            }
+        }
+    }
+}
+
+/// Renders a template as an HTML response with `status`.
+pub fn render_status(status: StatusCode, t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"nl\"><title>Fout</title><h1>Er ging iets mis</h1></html>".to_string())).into_response()
+        }
+    }
+}
+
+fn render(t: impl Template) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        assets::SITE_CSS,
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    themes: Vec<(Term, usize)>,
+    groups: Vec<Term>,
+    newest: Vec<Card>,
+    coming: Vec<(String, Card)>,
+    total: usize,
+}
+
+/// Offerings that can still be followed, dated ones only, by start date.
+fn coming<'a>(snapshot: &'a Snapshot, today: NaiveDate, theme: Option<&str>) -> Vec<&'a Offering> {
+    let mut v: Vec<&Offering> = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| (o.startdatum.is_some() || o.einddatum.is_some()) && o.is_current(today))
+        .filter(|o| theme.is_none_or(|t| o.themas.iter().any(|x| x == t)))
+        .collect();
+    v.sort_by(|a, b| (a.startdatum, &a.id).cmp(&(b.startdatum, &b.id)));
+    v
+}
+
+/// Newest offerings first.
+pub fn newest<'a>(
+    snapshot: &'a Snapshot,
+    theme: Option<&str>,
+) -> Vec<&'a crate::store::StoredOffering> {
+    let mut v: Vec<&crate::store::StoredOffering> = snapshot
+        .offerings
+        .iter()
+        .filter(|s| theme.is_none_or(|t| s.offering.themas.iter().any(|x| x == t)))
+        .collect();
+    v.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.seq.cmp(&a.seq))
+    });
+    v
+}
+
+fn theme_counts(snapshot: &Snapshot) -> Vec<(Term, usize)> {
+    snapshot
+        .taxonomy
+        .themas
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                snapshot
+                    .offerings
+                    .iter()
+                    .filter(|s| s.offering.themas.contains(&t.slug))
+                    .count(),
+            )
+        })
+        .collect()
+}
+
+async fn home(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let today = today();
+    render(HomePage {
+        l: Layout::new(
+            "Leren over leefbare en veilige wijken",
+            "Vind leeraanbod per thema, stel je leervraag en zie wat er gevraagd en aangeboden wordt.",
+            "/",
+        ),
+        themes: theme_counts(&snapshot),
+        groups: snapshot.taxonomy.doelgroepen.clone(),
+        newest: newest(&snapshot, None).into_iter().take(6).map(|s| Card::new(&snapshot, &s.offering)).collect(),
+        coming: coming(&snapshot, today, None)
+            .into_iter()
+            .take(5)
+            .map(|o| (o.startdatum.map(dutch_date).unwrap_or_default(), Card::new(&snapshot, o)))
+            .collect(),
+        total: snapshot.offerings.len(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "themes.html")]
+struct ThemesPage {
+    l: Layout,
+    themes: Vec<(Term, usize)>,
+}
+
+async fn themes(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    render(ThemesPage {
+        l: Layout::new(
+            "Thema's",
+            "Alle thema's van het leernetwerk met hun leeraanbod.",
+            "/themas",
+        ),
+        themes: theme_counts(&snapshot),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "theme.html")]
+struct ThemePage {
+    l: Layout,
+    theme: Term,
+    topic: Option<Topic>,
+    v: CatalogueView,
+}
+
+/// Parses catalogue parameters for a page; invalid values are dropped with a notice.
+fn page_query(raw: Option<&str>, snapshot: &Snapshot) -> params::CatalogQuery {
+    let mut pairs = params::pairs(raw);
+    loop {
+        match params::parse(&pairs, snapshot, today(), &[]) {
+            Ok(q) => return q,
+            Err(errors) => {
+                let bad: Vec<String> = errors.into_iter().map(|e| e.name).collect();
+                let before = pairs.len();
+                pairs.retain(|(k, v)| !bad.contains(k) || v.trim().is_empty());
+                if pairs.len() == before {
+                    pairs.clear();
+                }
+            }
+        }
+    }
+}
+
+async fn theme(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let Some(theme) = snapshot.taxonomy.term(Vocabulary::Theme, &slug).cloned() else {
+        return Err(PageError::NotFound(request_id(&headers)));
+    };
+    let mut query = page_query(raw.as_deref(), &snapshot);
+    query
+        .filters
+        .facets
+        .insert(Facet::Thema, vec![slug.clone()]);
+    let action = format!("/themas/{slug}");
+    let v = catalogue::build(
+        &state.catalog,
+        &snapshot,
+        &query,
+        &action,
+        Some(Facet::Thema),
+    )
+    .map_err(|e| PageError::internal(e, &headers))?;
+    let mut l = Layout::new(theme.label.clone(), theme.description.clone(), action);
+    l.feeds.push((
+        format!("Nieuw aanbod over {} (Atom)", theme.label),
+        format!("/feeds/themas/{slug}.atom"),
+    ));
+    Ok(render(ThemePage {
+        l,
+        topic: snapshot.taxonomy.topic_for_theme(&slug).cloned(),
+        theme,
+        v,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "catalogue_page.html")]
+struct CataloguePage {
+    l: Layout,
+    v: CatalogueView,
+}
+
+async fn catalogue_page(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let query = page_query(raw.as_deref(), &snapshot);
+    let v = catalogue::build(&state.catalog, &snapshot, &query, "/aanbod", None)
+        .map_err(|e| PageError::internal(e, &headers))?;
+    let title = if query.q.is_empty() {
+        "Leeraanbod".to_string()
+    } else {
+        format!("Leeraanbod voor ‘{}’", query.q)
+    };
+    Ok(render(CataloguePage {
+        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
+        v,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "offering.html")]
+struct OfferingPage {
+    l: Layout,
+    o: Offering,
+    paragraphs: Vec<String>,
+    themes: Vec<(String, String)>,
+    groups: Vec<String>,
+    sectors: Vec<String>,
+    vorm: String,
+    provider_slug: String,
+    wanneer: String,
+    locatie: String,
+    kosten: String,
+    json_ld: String,
+    similar: Vec<Card>,
+    past: bool,
+}
+
+/// schema.org `Course` (with a `CourseInstance` when dated) as JSON, safe inside `<script>`.
+pub fn json_ld(o: &Offering, base_url: &str) -> String {
+    let mode = match o.locatie {
+        crate::domain::offering::Location::Online => "online",
+        crate::domain::offering::Location::Fysiek => "onsite",
+        crate::domain::offering::Location::Hybride => "blended",
+    };
+    let mut course = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": format!("{base_url}/aanbod/{}", o.id),
+        "name": o.titel,
+        "description": o.samenvatting,
+        "url": format!("{base_url}/aanbod/{}", o.id),
+        "sameAs": o.url,
+        "inLanguage": "nl",
+        "keywords": o.trefwoorden.join(", "),
+        "provider": {"@type": "Organization", "name": o.aanbieder},
+        "isAccessibleForFree": o.is_free(),
+    });
+    if o.startdatum.is_some() || o.einddatum.is_some() {
+        let mut instance = serde_json::json!({"@type": "CourseInstance", "courseMode": mode});
+        if let Some(s) = o.startdatum {
+            instance["startDate"] = s.to_string().into();
+        }
+        if let Some(e) = o.einddatum {
+            instance["endDate"] = e.to_string().into();
+        }
+        instance["location"] = if mode == "online" {
+            serde_json::json!({"@type": "VirtualLocation", "url": o.url})
+        } else {
+            serde_json::json!({"@type": "Place", "name": o.regio})
+        };
+        course["hasCourseInstance"] = instance;
+    }
+    if !o.is_free() {
+        let amount: String = o
+            .kosten
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == ',')
+            .collect();
+        course["offers"] = serde_json::json!({"@type": "Offer", "category": "Paid", "price": amount.replace(',', "."), "priceCurrency": "EUR"});
+    }
+    course
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+async fn offering(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let Some(o) = snapshot.get(&id) else {
+        return Err(PageError::NotFound(request_id(&headers)));
+    };
+    let similar =
+        crate::domain::similar::similar(o, snapshot.offerings.iter().map(|s| &s.offering), 4)
+            .into_iter()
+            .map(|s| Card::new(&snapshot, s))
+            .collect();
+    Ok(render(OfferingPage {
+        l: Layout::new(o.titel.clone(), o.samenvatting.clone(), "/aanbod/detail"),
+        paragraphs: o
+            .beschrijving
+            .split("\n\n")
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        themes: o
+            .themas
+            .iter()
+            .map(|t| (t.clone(), label(&snapshot, Vocabulary::Theme, t)))
+            .collect(),
+        groups: o
+            .doelgroepen
+            .iter()
+            .map(|t| label(&snapshot, Vocabulary::TargetGroup, t))
+            .collect(),
+        sectors: o
+            .sectoren
+            .iter()
+            .map(|t| label(&snapshot, Vocabulary::Sector, t))
+            .collect(),
+        vorm: label(&snapshot, Vocabulary::Format, &o.vorm),
+        provider_slug: o.provider_slug(),
+        wanneer: when(o),
+        locatie: location_label(o.locatie).to_string(),
+        kosten: if o.is_free() {
+            "Gratis".into()
+        } else {
+            o.kosten.clone()
+        },
+        json_ld: json_ld(o, &state.base_url),
+        similar,
+        past: !o.is_current(today()),
+        o: o.clone(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "providers.html")]
+struct ProvidersPage {
+    l: Layout,
+    providers: Vec<crate::catalog::Provider>,
+}
+
+async fn providers(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    render(ProvidersPage {
+        l: Layout::new(
+            "Aanbieders",
+            "Organisaties die leeraanbod verzorgen in het leernetwerk.",
+            "/aanbieders",
+        ),
+        providers: snapshot.providers.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "provider.html")]
+struct ProviderPage {
+    l: Layout,
+    name: String,
+    slug: String,
+    offerings: Vec<Card>,
+    partner_in: Vec<Card>,
+    themes: Vec<(String, String)>,
+}
+
+async fn provider(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let Some(p) = snapshot.provider(&slug).cloned() else {
+        return Err(PageError::NotFound(request_id(&headers)));
+    };
+    let own: Vec<&Offering> = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| o.provider_slug() == slug)
+        .collect();
+    let partner_in = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| {
+            o.partners
+                .iter()
+                .any(|n| crate::domain::offering::slugify(n) == slug)
+        })
+        .map(|o| Card::new(&snapshot, o))
+        .collect();
+    let mut themes: Vec<(String, String)> = Vec::new();
+    for t in &snapshot.taxonomy.themas {
+        if own.iter().any(|o| o.themas.contains(&t.slug)) {
+            themes.push((t.slug.clone(), t.label.clone()));
+        }
+    }
+    Ok(render(ProviderPage {
+        l: Layout::new(
+            p.name.clone(),
+            format!("Leeraanbod van {}", p.name),
+            "/aanbieders/detail",
+        ),
+        offerings: own.into_iter().map(|o| Card::new(&snapshot, o)).collect(),
+        partner_in,
+        themes,
+        name: p.name,
+        slug,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct AgendaPage {
+    l: Layout,
+    months: Vec<(String, Vec<(String, Card)>)>,
+}
+
+async fn agenda(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let today = today();
+    let mut months: Vec<(String, Vec<(String, Card)>)> = Vec::new();
+    for o in coming(&snapshot, today, None) {
+        let month = o
+            .startdatum
+            .filter(|s| *s >= today)
+            .map_or_else(|| "Nu bezig".to_string(), dutch_month);
+        let entry = (when(o), Card::new(&snapshot, o));
+        match months.last_mut() {
+            Some((m, items)) if *m == month => items.push(entry),
+            _ => months.push((month, vec![entry])),
+        }
+    }
+    // "Nu bezig" (already started) first.
+    months.sort_by_key(|(m, _)| m != "Nu bezig");
+    render(AgendaPage {
+        l: Layout::new(
+            "Agenda",
+            "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
+            "/agenda",
+        ),
+        months,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage {
+    l: Layout,
+}
+
+async fn privacy() -> Response {
+    render(PrivacyPage {
+        l: Layout::new(
+            "Privacy",
+            "Welke gegevens we verwerken, waarom, hoe lang, en wat je rechten zijn.",
+            "/privacy",
+        ),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "toegankelijkheid.html")]
+struct AccessibilityPage {
+    l: Layout,
+}
+
+async fn accessibility() -> Response {
+    render(AccessibilityPage {
+        l: Layout::new(
+            "Toegankelijkheid",
+            "Toegankelijkheidsverklaring van WijkWijzer Leernetwerk.",
+            "/toegankelijkheid",
+        ),
+    })
+}
+
+/// Fallback for unknown pages.
+pub async fn fallback(headers: HeaderMap) -> Response {
+    not_found_page(request_id(&headers))
+}
+
+impl From<(CatalogError, &HeaderMap)> for PageError {
+    fn from((e, h): (CatalogError, &HeaderMap)) -> PageError {
+        PageError::internal(e, h)
+    }
+}

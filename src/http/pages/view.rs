@@ -1,0 +1,153 @@
+//! View models shared by the public pages: the layout, offering cards, Dutch dates and labels.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::catalog::Snapshot;
+use crate::domain::offering::{Location, Offering};
+use crate::domain::taxonomy::Vocabulary;
+
+/// The bundled stylesheet and its hashed path.
+pub mod assets {
+    include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+}
+
+/// What every page needs in its frame.
+pub struct Layout {
+    /// Page title (without the site name).
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Stylesheet URL.
+    pub css: &'static str,
+    /// Path of this page, for the current navigation item.
+    pub path: String,
+    /// Extra Atom feeds `(title, href)`.
+    pub feeds: Vec<(String, String)>,
+}
+
+const NAV: &[(&str, &str)] = &[
+    ("/themas", "Thema's"),
+    ("/aanbod", "Aanbod"),
+    ("/agenda", "Agenda"),
+    ("/aanbieders", "Aanbieders"),
+];
+
+impl Layout {
+    /// A layout for `path`.
+    pub fn new(
+        title: impl Into<String>,
+        description: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Layout {
+        Layout {
+            title: title.into(),
+            description: description.into(),
+            css: assets::SITE_CSS_PATH,
+            path: path.into(),
+            feeds: Vec::new(),
+        }
+    }
+
+    /// The main navigation.
+    pub fn nav(&self) -> &'static [(&'static str, &'static str)] {
+        NAV
+    }
+
+    /// True when `href` is this page or its section.
+    pub fn is_current(&self, href: &str) -> bool {
+        self.path == href || self.path.starts_with(&format!("{href}/"))
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `19 januari 2027`.
+pub fn dutch_date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `januari 2027`.
+pub fn dutch_month(d: NaiveDate) -> String {
+    format!("{} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// When an offering takes place, in words.
+pub fn when(o: &Offering) -> String {
+    match (o.startdatum, o.einddatum) {
+        (None, None) => "Altijd beschikbaar".to_string(),
+        (Some(s), Some(e)) if s == e => dutch_date(s),
+        (Some(s), Some(e)) => format!("{} tot en met {}", dutch_date(s), dutch_date(e)),
+        (Some(s), None) => format!("Vanaf {}", dutch_date(s)),
+        (None, Some(e)) => format!("Tot en met {}", dutch_date(e)),
+    }
+}
+
+/// Dutch label of a location.
+pub fn location_label(l: Location) -> &'static str {
+    match l {
+        Location::Online => "Online",
+        Location::Fysiek => "Op locatie",
+        Location::Hybride => "Online en op locatie",
+    }
+}
+
+/// Label of a slug in a vocabulary, or the slug itself.
+pub fn label(snapshot: &Snapshot, vocabulary: Vocabulary, slug: &str) -> String {
+    snapshot
+        .taxonomy
+        .term(vocabulary, slug)
+        .map_or_else(|| slug.to_string(), |t| t.label.clone())
+}
+
+/// An offering in a list.
+pub struct Card {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub titel: String,
+    /// Summary.
+    pub samenvatting: String,
+    /// Format label.
+    pub vorm: String,
+    /// Provider name.
+    pub aanbieder: String,
+    /// Cost.
+    pub kosten: String,
+    /// When.
+    pub wanneer: String,
+    /// Where.
+    pub locatie: String,
+}
+
+impl Card {
+    /// The card of `o`.
+    pub fn new(snapshot: &Snapshot, o: &Offering) -> Card {
+        Card {
+            id: o.id.clone(),
+            titel: o.titel.clone(),
+            samenvatting: o.samenvatting.clone(),
+            vorm: label(snapshot, Vocabulary::Format, &o.vorm),
+            aanbieder: o.aanbieder.clone(),
+            kosten: if o.is_free() {
+                "Gratis".to_string()
+            } else {
+                o.kosten.clone()
+            },
+            wanneer: when(o),
+            locatie: location_label(o.locatie).to_string(),
+        }
+    }
+}
