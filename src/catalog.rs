@@ -219,12 +219,12 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         if text.is_empty() {
-            let hits = snapshot.offerings.iter().map(|s| (&s.offering, 0.0));
-            let sort = if sort == Sort::Relevantie {
-                Sort::Datum
-            } else {
-                sort
-            };
+            // Without a text, "relevant" means: still available first.
+            let today = chrono::Local::now().date_naive();
+            let hits = snapshot
+                .offerings
+                .iter()
+                .map(|s| (&s.offering, if s.offering.is_current(today) { 1.0 } else { 0.0 }));
             return Ok(facets::apply(hits, filters, sort, page, page_size));
         }
         let hits = self.index.search(text)?;
