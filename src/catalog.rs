@@ -221,10 +221,16 @@ impl Catalog {
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             let today = chrono::Local::now().date_naive();
-            let hits = snapshot
-                .offerings
-                .iter()
-                .map(|s| (&s.offering, if s.offering.is_current(today) { 1.0 } else { 0.0 }));
+            let hits = snapshot.offerings.iter().map(|s| {
+                (
+                    &s.offering,
+                    if s.offering.is_current(today) {
+                        1.0
+                    } else {
+                        0.0
+                    },
+                )
+            });
             return Ok(facets::apply(hits, filters, sort, page, page_size));
         }
         let hits = self.index.search(text)?;

@@ -54,7 +54,6 @@ pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
         addr: "127.0.0.1:0".parse().expect("addr"),
         empty,
         base_url: None,
-        base_url: None,
     };
     let app = Application::build(&config).await.expect("build");
     let addr = app.addr().expect("addr");

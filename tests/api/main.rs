@@ -3,4 +3,5 @@
 mod catalogue_api;
 mod helpers;
 mod import_export;
+mod pages;
 mod search;

@@ -1,0 +1,332 @@
+#!/usr/bin/env node
+// Browser tests of the public website: axe (WCAG 2.0/2.1/2.2 A+AA) on every page type,
+// page structure, no third-party requests, 320 px reflow, a keyboard-only run,
+// the catalogue without JavaScript, and screenshots in e2e/artifacts/.
+//
+//   node e2e/run.mjs                 starts target/release/wijkwijzer itself (see README)
+//   WIJKWIJZER_BIN=path node e2e/run.mjs
+//   E2E_BASE_URL=http://127.0.0.1:8080 node e2e/run.mjs   test a server that is already running
+//
+// Exit code 0 only when every check passes.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ARTIFACTS,
+  MOBILE_WIDTH,
+  Results,
+  activeElement,
+  firstNumber,
+  formatViolations,
+  getJson,
+  landmarkCounts,
+  launchBrowser,
+  liveRegionText,
+  openPage,
+  pageStructure,
+  runAxe,
+  startServer,
+  statusOf,
+  tabUntil,
+} from './lib.mjs';
+
+const results = new Results();
+
+// Pages that other issues add: tested when the server answers 200, otherwise OVERGESLAGEN.
+const OPTIONAL_PAGES = [
+  '/leervraag',
+  '/leeragenda',
+  '/lacunes',
+  '/ontwikkeltrajecten',
+  '/contact',
+  '/aanbod/aanmelden',
+  '/beheer/inloggen',
+];
+
+const isOfferingDetail = (pathname) =>
+  /^\/aanbod\/[^/]+$/.test(pathname) && pathname !== '/aanbod/aanmelden';
+
+async function discover(base) {
+  const aanbod = await getJson(base, '/api/v1/aanbod?pageSize=1');
+  const themas = await getJson(base, '/api/v1/themas');
+  const aanbieders = await getJson(base, '/api/v1/aanbieders');
+  const pick = (x) => (Array.isArray(x) ? x : x.resultaten || x.items || x.data || []);
+  const offeringId = aanbod?.resultaten?.[0]?.id;
+  const themeSlug = pick(themas)[0]?.slug;
+  const providerSlug = pick(aanbieders)[0]?.slug;
+  if (!offeringId || !themeSlug || !providerSlug) {
+    throw new Error(
+      `could not discover ids via the API (offering=${offeringId}, thema=${themeSlug}, aanbieder=${providerSlug})`,
+    );
+  }
+  return { offeringId, themeSlug, providerSlug };
+}
+
+async function pageList(base, ids) {
+  const enc = encodeURIComponent;
+  const pages = [
+    { path: '/', status: 200 },
+    { path: '/themas', status: 200 },
+    { path: `/themas/${enc(ids.themeSlug)}`, status: 200 },
+    { path: '/aanbod', status: 200 },
+    { path: `/aanbod?q=wijk&thema=${enc(ids.themeSlug)}`, status: 200 },
+    { path: '/aanbod?q=zzzzqqq', status: 200 },
+    { path: `/aanbod/${enc(ids.offeringId)}`, status: 200 },
+    { path: '/aanbieders', status: 200 },
+    { path: `/aanbieders/${enc(ids.providerSlug)}`, status: 200 },
+    { path: '/agenda', status: 200 },
+    { path: '/privacy', status: 200 },
+    { path: '/toegankelijkheid', status: 200 },
+    { path: '/bestaat-niet', status: 404 },
+  ];
+  for (const p of OPTIONAL_PAGES) {
+    const status = await statusOf(base, p);
+    if (status === 200) pages.push({ path: p, status: 200 });
+    else results.skip(p, `de server antwoordt ${status}, nog niet gebouwd`);
+  }
+  return pages;
+}
+
+/** All per-page checks for one URL. */
+async function checkPage(browser, base, { path: p, status: expected }) {
+  console.log(`\n# ${p}`);
+  const { page, foreign, badResponses, cspErrors, pageErrors, consoleErrors, close } = await openPage(browser, base);
+  try {
+    const res = await page.goto(new URL(p, base).href, { waitUntil: 'load' });
+    const status = res ? res.status() : null;
+    results.check(status === expected, `${p}: HTTP ${expected}`, `kreeg ${status}`);
+
+    const s = await pageStructure(page);
+    results.check(s.lang === 'nl', `${p}: <html lang="nl">`, `lang=${JSON.stringify(s.lang)}`);
+    results.check(s.h1 === 1, `${p}: precies één <h1>`, `${s.h1} h1-elementen: ${s.h1Text}`);
+    results.check(s.themeApplied, `${p}: thema-CSS actief (--ww-color-primary gezet)`,
+      'class "ww-theme" ontbreekt op <html>/<body> of de stylesheet laadde niet');
+
+    const lm = await landmarkCounts(page);
+    results.check(lm.main === 1, `${p}: één main-landmark`, `main=${lm.main}`);
+    results.check(lm.banner === 1, `${p}: één banner (<header>)`, `banner=${lm.banner}`);
+    results.check(lm.contentinfo === 1, `${p}: één contentinfo (<footer>)`, `contentinfo=${lm.contentinfo}`);
+
+    // Skip link: the first Tab stop, pointing at the main landmark.
+    await page.keyboard.press('Tab');
+    const first = await activeElement(page);
+    const targets = new Set(['#main']);
+    if (s.mainId) targets.add(`#${s.mainId}`);
+    const okSkip = !!first && first.tag === 'a' && targets.has(first.href);
+    results.check(okSkip, `${p}: skiplink is eerste focusbare element (→ #main)`,
+      `eerste focus: ${JSON.stringify(first)}; main id=${JSON.stringify(s.mainId)}`);
+    if (okSkip) {
+      const targetExists = await page.evaluate((h) => !!document.getElementById(h.slice(1)), first.href);
+      results.check(targetExists, `${p}: doel van de skiplink bestaat`, `${first.href} niet gevonden`);
+    }
+
+    const violations = await runAxe(page);
+    results.check(violations.length === 0, `${p}: axe 0 overtredingen`, formatViolations(violations));
+
+    // Reflow at 320 CSS px.
+    await page.setViewportSize({ width: MOBILE_WIDTH, height: 800 });
+    await page.waitForTimeout(50);
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    let wideDetail = `scrollWidth=${sw}`;
+    if (sw > MOBILE_WIDTH) {
+      const culprits = await page.evaluate((w) => {
+        const out = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > w + 0.5 && r.width > 0) {
+            const id = el.id ? `#${el.id}` : '';
+            const cls = el.classList.length ? `.${[...el.classList].join('.')}` : '';
+            out.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)}`);
+          }
+          if (out.length >= 8) break;
+        }
+        return out;
+      }, MOBILE_WIDTH);
+      wideDetail += `; te breed: ${culprits.join(', ')}`;
+    }
+    results.check(sw <= MOBILE_WIDTH, `${p}: geen horizontale scroll op ${MOBILE_WIDTH}px`, wideDetail);
+
+    results.check(foreign.length === 0, `${p}: geen verzoeken naar andere hosts`, foreign.join('\n'));
+    results.check(badResponses.length === 0, `${p}: alle bronnen laden (geen 4xx/5xx)`, badResponses.join('\n'));
+    results.check(cspErrors.length === 0, `${p}: geen CSP-overtredingen`, cspErrors.join('\n'));
+    results.check(pageErrors.length === 0, `${p}: geen JavaScript-fouten`, pageErrors.join('\n'));
+    // Other console errors (e.g. "Failed to load resource" for the 404 page itself) are only reported.
+    if (consoleErrors.length) console.log(`  (console: ${consoleErrors.join(' | ')})`);
+  } catch (e) {
+    results.fail(`${p}: test kon niet draaien`, e.stack || String(e));
+  } finally {
+    await close();
+  }
+}
+
+/** Search → filter → result → detail with the keyboard only. */
+async function keyboardRun(browser, base) {
+  console.log('\n# toetsenbord: zoeken → filteren → resultaat → detail');
+  const { page, close } = await openPage(browser, base);
+  const name = 'toetsenbord';
+  try {
+    await page.goto(new URL('/', base).href);
+    const box = await tabUntil(
+      page,
+      (el) => el.tag === 'input' && (el.name === 'q' || el.type === 'search'),
+      60,
+    );
+    if (!results.check(!!box, `${name}: Tab bereikt het zoekveld op /`, 'geen input[name=q] of [type=search] gevonden')) return;
+
+    await page.keyboard.type('ondermijning');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/aanbod', { timeout: 10_000 }), page.keyboard.press('Enter')]);
+    const u1 = new URL(page.url());
+    results.check(u1.searchParams.get('q') === 'ondermijning', `${name}: Enter → /aanbod?q=ondermijning`, page.url());
+
+    const cb = await tabUntil(page, (el) => el.tag === 'input' && el.type === 'checkbox', 200);
+    if (!results.check(!!cb && !!cb.name, `${name}: Tab bereikt het eerste facet-vinkje`, JSON.stringify(cb))) return;
+    const before = page.url();
+    await page.keyboard.press('Space');
+    const inUrl = (u) => new URL(u).searchParams.getAll(cb.name).includes(cb.value);
+    // With JavaScript the form may submit itself on change; without, we use the button.
+    let navigated = await page
+      .waitForURL((u) => inUrl(u.href), { timeout: 2500 })
+      .then(() => true)
+      .catch(() => false);
+    if (!navigated) {
+      const checked = await page.evaluate(() => document.activeElement?.checked === true);
+      results.check(checked, `${name}: spatie vinkt het facet aan`, `url=${page.url()}`);
+      const btn = await tabUntil(
+        page,
+        (el) => (el.tag === 'button' || (el.tag === 'input' && el.type === 'submit')) && /Filters toepassen/i.test(el.text),
+        300,
+      );
+      if (!results.check(!!btn, `${name}: Tab bereikt de knop "Filters toepassen"`, `vanaf ${before}`)) return;
+      await Promise.all([page.waitForURL((u) => inUrl(u.href), { timeout: 10_000 }), page.keyboard.press('Enter')]);
+      navigated = true;
+    }
+    results.check(inUrl(page.url()), `${name}: filter staat in de URL (${cb.name}=${cb.value})`, page.url());
+    const stillChecked = await page
+      .locator(`input[type="checkbox"][name="${cb.name}"][value="${cb.value}"]`)
+      .first()
+      .isChecked()
+      .catch(() => false);
+    results.check(stillChecked, `${name}: gekozen facet is aangevinkt na het filteren`, page.url());
+
+    const link = await tabUntil(page, (el) => el.tag === 'a' && el.inMain && isOfferingDetail(el.pathname || ''), 400);
+    if (!results.check(!!link, `${name}: Tab bereikt de eerste resultaatlink`, `op ${page.url()}`)) return;
+    const [resp] = await Promise.all([
+      page.waitForNavigation({ timeout: 10_000 }),
+      page.keyboard.press('Enter'),
+    ]);
+    const u3 = new URL(page.url());
+    results.check(isOfferingDetail(u3.pathname) && resp?.status() === 200,
+      `${name}: Enter opent een aanbodpagina (${u3.pathname})`, `url=${page.url()} status=${resp?.status()}`);
+  } catch (e) {
+    results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
+  } finally {
+    await close();
+  }
+}
+
+/** The catalogue's filters work without JavaScript. */
+async function noJsRun(browser, base) {
+  console.log('\n# zonder JavaScript: catalogus filteren');
+  const name = 'zonder JS';
+  const { page, close } = await openPage(browser, base, { javaScriptEnabled: false });
+  try {
+    await page.goto(new URL('/aanbod', base).href);
+    const countBefore = await liveRegionText(page);
+    if (!results.check(countBefore !== null, `${name}: aria-live-resultaattelling op /aanbod`, 'geen element met aria-live in <main>')) return;
+    const total = firstNumber(countBefore);
+
+    // A theme whose count differs from the total, so the result count must change.
+    const boxes = page.locator('main input[type="checkbox"][name="thema"]');
+    const n = await boxes.count();
+    if (!results.check(n > 0, `${name}: thema-vinkjes (name="thema") op /aanbod`, 'geen input[type=checkbox][name=thema]')) return;
+    let chosen = 0;
+    for (let i = 0; i < n; i += 1) {
+      const id = await boxes.nth(i).getAttribute('id');
+      const label = id ? await page.locator(`label[for="${id}"]`).first().innerText().catch(() => '') : '';
+      const c = firstNumber(label.replace(/^[^(\d]*/, ''));
+      if (c !== null && c > 0 && c !== total) {
+        chosen = i;
+        break;
+      }
+    }
+    const box = boxes.nth(chosen);
+    const value = await box.getAttribute('value');
+    await box.check();
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.has('thema'), { timeout: 10_000 }),
+      page.getByRole('button', { name: 'Filters toepassen' }).first().click(),
+    ]);
+    const url = new URL(page.url());
+    results.check(url.searchParams.getAll('thema').includes(value), `${name}: URL bevat thema=${value}`, page.url());
+    const countAfter = await liveRegionText(page);
+    results.check(countAfter !== null && countAfter !== countBefore,
+      `${name}: resultaattelling veranderde`, `voor: ${JSON.stringify(countBefore)} na: ${JSON.stringify(countAfter)}`);
+    const checked = await page.locator(`main input[type="checkbox"][name="thema"][value="${value}"]`).first().isChecked();
+    results.check(checked, `${name}: thema blijft aangevinkt`, page.url());
+  } catch (e) {
+    results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
+  } finally {
+    await close();
+  }
+}
+
+async function screenshots(browser, base, ids) {
+  console.log('\n# screenshots');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const shots = [
+    ['home', '/'],
+    ['aanbod', '/aanbod'],
+    ['aanbod-detail', `/aanbod/${encodeURIComponent(ids.offeringId)}`],
+  ];
+  for (const width of [1280, 375]) {
+    for (const [label, p] of shots) {
+      const { page, close } = await openPage(browser, base, { viewport: { width, height: 900 } });
+      const file = path.join(ARTIFACTS, `${label}-${width}.png`);
+      try {
+        await page.goto(new URL(p, base).href, { waitUntil: 'load' });
+        await page.screenshot({ path: file, fullPage: true });
+        results.pass(`screenshot ${path.relative(process.cwd(), file)}`);
+      } catch (e) {
+        results.fail(`screenshot ${label} ${width}px`, String(e));
+      } finally {
+        await close();
+      }
+    }
+  }
+}
+
+async function main() {
+  let server = null;
+  let browser = null;
+  const cleanup = async () => {
+    if (browser) await browser.close().catch(() => {});
+    if (server) await server.stop().catch(() => {});
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => cleanup().finally(() => process.exit(130)));
+  }
+  try {
+    let base = process.env.E2E_BASE_URL;
+    if (!base) {
+      server = await startServer();
+      base = server.base;
+    }
+    const ids = await discover(base);
+    console.log(`ids: aanbod=${ids.offeringId} thema=${ids.themeSlug} aanbieder=${ids.providerSlug}`);
+    browser = await launchBrowser();
+    console.log(`chromium ${browser.version()}`);
+
+    for (const p of await pageList(base, ids)) await checkPage(browser, base, p);
+    await keyboardRun(browser, base);
+    await noJsRun(browser, base);
+    await screenshots(browser, base, ids);
+  } catch (e) {
+    results.fail('e2e-opzet', e.stack || String(e));
+    if (server) console.log(`server log:\n${server.logTail()}`);
+  } finally {
+    await cleanup();
+  }
+  const ok = results.summary();
+  process.exit(ok ? 0 : 1);
+}
+
+main();

@@ -1,0 +1,288 @@
+//! The public website: every page type, escaping of hostile catalogue text, feeds as valid
+//! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
+
+use super::helpers::{cli, fixture, spawn_app, spawn_with, TestApp};
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let res = app.get(path).await;
+    assert_eq!(res.status(), 200, "GET {path}");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{path}"
+    );
+    res.text().await.unwrap()
+}
+
+fn one_h1(html: &str, path: &str) {
+    assert_eq!(html.matches("<h1").count(), 1, "one h1 on {path}");
+    assert!(html.contains("<html lang=\"nl\""), "{path}");
+    assert!(html.contains("href=\"#main\""), "skip link on {path}");
+    assert!(html.contains("<main id=\"main\""), "{path}");
+}
+
+#[tokio::test]
+async fn every_page_type_renders_with_key_content() {
+    let app = spawn_app().await;
+    let first = app.get_json("/api/v1/aanbod?pageSize=1&sort=titel").await["resultaten"][0].clone();
+    let id = first["id"].as_str().unwrap();
+    let provider = app.get_json("/api/v1/aanbieders").await[0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cases = [
+        ("/", "Leren over leefbare en veilige wijken"),
+        ("/themas", "Ondermijning"),
+        (
+            "/themas/langjarige-wijkaanpak",
+            "Vraagstuk op de leeragenda",
+        ),
+        ("/aanbod", "Filters toepassen"),
+        ("/aanbod?q=wijk&thema=ondermijning", "Actieve filters"),
+        ("/aanbieders", &provider),
+        ("/agenda", "Agenda"),
+        ("/privacy", "Je rechten"),
+        ("/toegankelijkheid", "WCAG 2.2"),
+    ];
+    for (path, needle) in cases {
+        let html = page(&app, path).await;
+        one_h1(&html, path);
+        assert!(html.contains(needle), "{path} lacks «{needle}»");
+    }
+    let html = page(&app, &format!("/aanbod/{id}")).await;
+    one_h1(&html, id);
+    assert!(html.contains(first["titel"].as_str().unwrap()));
+    assert!(html.contains(&format!(
+        "href=\"/aanbieders/{}\"",
+        wijkwijzer::domain::offering::slugify(first["aanbieder"].as_str().unwrap())
+    )));
+    let html = page(&app, &format!("/aanbieders/{provider}")).await;
+    one_h1(&html, &provider);
+}
+
+#[tokio::test]
+async fn target_group_entries_and_facets_link_to_filtered_catalogue() {
+    let app = spawn_app().await;
+    let home = page(&app, "/").await;
+    for g in ["beleidsmakers", "wijkprofessionals", "bewoners"] {
+        assert!(
+            home.contains(&format!("href=\"/aanbod?doelgroep={g}\"")),
+            "{g}"
+        );
+    }
+    let html = page(
+        &app,
+        "/aanbod?thema=ondermijning&thema=jeugd-en-veiligheid&doelgroep=bewoners",
+    )
+    .await;
+    let api = app
+        .get_json("/api/v1/aanbod?thema=ondermijning&thema=jeugd-en-veiligheid&doelgroep=bewoners")
+        .await;
+    let total = api["totaal"].as_u64().unwrap();
+    let expected = match total {
+        0 => "Geen resultaten".to_string(),
+        1 => "1 resultaat".to_string(),
+        n => format!("{n} resultaten"),
+    };
+    assert!(
+        html.contains(&format!("aria-live=\"polite\" id=\"aantal\">{expected}<")),
+        "count {expected}"
+    );
+    assert!(html.contains("name=\"thema\" value=\"ondermijning\" checked"));
+    // A chip removes exactly one value.
+    assert!(
+        html.contains("href=\"/aanbod?thema=jeugd-en-veiligheid&#38;doelgroep=bewoners\""),
+        "chip link"
+    );
+    // Bad values in a shared link do not break the page.
+    let res = app.get("/aanbod?thema=bestaat-niet&pageSize=abc").await;
+    assert_eq!(res.status(), 200);
+    let html = page(&app, "/aanbod?q=zzzzqqqxx").await;
+    assert!(html.contains("Geen resultaten"));
+    assert!(html.contains("Haal een filter weg"));
+}
+
+#[tokio::test]
+async fn hostile_catalogue_text_is_escaped_everywhere() {
+    let app = spawn_with(false, |dir| {
+        let out = cli(
+            &dir.join("test.db"),
+            &[
+                "import",
+                "aanbod",
+                fixture("hostile.jsonl").to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    })
+    .await;
+    for path in [
+        "/aanbod/gevaarlijke-tekst",
+        "/aanbod?q=training",
+        "/agenda",
+        "/themas/ondermijning",
+        "/aanbieders/org-i-schuin-i-co",
+        "/",
+    ] {
+        let html = page(&app, path).await;
+        assert!(
+            !html.contains("<script>alert"),
+            "unescaped script on {path}"
+        );
+        assert!(!html.contains("<img src=x"), "unescaped img on {path}");
+        assert!(!html.contains("<b>html</b>"), "unescaped b on {path}");
+    }
+    let html = page(&app, "/aanbod/gevaarlijke-tekst").await;
+    assert!(
+        html.contains("Training &#60;script&#62;") || html.contains("Training &lt;script&gt;"),
+        "title escaped"
+    );
+    // JSON-LD: one data block, parseable, with the original text.
+    let start = html.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(ld["@type"], "Course");
+    assert_eq!(
+        ld["name"],
+        "Training <script>alert('x')</script> \"quotes\" & meer"
+    );
+    assert_eq!(ld["hasCourseInstance"]["@type"], "CourseInstance");
+    assert_eq!(ld["hasCourseInstance"]["startDate"], "2099-05-01");
+    assert_eq!(html.matches("<script").count(), 1, "only the JSON-LD block");
+    // Feeds stay well-formed.
+    let atom = app.get("/feeds/aanbod.atom").await.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&atom).expect("atom is XML");
+    assert!(doc
+        .descendants()
+        .any(|n| n.text() == Some("Training <script>alert('x')</script> \"quotes\" & meer")));
+}
+
+#[tokio::test]
+async fn feeds_are_valid_atom_and_icalendar() {
+    let app = spawn_app().await;
+    for path in ["/feeds/aanbod.atom", "/feeds/themas/ondermijning.atom"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml"));
+        let xml = res.text().await.unwrap();
+        let doc = roxmltree::Document::parse(&xml).expect("XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "feed");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2005/Atom")
+        );
+        for required in ["id", "title", "updated"] {
+            assert!(
+                root.children().any(|n| n.tag_name().name() == required),
+                "{required}"
+            );
+        }
+        let entries: Vec<_> = root
+            .children()
+            .filter(|n| n.tag_name().name() == "entry")
+            .collect();
+        assert!(!entries.is_empty());
+        for e in entries {
+            for required in ["id", "title", "updated", "link"] {
+                assert!(
+                    e.children().any(|n| n.tag_name().name() == required),
+                    "entry {required}"
+                );
+            }
+        }
+    }
+    let html = page(&app, "/").await;
+    assert!(html.contains("rel=\"alternate\" type=\"application/atom+xml\""));
+
+    for path in ["/agenda.ics", "/themas/ondermijning/agenda.ics"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar"));
+        let ics = res.text().await.unwrap();
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(
+            !ics.replace("\r\n", "").contains('\n'),
+            "only CRLF line ends"
+        );
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "line too long: {line}");
+        }
+        let unfolded = ics.replace("\r\n ", "");
+        let begins = unfolded.matches("BEGIN:VEVENT").count();
+        assert_eq!(begins, unfolded.matches("END:VEVENT").count());
+        assert_eq!(begins, unfolded.matches("\r\nDTSTART;VALUE=DATE:").count());
+        assert_eq!(begins, unfolded.matches("\r\nUID:").count());
+        assert!(begins > 0 || path.contains("themas"));
+    }
+}
+
+#[tokio::test]
+async fn sitemap_robots_headers_and_404() {
+    let app = spawn_app().await;
+    let xml = app.get("/sitemap.xml").await.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("sitemap is XML");
+    let locs = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "loc")
+        .count();
+    assert!(locs > 40);
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Sitemap:"));
+
+    let res = app.get("/aanbod").await;
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(!csp.contains("unsafe-inline"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().contains_key("referrer-policy"));
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("style=\""), "no inline styles");
+    let css_path = html
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let css = app.get(css_path).await;
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+
+    let gz = app
+        .client
+        .get(app.url("/aanbod"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+
+    let res = app.get("/bestaat-niet").await;
+    assert_eq!(res.status(), 404);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Pagina niet gevonden"));
+    assert!(html.contains(&id), "404 page carries the request id");
+    assert_eq!(app.get("/aanbod/bestaat-niet").await.status(), 404);
+    assert_eq!(app.get("/themas/bestaat-niet").await.status(), 404);
+}
