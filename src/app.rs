@@ -9,7 +9,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
+use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
+use crate::http::forms::{FormGuard, RateLimiter};
 use crate::http::{self, AppState};
 use crate::store::Store;
 use crate::transfer::{self, Format};
@@ -25,6 +27,27 @@ pub struct Config {
     pub empty: bool,
     /// Public base URL (`https://wijkwijzer.example`); defaults to `http://ADDR`.
     pub base_url: Option<String>,
+    /// A thesaurus file that replaces the built-in one.
+    pub thesaurus: Option<PathBuf>,
+    /// Minimum time between showing and sending a public form.
+    pub min_fill: Duration,
+    /// Public form submissions allowed per IP address per window.
+    pub form_rate: (usize, Duration),
+}
+
+impl Config {
+    /// Defaults for `db` and `addr`.
+    pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
+        Config {
+            db,
+            addr,
+            empty: false,
+            base_url: None,
+            thesaurus: None,
+            min_fill: Duration::from_secs(2),
+            form_rate: (5, Duration::from_secs(600)),
+        }
+    }
 }
 
 /// The search index directory that belongs to a database file.
@@ -86,7 +109,18 @@ impl Application {
             tracing::info!("lege database: demodata laden");
             load_demo(&store).await?;
         }
-        let catalog = Catalog::open(store, Some(&index_dir(&config.db))).await?;
+        let thesaurus = match &config.thesaurus {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    anyhow::anyhow!("kan thesaurus {} niet lezen: {e}", path.display())
+                })?;
+                Thesaurus::parse(&text)
+                    .map_err(|e| anyhow::anyhow!("thesaurus {}: {e}", path.display()))?
+            }
+            None => Thesaurus::builtin(),
+        };
+        let secret = store.form_secret().await?;
+        let catalog = Catalog::open(store, Some(&index_dir(&config.db)), thesaurus).await?;
         let listener = TcpListener::bind(config.addr).await?;
         let base_url = match &config.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),
@@ -97,6 +131,8 @@ impl Application {
             state: AppState {
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
+                forms: Arc::new(FormGuard::new(secret, config.min_fill)),
+                form_limiter: Arc::new(RateLimiter::new(config.form_rate.0, config.form_rate.1)),
             },
         })
     }
@@ -114,6 +150,8 @@ impl Application {
     /// Serves until the process ends; keeps the catalogue in step with the database.
     pub async fn run(self) -> anyhow::Result<()> {
         let catalog = Arc::clone(&self.state.catalog);
+        let warm = Arc::clone(&catalog);
+        tokio::task::spawn_blocking(move || warm.matcher(crate::http::pages::today()));
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             loop {

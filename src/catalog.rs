@@ -3,9 +3,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::NaiveDate;
 
 use crate::domain::facets::{self, Filters, Page, Sort};
+use crate::domain::matching::{Matcher, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
@@ -105,12 +108,18 @@ pub struct Catalog {
     index: Arc<SearchIndex>,
     index_dir: Option<PathBuf>,
     snapshot: RwLock<Arc<Snapshot>>,
+    thesaurus: Thesaurus,
+    matcher: Mutex<Option<(i64, NaiveDate, Arc<Matcher>)>>,
 }
 
 impl Catalog {
     /// Loads the catalogue from `store` and opens (or rebuilds) the index in `index_dir`;
     /// `None` keeps the index in memory.
-    pub async fn open(store: Store, index_dir: Option<&Path>) -> Result<Catalog, CatalogError> {
+    pub async fn open(
+        store: Store,
+        index_dir: Option<&Path>,
+        thesaurus: Thesaurus,
+    ) -> Result<Catalog, CatalogError> {
         let (version, taxonomy, offerings) = load(&store).await?;
         let dir = index_dir.map(Path::to_path_buf);
         let (index, offerings) = {
@@ -129,6 +138,8 @@ impl Catalog {
             index: Arc::new(index),
             index_dir: dir,
             snapshot: RwLock::new(Arc::new(Snapshot::new(version, taxonomy, offerings))),
+            thesaurus,
+            matcher: Mutex::new(None),
         })
     }
 
@@ -200,6 +211,34 @@ impl Catalog {
             *guard = Arc::new(snapshot);
         }
         Ok(())
+    }
+
+    /// The matching engine over the current snapshot, built on first use and again after a
+    /// change or when the date moves on. Blocking: call it off the async runtime.
+    pub fn matcher(&self, today: NaiveDate) -> Arc<Matcher> {
+        let snapshot = self.snapshot();
+        let mut guard = match self.matcher.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((version, date, m)) = guard.as_ref() {
+            if *version == snapshot.version && *date == today {
+                return Arc::clone(m);
+            }
+        }
+        let offerings: Vec<Offering> = snapshot
+            .offerings
+            .iter()
+            .map(|s| s.offering.clone())
+            .collect();
+        let m = Arc::new(Matcher::new(
+            &offerings,
+            &snapshot.taxonomy,
+            &self.thesaurus,
+            today,
+        ));
+        *guard = Some((snapshot.version, today, Arc::clone(&m)));
+        m
     }
 
     /// True when store and index answer.

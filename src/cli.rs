@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, Application, Config};
 use crate::catalog::Catalog;
+use crate::domain::evaluation::{self, Judged};
+use crate::domain::matching::{MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
 use crate::store::Store;
 use crate::transfer::{self, Format};
@@ -48,12 +50,42 @@ pub enum Command {
         /// Publieke basis-URL voor links in feeds en sitemap.
         #[arg(long, env = "WIJKWIJZER_BASE_URL")]
         base_url: Option<String>,
+        /// Thesaurusbestand dat de ingebouwde thesaurus vervangt.
+        #[arg(long, env = "WIJKWIJZER_THESAURUS")]
+        thesaurus: Option<PathBuf>,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
         /// Wat te importeren.
         #[command(subcommand)]
         what: ImportWhat,
+    },
+    /// Koppel leervragen (JSON Lines) aan het aanbod in de database; één JSON-regel per vraag.
+    Match {
+        /// Bestand met vragen (velden id, vraag, doelgroep, sector, themas; andere velden tellen niet mee).
+        #[arg(long)]
+        input: PathBuf,
+        /// Peildatum JJJJ-MM-DD (standaard vandaag), voor een herhaalbare uitkomst.
+        #[arg(long)]
+        vandaag: Option<chrono::NaiveDate>,
+    },
+    /// Meet de kwaliteit van de koppeling op beoordeelde vragen (nDCG@5, recall@10, passend).
+    Eval {
+        /// Aanbod (catalog.jsonl).
+        #[arg(long)]
+        catalog: PathBuf,
+        /// Beoordeelde vragen (questions-dev.jsonl).
+        #[arg(long)]
+        questions: PathBuf,
+        /// Taxonomie (standaard de ingebouwde).
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+        /// Peildatum JJJJ-MM-DD (standaard vandaag).
+        #[arg(long)]
+        vandaag: Option<chrono::NaiveDate>,
+        /// Schrijf ook de uitkomst per vraag naar dit bestand.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Exporteer aanbod of leervragen naar standaarduitvoer.
     Export {
@@ -119,20 +151,56 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             addr,
             empty,
             base_url,
+            thesaurus,
         } => {
-            let app = Application::build(&Config {
-                db: cli.db,
-                addr,
-                empty,
-                base_url,
-            })
-            .await?;
+            let mut config = Config::new(cli.db, addr);
+            config.empty = empty;
+            config.base_url = base_url;
+            config.thesaurus = thesaurus;
+            let app = Application::build(&config).await?;
             tracing::info!(addr = %app.addr()?, "WijkWijzer draait");
             eprintln!("WijkWijzer draait op http://{}", app.addr()?);
             app.run().await?;
             Ok(0)
         }
         Command::Import { what } => import(&cli.db, what).await,
+        Command::Match { input, vandaag } => {
+            let store = Store::open(&cli.db).await?;
+            let taxonomy = store.taxonomy().await?.unwrap_or_else(Taxonomy::builtin);
+            let offerings: Vec<_> = store
+                .offerings()
+                .await?
+                .into_iter()
+                .map(|s| s.offering)
+                .collect();
+            let today = vandaag.unwrap_or_else(crate::http::pages::today);
+            let matcher = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
+            let questions = read_match_questions(&input)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for (id, query) in questions {
+                writeln!(
+                    out,
+                    "{}",
+                    match_line(&id, &matcher.match_question(&query, 10))
+                )?;
+            }
+            out.flush()?;
+            Ok(0)
+        }
+        Command::Eval {
+            catalog,
+            questions,
+            taxonomy,
+            vandaag,
+            output,
+        } => eval(
+            &catalog,
+            &questions,
+            taxonomy.as_deref(),
+            vandaag,
+            output.as_deref(),
+        ),
         Command::Export { what, format } => {
             let store = Store::open(&cli.db).await?;
             let format = match format {
@@ -160,6 +228,129 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The questions of a `match` input file, as `(id, query)`.
+fn read_match_questions(path: &Path) -> anyhow::Result<Vec<(String, MatchQuery)>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("kan {} niet lezen: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| anyhow::anyhow!("regel {}: ongeldige JSON: {e}", i + 1))?;
+        let text_of = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        let id =
+            text_of("id").ok_or_else(|| anyhow::anyhow!("regel {}: veld 'id' ontbreekt", i + 1))?;
+        let vraag = text_of("vraag")
+            .ok_or_else(|| anyhow::anyhow!("regel {}: veld 'vraag' ontbreekt", i + 1))?;
+        let themas = v
+            .get("themas")
+            .and_then(|t| t.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push((
+            id,
+            MatchQuery {
+                vraag,
+                doelgroep: text_of("doelgroep"),
+                sector: text_of("sector"),
+                themas,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+fn match_line(id: &str, outcome: &crate::domain::matching::MatchOutcome) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "passend": outcome.passend,
+        "resultaten": outcome.resultaten.iter().map(|r| serde_json::json!({"id": r.id, "score": r.score})).collect::<Vec<_>>(),
+    })
+}
+
+fn eval(
+    catalog: &Path,
+    questions: &Path,
+    taxonomy: Option<&Path>,
+    vandaag: Option<chrono::NaiveDate>,
+    output: Option<&Path>,
+) -> anyhow::Result<i32> {
+    let taxonomy = match taxonomy {
+        Some(p) => Taxonomy::parse(&std::fs::read_to_string(p)?)
+            .map_err(|e| anyhow::anyhow!("taxonomie: {}", e.join("; ")))?,
+        None => Taxonomy::builtin(),
+    };
+    let (text, format) = read_file(catalog)?;
+    let offerings = match transfer::parse_offerings(&text, format, &taxonomy) {
+        Ok(o) => o,
+        Err(problems) => return Ok(report(catalog, &problems)),
+    };
+    let today = vandaag.unwrap_or_else(crate::http::pages::today);
+    let matcher = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
+    let judged_text = std::fs::read_to_string(questions)?;
+    let mut rows = Vec::new();
+    for line in judged_text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let grades: std::collections::HashMap<String, u8> = v
+            .get("relevant")
+            .and_then(|r| r.as_object())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, g)| g.as_u64().map(|g| (k.clone(), g as u8)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let query = MatchQuery {
+            vraag: v
+                .get("vraag")
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_string(),
+            doelgroep: v
+                .get("doelgroep")
+                .and_then(|x| x.as_str())
+                .map(str::to_string),
+            sector: v.get("sector").and_then(|x| x.as_str()).map(str::to_string),
+            themas: Vec::new(),
+        };
+        let outcome = matcher.match_question(&query, 10);
+        let id = v
+            .get("id")
+            .and_then(|x| x.as_str())
+            .unwrap_or("")
+            .to_string();
+        rows.push((
+            id,
+            grades,
+            v.get("lacune").and_then(|x| x.as_bool()).unwrap_or(false),
+            outcome,
+        ));
+    }
+    if let Some(path) = output {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (id, _, _, outcome) in &rows {
+            writeln!(f, "{}", match_line(id, outcome))?;
+        }
+    }
+    let judged: Vec<Judged> = rows
+        .iter()
+        .map(|(_, grades, lacune, outcome)| Judged {
+            grades,
+            lacune: *lacune,
+            ranked: outcome.resultaten.iter().map(|r| r.id.as_str()).collect(),
+            passend: outcome.passend,
+        })
+        .collect();
+    println!("{}", serde_json::to_string(&evaluation::score(&judged))?);
+    Ok(0)
 }
 
 fn read_file(path: &Path) -> anyhow::Result<(String, Format)> {
@@ -246,7 +437,7 @@ async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
                 b.set_position(offerings.len() as u64 / 2);
                 b.set_message("zoekindex bijwerken");
             }
-            Catalog::open(store, Some(&app::index_dir(db))).await?;
+            Catalog::open(store, Some(&app::index_dir(db)), Thesaurus::builtin()).await?;
             if let Some(b) = bar {
                 b.finish_and_clear();
             }

@@ -2,8 +2,10 @@
 //! matching and search helpers.
 
 pub mod analysis;
+pub mod evaluation;
 pub mod facets;
 pub mod fields;
+pub mod matching;
 
 pub mod offering;
 pub mod question;

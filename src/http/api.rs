@@ -12,8 +12,9 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
+use crate::domain::matching::MatchQuery;
 use crate::domain::offering::Offering;
-use crate::domain::taxonomy::{Term, Topic};
+use crate::domain::taxonomy::{Term, Topic, Vocabulary};
 
 use super::error::{not_found_problem, ApiError, InvalidParam, Problem};
 use super::params;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/aanbod/{id}", get(offering))
         .route("/api/v1/themas", get(themes))
         .route("/api/v1/aanbieders", get(providers))
+        .route("/api/v1/matches", axum::routing::post(matches))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1", get(openapi))
         .route(
@@ -209,6 +211,123 @@ async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderResponse>>
     )
 }
 
+/// A learning question to match.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    /// The question in the asker's own words.
+    pub vraag: String,
+    /// Target group slug of the asker.
+    pub doelgroep: Option<String>,
+    /// Sector slug of the asker.
+    pub sector: Option<String>,
+    /// Theme slugs, when known.
+    pub themas: Option<Vec<String>>,
+}
+
+/// One matched offering with its reasons.
+#[derive(Serialize, ToSchema)]
+pub struct MatchResponseItem {
+    /// Offering id.
+    pub id: String,
+    /// Offering title.
+    pub titel: String,
+    /// Score (comparable within one question).
+    pub score: f64,
+    /// Reasons in Dutch.
+    pub waarom: Vec<String>,
+}
+
+/// The matches for a question.
+#[derive(Serialize, ToSchema)]
+pub struct MatchResponse {
+    /// Whether a well-fitting offering was found.
+    pub passend: bool,
+    /// Top 10, best first.
+    pub resultaten: Vec<MatchResponseItem>,
+}
+
+/// Match a learning question with the offerings.
+#[utoipa::path(
+    post,
+    path = "/api/v1/matches",
+    request_body = MatchRequest,
+    responses(
+        (status = 200, description = "Passend aanbod met uitleg", body = MatchResponse),
+        (status = 400, description = "Ongeldige vraag", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "matching"
+)]
+async fn matches(
+    State(state): State<AppState>,
+    body: Result<Json<MatchRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<MatchResponse>, ApiError> {
+    let Json(req) = body.map_err(|e| {
+        ApiError::BadBody(format!("De body is geen geldige vraag: {}", e.body_text()))
+    })?;
+    let snapshot = state.catalog.snapshot();
+    let mut invalid = Vec::new();
+    let vraag = req.vraag.trim().to_string();
+    if vraag.is_empty() {
+        invalid.push(InvalidParam {
+            name: "vraag".into(),
+            reason: "de vraag is leeg".into(),
+        });
+    } else if vraag.chars().count() > 2000 {
+        invalid.push(InvalidParam {
+            name: "vraag".into(),
+            reason: "de vraag is langer dan 2000 tekens".into(),
+        });
+    }
+    let check = |name: &str, vocab: Vocabulary, v: &str, invalid: &mut Vec<InvalidParam>| {
+        if snapshot.taxonomy.term(vocab, v).is_none() {
+            invalid.push(InvalidParam {
+                name: name.into(),
+                reason: format!("onbekende waarde '{v}'"),
+            });
+        }
+    };
+    if let Some(d) = &req.doelgroep {
+        check("doelgroep", Vocabulary::TargetGroup, d, &mut invalid);
+    }
+    if let Some(s) = &req.sector {
+        check("sector", Vocabulary::Sector, s, &mut invalid);
+    }
+    for t in req.themas.iter().flatten() {
+        check("themas", Vocabulary::Theme, t, &mut invalid);
+    }
+    if !invalid.is_empty() {
+        return Err(ApiError::BadRequest(invalid));
+    }
+    let query = MatchQuery {
+        vraag,
+        doelgroep: req.doelgroep,
+        sector: req.sector,
+        themas: req.themas.unwrap_or_default(),
+    };
+    let catalog = state.catalog.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        catalog
+            .matcher(crate::http::pages::today())
+            .match_question(&query, 10)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Json(MatchResponse {
+        passend: outcome.passend,
+        resultaten: outcome
+            .resultaten
+            .into_iter()
+            .map(|r| MatchResponseItem {
+                id: r.id,
+                titel: r.titel,
+                score: r.score,
+                waarom: r.waarom,
+            })
+            .collect(),
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -219,8 +338,8 @@ async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderResponse>>
         license(name = "EUPL-1.2")
     ),
     servers((url = "/", description = "Deze server")),
-    paths(search, offering, themes, providers),
-    components(schemas(SearchResponse, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
+    paths(search, offering, themes, providers, matches),
+    components(schemas(SearchResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
 )]
 struct ApiDoc;
 

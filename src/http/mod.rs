@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod feeds;
+pub mod forms;
 pub mod pages;
 pub mod params;
 
@@ -27,6 +28,10 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Absolute base URL for links in feeds, sitemap and JSON-LD (no trailing slash).
     pub base_url: Arc<str>,
+    /// Signs and checks public form tokens.
+    pub forms: Arc<forms::FormGuard>,
+    /// Rate limit of public form submissions per IP.
+    pub form_limiter: Arc<forms::RateLimiter>,
 }
 
 /// The request id header.

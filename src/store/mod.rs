@@ -276,6 +276,115 @@ impl Store {
     }
 }
 
+/// A learning question asked on the site, with what the matching engine suggested.
+pub struct SiteQuestion<'a> {
+    /// The question.
+    pub question: &'a LearningQuestion,
+    /// E-mail address for an answer, if given (with consent).
+    pub email: Option<&'a str>,
+    /// Whether the engine found a well-fitting offering.
+    pub passend: bool,
+    /// Suggested matches `(offering id, score, reasons)`, best first.
+    pub matches: Vec<(&'a str, f64, &'a [String])>,
+}
+
+impl Store {
+    /// Stores a question from the site and its suggested matches in one transaction.
+    pub async fn insert_site_question(&self, sq: &SiteQuestion<'_>) -> Result<(), StoreError> {
+        let q = sq.question;
+        let ts = now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
+             status, email, passend, consent_at, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,'site','nieuw',?,?,?,?,?)",
+        )
+        .bind(&q.id)
+        .bind(&q.vraag)
+        .bind(&q.doelgroep)
+        .bind(&q.sector)
+        .bind(&q.gemeente)
+        .bind(list_json(&q.themas))
+        .bind(q.datum.to_string())
+        .bind(sq.email)
+        .bind(sq.passend)
+        .bind(sq.email.map(|_| ts.clone()))
+        .bind(&ts)
+        .bind(&ts)
+        .execute(&mut *tx)
+        .await?;
+        for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, created_at) \
+                 VALUES (?,?,?,?,?,?)",
+            )
+            .bind(&q.id)
+            .bind(*offering)
+            .bind(position as i64)
+            .bind(*score)
+            .bind(list_json(waarom))
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Suggested matches of a question: `(offering id, score, reasons)`, best first.
+    pub async fn question_matches(
+        &self,
+        question_id: &str,
+    ) -> Result<Vec<(String, f64, Vec<String>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT offering_id, score, waarom FROM question_matches WHERE question_id = ? ORDER BY position",
+        )
+        .bind(question_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok((
+                    r.get("offering_id"),
+                    r.get("score"),
+                    parse_list(r.get("waarom"))?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Status, e-mail and `passend` of a stored question.
+    pub async fn question_status(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, Option<String>, Option<bool>)>, StoreError> {
+        let row = sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| (r.get("status"), r.get("email"), r.get("passend"))))
+    }
+
+    /// The secret that signs form tokens; created on first use and shared by all instances.
+    pub async fn form_secret(&self) -> Result<Vec<u8>, StoreError> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh)
+            .map_err(|e| StoreError::Corrupt(format!("geen willekeur: {e}")))?;
+        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('form_secret', ?) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(hex)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'form_secret'")
+            .fetch_one(&self.pool)
+            .await?;
+        let v: String = row.get(0);
+        Ok(v.into_bytes())
+    }
+}
+
 async fn bump_version(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'",

@@ -49,12 +49,13 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     prepare(dir.path());
-    let config = Config {
-        db: dir.path().join("test.db"),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        empty,
-        base_url: None,
-    };
+    let mut config = Config::new(
+        dir.path().join("test.db"),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
+    config.empty = empty;
+    config.min_fill = std::time::Duration::ZERO;
+    config.form_rate = (1000, std::time::Duration::from_secs(60));
     let app = Application::build(&config).await.expect("build");
     let addr = app.addr().expect("addr");
     let state = app.state();

@@ -2,6 +2,7 @@
 //! Handlers parse, call the catalogue, and render; errors become a Dutch page with the request id.
 
 pub mod catalogue;
+pub mod leervraag;
 pub mod view;
 
 use askama::Template;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/privacy", get(privacy))
         .route("/toegankelijkheid", get(accessibility))
         .route(assets::SITE_CSS_PATH, get(stylesheet))
+        .merge(leervraag::router())
 }
 
 /// Today, in the server's local time zone.

@@ -30,6 +30,7 @@ const NAV: &[(&str, &str)] = &[
     ("/aanbod", "Aanbod"),
     ("/agenda", "Agenda"),
     ("/aanbieders", "Aanbieders"),
+    ("/leervraag", "Stel je leervraag"),
 ];
 
 impl Layout {

@@ -1,0 +1,237 @@
+//! Protection of public forms without cookies: a signed form token (which also proves a minimum
+//! fill time and a maximum age), a same-origin check, a honeypot field and a per-IP rate limit.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::http::HeaderMap;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Name of the honeypot field; people never see it, bots fill it in.
+pub const HONEYPOT: &str = "website";
+
+/// Why a submission was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// The token is missing, forged or for another form.
+    BadToken,
+    /// Sent faster than a person can fill in the form.
+    TooFast,
+    /// The form was opened too long ago.
+    Expired,
+    /// Sent from another site.
+    CrossSite,
+    /// The honeypot was filled in.
+    Honeypot,
+    /// Too many submissions from this address.
+    RateLimited,
+}
+
+impl Rejection {
+    /// The Dutch message shown above the form.
+    pub fn message(self) -> &'static str {
+        match self {
+            Rejection::BadToken | Rejection::CrossSite => {
+                "Het formulier kon niet worden gecontroleerd. Je gegevens staan er nog; verstuur het opnieuw."
+            }
+            Rejection::TooFast => {
+                "Je verstuurde het formulier erg snel. Controleer je gegevens en verstuur het opnieuw."
+            }
+            Rejection::Expired => "Het formulier stond lang open en is verlopen. Je gegevens staan er nog; verstuur het opnieuw.",
+            Rejection::Honeypot => "Je bericht kon niet worden verwerkt. Laat het veld ‘Website’ leeg.",
+            Rejection::RateLimited => {
+                "Je hebt veel formulieren kort na elkaar verstuurd. Wacht een paar minuten en probeer het dan opnieuw."
+            }
+        }
+    }
+}
+
+/// Signs and checks form tokens.
+pub struct FormGuard {
+    secret: Vec<u8>,
+    /// Minimum seconds between showing and sending a form.
+    pub min_fill: Duration,
+    /// Maximum age of a form.
+    pub max_age: Duration,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl FormGuard {
+    /// A guard with `secret`.
+    pub fn new(secret: Vec<u8>, min_fill: Duration) -> FormGuard {
+        FormGuard {
+            secret,
+            min_fill,
+            max_age: Duration::from_secs(4 * 3600),
+        }
+    }
+
+    fn mac(&self, form: &str, issued: u64) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
+            return String::new();
+        };
+        mac.update(form.as_bytes());
+        mac.update(b"|");
+        mac.update(issued.to_string().as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// A fresh token for `form`.
+    pub fn token(&self, form: &str) -> String {
+        let issued = now_secs();
+        format!("{issued}.{}", self.mac(form, issued))
+    }
+
+    /// Checks a submitted token for `form`.
+    pub fn check(&self, form: &str, token: &str) -> Result<(), Rejection> {
+        let (issued, mac) = token.split_once('.').ok_or(Rejection::BadToken)?;
+        let issued: u64 = issued.parse().map_err(|_| Rejection::BadToken)?;
+        let expected = self.mac(form, issued);
+        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), mac.as_bytes()) {
+            return Err(Rejection::BadToken);
+        }
+        let age = now_secs().saturating_sub(issued);
+        if age < self.min_fill.as_secs() {
+            return Err(Rejection::TooFast);
+        }
+        if age > self.max_age.as_secs() {
+            return Err(Rejection::Expired);
+        }
+        Ok(())
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Rejects a POST that a browser says came from another site.
+pub fn same_origin(headers: &HeaderMap) -> Result<(), Rejection> {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" {
+            return Err(Rejection::CrossSite);
+        }
+    }
+    if let (Some(origin), Some(host)) = (
+        headers.get("origin").and_then(|v| v.to_str().ok()),
+        headers.get("host").and_then(|v| v.to_str().ok()),
+    ) {
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        if origin != "null" && origin_host != host {
+            return Err(Rejection::CrossSite);
+        }
+    }
+    Ok(())
+}
+
+/// A sliding-window limit of events per IP address.
+pub struct RateLimiter {
+    max: usize,
+    window: Duration,
+    events: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+}
+
+impl RateLimiter {
+    /// At most `max` events per `window` per address.
+    pub fn new(max: usize, window: Duration) -> RateLimiter {
+        RateLimiter {
+            max,
+            window,
+            events: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records an event for `ip`; `Err` when over the limit (the event is then not counted).
+    pub fn hit(&self, ip: IpAddr) -> Result<(), Rejection> {
+        let now = Instant::now();
+        let Ok(mut map) = self.events.lock() else {
+            return Ok(());
+        };
+        if map.len() > 10_000 {
+            map.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
+        }
+        let q = map.entry(ip).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            q.pop_front();
+        }
+        if q.len() >= self.max {
+            return Err(Rejection::RateLimited);
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
+
+/// A plausible e-mail address: one `@`, a dot in the domain, no spaces, at most 254 characters.
+pub fn parse_email(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (local, domain) = s.split_once('@')?;
+    let ok = !local.is_empty()
+        && s.len() <= 254
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
+    ok.then(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens() {
+        let g = FormGuard::new(b"geheim".to_vec(), Duration::ZERO);
+        let t = g.token("leervraag");
+        assert_eq!(g.check("leervraag", &t), Ok(()));
+        assert_eq!(g.check("contact", &t), Err(Rejection::BadToken));
+        assert_eq!(g.check("leervraag", "123.abc"), Err(Rejection::BadToken));
+        assert_eq!(g.check("leervraag", ""), Err(Rejection::BadToken));
+        let slow = FormGuard::new(b"geheim".to_vec(), Duration::from_secs(60));
+        assert_eq!(
+            slow.check("leervraag", &slow.token("leervraag")),
+            Err(Rejection::TooFast)
+        );
+    }
+
+    #[test]
+    fn rate_limit() {
+        let r = RateLimiter::new(2, Duration::from_secs(60));
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        assert!(r.hit(ip).is_ok());
+        assert!(r.hit(ip).is_ok());
+        assert_eq!(r.hit(ip), Err(Rejection::RateLimited));
+        assert!(r.hit("10.0.0.1".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(parse_email(" a@b.nl ").as_deref(), Some("a@b.nl"));
+        for bad in [
+            "", "a", "a@b", "a b@c.nl", "@b.nl", "a@.nl", "a@b.nl.", "a@@b.nl",
+        ] {
+            assert!(parse_email(bad).is_none(), "{bad}");
+        }
+    }
+}

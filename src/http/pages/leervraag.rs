@@ -1,0 +1,307 @@
+//! "Stel je leervraag": the public form that stores a learning question (committed before the
+//! page confirms) and shows the matched offerings with their reasons right away.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+
+use crate::domain::matching::{MatchQuery, MatchResult};
+use crate::domain::question::LearningQuestion;
+use crate::domain::taxonomy::{Term, Vocabulary};
+use crate::http::forms::{self, parse_email, Rejection, HONEYPOT};
+use crate::http::AppState;
+use crate::store::SiteQuestion;
+
+use super::view::Layout;
+use super::{render_status, request_id, today, PageError};
+
+const FORM: &str = "leervraag";
+/// Shortest and longest question accepted.
+const MIN_QUESTION: usize = 10;
+const MAX_QUESTION: usize = 2000;
+
+/// The routes of this form.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/leervraag", get(show).post(submit))
+}
+
+/// The entered values, kept when the form comes back with errors.
+#[derive(Default, Clone)]
+pub struct Entered {
+    vraag: String,
+    doelgroep: String,
+    sector: String,
+    gemeente: String,
+    email: String,
+    toestemming: bool,
+}
+
+#[derive(Template)]
+#[template(path = "leervraag.html")]
+struct FormPage {
+    l: Layout,
+    token: String,
+    e: Entered,
+    errors: HashMap<&'static str, String>,
+    notice: Option<String>,
+    groups: Vec<Term>,
+    sectors: Vec<Term>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+/// A result shown after sending.
+pub struct Shown {
+    id: String,
+    titel: String,
+    samenvatting: String,
+    waarom: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "leervraag_result.html")]
+struct ResultPage {
+    l: Layout,
+    vraag: String,
+    passend: bool,
+    results: Vec<Shown>,
+    with_email: bool,
+}
+
+fn form_page(
+    state: &AppState,
+    e: Entered,
+    errors: HashMap<&'static str, String>,
+    notice: Option<String>,
+) -> FormPage {
+    let snapshot = state.catalog.snapshot();
+    let title = if errors.is_empty() && notice.is_none() {
+        "Stel je leervraag"
+    } else {
+        "Fout: stel je leervraag"
+    };
+    FormPage {
+        l: Layout::new(title, "Stel je leervraag: we zoeken direct passend leeraanbod en het coördinatiepunt kijkt mee.", "/leervraag"),
+        token: state.forms.token(FORM),
+        e,
+        errors,
+        notice,
+        groups: snapshot.taxonomy.doelgroepen.clone(),
+        sectors: snapshot.taxonomy.sectoren.clone(),
+    }
+}
+
+async fn show(State(state): State<AppState>) -> Response {
+    render_status(
+        StatusCode::OK,
+        form_page(&state, Entered::default(), HashMap::new(), None),
+    )
+}
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A question that passed every check.
+struct ValidQuestion {
+    query: MatchQuery,
+    gemeente: Option<String>,
+    email: Option<String>,
+}
+
+fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'static str, String>> {
+    let snapshot = state.catalog.snapshot();
+    let mut errors = HashMap::new();
+    let n = e.vraag.chars().count();
+    if n < MIN_QUESTION {
+        errors.insert(
+            "vraag",
+            format!("Beschrijf je vraag in minstens {MIN_QUESTION} tekens."),
+        );
+    } else if n > MAX_QUESTION {
+        errors.insert(
+            "vraag",
+            format!("Je vraag is te lang: {n} tekens. Het maximum is {MAX_QUESTION}."),
+        );
+    }
+    if snapshot
+        .taxonomy
+        .term(Vocabulary::TargetGroup, &e.doelgroep)
+        .is_none()
+    {
+        errors.insert("doelgroep", "Kies wie je bent.".to_string());
+    }
+    if !e.sector.is_empty()
+        && snapshot
+            .taxonomy
+            .term(Vocabulary::Sector, &e.sector)
+            .is_none()
+    {
+        errors.insert(
+            "sector",
+            "Kies een sector uit de lijst, of laat dit leeg.".to_string(),
+        );
+    }
+    if e.gemeente.chars().count() > 100 {
+        errors.insert(
+            "gemeente",
+            "De naam van de gemeente is te lang (maximaal 100 tekens).".to_string(),
+        );
+    }
+    let email = if e.email.is_empty() {
+        None
+    } else {
+        match parse_email(&e.email) {
+            Some(m) => Some(m),
+            None => {
+                errors.insert("email", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg.".to_string());
+                None
+            }
+        }
+    };
+    if email.is_some() && !e.toestemming {
+        errors.insert("toestemming", "Geef toestemming om je e-mailadres te gebruiken voor een antwoord, of laat het e-mailadres leeg.".to_string());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidQuestion {
+        query: MatchQuery {
+            vraag: e.vraag.clone(),
+            doelgroep: Some(e.doelgroep.clone()),
+            sector: Some(e.sector.clone()).filter(|s| !s.is_empty()),
+            themas: Vec::new(),
+        },
+        gemeente: Some(e.gemeente.clone()).filter(|s| !s.is_empty()),
+        email,
+    })
+}
+
+fn new_question_id() -> String {
+    let mut bytes = [0u8; 5];
+    let _ = getrandom::fill(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("site-{}-{hex}", chrono::Utc::now().format("%Y%m%d"))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let e = Entered {
+        vraag: field(&form, "vraag"),
+        doelgroep: field(&form, "doelgroep"),
+        sector: field(&form, "sector"),
+        gemeente: field(&form, "gemeente"),
+        email: field(&form, "email"),
+        toestemming: form.contains_key("toestemming"),
+    };
+    let guard = forms::same_origin(&headers)
+        .and_then(|_| state.forms.check(FORM, &field(&form, "token")))
+        .and_then(|_| {
+            if field(&form, HONEYPOT).is_empty() {
+                Ok(())
+            } else {
+                Err(Rejection::Honeypot)
+            }
+        });
+    if let Err(r) = guard {
+        let status = if r == Rejection::Honeypot {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        return Ok(render_status(
+            status,
+            form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
+        ));
+    }
+    let valid = match validate(&state, &e) {
+        Ok(v) => v,
+        Err(errors) => {
+            return Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_page(&state, e, errors, None),
+            ))
+        }
+    };
+    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+        return Ok(render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
+        ));
+    }
+    let catalog = state.catalog.clone();
+    let query = valid.query.clone();
+    let outcome =
+        tokio::task::spawn_blocking(move || catalog.matcher(today()).match_question(&query, 10))
+            .await
+            .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+    let question = LearningQuestion {
+        id: new_question_id(),
+        vraag: valid.query.vraag.clone(),
+        doelgroep: valid.query.doelgroep.clone(),
+        sector: valid.query.sector.clone(),
+        gemeente: valid.gemeente.clone(),
+        themas: Vec::new(),
+        datum: today(),
+    };
+    let stored = SiteQuestion {
+        question: &question,
+        email: valid.email.as_deref(),
+        passend: outcome.passend,
+        matches: outcome
+            .resultaten
+            .iter()
+            .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
+            .collect(),
+    };
+    state
+        .catalog
+        .store()
+        .insert_site_question(&stored)
+        .await
+        .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+    let snapshot = state.catalog.snapshot();
+    let results = outcome
+        .resultaten
+        .iter()
+        .take(if outcome.passend { 5 } else { 3 })
+        .filter_map(|r| {
+            snapshot.get(&r.id).map(|o| Shown {
+                id: o.id.clone(),
+                titel: o.titel.clone(),
+                samenvatting: o.samenvatting.clone(),
+                waarom: r.waarom.clone(),
+            })
+        })
+        .collect();
+    Ok(render_status(
+        StatusCode::OK,
+        ResultPage {
+            l: Layout::new(
+                "Je leervraag is ontvangen",
+                "Je leervraag is ontvangen.",
+                "/leervraag",
+            ),
+            vraag: question.vraag,
+            passend: outcome.passend,
+            results,
+            with_email: valid.email.is_some(),
+        },
+    ))
+}
