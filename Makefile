@@ -2,15 +2,27 @@
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 
-.PHONY: run test test-rust test-browser deps-npm bench
+.PHONY: run test deps deps-npm test-rust test-browser bench
 
-run:
+run: deps-npm
 	cargo run --release -- serve
 
-test: test-rust
+test: deps test-rust test-browser
+
+# npm packages (NL Design System CSS, bundled by build.rs; playwright-core, axe) and Chromium.
+deps:
+	scripts/install-test-deps.sh
+
+deps-npm:
+	@[ -d node_modules ] || npm ci --no-audit --no-fund
 
 test-rust:
 	cargo test --release
 
+test-browser:
+	cargo build --release
+	WIJKWIJZER_BIN=$(CARGO_TARGET_DIR)/release/wijkwijzer node e2e/run.mjs
+
 bench:
+	scripts/install-test-deps.sh --bench
 	scripts/bench.sh

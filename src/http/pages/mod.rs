@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/privacy", get(privacy))
         .route("/toegankelijkheid", get(accessibility))
         .route(assets::SITE_CSS_PATH, get(stylesheet))
+        .route("/favicon.ico", get(favicon))
         .merge(leervraag::router())
 }
 
@@ -139,6 +140,23 @@ async fn stylesheet() -> Response {
             ),
         ],
         assets::SITE_CSS,
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../../../static/favicon.svg"),
     )
         .into_response()
 }
