@@ -47,6 +47,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the application; `prepare` may write files into the data folder before start.
 pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
+    spawn_configured(empty, prepare, |_| {}).await
+}
+
+/// Starts the application with a configuration tweak.
+pub async fn spawn_configured(
+    empty: bool,
+    prepare: impl FnOnce(&Path),
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     prepare(dir.path());
     let mut config = Config::new(
@@ -56,6 +65,7 @@ pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
     config.empty = empty;
     config.min_fill = std::time::Duration::ZERO;
     config.form_rate = (1000, std::time::Duration::from_secs(60));
+    tweak(&mut config);
     let app = Application::build(&config).await.expect("build");
     let addr = app.addr().expect("addr");
     let state = app.state();

@@ -3,5 +3,6 @@
 mod catalogue_api;
 mod helpers;
 mod import_export;
+mod matching;
 mod pages;
 mod search;
