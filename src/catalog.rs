@@ -51,6 +51,10 @@ pub struct Snapshot {
     by_id: HashMap<String, usize>,
     /// Providers, ordered by name.
     pub providers: Vec<Provider>,
+    /// Provider slug per offering (same order as `offerings`).
+    provider_slugs: Vec<String>,
+    /// Folded keywords per offering (same order as `offerings`).
+    keywords: Vec<Vec<String>>,
 }
 
 impl Snapshot {
@@ -81,6 +85,14 @@ impl Snapshot {
         providers.sort_by(|a, b| {
             crate::domain::analysis::fold(&a.name).cmp(&crate::domain::analysis::fold(&b.name))
         });
+        let provider_slugs = offerings
+            .iter()
+            .map(|s| s.offering.provider_slug())
+            .collect();
+        let keywords = offerings
+            .iter()
+            .map(|s| crate::domain::similar::folded_keywords(&s.offering))
+            .collect();
         Snapshot {
             version,
             taxonomy,
@@ -88,12 +100,33 @@ impl Snapshot {
             by_seq,
             by_id,
             providers,
+            provider_slugs,
+            keywords,
         }
     }
 
     /// The offering with this id.
     pub fn get(&self, id: &str) -> Option<&Offering> {
         self.by_id.get(id).map(|i| &self.offerings[*i].offering)
+    }
+
+    /// The `k` offerings most like the one with `id`.
+    pub fn similar(&self, id: &str, k: usize) -> Vec<&Offering> {
+        let Some(i) = self.by_id.get(id).copied() else {
+            return Vec::new();
+        };
+        let base = (&self.offerings[i].offering, self.keywords[i].as_slice());
+        let all = self
+            .offerings
+            .iter()
+            .zip(&self.keywords)
+            .map(|(s, k)| (&s.offering, k.as_slice()));
+        crate::domain::similar::similar(base, all, k)
+    }
+
+    /// The provider slug of each offering, in `offerings` order.
+    pub fn provider_slugs(&self) -> &[String] {
+        &self.provider_slugs
     }
 
     /// The provider with this slug.
@@ -260,24 +293,29 @@ impl Catalog {
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             let today = chrono::Local::now().date_naive();
-            let hits = snapshot.offerings.iter().map(|s| {
-                (
-                    &s.offering,
-                    if s.offering.is_current(today) {
+            let hits = snapshot
+                .offerings
+                .iter()
+                .zip(&snapshot.provider_slugs)
+                .map(|(s, p)| {
+                    let current = if s.offering.is_current(today) {
                         1.0
                     } else {
                         0.0
-                    },
-                )
-            });
+                    };
+                    (&s.offering, p.as_str(), current)
+                });
             return Ok(facets::apply(hits, filters, sort, page, page_size));
         }
         let hits = self.index.search(text)?;
         let hits = hits.into_iter().filter_map(|(seq, score)| {
-            snapshot
-                .by_seq
-                .get(&seq)
-                .map(|i| (&snapshot.offerings[*i].offering, score))
+            snapshot.by_seq.get(&seq).map(|i| {
+                (
+                    &snapshot.offerings[*i].offering,
+                    snapshot.provider_slugs[*i].as_str(),
+                    score,
+                )
+            })
         });
         Ok(facets::apply(hits, filters, sort, page, page_size))
     }

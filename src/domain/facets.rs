@@ -2,7 +2,7 @@
 //! Values of one facet are OR-ed, facets are AND-ed, and each facet is counted with the filters
 //! of the other facets only, so a user sees what choosing another value would give.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -52,29 +52,32 @@ impl Facet {
         }
     }
 
-    /// The values an offering has for this facet.
+    /// The values an offering has for this facet (`provider` is the offering's provider slug).
     pub fn values(self, o: &Offering) -> Vec<String> {
+        let provider = o.provider_slug();
+        let mut out = Vec::new();
+        self.each_value(o, &provider, |v| out.push(v.to_string()));
+        out
+    }
+
+    /// Calls `f` with each value of this facet, without allocating.
+    pub fn each_value<'a>(self, o: &'a Offering, provider: &'a str, mut f: impl FnMut(&'a str)) {
         match self {
-            Facet::Thema => o.themas.clone(),
-            Facet::Doelgroep => o.doelgroepen.clone(),
-            Facet::Sector => o.sectoren.clone(),
-            Facet::Vorm => vec![o.vorm.clone()],
-            Facet::Aanbieder => vec![o.provider_slug()],
-            Facet::Locatie => vec![o.locatie.slug().to_string()],
-            Facet::Regio => vec![o.regio.clone()],
+            Facet::Thema => o.themas.iter().for_each(|v| f(v)),
+            Facet::Doelgroep => o.doelgroepen.iter().for_each(|v| f(v)),
+            Facet::Sector => o.sectoren.iter().for_each(|v| f(v)),
+            Facet::Vorm => f(&o.vorm),
+            Facet::Aanbieder => f(provider),
+            Facet::Locatie => f(o.locatie.slug()),
+            Facet::Regio => f(&o.regio),
         }
     }
 
-    fn matches(self, o: &Offering, wanted: &[String]) -> bool {
-        match self {
-            Facet::Thema => o.themas.iter().any(|v| wanted.contains(v)),
-            Facet::Doelgroep => o.doelgroepen.iter().any(|v| wanted.contains(v)),
-            Facet::Sector => o.sectoren.iter().any(|v| wanted.contains(v)),
-            Facet::Vorm => wanted.contains(&o.vorm),
-            Facet::Aanbieder => wanted.contains(&o.provider_slug()),
-            Facet::Locatie => wanted.iter().any(|w| w == o.locatie.slug()),
-            Facet::Regio => wanted.contains(&o.regio),
-        }
+    /// True when the offering has one of the `wanted` values.
+    pub fn matches(self, o: &Offering, provider: &str, wanted: &[String]) -> bool {
+        let mut hit = false;
+        self.each_value(o, provider, |v| hit = hit || wanted.iter().any(|w| w == v));
+        hit
     }
 }
 
@@ -142,58 +145,63 @@ pub struct Page<'a> {
     pub facets: FacetCounts,
 }
 
-/// Filters `hits` (offerings with their text score), counts facets, sorts and returns one page
-/// (`page` counts from 1).
+/// Filters `hits` (offering, its provider slug, its text score), counts facets, sorts and
+/// returns one page (`page` counts from 1).
 pub fn apply<'a>(
-    hits: impl IntoIterator<Item = (&'a Offering, f32)>,
+    hits: impl IntoIterator<Item = (&'a Offering, &'a str, f32)>,
     filters: &Filters,
     sort: Sort,
     page: usize,
     page_size: usize,
 ) -> Page<'a> {
-    let active: Vec<(Facet, &Vec<String>)> = filters
-        .facets
+    let active: Vec<(usize, Facet, &Vec<String>)> = Facet::ALL
         .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(f, v)| (*f, v))
+        .enumerate()
+        .filter_map(|(i, f)| {
+            filters
+                .facets
+                .get(f)
+                .filter(|v| !v.is_empty())
+                .map(|v| (i, *f, v))
+        })
         .collect();
-    let mut facets: FacetCounts = Facet::ALL.iter().map(|f| (*f, BTreeMap::new())).collect();
+    let mut counts: Vec<HashMap<&'a str, usize>> = vec![HashMap::new(); Facet::ALL.len()];
     let mut selected = Vec::new();
-    for (o, score) in hits {
+    for (o, provider, score) in hits {
         if !filters.base_ok(o) {
             continue;
         }
-        let mut failed: Option<Facet> = None;
+        let mut failed: Option<usize> = None;
         let mut failures = 0;
-        for (facet, wanted) in &active {
-            if !facet.matches(o, wanted) {
+        for (i, facet, wanted) in &active {
+            if !facet.matches(o, provider, wanted) {
                 failures += 1;
-                failed = Some(*facet);
+                failed = Some(*i);
                 if failures > 1 {
                     break;
                 }
             }
         }
-        let single;
-        let count_in: &[Facet] = match (failures, failed) {
-            (0, _) => &Facet::ALL,
-            (1, Some(f)) => {
-                single = [f];
-                &single
-            }
-            _ => continue,
-        };
-        for facet in count_in {
-            if let Some(counts) = facets.get_mut(facet) {
-                for v in facet.values(o) {
-                    *counts.entry(v).or_insert(0) += 1;
+        match (failures, failed) {
+            (0, _) => {
+                for (i, facet) in Facet::ALL.iter().enumerate() {
+                    let c = &mut counts[i];
+                    facet.each_value(o, provider, |v| *c.entry(v).or_insert(0) += 1);
                 }
+                selected.push((o, score));
             }
-        }
-        if failures == 0 {
-            selected.push((o, score));
+            (1, Some(i)) => {
+                let c = &mut counts[i];
+                Facet::ALL[i].each_value(o, provider, |v| *c.entry(v).or_insert(0) += 1);
+            }
+            _ => {}
         }
     }
+    let facets: FacetCounts = Facet::ALL
+        .iter()
+        .zip(counts)
+        .map(|(f, c)| (*f, c.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+        .collect();
     match sort {
         Sort::Relevantie => selected.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
@@ -278,7 +286,7 @@ mod tests {
                     .facets
                     .iter()
                     .filter(|(f, v)| **f != facet && !v.is_empty())
-                    .all(|(f, v)| f.matches(o, v))
+                    .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
             })
             .filter(|o| facet.values(o).iter().any(|v| v == value))
             .count()
@@ -298,7 +306,7 @@ mod tests {
             .facets
             .insert(Facet::Regio, vec!["landelijk".into()]);
         let page = apply(
-            offerings.iter().map(|o| (o, 0.0)),
+            offerings.iter().map(|o| (o, "org", 0.0)),
             &filters,
             Sort::Titel,
             1,
@@ -315,7 +323,12 @@ mod tests {
         }
         let expected_total = offerings
             .iter()
-            .filter(|o| filters.facets.iter().all(|(f, v)| f.matches(o, v)))
+            .filter(|o| {
+                filters
+                    .facets
+                    .iter()
+                    .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
+            })
             .count();
         assert_eq!(page.total, expected_total);
         assert!(page
@@ -332,15 +345,29 @@ mod tests {
         let mut two = one.clone();
         two.facets
             .insert(Facet::Thema, vec!["a".into(), "b".into()]);
-        let n1 = apply(offerings.iter().map(|o| (o, 0.0)), &one, Sort::Titel, 1, 10).total;
-        let n2 = apply(offerings.iter().map(|o| (o, 0.0)), &two, Sort::Titel, 1, 10).total;
+        let n1 = apply(
+            offerings.iter().map(|o| (o, "org", 0.0)),
+            &one,
+            Sort::Titel,
+            1,
+            10,
+        )
+        .total;
+        let n2 = apply(
+            offerings.iter().map(|o| (o, "org", 0.0)),
+            &two,
+            Sort::Titel,
+            1,
+            10,
+        )
+        .total;
         assert!(n2 > n1);
         let mut three = two.clone();
         three
             .facets
             .insert(Facet::Doelgroep, vec!["bewoners".into()]);
         let n3 = apply(
-            offerings.iter().map(|o| (o, 0.0)),
+            offerings.iter().map(|o| (o, "org", 0.0)),
             &three,
             Sort::Titel,
             1,
@@ -354,14 +381,14 @@ mod tests {
     fn paging_and_sorting() {
         let offerings = sample();
         let all = apply(
-            offerings.iter().map(|o| (o, 0.0)),
+            offerings.iter().map(|o| (o, "org", 0.0)),
             &Filters::default(),
             Sort::Titel,
             1,
             1000,
         );
         let p2 = apply(
-            offerings.iter().map(|o| (o, 0.0)),
+            offerings.iter().map(|o| (o, "org", 0.0)),
             &Filters::default(),
             Sort::Titel,
             2,
@@ -370,7 +397,10 @@ mod tests {
         assert_eq!(p2.total, 60);
         assert_eq!(p2.items[0].0.id, all.items[10].0.id);
         let scored = apply(
-            offerings.iter().enumerate().map(|(i, o)| (o, i as f32)),
+            offerings
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o, "org", i as f32)),
             &Filters::default(),
             Sort::Relevantie,
             1,

@@ -430,11 +430,11 @@ async fn offering(
     let Some(o) = snapshot.get(&id) else {
         return Err(PageError::NotFound(request_id(&headers)));
     };
-    let similar =
-        crate::domain::similar::similar(o, snapshot.offerings.iter().map(|s| &s.offering), 4)
-            .into_iter()
-            .map(|s| Card::new(&snapshot, s))
-            .collect();
+    let similar = snapshot
+        .similar(&id, 4)
+        .into_iter()
+        .map(|s| Card::new(&snapshot, s))
+        .collect();
     Ok(render(OfferingPage {
         l: Layout::new(o.titel.clone(), o.samenvatting.clone(), "/aanbod/detail"),
         paragraphs: o
