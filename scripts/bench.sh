@@ -38,7 +38,13 @@ SEARCH="/aanbod?q=wijk&thema=langjarige-wijkaanpak"
 DETAIL="/aanbod/$ID"
 
 echo "== API search latency, one connection, fixed query set (wrk -t1 -c1 -d15s)"
+echo "-- with the page cache (the query set repeats, so this is mostly cache hits)"
 wrk -t1 -c1 -d15s --latency -s scripts/bench-queries.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|50%|90%|99%"
+echo "-- without the page cache (every request searches, counts facets and renders)"
+"$BIN" --db "$DB" serve --no-page-cache --addr "127.0.0.1:$((PORT + 2))" >"$OUT/server-nocache.log" 2>&1 &
+NOCACHE=$!
+until curl -fs -o /dev/null "http://127.0.0.1:$((PORT + 2))/healthz"; do sleep 0.01; done
+wrk -t1 -c1 -d15s --latency -s scripts/bench-queries.lua "http://127.0.0.1:$((PORT + 2))" | grep -E "Requests/sec|50%|90%|99%"
 
 echo "== nginx serving the same bytes as static files"
 mkdir -p "$OUT/www/aanbod"
@@ -71,6 +77,11 @@ run "search page  $SEARCH" "http://127.0.0.1:$PORT$SEARCH"
 run "nginx same bytes (search)" "http://127.0.0.1:$NGINX_PORT/search.html"
 run "detail page  $DETAIL" "http://127.0.0.1:$PORT$DETAIL"
 run "nginx same bytes (detail)" "http://127.0.0.1:$NGINX_PORT/detail.html"
+
+echo "== throughput without the page cache, wrk -t2 -c64 -d20s"
+run "search page, uncached" "http://127.0.0.1:$((PORT + 2))$SEARCH"
+run "detail page, uncached" "http://127.0.0.1:$((PORT + 2))$DETAIL"
+kill $NOCACHE
 
 echo "== server memory after the benchmark"
 echo "RSS: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::catalog::Catalog;
 use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
+use crate::http::cache::PageCache;
 use crate::http::forms::{FormGuard, RateLimiter};
 use crate::http::{self, AppState};
 use crate::store::Store;
@@ -33,6 +34,8 @@ pub struct Config {
     pub min_fill: Duration,
     /// Public form submissions allowed per IP address per window.
     pub form_rate: (usize, Duration),
+    /// Cache rendered public pages per catalogue version.
+    pub page_cache: bool,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             thesaurus: None,
             min_fill: Duration::from_secs(2),
             form_rate: (5, Duration::from_secs(600)),
+            page_cache: true,
         }
     }
 }
@@ -133,6 +137,11 @@ impl Application {
                 base_url: base_url.into(),
                 forms: Arc::new(FormGuard::new(secret, config.min_fill)),
                 form_limiter: Arc::new(RateLimiter::new(config.form_rate.0, config.form_rate.1)),
+                cache: Arc::new(if config.page_cache {
+                    PageCache::default()
+                } else {
+                    PageCache::disabled()
+                }),
             },
         })
     }
@@ -150,8 +159,6 @@ impl Application {
     /// Serves until the process ends; keeps the catalogue in step with the database.
     pub async fn run(self) -> anyhow::Result<()> {
         let catalog = Arc::clone(&self.state.catalog);
-        let warm = Arc::clone(&catalog);
-        tokio::task::spawn_blocking(move || warm.matcher(crate::http::pages::today()));
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             loop {

@@ -53,6 +53,9 @@ pub enum Command {
         /// Thesaurusbestand dat de ingebouwde thesaurus vervangt.
         #[arg(long, env = "WIJKWIJZER_THESAURUS")]
         thesaurus: Option<PathBuf>,
+        /// Geen cache van pagina's (om de ongecachte snelheid te meten).
+        #[arg(long)]
+        no_page_cache: bool,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -152,11 +155,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             empty,
             base_url,
             thesaurus,
+            no_page_cache,
         } => {
             let mut config = Config::new(cli.db, addr);
             config.empty = empty;
             config.base_url = base_url;
             config.thesaurus = thesaurus;
+            config.page_cache = !no_page_cache;
             let app = Application::build(&config).await?;
             tracing::info!(addr = %app.addr()?, "WijkWijzer draait");
             eprintln!("WijkWijzer draait op http://{}", app.addr()?);

@@ -2,6 +2,7 @@
 //! middleware every response gets (security headers, compression, request ids).
 
 pub mod api;
+pub mod cache;
 pub mod error;
 pub mod feeds;
 pub mod forms;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub forms: Arc<forms::FormGuard>,
     /// Rate limit of public form submissions per IP.
     pub form_limiter: Arc<forms::RateLimiter>,
+    /// Rendered public pages.
+    pub cache: Arc<cache::PageCache>,
 }
 
 /// The request id header.
@@ -45,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::router())
         .route("/healthz", get(healthz))
         .fallback(pages::fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
