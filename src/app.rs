@@ -166,6 +166,13 @@ impl Application {
                 if let Err(e) = catalog.refresh_if_changed().await {
                     tracing::warn!(error = %e, "catalogus verversen mislukt");
                 }
+                match Arc::clone(&catalog).match_pending(2_000).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(vragen = n, "leervragen gekoppeld voor de lacune-analyse")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "leervragen koppelen mislukt"),
+                }
             }
         });
         let app = http::router(self.state);

@@ -3,16 +3,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::NaiveDate;
 
 use crate::domain::facets::{self, Filters, Page, Sort};
+use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
 use crate::domain::matching::{Matcher, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
-use crate::store::{Store, StoreError, StoredOffering};
+use crate::store::{DemandRow, Store, StoreError, StoredOffering};
 
 /// A failure of the catalogue service.
 #[derive(Debug, thiserror::Error)]
@@ -39,8 +40,61 @@ pub struct Provider {
     pub offerings: usize,
 }
 
-/// An immutable view of the whole catalogue at one version.
+/// An immutable view of the catalogue and the demand at one version of each.
 pub struct Snapshot {
+    data: Arc<CatalogData>,
+    /// Demand version this snapshot reflects.
+    pub demand_version: i64,
+    /// All learning questions.
+    pub demand: Arc<Vec<DemandRow>>,
+    analysis: OnceLock<Arc<Analysis>>,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = CatalogData;
+
+    fn deref(&self) -> &CatalogData {
+        &self.data
+    }
+}
+
+/// The learning agenda and gap analysis of one snapshot.
+pub struct Analysis {
+    /// Figures per theme.
+    pub themes: Vec<ThemeFigures>,
+    /// The gaps, best first.
+    pub gaps: Vec<Gap>,
+    /// The thresholds used.
+    pub thresholds: Thresholds,
+}
+
+impl Snapshot {
+    /// The gap analysis, computed once per snapshot.
+    pub fn analysis(&self) -> Arc<Analysis> {
+        Arc::clone(self.analysis.get_or_init(|| {
+            let offerings: Vec<&Offering> = self.offerings.iter().map(|s| &s.offering).collect();
+            let demand: Vec<DemandItem> = self
+                .demand
+                .iter()
+                .map(|q| DemandItem {
+                    themas: &q.themas,
+                    doelgroep: q.doelgroep.as_deref(),
+                    passend: q.passend,
+                    lacune: q.status == "lacune",
+                })
+                .collect();
+            let thresholds = Thresholds::default();
+            Arc::new(Analysis {
+                themes: gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds),
+                gaps: gaps::gaps(&self.taxonomy, &offerings, &demand, &thresholds),
+                thresholds,
+            })
+        }))
+    }
+}
+
+/// The offerings and taxonomy at one catalogue version.
+pub struct CatalogData {
     /// Catalogue version this snapshot reflects.
     pub version: i64,
     /// The taxonomy in force.
@@ -57,8 +111,8 @@ pub struct Snapshot {
     keywords: Vec<Vec<String>>,
 }
 
-impl Snapshot {
-    fn new(version: i64, taxonomy: Taxonomy, offerings: Vec<StoredOffering>) -> Snapshot {
+impl CatalogData {
+    fn new(version: i64, taxonomy: Taxonomy, offerings: Vec<StoredOffering>) -> CatalogData {
         let by_seq = offerings
             .iter()
             .enumerate()
@@ -93,7 +147,7 @@ impl Snapshot {
             .iter()
             .map(|s| crate::domain::similar::folded_keywords(&s.offering))
             .collect();
-        Snapshot {
+        CatalogData {
             version,
             taxonomy,
             offerings,
@@ -154,6 +208,8 @@ impl Catalog {
         thesaurus: Thesaurus,
     ) -> Result<Catalog, CatalogError> {
         let (version, taxonomy, offerings) = load(&store).await?;
+        let demand_version = store.demand_version().await?;
+        let demand = store.demand().await?;
         let dir = index_dir.map(Path::to_path_buf);
         let (index, offerings) = {
             let dir = dir.clone();
@@ -170,7 +226,12 @@ impl Catalog {
             store,
             index: Arc::new(index),
             index_dir: dir,
-            snapshot: RwLock::new(Arc::new(Snapshot::new(version, taxonomy, offerings))),
+            snapshot: RwLock::new(Arc::new(Snapshot {
+                data: Arc::new(CatalogData::new(version, taxonomy, offerings)),
+                demand_version,
+                demand: Arc::new(demand),
+                analysis: OnceLock::new(),
+            })),
             thesaurus,
             matcher: Mutex::new(None),
         })
@@ -209,17 +270,42 @@ impl Catalog {
 
     /// Reloads the snapshot when the database changed (another process or instance wrote).
     pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
-        if self.store.catalog_version().await? == self.snapshot().version {
-            return Ok(false);
+        let current = self.snapshot();
+        if self.store.catalog_version().await? != current.version {
+            self.refresh(None).await?;
+            return Ok(true);
         }
-        self.refresh(None).await?;
-        Ok(true)
+        if self.store.demand_version().await? != current.demand_version {
+            self.refresh_demand().await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reloads the learning questions only (the offerings are shared with the old snapshot).
+    pub async fn refresh_demand(&self) -> Result<(), CatalogError> {
+        let demand_version = self.store.demand_version().await?;
+        let demand = self.store.demand().await?;
+        let data = Arc::clone(&self.snapshot().data);
+        self.publish(Snapshot {
+            data,
+            demand_version,
+            demand: Arc::new(demand),
+            analysis: OnceLock::new(),
+        });
+        Ok(())
+    }
+
+    fn publish(&self, snapshot: Snapshot) {
+        if let Ok(mut guard) = self.snapshot.write() {
+            *guard = Arc::new(snapshot);
+        }
     }
 
     /// Reloads from the store; indexes `changed` ids, or everything when `None`.
     async fn refresh(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
         let (version, taxonomy, offerings) = load(&self.store).await?;
-        let snapshot = Snapshot::new(version, taxonomy, offerings);
+        let snapshot = CatalogData::new(version, taxonomy, offerings);
         match changed {
             Some(ids) => {
                 let docs: Vec<StoredOffering> = ids
@@ -240,9 +326,14 @@ impl Catalog {
                 tokio::task::spawn_blocking(move || index.rebuild(&all, version)).await??;
             }
         }
-        if let Ok(mut guard) = self.snapshot.write() {
-            *guard = Arc::new(snapshot);
-        }
+        let demand_version = self.store.demand_version().await?;
+        let demand = self.store.demand().await?;
+        self.publish(Snapshot {
+            data: Arc::new(snapshot),
+            demand_version,
+            demand: Arc::new(demand),
+            analysis: OnceLock::new(),
+        });
         Ok(())
     }
 
@@ -272,6 +363,52 @@ impl Catalog {
         ));
         *guard = Some((snapshot.version, today, Arc::clone(&m)));
         m
+    }
+
+    /// Matches up to `limit` learning questions that have no `passend` yet (imported demand),
+    /// records the outcome and, for questions without themes, the themes of the best offering.
+    pub async fn match_pending(self: Arc<Self>, limit: usize) -> Result<usize, CatalogError> {
+        let pending: Vec<DemandRow> = self
+            .snapshot()
+            .demand
+            .iter()
+            .filter(|q| q.passend.is_none())
+            .take(limit)
+            .cloned()
+            .collect();
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let this = Arc::clone(&self);
+        let results = tokio::task::spawn_blocking(move || {
+            let matcher = this.matcher(chrono::Local::now().date_naive());
+            let snapshot = this.snapshot();
+            pending
+                .into_iter()
+                .map(|q| {
+                    let outcome = matcher.match_question(
+                        &crate::domain::matching::MatchQuery {
+                            vraag: q.vraag.clone(),
+                            doelgroep: q.doelgroep.clone(),
+                            sector: q.sector.clone(),
+                            themas: q.themas.clone(),
+                        },
+                        1,
+                    );
+                    let themes = outcome
+                        .resultaten
+                        .first()
+                        .and_then(|r| snapshot.get(&r.id))
+                        .map(|o| o.themas.clone())
+                        .unwrap_or_default();
+                    (q.id, outcome.passend, themes)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await?;
+        self.store.set_passend(&results).await?;
+        self.refresh_demand().await?;
+        Ok(results.len())
     }
 
     /// True when store and index answer.

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod evaluation;
 pub mod facets;
 pub mod fields;
+pub mod gaps;
 pub mod matching;
 
 pub mod offering;

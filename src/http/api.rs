@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/themas", get(themes))
         .route("/api/v1/aanbieders", get(providers))
         .route("/api/v1/matches", axum::routing::post(matches))
+        .route("/api/v1/leeragenda", get(learning_agenda))
+        .route("/api/v1/lacunes", get(lacunes))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1", get(openapi))
         .route(
@@ -328,6 +330,50 @@ async fn matches(
     }))
 }
 
+/// The learning agenda: demand next to supply per theme and per theme × target group.
+#[derive(Serialize, ToSchema)]
+pub struct AgendaResponse {
+    /// Number of learning questions.
+    pub leervragen: usize,
+    /// Number of offerings.
+    pub leeraanbod: usize,
+    /// Figures per theme.
+    #[schema(value_type = Vec<Object>)]
+    pub themas: Vec<crate::domain::gaps::ThemeFigures>,
+}
+
+/// The learning agenda.
+#[utoipa::path(get, path = "/api/v1/leeragenda", responses((status = 200, body = AgendaResponse)), tag = "leeragenda")]
+async fn learning_agenda(State(state): State<AppState>) -> Json<AgendaResponse> {
+    let snapshot = state.catalog.snapshot();
+    Json(AgendaResponse {
+        leervragen: snapshot.demand.len(),
+        leeraanbod: snapshot.offerings.len(),
+        themas: snapshot.analysis().themes.clone(),
+    })
+}
+
+/// The gaps, best first.
+#[derive(Serialize, ToSchema)]
+pub struct GapsResponse {
+    /// Every theme that is a gap, best first, with `thema`, `score`, `uitleg` and the figures.
+    #[schema(value_type = Vec<Object>)]
+    pub lacunes: Vec<crate::domain::gaps::Gap>,
+    /// The thresholds in force.
+    #[schema(value_type = Object)]
+    pub drempels: crate::domain::gaps::Thresholds,
+}
+
+/// The gap analysis.
+#[utoipa::path(get, path = "/api/v1/lacunes", responses((status = 200, body = GapsResponse)), tag = "leeragenda")]
+async fn lacunes(State(state): State<AppState>) -> Json<GapsResponse> {
+    let analysis = state.catalog.snapshot().analysis();
+    Json(GapsResponse {
+        lacunes: analysis.gaps.clone(),
+        drempels: analysis.thresholds,
+    })
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -338,8 +384,8 @@ async fn matches(
         license(name = "EUPL-1.2")
     ),
     servers((url = "/", description = "Deze server")),
-    paths(search, offering, themes, providers, matches),
-    components(schemas(SearchResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
+    paths(search, offering, themes, providers, matches, learning_agenda, lacunes),
+    components(schemas(SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
 )]
 struct ApiDoc;
 

@@ -19,7 +19,7 @@ const MAX_ENTRIES: usize = 2_000;
 const MAX_BODY: usize = 512 * 1024;
 
 struct Entry {
-    version: i64,
+    version: (i64, i64),
     day: NaiveDate,
     headers: HeaderMap,
     body: Bytes,
@@ -52,7 +52,9 @@ fn cacheable(path: &str) -> bool {
         || path == "/agenda"
         || path == "/agenda.ics"
         || path.starts_with("/feeds/")
-        || path == "/sitemap.xml";
+        || path == "/sitemap.xml"
+        || path.starts_with("/leeragenda")
+        || path.starts_with("/lacunes");
     let api = path.starts_with("/api/v1/aanbod")
         || path == "/api/v1/themas"
         || path == "/api/v1/aanbieders";
@@ -65,7 +67,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let key = req.uri().to_string();
-    let version = state.catalog.snapshot().version;
+    let snapshot = state.catalog.snapshot();
+    let version = (snapshot.version, snapshot.demand_version);
     let day = super::pages::today();
     if let Ok(entries) = state.cache.entries.read() {
         if let Some(e) = entries

@@ -257,7 +257,9 @@ impl Store {
                  created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) \
                  ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
                  sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
-                 datum = excluded.datum, updated_at = excluded.updated_at",
+                 datum = excluded.datum, updated_at = excluded.updated_at, \
+                 passend = CASE WHEN learning_questions.vraag = excluded.vraag \
+                 AND learning_questions.doelgroep IS excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
             )
             .bind(&q.id)
             .bind(&q.vraag)
@@ -271,6 +273,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        bump(&mut tx, "demand_version").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -327,6 +330,62 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The demand version: it changes on every committed change to learning questions.
+    pub async fn demand_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = 'demand_version'")
+            .fetch_one(&self.pool)
+            .await?;
+        let v: String = row.get(0);
+        v.parse()
+            .map_err(|_| StoreError::Corrupt(format!("demand_version '{v}'")))
+    }
+
+    /// What the gap analysis needs of every learning question.
+    pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend FROM learning_questions ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(DemandRow {
+                    id: r.get("id"),
+                    vraag: r.get("vraag"),
+                    doelgroep: r.get("doelgroep"),
+                    sector: r.get("sector"),
+                    themas: parse_list(r.get("themas"))?,
+                    datum: parse_date(Some(r.get("datum")))?
+                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
+                    status: r.get("status"),
+                    passend: r.get("passend"),
+                })
+            })
+            .collect()
+    }
+
+    /// Records the engine's `passend` (and, when the question had none, inferred themes) for
+    /// questions that were not matched yet.
+    pub async fn set_passend(
+        &self,
+        results: &[(String, bool, Vec<String>)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (id, passend, themes) in results {
+            sqlx::query(
+                "UPDATE learning_questions SET passend = ?, \
+                 themas = CASE WHEN themas = '[]' THEN ? ELSE themas END WHERE id = ? AND passend IS NULL",
+            )
+            .bind(*passend)
+            .bind(list_json(themes))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bump(&mut tx, "demand_version").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -386,10 +445,34 @@ impl Store {
 }
 
 async fn bump_version(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'",
-    )
-    .execute(&mut **tx)
-    .await?;
+    bump(tx, "catalog_version").await
+}
+
+async fn bump(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, key: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?")
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// A learning question as the agenda and the gap analysis see it.
+#[derive(Debug, Clone)]
+pub struct DemandRow {
+    /// Id.
+    pub id: String,
+    /// The question.
+    pub vraag: String,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Sector slug.
+    pub sector: Option<String>,
+    /// Theme slugs.
+    pub themas: Vec<String>,
+    /// When asked.
+    pub datum: NaiveDate,
+    /// Workflow status (`nieuw`, `lacune`, …).
+    pub status: String,
+    /// The engine's verdict, once matched.
+    pub passend: Option<bool>,
 }

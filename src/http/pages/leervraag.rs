@@ -251,13 +251,22 @@ async fn submit(
         tokio::task::spawn_blocking(move || catalog.matcher(today()).match_question(&query, 10))
             .await
             .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+    let themas = {
+        let snapshot = state.catalog.snapshot();
+        outcome
+            .resultaten
+            .first()
+            .and_then(|r| snapshot.get(&r.id))
+            .map(|o| o.themas.clone())
+            .unwrap_or_default()
+    };
     let question = LearningQuestion {
         id: new_question_id(),
         vraag: valid.query.vraag.clone(),
         doelgroep: valid.query.doelgroep.clone(),
         sector: valid.query.sector.clone(),
         gemeente: valid.gemeente.clone(),
-        themas: Vec::new(),
+        themas,
         datum: today(),
     };
     let stored = SiteQuestion {
@@ -276,6 +285,9 @@ async fn submit(
         .insert_site_question(&stored)
         .await
         .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+    if let Err(err) = state.catalog.refresh_demand().await {
+        tracing::warn!(error = %err, "leeragenda verversen mislukt");
+    }
     let snapshot = state.catalog.snapshot();
     let results = outcome
         .resultaten

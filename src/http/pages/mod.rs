@@ -1,7 +1,9 @@
 //! The public website: server-rendered pages (askama) that work without JavaScript.
 //! Handlers parse, call the catalogue, and render; errors become a Dutch page with the request id.
 
+pub mod agenda;
 pub mod catalogue;
+pub mod charts;
 pub mod leervraag;
 pub mod view;
 
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route(assets::SITE_CSS_PATH, get(stylesheet))
         .route("/favicon.ico", get(favicon))
         .merge(leervraag::router())
+        .merge(agenda::router())
 }
 
 /// Today, in the server's local time zone.

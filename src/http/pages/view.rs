@@ -30,6 +30,8 @@ const NAV: &[(&str, &str)] = &[
     ("/aanbod", "Aanbod"),
     ("/agenda", "Agenda"),
     ("/aanbieders", "Aanbieders"),
+    ("/leeragenda", "Leeragenda"),
+    ("/lacunes", "Lacunes"),
     ("/leervraag", "Stel je leervraag"),
 ];
 

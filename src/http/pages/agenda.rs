@@ -1,0 +1,408 @@
+//! The learning agenda (`/leeragenda`, with CSV) and the gaps (`/lacunes`, `/lacunes/{slug}`):
+//! demand next to supply as SVG charts with table alternatives and plain-Dutch explanations.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::Datelike;
+
+use crate::catalog::Snapshot;
+use crate::domain::gaps::{self, Gap, Partnership, ThemeFigures, Thresholds};
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Topic;
+use crate::http::AppState;
+
+use super::charts::{self, BarRow};
+use super::view::{Card, Layout};
+use super::{render_status, request_id, PageError};
+
+/// The routes of the agenda and the gaps.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/leeragenda", get(agenda))
+        .route("/leeragenda.csv", get(agenda_csv))
+        .route("/lacunes", get(gaps_page))
+        .route("/lacunes/{slug}", get(topic_page))
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", (x * 100.0).round() as i64)
+}
+
+/// A theme row for the tables.
+pub struct Row {
+    f: ThemeFigures,
+    cross: String,
+    unanswered: String,
+    per_group: Vec<(usize, usize)>,
+}
+
+#[derive(Template)]
+#[template(path = "leeragenda.html")]
+struct AgendaPage {
+    l: Layout,
+    rows: Vec<Row>,
+    groups: Vec<String>,
+    bars: String,
+    heat: String,
+    summary: String,
+    quarters: Vec<(String, usize)>,
+    total_demand: usize,
+    total_supply: usize,
+}
+
+fn rows(snapshot: &Snapshot) -> Vec<Row> {
+    snapshot
+        .analysis()
+        .themes
+        .iter()
+        .map(|f| Row {
+            cross: pct(f.domeinoverstijgend),
+            unanswered: pct(f.onbeantwoord),
+            per_group: f
+                .per_doelgroep
+                .iter()
+                .map(|g| (g.vraag, g.aanbod))
+                .collect(),
+            f: f.clone(),
+        })
+        .collect()
+}
+
+async fn agenda(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let analysis = snapshot.analysis();
+    let rows = rows(&snapshot);
+    let groups: Vec<String> = snapshot
+        .taxonomy
+        .doelgroepen
+        .iter()
+        .map(|g| g.label.clone())
+        .collect();
+    let bars = charts::bars(
+        "vraag-aanbod",
+        "Leervragen en leeraanbod per thema",
+        "Staafdiagram: per thema het aantal leervragen naast het aantal keer leeraanbod. De tabel eronder geeft dezelfde cijfers.",
+        &analysis.themes.iter().map(|f| BarRow { label: f.label.clone(), vraag: f.vraag, aanbod: f.aanbod }).collect::<Vec<_>>(),
+    );
+    let heat_rows: Vec<(String, Vec<(f64, String)>)> = analysis
+        .themes
+        .iter()
+        .map(|f| {
+            let cells = f
+                .per_doelgroep
+                .iter()
+                .map(|g| {
+                    let pressure = g.vraag as f64 / (g.aanbod.max(1)) as f64;
+                    (
+                        pressure,
+                        format!("{} vragen / {} aanbod", g.vraag, g.aanbod),
+                    )
+                })
+                .collect();
+            (f.label.clone(), cells)
+        })
+        .collect();
+    let heat = charts::heatmap(
+        "heatmap",
+        "Vraag tegenover aanbod per thema en doelgroep",
+        "Warmtekaart: hoe donkerder het vak, hoe meer leervragen er per keer leeraanbod zijn voor die doelgroep. Elk vak noemt de aantallen; de tabel eronder geeft dezelfde cijfers.",
+        &groups,
+        &heat_rows,
+    );
+    let total_demand = snapshot.demand.len();
+    let total_supply = snapshot.offerings.len();
+    let mut by_demand: Vec<&ThemeFigures> = analysis.themes.iter().collect();
+    by_demand.sort_by(|a, b| b.vraag.cmp(&a.vraag).then_with(|| a.thema.cmp(&b.thema)));
+    let most: Vec<String> = by_demand
+        .iter()
+        .take(3)
+        .map(|f| format!("{} ({})", f.label, f.vraag))
+        .collect();
+    let gap_labels: Vec<String> = analysis
+        .gaps
+        .iter()
+        .take(5)
+        .map(|g| g.cijfers.label.clone())
+        .collect();
+    let summary = format!(
+        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {}",
+        most.join(", "),
+        if gap_labels.is_empty() {
+            "Op dit moment is geen thema een lacune.".to_string()
+        } else {
+            format!("De grootste lacunes zijn: {}.", gap_labels.join(", "))
+        }
+    );
+    let mut quarters: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    for q in snapshot.demand.iter() {
+        *quarters
+            .entry((q.datum.year(), q.datum.month0() / 3 + 1))
+            .or_insert(0) += 1;
+    }
+    render_status(
+        StatusCode::OK,
+        AgendaPage {
+            l: Layout::new(
+                "Leeragenda",
+                "Wat er gevraagd en aangeboden wordt, per thema en doelgroep.",
+                "/leeragenda",
+            ),
+            rows,
+            groups,
+            bars,
+            heat,
+            summary,
+            quarters: quarters
+                .into_iter()
+                .map(|((y, q), n)| (format!("{y} kwartaal {q}"), n))
+                .collect(),
+            total_demand,
+            total_supply,
+        },
+    )
+}
+
+/// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
+pub fn agenda_csv_text(snapshot: &Snapshot) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "thema",
+        "label",
+        "doelgroep",
+        "leervragen",
+        "leeraanbod",
+        "vraagdruk",
+        "onbeantwoord",
+        "domeinoverstijgend",
+        "grootste_sector",
+        "grootste_sector_aandeel",
+        "sectoren",
+        "lacune",
+    ]);
+    let analysis = snapshot.analysis();
+    for f in &analysis.themes {
+        let is_gap = f.te_weinig_aanbod || f.eenzijdig_aanbod;
+        let _ = w.write_record([
+            f.thema.clone(),
+            f.label.clone(),
+            "alle".to_string(),
+            f.vraag.to_string(),
+            f.aanbod.to_string(),
+            f.vraagdruk.to_string(),
+            f.onbeantwoord.to_string(),
+            f.domeinoverstijgend.to_string(),
+            f.grootste_sector.clone().unwrap_or_default(),
+            f.grootste_sector_aandeel.to_string(),
+            f.sectoren.to_string(),
+            if is_gap { "ja" } else { "nee" }.to_string(),
+        ]);
+        for g in &f.per_doelgroep {
+            let _ = w.write_record([
+                f.thema.clone(),
+                f.label.clone(),
+                g.doelgroep.clone(),
+                g.vraag.to_string(),
+                g.aanbod.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+async fn agenda_csv(State(state): State<AppState>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"leeragenda.csv\""),
+            ),
+        ],
+        agenda_csv_text(&state.catalog.snapshot()),
+    )
+        .into_response()
+}
+
+/// A gap as shown on the page.
+pub struct GapView {
+    g: Gap,
+    link: String,
+    cross: String,
+    unanswered: String,
+    largest: String,
+}
+
+#[derive(Template)]
+#[template(path = "lacunes.html")]
+struct GapsPage {
+    l: Layout,
+    gaps: Vec<GapView>,
+    t: Thresholds,
+    vraagdruk: String,
+    domein: String,
+    sector: String,
+}
+
+fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
+    match snapshot.taxonomy.topic_for_theme(theme) {
+        Some(t) => format!("/lacunes/{}", t.slug),
+        None => format!("/themas/{theme}"),
+    }
+}
+
+fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
+    let largest = g
+        .cijfers
+        .grootste_sector
+        .as_deref()
+        .map(|s| super::view::label(snapshot, crate::domain::taxonomy::Vocabulary::Sector, s))
+        .unwrap_or_else(|| "geen".into());
+    GapView {
+        link: gap_link(snapshot, &g.thema),
+        cross: pct(g.cijfers.domeinoverstijgend),
+        unanswered: pct(g.cijfers.onbeantwoord),
+        largest: format!("{largest} ({})", pct(g.cijfers.grootste_sector_aandeel)),
+        g: g.clone(),
+    }
+}
+
+async fn gaps_page(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let analysis = snapshot.analysis();
+    let t = analysis.thresholds;
+    render_status(
+        StatusCode::OK,
+        GapsPage {
+            l: Layout::new(
+                "Lacunes",
+                "Waar de vraag naar leren niet wordt beantwoord, met cijfers en uitleg.",
+                "/lacunes",
+            ),
+            gaps: analysis
+                .gaps
+                .iter()
+                .map(|g| gap_view(&snapshot, g))
+                .collect(),
+            vraagdruk: format!("{:.1}", t.vraagdruk).replace('.', ","),
+            domein: pct(t.domeinoverstijgend),
+            sector: pct(t.grootste_sector),
+            t,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "lacune.html")]
+struct TopicPage {
+    l: Layout,
+    topic: Topic,
+    themes: Vec<(String, String)>,
+    figures: Vec<Row>,
+    gap: Option<GapView>,
+    offerings: Vec<Card>,
+    questions: Vec<(String, String)>,
+    partnerships: Vec<Partnership>,
+}
+
+async fn topic_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let Some(topic) = snapshot
+        .taxonomy
+        .vraagstukken
+        .iter()
+        .find(|t| t.slug == slug)
+        .cloned()
+    else {
+        return Err(PageError::NotFound(request_id(&headers)));
+    };
+    let analysis = snapshot.analysis();
+    let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
+    let figures = rows(&snapshot)
+        .into_iter()
+        .filter(|r| topic.themas.contains(&r.f.thema))
+        .collect();
+    let gap = analysis
+        .gaps
+        .iter()
+        .find(|g| topic.themas.contains(&g.thema))
+        .map(|g| gap_view(&snapshot, g));
+    let offerings = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| in_topic(&o.themas))
+        .map(|o| Card::new(&snapshot, o))
+        .collect();
+    let groups = |slug: &Option<String>| {
+        slug.as_deref()
+            .map(|s| {
+                super::view::label(
+                    &snapshot,
+                    crate::domain::taxonomy::Vocabulary::TargetGroup,
+                    s,
+                )
+            })
+            .unwrap_or_default()
+    };
+    // Questions asked on the site are not shown in public; the inventory's are.
+    let questions = snapshot
+        .demand
+        .iter()
+        .filter(|q| in_topic(&q.themas) && !q.id.starts_with("site-") && q.passend != Some(true))
+        .take(12)
+        .map(|q| (q.vraag.clone(), groups(&q.doelgroep)))
+        .collect();
+    let all: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
+    let partnerships = topic
+        .themas
+        .first()
+        .map(|t| gaps::partnerships(t, &all, &snapshot.taxonomy, 5))
+        .unwrap_or_default();
+    let themes = topic
+        .themas
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                super::view::label(&snapshot, crate::domain::taxonomy::Vocabulary::Theme, t),
+            )
+        })
+        .collect();
+    Ok(render_status(
+        StatusCode::OK,
+        TopicPage {
+            l: Layout::new(
+                topic.label.clone(),
+                topic.description.clone(),
+                "/lacunes/detail",
+            ),
+            topic,
+            themes,
+            figures,
+            gap,
+            offerings,
+            questions,
+            partnerships,
+        },
+    ))
+}
