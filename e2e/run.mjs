@@ -36,6 +36,7 @@ const OPTIONAL_PAGES = [
   '/leervraag',
   '/leeragenda',
   '/lacunes',
+  '/lacunes/wijkaanpak-lange-termijn',
   '/ontwikkeltrajecten',
   '/contact',
   '/aanbod/aanmelden',

@@ -197,6 +197,8 @@ pub struct Catalog {
     snapshot: RwLock<Arc<Snapshot>>,
     thesaurus: Thesaurus,
     matcher: Mutex<Option<(i64, NaiveDate, Arc<Matcher>)>>,
+    /// One refresh at a time: they share the index writer.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl Catalog {
@@ -234,6 +236,7 @@ impl Catalog {
             })),
             thesaurus,
             matcher: Mutex::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -270,13 +273,14 @@ impl Catalog {
 
     /// Reloads the snapshot when the database changed (another process or instance wrote).
     pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
+        let _one = self.refreshing.lock().await;
         let current = self.snapshot();
         if self.store.catalog_version().await? != current.version {
-            self.refresh(None).await?;
+            self.reload(None).await?;
             return Ok(true);
         }
         if self.store.demand_version().await? != current.demand_version {
-            self.refresh_demand().await?;
+            self.load_demand().await?;
             return Ok(true);
         }
         Ok(false)
@@ -284,6 +288,10 @@ impl Catalog {
 
     /// Reloads the learning questions only (the offerings are shared with the old snapshot).
     pub async fn refresh_demand(&self) -> Result<(), CatalogError> {
+        self.load_demand().await
+    }
+
+    async fn load_demand(&self) -> Result<(), CatalogError> {
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
         let data = Arc::clone(&self.snapshot().data);
@@ -304,6 +312,11 @@ impl Catalog {
 
     /// Reloads from the store; indexes `changed` ids, or everything when `None`.
     async fn refresh(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
+        let _one = self.refreshing.lock().await;
+        self.reload(changed).await
+    }
+
+    async fn reload(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
         let (version, taxonomy, offerings) = load(&self.store).await?;
         let snapshot = CatalogData::new(version, taxonomy, offerings);
         match changed {

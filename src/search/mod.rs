@@ -202,7 +202,7 @@ impl SearchIndex {
             }
         }
         self.vocabulary.replace(set);
-        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        let mut writer = self.writer()?;
         writer.delete_all_documents()?;
         for s in offerings {
             writer.add_document(self.document(s))?;
@@ -232,7 +232,7 @@ impl SearchIndex {
 
     /// Removes offerings by `seq` and records `version`.
     pub fn remove(&self, seqs: &[i64], version: i64) -> Result<(), SearchError> {
-        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        let mut writer = self.writer()?;
         for seq in seqs {
             writer.delete_term(Term::from_field_i64(self.fields.seq, *seq));
         }
@@ -241,6 +241,20 @@ impl SearchIndex {
         prepared.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The index writer; waits (up to 30 s) while another process (an import) holds it.
+    fn writer(&self) -> Result<tantivy::IndexWriter, SearchError> {
+        let mut tries = 0;
+        loop {
+            match self.index.writer(WRITER_MEMORY) {
+                Err(tantivy::TantivyError::LockFailure(_, _)) if tries < 300 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// Number of indexed offerings.

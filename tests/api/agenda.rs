@@ -1,0 +1,174 @@
+//! The learning agenda and the gap analysis: the acceptance on the sample data, the ranking
+//! following changed data, and the pages with charts and their text alternatives.
+
+use serde_json::Value;
+
+use super::helpers::{cli, shared_data, spawn_app, spawn_with, TestApp};
+
+async fn gap_themes(app: &TestApp) -> Vec<String> {
+    let v = app.get_json("/api/v1/lacunes").await;
+    v["lacunes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["thema"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
+    std::fs::write(
+        path,
+        rows.iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_the_data() {
+    let Some(data) = shared_data() else { return };
+    let app = spawn_with(true, |dir| {
+        let db = dir.join("test.db");
+        for (what, file) in [
+            ("taxonomie", "taxonomy.json"),
+            ("aanbod", "catalog.jsonl"),
+            ("leervragen", "demand.jsonl"),
+        ] {
+            let out = cli(&db, &["import", what, data.join(file).to_str().unwrap()]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    })
+    .await;
+    let taxonomy: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("taxonomy.json")).unwrap())
+            .unwrap();
+    let mut topics: Vec<String> = taxonomy["vraagstukken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| {
+            v["themas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+        })
+        .collect();
+    topics.sort();
+    let res = app.get_json("/api/v1/lacunes").await;
+    let gaps = res["lacunes"].as_array().unwrap();
+    let mut top5: Vec<String> = gaps
+        .iter()
+        .take(5)
+        .map(|g| g["thema"].as_str().unwrap().to_string())
+        .collect();
+    top5.sort();
+    assert_eq!(top5, topics);
+    for g in gaps.iter().take(5) {
+        assert!(g["uitleg"].as_str().unwrap().len() > 40, "{g}");
+        assert!(g["score"].as_f64().unwrap() > 0.0);
+        assert!(g["vraag"].as_u64().unwrap() > 0);
+    }
+    let scores: Vec<f64> = gaps.iter().map(|g| g["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+
+    // Cross-sector supply arrives for one gap theme: it is no longer a gap.
+    let gap_theme = gaps[0]["thema"].as_str().unwrap().to_string();
+    let template: Value = serde_json::from_str(
+        std::fs::read_to_string(data.join("catalog.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let extra: Vec<Value> = (0..15)
+        .map(|i| {
+            let mut o = template.clone();
+            o["id"] = format!("samen-leren-{i}").into();
+            o["themas"] = serde_json::json!([gap_theme]);
+            o["sectoren"] = serde_json::json!(["sociaal-domein", "veiligheid", "wonen"]);
+            o
+        })
+        .collect();
+    let file = app.dir.path().join("extra.jsonl");
+    write_jsonl(&file, &extra);
+    assert!(
+        cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    app.state.catalog.refresh_if_changed().await.unwrap();
+    let now = gap_themes(&app).await;
+    assert!(
+        !now.contains(&gap_theme),
+        "{gap_theme} still a gap: {now:?}"
+    );
+
+    // Much new demand on a well-supplied theme that is not a gap: it becomes one.
+    let theme = "openbare-ruimte-en-beheer";
+    assert!(!now.contains(&theme.to_string()));
+    let questions: Vec<Value> = (0..80)
+        .map(|i| serde_json::json!({"id": format!("nieuw-{i}"), "vraag": "Hoe houden we het plein schoon en veilig?", "doelgroep": "bewoners", "themas": [theme], "datum": "2026-10-01"}))
+        .collect();
+    let file = app.dir.path().join("vragen.jsonl");
+    write_jsonl(&file, &questions);
+    assert!(
+        cli(&app.db(), &["import", "leervragen", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    app.state.catalog.refresh_if_changed().await.unwrap();
+    let after = gap_themes(&app).await;
+    assert!(
+        after.contains(&theme.to_string()),
+        "{theme} is now a gap: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
+    let app = spawn_app().await;
+    let html = app.get("/leeragenda").await.text().await.unwrap();
+    assert_eq!(html.matches("<h1").count(), 1);
+    assert_eq!(html.matches("<svg").count(), 2, "bar chart and heat map");
+    assert_eq!(html.matches("role=\"img\"").count(), 2);
+    assert!(
+        html.contains("<title id=\"vraag-aanbod-t\">") && html.contains("<desc id=\"heatmap-d\">")
+    );
+    assert!(html.matches("<table").count() >= 3, "table alternatives");
+    assert!(html.contains("Samenvatting:"));
+    assert!(!html.contains("style=\""));
+    let csv = app.get("/leeragenda.csv").await;
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(
+        rows.len(),
+        16 * 4,
+        "per theme a total and three target groups"
+    );
+    let agenda = app.get_json("/api/v1/leeragenda").await;
+    assert_eq!(agenda["themas"].as_array().unwrap().len(), 16);
+
+    let html = app.get("/lacunes").await.text().await.unwrap();
+    assert!(html.contains("Hoe we rekenen"));
+    for topic in ["wijkaanpak-lange-termijn"] {
+        let res = app.get(&format!("/lacunes/{topic}")).await;
+        assert_eq!(res.status(), 200);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Mogelijke samenwerking"));
+        assert!(html.contains("Aanbod dat er al is"));
+    }
+    assert_eq!(app.get("/lacunes/bestaat-niet").await.status(), 404);
+}
