@@ -123,6 +123,8 @@ pub struct Filters {
     pub gratis: Option<bool>,
     /// Only offerings that can still be followed on or after this date.
     pub vanaf: Option<NaiveDate>,
+    /// Only cross-domain offerings (serving two or more sectors).
+    pub domeinoverstijgend: bool,
 }
 
 impl Filters {
@@ -143,6 +145,8 @@ pub struct Page<'a> {
     pub items: Vec<(&'a Offering, f32)>,
     /// Disjunctive counts per facet.
     pub facets: FacetCounts,
+    /// How many results the cross-domain filter gives (counted with all other filters).
+    pub cross_domain: usize,
 }
 
 /// Filters `hits` (offering, its provider slug, its text score), counts facets, sorts and
@@ -167,8 +171,13 @@ pub fn apply<'a>(
         .collect();
     let mut counts: Vec<HashMap<&'a str, usize>> = vec![HashMap::new(); Facet::ALL.len()];
     let mut selected = Vec::new();
+    let mut cross_domain = 0;
     for (o, provider, score) in hits {
         if !filters.base_ok(o) {
+            continue;
+        }
+        let cross = super::gaps::is_cross_domain(o);
+        if filters.domeinoverstijgend && !cross {
             continue;
         }
         let mut failed: Option<usize> = None;
@@ -184,6 +193,9 @@ pub fn apply<'a>(
         }
         match (failures, failed) {
             (0, _) => {
+                if cross {
+                    cross_domain += 1;
+                }
                 for (i, facet) in Facet::ALL.iter().enumerate() {
                     let c = &mut counts[i];
                     facet.each_value(o, provider, |v| *c.entry(v).or_insert(0) += 1);
@@ -226,6 +238,7 @@ pub fn apply<'a>(
         total,
         items,
         facets,
+        cross_domain,
     }
 }
 

@@ -83,6 +83,7 @@ pub struct SearchResponse {
         ("locatie" = Option<Vec<String>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
         ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
         ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
+        ("domeinoverstijgend" = Option<bool>, Query, description = "Alleen aanbod voor twee of meer sectoren"),
         ("vanaf" = Option<String>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
         ("sort" = Option<String>, Query, description = "relevantie, datum of titel"),
         ("page" = Option<usize>, Query, description = "Paginanummer, vanaf 1"),
@@ -119,6 +120,10 @@ async fn search(
             .facets
             .into_iter()
             .map(|(f, counts)| (f.key(), counts))
+            .chain(std::iter::once((
+                "domeinoverstijgend",
+                BTreeMap::from([("true".to_string(), page.cross_domain)]),
+            )))
             .collect(),
     }))
 }

@@ -63,6 +63,7 @@ pub fn parse(
             facets: BTreeMap::new(),
             gratis: None,
             vanaf: None,
+            domeinoverstijgend: false,
         },
         sort: Sort::Relevantie,
         page: 1,
@@ -109,6 +110,14 @@ pub fn parse(
                 "false" | "nee" | "0" => query.filters.gratis = Some(false),
                 _ => bad(
                     "gratis",
+                    format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
+                ),
+            },
+            "domeinoverstijgend" => match value {
+                "true" | "ja" | "1" => query.filters.domeinoverstijgend = true,
+                "false" | "nee" | "0" => query.filters.domeinoverstijgend = false,
+                _ => bad(
+                    "domeinoverstijgend",
                     format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
                 ),
             },

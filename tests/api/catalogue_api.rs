@@ -237,3 +237,38 @@ async fn date_and_price_filters() {
     sorted.sort();
     assert_eq!(dates, sorted);
 }
+
+#[tokio::test]
+async fn cross_domain_filter_and_count() {
+    let app = spawn_app().await;
+    let all = app.get_json("/api/v1/aanbod?pageSize=100").await;
+    let expected = all["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["sectoren"].as_array().unwrap().len() >= 2)
+        .count();
+    assert_eq!(
+        all["facetten"]["domeinoverstijgend"]["true"]
+            .as_u64()
+            .unwrap() as usize,
+        expected
+    );
+    let cross = app
+        .get_json("/api/v1/aanbod?pageSize=100&domeinoverstijgend=true")
+        .await;
+    assert_eq!(cross["totaal"].as_u64().unwrap() as usize, expected);
+    assert!(cross["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["sectoren"].as_array().unwrap().len() >= 2));
+    let html = app
+        .get("/aanbod?domeinoverstijgend=true")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("name=\"domeinoverstijgend\" value=\"true\" checked"));
+    assert!(html.contains("<span class=\"ww-badge\">Domeinoverstijgend</span>"));
+}

@@ -46,6 +46,10 @@ pub struct CatalogueView {
     pub gratis: bool,
     /// "Alleen toekomstige data" checked.
     pub toekomst: bool,
+    /// "Alleen domeinoverstijgend" checked.
+    pub domein: bool,
+    /// Results the cross-domain filter gives.
+    pub domein_count: usize,
     /// "12 resultaten".
     pub count_text: String,
     /// Active filters `(label, href without it)`.
@@ -118,6 +122,9 @@ pub fn to_pairs(
     }
     if q.filters.vanaf.is_some() {
         push("vanaf", "vandaag".into());
+    }
+    if q.filters.domeinoverstijgend {
+        push("domeinoverstijgend", "true".into());
     }
     if q.sort != Sort::Relevantie {
         push("sort", q.sort.key().into());
@@ -262,6 +269,15 @@ pub fn build(
             ),
         ));
     }
+    if query.filters.domeinoverstijgend {
+        chips.push((
+            "Alleen domeinoverstijgend".into(),
+            href(
+                action,
+                &to_pairs(query, fixed, Some(("domeinoverstijgend", "true")), None),
+            ),
+        ));
+    }
     if query.filters.vanaf.is_some() {
         chips.push((
             "Alleen toekomstige data".into(),
@@ -302,6 +318,8 @@ pub fn build(
         groups,
         gratis: query.filters.gratis == Some(true),
         toekomst: query.filters.vanaf.is_some(),
+        domein: query.filters.domeinoverstijgend,
+        domein_count: page.cross_domain,
         count_text,
         chips,
         results: page

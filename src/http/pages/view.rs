@@ -133,6 +133,8 @@ pub struct Card {
     pub wanneer: String,
     /// Where.
     pub locatie: String,
+    /// Serves two or more sectors.
+    pub domeinoverstijgend: bool,
 }
 
 impl Card {
@@ -151,6 +153,7 @@ impl Card {
             },
             wanneer: when(o),
             locatie: location_label(o.locatie).to_string(),
+            domeinoverstijgend: crate::domain::gaps::is_cross_domain(o),
         }
     }
 }
