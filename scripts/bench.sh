@@ -94,3 +94,21 @@ echo "catalogue page: html $html B + css $css B = $(( (html + css) / 1024 )) KB 
 
 echo "== matching engine over 10,000 offerings (single thread)"
 cargo bench -q --bench matching 2>/dev/null | grep -E "p50|p99|offerings|OVERGESLAGEN" || true
+
+echo "== gap analysis over 10,000 offerings and 50,000 questions"
+cargo bench -q --bench gaps 2>/dev/null | grep -E "median" || true
+
+echo "== learning agenda and gaps pages with 10,000 offerings and 50,000 questions"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+python3 scripts/gen_offerings.py --questions 50000 --out "$OUT/leervragen-50k.jsonl" >/dev/null
+"$BIN" --db "$DB" import leervragen "$OUT/leervragen-50k.jsonl"
+"$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" >"$OUT/server2.log" 2>&1 &
+SERVER=$!
+until curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz"; do sleep 0.05; done
+echo "(waiting until the background job has matched all 50,000 imported questions)"
+start=$(date +%s)
+until [ "$(curl -fs "http://127.0.0.1:$PORT/api/v1/leeragenda" | python3 -c 'import sys,json; print(json.load(sys.stdin)["nogTeKoppelen"])')" = "0" ]; do sleep 1; done
+echo "matched in about $(( $(date +%s) - start )) s"
+run "/leeragenda" "http://127.0.0.1:$PORT/leeragenda"
+run "/lacunes" "http://127.0.0.1:$PORT/lacunes"
+

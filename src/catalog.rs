@@ -84,9 +84,11 @@ impl Snapshot {
                 })
                 .collect();
             let thresholds = Thresholds::default();
+            let themes = gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds);
+            let gaps = gaps::gaps_from(&themes, &self.taxonomy);
             Arc::new(Analysis {
-                themes: gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds),
-                gaps: gaps::gaps(&self.taxonomy, &offerings, &demand, &thresholds),
+                themes,
+                gaps,
                 thresholds,
             })
         }))

@@ -128,33 +128,38 @@ pub struct Partnership {
     pub score: f64,
 }
 
-/// Figures for every theme, in taxonomy order.
+/// Figures for every theme, in taxonomy order. One pass over the offerings and one over the
+/// questions.
 pub fn theme_figures(
     tax: &Taxonomy,
     offerings: &[&Offering],
     demand: &[DemandItem<'_>],
     t: &Thresholds,
 ) -> Vec<ThemeFigures> {
-    let total_demand: usize = tax
+    let index: HashMap<&str, usize> = tax
         .themas
         .iter()
-        .map(|th| {
-            demand
-                .iter()
-                .filter(|q| q.themas.contains(&th.slug))
-                .count()
-        })
-        .sum();
-    let total_supply: usize = tax
-        .themas
-        .iter()
-        .map(|th| {
-            offerings
-                .iter()
-                .filter(|o| o.themas.contains(&th.slug))
-                .count()
-        })
-        .sum();
+        .enumerate()
+        .map(|(i, th)| (th.slug.as_str(), i))
+        .collect();
+    let mut supply_of: Vec<Vec<&Offering>> = vec![Vec::new(); tax.themas.len()];
+    for o in offerings {
+        for th in &o.themas {
+            if let Some(i) = index.get(th.as_str()) {
+                supply_of[*i].push(o);
+            }
+        }
+    }
+    let mut asked_of: Vec<Vec<&DemandItem>> = vec![Vec::new(); tax.themas.len()];
+    for q in demand {
+        for th in q.themas {
+            if let Some(i) = index.get(th.as_str()) {
+                asked_of[*i].push(q);
+            }
+        }
+    }
+    let total_demand: usize = asked_of.iter().map(Vec::len).sum();
+    let total_supply: usize = supply_of.iter().map(Vec::len).sum();
     let average = if total_supply == 0 {
         1.0
     } else {
@@ -162,17 +167,10 @@ pub fn theme_figures(
     };
     tax.themas
         .iter()
-        .map(|th| {
-            let supply: Vec<&&Offering> = offerings
-                .iter()
-                .filter(|o| o.themas.contains(&th.slug))
-                .collect();
-            let asked: Vec<&DemandItem> = demand
-                .iter()
-                .filter(|q| q.themas.contains(&th.slug))
-                .collect();
+        .zip(supply_of.iter().zip(&asked_of))
+        .map(|(th, (supply, asked))| {
             let mut sector_counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for o in &supply {
+            for o in supply {
                 for s in &o.sectoren {
                     *sector_counts.entry(s).or_insert(0) += 1;
                 }
@@ -193,18 +191,18 @@ pub fn theme_figures(
             } else {
                 supply.iter().filter(|o| is_cross_domain(o)).count() as f64 / supply.len() as f64
             };
-            let known: Vec<&&DemandItem> = asked
+            let known = asked
                 .iter()
                 .filter(|q| q.lacune || q.passend.is_some())
-                .collect();
-            let unanswered = if known.is_empty() {
+                .count();
+            let unanswered = if known == 0 {
                 0.0
             } else {
-                known
+                asked
                     .iter()
                     .filter(|q| q.lacune || q.passend == Some(false))
                     .count() as f64
-                    / known.len() as f64
+                    / known as f64
             };
             let pressure =
                 (asked.len() as f64 / supply.len().max(1) as f64) / average.max(f64::EPSILON);
@@ -336,14 +334,19 @@ pub fn gaps(
     demand: &[DemandItem<'_>],
     t: &Thresholds,
 ) -> Vec<Gap> {
-    let mut out: Vec<Gap> = theme_figures(tax, offerings, demand, t)
-        .into_iter()
+    gaps_from(&theme_figures(tax, offerings, demand, t), tax)
+}
+
+/// The gaps among already computed theme figures, best first.
+pub fn gaps_from(figures: &[ThemeFigures], tax: &Taxonomy) -> Vec<Gap> {
+    let mut out: Vec<Gap> = figures
+        .iter()
         .filter(|f| f.te_weinig_aanbod || f.eenzijdig_aanbod)
         .map(|f| Gap {
             thema: f.thema.clone(),
             score: f.score,
-            uitleg: explain(&f, tax),
-            cijfers: f,
+            uitleg: explain(f, tax),
+            cijfers: f.clone(),
         })
         .collect();
     out.sort_by(|a, b| {

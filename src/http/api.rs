@@ -342,6 +342,9 @@ pub struct AgendaResponse {
     pub leervragen: usize,
     /// Number of offerings.
     pub leeraanbod: usize,
+    /// Questions not yet matched by the engine (their `passend` is still unknown).
+    #[serde(rename = "nogTeKoppelen")]
+    pub nog_te_koppelen: usize,
     /// Figures per theme.
     #[schema(value_type = Vec<Object>)]
     pub themas: Vec<crate::domain::gaps::ThemeFigures>,
@@ -354,6 +357,11 @@ async fn learning_agenda(State(state): State<AppState>) -> Json<AgendaResponse> 
     Json(AgendaResponse {
         leervragen: snapshot.demand.len(),
         leeraanbod: snapshot.offerings.len(),
+        nog_te_koppelen: snapshot
+            .demand
+            .iter()
+            .filter(|q| q.passend.is_none())
+            .count(),
         themas: snapshot.analysis().themes.clone(),
     })
 }
