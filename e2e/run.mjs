@@ -24,6 +24,7 @@ import {
   openPage,
   pageStructure,
   runAxe,
+  sleep,
   startServer,
   statusOf,
   tabUntil,
@@ -270,6 +271,38 @@ async function noJsRun(browser, base) {
   }
 }
 
+/** "Stel je leervraag" without JavaScript: errors beside the fields, then a sent question. */
+async function questionFormRun(browser, base) {
+  console.log('\n# stel je leervraag: fouten en versturen (zonder JavaScript)');
+  const name = 'leervraag';
+  const { page, close } = await openPage(browser, base, { javaScriptEnabled: false });
+  try {
+    await page.goto(new URL('/leervraag', base).href);
+    await sleep(2500); // the form refuses submissions faster than a person could fill it in
+    await page.fill('#vraag', 'kort');
+    await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
+    await page.waitForLoadState('load');
+    const errorText = await page.locator('main').innerText();
+    results.check(errorText.includes('Beschrijf je vraag in minstens 10 tekens.'), `${name}: foutmelding bij het veld`, errorText.slice(0, 300));
+    results.check((await page.inputValue('#vraag')) === 'kort', `${name}: ingevulde tekst blijft staan`);
+    let v = await runAxe(page);
+    results.check(v.length === 0, `${name}: axe 0 overtredingen op de foutpagina`, formatViolations(v));
+    await sleep(2500);
+    await page.fill('#vraag', 'Er wordt gedeald in ons portiek. Wat kan ik als bewoner doen tegen drugs in de buurt?');
+    await page.selectOption('#doelgroep', 'bewoners');
+    await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
+    await page.waitForLoadState('load');
+    const h1 = await page.locator('h1').innerText();
+    results.check(h1.includes('Je leervraag is ontvangen'), `${name}: bevestiging na versturen`, h1);
+    v = await runAxe(page);
+    results.check(v.length === 0, `${name}: axe 0 overtredingen op de bevestiging`, formatViolations(v));
+  } catch (e) {
+    results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
+  } finally {
+    await close();
+  }
+}
+
 async function screenshots(browser, base, ids) {
   console.log('\n# screenshots');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -319,6 +352,7 @@ async function main() {
     for (const p of await pageList(base, ids)) await checkPage(browser, base, p);
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
+    await questionFormRun(browser, base);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));
