@@ -202,11 +202,16 @@ impl SearchIndex {
             }
         }
         self.vocabulary.replace(set);
-        let mut writer = self.writer()?;
+        let writer = self.writer()?;
         writer.delete_all_documents()?;
         for s in offerings {
             writer.add_document(self.document(s))?;
         }
+        self.commit(writer, version)
+    }
+
+    /// Commits with the catalogue `version` as payload and makes the change searchable.
+    fn commit(&self, mut writer: tantivy::IndexWriter, version: i64) -> Result<(), SearchError> {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&version.to_string());
         prepared.commit()?;
@@ -218,29 +223,12 @@ impl SearchIndex {
     pub fn upsert(&self, offerings: &[StoredOffering], version: i64) -> Result<(), SearchError> {
         self.vocabulary
             .extend(offerings.iter().flat_map(|s| texts(&s.offering)));
-        let mut writer: tantivy::IndexWriter = self.index.writer(WRITER_MEMORY)?;
+        let writer = self.writer()?;
         for s in offerings {
             writer.delete_term(Term::from_field_i64(self.fields.seq, s.seq));
             writer.add_document(self.document(s))?;
         }
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&version.to_string());
-        prepared.commit()?;
-        self.reader.reload()?;
-        Ok(())
-    }
-
-    /// Removes offerings by `seq` and records `version`.
-    pub fn remove(&self, seqs: &[i64], version: i64) -> Result<(), SearchError> {
-        let mut writer = self.writer()?;
-        for seq in seqs {
-            writer.delete_term(Term::from_field_i64(self.fields.seq, *seq));
-        }
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&version.to_string());
-        prepared.commit()?;
-        self.reader.reload()?;
-        Ok(())
+        self.commit(writer, version)
     }
 
     /// The index writer; waits (up to 30 s) while another process (an import) holds it.
