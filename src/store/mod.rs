@@ -390,6 +390,39 @@ impl Store {
         Ok(())
     }
 
+    /// Stores a message of the contact form; returns its number.
+    pub async fn insert_contact(
+        &self,
+        soort: &str,
+        bericht: &str,
+        email: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES (?,?,?,?) RETURNING id",
+        )
+        .bind(soort)
+        .bind(bericht)
+        .bind(email)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.get(0))
+    }
+
+    /// Contact messages, newest first: `(id, soort, bericht, email)`.
+    pub async fn contact_messages(
+        &self,
+    ) -> Result<Vec<(i64, String, String, Option<String>)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, soort, bericht, email FROM contact_messages ORDER BY id DESC")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect())
+    }
+
     /// Suggested matches of a question: `(offering id, score, reasons)`, best first.
     pub async fn question_matches(
         &self,

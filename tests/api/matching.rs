@@ -391,3 +391,71 @@ fn match_and_eval_commands_on_the_sample_data() {
     assert!(scores["ndcg5"].as_f64().unwrap() >= 0.72, "{scores}");
     assert!(scores["recall10"].as_f64().unwrap() >= 0.68, "{scores}");
 }
+
+#[tokio::test]
+async fn contact_form_stores_the_message_and_explains_errors() {
+    let app = spawn_app().await;
+    let html = app.get("/contact").await.text().await.unwrap();
+    assert!(html.contains("href=\"/privacy\""));
+    let t = token(&html);
+    let res = app
+        .client
+        .post(app.url("/contact"))
+        .form(&[
+            ("token", t.as_str()),
+            ("soort", "iets"),
+            ("bericht", "hoi"),
+            ("email", "x@"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Kies of het een vraag, een suggestie of iets anders is."));
+    assert!(html.contains("Schrijf je bericht in minstens 5 tekens."));
+    assert!(html.contains("Vul een geldig e-mailadres in"));
+    assert!(html.contains(">hoi</textarea>"), "text kept");
+    let store = app.state.catalog.store();
+    assert!(store.contact_messages().await.unwrap().is_empty());
+
+    let t = token(&app.get("/contact").await.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/contact"))
+        .form(&[
+            ("token", t.as_str()),
+            ("soort", "suggestie"),
+            ("bericht", "Organiseer een werkbezoek in Lelystad."),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Je bericht is ontvangen"));
+    let messages = store.contact_messages().await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].1, "suggestie");
+    assert_eq!(messages[0].3, None);
+
+    let t = token(&app.get("/contact").await.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/contact"))
+        .form(&[
+            ("token", t.as_str()),
+            ("soort", "vraag"),
+            ("bericht", "Koop nu!"),
+            ("website", "https://spam.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(store.contact_messages().await.unwrap().len(), 1);
+}

@@ -4,6 +4,7 @@
 pub mod agenda;
 pub mod catalogue;
 pub mod charts;
+pub mod contact;
 pub mod leervraag;
 pub mod view;
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.ico", get(favicon))
         .merge(leervraag::router())
         .merge(agenda::router())
+        .merge(contact::router())
 }
 
 /// Today, in the server's local time zone.

@@ -1,0 +1,205 @@
+//! "Vraag of suggestie" (`/contact`): a question or suggestion for the learning network, with an
+//! optional e-mail address; committed before the page confirms. Same protection as every public form.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Form, Router};
+
+use crate::http::forms::{self, parse_email, Rejection, HONEYPOT};
+use crate::http::AppState;
+
+use super::view::Layout;
+use super::{render_status, request_id, PageError};
+
+const FORM: &str = "contact";
+/// The kinds of message, `(value, label)`.
+const KINDS: [(&str, &str); 3] = [
+    ("vraag", "Een vraag"),
+    ("suggestie", "Een suggestie"),
+    ("anders", "Iets anders"),
+];
+const MAX_MESSAGE: usize = 5000;
+
+/// The routes of this form.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/contact", get(show).post(submit))
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    l: Layout,
+    token: String,
+    soort: String,
+    bericht: String,
+    email: String,
+    errors: HashMap<&'static str, String>,
+    notice: Option<String>,
+    kinds: [(&'static str, &'static str); 3],
+}
+
+impl ContactPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contact_result.html")]
+struct ThanksPage {
+    l: Layout,
+    with_email: bool,
+}
+
+fn page(
+    state: &AppState,
+    soort: String,
+    bericht: String,
+    email: String,
+    errors: HashMap<&'static str, String>,
+    notice: Option<String>,
+) -> ContactPage {
+    let title = if errors.is_empty() && notice.is_none() {
+        "Vraag of suggestie"
+    } else {
+        "Fout: vraag of suggestie"
+    };
+    ContactPage {
+        l: Layout::new(
+            title,
+            "Stuur het leernetwerk een vraag of suggestie.",
+            "/contact",
+        ),
+        token: state.forms.token(FORM),
+        soort,
+        bericht,
+        email,
+        errors,
+        notice,
+        kinds: KINDS,
+    }
+}
+
+async fn show(State(state): State<AppState>) -> Response {
+    render_status(
+        StatusCode::OK,
+        page(
+            &state,
+            String::new(),
+            String::new(),
+            String::new(),
+            HashMap::new(),
+            None,
+        ),
+    )
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        form.get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (soort, bericht, email) = (get("soort"), get("bericht"), get("email"));
+    let guard = forms::same_origin(&headers)
+        .and_then(|_| state.forms.check(FORM, &get("token")))
+        .and_then(|_| {
+            if get(HONEYPOT).is_empty() {
+                Ok(())
+            } else {
+                Err(Rejection::Honeypot)
+            }
+        });
+    if let Err(r) = guard {
+        let status = if r == Rejection::Honeypot {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        return Ok(render_status(
+            status,
+            page(
+                &state,
+                soort,
+                bericht,
+                email,
+                HashMap::new(),
+                Some(r.message().into()),
+            ),
+        ));
+    }
+    let mut errors = HashMap::new();
+    if !KINDS.iter().any(|(v, _)| *v == soort) {
+        errors.insert(
+            "soort",
+            "Kies of het een vraag, een suggestie of iets anders is.".to_string(),
+        );
+    }
+    let n = bericht.chars().count();
+    if n < 5 {
+        errors.insert(
+            "bericht",
+            "Schrijf je bericht in minstens 5 tekens.".to_string(),
+        );
+    } else if n > MAX_MESSAGE {
+        errors.insert(
+            "bericht",
+            format!("Je bericht is te lang: {n} tekens. Het maximum is {MAX_MESSAGE}."),
+        );
+    }
+    let parsed_email = if email.is_empty() {
+        None
+    } else {
+        parse_email(&email)
+    };
+    if !email.is_empty() && parsed_email.is_none() {
+        errors.insert(
+            "email",
+            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."
+                .to_string(),
+        );
+    }
+    if !errors.is_empty() {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&state, soort, bericht, email, errors, None),
+        ));
+    }
+    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+        return Ok(render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            page(
+                &state,
+                soort,
+                bericht,
+                email,
+                HashMap::new(),
+                Some(r.message().into()),
+            ),
+        ));
+    }
+    state
+        .catalog
+        .store()
+        .insert_contact(&soort, &bericht, parsed_email.as_deref())
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    Ok(render_status(
+        StatusCode::OK,
+        ThanksPage {
+            l: Layout::new("Bericht ontvangen", "Je bericht is ontvangen.", "/contact"),
+            with_email: parsed_email.is_some(),
+        },
+    ))
+}
