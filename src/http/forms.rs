@@ -31,6 +31,16 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The HTTP status of the page that explains the rejection: the form comes back with the
+    /// values kept (200), except for a filled honeypot (400) and too many submissions (429).
+    pub fn status(self) -> axum::http::StatusCode {
+        match self {
+            Rejection::Honeypot => axum::http::StatusCode::BAD_REQUEST,
+            Rejection::RateLimited => axum::http::StatusCode::TOO_MANY_REQUESTS,
+            _ => axum::http::StatusCode::OK,
+        }
+    }
+
     /// The Dutch message shown above the form.
     pub fn message(self) -> &'static str {
         match self {
@@ -92,6 +102,21 @@ impl FormGuard {
     pub fn token(&self, form: &str) -> String {
         let issued = now_secs();
         format!("{issued}.{}", self.mac(form, issued))
+    }
+
+    /// Screens a submitted public form: same origin, a valid token for `form`, an empty honeypot.
+    pub fn screen(
+        &self,
+        form: &str,
+        headers: &HeaderMap,
+        fields: &std::collections::HashMap<String, String>,
+    ) -> Result<(), Rejection> {
+        same_origin(headers)?;
+        self.check(form, fields.get("token").map_or("", |t| t.trim()))?;
+        if fields.get(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
+            return Err(Rejection::Honeypot);
+        }
+        Ok(())
     }
 
     /// Checks a submitted token for `form`.

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 
-use crate::http::forms::{self, parse_email, Rejection, HONEYPOT};
+use crate::http::forms::parse_email;
 use crate::http::AppState;
 
 use super::view::Layout;
@@ -112,23 +112,10 @@ async fn submit(
             .unwrap_or_default()
     };
     let (soort, bericht, email) = (get("soort"), get("bericht"), get("email"));
-    let guard = forms::same_origin(&headers)
-        .and_then(|_| state.forms.check(FORM, &get("token")))
-        .and_then(|_| {
-            if get(HONEYPOT).is_empty() {
-                Ok(())
-            } else {
-                Err(Rejection::Honeypot)
-            }
-        });
+    let guard = state.forms.screen(FORM, &headers, &form);
     if let Err(r) = guard {
-        let status = if r == Rejection::Honeypot {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
         return Ok(render_status(
-            status,
+            r.status(),
             page(
                 &state,
                 soort,

@@ -14,7 +14,7 @@ use axum::{Form, Router};
 use crate::domain::matching::{MatchQuery, MatchResult};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::{Term, Vocabulary};
-use crate::http::forms::{self, parse_email, Rejection, HONEYPOT};
+use crate::http::forms::parse_email;
 use crate::http::AppState;
 use crate::store::SiteQuestion;
 
@@ -210,23 +210,10 @@ async fn submit(
         email: field(&form, "email"),
         toestemming: form.contains_key("toestemming"),
     };
-    let guard = forms::same_origin(&headers)
-        .and_then(|_| state.forms.check(FORM, &field(&form, "token")))
-        .and_then(|_| {
-            if field(&form, HONEYPOT).is_empty() {
-                Ok(())
-            } else {
-                Err(Rejection::Honeypot)
-            }
-        });
+    let guard = state.forms.screen(FORM, &headers, &form);
     if let Err(r) = guard {
-        let status = if r == Rejection::Honeypot {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
         return Ok(render_status(
-            status,
+            r.status(),
             form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
         ));
     }
