@@ -382,12 +382,21 @@ fn report(path: &Path, problems: &[transfer::ImportProblem]) -> i32 {
     1
 }
 
+/// A stage indicator on stderr for large imports (checked → stored → indexed), only when stderr
+/// is a terminal; otherwise the one-line summary is all that is printed.
 fn progress(len: usize, what: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || len < 1000 {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    bar.set_message(what.to_string());
+    let bar = indicatif::ProgressBar::new(3);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} stap {pos}/{len} [{bar:20}] {msg} ({elapsed})",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar.set_position(1);
+    bar.set_message(format!("{len} {what}"));
     Some(bar)
 }
 
@@ -436,11 +445,14 @@ async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
                 );
                 return Ok(0);
             }
-            let bar = progress(offerings.len(), "aanbod opslaan");
+            let bar = progress(
+                offerings.len(),
+                "aanbod gecontroleerd; opslaan in de database",
+            );
             store.upsert_offerings(&offerings).await?;
             if let Some(b) = &bar {
-                b.set_position(offerings.len() as u64 / 2);
-                b.set_message("zoekindex bijwerken");
+                b.set_position(2);
+                b.set_message("opgeslagen; zoekindex bijwerken");
             }
             Catalog::open(store, Some(&app::index_dir(db)), Thesaurus::builtin()).await?;
             if let Some(b) = bar {
