@@ -124,12 +124,18 @@ impl Store {
 
     /// The catalogue version: it changes on every committed catalogue change.
     pub async fn catalog_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = 'catalog_version'")
+        self.counter("catalog_version").await
+    }
+
+    /// A change counter kept in `meta`.
+    async fn counter(&self, key: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
             .fetch_one(&self.pool)
             .await?;
         let v: String = row.get(0);
         v.parse()
-            .map_err(|_| StoreError::Corrupt(format!("catalog_version '{v}'")))
+            .map_err(|_| StoreError::Corrupt(format!("{key} '{v}'")))
     }
 
     /// Number of offerings.
@@ -337,12 +343,7 @@ impl Store {
 
     /// The demand version: it changes on every committed change to learning questions.
     pub async fn demand_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = 'demand_version'")
-            .fetch_one(&self.pool)
-            .await?;
-        let v: String = row.get(0);
-        v.parse()
-            .map_err(|_| StoreError::Corrupt(format!("demand_version '{v}'")))
+        self.counter("demand_version").await
     }
 
     /// What the gap analysis needs of every learning question.

@@ -521,8 +521,9 @@ async fn provider(
     let own: Vec<&Offering> = snapshot
         .offerings
         .iter()
-        .map(|s| &s.offering)
-        .filter(|o| o.provider_slug() == slug)
+        .zip(snapshot.provider_slugs())
+        .filter(|(_, p)| **p == slug)
+        .map(|(s, _)| &s.offering)
         .collect();
     let partner_in = snapshot
         .offerings
