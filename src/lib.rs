@@ -5,10 +5,12 @@
 )]
 
 pub mod app;
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod domain;
 pub mod http;
+pub mod mail;
 pub mod search;
 pub mod store;
 pub mod transfer;

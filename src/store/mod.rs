@@ -13,6 +13,19 @@ use crate::domain::offering::{Location, Offering};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::Taxonomy;
 
+mod audit;
+mod inbox;
+mod outbox;
+mod users;
+
+pub use audit::AuditEntry;
+pub use inbox::{
+    is_closed, DashboardCounts, InboxFilter, InboxItem, QuestionMatch, Submission,
+    QUESTION_STATUSES,
+};
+pub use outbox::{OutboxRow, OutgoingMail};
+pub use users::User;
+
 /// A failure of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -22,6 +35,9 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("migratie mislukt: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The row exists already (a unique value is taken).
+    #[error("bestaat al: {0}")]
+    Conflict(String),
     /// A stored row could not be read back.
     #[error("onleesbare rij in de database: {0}")]
     Corrupt(String),
@@ -46,15 +62,15 @@ pub struct StoredOffering {
     pub updated_at: String,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn list_json(v: &[String]) -> String {
+pub(crate) fn list_json(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string())
 }
 
-fn parse_list(s: &str) -> Result<Vec<String>, StoreError> {
+pub(crate) fn parse_list(s: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -146,12 +162,12 @@ impl Store {
             .get(0))
     }
 
-    /// Every offering, ordered by id.
+    /// Every published offering, ordered by id.
     pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, \
              doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, \
-             created_at, updated_at FROM offerings ORDER BY id",
+             created_at, updated_at FROM offerings WHERE gepubliceerd = 1 ORDER BY id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -192,38 +208,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let ts = now();
         for o in offerings {
-            sqlx::query(
-                "INSERT INTO offerings (id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, \
-                 themas, doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, \
-                 url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) \
-                 ON CONFLICT (id) DO UPDATE SET titel = excluded.titel, samenvatting = excluded.samenvatting, \
-                 beschrijving = excluded.beschrijving, aanbieder = excluded.aanbieder, partners = excluded.partners, \
-                 vorm = excluded.vorm, themas = excluded.themas, doelgroepen = excluded.doelgroepen, \
-                 sectoren = excluded.sectoren, trefwoorden = excluded.trefwoorden, kosten = excluded.kosten, \
-                 locatie = excluded.locatie, regio = excluded.regio, startdatum = excluded.startdatum, \
-                 einddatum = excluded.einddatum, url = excluded.url, updated_at = excluded.updated_at",
-            )
-            .bind(&o.id)
-            .bind(&o.titel)
-            .bind(&o.samenvatting)
-            .bind(&o.beschrijving)
-            .bind(&o.aanbieder)
-            .bind(list_json(&o.partners))
-            .bind(&o.vorm)
-            .bind(list_json(&o.themas))
-            .bind(list_json(&o.doelgroepen))
-            .bind(list_json(&o.sectoren))
-            .bind(list_json(&o.trefwoorden))
-            .bind(&o.kosten)
-            .bind(o.locatie.slug())
-            .bind(&o.regio)
-            .bind(o.startdatum.map(|d| d.to_string()))
-            .bind(o.einddatum.map(|d| d.to_string()))
-            .bind(&o.url)
-            .bind(&ts)
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
+            upsert_offering(&mut tx, o, &ts).await?;
         }
         bump_version(&mut tx).await?;
         tx.commit().await?;
@@ -478,11 +463,57 @@ impl Store {
     }
 }
 
-async fn bump_version(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+/// Inserts or updates one offering inside a transaction (the caller bumps the catalogue version).
+async fn upsert_offering(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    o: &Offering,
+    ts: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO offerings (id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, \
+         themas, doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, \
+         url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) \
+         ON CONFLICT (id) DO UPDATE SET titel = excluded.titel, samenvatting = excluded.samenvatting, \
+         beschrijving = excluded.beschrijving, aanbieder = excluded.aanbieder, partners = excluded.partners, \
+         vorm = excluded.vorm, themas = excluded.themas, doelgroepen = excluded.doelgroepen, \
+         sectoren = excluded.sectoren, trefwoorden = excluded.trefwoorden, kosten = excluded.kosten, \
+         locatie = excluded.locatie, regio = excluded.regio, startdatum = excluded.startdatum, \
+         einddatum = excluded.einddatum, url = excluded.url, updated_at = excluded.updated_at",
+    )
+    .bind(&o.id)
+    .bind(&o.titel)
+    .bind(&o.samenvatting)
+    .bind(&o.beschrijving)
+    .bind(&o.aanbieder)
+    .bind(list_json(&o.partners))
+    .bind(&o.vorm)
+    .bind(list_json(&o.themas))
+    .bind(list_json(&o.doelgroepen))
+    .bind(list_json(&o.sectoren))
+    .bind(list_json(&o.trefwoorden))
+    .bind(&o.kosten)
+    .bind(o.locatie.slug())
+    .bind(&o.regio)
+    .bind(o.startdatum.map(|d| d.to_string()))
+    .bind(o.einddatum.map(|d| d.to_string()))
+    .bind(&o.url)
+    .bind(ts)
+    .bind(ts)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn bump_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+) -> Result<(), StoreError> {
     bump(tx, "catalog_version").await
 }
 
-async fn bump(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, key: &str) -> Result<(), StoreError> {
+pub(crate) async fn bump(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    key: &str,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?")
         .bind(key)
         .execute(&mut **tx)

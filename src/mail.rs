@@ -1,0 +1,333 @@
+//! E-mail: the mails the coordination point sends (Dutch, plain text and HTML, no tracking) and
+//! the worker that delivers the outbox over SMTP (lettre), to a folder, or to memory in tests,
+//! with retries and exponential backoff.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::store::{OutboxRow, OutgoingMail, Store};
+
+/// Where mail goes.
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// An SMTP server, as a lettre URL (`smtp://user:pass@host:587?tls=required`).
+    Smtp(String),
+    /// One `.eml` file per mail in a folder (development default).
+    Folder(PathBuf),
+    /// Kept in memory (tests).
+    Memory(MemorySink),
+}
+
+/// Mails "sent" in memory, for tests.
+#[derive(Clone, Debug, Default)]
+pub struct MemorySink(Arc<Mutex<Vec<OutgoingMail>>>);
+
+impl MemorySink {
+    /// The mails sent so far.
+    pub fn sent(&self) -> Vec<OutgoingMail> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+/// Mail settings.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// Where mail goes.
+    pub transport: MailTransport,
+    /// The sender.
+    pub from: String,
+    /// How often the worker looks for due mail.
+    pub interval: Duration,
+    /// Delay before the first retry; doubles with every failed attempt.
+    pub backoff: Duration,
+    /// Attempts before a mail is marked failed (`mislukt`).
+    pub max_attempts: i64,
+}
+
+impl MailConfig {
+    /// Settings from the environment: `WIJKWIJZER_SMTP_URL` (else a folder next to the
+    /// database, or `WIJKWIJZER_MAIL_DIR`) and `WIJKWIJZER_MAIL_FROM`.
+    pub fn from_env(db: &std::path::Path) -> MailConfig {
+        let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
+            Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
+            _ => MailTransport::Folder(std::env::var("WIJKWIJZER_MAIL_DIR").map_or_else(
+                |_| {
+                    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+                    name.push(".mail");
+                    db.with_file_name(name)
+                },
+                PathBuf::from,
+            )),
+        };
+        MailConfig {
+            transport,
+            from: std::env::var("WIJKWIJZER_MAIL_FROM")
+                .unwrap_or_else(|_| "WijkWijzer Leernetwerk <noreply@wijkwijzer.example>".into()),
+            interval: Duration::from_secs(5),
+            backoff: Duration::from_secs(30),
+            max_attempts: 8,
+        }
+    }
+}
+
+fn message(from: &str, mail: &OutgoingMail) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("afzender: {e}"))?;
+    let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
+    Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&mail.subject)
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(mail.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(mail.html.clone()),
+                ),
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Delivers the outbox.
+pub struct Mailer {
+    config: MailConfig,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl Mailer {
+    /// A mailer for `config`; an invalid SMTP URL is an error.
+    pub fn new(config: MailConfig) -> anyhow::Result<Mailer> {
+        let smtp = match &config.transport {
+            MailTransport::Smtp(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("ongeldige WIJKWIJZER_SMTP_URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            ),
+            _ => None,
+        };
+        Ok(Mailer { config, smtp })
+    }
+
+    async fn deliver(&self, mail: &OutgoingMail, id: i64) -> Result<(), String> {
+        match &self.config.transport {
+            MailTransport::Memory(sink) => {
+                sink.0
+                    .lock()
+                    .map_err(|_| "geheugen niet beschikbaar".to_string())?
+                    .push(mail.clone());
+                Ok(())
+            }
+            MailTransport::Folder(dir) => {
+                let msg = message(&self.config.from, mail)?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::fs::write(dir.join(format!("{id:06}.eml")), msg.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            MailTransport::Smtp(_) => {
+                let msg = message(&self.config.from, mail)?;
+                let Some(smtp) = &self.smtp else {
+                    return Err("geen SMTP-verbinding ingesteld".into());
+                };
+                smtp.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// Attempts every due mail once; returns how many were sent.
+    pub async fn run_once(&self, store: &Store) -> anyhow::Result<usize> {
+        let mut sent = 0;
+        for OutboxRow {
+            id, mail, attempts, ..
+        } in store.due_mails(50).await?
+        {
+            match self.deliver(&mail, id).await {
+                Ok(()) => {
+                    store.mail_sent(id).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    let tried = attempts + 1;
+                    let next = (tried < self.config.max_attempts).then(|| {
+                        let factor =
+                            2u32.saturating_pow(u32::try_from(attempts).unwrap_or(16).min(16));
+                        let wait = self.config.backoff.saturating_mul(factor);
+                        (Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default())
+                            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                    });
+                    tracing::warn!(mail = id, poging = tried, fout = %e, "mail niet verzonden");
+                    store.mail_failed(id, &e, next.as_deref()).await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Runs forever: every `interval`, attempts the due mail.
+    pub async fn run(self, store: Store) {
+        let mut tick = tokio::time::interval(self.config.interval);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.run_once(&store).await {
+                tracing::warn!(error = %e, "mailwachtrij verwerken mislukt");
+            }
+        }
+    }
+}
+
+/// Escapes text for HTML.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>WijkWijzer Leernetwerk</title></head><body>",
+    );
+    for p in paragraphs {
+        html.push_str("<p>");
+        html.push_str(&html_escape(p).replace('\n', "<br>"));
+        html.push_str("</p>");
+    }
+    if !links.is_empty() {
+        html.push_str("<ul>");
+        for (title, url) in links {
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                html_escape(url),
+                html_escape(title)
+            ));
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("<p>Met vriendelijke groet,<br>Het coördinatiepunt van WijkWijzer Leernetwerk</p></body></html>");
+    html
+}
+
+fn text_body(paragraphs: &[String], links: &[(String, String)]) -> String {
+    let mut text = paragraphs.join("\n\n");
+    if !links.is_empty() {
+        text.push_str("\n\n");
+        for (title, url) in links {
+            text.push_str(&format!("- {title}\n  {url}\n"));
+        }
+    }
+    text.push_str("\n\nMet vriendelijke groet,\nHet coördinatiepunt van WijkWijzer Leernetwerk\n");
+    text
+}
+
+fn compose(
+    to: &str,
+    subject: &str,
+    paragraphs: Vec<String>,
+    links: Vec<(String, String)>,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text: text_body(&paragraphs, &links),
+        html: html_page(&paragraphs, &links),
+    }
+}
+
+/// The answer to a learning question, with the confirmed offerings `(title, url)`.
+pub fn answer_mail(
+    to: &str,
+    vraag: &str,
+    antwoord: &str,
+    offerings: Vec<(String, String)>,
+) -> OutgoingMail {
+    let mut p = vec![
+        "Beste vraagsteller,".to_string(),
+        format!("Je stelde het leernetwerk deze leervraag:\n“{vraag}”"),
+        antwoord.to_string(),
+    ];
+    if !offerings.is_empty() {
+        p.push("Dit leeraanbod past bij je vraag:".into());
+    }
+    compose(to, "Antwoord op je leervraag", p, offerings)
+}
+
+/// The mail to a submitter whose offering was published.
+pub fn approved_mail(to: &str, titel: &str, url: &str) -> OutgoingMail {
+    compose(
+        to,
+        "Je leeraanbod staat op WijkWijzer",
+        vec![
+            "Beste aanbieder,".into(),
+            format!("Bedankt voor het aanmelden van “{titel}”. We hebben het bekeken en het staat nu op WijkWijzer Leernetwerk."),
+        ],
+        vec![(titel.to_string(), url.to_string())],
+    )
+}
+
+/// The mail to a submitter whose offering was not accepted, with the reason.
+pub fn rejected_mail(to: &str, titel: &str, reden: &str) -> OutgoingMail {
+    compose(
+        to,
+        "Je aanmelding van leeraanbod",
+        vec![
+            "Beste aanbieder,".into(),
+            format!("Bedankt voor het aanmelden van “{titel}”. We hebben het bekeken en nemen het niet op in WijkWijzer Leernetwerk."),
+            format!("De reden:\n{reden}"),
+            "Heb je vragen of kun je het aanbod aanpassen? Beantwoord dan deze mail of meld het opnieuw aan.".into(),
+        ],
+        vec![],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_are_escaped_and_have_both_bodies() {
+        let m = answer_mail(
+            "a@b.nl",
+            "Hoe <b>pak</b> ik dit aan?",
+            "Kijk hier & daar.",
+            vec![("Training".into(), "https://x.example/a?b=1&c=2".into())],
+        );
+        assert!(m.html.contains("&lt;b&gt;pak&lt;/b&gt;"));
+        assert!(m.html.contains("Kijk hier &amp; daar."));
+        assert!(m.html.contains("href=\"https://x.example/a?b=1&amp;c=2\""));
+        assert!(!m.html.contains("<img"));
+        assert!(m.text.contains("Hoe <b>pak</b> ik dit aan?"));
+        assert!(m.text.contains("https://x.example/a?b=1&c=2"));
+        let r = rejected_mail("a@b.nl", "X", "Dubbel met bestaand aanbod.");
+        assert!(r.text.contains("Dubbel met bestaand aanbod."));
+    }
+
+    #[test]
+    fn builds_a_mime_message() {
+        let m = approved_mail("a@b.nl", "Titel", "https://w.example/aanbod/x");
+        let msg = message("WijkWijzer <noreply@w.example>", &m).unwrap();
+        let raw = String::from_utf8(msg.formatted()).unwrap();
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/html"));
+    }
+}

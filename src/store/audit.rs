@@ -1,0 +1,96 @@
+//! The audit log: every change in the back office (who, when, what, before and after).
+
+use serde_json::Value;
+use sqlx::Row;
+
+use super::{now, Store, StoreError};
+
+/// One recorded change.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Row number.
+    pub id: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who: an e-mail address, `cli` or `systeem`.
+    pub actor: String,
+    /// What was done (`goedgekeurd`, `bewerkt`, …).
+    pub action: String,
+    /// Kind of thing changed (`aanbod`, `leervraag`, …).
+    pub entity: String,
+    /// Its id.
+    pub entity_id: String,
+    /// State before, as JSON.
+    pub before: Option<String>,
+    /// State after, as JSON.
+    pub after: Option<String>,
+}
+
+/// Records a change inside the transaction that makes it.
+pub(crate) async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?,?)",
+    )
+    .bind(now())
+    .bind(actor)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(before.map(Value::to_string))
+    .bind(after.map(Value::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Audit entries, newest first; only those of one entity when `entity` is given.
+    pub async fn audit_log(
+        &self,
+        entity: Option<(&str, &str)>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = match entity {
+            Some((kind, id)) => sqlx::query(
+                "SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log \
+                     WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            )
+            .bind(kind)
+            .bind(id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await?,
+            None => sqlx::query(
+                "SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log \
+                     ORDER BY id DESC LIMIT ? OFFSET ?",
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.get("id"),
+                at: r.get("at"),
+                actor: r.get("actor"),
+                action: r.get("action"),
+                entity: r.get("entity"),
+                entity_id: r.get("entity_id"),
+                before: r.get("before"),
+                after: r.get("after"),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,806 @@
+//! The work of the coordination point: the question inbox and its matches, contributed
+//! offerings in moderation, contact messages, offering edits, and privacy (retention, export,
+//! erasure). Every change is audited and commits together with the mail it causes.
+
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use super::audit::record;
+use super::outbox::{enqueue, OutgoingMail};
+use super::{bump, bump_version, now, parse_list, upsert_offering, Store, StoreError};
+use crate::domain::offering::Offering;
+
+/// A learning question as the inbox shows it.
+#[derive(Debug, Clone)]
+pub struct InboxItem {
+    /// Id.
+    pub id: String,
+    /// The question.
+    pub vraag: String,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Sector slug.
+    pub sector: Option<String>,
+    /// Municipality.
+    pub gemeente: Option<String>,
+    /// Theme slugs.
+    pub themas: Vec<String>,
+    /// When asked.
+    pub datum: String,
+    /// `site` or `import`.
+    pub bron: String,
+    /// Workflow status.
+    pub status: String,
+    /// E-mail for an answer.
+    pub email: Option<String>,
+    /// The engine's verdict.
+    pub passend: Option<bool>,
+    /// The coordinator's answer.
+    pub antwoord: Option<String>,
+}
+
+/// Filters of the inbox; `None` means all.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Status.
+    pub status: Option<String>,
+    /// Theme slug.
+    pub thema: Option<String>,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Source.
+    pub bron: Option<String>,
+}
+
+/// A match of a question to an offering.
+#[derive(Debug, Clone)]
+pub struct QuestionMatch {
+    /// Offering id.
+    pub offering_id: String,
+    /// Engine score (0 for matches a coordinator added).
+    pub score: f64,
+    /// Reasons.
+    pub waarom: Vec<String>,
+    /// `voorgesteld`, `bevestigd` or `verwijderd`.
+    pub status: String,
+}
+
+/// An offering contributed with the public form.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// Row number.
+    pub id: i64,
+    /// The submitted fields (an offering record, possibly edited by a moderator).
+    pub data: Value,
+    /// Contact name.
+    pub contact_naam: Option<String>,
+    /// Contact e-mail.
+    pub contact_email: Option<String>,
+    /// `ingediend`, `goedgekeurd` or `afgewezen`.
+    pub status: String,
+    /// Reason of a rejection.
+    pub reden: Option<String>,
+    /// The published offering, once approved.
+    pub offering_id: Option<String>,
+    /// When submitted.
+    pub created_at: String,
+}
+
+/// The question statuses, in workflow order, with their Dutch labels.
+pub const QUESTION_STATUSES: [(&str, &str); 5] = [
+    ("nieuw", "Nieuw"),
+    ("in-behandeling", "In behandeling"),
+    ("beantwoord", "Beantwoord"),
+    ("lacune", "Lacune (geen passend aanbod)"),
+    ("doorverwezen", "Doorverwezen"),
+];
+
+/// Whether a status closes the question (starts the retention period).
+pub fn is_closed(status: &str) -> bool {
+    matches!(status, "beantwoord" | "lacune" | "doorverwezen")
+}
+
+fn item(r: &sqlx::sqlite::SqliteRow) -> Result<InboxItem, StoreError> {
+    Ok(InboxItem {
+        id: r.get("id"),
+        vraag: r.get("vraag"),
+        doelgroep: r.get("doelgroep"),
+        sector: r.get("sector"),
+        gemeente: r.get("gemeente"),
+        themas: parse_list(r.get("themas"))?,
+        datum: r.get("datum"),
+        bron: r.get("bron"),
+        status: r.get("status"),
+        email: r.get("email"),
+        passend: r.get("passend"),
+        antwoord: r.get("antwoord"),
+    })
+}
+
+const Q_COLUMNS: &str =
+    "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, passend, antwoord";
+
+fn submission(r: &sqlx::sqlite::SqliteRow) -> Result<Submission, StoreError> {
+    let data: String = r.get("data");
+    Ok(Submission {
+        id: r.get("id"),
+        data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        contact_naam: r.get("contact_naam"),
+        contact_email: r.get("contact_email"),
+        status: r.get("status"),
+        reden: r.get("reden"),
+        offering_id: r.get("offering_id"),
+        created_at: r.get("created_at"),
+    })
+}
+
+const S_COLUMNS: &str =
+    "id, data, contact_naam, contact_email, status, reden, offering_id, created_at";
+
+/// Counts for the dashboard.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DashboardCounts {
+    /// Questions with status `nieuw` asked on the site.
+    pub new_questions: i64,
+    /// Questions in progress.
+    pub open_questions: i64,
+    /// Submissions waiting for moderation.
+    pub submissions: i64,
+    /// Unhandled contact messages.
+    pub messages: i64,
+}
+
+impl Store {
+    /// The inbox: questions matching `filter`, newest first, at most `limit`.
+    pub async fn inbox(
+        &self,
+        filter: &InboxFilter,
+        limit: i64,
+    ) -> Result<Vec<InboxItem>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE (?1 IS NULL OR status = ?1) \
+             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(themas) WHERE value = ?2)) \
+             AND (?3 IS NULL OR doelgroep = ?3) AND (?4 IS NULL OR bron = ?4) \
+             ORDER BY datum DESC, seq DESC LIMIT ?5"
+        ))
+        .bind(&filter.status)
+        .bind(&filter.thema)
+        .bind(&filter.doelgroep)
+        .bind(&filter.bron)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(item).collect()
+    }
+
+    /// One question.
+    pub async fn inbox_item(&self, id: &str) -> Result<Option<InboxItem>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(item).transpose()
+    }
+
+    /// All matches of a question (including removed ones), in order.
+    pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT offering_id, score, waarom, status FROM question_matches WHERE question_id = ? ORDER BY position",
+        )
+        .bind(question_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QuestionMatch {
+                    offering_id: r.get("offering_id"),
+                    score: r.get("score"),
+                    waarom: parse_list(r.get("waarom"))?,
+                    status: r.get("status"),
+                })
+            })
+            .collect()
+    }
+
+    /// Confirms, removes or (with `add`) adds a match of a question; false when there is no
+    /// such question.
+    pub async fn set_match(
+        &self,
+        question_id: &str,
+        offering_id: &str,
+        status: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let exists = sqlx::query("SELECT 1 FROM learning_questions WHERE id = ?")
+            .bind(question_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        let before: Option<String> = sqlx::query(
+            "SELECT status FROM question_matches WHERE question_id = ? AND offering_id = ?",
+        )
+        .bind(question_id)
+        .bind(offering_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get(0));
+        sqlx::query(
+            "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, status, created_at) \
+             VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM question_matches WHERE question_id = ?), \
+             0, '[\"Toegevoegd door het coördinatiepunt\"]', ?, ?) \
+             ON CONFLICT (question_id, offering_id) DO UPDATE SET status = excluded.status",
+        )
+        .bind(question_id)
+        .bind(offering_id)
+        .bind(question_id)
+        .bind(status)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE learning_questions SET status = 'in-behandeling', updated_at = ? WHERE id = ? AND status = 'nieuw'",
+        )
+        .bind(now())
+        .bind(question_id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "koppeling",
+            "leervraag",
+            question_id,
+            Some(&json!({"aanbod": offering_id, "status": before})),
+            Some(&json!({"aanbod": offering_id, "status": status})),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets the status and answer of a question, with the answer mail when given, in one
+    /// transaction; false when there is no such question.
+    pub async fn update_question(
+        &self,
+        id: &str,
+        status: &str,
+        antwoord: Option<&str>,
+        mail: Option<&OutgoingMail>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let Some(before) =
+            sqlx::query("SELECT status, antwoord FROM learning_questions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        let (old_status, old_answer): (String, Option<String>) = (before.get(0), before.get(1));
+        let ts = now();
+        sqlx::query(
+            "UPDATE learning_questions SET status = ?, antwoord = ?, updated_at = ?, \
+             closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?) ELSE NULL END WHERE id = ?",
+        )
+        .bind(status)
+        .bind(antwoord)
+        .bind(&ts)
+        .bind(is_closed(status))
+        .bind(&ts)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(m) = mail {
+            enqueue(&mut tx, m).await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            if mail.is_some() {
+                "beantwoord en gemaild"
+            } else {
+                "bijgewerkt"
+            },
+            "leervraag",
+            id,
+            Some(&json!({"status": old_status, "antwoord": old_answer})),
+            Some(
+                &json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}),
+            ),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores a contributed offering for moderation; returns its number.
+    pub async fn insert_submission(
+        &self,
+        data: &Value,
+        naam: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let row = sqlx::query(
+            "INSERT INTO offering_submissions (data, contact_naam, contact_email, created_at, updated_at) \
+             VALUES (?,?,?,?,?) RETURNING id",
+        )
+        .bind(data.to_string())
+        .bind(naam)
+        .bind(email)
+        .bind(&ts)
+        .bind(&ts)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.get(0))
+    }
+
+    /// Submissions with `status`, oldest first.
+    pub async fn submissions(&self, status: &str) -> Result<Vec<Submission>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {S_COLUMNS} FROM offering_submissions WHERE status = ? ORDER BY id"
+        ))
+        .bind(status)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(submission).collect()
+    }
+
+    /// One submission.
+    pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {S_COLUMNS} FROM offering_submissions WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(submission).transpose()
+    }
+
+    /// Saves a moderator's edit of a waiting submission.
+    pub async fn edit_submission(
+        &self,
+        id: i64,
+        data: &Value,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let Some(before) = sqlx::query(
+            "SELECT data FROM offering_submissions WHERE id = ? AND status = 'ingediend'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let before: Value = serde_json::from_str(before.get::<&str, _>(0)).unwrap_or(Value::Null);
+        sqlx::query("UPDATE offering_submissions SET data = ?, updated_at = ? WHERE id = ?")
+            .bind(data.to_string())
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            "bewerkt",
+            "aanmelding",
+            &id.to_string(),
+            Some(&before),
+            Some(data),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Approves a waiting submission: publishes `offering`, closes the submission and writes
+    /// the mail, in one transaction. False when the submission is not waiting.
+    pub async fn approve_submission(
+        &self,
+        id: i64,
+        offering: &Offering,
+        mail: Option<&OutgoingMail>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let ts = now();
+        let done = sqlx::query(
+            "UPDATE offering_submissions SET status = 'goedgekeurd', offering_id = ?, data = ?, \
+             updated_at = ?, closed_at = ? WHERE id = ? AND status = 'ingediend'",
+        )
+        .bind(&offering.id)
+        .bind(serde_json::to_string(offering).unwrap_or_default())
+        .bind(&ts)
+        .bind(&ts)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if !done {
+            return Ok(false);
+        }
+        let taken = sqlx::query("SELECT 1 FROM offerings WHERE id = ?")
+            .bind(&offering.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if taken {
+            return Err(StoreError::Conflict(format!("aanbod {}", offering.id)));
+        }
+        upsert_offering(&mut tx, offering, &ts).await?;
+        if let Some(m) = mail {
+            enqueue(&mut tx, m).await?;
+        }
+        let after = serde_json::to_value(offering).unwrap_or(Value::Null);
+        record(
+            &mut tx,
+            actor,
+            "goedgekeurd",
+            "aanmelding",
+            &id.to_string(),
+            None,
+            Some(&json!({"aanbod": offering.id})),
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "gepubliceerd",
+            "aanbod",
+            &offering.id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Rejects a waiting submission with a reason, with the mail, in one transaction.
+    pub async fn reject_submission(
+        &self,
+        id: i64,
+        reden: &str,
+        mail: Option<&OutgoingMail>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let ts = now();
+        let done = sqlx::query(
+            "UPDATE offering_submissions SET status = 'afgewezen', reden = ?, updated_at = ?, closed_at = ? \
+             WHERE id = ? AND status = 'ingediend'",
+        )
+        .bind(reden)
+        .bind(&ts)
+        .bind(&ts)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if !done {
+            return Ok(false);
+        }
+        if let Some(m) = mail {
+            enqueue(&mut tx, m).await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            "afgewezen",
+            "aanmelding",
+            &id.to_string(),
+            None,
+            Some(&json!({"reden": reden})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every offering, published or not: `(offering, published)`, by title.
+    pub async fn all_offerings(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, titel, aanbieder, gepubliceerd FROM offerings ORDER BY titel COLLATE NOCASE",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get::<i64, _>(3) != 0))
+            .collect())
+    }
+
+    /// One offering as JSON, published or not, with its published flag.
+    pub async fn offering_record(&self, id: &str) -> Result<Option<(Value, bool)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, doelgroepen, \
+             sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, gepubliceerd \
+             FROM offerings WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let mut v = json!({});
+        for f in [
+            "id",
+            "titel",
+            "samenvatting",
+            "beschrijving",
+            "aanbieder",
+            "vorm",
+            "kosten",
+            "locatie",
+            "regio",
+            "url",
+        ] {
+            v[f] = Value::String(r.get(f));
+        }
+        for f in [
+            "partners",
+            "themas",
+            "doelgroepen",
+            "sectoren",
+            "trefwoorden",
+        ] {
+            v[f] = Value::from(parse_list(r.get(f))?);
+        }
+        for f in ["startdatum", "einddatum"] {
+            v[f] = r
+                .get::<Option<String>, _>(f)
+                .map_or(Value::Null, Value::String);
+        }
+        Ok(Some((v, r.get::<i64, _>("gepubliceerd") != 0)))
+    }
+
+    /// Creates or edits an offering from the back office, audited with before and after.
+    pub async fn save_offering(&self, o: &Offering, actor: &str) -> Result<(), StoreError> {
+        let before = self.offering_record(&o.id).await?.map(|(v, _)| v);
+        let mut tx = self.pool().begin().await?;
+        upsert_offering(&mut tx, o, &now()).await?;
+        let after = serde_json::to_value(o).unwrap_or(Value::Null);
+        record(
+            &mut tx,
+            actor,
+            if before.is_some() {
+                "bewerkt"
+            } else {
+                "aangemaakt"
+            },
+            "aanbod",
+            &o.id,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Publishes or unpublishes an offering; false when there is no such offering.
+    pub async fn set_published(
+        &self,
+        id: &str,
+        published: bool,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let done =
+            sqlx::query("UPDATE offerings SET gepubliceerd = ?, updated_at = ? WHERE id = ?")
+                .bind(published)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+        if done {
+            record(
+                &mut tx,
+                actor,
+                if published {
+                    "gepubliceerd"
+                } else {
+                    "niet meer gepubliceerd"
+                },
+                "aanbod",
+                id,
+                Some(&json!({"gepubliceerd": !published})),
+                Some(&json!({"gepubliceerd": published})),
+            )
+            .await?;
+            bump_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Marks a contact message handled (starts its retention period).
+    pub async fn close_contact(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let ts = now();
+        let done = sqlx::query(
+            "UPDATE contact_messages SET status = 'afgehandeld', closed_at = ? WHERE id = ? AND status = 'nieuw'",
+        )
+        .bind(&ts)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if done {
+            record(
+                &mut tx,
+                actor,
+                "afgehandeld",
+                "bericht",
+                &id.to_string(),
+                None,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Contact messages, newest first: `(id, soort, bericht, email, status, created_at)`.
+    pub async fn contact_inbox(
+        &self,
+    ) -> Result<Vec<(i64, String, String, Option<String>, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, soort, bericht, email, status, created_at FROM contact_messages ORDER BY id DESC LIMIT 500",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+            .collect())
+    }
+
+    /// Counts for the dashboard.
+    pub async fn dashboard_counts(&self) -> Result<DashboardCounts, StoreError> {
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM learning_questions WHERE status = 'nieuw' AND bron = 'site'), \
+             (SELECT COUNT(*) FROM learning_questions WHERE status = 'in-behandeling'), \
+             (SELECT COUNT(*) FROM offering_submissions WHERE status = 'ingediend'), \
+             (SELECT COUNT(*) FROM contact_messages WHERE status = 'nieuw')",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(DashboardCounts {
+            new_questions: r.get(0),
+            open_questions: r.get(1),
+            submissions: r.get(2),
+            messages: r.get(3),
+        })
+    }
+
+    /// Erases personal data (e-mail, name) of questions, submissions and messages closed before
+    /// `cutoff` (RFC 3339); the question texts stay. Returns the number of records changed.
+    pub async fn erase_expired(&self, cutoff: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut n = sqlx::query(
+            "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < ?",
+        )
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query(
+            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL \
+             WHERE (contact_email IS NOT NULL OR contact_naam IS NOT NULL) AND closed_at IS NOT NULL AND closed_at < ?",
+        )
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query(
+            "UPDATE contact_messages SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < ?",
+        )
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            record(
+                &mut tx,
+                "systeem",
+                "bewaartermijn verlopen",
+                "persoonsgegevens",
+                cutoff,
+                None,
+                Some(&json!({"records": n})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Everything stored about one e-mail address, as JSON (a person's access request).
+    pub async fn personal_data(&self, email: &str) -> Result<Value, StoreError> {
+        let questions = sqlx::query(
+            "SELECT id, vraag, gemeente, datum, status, antwoord, consent_at FROM learning_questions WHERE email = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| json!({"id": r.get::<String, _>(0), "vraag": r.get::<String, _>(1), "gemeente": r.get::<Option<String>, _>(2), "datum": r.get::<String, _>(3), "status": r.get::<String, _>(4), "antwoord": r.get::<Option<String>, _>(5), "toestemming": r.get::<Option<String>, _>(6)}))
+        .collect::<Vec<_>>();
+        let submissions = sqlx::query(
+            "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE contact_email = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| json!({"id": r.get::<i64, _>(0), "aanbod": serde_json::from_str::<Value>(r.get::<&str, _>(1)).unwrap_or(Value::Null), "naam": r.get::<Option<String>, _>(2), "status": r.get::<String, _>(3), "ingediend": r.get::<String, _>(4)}))
+        .collect::<Vec<_>>();
+        let messages = sqlx::query(
+            "SELECT id, soort, bericht, created_at FROM contact_messages WHERE email = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| json!({"id": r.get::<i64, _>(0), "soort": r.get::<String, _>(1), "bericht": r.get::<String, _>(2), "ontvangen": r.get::<String, _>(3)}))
+        .collect::<Vec<_>>();
+        Ok(
+            json!({"email": email, "leervragen": questions, "aanmeldingen": submissions, "berichten": messages}),
+        )
+    }
+
+    /// Erases one person's e-mail address and name everywhere; returns the records changed.
+    pub async fn erase_person(&self, email: &str, actor: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut n = sqlx::query(
+            "UPDATE learning_questions SET email = NULL WHERE email = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query(
+            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL WHERE contact_email = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query("UPDATE contact_messages SET email = NULL WHERE email = ? COLLATE NOCASE")
+            .bind(email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        record(
+            &mut tx,
+            actor,
+            "persoonsgegevens gewist",
+            "persoonsgegevens",
+            "op verzoek",
+            None,
+            Some(&json!({"records": n})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,163 @@
+//! The e-mail outbox: mail is written in the same transaction as the change that causes it and
+//! sent later by the mail worker, with retries.
+
+use sqlx::Row;
+
+use super::{now, Store, StoreError};
+
+/// A mail to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+/// A mail in the outbox.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    /// Row number.
+    pub id: i64,
+    /// The mail.
+    pub mail: OutgoingMail,
+    /// `wachtend`, `verzonden` or `mislukt`.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+    /// When it was written.
+    pub created_at: String,
+    /// When the next attempt is due.
+    pub next_attempt_at: String,
+}
+
+/// Writes a mail to the outbox inside the caller's transaction.
+pub(crate) async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    mail: &OutgoingMail,
+) -> Result<(), StoreError> {
+    let ts = now();
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at) \
+         VALUES (?,?,?,?,?,?)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(&ts)
+    .bind(&ts)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn row(r: &sqlx::sqlite::SqliteRow) -> OutboxRow {
+    OutboxRow {
+        id: r.get("id"),
+        mail: OutgoingMail {
+            to: r.get("recipient"),
+            subject: r.get("subject"),
+            text: r.get("body_text"),
+            html: r.get("body_html"),
+        },
+        status: r.get("status"),
+        attempts: r.get("attempts"),
+        last_error: r.get("last_error"),
+        created_at: r.get("created_at"),
+        next_attempt_at: r.get("next_attempt_at"),
+    }
+}
+
+const COLUMNS: &str =
+    "id, recipient, subject, body_text, body_html, status, attempts, last_error, \
+                       created_at, next_attempt_at";
+
+impl Store {
+    /// Mails due for an attempt now, oldest first.
+    pub async fn due_mails(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE status = 'wachtend' AND next_attempt_at <= ? \
+             ORDER BY id LIMIT ?"
+        ))
+        .bind(now())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// The most recent mails, newest first.
+    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// Marks a mail as sent.
+    pub async fn mail_sent(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: tried again at `next_at` (RFC 3339), or given up (`mislukt`).
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_at: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, \
+             status = CASE WHEN ? IS NULL THEN 'mislukt' ELSE 'wachtend' END, \
+             next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+        )
+        .bind(error)
+        .bind(next_at)
+        .bind(next_at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a failed mail back in the queue (from the dashboard).
+    pub async fn retry_mail(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'mislukt'",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// Counts per outbox status: `(waiting, failed, sent)`; waiting ones with an error count as problems.
+    pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), StoreError> {
+        let r = sqlx::query(
+            "SELECT COALESCE(SUM(status = 'wachtend'), 0), COALESCE(SUM(status = 'mislukt' OR (status = 'wachtend' AND last_error IS NOT NULL)), 0), \
+             COALESCE(SUM(status = 'verzonden'), 0) FROM outbox",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((r.get(0), r.get(1), r.get(2)))
+    }
+}

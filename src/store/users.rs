@@ -1,0 +1,266 @@
+//! Back-office accounts and their one-time password links.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use sqlx::Row;
+
+use super::audit::record;
+use super::{now, Store, StoreError};
+use crate::auth::Role;
+
+/// A back-office account.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Row number.
+    pub id: i64,
+    /// Login name.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// argon2id PHC string; `None` until the password is set.
+    pub password_hash: Option<String>,
+    /// TOTP secret (base32), when the second factor is on.
+    pub totp_secret: Option<String>,
+    /// Last TOTP step used (against replay).
+    pub totp_last_step: i64,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// When created.
+    pub created_at: String,
+}
+
+fn user(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+    let role: String = r.get("role");
+    Ok(User {
+        id: r.get("id"),
+        email: r.get("email"),
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rol '{role}'")))?,
+        password_hash: r.get("password_hash"),
+        totp_secret: r.get("totp_secret"),
+        totp_last_step: r.get("totp_last_step"),
+        disabled: r.get::<i64, _>("disabled") != 0,
+        created_at: r.get("created_at"),
+    })
+}
+
+const COLUMNS: &str =
+    "id, email, role, password_hash, totp_secret, totp_last_step, disabled, created_at";
+
+impl Store {
+    /// Creates an account; `Conflict` when the e-mail address is taken.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        role: Role,
+        password_hash: Option<&str>,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let ts = now();
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?,?,?,?,?) \
+             ON CONFLICT (email) DO NOTHING RETURNING id",
+        )
+        .bind(email)
+        .bind(role.slug())
+        .bind(password_hash)
+        .bind(&ts)
+        .bind(&ts)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Err(StoreError::Conflict(format!("account {email}")));
+        };
+        let id: i64 = row.get(0);
+        record(
+            &mut tx,
+            actor,
+            "aangemaakt",
+            "account",
+            email,
+            None,
+            Some(&json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Every account, by e-mail address.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY email"))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(user).collect()
+    }
+
+    /// The account with this e-mail address (case-insensitive).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = ?"))
+            .bind(email.trim())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// The account with this id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// Disables or enables an account; false when there is no such account.
+    pub async fn set_user_disabled(
+        &self,
+        email: &str,
+        disabled: bool,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE email = ?")
+            .bind(disabled)
+            .bind(now())
+            .bind(email.trim())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            record(
+                &mut tx,
+                actor,
+                if disabled {
+                    "uitgeschakeld"
+                } else {
+                    "ingeschakeld"
+                },
+                "account",
+                email.trim(),
+                Some(&json!({"uitgeschakeld": !disabled})),
+                Some(&json!({"uitgeschakeld": disabled})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Stores a one-time password link (its hash) valid for `hours`.
+    pub async fn create_password_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        hours: i64,
+    ) -> Result<(), StoreError> {
+        let expires = (Utc::now() + Duration::hours(hours))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        sqlx::query("INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES (?,?,?)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(expires)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The account a valid (unexpired) one-time link belongs to.
+    pub async fn password_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id FROM password_tokens WHERE token_hash = ? AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now())
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            Some(r) => self.user_by_id(r.get(0)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Sets the password through a one-time link and uses the link up; false when the link is
+    /// unknown or expired.
+    pub async fn use_password_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM password_tokens WHERE token_hash = ? AND expires_at > ? RETURNING user_id",
+        )
+        .bind(token_hash)
+        .bind(now())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let user_id: i64 = row.get(0);
+        let email: String = sqlx::query(
+            "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? RETURNING email",
+        )
+        .bind(password_hash)
+        .bind(now())
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        record(
+            &mut tx,
+            &email,
+            "wachtwoord gezet",
+            "account",
+            &email,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Turns the second factor on for an account.
+    pub async fn set_totp(&self, user_id: i64, secret: &str, step: u64) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let email: String = sqlx::query(
+            "UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? RETURNING email",
+        )
+        .bind(secret)
+        .bind(step as i64)
+        .bind(now())
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        record(
+            &mut tx,
+            &email,
+            "tweestapsverificatie aan",
+            "account",
+            &email,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a used TOTP step; false when that step (or a later one) was used already.
+    pub async fn use_totp_step(&self, user_id: i64, step: u64) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
+                .bind(step as i64)
+                .bind(user_id)
+                .bind(step as i64)
+                .execute(self.pool())
+                .await?
+                .rows_affected()
+                > 0,
+        )
+    }
+}
