@@ -11,9 +11,11 @@ use tokio::net::TcpListener;
 use crate::catalog::Catalog;
 use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
+use crate::http::beheer::{is_plain_localhost, SessionSettings};
 use crate::http::cache::PageCache;
 use crate::http::forms::{FormGuard, RateLimiter};
 use crate::http::{self, AppState};
+use crate::mail::{MailConfig, Mailer};
 use crate::store::Store;
 use crate::transfer::{self, Format};
 
@@ -36,12 +38,23 @@ pub struct Config {
     pub form_rate: (usize, Duration),
     /// Cache rendered public pages per catalogue version.
     pub page_cache: bool,
+    /// E-mail delivery.
+    pub mail: MailConfig,
+    /// Months after closing before personal data (e-mail, name) is erased.
+    pub retention_months: u32,
+    /// Back-office logout after this long without a request.
+    pub session_idle: Duration,
+    /// Back-office logout this long after login.
+    pub session_absolute: Duration,
+    /// Failed logins allowed per account per window (per IP: four times as many).
+    pub login_rate: (usize, Duration),
 }
 
 impl Config {
     /// Defaults for `db` and `addr`.
     pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
         Config {
+            mail: MailConfig::from_env(&db),
             db,
             addr,
             empty: false,
@@ -50,6 +63,10 @@ impl Config {
             min_fill: Duration::from_secs(2),
             form_rate: (5, Duration::from_secs(600)),
             page_cache: true,
+            retention_months: 12,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            login_rate: (5, Duration::from_secs(15 * 60)),
         }
     }
 }
@@ -102,6 +119,8 @@ pub async fn load_demo(store: &Store) -> anyhow::Result<()> {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    mailer: Mailer,
+    retention_months: u32,
 }
 
 impl Application {
@@ -125,14 +144,33 @@ impl Application {
         };
         let secret = store.form_secret().await?;
         let catalog = Catalog::open(store, Some(&index_dir(&config.db)), thesaurus).await?;
+        let session_store =
+            tower_sessions_sqlx_store::SqliteStore::new(catalog.store().pool().clone());
+        session_store.migrate().await?;
+        let mailer = Mailer::new(config.mail.clone())?;
         let listener = TcpListener::bind(config.addr).await?;
         let base_url = match &config.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),
             None => format!("http://{}", listener.local_addr()?),
         };
+        let secure = !is_plain_localhost(&base_url);
         Ok(Application {
             listener,
+            mailer,
+            retention_months: config.retention_months,
             state: AppState {
+                session_store,
+                sessions: SessionSettings {
+                    secure,
+                    idle: config.session_idle,
+                    absolute: config.session_absolute,
+                },
+                login_ip: Arc::new(RateLimiter::new(
+                    config.login_rate.0 * 4,
+                    config.login_rate.1,
+                )),
+                login_account: Arc::new(RateLimiter::new(config.login_rate.0, config.login_rate.1)),
+                retention_months: config.retention_months,
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
                 forms: Arc::new(FormGuard::new(secret, config.min_fill)),
@@ -175,6 +213,12 @@ impl Application {
                 }
             }
         });
+        tokio::spawn(self.mailer.run(self.state.catalog.store().clone()));
+        tokio::spawn(housekeeping(
+            self.state.catalog.store().clone(),
+            self.state.session_store.clone(),
+            self.retention_months,
+        ));
         let app = http::router(self.state);
         axum::serve(
             self.listener,
@@ -183,4 +227,39 @@ impl Application {
         .await?;
         Ok(())
     }
+}
+
+/// Hourly: erases personal data past its retention period and removes expired sessions.
+async fn housekeeping(
+    store: Store,
+    sessions: tower_sessions_sqlx_store::SqliteStore,
+    retention_months: u32,
+) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match erase_expired(&store, retention_months, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(records = n, "persoonsgegevens gewist na bewaartermijn"),
+            Err(e) => tracing::warn!(error = %e, "bewaartermijn toepassen mislukt"),
+        }
+        if let Err(e) = sessions.delete_expired().await {
+            tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
+        }
+    }
+}
+
+/// The retention job: erases e-mail addresses and names of everything closed more than
+/// `months` before `now`; returns the number of records changed.
+pub async fn erase_expired(
+    store: &Store,
+    months: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, crate::store::StoreError> {
+    let cutoff = now
+        .checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(now)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    store.erase_expired(&cutoff).await
 }

@@ -273,6 +273,16 @@ impl Catalog {
         self.refresh(Some(Vec::new())).await
     }
 
+    /// Makes committed changes to these offerings visible: reloads the snapshot and indexes them.
+    pub async fn publish_changes(&self, ids: &[&str]) -> Result<(), CatalogError> {
+        self.refresh(Some(ids.to_vec())).await
+    }
+
+    /// Reloads everything and rebuilds the index (after an offering was unpublished).
+    pub async fn reload_all(&self) -> Result<(), CatalogError> {
+        self.refresh(None).await
+    }
+
     /// Reloads the snapshot when the database changed (another process or instance wrote).
     pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
         let _one = self.refreshing.lock().await;

@@ -161,16 +161,16 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// A sliding-window limit of events per IP address.
-pub struct RateLimiter {
+/// A sliding-window limit of events per key (an IP address unless said otherwise).
+pub struct RateLimiter<K = IpAddr> {
     max: usize,
     window: Duration,
-    events: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    events: Mutex<HashMap<K, VecDeque<Instant>>>,
 }
 
-impl RateLimiter {
-    /// At most `max` events per `window` per address.
-    pub fn new(max: usize, window: Duration) -> RateLimiter {
+impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
+    /// At most `max` events per `window` per key.
+    pub fn new(max: usize, window: Duration) -> RateLimiter<K> {
         RateLimiter {
             max,
             window,
@@ -178,8 +178,29 @@ impl RateLimiter {
         }
     }
 
+    /// True when `key` has used up its events in the current window (nothing is recorded).
+    pub fn limited(&self, key: &K) -> bool {
+        let now = Instant::now();
+        let Ok(map) = self.events.lock() else {
+            return false;
+        };
+        map.get(key).is_some_and(|q| {
+            q.iter()
+                .filter(|t| now.duration_since(**t) < self.window)
+                .count()
+                >= self.max
+        })
+    }
+
+    /// Forgets the events of `key` (after a successful login).
+    pub fn clear(&self, key: &K) {
+        if let Ok(mut map) = self.events.lock() {
+            map.remove(key);
+        }
+    }
+
     /// Records an event for `ip`; `Err` when over the limit (the event is then not counted).
-    pub fn hit(&self, ip: IpAddr) -> Result<(), Rejection> {
+    pub fn hit(&self, ip: K) -> Result<(), Rejection> {
         let now = Instant::now();
         let Ok(mut map) = self.events.lock() else {
             return Ok(());

@@ -2,10 +2,12 @@
 //! middleware every response gets (security headers, compression, request ids).
 
 pub mod api;
+pub mod beheer;
 pub mod cache;
 pub mod error;
 pub mod feeds;
 pub mod forms;
+pub mod offering_form;
 pub mod pages;
 pub mod params;
 
@@ -35,6 +37,16 @@ pub struct AppState {
     pub form_limiter: Arc<forms::RateLimiter>,
     /// Rendered public pages.
     pub cache: Arc<cache::PageCache>,
+    /// Back-office sessions in the database.
+    pub session_store: tower_sessions_sqlx_store::SqliteStore,
+    /// How back-office sessions behave.
+    pub sessions: beheer::SessionSettings,
+    /// Failed logins per IP address.
+    pub login_ip: Arc<forms::RateLimiter>,
+    /// Failed logins per account.
+    pub login_account: Arc<forms::RateLimiter<String>>,
+    /// Months after closing before personal data is erased.
+    pub retention_months: u32,
 }
 
 /// The request id header.
@@ -46,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(pages::router())
         .merge(feeds::router())
+        .merge(
+            beheer::router(state.session_store.clone(), &state.sessions)
+                .layer(middleware::from_fn(beheer::no_store)),
+        )
         .route("/healthz", get(healthz))
         .fallback(pages::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))

@@ -1,6 +1,7 @@
 //! The public website: server-rendered pages (askama) that work without JavaScript.
 //! Handlers parse, call the catalogue, and render; errors become a Dutch page with the request id.
 
+pub mod aanmelden;
 pub mod agenda;
 pub mod catalogue;
 pub mod charts;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(leervraag::router())
         .merge(agenda::router())
         .merge(contact::router())
+        .merge(aanmelden::router())
 }
 
 /// Today, in the server's local time zone.

@@ -1,0 +1,300 @@
+//! Offerings in the back office (redacteur): list, create, edit, unpublish and publish again,
+//! each with its history from the audit log.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::auth::Area;
+use crate::domain::offering::slugify;
+use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::pages::render_status;
+use crate::http::AppState;
+use crate::store::AuditEntry;
+
+use super::{see_other, BLayout, Staff};
+
+/// The offering routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/aanbod", get(list))
+        .route("/beheer/aanbod/nieuw", get(new).post(create))
+        .route("/beheer/aanbod/{id}", get(edit).post(save))
+        .route("/beheer/aanbod/{id}/publicatie", post(publication))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    zoek: String,
+}
+
+#[derive(Template)]
+#[template(path = "beheer/aanbod.html")]
+struct ListPage {
+    l: BLayout,
+    zoek: String,
+    rows: Vec<(String, String, String, bool)>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let all = state
+        .catalog
+        .store()
+        .all_offerings()
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let needle = crate::domain::analysis::fold(q.zoek.trim());
+    let rows = all
+        .into_iter()
+        .filter(|(id, titel, aanbieder, _)| {
+            needle.is_empty()
+                || crate::domain::analysis::fold(titel).contains(&needle)
+                || crate::domain::analysis::fold(aanbieder).contains(&needle)
+                || id.contains(&needle)
+        })
+        .collect();
+    Ok(render_status(
+        StatusCode::OK,
+        ListPage {
+            l: BLayout::new("Aanbod", "/beheer/aanbod", &staff),
+            zoek: q.zoek,
+            rows,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/aanbod_form.html")]
+struct FormPage {
+    l: BLayout,
+    id: Option<String>,
+    f: OfferingForm,
+    published: bool,
+    history: Vec<AuditEntry>,
+    notice: Option<&'static str>,
+}
+
+async fn new(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let f = OfferingForm::empty(&state.catalog.snapshot().taxonomy);
+    Ok(render_status(
+        StatusCode::OK,
+        FormPage {
+            l: BLayout::new("Nieuw aanbod", "/beheer/aanbod/nieuw", &staff),
+            id: None,
+            f,
+            published: true,
+            history: Vec::new(),
+            notice: None,
+        },
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let taxonomy = state.catalog.snapshot().taxonomy.clone();
+    let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
+    let base = slugify(f.value("titel"));
+    let base: String = base
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    let base = if base.is_empty() {
+        "aanbod".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while state
+        .catalog
+        .store()
+        .offering_record(&id)
+        .await
+        .map_err(|e| staff.internal(e))?
+        .is_some()
+    {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let Some(o) = f.parse(&id, &taxonomy) else {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormPage {
+                l: BLayout::new("Fout: nieuw aanbod", "/beheer/aanbod/nieuw", &staff),
+                id: None,
+                f,
+                published: true,
+                history: Vec::new(),
+                notice: None,
+            },
+        ));
+    };
+    state
+        .catalog
+        .store()
+        .save_offering(&o, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    state
+        .catalog
+        .publish_changes(&[o.id.as_str()])
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other(&format!(
+        "/beheer/aanbod/{}?melding=opgeslagen",
+        o.id
+    )))
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    melding: String,
+}
+
+async fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    f: Option<OfferingForm>,
+    notice: Option<&'static str>,
+) -> Result<Response, Response> {
+    let store = state.catalog.store();
+    let Some((record, published)) = store
+        .offering_record(id)
+        .await
+        .map_err(|e| staff.internal(e))?
+    else {
+        return Err(staff.not_found());
+    };
+    let history = store
+        .audit_log(Some(("aanbod", id)), 50, 0)
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let failed = f.is_some();
+    let f =
+        f.unwrap_or_else(|| OfferingForm::from_value(&record, &state.catalog.snapshot().taxonomy));
+    Ok(render_status(
+        if failed {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        FormPage {
+            l: BLayout::new(
+                if failed {
+                    "Fout: aanbod bewerken"
+                } else {
+                    "Aanbod bewerken"
+                },
+                "/beheer/aanbod/detail",
+                staff,
+            ),
+            id: Some(id.to_string()),
+            f,
+            published,
+            history,
+            notice,
+        },
+    ))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<Notice>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let notice = match q.melding.as_str() {
+        "opgeslagen" => Some("Opgeslagen en direct zichtbaar op de site."),
+        "gepubliceerd" => Some("Het aanbod staat weer op de site."),
+        "verborgen" => Some("Het aanbod staat niet meer op de site."),
+        _ => None,
+    };
+    form_page(&state, &staff, &id, None, notice).await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let taxonomy = state.catalog.snapshot().taxonomy.clone();
+    let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
+    if state
+        .catalog
+        .store()
+        .offering_record(&id)
+        .await
+        .map_err(|e| staff.internal(e))?
+        .is_none()
+    {
+        return Err(staff.not_found());
+    }
+    let Some(o) = f.parse(&id, &taxonomy) else {
+        return form_page(&state, &staff, &id, Some(f), None).await;
+    };
+    state
+        .catalog
+        .store()
+        .save_offering(&o, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    state
+        .catalog
+        .publish_changes(&[o.id.as_str()])
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other(&format!(
+        "/beheer/aanbod/{id}?melding=opgeslagen"
+    )))
+}
+
+async fn publication(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Aanbod)?;
+    let publish = first(&pairs(&body), "gepubliceerd") == "ja";
+    let found = state
+        .catalog
+        .store()
+        .set_published(&id, publish, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    if !found {
+        return Err(staff.not_found());
+    }
+    state
+        .catalog
+        .reload_all()
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other(&format!(
+        "/beheer/aanbod/{id}?melding={}",
+        if publish { "gepubliceerd" } else { "verborgen" }
+    )))
+}

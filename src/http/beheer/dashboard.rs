@@ -1,0 +1,146 @@
+//! The dashboard (what waits for whom), and for the beheerder the e-mail outbox and accounts.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::auth::Area;
+use crate::http::pages::render_status;
+use crate::http::AppState;
+use crate::store::{DashboardCounts, OutboxRow, User};
+
+use super::{see_other, BLayout, Staff};
+
+/// The dashboard routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer", get(dashboard))
+        .route("/beheer/mail", get(mail))
+        .route("/beheer/mail/{id}/opnieuw", post(retry))
+        .route("/beheer/accounts/status", post(account_status))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/dashboard.html")]
+struct DashboardPage {
+    l: BLayout,
+    counts: DashboardCounts,
+    waiting: i64,
+    problems: i64,
+    notice: Option<&'static str>,
+    may_questions: bool,
+    may_moderate: bool,
+    may_offerings: bool,
+    may_mail: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    melding: String,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<Notice>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Dashboard)?;
+    let store = state.catalog.store();
+    let counts = store
+        .dashboard_counts()
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let (waiting, problems, _) = store.outbox_counts().await.map_err(|e| staff.internal(e))?;
+    let role = staff.user.role;
+    Ok(render_status(
+        axum::http::StatusCode::OK,
+        DashboardPage {
+            l: BLayout::new("Overzicht", "/beheer", &staff),
+            counts,
+            waiting,
+            problems,
+            notice: match q.melding.as_str() {
+                "tweestaps" => Some("Tweestapsverificatie staat aan."),
+                _ => None,
+            },
+            may_questions: role.may(Area::Vragen),
+            may_moderate: role.may(Area::Moderatie),
+            may_offerings: role.may(Area::Aanbod),
+            may_mail: role.may(Area::Beheer),
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/mail.html")]
+struct MailPage {
+    l: BLayout,
+    mails: Vec<OutboxRow>,
+    users: Vec<User>,
+}
+
+async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Beheer)?;
+    let store = state.catalog.store();
+    let mails = store.outbox(200).await.map_err(|e| staff.internal(e))?;
+    let users = store.users().await.map_err(|e| staff.internal(e))?;
+    Ok(render_status(
+        axum::http::StatusCode::OK,
+        MailPage {
+            l: BLayout::new("Mail en accounts", "/beheer/mail", &staff),
+            mails,
+            users,
+        },
+    ))
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Beheer)?;
+    state
+        .catalog
+        .store()
+        .retry_mail(id)
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other("/beheer/mail"))
+}
+
+#[derive(Deserialize)]
+struct AccountForm {
+    email: String,
+    uitgeschakeld: String,
+}
+
+async fn account_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Beheer)?;
+    if form.email.eq_ignore_ascii_case(&staff.user.email) {
+        return Err(super::message_page(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Niet mogelijk",
+            "Je kunt je eigen account niet uitschakelen.",
+            staff.request_id,
+        ));
+    }
+    let found = state
+        .catalog
+        .store()
+        .set_user_disabled(&form.email, form.uitgeschakeld == "ja", staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    if !found {
+        return Err(staff.not_found());
+    }
+    Ok(see_other("/beheer/mail"))
+}

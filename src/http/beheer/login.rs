@@ -1,0 +1,542 @@
+//! Login (e-mail, password, then TOTP when on; a beheerder must set it up), logout, the
+//! one-time password link, and setting up the second factor.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth;
+use crate::http::pages::{render_status, request_id};
+use crate::http::AppState;
+
+use super::{csrf_token, internal, keys, message_page, see_other, BLayout};
+
+/// The login routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/inloggen", get(show_login).post(login))
+        .route("/beheer/inloggen/code", get(show_code).post(code))
+        .route("/beheer/tweestaps", get(show_enrol).post(enrol))
+        .route("/beheer/uitloggen", post(logout))
+        .route(
+            "/beheer/wachtwoord/{token}",
+            get(show_password).post(set_password),
+        )
+}
+
+#[derive(Deserialize, Default)]
+struct LoginQuery {
+    #[serde(default)]
+    terug: String,
+    #[serde(default)]
+    melding: String,
+}
+
+/// Only back-office paths are followed after login (no open redirect).
+fn safe_return(terug: &str) -> String {
+    if terug.starts_with("/beheer") && !terug.starts_with("//") && !terug.contains('\\') {
+        terug.to_string()
+    } else {
+        "/beheer".to_string()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "beheer/login.html")]
+struct LoginPage {
+    l: BLayout,
+    email: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    terug: String,
+}
+
+fn notice(melding: &str) -> Option<&'static str> {
+    match melding {
+        "uitgelogd" => Some("Je bent uitgelogd."),
+        "verlopen" => Some("Je sessie is verlopen. Log opnieuw in."),
+        "uitgeschakeld" => Some("Dit account is uitgeschakeld."),
+        "wachtwoord" => Some("Je wachtwoord is ingesteld. Je kunt nu inloggen."),
+        _ => None,
+    }
+}
+
+async fn show_login(session: Session, Query(q): Query<LoginQuery>) -> Response {
+    let csrf = csrf_token(&session).await;
+    render_status(
+        StatusCode::OK,
+        LoginPage {
+            l: BLayout::anonymous("Inloggen", "/beheer/inloggen", csrf),
+            email: String::new(),
+            error: None,
+            notice: notice(&q.melding),
+            terug: safe_return(&q.terug),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    wachtwoord: String,
+    #[serde(default)]
+    terug: String,
+}
+
+const TOO_MANY: &str =
+    "Te veel mislukte pogingen om in te loggen. Wacht een kwartier en probeer het dan opnieuw.";
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let rid = request_id(&headers);
+    let email = form.email.trim().to_lowercase();
+    let page = |status, error: &str, csrf: String| {
+        render_status(
+            status,
+            LoginPage {
+                l: BLayout::anonymous("Fout: inloggen", "/beheer/inloggen", csrf),
+                email: form.email.trim().to_string(),
+                error: Some(error.to_string()),
+                notice: None,
+                terug: safe_return(&form.terug),
+            },
+        )
+    };
+    let csrf = csrf_token(&session).await;
+    if state.login_ip.limited(&peer.ip()) || state.login_account.limited(&email) {
+        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
+    }
+    if email.is_empty() || form.wachtwoord.is_empty() {
+        return page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Vul je e-mailadres en je wachtwoord in.",
+            csrf,
+        );
+    }
+    let user = match state.catalog.store().user_by_email(&email).await {
+        Ok(u) => u,
+        Err(e) => return internal(e, rid),
+    };
+    let hash = user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| auth::dummy_hash().to_string());
+    let password = form.wachtwoord.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let user = match user {
+        Some(u) if ok && !u.disabled && u.password_hash.is_some() => u,
+        _ => {
+            let _ = state.login_ip.hit(peer.ip());
+            let _ = state.login_account.hit(email.clone());
+            return page(
+                StatusCode::UNAUTHORIZED,
+                "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
+                csrf,
+            );
+        }
+    };
+    state.login_account.clear(&email);
+    if session.cycle_id().await.is_err() {
+        return internal("sessie vernieuwen mislukt", rid);
+    }
+    let _ = session.remove::<i64>(keys::USER).await;
+    let terug = safe_return(&form.terug);
+    if user.totp_secret.is_some() {
+        let _ = session.insert(keys::PENDING, user.id).await;
+        return see_other(&format!(
+            "/beheer/inloggen/code?terug={}",
+            urlencode(&terug)
+        ));
+    }
+    if user.role.needs_totp() {
+        let _ = session.insert(keys::PENDING, user.id).await;
+        return see_other("/beheer/tweestaps");
+    }
+    match complete(&session, user.id).await {
+        Ok(()) => see_other(&terug),
+        Err(e) => internal(e, rid),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .unwrap_or_default()
+        .trim_start_matches("x=")
+        .to_string()
+}
+
+/// Finishes a login: a new session id, the account, the login time and a new CSRF token.
+async fn complete(session: &Session, uid: i64) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    let _ = session.remove::<i64>(keys::PENDING).await;
+    let _ = session.remove::<String>(keys::ENROL).await;
+    session.insert(keys::USER, uid).await?;
+    session
+        .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp())
+        .await?;
+    session.insert(keys::CSRF, auth::random_hex(32)).await?;
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "beheer/code.html")]
+struct CodePage {
+    l: BLayout,
+    error: Option<String>,
+    terug: String,
+}
+
+async fn show_code(session: Session, Query(q): Query<LoginQuery>) -> Response {
+    if session
+        .get::<i64>(keys::PENDING)
+        .await
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        return see_other("/beheer/inloggen");
+    }
+    let csrf = csrf_token(&session).await;
+    render_status(
+        StatusCode::OK,
+        CodePage {
+            l: BLayout::anonymous("Inlogcode", "/beheer/inloggen/code", csrf),
+            error: None,
+            terug: safe_return(&q.terug),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    terug: String,
+}
+
+async fn code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let rid = request_id(&headers);
+    let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() else {
+        return see_other("/beheer/inloggen");
+    };
+    let csrf = csrf_token(&session).await;
+    let page = |status, error: &str| {
+        render_status(
+            status,
+            CodePage {
+                l: BLayout::anonymous("Fout: inlogcode", "/beheer/inloggen/code", csrf.clone()),
+                error: Some(error.to_string()),
+                terug: safe_return(&form.terug),
+            },
+        )
+    };
+    let key = format!("totp:{uid}");
+    if state.login_ip.limited(&peer.ip()) || state.login_account.limited(&key) {
+        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
+    }
+    let user = match state.catalog.store().user_by_id(uid).await {
+        Ok(Some(u)) if !u.disabled => u,
+        Ok(_) => return see_other("/beheer/inloggen?melding=uitgeschakeld"),
+        Err(e) => return internal(e, rid),
+    };
+    let Some(secret) = &user.totp_secret else {
+        return see_other("/beheer/inloggen");
+    };
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
+    let last = u64::try_from(user.totp_last_step).unwrap_or(0);
+    let step = auth::verify_totp(secret, &form.code, now, last);
+    let fresh = match step {
+        Some(s) => state
+            .catalog
+            .store()
+            .use_totp_step(uid, s)
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
+    if !fresh {
+        let _ = state.login_ip.hit(peer.ip());
+        let _ = state.login_account.hit(key);
+        return page(
+            StatusCode::UNAUTHORIZED,
+            "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die je app nu toont.",
+        );
+    }
+    match complete(&session, uid).await {
+        Ok(()) => see_other(&safe_return(&form.terug)),
+        Err(e) => internal(e, rid),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "beheer/tweestaps.html")]
+struct EnrolPage {
+    l: BLayout,
+    secret: String,
+    qr: String,
+    error: Option<String>,
+    required: bool,
+}
+
+/// The account setting up TOTP: a logged-in account, or one whose login waits for it.
+async fn enrolling(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<(crate::store::User, bool)>, crate::store::StoreError> {
+    if let Some(uid) = session.get::<i64>(keys::USER).await.ok().flatten() {
+        return Ok(state
+            .catalog
+            .store()
+            .user_by_id(uid)
+            .await?
+            .filter(|u| !u.disabled)
+            .map(|u| (u, false)));
+    }
+    if let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() {
+        return Ok(state
+            .catalog
+            .store()
+            .user_by_id(uid)
+            .await?
+            .filter(|u| !u.disabled && u.totp_secret.is_none())
+            .map(|u| (u, true)));
+    }
+    Ok(None)
+}
+
+fn qr_data_uri(uri: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(uri.as_bytes()) else {
+        return String::new();
+    };
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .build();
+    format!(
+        "data:image/svg+xml;base64,{}",
+        data_encoding::BASE64.encode(svg.as_bytes())
+    )
+}
+
+async fn enrol_page(
+    state: &AppState,
+    session: &Session,
+    error: Option<String>,
+    status: StatusCode,
+    rid: String,
+) -> Response {
+    let (user, required) = match enrolling(state, session).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return see_other("/beheer/inloggen"),
+        Err(e) => return internal(e, rid),
+    };
+    let secret = match session.get::<String>(keys::ENROL).await.ok().flatten() {
+        Some(s) => s,
+        None => {
+            let Some(s) = auth::new_totp_secret() else {
+                return internal("geen willekeur", rid);
+            };
+            let _ = session.insert(keys::ENROL, &s).await;
+            s
+        }
+    };
+    let csrf = csrf_token(session).await;
+    let title = if error.is_some() {
+        "Fout: tweestapsverificatie instellen"
+    } else {
+        "Tweestapsverificatie instellen"
+    };
+    render_status(
+        status,
+        EnrolPage {
+            l: BLayout::anonymous(title, "/beheer/tweestaps", csrf),
+            qr: qr_data_uri(&auth::otpauth_uri(&secret, &user.email)),
+            secret,
+            error,
+            required,
+        },
+    )
+}
+
+async fn show_enrol(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+) -> Response {
+    enrol_page(&state, &session, None, StatusCode::OK, request_id(&headers)).await
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let rid = request_id(&headers);
+    let (user, pending) = match enrolling(&state, &session).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return see_other("/beheer/inloggen"),
+        Err(e) => return internal(e, rid),
+    };
+    let Some(secret) = session.get::<String>(keys::ENROL).await.ok().flatten() else {
+        return see_other("/beheer/tweestaps");
+    };
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
+    let Some(step) = auth::verify_totp(&secret, &form.code, now, 0) else {
+        return enrol_page(
+            &state,
+            &session,
+            Some("Deze code klopt niet. Typ de zes cijfers die je app nu toont.".into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rid,
+        )
+        .await;
+    };
+    if let Err(e) = state.catalog.store().set_totp(user.id, &secret, step).await {
+        return internal(e, rid);
+    }
+    let _ = session.remove::<String>(keys::ENROL).await;
+    if pending {
+        if let Err(e) = complete(&session, user.id).await {
+            return internal(e, rid);
+        }
+    }
+    see_other("/beheer?melding=tweestaps")
+}
+
+async fn logout(session: Session) -> Response {
+    let _ = session.flush().await;
+    see_other("/beheer/inloggen?melding=uitgelogd")
+}
+
+#[derive(Template)]
+#[template(path = "beheer/wachtwoord.html")]
+struct PasswordPage {
+    l: BLayout,
+    email: String,
+    error: Option<String>,
+    token: String,
+}
+
+async fn show_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Path(token): Path<String>,
+) -> Response {
+    let rid = request_id(&headers);
+    match state
+        .catalog
+        .store()
+        .password_token_user(&auth::token_hash(&token))
+        .await
+    {
+        Ok(Some(u)) => render_status(
+            StatusCode::OK,
+            PasswordPage {
+                l: BLayout::anonymous(
+                    "Wachtwoord kiezen",
+                    "/beheer/wachtwoord",
+                    csrf_token(&session).await,
+                ),
+                email: u.email,
+                error: None,
+                token,
+            },
+        ),
+        Ok(None) => invalid_link(rid),
+        Err(e) => internal(e, rid),
+    }
+}
+
+fn invalid_link(rid: String) -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Link ongeldig of verlopen",
+        "Deze link om een wachtwoord te kiezen is al gebruikt of verlopen. Vraag een beheerder om een nieuwe link.",
+        rid,
+    )
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    wachtwoord: String,
+    #[serde(default)]
+    herhaal: String,
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Path(token): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let rid = request_id(&headers);
+    let hash = auth::token_hash(&token);
+    let user = match state.catalog.store().password_token_user(&hash).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return invalid_link(rid),
+        Err(e) => return internal(e, rid),
+    };
+    let problem = if form.wachtwoord != form.herhaal {
+        Some("De twee wachtwoorden zijn niet gelijk.".to_string())
+    } else {
+        auth::check_new_password(&form.wachtwoord, &user.email).err()
+    };
+    if let Some(error) = problem {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordPage {
+                l: BLayout::anonymous(
+                    "Fout: wachtwoord kiezen",
+                    "/beheer/wachtwoord",
+                    csrf_token(&session).await,
+                ),
+                email: user.email,
+                error: Some(error),
+                token,
+            },
+        );
+    }
+    let password = form.wachtwoord;
+    let new_hash = match tokio::task::spawn_blocking(move || auth::hash_password(&password)).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => return internal(e, rid),
+        Err(e) => return internal(e, rid),
+    };
+    match state
+        .catalog
+        .store()
+        .use_password_token(&hash, &new_hash)
+        .await
+    {
+        Ok(true) => see_other("/beheer/inloggen?melding=wachtwoord"),
+        Ok(false) => invalid_link(rid),
+        Err(e) => internal(e, rid),
+    }
+}

@@ -1,0 +1,302 @@
+//! Moderation of contributed offerings: review side by side with similar existing ones
+//! (duplicate warning), edit, approve (published and indexed at once) or reject with a reason;
+//! the submitter is mailed either way.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::auth::Area;
+use crate::domain::offering::{slugify, Offering};
+use crate::domain::similar::most_like;
+use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::pages::render_status;
+use crate::http::AppState;
+use crate::mail;
+use crate::store::{StoreError, Submission};
+
+use super::{see_other, BLayout, Staff};
+
+/// The moderation routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/aanmeldingen", get(list))
+        .route("/beheer/aanmeldingen/{id}", get(detail).post(save))
+        .route("/beheer/aanmeldingen/{id}/afwijzen", post(reject))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/aanmeldingen.html")]
+struct ListPage {
+    l: BLayout,
+    waiting: Vec<(i64, String, String, String)>,
+}
+
+fn text(s: &Submission, k: &str) -> String {
+    s.data
+        .get(k)
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Moderatie)?;
+    let subs = state
+        .catalog
+        .store()
+        .submissions("ingediend")
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(render_status(
+        StatusCode::OK,
+        ListPage {
+            l: BLayout::new("Aanmeldingen", "/beheer/aanmeldingen", &staff),
+            waiting: subs
+                .iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        text(s, "titel"),
+                        text(s, "aanbieder"),
+                        s.created_at.chars().take(10).collect(),
+                    )
+                })
+                .collect(),
+        },
+    ))
+}
+
+/// A similar existing offering `(id, title, provider, likely duplicate)`.
+type Similar = (String, String, String, bool);
+
+#[derive(Template)]
+#[template(path = "beheer/aanmelding.html")]
+struct DetailPage {
+    l: BLayout,
+    s: Submission,
+    f: OfferingForm,
+    similar: Vec<Similar>,
+    reden: String,
+    reden_error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+fn similar_to(state: &AppState, f: &OfferingForm) -> Vec<Similar> {
+    let snapshot = state.catalog.snapshot();
+    let mut probe = f.clone();
+    let Some(o) = probe.parse("aanmelding", &snapshot.taxonomy) else {
+        return Vec::new();
+    };
+    let all: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
+    most_like(&o, &all, 4)
+        .into_iter()
+        .map(|(o, dup)| (o.id.clone(), o.titel.clone(), o.aanbieder.clone(), dup))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    state: &AppState,
+    staff: &Staff,
+    s: Submission,
+    f: OfferingForm,
+    reden: String,
+    reden_error: Option<String>,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let similar = similar_to(state, &f);
+    let title = if f.errors.is_empty() && reden_error.is_none() {
+        "Aanmelding beoordelen"
+    } else {
+        "Fout: aanmelding beoordelen"
+    };
+    render_status(
+        status,
+        DetailPage {
+            l: BLayout::new(title, "/beheer/aanmeldingen/detail", staff),
+            s,
+            f,
+            similar,
+            reden,
+            reden_error,
+            notice,
+        },
+    )
+}
+
+async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Submission, Response> {
+    match state.catalog.store().submission(id).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(staff.not_found()),
+        Err(e) => Err(staff.internal(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    melding: String,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<Notice>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Moderatie)?;
+    let s = load(&state, &staff, id).await?;
+    let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
+    let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
+    Ok(page(
+        &state,
+        &staff,
+        s,
+        f,
+        String::new(),
+        None,
+        notice,
+        StatusCode::OK,
+    ))
+}
+
+/// A free id for a new offering, from its title.
+fn free_id(state: &AppState, titel: &str) -> String {
+    let snapshot = state.catalog.snapshot();
+    let base = {
+        let s = slugify(titel);
+        let s: String = s.chars().take(60).collect();
+        let s = s.trim_end_matches('-').to_string();
+        if s.is_empty() {
+            "aanbod".to_string()
+        } else {
+            s
+        }
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while snapshot.get(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Moderatie)?;
+    let s = load(&state, &staff, id).await?;
+    if s.status != "ingediend" {
+        return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
+    }
+    let pairs = pairs(&body);
+    let taxonomy = state.catalog.snapshot().taxonomy.clone();
+    let mut f = OfferingForm::from_pairs(&pairs, &taxonomy);
+    let approve = first(&pairs, "actie") == "goedkeuren";
+    let offering_id = free_id(&state, f.value("titel"));
+    let Some(offering) = f.parse(&offering_id, &taxonomy) else {
+        return Ok(page(
+            &state,
+            &staff,
+            s,
+            f,
+            String::new(),
+            None,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    let store = state.catalog.store();
+    if !approve {
+        store
+            .edit_submission(id, &serde_json::Value::Object(f.record()), staff.actor())
+            .await
+            .map_err(|e| staff.internal(e))?;
+        return Ok(see_other(&format!(
+            "/beheer/aanmeldingen/{id}?melding=opgeslagen"
+        )));
+    }
+    let mail = s.contact_email.as_deref().map(|to| {
+        mail::approved_mail(
+            to,
+            &offering.titel,
+            &format!("{}/aanbod/{}", state.base_url, offering.id),
+        )
+    });
+    match store
+        .approve_submission(id, &offering, mail.as_ref(), staff.actor())
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            f.errors.insert(
+                "titel".into(),
+                "Titel: er bestaat al aanbod met dit adres; pas de titel aan.".into(),
+            );
+            return Ok(page(
+                &state,
+                &staff,
+                s,
+                f,
+                String::new(),
+                None,
+                None,
+                StatusCode::CONFLICT,
+            ));
+        }
+        Err(e) => return Err(staff.internal(e)),
+    }
+    state
+        .catalog
+        .publish_changes(&[offering.id.as_str()])
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other(&format!("/aanbod/{}", offering.id)))
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Moderatie)?;
+    let s = load(&state, &staff, id).await?;
+    let reden = first(&pairs(&body), "reden");
+    if reden.chars().count() < 5 {
+        let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
+        return Ok(page(
+            &state,
+            &staff,
+            s,
+            f,
+            reden,
+            Some("Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.".into()),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let titel = text(&s, "titel");
+    let mail = s
+        .contact_email
+        .as_deref()
+        .map(|to| mail::rejected_mail(to, &titel, &reden));
+    state
+        .catalog
+        .store()
+        .reject_submission(id, &reden, mail.as_ref(), staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other("/beheer/aanmeldingen"))
+}

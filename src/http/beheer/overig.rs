@@ -1,0 +1,213 @@
+//! Contact messages, the audit log, and privacy requests (export and erase one person's data).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::auth::Area;
+use crate::http::forms::parse_email;
+use crate::http::offering_form::{first, pairs};
+use crate::http::pages::render_status;
+use crate::http::AppState;
+use crate::store::AuditEntry;
+
+use super::{see_other, BLayout, Staff};
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/berichten", get(messages))
+        .route("/beheer/berichten/{id}/afgehandeld", post(close_message))
+        .route("/beheer/logboek", get(audit))
+        .route("/beheer/privacy", get(privacy))
+        .route("/beheer/privacy/export", post(export))
+        .route("/beheer/privacy/wissen", post(erase))
+}
+
+/// A contact message row.
+type Message = (i64, String, String, Option<String>, String, String);
+
+#[derive(Template)]
+#[template(path = "beheer/berichten.html")]
+struct MessagesPage {
+    l: BLayout,
+    messages: Vec<Message>,
+}
+
+async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Berichten)?;
+    let messages = state
+        .catalog
+        .store()
+        .contact_inbox()
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(render_status(
+        StatusCode::OK,
+        MessagesPage {
+            l: BLayout::new("Vragen en suggesties", "/beheer/berichten", &staff),
+            messages,
+        },
+    ))
+}
+
+async fn close_message(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Berichten)?;
+    state
+        .catalog
+        .store()
+        .close_contact(id, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(see_other("/beheer/berichten"))
+}
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    #[serde(default)]
+    pagina: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "beheer/logboek.html")]
+struct AuditPage {
+    l: BLayout,
+    entries: Vec<AuditEntry>,
+    page: i64,
+    more: bool,
+}
+
+const AUDIT_PAGE: i64 = 100;
+
+async fn audit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Audit)?;
+    let page = q.pagina.unwrap_or(1).clamp(1, 100_000);
+    let mut entries = state
+        .catalog
+        .store()
+        .audit_log(None, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let more = entries.len() as i64 > AUDIT_PAGE;
+    entries.truncate(AUDIT_PAGE as usize);
+    Ok(render_status(
+        StatusCode::OK,
+        AuditPage {
+            l: BLayout::new("Logboek", "/beheer/logboek", &staff),
+            entries,
+            page,
+            more,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/privacy.html")]
+struct PrivacyPage {
+    l: BLayout,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
+    retention_months: u32,
+}
+
+async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Privacy)?;
+    Ok(render_status(
+        StatusCode::OK,
+        PrivacyPage {
+            l: BLayout::new("Privacy", "/beheer/privacy", &staff),
+            email: String::new(),
+            error: None,
+            notice: None,
+            retention_months: state.retention_months,
+        },
+    ))
+}
+
+fn privacy_error(state: &AppState, staff: &Staff, email: String) -> Response {
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        PrivacyPage {
+            l: BLayout::new("Fout: privacy", "/beheer/privacy", staff),
+            email,
+            error: Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
+            notice: None,
+            retention_months: state.retention_months,
+        },
+    )
+}
+
+async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Privacy)?;
+    let typed = first(&pairs(&body), "email");
+    let Some(email) = parse_email(&typed) else {
+        return Ok(privacy_error(&state, &staff, typed));
+    };
+    let data = state
+        .catalog
+        .store()
+        .personal_data(&email)
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let json = serde_json::to_string_pretty(&data).map_err(|e| staff.internal(e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"persoonsgegevens.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+async fn erase(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Privacy)?;
+    let typed = first(&pairs(&body), "email");
+    let Some(email) = parse_email(&typed) else {
+        return Ok(privacy_error(&state, &staff, typed));
+    };
+    let n = state
+        .catalog
+        .store()
+        .erase_person(&email, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(render_status(
+        StatusCode::OK,
+        PrivacyPage {
+            l: BLayout::new("Privacy", "/beheer/privacy", &staff),
+            email: String::new(),
+            error: None,
+            notice: Some(format!(
+                "Het e-mailadres en de naam zijn gewist uit {n} gegevens. De teksten van leervragen blijven bewaard voor de leeragenda."
+            )),
+            retention_months: state.retention_months,
+        },
+    ))
+}

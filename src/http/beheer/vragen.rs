@@ -1,0 +1,418 @@
+//! The question inbox: each learning question with the engine's suggested matches; the
+//! coordinator confirms, removes or adds matches, answers (mailed when an address was given)
+//! and moves the status along `nieuw → in behandeling → beantwoord`, `lacune` or `doorverwezen`.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::auth::Area;
+use crate::domain::facets::{Filters, Sort};
+use crate::domain::taxonomy::Vocabulary;
+use crate::http::pages::render_status;
+use crate::http::pages::view::label;
+use crate::http::AppState;
+use crate::mail;
+use crate::store::{InboxFilter, InboxItem, QUESTION_STATUSES};
+
+use super::{see_other, BLayout, Staff};
+
+/// The inbox routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/vragen", get(list))
+        .route("/beheer/vragen/{id}", get(detail).post(update))
+        .route("/beheer/vragen/{id}/koppeling", post(link))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    thema: String,
+    #[serde(default)]
+    doelgroep: String,
+    #[serde(default)]
+    bron: String,
+}
+
+fn some(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// A question row in the list.
+struct Row {
+    item: InboxItem,
+    status_label: &'static str,
+    themes: String,
+    group: String,
+}
+
+fn status_label(s: &str) -> &'static str {
+    QUESTION_STATUSES
+        .iter()
+        .find(|(v, _)| *v == s)
+        .map_or("Onbekend", |(_, l)| *l)
+}
+
+#[derive(Template)]
+#[template(path = "beheer/vragen.html")]
+struct ListPage {
+    l: BLayout,
+    rows: Vec<Row>,
+    q: ListQuery,
+    statuses: [(&'static str, &'static str); 5],
+    themes: Vec<(String, String)>,
+    groups: Vec<(String, String)>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Vragen)?;
+    let snapshot = state.catalog.snapshot();
+    let filter = InboxFilter {
+        status: some(&q.status),
+        thema: some(&q.thema),
+        doelgroep: some(&q.doelgroep),
+        bron: some(&q.bron),
+    };
+    let items = state
+        .catalog
+        .store()
+        .inbox(&filter, 500)
+        .await
+        .map_err(|e| staff.internal(e))?;
+    let rows = items
+        .into_iter()
+        .map(|item| Row {
+            status_label: status_label(&item.status),
+            themes: item
+                .themas
+                .iter()
+                .map(|t| label(&snapshot, Vocabulary::Theme, t))
+                .collect::<Vec<_>>()
+                .join(", "),
+            group: item
+                .doelgroep
+                .as_deref()
+                .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
+                .unwrap_or_default(),
+            item,
+        })
+        .collect();
+    let terms = |v: &[crate::domain::taxonomy::Term]| {
+        v.iter()
+            .map(|t| (t.slug.clone(), t.label.clone()))
+            .collect()
+    };
+    Ok(render_status(
+        StatusCode::OK,
+        ListPage {
+            l: BLayout::new("Leervragen", "/beheer/vragen", &staff),
+            rows,
+            statuses: QUESTION_STATUSES,
+            themes: terms(&snapshot.taxonomy.themas),
+            groups: terms(&snapshot.taxonomy.doelgroepen),
+            q,
+        },
+    ))
+}
+
+/// A match as shown on the detail page.
+struct MatchRow {
+    id: String,
+    titel: String,
+    score: String,
+    waarom: Vec<String>,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "beheer/vraag.html")]
+struct DetailPage {
+    l: BLayout,
+    item: InboxItem,
+    status_label: &'static str,
+    themes: String,
+    group: String,
+    sector: String,
+    matches: Vec<MatchRow>,
+    zoek: String,
+    found: Vec<(String, String, String)>,
+    statuses: [(&'static str, &'static str); 5],
+    antwoord: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+struct DetailQuery {
+    #[serde(default)]
+    zoek: String,
+    #[serde(default)]
+    melding: String,
+}
+
+async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    zoek: &str,
+    antwoord: Option<String>,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, Response> {
+    let store = state.catalog.store();
+    let Some(item) = store.inbox_item(id).await.map_err(|e| staff.internal(e))? else {
+        return Err(staff.not_found());
+    };
+    let snapshot = state.catalog.snapshot();
+    let matches: Vec<MatchRow> = store
+        .matches_of(id)
+        .await
+        .map_err(|e| staff.internal(e))?
+        .into_iter()
+        .map(|m| MatchRow {
+            titel: snapshot.get(&m.offering_id).map_or_else(
+                || format!("{} (niet meer gepubliceerd)", m.offering_id),
+                |o| o.titel.clone(),
+            ),
+            score: format!("{:.2}", m.score),
+            id: m.offering_id,
+            waarom: m.waarom,
+            status: m.status,
+        })
+        .collect();
+    let found = if zoek.trim().is_empty() {
+        Vec::new()
+    } else {
+        let page = state
+            .catalog
+            .search(
+                &snapshot,
+                zoek,
+                &Filters::default(),
+                Sort::Relevantie,
+                1,
+                10,
+            )
+            .map_err(|e| staff.internal(e))?;
+        page.items
+            .iter()
+            .filter(|(o, _)| {
+                !matches
+                    .iter()
+                    .any(|m| m.id == o.id && m.status != "verwijderd")
+            })
+            .map(|(o, _)| (o.id.clone(), o.titel.clone(), o.aanbieder.clone()))
+            .collect()
+    };
+    let title = if error.is_some() {
+        "Fout: leervraag"
+    } else {
+        "Leervraag"
+    };
+    Ok(render_status(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        DetailPage {
+            l: BLayout::new(title, "/beheer/vragen/detail", staff),
+            status_label: status_label(&item.status),
+            themes: item
+                .themas
+                .iter()
+                .map(|t| label(&snapshot, Vocabulary::Theme, t))
+                .collect::<Vec<_>>()
+                .join(", "),
+            group: item
+                .doelgroep
+                .as_deref()
+                .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
+                .unwrap_or_else(|| "onbekend".into()),
+            sector: item
+                .sector
+                .as_deref()
+                .map(|g| label(&snapshot, Vocabulary::Sector, g))
+                .unwrap_or_else(|| "onbekend".into()),
+            antwoord: antwoord.unwrap_or_else(|| item.antwoord.clone().unwrap_or_default()),
+            item,
+            matches,
+            zoek: zoek.to_string(),
+            found,
+            statuses: QUESTION_STATUSES,
+            error,
+            notice,
+        },
+    ))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Vragen)?;
+    let notice = match q.melding.as_str() {
+        "opgeslagen" => Some("Opgeslagen."),
+        "verstuurd" => Some("Opgeslagen. Het antwoord staat klaar om te worden gemaild."),
+        _ => None,
+    };
+    detail_page(&state, &staff, &id, &q.zoek, None, None, notice).await
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    aanbod: String,
+    actie: String,
+}
+
+async fn link(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Vragen)?;
+    let status = match form.actie.as_str() {
+        "bevestig" | "voeg-toe" => "bevestigd",
+        "verwijder" => "verwijderd",
+        _ => return Err(staff.not_found()),
+    };
+    let snapshot = state.catalog.snapshot();
+    if status == "bevestigd" && snapshot.get(&form.aanbod).is_none() {
+        return Err(staff.not_found());
+    }
+    let found = state
+        .catalog
+        .store()
+        .set_match(&id, &form.aanbod, status, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    if !found {
+        return Err(staff.not_found());
+    }
+    Ok(see_other(&format!(
+        "/beheer/vragen/{id}?melding=opgeslagen"
+    )))
+}
+
+#[derive(Deserialize)]
+struct UpdateForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    antwoord: String,
+    #[serde(default)]
+    verstuur: String,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Vragen)?;
+    let store = state.catalog.store();
+    let Some(item) = store.inbox_item(&id).await.map_err(|e| staff.internal(e))? else {
+        return Err(staff.not_found());
+    };
+    let antwoord = form.antwoord.trim().to_string();
+    let send = form.verstuur == "ja";
+    let mut status = form.status.trim().to_string();
+    if send {
+        status = "beantwoord".into();
+    }
+    if !QUESTION_STATUSES.iter().any(|(v, _)| *v == status) {
+        return detail_page(
+            &state,
+            &staff,
+            &id,
+            "",
+            Some(antwoord),
+            Some("Kies een geldige status.".into()),
+            None,
+        )
+        .await;
+    }
+    if antwoord.chars().count() > 10_000 {
+        return detail_page(
+            &state,
+            &staff,
+            &id,
+            "",
+            Some(antwoord),
+            Some("Het antwoord is te lang (hoogstens 10.000 tekens).".into()),
+            None,
+        )
+        .await;
+    }
+    let mail = if send {
+        let Some(to) = item.email.clone() else {
+            return detail_page(&state, &staff, &id, "", Some(antwoord), Some("Deze vraagsteller gaf geen e-mailadres; het antwoord kan niet worden gemaild. Sla het op zonder te versturen.".into()), None).await;
+        };
+        if antwoord.chars().count() < 10 {
+            return detail_page(
+                &state,
+                &staff,
+                &id,
+                "",
+                Some(antwoord),
+                Some(
+                    "Schrijf een antwoord van minstens 10 tekens voordat je het verstuurt.".into(),
+                ),
+                None,
+            )
+            .await;
+        }
+        let snapshot = state.catalog.snapshot();
+        let offerings = store
+            .matches_of(&id)
+            .await
+            .map_err(|e| staff.internal(e))?
+            .into_iter()
+            .filter(|m| m.status == "bevestigd")
+            .filter_map(|m| {
+                snapshot.get(&m.offering_id).map(|o| {
+                    (
+                        o.titel.clone(),
+                        format!("{}/aanbod/{}", state.base_url, o.id),
+                    )
+                })
+            })
+            .collect();
+        Some(mail::answer_mail(&to, &item.vraag, &antwoord, offerings))
+    } else {
+        None
+    };
+    let done = store
+        .update_question(
+            &id,
+            &status,
+            (!antwoord.is_empty()).then_some(antwoord.as_str()),
+            mail.as_ref(),
+            staff.actor(),
+        )
+        .await
+        .map_err(|e| staff.internal(e))?;
+    if !done {
+        return Err(staff.not_found());
+    }
+    Ok(see_other(&format!(
+        "/beheer/vragen/{id}?melding={}",
+        if send { "verstuurd" } else { "opgeslagen" }
+    )))
+}

@@ -1,0 +1,333 @@
+//! The offering form shared by "Leeraanbod aanmelden" and the back office: the fields of the
+//! data contract as form values, parsed with the same rules as an import.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::domain::fields::FieldError;
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::{Taxonomy, Term};
+
+/// Text fields, in form order.
+const TEXT: [&str; 10] = [
+    "titel",
+    "samenvatting",
+    "beschrijving",
+    "aanbieder",
+    "kosten",
+    "locatie",
+    "regio",
+    "startdatum",
+    "einddatum",
+    "url",
+];
+/// Lists typed as text, separated by commas or new lines.
+const TYPED_LISTS: [&str; 2] = ["partners", "trefwoorden"];
+/// Lists chosen with checkboxes.
+const CHECKED: [&str; 3] = ["themas", "doelgroepen", "sectoren"];
+
+/// The values, choices and errors of an offering form.
+#[derive(Debug, Clone, Default)]
+pub struct OfferingForm {
+    values: HashMap<String, String>,
+    selected: HashMap<String, Vec<String>>,
+    /// Dutch error per field.
+    pub errors: HashMap<String, String>,
+    /// Kinds of offering `(slug, label)`.
+    pub vormen: Vec<(String, String)>,
+    /// Themes `(slug, label)`.
+    pub themas: Vec<(String, String)>,
+    /// Target groups `(slug, label)`.
+    pub doelgroepen: Vec<(String, String)>,
+    /// Sectors `(slug, label)`.
+    pub sectoren: Vec<(String, String)>,
+}
+
+fn options(terms: &[Term]) -> Vec<(String, String)> {
+    terms
+        .iter()
+        .map(|t| (t.slug.clone(), t.label.clone()))
+        .collect()
+}
+
+/// Dutch label of a field, for error summaries.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "titel" => "Titel",
+        "samenvatting" => "Samenvatting",
+        "beschrijving" => "Beschrijving",
+        "aanbieder" => "Aanbieder",
+        "partners" => "Partners",
+        "vorm" => "Vorm",
+        "themas" => "Thema's",
+        "doelgroepen" => "Doelgroepen",
+        "sectoren" => "Sectoren",
+        "trefwoorden" => "Trefwoorden",
+        "kosten" => "Kosten",
+        "locatie" => "Locatie",
+        "regio" => "Regio",
+        "startdatum" => "Startdatum",
+        "einddatum" => "Einddatum",
+        "url" => "Webadres",
+        _ => "Formulier",
+    }
+}
+
+/// Parses an urlencoded body into pairs (repeated keys kept).
+pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// The first value of `key`, trimmed.
+pub fn first(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+impl OfferingForm {
+    /// An empty form with the taxonomy's choices.
+    pub fn empty(tax: &Taxonomy) -> OfferingForm {
+        OfferingForm {
+            vormen: options(&tax.vormen),
+            themas: options(&tax.themas),
+            doelgroepen: options(&tax.doelgroepen),
+            sectoren: options(&tax.sectoren),
+            ..OfferingForm::default()
+        }
+    }
+
+    /// A form filled from submitted pairs.
+    pub fn from_pairs(pairs: &[(String, String)], tax: &Taxonomy) -> OfferingForm {
+        let mut f = OfferingForm::empty(tax);
+        for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
+            f.values.insert((*k).to_string(), first(pairs, k));
+        }
+        for k in CHECKED {
+            f.selected.insert(
+                k.to_string(),
+                pairs
+                    .iter()
+                    .filter(|(key, v)| key == k && !v.trim().is_empty())
+                    .map(|(_, v)| v.trim().to_string())
+                    .collect(),
+            );
+        }
+        f
+    }
+
+    /// A form filled from a stored record (JSON object in the catalog format).
+    pub fn from_value(v: &Value, tax: &Taxonomy) -> OfferingForm {
+        let mut f = OfferingForm::empty(tax);
+        let text = |x: Option<&Value>| match x {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        };
+        for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
+            f.values.insert((*k).to_string(), text(v.get(*k)));
+        }
+        for k in CHECKED {
+            let list = v
+                .get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            f.selected.insert(k.to_string(), list);
+        }
+        f
+    }
+
+    /// The record in the catalog format (without `id`).
+    pub fn record(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        for k in TEXT.iter().chain(["vorm"].iter()) {
+            let v = self.value(k).trim().to_string();
+            let nullable = matches!(*k, "startdatum" | "einddatum");
+            m.insert(
+                (*k).to_string(),
+                if nullable && v.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(v)
+                },
+            );
+        }
+        for k in TYPED_LISTS {
+            let items: Vec<Value> = self
+                .value(k)
+                .split([',', '\n', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_string()))
+                .collect();
+            m.insert(k.to_string(), Value::Array(items));
+        }
+        for k in CHECKED {
+            let items = self
+                .selected
+                .get(k)
+                .map(|v| v.iter().cloned().map(Value::String).collect())
+                .unwrap_or_default();
+            m.insert(k.to_string(), Value::Array(items));
+        }
+        m
+    }
+
+    /// Parses the form into an offering with `id`; on failure the errors are kept on the form.
+    pub fn parse(&mut self, id: &str, tax: &Taxonomy) -> Option<Offering> {
+        let mut m = self.record();
+        m.insert("id".into(), Value::String(id.to_string()));
+        match Offering::parse(&m, tax) {
+            Ok(o) => Some(o),
+            Err(errors) => {
+                self.set_errors(&errors);
+                None
+            }
+        }
+    }
+
+    /// Checks the form without an id (for submissions); keeps the errors on the form.
+    pub fn check(&mut self, tax: &Taxonomy) -> bool {
+        self.parse("controle", tax).is_some()
+    }
+
+    fn set_errors(&mut self, errors: &[FieldError]) {
+        for e in errors {
+            let field = if e.field == "-" { "titel" } else { &e.field };
+            self.errors
+                .entry(field.to_string())
+                .or_insert_with(|| format!("{}: {}.", field_label(field), e.reason));
+        }
+    }
+
+    /// The typed value of a field.
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    /// Whether `slug` is chosen in a checkbox list.
+    pub fn is_selected(&self, field: &str, slug: &str) -> bool {
+        self.selected
+            .get(field)
+            .is_some_and(|v| v.iter().any(|s| s == slug))
+    }
+
+    /// The error of a field.
+    pub fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+
+    /// Errors in form order `(field, message)`, for the summary at the top.
+    pub fn error_list(&self) -> Vec<(String, String)> {
+        let order = [
+            "titel",
+            "samenvatting",
+            "beschrijving",
+            "aanbieder",
+            "partners",
+            "vorm",
+            "themas",
+            "doelgroepen",
+            "sectoren",
+            "trefwoorden",
+            "kosten",
+            "locatie",
+            "regio",
+            "startdatum",
+            "einddatum",
+            "url",
+        ];
+        let mut out: Vec<(String, String)> = order
+            .iter()
+            .filter_map(|f| self.errors.get(*f).map(|m| ((*f).to_string(), m.clone())))
+            .collect();
+        for (k, v) in &self.errors {
+            if !order.contains(&k.as_str()) {
+                out.push((k.clone(), v.clone()));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> Vec<(String, String)> {
+        [
+            ("titel", "Buurtbemiddeling in de praktijk"),
+            ("samenvatting", "Korte training over buurtbemiddeling."),
+            ("beschrijving", "Een dag oefenen.\n\nMet acteurs."),
+            ("aanbieder", "Stichting Buurt"),
+            ("partners", "Gemeente X, Politie"),
+            ("vorm", "training"),
+            ("themas", "buurtbemiddeling"),
+            ("doelgroepen", "wijkprofessionals"),
+            ("doelgroepen", "bewoners"),
+            ("sectoren", "sociaal-domein"),
+            ("trefwoorden", "conflict\nburen"),
+            ("kosten", "gratis"),
+            ("locatie", "online"),
+            ("regio", "landelijk"),
+            ("startdatum", ""),
+            ("einddatum", ""),
+            ("url", "https://buurt.example/training"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn round_trip_and_errors() {
+        let tax = Taxonomy::builtin();
+        let mut pairs = filled();
+        let theme = tax.themas[0].slug.clone();
+        let sector = tax.sectoren[0].slug.clone();
+        let vorm = tax.vormen[0].slug.clone();
+        for (k, v) in pairs.iter_mut() {
+            match k.as_str() {
+                "themas" => *v = theme.clone(),
+                "sectoren" => *v = sector.clone(),
+                "vorm" => *v = vorm.clone(),
+                _ => {}
+            }
+        }
+        let mut f = OfferingForm::from_pairs(&pairs, &tax);
+        let o = f.parse("buurtbemiddeling", &tax).expect("valid");
+        assert_eq!(o.partners, vec!["Gemeente X", "Politie"]);
+        assert_eq!(o.trefwoorden, vec!["conflict", "buren"]);
+        assert_eq!(o.doelgroepen.len(), 2);
+        assert_eq!(o.startdatum, None);
+        let back = OfferingForm::from_value(&serde_json::to_value(&o).unwrap(), &tax);
+        assert_eq!(back.value("partners"), "Gemeente X, Politie");
+        assert!(back.is_selected("doelgroepen", "bewoners"));
+
+        pairs.retain(|(k, _)| k != "themas" && k != "titel");
+        for (k, v) in pairs.iter_mut() {
+            if k == "url" {
+                *v = "x".into();
+            }
+        }
+        let mut bad = OfferingForm::from_pairs(&pairs, &tax);
+        assert!(!bad.check(&tax));
+        assert!(bad.error("titel").is_some());
+        assert!(bad.error("themas").is_some());
+        assert!(bad.error("url").is_some());
+        assert_eq!(bad.error_list()[0].0, "titel");
+        assert_eq!(bad.value("aanbieder"), "Stichting Buurt");
+    }
+}

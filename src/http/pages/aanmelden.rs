@@ -1,0 +1,157 @@
+//! "Leeraanbod aanmelden" (`/aanbod/aanmelden`): a provider contributes an offering; it goes to the
+//! moderation queue (status `ingediend`), not to the site. Same protection as every public form.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::Value;
+
+use crate::http::forms::parse_email;
+use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::AppState;
+
+use super::view::Layout;
+use super::{render_status, request_id, PageError};
+
+const FORM: &str = "aanmelden";
+
+/// The routes of this form.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/aanbod/aanmelden", get(show).post(submit))
+}
+
+#[derive(Template)]
+#[template(path = "aanmelden.html")]
+struct SubmitPage {
+    l: Layout,
+    token: String,
+    f: OfferingForm,
+    naam: String,
+    email: String,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "aanmelden_result.html")]
+struct ThanksPage {
+    l: Layout,
+    titel: String,
+}
+
+fn page(
+    state: &AppState,
+    f: OfferingForm,
+    naam: String,
+    email: String,
+    notice: Option<String>,
+) -> SubmitPage {
+    let title = if f.errors.is_empty() && notice.is_none() {
+        "Leeraanbod aanmelden"
+    } else {
+        "Fout: leeraanbod aanmelden"
+    };
+    SubmitPage {
+        l: Layout::new(
+            title,
+            "Meld leeraanbod over leefbare en veilige wijken aan voor WijkWijzer Leernetwerk.",
+            "/aanbod/aanmelden",
+        ),
+        token: state.forms.token(FORM),
+        f,
+        naam,
+        email,
+        notice,
+    }
+}
+
+async fn show(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    render_status(
+        StatusCode::OK,
+        page(
+            &state,
+            OfferingForm::empty(&snapshot.taxonomy),
+            String::new(),
+            String::new(),
+            None,
+        ),
+    )
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let pairs = pairs(&body);
+    let mut f = OfferingForm::from_pairs(&pairs, &snapshot.taxonomy);
+    let (naam, email) = (
+        first(&pairs, "contact_naam"),
+        first(&pairs, "contact_email"),
+    );
+    let fields: HashMap<String, String> = pairs.iter().cloned().collect();
+    if let Err(r) = state.forms.screen(FORM, &headers, &fields) {
+        return Ok(render_status(
+            r.status(),
+            page(&state, f, naam, email, Some(r.message().into())),
+        ));
+    }
+    f.check(&snapshot.taxonomy);
+    let parsed_email = parse_email(&email);
+    if parsed_email.is_none() {
+        f.errors.insert(
+            "contact_email".into(),
+            "Vul je e-mailadres in, zoals naam@voorbeeld.nl. We mailen je als het aanbod is bekeken."
+                .into(),
+        );
+    }
+    if naam.chars().count() > 200 {
+        f.errors.insert(
+            "contact_naam".into(),
+            "Je naam is te lang (hoogstens 200 tekens).".into(),
+        );
+    }
+    if !f.errors.is_empty() {
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&state, f, naam, email, None),
+        ));
+    }
+    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+        return Ok(render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            page(&state, f, naam, email, Some(r.message().into())),
+        ));
+    }
+    let record = Value::Object(f.record());
+    state
+        .catalog
+        .store()
+        .insert_submission(
+            &record,
+            (!naam.is_empty()).then_some(naam.as_str()),
+            parsed_email.as_deref(),
+        )
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    Ok(render_status(
+        StatusCode::OK,
+        ThanksPage {
+            l: Layout::new(
+                "Aanmelding ontvangen",
+                "Je aanmelding van leeraanbod is ontvangen.",
+                "/aanbod/aanmelden",
+            ),
+            titel: f.value("titel").to_string(),
+        },
+    ))
+}
