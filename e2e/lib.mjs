@@ -1,6 +1,7 @@
 // Building blocks of the browser test suite (used by e2e/run.mjs).
 // Headless Debian Chromium through playwright-core, accessibility through axe-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -108,6 +109,30 @@ export function findServerBinary() {
  * Starts `wijkwijzer --db TMP/e2e.db serve --addr 127.0.0.1:PORT` in a fresh temp dir
  * and waits until GET /healthz answers 200. Returns { base, stop, logTail }.
  */
+/** Password of the back-office test accounts. */
+export const E2E_PASSWORD = 'e2e wachtwoord voor de browsertest';
+/** Back-office test accounts `[email, role]`. */
+export const E2E_ACCOUNTS = [
+  ['coordinator@e2e.example', 'coordinator'],
+  ['redacteur@e2e.example', 'redacteur'],
+  ['beheerder@e2e.example', 'beheerder'],
+];
+
+/** The current 6-digit TOTP code of a base32 secret (RFC 6238, SHA-1, 30 s). */
+export function totp(secret) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const h = crypto.createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
+  const o = h[19] & 0x0f;
+  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1_000_000).padStart(6, '0');
+}
+
 export async function startServer({ timeoutMs = 180_000 } = {}) {
   const { bin, tried } = findServerBinary();
   if (!bin || !fs.existsSync(bin)) {
@@ -121,6 +146,14 @@ export async function startServer({ timeoutMs = 180_000 } = {}) {
   const addr = `127.0.0.1:${port}`;
   const logPath = path.join(dir, 'server.log');
   const log = fs.openSync(logPath, 'a');
+  // Back-office test accounts (the beheerder sets up TOTP in the browser test).
+  for (const [email, role] of E2E_ACCOUNTS) {
+    const r = spawnSync(bin, ['--db', path.join(dir, 'e2e.db'), 'user', 'add', email, '--role', role, '--password-stdin'], {
+      input: `${E2E_PASSWORD}\n`,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`user add ${email} failed: ${r.stderr}`);
+  }
   const args = ['--db', path.join(dir, 'e2e.db'), 'serve', '--addr', addr];
   console.log(`server: ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, {

@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ARTIFACTS,
+  E2E_ACCOUNTS,
+  E2E_PASSWORD,
   MOBILE_WIDTH,
   Results,
   activeElement,
@@ -28,6 +30,7 @@ import {
   startServer,
   statusOf,
   tabUntil,
+  totp,
 } from './lib.mjs';
 
 const results = new Results();
@@ -89,9 +92,9 @@ async function pageList(base, ids) {
 }
 
 /** All per-page checks for one URL. */
-async function checkPage(browser, base, { path: p, status: expected }) {
+async function checkPage(browser, base, { path: p, status: expected }, contextOptions = {}) {
   console.log(`\n# ${p}`);
-  const { page, foreign, badResponses, cspErrors, pageErrors, consoleErrors, close } = await openPage(browser, base);
+  const { page, foreign, badResponses, cspErrors, pageErrors, consoleErrors, close } = await openPage(browser, base, contextOptions);
   try {
     const res = await page.goto(new URL(p, base).href, { waitUntil: 'load' });
     const status = res ? res.status() : null;
@@ -304,6 +307,104 @@ async function questionFormRun(browser, base) {
   }
 }
 
+/** Axe on the page the browser is on now (for pages reached by a POST). */
+async function axeHere(page, label, expectedStatus, status) {
+  if (expectedStatus !== undefined) results.check(status === expectedStatus, `${label}: HTTP ${expectedStatus}`, `kreeg ${status}`);
+  const s = await pageStructure(page);
+  results.check(s.h1 === 1, `${label}: precies één <h1>`, `${s.h1} h1-elementen: ${s.h1Text}`);
+  const violations = await runAxe(page);
+  results.check(violations.length === 0, `${label}: axe 0 overtredingen`, formatViolations(violations));
+}
+
+/** Logs in through the form; returns the page (still open) and its context. */
+async function login(browser, base, email) {
+  const { context, page, close } = await openPage(browser, base);
+  await page.goto(new URL('/beheer/inloggen', base).href);
+  await page.fill('#email', email);
+  await page.fill('#wachtwoord', E2E_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Inloggen")')]);
+  return { context, page, close };
+}
+
+/** Submits an offering with the public form (as a provider would), for the moderation pages. */
+async function submitOffering(base) {
+  const html = await (await fetch(new URL('/aanbod/aanmelden', base))).text();
+  const token = /name="token" value="([^"]+)"/.exec(html)?.[1];
+  await sleep(2200);
+  const body = new URLSearchParams({
+    token, titel: 'E2E praktijkdag buurtbemiddeling', samenvatting: 'Een praktijkdag over bemiddelen bij burenruzies.',
+    beschrijving: 'Oefenen met acteurs.', aanbieder: 'Stichting E2E', partners: '', vorm: 'training',
+    themas: 'vertrouwen-en-verbinding', doelgroepen: 'wijkprofessionals', sectoren: 'wonen', trefwoorden: 'burenruzie',
+    kosten: 'gratis', locatie: 'online', regio: 'landelijk', startdatum: '', einddatum: '',
+    url: 'https://e2e.example/dag', contact_naam: 'Test', contact_email: 'e2e@e2e.example', website: '',
+  });
+  const res = await fetch(new URL('/aanbod/aanmelden', base), { method: 'POST', body });
+  return res.status;
+}
+
+/** The back office: login pages, every page per role (axe), error pages, and TOTP set-up. */
+async function backOfficeRun(browser, base, ids) {
+  console.log('\n# beheer');
+  const [coordinator, redacteur, beheerder] = E2E_ACCOUNTS.map((a) => a[0]);
+  results.check((await submitOffering(base)) === 200, 'beheer: aanbod aanmelden via het publieke formulier', '');
+
+  // Login error page.
+  {
+    const { page, close } = await openPage(browser, base);
+    try {
+      await page.goto(new URL('/beheer/inloggen', base).href);
+      await page.fill('#email', coordinator);
+      await page.fill('#wachtwoord', 'fout wachtwoord');
+      const [res] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      await axeHere(page, 'beheer: fout bij inloggen', 401, res?.status());
+    } finally {
+      await close();
+    }
+  }
+
+  const roles = [
+    [coordinator, ['/beheer', '/beheer/vragen', '/beheer/vragen?status=nieuw', '/beheer/vragen/lv-demo-001?zoek=wijk',
+      '/beheer/aanmeldingen', '/beheer/aanmeldingen/1', '/beheer/berichten', '/beheer/trajecten', '/beheer/trajecten/nieuw',
+      '/beheer/logboek', '/beheer/privacy', '/beheer/tweestaps']],
+    [redacteur, ['/beheer', '/beheer/aanbod', '/beheer/aanbod/nieuw', `/beheer/aanbod/${encodeURIComponent(ids.offeringId)}`]],
+  ];
+  for (const [email, paths] of roles) {
+    const { context, page, close } = await login(browser, base, email);
+    const ok = new URL(page.url()).pathname === '/beheer';
+    results.check(ok, `beheer: ${email} logt in`, page.url());
+    const storageState = await context.storageState();
+    if (email === coordinator) {
+      // A form with errors, reached by POST.
+      await page.goto(new URL('/beheer/trajecten/nieuw', base).href);
+      const [res] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Opslaan")')]);
+      await axeHere(page, 'beheer: ontwikkeltraject met fouten', 422, res?.status());
+      const alert = await page.locator('[role=alert]').count();
+      results.check(alert > 0, 'beheer: foutmelding bovenaan met role=alert', '');
+    }
+    await close();
+    for (const p of paths) await checkPage(browser, base, { path: p, status: 200 }, { storageState });
+  }
+
+  // A beheerder sets up TOTP at first login, then sees the mail and accounts page.
+  {
+    const { context, page, close } = await login(browser, base, beheerder);
+    try {
+      results.check(new URL(page.url()).pathname === '/beheer/tweestaps', 'beheer: beheerder moet tweestaps instellen', page.url());
+      await axeHere(page, 'beheer: tweestaps instellen');
+      const secret = (await page.locator('code.ww-secret').textContent()).trim();
+      await page.fill('#code', totp(secret));
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("aanzetten")')]);
+      results.check(new URL(page.url()).pathname === '/beheer', 'beheer: na de code ingelogd', page.url());
+      const storageState = await context.storageState();
+      await close();
+      await checkPage(browser, base, { path: '/beheer/mail', status: 200 }, { storageState });
+    } catch (e) {
+      results.fail('beheer: tweestaps', e.stack || String(e));
+      await close();
+    }
+  }
+}
+
 async function screenshots(browser, base, ids) {
   console.log('\n# screenshots');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -354,6 +455,7 @@ async function main() {
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
+    if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

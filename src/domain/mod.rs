@@ -12,3 +12,4 @@ pub mod offering;
 pub mod question;
 pub mod similar;
 pub mod taxonomy;
+pub mod track;

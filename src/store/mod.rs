@@ -16,6 +16,7 @@ use crate::domain::taxonomy::Taxonomy;
 mod audit;
 mod inbox;
 mod outbox;
+mod tracks;
 mod users;
 
 pub use audit::AuditEntry;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use wijkwijzer::app::{Application, Config};
 use wijkwijzer::http::AppState;
+use wijkwijzer::mail::{MailTransport, MemorySink};
 
 /// A running test application.
 #[allow(dead_code)]
@@ -13,6 +14,8 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// Mails sent (when the test did not configure another transport).
+    pub mail: MemorySink,
 }
 
 #[allow(dead_code)]
@@ -65,6 +68,10 @@ pub async fn spawn_configured(
     config.empty = empty;
     config.min_fill = std::time::Duration::ZERO;
     config.form_rate = (1000, std::time::Duration::from_secs(60));
+    let mail = MemorySink::default();
+    config.mail.transport = MailTransport::Memory(mail.clone());
+    config.mail.interval = std::time::Duration::from_millis(50);
+    config.mail.backoff = std::time::Duration::from_millis(100);
     tweak(&mut config);
     let app = Application::build(&config).await.expect("build");
     let addr = app.addr().expect("addr");
@@ -75,6 +82,7 @@ pub async fn spawn_configured(
         state,
         client: reqwest::Client::new(),
         dir,
+        mail,
     }
 }
 
@@ -105,4 +113,197 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// A browser for the back office: keeps its own cookies (also `Secure` ones over plain http),
+/// follows no redirects, and reads the CSRF token of the last page.
+#[allow(dead_code)]
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    pub csrf: String,
+    pub last_set_cookie: Vec<String>,
+}
+
+#[allow(dead_code)]
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            base: format!("http://{}", app.addr),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Default::default(),
+            csrf: String::new(),
+            last_set_cookie: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, res: &reqwest::Response) {
+        self.last_set_cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        for c in &self.last_set_cookie {
+            let pair = c.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                let expired = c.contains("Max-Age=0") || v.is_empty();
+                if expired {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+
+    fn read_csrf(&mut self, html: &str) {
+        if let Some(t) = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        {
+            self.csrf = t.to_string();
+        }
+    }
+
+    /// GET: `(status, Location, body)`.
+    pub async fn get(&mut self, path: &str) -> (u16, String, String) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("get");
+        self.absorb(&res);
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = res.text().await.unwrap_or_default();
+        self.read_csrf(&body);
+        (status, location, body)
+    }
+
+    /// POST a form (the CSRF token is added unless the fields hold one): `(status, Location, body)`.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let mut form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if !fields.iter().any(|(k, _)| *k == "csrf") {
+            form.push(("csrf".into(), self.csrf.clone()));
+        }
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        self.absorb(&res);
+        let status = res.status().as_u16();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = res.text().await.unwrap_or_default();
+        self.read_csrf(&body);
+        (status, location, body)
+    }
+
+    /// Logs in with e-mail and password: the final status and Location.
+    pub async fn login(&mut self, email: &str, password: &str) -> (u16, String) {
+        self.get("/beheer/inloggen").await;
+        let (s, loc, _) = self
+            .post(
+                "/beheer/inloggen",
+                &[
+                    ("email", email),
+                    ("wachtwoord", password),
+                    ("terug", "/beheer"),
+                ],
+            )
+            .await;
+        if s == 303 && loc == "/beheer" {
+            self.get("/beheer").await;
+        }
+        (s, loc)
+    }
+}
+
+/// Password used for test accounts.
+#[allow(dead_code)]
+pub const PASSWORD: &str = "correct paard batterij niet";
+
+/// Creates an account with [`PASSWORD`]; a beheerder also gets a TOTP secret, returned.
+#[allow(dead_code)]
+pub async fn account(app: &TestApp, email: &str, role: wijkwijzer::auth::Role) -> Option<String> {
+    let hash = wijkwijzer::auth::hash_password(PASSWORD).expect("hash");
+    let store = app.state.catalog.store();
+    let id = store
+        .create_user(email, role, Some(&hash), "test")
+        .await
+        .expect("user");
+    if role.needs_totp() {
+        let secret = wijkwijzer::auth::new_totp_secret().expect("secret");
+        store.set_totp(id, &secret, 0).await.expect("totp");
+        Some(secret)
+    } else {
+        None
+    }
+}
+
+/// The current TOTP code of `secret`.
+#[allow(dead_code)]
+pub fn totp_now(secret: &str) -> String {
+    let now = chrono::Utc::now().timestamp() as u64;
+    format!(
+        "{:06}",
+        wijkwijzer::auth::totp_code(secret, wijkwijzer::auth::totp_step(now)).expect("code")
+    )
+}
+
+/// A browser logged in as a new account with `role`.
+#[allow(dead_code)]
+pub async fn logged_in(app: &TestApp, role: wijkwijzer::auth::Role) -> Browser {
+    let email = format!("{}@wijkwijzer.example", role.slug());
+    let secret = account(app, &email, role).await;
+    let mut b = Browser::new(app);
+    let (s, loc) = b.login(&email, PASSWORD).await;
+    if let Some(secret) = secret {
+        assert_eq!(s, 303);
+        assert!(loc.starts_with("/beheer/inloggen/code"), "{loc}");
+        b.get(&loc).await;
+        let (s, loc, body) = b
+            .post(
+                "/beheer/inloggen/code",
+                &[("code", &totp_now(&secret)), ("terug", "/beheer")],
+            )
+            .await;
+        assert_eq!((s, loc.as_str()), (303, "/beheer"), "{body}");
+        b.get("/beheer").await;
+    } else {
+        assert_eq!((s, loc.as_str()), (303, "/beheer"));
+    }
+    b
 }

@@ -1,9 +1,11 @@
 //! Integration tests: the application on port 0 with a fresh database per test.
 
 mod agenda;
+mod beheer;
 mod catalogue_api;
 mod helpers;
 mod import_export;
+mod mail;
 mod matching;
 mod pages;
 mod search;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod login;
 pub mod moderatie;
 pub mod overig;
+pub mod trajecten;
 pub mod vragen;
 
 use std::time::Duration;
@@ -101,6 +102,7 @@ pub fn router(store: SqliteStore, settings: &SessionSettings) -> Router<AppState
         .merge(moderatie::router())
         .merge(aanbod::router())
         .merge(overig::router())
+        .merge(trajecten::router())
         .layer(middleware::from_fn(csrf))
         .layer(sessions)
 }

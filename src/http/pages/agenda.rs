@@ -28,6 +28,110 @@ pub fn router() -> Router<AppState> {
         .route("/leeragenda.csv", get(agenda_csv))
         .route("/lacunes", get(gaps_page))
         .route("/lacunes/{slug}", get(topic_page))
+        .route("/ontwikkeltrajecten", get(tracks_page))
+}
+
+/// A development track as the public pages show it.
+pub struct TrackView {
+    /// Title.
+    pub titel: String,
+    /// Goal.
+    pub doel: String,
+    /// Status label.
+    pub status: &'static str,
+    /// Status slug.
+    pub status_slug: &'static str,
+    /// Lead organisation.
+    pub trekker: String,
+    /// Partners, joined.
+    pub partners: String,
+    /// Target groups, joined.
+    pub doelgroepen: String,
+    /// When.
+    pub planning: String,
+    /// Themes `(slug, label)`.
+    pub themes: Vec<(String, String)>,
+    /// Resulting offerings `(id, title)`.
+    pub aanbod: Vec<(String, String)>,
+}
+
+fn track_view(snapshot: &Snapshot, t: &crate::domain::track::Track) -> TrackView {
+    use crate::domain::taxonomy::Vocabulary;
+    TrackView {
+        titel: t.titel.clone(),
+        doel: t.doel.clone(),
+        status: t.status.label(),
+        status_slug: t.status.slug(),
+        trekker: t.trekker.clone(),
+        partners: t.partners.join(", "),
+        doelgroepen: t
+            .doelgroepen
+            .iter()
+            .map(|g| super::view::label(snapshot, Vocabulary::TargetGroup, g))
+            .collect::<Vec<_>>()
+            .join(", "),
+        planning: t.planning.clone(),
+        themes: t
+            .themas
+            .iter()
+            .map(|x| {
+                (
+                    x.clone(),
+                    super::view::label(snapshot, Vocabulary::Theme, x),
+                )
+            })
+            .collect(),
+        aanbod: t
+            .aanbod
+            .iter()
+            .filter_map(|id| snapshot.get(id).map(|o| (id.clone(), o.titel.clone())))
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ontwikkeltrajecten.html")]
+struct TracksPage {
+    l: Layout,
+    groups: Vec<(&'static str, Vec<TrackView>)>,
+}
+
+async fn tracks_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let tracks = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    let groups = crate::domain::track::TRACK_STATUSES
+        .iter()
+        .map(|(slug, label)| {
+            (
+                *label,
+                tracks
+                    .iter()
+                    .filter(|t| t.status.slug() == *slug)
+                    .map(|t| track_view(&snapshot, t))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    Ok(render_status(
+        StatusCode::OK,
+        TracksPage {
+            l: Layout::new(
+                "Ontwikkeltrajecten",
+                "Nieuw leeraanbod dat het leernetwerk ontwikkelt voor de lacunes: wat, door wie en wanneer.",
+                "/ontwikkeltrajecten",
+            ),
+            groups,
+        },
+    ))
 }
 
 fn pct(x: f64) -> String {
@@ -318,6 +422,7 @@ struct TopicPage {
     offerings: Vec<Card>,
     questions: Vec<(String, String)>,
     partnerships: Vec<Partnership>,
+    tracks: Vec<TrackView>,
 }
 
 async fn topic_page(
@@ -335,6 +440,16 @@ async fn topic_page(
     else {
         return Err(PageError::NotFound(request_id(&headers)));
     };
+    let tracks = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?
+        .iter()
+        .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
+        .map(|t| track_view(&snapshot, t))
+        .collect();
     let analysis = snapshot.analysis();
     let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
     let figures = rows(&snapshot)
@@ -403,6 +518,7 @@ async fn topic_page(
             offerings,
             questions,
             partnerships,
+            tracks,
         },
     ))
 }

@@ -1,0 +1,242 @@
+//! Development tracks in the back office: a coordinator starts a track for a gap and keeps its
+//! status, partners and resulting offerings up to date.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use crate::auth::Area;
+use crate::domain::track::{Track, TrackInput, TRACK_STATUSES};
+use crate::http::offering_form::{first, pairs};
+use crate::http::pages::render_status;
+use crate::http::AppState;
+
+use super::{see_other, BLayout, Staff};
+
+/// The track routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/trajecten", get(list))
+        .route("/beheer/trajecten/nieuw", get(new).post(create))
+        .route("/beheer/trajecten/{id}", get(edit).post(save))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/trajecten.html")]
+struct ListPage {
+    l: BLayout,
+    tracks: Vec<Track>,
+}
+
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Trajecten)?;
+    let tracks = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| staff.internal(e))?;
+    Ok(render_status(
+        StatusCode::OK,
+        ListPage {
+            l: BLayout::new("Ontwikkeltrajecten", "/beheer/trajecten", &staff),
+            tracks,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/traject.html")]
+struct FormPage {
+    l: BLayout,
+    id: Option<i64>,
+    t: TrackInput,
+    errors: HashMap<String, String>,
+    themes: Vec<(String, String, bool)>,
+    groups: Vec<(String, String)>,
+    statuses: [(&'static str, &'static str); 4],
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+    fn has_group(&self, slug: &str) -> bool {
+        self.t.doelgroepen.iter().any(|g| g == slug)
+    }
+}
+
+fn form(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    t: TrackInput,
+    errors: HashMap<String, String>,
+) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let gap_themes: Vec<String> = snapshot
+        .analysis()
+        .gaps
+        .iter()
+        .map(|g| g.thema.clone())
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = match (id.is_some(), errors.is_empty()) {
+        (true, true) => "Ontwikkeltraject bewerken",
+        (false, true) => "Nieuw ontwikkeltraject",
+        _ => "Fout: ontwikkeltraject",
+    };
+    render_status(
+        status,
+        FormPage {
+            l: BLayout::new(title, "/beheer/trajecten/detail", staff),
+            id,
+            themes: snapshot
+                .taxonomy
+                .themas
+                .iter()
+                .map(|x| {
+                    (
+                        x.slug.clone(),
+                        x.label.clone(),
+                        gap_themes.contains(&x.slug),
+                    )
+                })
+                .collect(),
+            groups: snapshot
+                .taxonomy
+                .doelgroepen
+                .iter()
+                .map(|x| (x.slug.clone(), x.label.clone()))
+                .collect(),
+            t,
+            errors,
+            statuses: TRACK_STATUSES,
+        },
+    )
+}
+
+fn input(body: &[u8]) -> TrackInput {
+    let p = pairs(body);
+    let all = |k: &str| -> Vec<String> {
+        p.iter()
+            .filter(|(key, v)| key == k && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    };
+    TrackInput {
+        titel: first(&p, "titel"),
+        doel: first(&p, "doel"),
+        themas: all("themas"),
+        trekker: first(&p, "trekker"),
+        partners: first(&p, "partners"),
+        doelgroepen: all("doelgroepen"),
+        status: first(&p, "status"),
+        planning: first(&p, "planning"),
+        aanbod: first(&p, "aanbod"),
+    }
+}
+
+async fn new(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+    let staff = staff.need(Area::Trajecten)?;
+    let t = TrackInput {
+        status: "verkenning".into(),
+        ..TrackInput::default()
+    };
+    Ok(form(&state, &staff, None, t, HashMap::new()))
+}
+
+async fn store_track(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    body: &[u8],
+) -> Result<Response, Response> {
+    let t = input(body);
+    let snapshot = state.catalog.snapshot();
+    match t.parse(id.unwrap_or(0), &snapshot.taxonomy, |o| {
+        snapshot.get(o).is_some()
+    }) {
+        Ok(track) => {
+            let id = state
+                .catalog
+                .store()
+                .save_track(&track, staff.actor())
+                .await
+                .map_err(|e| staff.internal(e))?;
+            state
+                .catalog
+                .refresh_if_changed()
+                .await
+                .map_err(|e| staff.internal(e))?;
+            Ok(see_other(&format!("/beheer/trajecten/{id}")))
+        }
+        Err(errors) => {
+            let errors = errors.into_iter().map(|e| (e.field, e.reason)).collect();
+            Ok(form(state, staff, id, t, errors))
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Trajecten)?;
+    store_track(&state, &staff, None, &body).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Trajecten)?;
+    let Some(t) = state
+        .catalog
+        .store()
+        .track(id)
+        .await
+        .map_err(|e| staff.internal(e))?
+    else {
+        return Err(staff.not_found());
+    };
+    Ok(form(
+        &state,
+        &staff,
+        Some(id),
+        TrackInput::of(&t),
+        HashMap::new(),
+    ))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Trajecten)?;
+    if state
+        .catalog
+        .store()
+        .track(id)
+        .await
+        .map_err(|e| staff.internal(e))?
+        .is_none()
+    {
+        return Err(staff.not_found());
+    }
+    store_track(&state, &staff, Some(id), &body).await
+}

@@ -1,0 +1,123 @@
+//! Development tracks, audited; a change bumps the demand version so agenda pages refresh.
+
+use serde_json::Value;
+use sqlx::Row;
+
+use super::audit::record;
+use super::{bump, list_json, now, parse_list, Store, StoreError};
+use crate::domain::track::{Track, TrackStatus};
+
+fn track(r: &sqlx::sqlite::SqliteRow) -> Result<Track, StoreError> {
+    let status: String = r.get("status");
+    Ok(Track {
+        id: r.get("id"),
+        titel: r.get("titel"),
+        doel: r.get("doel"),
+        themas: parse_list(r.get("themas"))?,
+        trekker: r.get("trekker"),
+        partners: parse_list(r.get("partners"))?,
+        doelgroepen: parse_list(r.get("doelgroepen"))?,
+        status: TrackStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
+        planning: r.get("planning"),
+        aanbod: parse_list(r.get("aanbod"))?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, titel, doel, themas, trekker, partners, doelgroepen, status, planning, aanbod";
+
+impl Store {
+    /// Every track, newest first.
+    pub async fn tracks(&self) -> Result<Vec<Track>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM development_tracks ORDER BY id DESC"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(track).collect()
+    }
+
+    /// One track.
+    pub async fn track(&self, id: i64) -> Result<Option<Track>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM development_tracks WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(track).transpose()
+    }
+
+    /// Creates (id 0) or updates a track; returns its id.
+    pub async fn save_track(&self, t: &Track, actor: &str) -> Result<i64, StoreError> {
+        let before = if t.id > 0 {
+            self.track(t.id).await?
+        } else {
+            None
+        };
+        if t.id > 0 && before.is_none() {
+            return Err(StoreError::Corrupt(format!("geen traject {}", t.id)));
+        }
+        let ts = now();
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = if t.id > 0 {
+            sqlx::query(
+                "UPDATE development_tracks SET titel = ?, doel = ?, themas = ?, trekker = ?, partners = ?, \
+                 doelgroepen = ?, status = ?, planning = ?, aanbod = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(&t.titel)
+            .bind(&t.doel)
+            .bind(list_json(&t.themas))
+            .bind(&t.trekker)
+            .bind(list_json(&t.partners))
+            .bind(list_json(&t.doelgroepen))
+            .bind(t.status.slug())
+            .bind(&t.planning)
+            .bind(list_json(&t.aanbod))
+            .bind(&ts)
+            .bind(t.id)
+            .execute(&mut *tx)
+            .await?;
+            t.id
+        } else {
+            sqlx::query(
+                "INSERT INTO development_tracks (titel, doel, themas, trekker, partners, doelgroepen, status, \
+                 planning, aanbod, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+            )
+            .bind(&t.titel)
+            .bind(&t.doel)
+            .bind(list_json(&t.themas))
+            .bind(&t.trekker)
+            .bind(list_json(&t.partners))
+            .bind(list_json(&t.doelgroepen))
+            .bind(t.status.slug())
+            .bind(&t.planning)
+            .bind(list_json(&t.aanbod))
+            .bind(&ts)
+            .bind(&ts)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0)
+        };
+        let after = serde_json::to_value(t).unwrap_or(Value::Null);
+        let before = before.and_then(|b| serde_json::to_value(b).ok());
+        record(
+            &mut tx,
+            actor,
+            if before.is_some() {
+                "bewerkt"
+            } else {
+                "aangemaakt"
+            },
+            "ontwikkeltraject",
+            &id.to_string(),
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,1032 @@
+//! The back office: authorisation per route and role, CSRF, sessions, login limits, TOTP,
+//! and the full flows with the mails they send.
+
+use wijkwijzer::auth::{Area, Role};
+
+use crate::helpers::*;
+
+const QUESTION: &str = "lv-demo-001";
+const OFFERING: &str = "leernetwerk-wijkaanpak-die-blijft";
+
+/// Every back-office route with a request that the allowed roles may make.
+fn routes() -> Vec<(
+    &'static str,
+    String,
+    Vec<(&'static str, &'static str)>,
+    Area,
+)> {
+    vec![
+        ("GET", "/beheer".into(), vec![], Area::Dashboard),
+        ("GET", "/beheer/vragen".into(), vec![], Area::Vragen),
+        (
+            "GET",
+            "/beheer/vragen?status=nieuw&thema=langjarige-wijkaanpak".into(),
+            vec![],
+            Area::Vragen,
+        ),
+        (
+            "GET",
+            format!("/beheer/vragen/{QUESTION}?zoek=wijk"),
+            vec![],
+            Area::Vragen,
+        ),
+        (
+            "POST",
+            format!("/beheer/vragen/{QUESTION}"),
+            vec![("status", "in-behandeling"), ("antwoord", "")],
+            Area::Vragen,
+        ),
+        (
+            "POST",
+            format!("/beheer/vragen/{QUESTION}/koppeling"),
+            vec![("aanbod", OFFERING), ("actie", "bevestig")],
+            Area::Vragen,
+        ),
+        (
+            "GET",
+            "/beheer/aanmeldingen".into(),
+            vec![],
+            Area::Moderatie,
+        ),
+        (
+            "GET",
+            "/beheer/aanmeldingen/999".into(),
+            vec![],
+            Area::Moderatie,
+        ),
+        (
+            "POST",
+            "/beheer/aanmeldingen/999".into(),
+            vec![("actie", "opslaan")],
+            Area::Moderatie,
+        ),
+        (
+            "POST",
+            "/beheer/aanmeldingen/999/afwijzen".into(),
+            vec![("reden", "dubbel aanbod")],
+            Area::Moderatie,
+        ),
+        ("GET", "/beheer/aanbod".into(), vec![], Area::Aanbod),
+        ("GET", "/beheer/aanbod/nieuw".into(), vec![], Area::Aanbod),
+        (
+            "POST",
+            "/beheer/aanbod/nieuw".into(),
+            vec![("titel", "")],
+            Area::Aanbod,
+        ),
+        (
+            "GET",
+            format!("/beheer/aanbod/{OFFERING}"),
+            vec![],
+            Area::Aanbod,
+        ),
+        (
+            "POST",
+            format!("/beheer/aanbod/{OFFERING}"),
+            vec![("titel", "")],
+            Area::Aanbod,
+        ),
+        (
+            "POST",
+            format!("/beheer/aanbod/{OFFERING}/publicatie"),
+            vec![("gepubliceerd", "ja")],
+            Area::Aanbod,
+        ),
+        ("GET", "/beheer/berichten".into(), vec![], Area::Berichten),
+        (
+            "POST",
+            "/beheer/berichten/999/afgehandeld".into(),
+            vec![],
+            Area::Berichten,
+        ),
+        ("GET", "/beheer/trajecten".into(), vec![], Area::Trajecten),
+        (
+            "GET",
+            "/beheer/trajecten/nieuw".into(),
+            vec![],
+            Area::Trajecten,
+        ),
+        (
+            "POST",
+            "/beheer/trajecten/nieuw".into(),
+            vec![("titel", "")],
+            Area::Trajecten,
+        ),
+        ("GET", "/beheer/logboek".into(), vec![], Area::Audit),
+        ("GET", "/beheer/privacy".into(), vec![], Area::Privacy),
+        (
+            "POST",
+            "/beheer/privacy/export".into(),
+            vec![("email", "iemand@voorbeeld.nl")],
+            Area::Privacy,
+        ),
+        (
+            "POST",
+            "/beheer/privacy/wissen".into(),
+            vec![("email", "iemand@voorbeeld.nl")],
+            Area::Privacy,
+        ),
+        ("GET", "/beheer/mail".into(), vec![], Area::Beheer),
+        (
+            "POST",
+            "/beheer/mail/999/opnieuw".into(),
+            vec![],
+            Area::Beheer,
+        ),
+        (
+            "POST",
+            "/beheer/accounts/status".into(),
+            vec![("email", "niemand@voorbeeld.nl"), ("uitgeschakeld", "ja")],
+            Area::Beheer,
+        ),
+    ]
+}
+
+async fn request(
+    b: &mut Browser,
+    method: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let (s, loc, _) = if method == "GET" {
+        b.get(path).await
+    } else {
+        b.post(path, fields).await
+    };
+    (s, loc)
+}
+
+#[tokio::test]
+async fn every_route_checks_the_role() {
+    let app = spawn_app().await;
+    // Anonymous: GET goes to the login page, POST is refused.
+    let mut anon = Browser::new(&app);
+    for (method, path, fields, _) in routes() {
+        let (s, loc) = request(&mut anon, method, &path, &fields).await;
+        if method == "GET" {
+            assert_eq!(s, 303, "anonymous GET {path}");
+            assert!(loc.starts_with("/beheer/inloggen?terug="), "{path}: {loc}");
+        } else {
+            assert_eq!(s, 403, "anonymous POST {path}");
+        }
+    }
+    for role in [Role::Beheerder, Role::Coordinator, Role::Redacteur] {
+        let mut b = logged_in(&app, role).await;
+        for (method, path, fields, area) in routes() {
+            let token = b.csrf.clone();
+            let (s, loc) = request(&mut b, method, &path, &fields).await;
+            b.csrf = token;
+            if role.may(area) {
+                assert!(
+                    s != 403 && !loc.starts_with("/beheer/inloggen"),
+                    "{role:?} {method} {path}: {s} {loc}"
+                );
+                assert!(s < 500, "{role:?} {method} {path}: {s}");
+            } else {
+                assert_eq!(s, 403, "{role:?} {method} {path} should be refused");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn state_changes_need_the_session_csrf_token() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let path = format!("/beheer/vragen/{QUESTION}");
+    let (s, _, body) = b.post(&path, &[("csrf", ""), ("status", "lacune")]).await;
+    assert_eq!(s, 403);
+    assert!(body.contains("Formulier verlopen"));
+    let (s, _, _) = b
+        .post(&path, &[("csrf", "0000"), ("status", "lacune")])
+        .await;
+    assert_eq!(s, 403);
+    // From another site, even with the token.
+    let res = b
+        .client
+        .post(format!("{}{path}", b.base))
+        .header(
+            "cookie",
+            b.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .header("origin", "https://kwaadwillend.example")
+        .form(&[("csrf", b.csrf.as_str()), ("status", "lacune")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let item = app
+        .state
+        .catalog
+        .store()
+        .inbox_item(QUESTION)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.status, "nieuw", "nothing changed");
+    let (s, _, _) = b.post(&path, &[("status", "lacune")]).await;
+    assert_eq!(s, 303);
+    let item = app
+        .state
+        .catalog
+        .store()
+        .inbox_item(QUESTION)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.status, "lacune");
+    // No state change on GET.
+    let (s, _, _) = b.get(&format!("/beheer/vragen/{QUESTION}/koppeling")).await;
+    assert_eq!(s, 405);
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_and_logout_ends_it() {
+    let app = spawn_app().await;
+    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
+    let mut b = Browser::new(&app);
+    b.get("/beheer/inloggen").await;
+    let before = b.cookies.clone();
+    assert_eq!(before.len(), 1, "a session for the login form's token");
+    let (s, loc) = b.login("coordinator@wijkwijzer.example", PASSWORD).await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer"));
+    assert_ne!(before, b.cookies, "session id rotated at login");
+    // The pre-login session id gives no access.
+    let mut old = Browser::new(&app);
+    old.cookies = before;
+    assert_eq!(old.get("/beheer").await.0, 303);
+    let stolen = b.cookies.clone();
+    let (s, _, html) = b.get("/beheer").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Ingelogd als coordinator@wijkwijzer.example"));
+    let (s, loc, _) = b.post("/beheer/uitloggen", &[]).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/beheer/inloggen?melding=uitgelogd")
+    );
+    // The session is gone on the server: the old cookie no longer works.
+    let mut replay = Browser::new(&app);
+    replay.cookies = stolen;
+    let (s, loc, _) = replay.get("/beheer").await;
+    assert_eq!(s, 303);
+    assert!(loc.starts_with("/beheer/inloggen"));
+}
+
+#[tokio::test]
+async fn session_cookie_is_host_prefixed_secure_httponly_lax() {
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| c.base_url = Some("https://wijkwijzer.example".into()),
+    )
+    .await;
+    let mut b = Browser::new(&app);
+    b.get("/beheer/inloggen").await;
+    let cookie = b.last_set_cookie.join("\n");
+    assert!(cookie.starts_with("__Host-wijkwijzer="), "{cookie}");
+    for attr in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr} in {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    // Public pages set no cookie at all.
+    let res = app.get("/aanbod").await;
+    assert!(res.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_and_absolute_timeouts() {
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| {
+            c.session_idle = std::time::Duration::from_secs(2);
+            c.session_absolute = std::time::Duration::from_secs(30);
+        },
+    )
+    .await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    assert_eq!(b.get("/beheer").await.0, 303, "idle timeout");
+
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| {
+            c.session_absolute = std::time::Duration::from_secs(2);
+        },
+    )
+    .await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        b.get("/beheer/vragen").await.0,
+        200,
+        "active within the limit"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    let (s, loc, _) = b.get("/beheer").await;
+    assert_eq!(s, 303, "absolute timeout despite activity");
+    assert!(loc.contains("melding=verlopen"), "{loc}");
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_limited_with_a_dutch_message() {
+    let app = spawn_app().await;
+    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
+    let mut b = Browser::new(&app);
+    for _ in 0..5 {
+        let (s, _) = b
+            .login("coordinator@wijkwijzer.example", "fout wachtwoord 123")
+            .await;
+        assert_eq!(s, 401);
+    }
+    b.get("/beheer/inloggen").await;
+    let (s, _, html) = b
+        .post(
+            "/beheer/inloggen",
+            &[
+                ("email", "coordinator@wijkwijzer.example"),
+                ("wachtwoord", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(s, 429, "even the right password waits");
+    assert!(html.contains("Te veel mislukte pogingen"));
+    // Another account is not locked out by this one.
+    account(&app, "redacteur@wijkwijzer.example", Role::Redacteur).await;
+    let (s, _) = Browser::new(&app)
+        .login("redacteur@wijkwijzer.example", PASSWORD)
+        .await;
+    assert_eq!(s, 303);
+}
+
+#[tokio::test]
+async fn a_beheerder_must_set_up_totp_and_then_use_it() {
+    let app = spawn_app().await;
+    let hash = wijkwijzer::auth::hash_password(PASSWORD).unwrap();
+    let store = app.state.catalog.store();
+    store
+        .create_user(
+            "baas@wijkwijzer.example",
+            Role::Beheerder,
+            Some(&hash),
+            "test",
+        )
+        .await
+        .unwrap();
+    let mut b = Browser::new(&app);
+    let (s, loc) = b.login("baas@wijkwijzer.example", PASSWORD).await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer/tweestaps"));
+    assert_eq!(
+        b.get("/beheer").await.0,
+        303,
+        "no access before the second factor"
+    );
+    let (s, _, html) = b.get("/beheer/tweestaps").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("data:image/svg+xml;base64,"), "QR code");
+    let secret = html
+        .split("<code class=\"ww-secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let (s, _, _) = b.post("/beheer/tweestaps", &[("code", "000000")]).await;
+    assert_eq!(s, 422);
+    let (s, loc, _) = b
+        .post("/beheer/tweestaps", &[("code", &totp_now(&secret))])
+        .await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer?melding=tweestaps"));
+    assert_eq!(b.get("/beheer/mail").await.0, 200);
+    // Next time: password, then the code; a wrong code does not log in.
+    let mut b = Browser::new(&app);
+    let (_, loc) = b.login("baas@wijkwijzer.example", PASSWORD).await;
+    assert!(loc.starts_with("/beheer/inloggen/code"));
+    let (s, _, _) = b.post("/beheer/inloggen/code", &[("code", "123456")]).await;
+    assert_eq!(s, 401);
+    assert_eq!(b.get("/beheer").await.0, 303);
+}
+
+#[tokio::test]
+async fn cli_creates_accounts_with_a_one_time_link() {
+    let app = spawn_app().await;
+    let out = cli(
+        &app.db(),
+        &[
+            "user",
+            "add",
+            "nieuw@wijkwijzer.example",
+            "--role",
+            "redacteur",
+            "--base-url",
+            &format!("http://{}", app.addr),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let link = text
+        .lines()
+        .find(|l| l.contains("/beheer/wachtwoord/"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let path = link
+        .split_once(&app.addr.to_string())
+        .unwrap()
+        .1
+        .to_string();
+    let mut b = Browser::new(&app);
+    let (s, _, html) = b.get(&path).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("nieuw@wijkwijzer.example"));
+    let (s, _, html) = b
+        .post(&path, &[("wachtwoord", "kort"), ("herhaal", "kort")])
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("minstens 12 tekens"));
+    let (s, loc, _) = b
+        .post(&path, &[("wachtwoord", PASSWORD), ("herhaal", PASSWORD)])
+        .await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/beheer/inloggen?melding=wachtwoord")
+    );
+    assert_eq!(b.get(&path).await.0, 404, "the link works once");
+    assert_eq!(b.login("nieuw@wijkwijzer.example", PASSWORD).await.0, 303);
+    let hash = app
+        .state
+        .catalog
+        .store()
+        .user_by_email("nieuw@wijkwijzer.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+
+    let list = cli(&app.db(), &["user", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout)
+        .contains("nieuw@wijkwijzer.example\tredacteur\tactief"));
+    let dup = cli(
+        &app.db(),
+        &[
+            "user",
+            "add",
+            "nieuw@wijkwijzer.example",
+            "--role",
+            "redacteur",
+        ],
+    );
+    assert_eq!(dup.status.code(), Some(1));
+    let bad = cli(&app.db(), &["user", "add", "x@y.nl", "--role", "baas"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        cli(&app.db(), &["user", "disable", "nieuw@wijkwijzer.example"])
+            .status
+            .success()
+    );
+    assert_eq!(b.get("/beheer").await.0, 303, "disabled at once");
+    assert_eq!(
+        Browser::new(&app)
+            .login("nieuw@wijkwijzer.example", PASSWORD)
+            .await
+            .0,
+        401
+    );
+}
+
+fn form_token(html: &str) -> String {
+    html.split("name=\"token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn submit_offering(app: &TestApp, titel: &str) -> (u16, String) {
+    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    let token = form_token(&html);
+    let res = app
+        .client
+        .post(app.url("/aanbod/aanmelden"))
+        .form(&[
+            ("token", token.as_str()),
+            ("titel", titel),
+            (
+                "samenvatting",
+                "Een praktijkdag over buurtbemiddeling bij burenruzies.",
+            ),
+            (
+                "beschrijving",
+                "Deelnemers oefenen met acteurs.\n\nMet een terugkomdag.",
+            ),
+            ("aanbieder", "Stichting Goede Buren"),
+            ("partners", "Woonstichting Thuis, Politie Eenheid Oost"),
+            ("vorm", "training"),
+            ("themas", "vertrouwen-en-verbinding"),
+            ("doelgroepen", "wijkprofessionals"),
+            ("sectoren", "wonen"),
+            ("sectoren", "veiligheid"),
+            ("trefwoorden", "burenruzie, bemiddeling"),
+            ("kosten", "gratis"),
+            ("locatie", "fysiek"),
+            ("regio", "Gelderland"),
+            ("startdatum", ""),
+            ("einddatum", ""),
+            ("url", "https://goedeburen.example/praktijkdag"),
+            ("contact_naam", "Sanne de Vries"),
+            ("contact_email", "sanne@goedeburen.example"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+async fn wait_for_mail(app: &TestApp, n: usize) -> Vec<wijkwijzer::store::OutgoingMail> {
+    for _ in 0..100 {
+        let sent = app.mail.sent();
+        if sent.len() >= n {
+            return sent;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.mail.sent()
+}
+
+#[tokio::test]
+async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
+    let app = spawn_app().await;
+    let (s, html) = submit_offering(&app, "Praktijkdag buurtbemiddeling bij burenruzies").await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("Aanmelding ontvangen"));
+    // Not on the site yet.
+    let search = app
+        .get_json("/api/v1/aanbod?q=praktijkdag%20buurtbemiddeling")
+        .await
+        .to_string();
+    assert!(!search.contains("praktijkdag-buurtbemiddeling"), "{search}");
+    assert_eq!(
+        app.get("/aanbod/praktijkdag-buurtbemiddeling")
+            .await
+            .status(),
+        404
+    );
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (_, _, list) = b.get("/beheer/aanmeldingen").await;
+    assert!(list.contains("Praktijkdag buurtbemiddeling bij burenruzies"));
+    let subs = app
+        .state
+        .catalog
+        .store()
+        .submissions("ingediend")
+        .await
+        .unwrap();
+    let id = subs[0].id;
+    let (s, _, page) = b.get(&format!("/beheer/aanmeldingen/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Vergelijkbaar bestaand aanbod"));
+    // Approve with an edit of the title.
+    let fields = [
+        ("actie", "goedkeuren"),
+        ("titel", "Praktijkdag buurtbemiddeling"),
+        (
+            "samenvatting",
+            "Een praktijkdag over buurtbemiddeling bij burenruzies.",
+        ),
+        ("beschrijving", "Deelnemers oefenen met acteurs."),
+        ("aanbieder", "Stichting Goede Buren"),
+        ("partners", "Woonstichting Thuis"),
+        ("vorm", "training"),
+        ("themas", "vertrouwen-en-verbinding"),
+        ("doelgroepen", "wijkprofessionals"),
+        ("sectoren", "wonen"),
+        ("sectoren", "veiligheid"),
+        ("trefwoorden", "burenruzie"),
+        ("kosten", "gratis"),
+        ("locatie", "fysiek"),
+        ("regio", "Gelderland"),
+        ("url", "https://goedeburen.example/praktijkdag"),
+    ];
+    let (s, loc, body) = b.post(&format!("/beheer/aanmeldingen/{id}"), &fields).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/aanbod/praktijkdag-buurtbemiddeling"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get("/aanbod/praktijkdag-buurtbemiddeling")
+            .await
+            .status(),
+        200
+    );
+    let search = app
+        .get_json("/api/v1/aanbod?q=burenruzie")
+        .await
+        .to_string();
+    assert!(
+        search.contains("praktijkdag-buurtbemiddeling"),
+        "searchable at once: {search}"
+    );
+    let mails = wait_for_mail(&app, 1).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, "sanne@goedeburen.example");
+    assert!(mails[0].text.contains("Praktijkdag buurtbemiddeling"));
+    assert!(mails[0]
+        .text
+        .contains("/aanbod/praktijkdag-buurtbemiddeling"));
+    // Audited.
+    let log = app
+        .state
+        .catalog
+        .store()
+        .audit_log(Some(("aanbod", "praktijkdag-buurtbemiddeling")), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(log[0].actor, "coordinator@wijkwijzer.example");
+    assert!(log[0]
+        .after
+        .as_deref()
+        .unwrap()
+        .contains("Praktijkdag buurtbemiddeling"));
+}
+
+#[tokio::test]
+async fn rejected_offering_mails_the_reason() {
+    let app = spawn_app().await;
+    submit_offering(&app, "Nog een training burenruzies").await;
+    let id = app
+        .state
+        .catalog
+        .store()
+        .submissions("ingediend")
+        .await
+        .unwrap()[0]
+        .id;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    b.get(&format!("/beheer/aanmeldingen/{id}")).await;
+    let (s, _, html) = b
+        .post(
+            &format!("/beheer/aanmeldingen/{id}/afwijzen"),
+            &[("reden", "")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("Schrijf de reden"));
+    let (s, loc, _) = b
+        .post(
+            &format!("/beheer/aanmeldingen/{id}/afwijzen"),
+            &[("reden", "Dit aanbod gaat niet over wijken.")],
+        )
+        .await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer/aanmeldingen"));
+    let mails = wait_for_mail(&app, 1).await;
+    assert_eq!(mails[0].to, "sanne@goedeburen.example");
+    assert!(mails[0].text.contains("Dit aanbod gaat niet over wijken."));
+    assert!(mails[0].html.contains("Dit aanbod gaat niet over wijken."));
+    assert_eq!(
+        app.state
+            .catalog
+            .store()
+            .submission(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "afgewezen"
+    );
+    assert_eq!(
+        app.get("/aanbod/nog-een-training-burenruzies")
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn question_is_matched_answered_and_mailed() {
+    let app = spawn_app().await;
+    let html = app.get("/leervraag").await.text().await.unwrap();
+    let token = form_token(&html);
+    let res = app
+        .client
+        .post(app.url("/leervraag"))
+        .form(&[
+            ("token", token.as_str()),
+            (
+                "vraag",
+                "Hoe houden we onze wijkaanpak vol als de subsidie stopt?",
+            ),
+            ("doelgroep", "beleidsmakers"),
+            ("sector", "sociaal-domein"),
+            ("gemeente", ""),
+            ("email", "vrager@gemeente.example"),
+            ("toestemming", "ja"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let store = app.state.catalog.store();
+    let q = store
+        .inbox(
+            &wijkwijzer::store::InboxFilter {
+                bron: Some("site".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    let matches = store.matches_of(&q.id).await.unwrap();
+    assert!(!matches.is_empty());
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (_, _, dash) = b.get("/beheer").await;
+    assert!(
+        dash.contains("<strong>1</strong> nieuwe leervragen"),
+        "dashboard counts"
+    );
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    assert!(page.contains(&matches[0].offering_id));
+    // Confirm the first, remove the second, add one found by search.
+    let first = matches[0].offering_id.clone();
+    b.post(
+        &format!("/beheer/vragen/{}/koppeling", q.id),
+        &[("aanbod", &first), ("actie", "bevestig")],
+    )
+    .await;
+    if let Some(second) = matches.get(1) {
+        b.post(
+            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &[("aanbod", &second.offering_id), ("actie", "verwijder")],
+        )
+        .await;
+    }
+    let (_, _, found) = b
+        .get(&format!("/beheer/vragen/{}?zoek=ondermijning", q.id))
+        .await;
+    let added = found
+        .split("name=\"aanbod\" value=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().to_string())
+        .find(|id| !matches.iter().any(|m| m.offering_id == *id))
+        .unwrap();
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &[("aanbod", &added), ("actie", "voeg-toe")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let now = store.matches_of(&q.id).await.unwrap();
+    assert!(now
+        .iter()
+        .any(|m| m.offering_id == first && m.status == "bevestigd"));
+    assert!(now
+        .iter()
+        .any(|m| m.offering_id == added && m.status == "bevestigd"));
+    if let Some(second) = matches.get(1) {
+        assert!(now
+            .iter()
+            .any(|m| m.offering_id == second.offering_id && m.status == "verwijderd"));
+    }
+    // Answer and mail.
+    let (s, loc, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "in-behandeling"),
+                ("verstuur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=verstuurd"));
+    let mails = wait_for_mail(&app, 1).await;
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert_eq!(m.to, "vrager@gemeente.example");
+    assert!(m.text.contains("Kijk eens naar deze twee leernetwerken."));
+    assert!(m.text.contains("Hoe houden we onze wijkaanpak vol"));
+    let title = app
+        .state
+        .catalog
+        .snapshot()
+        .get(&first)
+        .unwrap()
+        .titel
+        .clone();
+    assert!(m.text.contains(&title), "confirmed offering in the mail");
+    assert!(m.html.contains(&format!("/aanbod/{first}")));
+    let item = store.inbox_item(&q.id).await.unwrap().unwrap();
+    assert_eq!(item.status, "beantwoord");
+    // The coordinator sees it all in the audit log.
+    let (s, _, log) = b.get("/beheer/logboek").await;
+    assert_eq!(s, 200);
+    assert!(log.contains("beantwoord en gemaild"));
+    assert!(log.contains("koppeling"));
+    // Filters.
+    let (_, _, list) = b.get("/beheer/vragen?status=beantwoord").await;
+    assert!(list.contains(&q.id));
+    let (_, _, list) = b.get("/beheer/vragen?status=nieuw&bron=site").await;
+    assert!(!list.contains(&q.id));
+    // A lacune counts in the gap analysis.
+    let before = app
+        .state
+        .catalog
+        .store()
+        .demand()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|d| d.status == "lacune")
+        .count();
+    b.post(
+        &format!("/beheer/vragen/{QUESTION}"),
+        &[("status", "lacune"), ("antwoord", "")],
+    )
+    .await;
+    let after = app
+        .state
+        .catalog
+        .store()
+        .demand()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|d| d.status == "lacune")
+        .count();
+    assert_eq!(after, before + 1);
+}
+
+#[tokio::test]
+async fn offerings_are_edited_unpublished_and_have_history() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Redacteur).await;
+    let (s, _, form) = b.get(&format!("/beheer/aanbod/{OFFERING}")).await;
+    assert_eq!(s, 200);
+    assert!(form.contains("Leernetwerk Wijkaanpak die blijft"));
+    let (s, loc, _) = b
+        .post(
+            &format!("/beheer/aanbod/{OFFERING}/publicatie"),
+            &[("gepubliceerd", "nee")],
+        )
+        .await;
+    assert_eq!(s, 303, "{loc}");
+    assert_eq!(app.get(&format!("/aanbod/{OFFERING}")).await.status(), 404);
+    let search = app
+        .get_json("/api/v1/aanbod?q=wijkaanpak%20die%20blijft")
+        .await
+        .to_string();
+    assert!(!search.contains(OFFERING));
+    b.post(
+        &format!("/beheer/aanbod/{OFFERING}/publicatie"),
+        &[("gepubliceerd", "ja")],
+    )
+    .await;
+    assert_eq!(app.get(&format!("/aanbod/{OFFERING}")).await.status(), 200);
+    // A bad edit keeps the values and says why, in Dutch.
+    let (s, _, html) = b
+        .post(
+            &format!("/beheer/aanbod/{OFFERING}"),
+            &[("titel", "Nieuwe titel"), ("url", "geen-url")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("value=\"Nieuwe titel\""));
+    assert!(html.contains("Webadres: moet een volledige https-URL zijn"));
+    let history = app
+        .state
+        .catalog
+        .store()
+        .audit_log(Some(("aanbod", OFFERING)), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].action, "gepubliceerd");
+    assert_eq!(history[1].action, "niet meer gepubliceerd");
+    let (_, _, page) = b.get(&format!("/beheer/aanbod/{OFFERING}")).await;
+    assert!(page.contains("niet meer gepubliceerd door redacteur@wijkwijzer.example"));
+}
+
+#[tokio::test]
+async fn retention_erases_personal_data_of_closed_items_only() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    submit_offering(&app, "Oude aanmelding").await;
+    submit_offering(&app, "Verse aanmelding").await;
+    let subs = store.submissions("ingediend").await.unwrap();
+    store
+        .reject_submission(subs[0].id, "te oud", None, "test")
+        .await
+        .unwrap();
+    store
+        .reject_submission(subs[1].id, "nog vers", None, "test")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE learning_questions SET email = 'oud@x.example', status = 'beantwoord', closed_at = '2024-01-01T00:00:00.000Z' WHERE id = 'lv-demo-001'")
+        .execute(store.pool()).await.unwrap();
+    sqlx::query("UPDATE learning_questions SET email = 'open@x.example' WHERE id = 'lv-demo-002'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE offering_submissions SET closed_at = '2024-01-01T00:00:00.000Z' WHERE id = ?",
+    )
+    .bind(subs[0].id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let n = wijkwijzer::app::erase_expired(store, 12, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let old = store.inbox_item("lv-demo-001").await.unwrap().unwrap();
+    assert_eq!(old.email, None);
+    assert!(!old.vraag.is_empty(), "the question text stays");
+    assert_eq!(
+        store
+            .inbox_item("lv-demo-002")
+            .await
+            .unwrap()
+            .unwrap()
+            .email
+            .as_deref(),
+        Some("open@x.example")
+    );
+    let s0 = store.submission(subs[0].id).await.unwrap().unwrap();
+    assert_eq!((s0.contact_email, s0.contact_naam), (None, None));
+    assert!(s0.data["titel"].as_str().is_some());
+    let s1 = store.submission(subs[1].id).await.unwrap().unwrap();
+    assert_eq!(
+        s1.contact_email.as_deref(),
+        Some("sanne@goedeburen.example")
+    );
+}
+
+#[tokio::test]
+async fn one_persons_data_is_exported_and_erased() {
+    let app = spawn_app().await;
+    submit_offering(&app, "Training voor export").await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    b.get("/beheer/privacy").await;
+    let res = b
+        .client
+        .post(format!("{}/beheer/privacy/export", b.base))
+        .header(
+            "cookie",
+            b.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .form(&[
+            ("csrf", b.csrf.as_str()),
+            ("email", "SANNE@goedeburen.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let data: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(data["aanmeldingen"].as_array().unwrap().len(), 1);
+    assert_eq!(data["aanmeldingen"][0]["naam"], "Sanne de Vries");
+    let (s, _, html) = b
+        .post(
+            "/beheer/privacy/wissen",
+            &[("email", "sanne@goedeburen.example")],
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(html.contains("gewist uit 1 gegevens"));
+    let data = app
+        .state
+        .catalog
+        .store()
+        .personal_data("sanne@goedeburen.example")
+        .await
+        .unwrap();
+    assert_eq!(data["aanmeldingen"].as_array().unwrap().len(), 0);
+}

@@ -1,0 +1,205 @@
+//! The outbox worker against a real SMTP listener on localhost that refuses the first attempts.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use wijkwijzer::mail::MailTransport;
+use wijkwijzer::store::OutgoingMail;
+
+use crate::helpers::*;
+
+/// A tiny SMTP server: the first `refuse` connections get `421`; later ones are accepted and
+/// their DATA is kept.
+async fn smtp_server(refuse: usize) -> (u16, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let (c, r) = (connections.clone(), received.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            let r = r.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = sock.into_split();
+                let mut lines = BufReader::new(read).lines();
+                if n < refuse {
+                    let _ = write
+                        .write_all(b"421 test.local Service not available, try later\r\n")
+                        .await;
+                    return;
+                }
+                let _ = write.write_all(b"220 test.local ESMTP\r\n").await;
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            r.lock().unwrap().push(std::mem::take(&mut data));
+                            let _ = write.write_all(b"250 OK queued\r\n").await;
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") {
+                        b"250-test.local\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, connections, received)
+}
+
+#[tokio::test]
+async fn outbox_retries_until_the_smtp_server_accepts() {
+    let (port, connections, received) = smtp_server(2).await;
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| {
+            c.mail.transport = MailTransport::Smtp(format!("smtp://127.0.0.1:{port}"));
+            c.mail.interval = std::time::Duration::from_millis(50);
+            c.mail.backoff = std::time::Duration::from_millis(200);
+        },
+    )
+    .await;
+    let store = app.state.catalog.store();
+    let mail = OutgoingMail {
+        to: "vrager@gemeente.example".into(),
+        subject: "Antwoord op je leervraag".into(),
+        text: "Hier is je antwoord.".into(),
+        html: "<p>Hier is je antwoord.</p>".into(),
+    };
+    store
+        .update_question(
+            "lv-demo-001",
+            "beantwoord",
+            Some("Hier is je antwoord."),
+            Some(&mail),
+            "test",
+        )
+        .await
+        .unwrap();
+    let mut row = None;
+    for _ in 0..200 {
+        let r = store.outbox(10).await.unwrap().remove(0);
+        if r.status == "verzonden" {
+            row = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let row = row.expect("mail sent once the server accepts");
+    assert_eq!(row.attempts, 3, "two refusals, then success");
+    assert!(connections.load(Ordering::SeqCst) >= 3);
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "delivered exactly once");
+    assert!(got[0].contains("Subject: Antwoord op je leervraag"));
+    assert!(got[0].contains("vrager@gemeente.example"));
+    assert!(got[0].contains("multipart/alternative"));
+}
+
+#[tokio::test]
+async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
+    let (port, _, received) = smtp_server(usize::MAX).await;
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| {
+            c.mail.transport = MailTransport::Smtp(format!("smtp://127.0.0.1:{port}"));
+            c.mail.interval = std::time::Duration::from_millis(50);
+            c.mail.backoff = std::time::Duration::from_millis(20);
+            c.mail.max_attempts = 3;
+        },
+    )
+    .await;
+    let store = app.state.catalog.store();
+    let mail = OutgoingMail {
+        to: "a@b.example".into(),
+        subject: "Test".into(),
+        text: "x".into(),
+        html: "<p>x</p>".into(),
+    };
+    store
+        .update_question("lv-demo-002", "beantwoord", Some("x"), Some(&mail), "test")
+        .await
+        .unwrap();
+    let mut failed = None;
+    for _ in 0..200 {
+        let r = store.outbox(10).await.unwrap().remove(0);
+        if r.status == "mislukt" {
+            failed = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let failed = failed.expect("given up after max attempts");
+    assert_eq!(failed.attempts, 3);
+    assert!(failed.last_error.is_some());
+    assert!(received.lock().unwrap().is_empty());
+    let (_, problems, _) = store.outbox_counts().await.unwrap();
+    assert_eq!(problems, 1, "visible on the dashboard");
+    assert!(store.retry_mail(failed.id).await.unwrap());
+    assert_eq!(store.outbox(10).await.unwrap()[0].status, "wachtend");
+}
+
+#[tokio::test]
+async fn without_smtp_mail_goes_to_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("mail");
+    let f2 = folder.clone();
+    let app = spawn_configured(
+        false,
+        |_| {},
+        move |c| {
+            c.mail.transport = MailTransport::Folder(f2);
+            c.mail.interval = std::time::Duration::from_millis(50);
+        },
+    )
+    .await;
+    let mail = OutgoingMail {
+        to: "a@b.example".into(),
+        subject: "Map".into(),
+        text: "in een map".into(),
+        html: "<p>in een map</p>".into(),
+    };
+    app.state
+        .catalog
+        .store()
+        .update_question("lv-demo-003", "beantwoord", None, Some(&mail), "test")
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if folder.exists() && std::fs::read_dir(&folder).unwrap().count() == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let file = std::fs::read_dir(&folder)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("Subject: Map"));
+}
