@@ -1030,3 +1030,167 @@ async fn one_persons_data_is_exported_and_erased() {
         .unwrap();
     assert_eq!(data["aanmeldingen"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn development_tracks_are_managed_and_shown_on_gap_pages() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    b.get("/beheer/trajecten/nieuw").await;
+    let (s, _, html) = b
+        .post(
+            "/beheer/trajecten/nieuw",
+            &[
+                ("titel", ""),
+                ("status", "beschikbaar"),
+                ("trekker", "Platform X"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("Vul de titel in."));
+    assert!(html.contains("Kies minstens één thema."));
+    assert!(html.contains("Een beschikbaar traject noemt het aanbod"));
+    assert!(html.contains("value=\"Platform X\""), "values kept");
+    let fields = [
+        ("titel", "Leerlijn wijkaanpak na de subsidie"),
+        (
+            "doel",
+            "Gemeenten leren hoe een wijkaanpak tien jaar blijft lopen.",
+        ),
+        ("themas", "langjarige-wijkaanpak"),
+        ("trekker", "Platform Wijkaanpak"),
+        ("partners", "Corporatie Thuis, Politie Oost"),
+        ("doelgroepen", "beleidsmakers"),
+        ("status", "in-ontwikkeling"),
+        ("planning", "eerste bijeenkomst maart 2027"),
+        ("aanbod", ""),
+    ];
+    let (s, loc, _) = b.post("/beheer/trajecten/nieuw", &fields).await;
+    assert_eq!(s, 303);
+    let id = loc.rsplit('/').next().unwrap().to_string();
+    let public = app.get("/ontwikkeltrajecten").await.text().await.unwrap();
+    assert!(public.contains("Leerlijn wijkaanpak na de subsidie"));
+    assert!(public.contains("Platform Wijkaanpak"));
+    assert!(public.contains("Corporatie Thuis, Politie Oost"));
+    assert!(public.contains("eerste bijeenkomst maart 2027"));
+    assert!(public.contains("In ontwikkeling"));
+    let topic = app
+        .state
+        .catalog
+        .snapshot()
+        .taxonomy
+        .vraagstukken
+        .iter()
+        .find(|t| t.themas.contains(&"langjarige-wijkaanpak".to_string()))
+        .unwrap()
+        .slug
+        .clone();
+    let gap = app
+        .get(&format!("/lacunes/{topic}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        gap.contains("Leerlijn wijkaanpak na de subsidie"),
+        "on the gap page"
+    );
+    // Available, with the resulting offering.
+    let mut done = fields.to_vec();
+    done.retain(|(k, _)| *k != "status" && *k != "aanbod");
+    done.push(("status", "beschikbaar"));
+    done.push(("aanbod", OFFERING));
+    let (s, _, _) = b.post(&format!("/beheer/trajecten/{id}"), &done).await;
+    assert_eq!(s, 303);
+    let gap = app
+        .get(&format!("/lacunes/{topic}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        gap.contains(&format!("href=\"/aanbod/{OFFERING}\"")),
+        "result linked, cache refreshed"
+    );
+    assert!(gap.contains("Beschikbaar"));
+    let log = app
+        .state
+        .catalog
+        .store()
+        .audit_log(Some(("ontwikkeltraject", &id)), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(log[0]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("in-ontwikkeling"));
+    assert!(log[0].after.as_deref().unwrap().contains("beschikbaar"));
+}
+
+#[tokio::test]
+async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
+    let app = spawn_app().await;
+    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    assert!(html.contains("href=\"/privacy\""));
+    let token = form_token(&html);
+    let res = app
+        .client
+        .post(app.url("/aanbod/aanmelden"))
+        .form(&[
+            ("token", token.as_str()),
+            ("titel", ""),
+            ("samenvatting", "Over <script>burenruzies</script>"),
+            ("url", "http://onveilig.example"),
+            ("kosten", "veel"),
+            ("contact_email", "geen-adres"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<title>Fout: leeraanbod aanmelden"));
+    assert!(page.contains("Titel: verplicht veld ontbreekt of is leeg."));
+    assert!(page.contains("Webadres: moet een volledige https-URL zijn"));
+    assert!(page.contains("Kosten: ongeldig bedrag"));
+    assert!(page.contains("Vul je e-mailadres in"));
+    assert!(
+        page.contains("Over &#60;script&#62;burenruzies&#60;/script&#62;")
+            && !page.contains("<script>burenruzies"),
+        "kept and escaped"
+    );
+    assert!(page.contains("value=\"geen-adres\""));
+    assert!(app
+        .state
+        .catalog
+        .store()
+        .submissions("ingediend")
+        .await
+        .unwrap()
+        .is_empty());
+    // A filled honeypot is refused and nothing is stored.
+    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/aanbod/aanmelden"))
+        .form(&[
+            ("token", form_token(&html).as_str()),
+            ("titel", "Spam"),
+            ("website", "http://spam.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(app
+        .state
+        .catalog
+        .store()
+        .submissions("ingediend")
+        .await
+        .unwrap()
+        .is_empty());
+}

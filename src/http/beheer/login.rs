@@ -188,7 +188,7 @@ async fn complete(session: &Session, uid: i64) -> Result<(), tower_sessions::ses
     let _ = session.remove::<String>(keys::ENROL).await;
     session.insert(keys::USER, uid).await?;
     session
-        .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp())
+        .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp_millis())
         .await?;
     session.insert(keys::CSRF, auth::random_hex(32)).await?;
     Ok(())

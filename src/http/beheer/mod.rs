@@ -37,7 +37,7 @@ use super::AppState;
 pub(crate) mod keys {
     /// The logged-in account.
     pub const USER: &str = "uid";
-    /// Unix time of login (absolute timeout).
+    /// Unix time of login in milliseconds (absolute timeout).
     pub const LOGIN_AT: &str = "login_at";
     /// The CSRF token of this session.
     pub const CSRF: &str = "csrf";
@@ -324,10 +324,6 @@ impl Staff {
     }
 }
 
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
     let back = parts
         .uri
@@ -364,8 +360,8 @@ impl FromRequestParts<AppState> for Staff {
             .ok()
             .flatten()
             .unwrap_or(0);
-        let absolute = i64::try_from(state.sessions.absolute.as_secs()).unwrap_or(43_200);
-        if unix_now() - login_at > absolute {
+        let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
+        if chrono::Utc::now().timestamp_millis() - login_at > absolute {
             let _ = session.flush().await;
             return Err(to_login(parts, Some("verlopen")));
         }
