@@ -9,12 +9,15 @@ const QUESTION: &str = "lv-demo-001";
 const OFFERING: &str = "leernetwerk-wijkaanpak-die-blijft";
 
 /// Every back-office route with a request that the allowed roles may make.
-fn routes() -> Vec<(
+/// A route: method, path, form fields, and the area it belongs to.
+type Route = (
     &'static str,
     String,
     Vec<(&'static str, &'static str)>,
     Area,
-)> {
+);
+
+fn routes() -> Vec<Route> {
     vec![
         ("GET", "/beheer".into(), vec![], Area::Dashboard),
         ("GET", "/beheer/vragen".into(), vec![], Area::Vragen),
