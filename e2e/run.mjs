@@ -364,9 +364,10 @@ async function backOfficeRun(browser, base, ids) {
 
   const roles = [
     [coordinator, ['/beheer', '/beheer/vragen', '/beheer/vragen?status=nieuw', '/beheer/vragen/lv-demo-001?zoek=wijk',
-      '/beheer/aanmeldingen', '/beheer/aanmeldingen/1', '/beheer/berichten', '/beheer/trajecten', '/beheer/trajecten/nieuw',
+      '/beheer/aanmeldingen', '/beheer/aanmeldingen/1', '/beheer/berichten', '/beheer/trajecten', '/beheer/trajecten/nieuw', '/beheer/trajecten/nieuw?thema=gemengde-wijken',
       '/beheer/logboek', '/beheer/privacy', '/beheer/tweestaps']],
-    [redacteur, ['/beheer', '/beheer/aanbod', '/beheer/aanbod/nieuw', `/beheer/aanbod/${encodeURIComponent(ids.offeringId)}`]],
+    [redacteur, ['/beheer', '/beheer/aanbod', '/beheer/aanbod/nieuw', `/beheer/aanbod/${encodeURIComponent(ids.offeringId)}`,
+      '/beheer/aanbieders', `/beheer/aanbieders/${encodeURIComponent(ids.providerSlug)}`]],
   ];
   for (const [email, paths] of roles) {
     const { context, page, close } = await login(browser, base, email);

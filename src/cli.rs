@@ -56,6 +56,9 @@ pub enum Command {
         /// Geen cache van pagina's (om de ongecachte snelheid te meten).
         #[arg(long)]
         no_page_cache: bool,
+        /// Maanden na afhandeling waarna e-mailadressen en namen worden gewist.
+        #[arg(long, env = "WIJKWIJZER_RETENTION_MONTHS", default_value_t = 12)]
+        retention_months: u32,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -197,12 +200,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             base_url,
             thesaurus,
             no_page_cache,
+            retention_months,
         } => {
             let mut config = Config::new(cli.db, addr);
             config.empty = empty;
             config.base_url = base_url;
             config.thesaurus = thesaurus;
             config.page_cache = !no_page_cache;
+            config.retention_months = retention_months;
             let app = Application::build(&config).await?;
             tracing::info!(addr = %app.addr()?, "WijkWijzer draait");
             eprintln!("WijkWijzer draait op http://{}", app.addr()?);

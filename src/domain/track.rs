@@ -7,7 +7,7 @@ use super::fields::FieldError;
 use super::taxonomy::{Taxonomy, Vocabulary};
 
 /// Where a track stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrackStatus {
     /// Exploring what is needed.
@@ -60,7 +60,7 @@ impl TrackStatus {
 }
 
 /// A development track.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Track {
     /// Row number (0 before it is stored).
     pub id: i64,

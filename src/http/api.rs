@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/matches", axum::routing::post(matches))
         .route("/api/v1/leeragenda", get(learning_agenda))
         .route("/api/v1/lacunes", get(lacunes))
+        .route("/api/v1/ontwikkeltrajecten", get(tracks))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1", get(openapi))
         .route(
@@ -387,6 +388,27 @@ async fn lacunes(State(state): State<AppState>) -> Json<GapsResponse> {
     })
 }
 
+/// Development tracks.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TracksResponse {
+    /// Every development track, newest first.
+    pub ontwikkeltrajecten: Vec<crate::domain::track::Track>,
+}
+
+/// Development tracks: what is being developed for the gaps, by whom and when.
+#[utoipa::path(get, path = "/api/v1/ontwikkeltrajecten", responses((status = 200, body = TracksResponse)), tag = "leeragenda")]
+async fn tracks(State(state): State<AppState>) -> Result<Json<TracksResponse>, ApiError> {
+    let t = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Json(TracksResponse {
+        ontwikkeltrajecten: t,
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -397,8 +419,8 @@ async fn lacunes(State(state): State<AppState>) -> Json<GapsResponse> {
         license(name = "EUPL-1.2")
     ),
     servers((url = "/", description = "Deze server")),
-    paths(search, offering, themes, providers, matches, learning_agenda, lacunes),
-    components(schemas(SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
+    paths(search, offering, themes, providers, matches, learning_agenda, lacunes, tracks),
+    components(schemas(TracksResponse, crate::domain::track::Track, crate::domain::track::TrackStatus, SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, Topic)),
 )]
 struct ApiDoc;
 

@@ -804,3 +804,90 @@ impl Store {
         Ok(n)
     }
 }
+
+impl Store {
+    /// Renames a provider everywhere (as provider and as partner), audited; returns the ids of
+    /// the offerings changed.
+    pub async fn rename_provider(
+        &self,
+        old: &str,
+        new: &str,
+        actor: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let rows = sqlx::query("SELECT id, aanbieder, partners FROM offerings")
+            .fetch_all(&mut *tx)
+            .await?;
+        let ts = now();
+        let mut changed = Vec::new();
+        for r in rows {
+            let id: String = r.get(0);
+            let aanbieder: String = r.get(1);
+            let partners = parse_list(r.get(2))?;
+            if aanbieder != old && !partners.iter().any(|p| p == old) {
+                continue;
+            }
+            let partners: Vec<String> = partners
+                .into_iter()
+                .map(|p| if p == old { new.to_string() } else { p })
+                .collect();
+            sqlx::query(
+                "UPDATE offerings SET aanbieder = ?, partners = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(if aanbieder == old {
+                new
+            } else {
+                aanbieder.as_str()
+            })
+            .bind(super::list_json(&partners))
+            .bind(&ts)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            changed.push(id);
+        }
+        if !changed.is_empty() {
+            record(
+                &mut tx,
+                actor,
+                "hernoemd",
+                "aanbieder",
+                old,
+                Some(&json!({"naam": old})),
+                Some(&json!({"naam": new, "aanbod": changed})),
+            )
+            .await?;
+            bump_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Takes all offerings of a provider off the site, audited; returns how many.
+    pub async fn unpublish_provider(&self, name: &str, actor: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query(
+            "UPDATE offerings SET gepubliceerd = 0, updated_at = ? WHERE aanbieder = ? AND gepubliceerd = 1",
+        )
+        .bind(now())
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            record(
+                &mut tx,
+                actor,
+                "niet meer gepubliceerd",
+                "aanbieder",
+                name,
+                None,
+                Some(&json!({"aanbod": n})),
+            )
+            .await?;
+            bump_version(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -95,6 +95,25 @@ fn routes() -> Vec<Route> {
             vec![("gepubliceerd", "ja")],
             Area::Aanbod,
         ),
+        ("GET", "/beheer/aanbieders".into(), vec![], Area::Aanbod),
+        (
+            "GET",
+            "/beheer/aanbieders/buurtbemiddeling-gelderland".into(),
+            vec![],
+            Area::Aanbod,
+        ),
+        (
+            "POST",
+            "/beheer/aanbieders/buurtbemiddeling-gelderland".into(),
+            vec![("naam", "")],
+            Area::Aanbod,
+        ),
+        (
+            "POST",
+            "/beheer/aanbieders/bestaat-niet/van-de-site".into(),
+            vec![],
+            Area::Aanbod,
+        ),
         ("GET", "/beheer/berichten".into(), vec![], Area::Berichten),
         (
             "POST",
@@ -671,7 +690,8 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
 #[tokio::test]
 async fn rejected_offering_mails_the_reason() {
     let app = spawn_app().await;
-    submit_offering(&app, "Nog een training burenruzies").await;
+    // The same title as an existing offering: flagged as a possible duplicate.
+    submit_offering(&app, "Training Buurtbemiddelaar worden").await;
     let id = app
         .state
         .catalog
@@ -681,7 +701,9 @@ async fn rejected_offering_mails_the_reason() {
         .unwrap()[0]
         .id;
     let mut b = logged_in(&app, Role::Coordinator).await;
-    b.get(&format!("/beheer/aanmeldingen/{id}")).await;
+    let (_, _, page) = b.get(&format!("/beheer/aanmeldingen/{id}")).await;
+    assert!(page.contains("Mogelijk dubbel"), "duplicate warning");
+    assert!(page.contains("href=\"/aanbod/training-buurtbemiddelaar-worden\""));
     let (s, _, html) = b
         .post(
             &format!("/beheer/aanmeldingen/{id}/afwijzen"),
@@ -713,7 +735,7 @@ async fn rejected_offering_mails_the_reason() {
         "afgewezen"
     );
     assert_eq!(
-        app.get("/aanbod/nog-een-training-burenruzies")
+        app.get("/aanbod/training-buurtbemiddelaar-worden-2")
             .await
             .status(),
         404
@@ -1038,6 +1060,14 @@ async fn one_persons_data_is_exported_and_erased() {
 async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     let app = spawn_app().await;
     let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, _) = b.get("/beheer/trajecten").await;
+    assert_eq!(s, 200);
+    let (s, _, form) = b.get("/beheer/trajecten/nieuw?thema=gemengde-wijken").await;
+    assert_eq!(s, 200);
+    assert!(form.contains("Voorgestelde samenwerking"));
+    assert!(form.contains(
+        "id=\"thema-gemengde-wijken\" name=\"themas\" value=\"gemengde-wijken\" checked"
+    ));
     b.get("/beheer/trajecten/nieuw").await;
     let (s, _, html) = b
         .post(
@@ -1077,6 +1107,12 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     assert!(public.contains("Corporatie Thuis, Politie Oost"));
     assert!(public.contains("eerste bijeenkomst maart 2027"));
     assert!(public.contains("In ontwikkeling"));
+    let api = app.get_json("/api/v1/ontwikkeltrajecten").await;
+    assert_eq!(
+        api["ontwikkeltrajecten"][0]["trekker"],
+        "Platform Wijkaanpak"
+    );
+    assert_eq!(api["ontwikkeltrajecten"][0]["status"], "in-ontwikkeling");
     let topic = app
         .state
         .catalog
@@ -1196,4 +1232,41 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         .await
         .unwrap()
         .is_empty());
+}
+
+#[tokio::test]
+async fn a_provider_is_renamed_everywhere() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Redacteur).await;
+    let (s, _, page) = b
+        .get("/beheer/aanbieders/buurtbemiddeling-gelderland")
+        .await;
+    assert_eq!(s, 200);
+    assert!(page.contains("training-buurtbemiddelaar-worden"));
+    let (s, loc, _) = b
+        .post(
+            "/beheer/aanbieders/buurtbemiddeling-gelderland",
+            &[("naam", "Buurtbemiddeling Oost")],
+        )
+        .await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/beheer/aanbieders/buurtbemiddeling-oost")
+    );
+    let o = app
+        .get_json("/api/v1/aanbod/training-buurtbemiddelaar-worden")
+        .await;
+    assert_eq!(o["aanbieder"], "Buurtbemiddeling Oost");
+    assert_eq!(
+        app.get("/aanbieders/buurtbemiddeling-oost").await.status(),
+        200
+    );
+    let log = app
+        .state
+        .catalog
+        .store()
+        .audit_log(Some(("aanbieder", "Buurtbemiddeling Gelderland")), 5, 0)
+        .await
+        .unwrap();
+    assert_eq!(log[0].action, "hernoemd");
 }

@@ -3,6 +3,7 @@
 //! Handlers return `Result<Response, Response>`: the error side is a finished page (login
 //! redirect, 403, 404 or 500 with the request id).
 
+pub mod aanbieders;
 pub mod aanbod;
 pub mod dashboard;
 pub mod login;
@@ -101,6 +102,7 @@ pub fn router(store: SqliteStore, settings: &SessionSettings) -> Router<AppState
         .merge(vragen::router())
         .merge(moderatie::router())
         .merge(aanbod::router())
+        .merge(aanbieders::router())
         .merge(overig::router())
         .merge(trajecten::router())
         .layer(middleware::from_fn(csrf))
@@ -177,11 +179,12 @@ pub struct BLayout {
     pub csrf: String,
 }
 
-const MENU: [(&str, &str, Area); 9] = [
+const MENU: [(&str, &str, Area); 10] = [
     ("/beheer", "Overzicht", Area::Dashboard),
     ("/beheer/vragen", "Leervragen", Area::Vragen),
     ("/beheer/aanmeldingen", "Aanmeldingen", Area::Moderatie),
     ("/beheer/aanbod", "Aanbod", Area::Aanbod),
+    ("/beheer/aanbieders", "Aanbieders", Area::Aanbod),
     ("/beheer/berichten", "Berichten", Area::Berichten),
     ("/beheer/trajecten", "Ontwikkeltrajecten", Area::Trajecten),
     ("/beheer/logboek", "Logboek", Area::Audit),

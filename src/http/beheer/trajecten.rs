@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
 struct ListPage {
     l: BLayout,
     tracks: Vec<Track>,
+    gaps: Vec<(String, String)>,
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
@@ -42,11 +43,28 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, R
         .tracks()
         .await
         .map_err(|e| staff.internal(e))?;
+    let snapshot = state.catalog.snapshot();
+    let gaps = snapshot
+        .analysis()
+        .gaps
+        .iter()
+        .map(|g| {
+            (
+                g.thema.clone(),
+                crate::http::pages::view::label(
+                    &snapshot,
+                    crate::domain::taxonomy::Vocabulary::Theme,
+                    &g.thema,
+                ),
+            )
+        })
+        .collect();
     Ok(render_status(
         StatusCode::OK,
         ListPage {
             l: BLayout::new("Ontwikkeltrajecten", "/beheer/trajecten", &staff),
             tracks,
+            gaps,
         },
     ))
 }
@@ -61,6 +79,8 @@ struct FormPage {
     themes: Vec<(String, String, bool)>,
     groups: Vec<(String, String)>,
     statuses: [(&'static str, &'static str); 4],
+    /// Suggested partnerships per chosen theme `(theme label, partnerships)`.
+    suggestions: Vec<(String, Vec<crate::domain::gaps::Partnership>)>,
 }
 
 impl FormPage {
@@ -85,6 +105,25 @@ fn form(
         .gaps
         .iter()
         .map(|g| g.thema.clone())
+        .collect();
+    let all: Vec<&crate::domain::offering::Offering> =
+        snapshot.offerings.iter().map(|s| &s.offering).collect();
+    let suggestions = t
+        .themas
+        .iter()
+        .filter_map(|theme| {
+            let label = snapshot
+                .taxonomy
+                .themas
+                .iter()
+                .find(|x| &x.slug == theme)?
+                .label
+                .clone();
+            Some((
+                label,
+                crate::domain::gaps::partnerships(theme, &all, &snapshot.taxonomy, 5),
+            ))
+        })
         .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -122,6 +161,7 @@ fn form(
             t,
             errors,
             statuses: TRACK_STATUSES,
+            suggestions,
         },
     )
 }
@@ -147,10 +187,28 @@ fn input(body: &[u8]) -> TrackInput {
     }
 }
 
-async fn new(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+#[derive(serde::Deserialize, Default)]
+struct NewQuery {
+    #[serde(default)]
+    thema: String,
+}
+
+async fn new(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, Response> {
     let staff = staff.need(Area::Trajecten)?;
+    let known = state
+        .catalog
+        .snapshot()
+        .taxonomy
+        .themas
+        .iter()
+        .any(|x| x.slug == q.thema);
     let t = TrackInput {
         status: "verkenning".into(),
+        themas: if known { vec![q.thema] } else { Vec::new() },
         ..TrackInput::default()
     };
     Ok(form(&state, &staff, None, t, HashMap::new()))
