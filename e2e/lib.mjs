@@ -154,6 +154,11 @@ export async function startServer({ timeoutMs = 180_000 } = {}) {
     });
     if (r.status !== 0) throw new Error(`user add ${email} failed: ${r.stderr}`);
   }
+  // An account that still has to choose its password: its one-time link page is checked too.
+  const fresh = spawnSync(bin, ['--db', path.join(dir, 'e2e.db'), 'user', 'add', 'nieuw@e2e.example', '--role', 'redacteur'], {
+    encoding: 'utf8',
+  });
+  const passwordLink = /(\/beheer\/wachtwoord\/[0-9a-f]+)/.exec(fresh.stdout || '')?.[1] || null;
   const args = ['--db', path.join(dir, 'e2e.db'), 'serve', '--addr', addr];
   console.log(`server: ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, {
@@ -207,7 +212,7 @@ export async function startServer({ timeoutMs = 180_000 } = {}) {
     await sleep(250);
   }
   console.log(`server: ready on ${base} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  return { base, stop, logTail };
+  return { base, stop, logTail, passwordLink };
 }
 
 export function sleep(ms) {

@@ -343,7 +343,7 @@ async function submitOffering(base) {
 }
 
 /** The back office: login pages, every page per role (axe), error pages, and TOTP set-up. */
-async function backOfficeRun(browser, base, ids) {
+async function backOfficeRun(browser, base, ids, passwordLink) {
   console.log('\n# beheer');
   const [coordinator, redacteur, beheerder] = E2E_ACCOUNTS.map((a) => a[0]);
   results.check((await submitOffering(base)) === 200, 'beheer: aanbod aanmelden via het publieke formulier', '');
@@ -381,10 +381,21 @@ async function backOfficeRun(browser, base, ids) {
       await axeHere(page, 'beheer: ontwikkeltraject met fouten', 422, res?.status());
       const alert = await page.locator('[role=alert]').count();
       results.check(alert > 0, 'beheer: foutmelding bovenaan met role=alert', '');
+      // A valid track, then its edit page.
+      await page.fill('#titel', 'E2E leerlijn');
+      await page.fill('#doel', 'Nieuw aanbod voor een lacune.');
+      await page.check('#thema-gemengde-wijken');
+      await page.fill('#trekker', 'Stichting E2E');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Opslaan")')]);
+      results.check(/^\/beheer\/trajecten\/\d+$/.test(new URL(page.url()).pathname), 'beheer: ontwikkeltraject opgeslagen', page.url());
+      await axeHere(page, 'beheer: ontwikkeltraject bewerken');
     }
     await close();
     for (const p of paths) await checkPage(browser, base, { path: p, status: 200 }, { storageState });
   }
+
+  if (passwordLink) await checkPage(browser, base, { path: passwordLink, status: 200 });
+  else results.fail('beheer: eenmalige wachtwoordlink', 'user add gaf geen link');
 
   // A beheerder sets up TOTP at first login, then sees the mail and accounts page.
   {
@@ -399,6 +410,11 @@ async function backOfficeRun(browser, base, ids) {
       const storageState = await context.storageState();
       await close();
       await checkPage(browser, base, { path: '/beheer/mail', status: 200 }, { storageState });
+      // The next login asks for the code.
+      const next = await login(browser, base, beheerder);
+      results.check(new URL(next.page.url()).pathname === '/beheer/inloggen/code', 'beheer: tweede keer vraagt om de code', next.page.url());
+      await axeHere(next.page, 'beheer: inlogcode');
+      await next.close();
     } catch (e) {
       results.fail('beheer: tweestaps', e.stack || String(e));
       await close();
@@ -456,7 +472,7 @@ async function main() {
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
-    if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids);
+    if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

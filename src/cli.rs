@@ -159,6 +159,22 @@ pub enum UserWhat {
         )]
         base_url: String,
     },
+    /// Wis het wachtwoord (en met --totp de tweestapsverificatie), beëindig alle sessies en druk
+    /// een nieuwe eenmalige link af.
+    Reset {
+        /// E-mailadres.
+        email: String,
+        /// Ook de tweestapsverificatie wissen (telefoon kwijt).
+        #[arg(long)]
+        totp: bool,
+        /// Publieke basis-URL voor de link.
+        #[arg(
+            long,
+            env = "WIJKWIJZER_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+    },
     /// Toon alle accounts.
     List,
     /// Schakel een account uit (inloggen kan dan niet meer).
@@ -344,6 +360,25 @@ async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
                     "Een beheerder stelt bij de eerste keer inloggen tweestapsverificatie in."
                 );
             }
+            Ok(0)
+        }
+        UserWhat::Reset {
+            email,
+            totp,
+            base_url,
+        } => {
+            let Some(id) = store.reset_user(&email, totp, "cli").await? else {
+                eprintln!("Geen account met e-mailadres {email}.");
+                return Ok(1);
+            };
+            let token = auth::random_hex(32);
+            store
+                .create_password_token(id, &auth::token_hash(&token), 72)
+                .await?;
+            println!(
+                "Account {email} gereset; alle sessies zijn beëindigd.\nEenmalige link om een nieuw wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",
+                base_url.trim_end_matches('/')
+            );
             Ok(0)
         }
         UserWhat::List => {

@@ -192,6 +192,15 @@ impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
         })
     }
 
+    /// Takes back the most recent event of `key` (an attempt that turned out fine).
+    pub fn undo(&self, key: &K) {
+        if let Ok(mut map) = self.events.lock() {
+            if let Some(q) = map.get_mut(key) {
+                q.pop_back();
+            }
+        }
+    }
+
     /// Forgets the events of `key` (after a successful login).
     pub fn clear(&self, key: &K) {
         if let Ok(mut map) = self.events.lock() {

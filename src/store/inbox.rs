@@ -790,6 +790,23 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        n += sqlx::query(
+            "UPDATE outbox SET recipient = '(gewist)', body_text = '(gewist)', body_html = '(gewist)', \
+             status = CASE WHEN status = 'wachtend' THEN 'mislukt' ELSE status END, \
+             last_error = CASE WHEN status = 'wachtend' THEN 'gewist op verzoek' ELSE last_error END \
+             WHERE recipient = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE audit_log SET after = json_set(after, '$.mail_naar', '(gewist)') \
+             WHERE json_valid(after) AND json_extract(after, '$.mail_naar') = ? COLLATE NOCASE",
+        )
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
         record(
             &mut tx,
             actor,

@@ -137,17 +137,33 @@ impl Store {
         Ok(())
     }
 
-    /// Puts a failed mail back in the queue (from the dashboard).
-    pub async fn retry_mail(&self, id: i64) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
-            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'mislukt'",
+    /// Puts a failed mail back in the queue (from the dashboard), audited.
+    pub async fn retry_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = ? \
+             WHERE id = ? AND status = 'mislukt' AND recipient != '(gewist)'",
         )
         .bind(now())
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected()
-            > 0)
+            > 0;
+        if done {
+            super::audit::record(
+                &mut tx,
+                actor,
+                "opnieuw versturen",
+                "mail",
+                &id.to_string(),
+                None,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Counts per outbox status: `(waiting, failed, sent)`; waiting ones with an error count as problems.

@@ -27,6 +27,8 @@ pub struct User {
     pub disabled: bool,
     /// When created.
     pub created_at: String,
+    /// Sessions that began before this Unix time in ms are no longer valid.
+    pub sessions_after: i64,
 }
 
 fn user(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
@@ -40,11 +42,12 @@ fn user(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
         totp_last_step: r.get("totp_last_step"),
         disabled: r.get::<i64, _>("disabled") != 0,
         created_at: r.get("created_at"),
+        sessions_after: r.get("sessions_after"),
     })
 }
 
 const COLUMNS: &str =
-    "id, email, role, password_hash, totp_secret, totp_last_step, disabled, created_at";
+    "id, email, role, password_hash, totp_secret, totp_last_step, disabled, created_at, sessions_after";
 
 impl Store {
     /// Creates an account; `Conflict` when the e-mail address is taken.
@@ -120,13 +123,16 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let done = sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE email = ?")
-            .bind(disabled)
-            .bind(now())
-            .bind(email.trim())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+        let done = sqlx::query(
+            "UPDATE users SET disabled = ?, updated_at = ?, sessions_after = ? WHERE email = ?",
+        )
+        .bind(disabled)
+        .bind(now())
+        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(email.trim())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
             > 0;
         if done {
             record(
@@ -146,6 +152,54 @@ impl Store {
         }
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Resets an account: clears the password (and with `totp` the second factor) and ends all
+    /// its sessions; returns its id, or `None` when there is no such account.
+    pub async fn reset_user(
+        &self,
+        email: &str,
+        totp: bool,
+        actor: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "UPDATE users SET password_hash = NULL, \
+             totp_secret = CASE WHEN ? THEN NULL ELSE totp_secret END, \
+             totp_last_step = CASE WHEN ? THEN 0 ELSE totp_last_step END, \
+             sessions_after = ?, updated_at = ? WHERE email = ? RETURNING id",
+        )
+        .bind(totp)
+        .bind(totp)
+        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(now())
+        .bind(email.trim())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let id: i64 = row.get(0);
+        sqlx::query("DELETE FROM password_tokens WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            if totp {
+                "wachtwoord en tweestaps gewist"
+            } else {
+                "wachtwoord gewist"
+            },
+            "account",
+            email.trim(),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
     /// Stores a one-time password link (its hash) valid for `hours`.
@@ -223,19 +277,28 @@ impl Store {
         Ok(true)
     }
 
-    /// Turns the second factor on for an account.
-    pub async fn set_totp(&self, user_id: i64, secret: &str, step: u64) -> Result<(), StoreError> {
+    /// Turns the second factor on for an account that has none (it is never replaced silently).
+    /// False when the account already has one.
+    pub async fn set_totp(
+        &self,
+        user_id: i64,
+        secret: &str,
+        step: u64,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let email: String = sqlx::query(
-            "UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? RETURNING email",
+        let row = sqlx::query(
+            "UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_secret IS NULL RETURNING email",
         )
         .bind(secret)
         .bind(step as i64)
         .bind(now())
         .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .get(0);
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let email: String = row.get(0);
         record(
             &mut tx,
             &email,
@@ -247,7 +310,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// Records a used TOTP step; false when that step (or a later one) was used already.

@@ -134,6 +134,24 @@ fn routes() -> Vec<Route> {
             vec![("titel", "")],
             Area::Trajecten,
         ),
+        (
+            "GET",
+            "/beheer/trajecten/999".into(),
+            vec![],
+            Area::Trajecten,
+        ),
+        (
+            "GET",
+            "/beheer/trajecten/geen-getal".into(),
+            vec![],
+            Area::Trajecten,
+        ),
+        (
+            "POST",
+            "/beheer/trajecten/999".into(),
+            vec![("titel", "")],
+            Area::Trajecten,
+        ),
         ("GET", "/beheer/logboek".into(), vec![], Area::Audit),
         ("GET", "/beheer/privacy".into(), vec![], Area::Privacy),
         (
@@ -426,6 +444,22 @@ async fn a_beheerder_must_set_up_totp_and_then_use_it() {
         .await;
     assert_eq!((s, loc.as_str()), (303, "/beheer?melding=tweestaps"));
     assert_eq!(b.get("/beheer/mail").await.0, 200);
+    // A logged-in session cannot replace the second factor.
+    let (s, _, html) = b.get("/beheer/tweestaps").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("staat al aan"));
+    assert!(!html.contains("ww-secret"));
+    let (s, _, _) = b.post("/beheer/tweestaps", &[("code", "123456")]).await;
+    assert_eq!(s, 303);
+    let stored = app
+        .state
+        .catalog
+        .store()
+        .user_by_email("baas@wijkwijzer.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.totp_secret.as_deref(), Some(secret.as_str()));
     // Next time: password, then the code; a wrong code does not log in.
     let mut b = Browser::new(&app);
     let (_, loc) = b.login("baas@wijkwijzer.example", PASSWORD).await;
@@ -860,6 +894,20 @@ async fn question_is_matched_answered_and_mailed() {
         .clone();
     assert!(m.text.contains(&title), "confirmed offering in the mail");
     assert!(m.html.contains(&format!("/aanbod/{first}")));
+    let (s, _, again) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "beantwoord"),
+                ("verstuur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422, "the same answer is not mailed twice");
+    assert!(again.contains("al verstuurd"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mail.sent().len(), 1);
     let item = store.inbox_item(&q.id).await.unwrap().unwrap();
     assert_eq!(item.status, "beantwoord");
     // The coordinator sees it all in the audit log.
@@ -1042,6 +1090,14 @@ async fn one_persons_data_is_exported_and_erased() {
         .post(
             "/beheer/privacy/wissen",
             &[("email", "sanne@goedeburen.example")],
+        )
+        .await;
+    assert_eq!(s, 422, "asks for confirmation");
+    assert!(html.contains("Vink aan"));
+    let (s, _, html) = b
+        .post(
+            "/beheer/privacy/wissen",
+            &[("email", "sanne@goedeburen.example"), ("bevestig", "ja")],
         )
         .await;
     assert_eq!(s, 200);
@@ -1269,4 +1325,62 @@ async fn a_provider_is_renamed_everywhere() {
         .await
         .unwrap();
     assert_eq!(log[0].action, "hernoemd");
+}
+
+#[tokio::test]
+async fn reset_ends_sessions_and_gives_a_new_link() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let out = cli(
+        &app.db(),
+        &[
+            "user",
+            "reset",
+            "coordinator@wijkwijzer.example",
+            "--base-url",
+            "http://x.example",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("http://x.example"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let (s, loc, _) = b.get("/beheer").await;
+    assert_eq!(s, 303, "the open session ended");
+    assert!(loc.contains("melding=verlopen"));
+    assert_eq!(
+        Browser::new(&app)
+            .login("coordinator@wijkwijzer.example", PASSWORD)
+            .await
+            .0,
+        401
+    );
+    let mut n = Browser::new(&app);
+    n.get(&path).await;
+    let new = "een heel nieuw wachtwoord";
+    let (s, _, _) = n
+        .post(&path, &[("wachtwoord", new), ("herhaal", new)])
+        .await;
+    assert_eq!(s, 303);
+    assert_eq!(
+        Browser::new(&app)
+            .login("coordinator@wijkwijzer.example", new)
+            .await
+            .0,
+        303
+    );
+    assert_eq!(
+        cli(&app.db(), &["user", "reset", "niemand@x.example"])
+            .status
+            .code(),
+        Some(1)
+    );
 }

@@ -158,7 +158,7 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
     assert!(received.lock().unwrap().is_empty());
     let (_, problems, _) = store.outbox_counts().await.unwrap();
     assert_eq!(problems, 1, "visible on the dashboard");
-    assert!(store.retry_mail(failed.id).await.unwrap());
+    assert!(store.retry_mail(failed.id, "test").await.unwrap());
     assert_eq!(store.outbox(10).await.unwrap()[0].status, "wachtend");
 }
 

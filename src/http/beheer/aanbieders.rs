@@ -139,12 +139,12 @@ async fn rename(
     let old = current_name(&state, &staff, &slug).await?;
     let new = first(&pairs(&body), "naam");
     let n = new.chars().count();
-    if !(2..=200).contains(&n) {
+    if !(2..=200).contains(&n) || slugify(&new).is_empty() {
         return page(
             &state,
             &staff,
             &slug,
-            Some("Vul een naam in van 2 tot 200 tekens.".into()),
+            Some("Vul een naam in van 2 tot 200 tekens, met minstens één letter of cijfer.".into()),
             new,
         )
         .await;
@@ -156,11 +156,7 @@ async fn rename(
             .rename_provider(&old, &new, staff.actor())
             .await
             .map_err(|e| staff.internal(e))?;
-        state
-            .catalog
-            .reload_all()
-            .await
-            .map_err(|e| staff.internal(e))?;
+        super::show_committed(&state, None).await;
     }
     Ok(see_other(&format!("/beheer/aanbieders/{}", slugify(&new))))
 }
@@ -178,10 +174,6 @@ async fn unpublish(
         .unpublish_provider(&name, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
-    state
-        .catalog
-        .reload_all()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    super::show_committed(&state, None).await;
     Ok(see_other(&format!("/beheer/aanbieders/{slug}")))
 }

@@ -11,7 +11,6 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
-use crate::domain::offering::slugify;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
 use crate::http::AppState;
@@ -109,31 +108,9 @@ async fn create(
     let staff = staff.need(Area::Aanbod)?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
-    let base = slugify(f.value("titel"));
-    let base: String = base
-        .chars()
-        .take(60)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string();
-    let base = if base.is_empty() {
-        "aanbod".to_string()
-    } else {
-        base
-    };
-    let mut id = base.clone();
-    let mut n = 2;
-    while state
-        .catalog
-        .store()
-        .offering_record(&id)
+    let id = super::free_offering_id(&state, f.value("titel"))
         .await
-        .map_err(|e| staff.internal(e))?
-        .is_some()
-    {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
+        .map_err(|e| staff.internal(e))?;
     let Some(o) = f.parse(&id, &taxonomy) else {
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -153,11 +130,7 @@ async fn create(
         .save_offering(&o, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
-    state
-        .catalog
-        .publish_changes(&[o.id.as_str()])
-        .await
-        .map_err(|e| staff.internal(e))?;
+    super::show_committed(&state, Some(&[o.id.as_str()])).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{}?melding=opgeslagen",
         o.id
@@ -225,7 +198,7 @@ async fn edit(
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Aanbod)?;
     let notice = match q.melding.as_str() {
-        "opgeslagen" => Some("Opgeslagen en direct zichtbaar op de site."),
+        "opgeslagen" => Some("Opgeslagen."),
         "gepubliceerd" => Some("Het aanbod staat weer op de site."),
         "verborgen" => Some("Het aanbod staat niet meer op de site."),
         _ => None,
@@ -261,11 +234,7 @@ async fn save(
         .save_offering(&o, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
-    state
-        .catalog
-        .publish_changes(&[o.id.as_str()])
-        .await
-        .map_err(|e| staff.internal(e))?;
+    super::show_committed(&state, Some(&[o.id.as_str()])).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{id}?melding=opgeslagen"
     )))
@@ -288,11 +257,7 @@ async fn publication(
     if !found {
         return Err(staff.not_found());
     }
-    state
-        .catalog
-        .reload_all()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    super::show_committed(&state, None).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{id}?melding={}",
         if publish { "gepubliceerd" } else { "verborgen" }

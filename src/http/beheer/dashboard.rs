@@ -101,13 +101,16 @@ async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, R
 async fn retry(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Beheer)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     state
         .catalog
         .store()
-        .retry_mail(id)
+        .retry_mail(id, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
     Ok(see_other("/beheer/mail"))
@@ -115,7 +118,9 @@ async fn retry(
 
 #[derive(Deserialize)]
 struct AccountForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     uitgeschakeld: String,
 }
 

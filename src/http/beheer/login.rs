@@ -41,7 +41,11 @@ struct LoginQuery {
 
 /// Only back-office paths are followed after login (no open redirect).
 fn safe_return(terug: &str) -> String {
-    if terug.starts_with("/beheer") && !terug.starts_with("//") && !terug.contains('\\') {
+    if terug.starts_with("/beheer")
+        && !terug.starts_with("//")
+        && !terug.contains('\\')
+        && terug.chars().all(|c| c.is_ascii_graphic())
+    {
         terug.to_string()
     } else {
         "/beheer".to_string()
@@ -127,6 +131,9 @@ async fn login(
             csrf,
         );
     }
+    // Counted before the check, so parallel guesses cannot slip past the limit.
+    let _ = state.login_ip.hit(peer.ip());
+    let _ = state.login_account.hit(email.clone());
     let user = match state.catalog.store().user_by_email(&email).await {
         Ok(u) => u,
         Err(e) => return internal(e, rid),
@@ -136,14 +143,10 @@ async fn login(
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| auth::dummy_hash().to_string());
     let password = form.wachtwoord.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let ok = auth::verify_password_off_runtime(password, hash).await;
     let user = match user {
         Some(u) if ok && !u.disabled && u.password_hash.is_some() => u,
         _ => {
-            let _ = state.login_ip.hit(peer.ip());
-            let _ = state.login_account.hit(email.clone());
             return page(
                 StatusCode::UNAUTHORIZED,
                 "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
@@ -152,6 +155,7 @@ async fn login(
         }
     };
     state.login_account.clear(&email);
+    state.login_ip.undo(&peer.ip());
     if session.cycle_id().await.is_err() {
         return internal("sessie vernieuwen mislukt", rid);
     }
@@ -257,6 +261,8 @@ async fn code(
     if state.login_ip.limited(&peer.ip()) || state.login_account.limited(&key) {
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
+    let _ = state.login_ip.hit(peer.ip());
+    let _ = state.login_account.hit(key.clone());
     let user = match state.catalog.store().user_by_id(uid).await {
         Ok(Some(u)) if !u.disabled => u,
         Ok(_) => return see_other("/beheer/inloggen?melding=uitgeschakeld"),
@@ -278,13 +284,13 @@ async fn code(
         None => false,
     };
     if !fresh {
-        let _ = state.login_ip.hit(peer.ip());
-        let _ = state.login_account.hit(key);
         return page(
             StatusCode::UNAUTHORIZED,
             "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die je app nu toont.",
         );
     }
+    state.login_account.clear(&key);
+    state.login_ip.undo(&peer.ip());
     match complete(&session, uid).await {
         Ok(()) => see_other(&safe_return(&form.terug)),
         Err(e) => internal(e, rid),
@@ -312,7 +318,7 @@ async fn enrolling(
             .store()
             .user_by_id(uid)
             .await?
-            .filter(|u| !u.disabled)
+            .filter(|u| !u.disabled && u.totp_secret.is_none())
             .map(|u| (u, false)));
     }
     if let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() {
@@ -350,6 +356,14 @@ async fn enrol_page(
 ) -> Response {
     let (user, required) = match enrolling(state, session).await {
         Ok(Some(x)) => x,
+        Ok(None) if session.get::<i64>(keys::USER).await.ok().flatten().is_some() => {
+            return message_page(
+                StatusCode::OK,
+                "Tweestapsverificatie staat aan",
+                "Tweestapsverificatie staat al aan voor je account. Nieuwe telefoon of app kwijt? Vraag een beheerder om je account te resetten.",
+                rid,
+            )
+        }
         Ok(None) => return see_other("/beheer/inloggen"),
         Err(e) => return internal(e, rid),
     };
@@ -415,8 +429,10 @@ async fn enrol(
         )
         .await;
     };
-    if let Err(e) = state.catalog.store().set_totp(user.id, &secret, step).await {
-        return internal(e, rid);
+    match state.catalog.store().set_totp(user.id, &secret, step).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/beheer/tweestaps"),
+        Err(e) => return internal(e, rid),
     }
     let _ = session.remove::<String>(keys::ENROL).await;
     if pending {
@@ -524,9 +540,8 @@ async fn set_password(
         );
     }
     let password = form.wachtwoord;
-    let new_hash = match tokio::task::spawn_blocking(move || auth::hash_password(&password)).await {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return internal(e, rid),
+    let new_hash = match auth::hash_password_off_runtime(password).await {
+        Ok(h) => h,
         Err(e) => return internal(e, rid),
     };
     match state

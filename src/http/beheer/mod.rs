@@ -330,11 +330,15 @@ impl Staff {
 }
 
 fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
-    let back = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
+    let back = if parts.method == Method::GET {
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default()
+    } else {
+        "/beheer".to_string()
+    };
     let mut target = format!(
         "/beheer/inloggen?terug={}",
         serde_urlencoded::to_string([("", back.as_str())])
@@ -376,10 +380,19 @@ impl FromRequestParts<AppState> for Staff {
             .user_by_id(uid)
             .await
             .map_err(|e| internal(e, rid.clone()))?;
-        let Some(user) = user.filter(|u| !u.disabled) else {
+        let Some(user) = user else {
             let _ = session.flush().await;
-            return Err(to_login(parts, Some("uitgeschakeld")));
+            return Err(to_login(parts, None));
         };
+        if user.disabled || login_at < user.sessions_after {
+            let _ = session.flush().await;
+            let why = if user.disabled {
+                "uitgeschakeld"
+            } else {
+                "verlopen"
+            };
+            return Err(to_login(parts, Some(why)));
+        }
         if user.role.needs_totp() && user.totp_secret.is_none() {
             let _ = session.flush().await;
             return Err(to_login(parts, None));
@@ -392,6 +405,47 @@ impl FromRequestParts<AppState> for Staff {
             request_id: rid,
         })
     }
+}
+
+/// Makes a committed change visible (snapshot and index). A failure here is logged, not shown:
+/// the change is saved, and the background refresh picks it up within seconds.
+pub async fn show_committed(state: &AppState, ids: Option<&[&str]>) {
+    let result = match ids {
+        Some(ids) => state.catalog.publish_changes(ids).await,
+        None => state.catalog.reload_all().await,
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "catalogus bijwerken na opslaan mislukt; de achtergrondtaak haalt het in");
+    }
+}
+
+/// Path segments that are routes, never offering ids.
+const RESERVED_IDS: [&str; 2] = ["nieuw", "aanmelden"];
+
+/// A free id for a new offering, made from its title (published or not, and not a route).
+pub async fn free_offering_id(
+    state: &AppState,
+    titel: &str,
+) -> Result<String, crate::store::StoreError> {
+    let slug = crate::domain::offering::slugify(titel);
+    let base: String = slug
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    let base = if base.is_empty() || RESERVED_IDS.contains(&base.as_str()) {
+        format!("aanbod-{base}").trim_end_matches('-').to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while state.catalog.store().offering_record(&id).await?.is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(id)
 }
 
 /// Redirects after a POST (303 See Other).

@@ -12,7 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
-use crate::domain::offering::{slugify, Offering};
+use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
@@ -148,10 +148,13 @@ struct Notice {
 async fn detail(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(q): Query<Notice>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Moderatie)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     let s = load(&state, &staff, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
@@ -167,35 +170,16 @@ async fn detail(
     ))
 }
 
-/// A free id for a new offering, from its title.
-fn free_id(state: &AppState, titel: &str) -> String {
-    let snapshot = state.catalog.snapshot();
-    let base = {
-        let s = slugify(titel);
-        let s: String = s.chars().take(60).collect();
-        let s = s.trim_end_matches('-').to_string();
-        if s.is_empty() {
-            "aanbod".to_string()
-        } else {
-            s
-        }
-    };
-    let mut id = base.clone();
-    let mut n = 2;
-    while snapshot.get(&id).is_some() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
-
 async fn save(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Moderatie)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     let s = load(&state, &staff, id).await?;
     if s.status != "ingediend" {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
@@ -204,7 +188,9 @@ async fn save(
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs, &taxonomy);
     let approve = first(&pairs, "actie") == "goedkeuren";
-    let offering_id = free_id(&state, f.value("titel"));
+    let offering_id = super::free_offering_id(&state, f.value("titel"))
+        .await
+        .map_err(|e| staff.internal(e))?;
     let Some(offering) = f.parse(&offering_id, &taxonomy) else {
         return Ok(page(
             &state,
@@ -257,21 +243,20 @@ async fn save(
         }
         Err(e) => return Err(staff.internal(e)),
     }
-    state
-        .catalog
-        .publish_changes(&[offering.id.as_str()])
-        .await
-        .map_err(|e| staff.internal(e))?;
+    super::show_committed(&state, Some(&[offering.id.as_str()])).await;
     Ok(see_other(&format!("/aanbod/{}", offering.id)))
 }
 
 async fn reject(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Moderatie)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     let s = load(&state, &staff, id).await?;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {

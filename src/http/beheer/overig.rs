@@ -59,9 +59,12 @@ async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Respons
 async fn close_message(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Berichten)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     state
         .catalog
         .store()
@@ -87,6 +90,8 @@ struct AuditPage {
 }
 
 const AUDIT_PAGE: i64 = 100;
+
+const BAD_EMAIL: &str = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.";
 
 async fn audit(
     State(state): State<AppState>,
@@ -119,6 +124,8 @@ async fn audit(
 struct PrivacyPage {
     l: BLayout,
     email: String,
+    /// The form the error belongs to: `export` or `wissen`.
+    form: &'static str,
     error: Option<String>,
     notice: Option<String>,
     retention_months: u32,
@@ -131,6 +138,7 @@ async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response
         PrivacyPage {
             l: BLayout::new("Privacy", "/beheer/privacy", &staff),
             email: String::new(),
+            form: "",
             error: None,
             notice: None,
             retention_months: state.retention_months,
@@ -138,13 +146,20 @@ async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response
     ))
 }
 
-fn privacy_error(state: &AppState, staff: &Staff, email: String) -> Response {
+fn privacy_error(
+    state: &AppState,
+    staff: &Staff,
+    email: String,
+    form: &'static str,
+    message: &str,
+) -> Response {
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         PrivacyPage {
             l: BLayout::new("Fout: privacy", "/beheer/privacy", staff),
             email,
-            error: Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
+            form,
+            error: Some(message.into()),
             notice: None,
             retention_months: state.retention_months,
         },
@@ -159,7 +174,7 @@ async fn export(
     let staff = staff.need(Area::Privacy)?;
     let typed = first(&pairs(&body), "email");
     let Some(email) = parse_email(&typed) else {
-        return Ok(privacy_error(&state, &staff, typed));
+        return Ok(privacy_error(&state, &staff, typed, "export", BAD_EMAIL));
     };
     let data = state
         .catalog
@@ -188,10 +203,20 @@ async fn erase(
     body: Bytes,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Privacy)?;
-    let typed = first(&pairs(&body), "email");
+    let fields = pairs(&body);
+    let typed = first(&fields, "email");
     let Some(email) = parse_email(&typed) else {
-        return Ok(privacy_error(&state, &staff, typed));
+        return Ok(privacy_error(&state, &staff, typed, "wissen", BAD_EMAIL));
     };
+    if first(&fields, "bevestig") != "ja" {
+        return Ok(privacy_error(
+            &state,
+            &staff,
+            typed,
+            "wissen",
+            "Vink aan dat je de gegevens van dit e-mailadres echt wilt wissen; dat kan niet ongedaan worden gemaakt.",
+        ));
+    }
     let n = state
         .catalog
         .store()
@@ -203,10 +228,15 @@ async fn erase(
         PrivacyPage {
             l: BLayout::new("Privacy", "/beheer/privacy", &staff),
             email: String::new(),
+            form: "",
             error: None,
-            notice: Some(format!(
-                "Het e-mailadres en de naam zijn gewist uit {n} gegevens. De teksten van leervragen blijven bewaard voor de leeragenda."
-            )),
+            notice: Some(if n == 0 {
+                format!("Er stonden geen gegevens van {email} in WijkWijzer. Er is niets gewist.")
+            } else {
+                format!(
+                    "Het e-mailadres en de naam van {email} zijn gewist uit {n} gegevens. De teksten van leervragen blijven bewaard voor de leeragenda."
+                )
+            }),
             retention_months: state.retention_months,
         },
     ))

@@ -76,6 +76,8 @@ struct FormPage {
     id: Option<i64>,
     t: TrackInput,
     errors: HashMap<String, String>,
+    /// Errors in form order `(field, message)` for the summary.
+    error_list: Vec<(String, String)>,
     themes: Vec<(String, String, bool)>,
     groups: Vec<(String, String)>,
     statuses: [(&'static str, &'static str); 4],
@@ -159,6 +161,18 @@ fn form(
                 .map(|x| (x.slug.clone(), x.label.clone()))
                 .collect(),
             t,
+            error_list: [
+                "titel",
+                "doel",
+                "themas",
+                "trekker",
+                "doelgroepen",
+                "status",
+                "aanbod",
+            ]
+            .iter()
+            .filter_map(|f| errors.get(*f).map(|m| ((*f).to_string(), m.clone())))
+            .collect(),
             errors,
             statuses: TRACK_STATUSES,
             suggestions,
@@ -232,11 +246,7 @@ async fn store_track(
                 .save_track(&track, staff.actor())
                 .await
                 .map_err(|e| staff.internal(e))?;
-            state
-                .catalog
-                .refresh_if_changed()
-                .await
-                .map_err(|e| staff.internal(e))?;
+            super::show_committed(state, Some(&[])).await;
             Ok(see_other(&format!("/beheer/trajecten/{id}")))
         }
         Err(errors) => {
@@ -258,9 +268,12 @@ async fn create(
 async fn edit(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Trajecten)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     let Some(t) = state
         .catalog
         .store()
@@ -282,10 +295,13 @@ async fn edit(
 async fn save(
     State(state): State<AppState>,
     staff: Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Trajecten)?;
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(staff.not_found());
+    };
     if state
         .catalog
         .store()

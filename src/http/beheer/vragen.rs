@@ -275,7 +275,9 @@ async fn detail(
 
 #[derive(Deserialize)]
 struct LinkForm {
+    #[serde(default)]
     aanbod: String,
+    #[serde(default)]
     actie: String,
 }
 
@@ -356,6 +358,21 @@ async fn update(
             "",
             Some(antwoord),
             Some("Het antwoord is te lang (hoogstens 10.000 tekens).".into()),
+            None,
+        )
+        .await;
+    }
+    if send && item.status == "beantwoord" && item.antwoord.as_deref() == Some(antwoord.as_str()) {
+        return detail_page(
+            &state,
+            &staff,
+            &id,
+            "",
+            Some(antwoord),
+            Some(
+                "Dit antwoord is al verstuurd. Pas het aan als je een nieuw antwoord wilt sturen."
+                    .into(),
+            ),
             None,
         )
         .await;
