@@ -1384,3 +1384,13 @@ async fn reset_ends_sessions_and_gives_a_new_link() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn the_retention_period_shown_is_the_configured_one() {
+    let app = spawn_configured(false, |_| {}, |c| c.retention_months = 6).await;
+    for path in ["/privacy", "/contact", "/leervraag", "/aanbod/aanmelden"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains("6 maanden"), "{path}");
+        assert!(!html.contains("12 maanden"), "{path}");
+    }
+}

@@ -62,7 +62,8 @@ fn page(
             title,
             "Meld leeraanbod over leefbare en veilige wijken aan voor WijkWijzer Leernetwerk.",
             "/aanbod/aanmelden",
-        ),
+        )
+        .retaining(state.retention_months),
         token: state.forms.token(FORM),
         f,
         naam,

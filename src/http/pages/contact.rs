@@ -75,7 +75,8 @@ fn page(
             title,
             "Stuur het leernetwerk een vraag of suggestie.",
             "/contact",
-        ),
+        )
+        .retaining(state.retention_months),
         token: state.forms.token(FORM),
         soort,
         bericht,

@@ -91,7 +91,8 @@ fn form_page(
         "Fout: stel je leervraag"
     };
     FormPage {
-        l: Layout::new(title, "Stel je leervraag: we zoeken direct passend leeraanbod en het coördinatiepunt kijkt mee.", "/leervraag"),
+        l: Layout::new(title, "Stel je leervraag: we zoeken direct passend leeraanbod en het coördinatiepunt kijkt mee.", "/leervraag")
+            .retaining(state.retention_months),
         token: state.forms.token(FORM),
         e,
         errors,

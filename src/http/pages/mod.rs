@@ -598,13 +598,14 @@ struct PrivacyPage {
     l: Layout,
 }
 
-async fn privacy() -> Response {
+async fn privacy(State(state): State<AppState>) -> Response {
     render(PrivacyPage {
         l: Layout::new(
             "Privacy",
             "Welke gegevens we verwerken, waarom, hoe lang, en wat je rechten zijn.",
             "/privacy",
-        ),
+        )
+        .retaining(state.retention_months),
     })
 }
 

@@ -23,6 +23,8 @@ pub struct Layout {
     pub path: String,
     /// Extra Atom feeds `(title, href)`.
     pub feeds: Vec<(String, String)>,
+    /// Months after closing before personal data is erased (shown on forms and the privacy page).
+    pub retention_months: u32,
 }
 
 const NAV: &[(&str, &str)] = &[
@@ -48,7 +50,14 @@ impl Layout {
             css: assets::SITE_CSS_PATH,
             path: path.into(),
             feeds: Vec::new(),
+            retention_months: 12,
         }
+    }
+
+    /// The same layout with the configured retention period.
+    pub fn retaining(mut self, months: u32) -> Layout {
+        self.retention_months = months;
+        self
     }
 
     /// The main navigation.
