@@ -48,6 +48,8 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Failed logins allowed per account per window (per IP: four times as many).
     pub login_rate: (usize, Duration),
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -67,6 +69,7 @@ impl Config {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             login_rate: (5, Duration::from_secs(15 * 60)),
+            trust_proxy: false,
         }
     }
 }
@@ -171,6 +174,7 @@ impl Application {
                 )),
                 login_account: Arc::new(RateLimiter::new(config.login_rate.0, config.login_rate.1)),
                 retention_months: config.retention_months,
+                trust_proxy: config.trust_proxy,
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
                 forms: Arc::new(FormGuard::new(secret, config.min_fill)),

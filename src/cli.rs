@@ -59,6 +59,9 @@ pub enum Command {
         /// Maanden na afhandeling waarna e-mailadressen en namen worden gewist.
         #[arg(long, env = "WIJKWIJZER_RETENTION_MONTHS", default_value_t = 12)]
         retention_months: u32,
+        /// Achter een reverse proxy: neem het adres van de bezoeker uit X-Forwarded-For.
+        #[arg(long, env = "WIJKWIJZER_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -217,6 +220,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             thesaurus,
             no_page_cache,
             retention_months,
+            trust_proxy,
         } => {
             let mut config = Config::new(cli.db, addr);
             config.empty = empty;
@@ -224,6 +228,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             config.thesaurus = thesaurus;
             config.page_cache = !no_page_cache;
             config.retention_months = retention_months;
+            config.trust_proxy = trust_proxy;
             let app = Application::build(&config).await?;
             tracing::info!(addr = %app.addr()?, "WijkWijzer draait");
             eprintln!("WijkWijzer draait op http://{}", app.addr()?);

@@ -47,6 +47,32 @@ pub struct AppState {
     pub login_account: Arc<forms::RateLimiter<String>>,
     /// Months after closing before personal data is erased.
     pub retention_months: u32,
+    /// Behind a reverse proxy: the client address is the last one in `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    /// The client's address for rate limits: the peer, or with `trust_proxy` the address the
+    /// proxy put last in `X-Forwarded-For` (earlier entries can be forged by the client).
+    pub fn client_ip(
+        &self,
+        headers: &axum::http::HeaderMap,
+        peer: std::net::SocketAddr,
+    ) -> std::net::IpAddr {
+        if self.trust_proxy {
+            if let Some(ip) = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+                .next_back()
+            {
+                return ip;
+            }
+        }
+        peer.ip()
+    }
 }
 
 /// The request id header.

@@ -1394,3 +1394,44 @@ async fn the_retention_period_shown_is_the_configured_one() {
         assert!(!html.contains("12 maanden"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
+    let app = spawn_configured(
+        false,
+        |_| {},
+        |c| {
+            c.trust_proxy = true;
+            c.form_rate = (1, std::time::Duration::from_secs(600));
+        },
+    )
+    .await;
+    let send = |ip: &'static str| {
+        let app = &app;
+        async move {
+            let html = app.get("/contact").await.text().await.unwrap();
+            app.client
+                .post(app.url("/contact"))
+                .header("x-forwarded-for", format!("203.0.113.99, {ip}"))
+                .form(&[
+                    ("token", form_token(&html).as_str()),
+                    ("soort", "suggestie"),
+                    ("bericht", "Een goed idee voor het leernetwerk."),
+                    ("email", ""),
+                    ("website", ""),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(send("198.51.100.1").await, 200);
+    assert_eq!(
+        send("198.51.100.2").await,
+        200,
+        "another visitor behind the same proxy"
+    );
+    assert_eq!(send("198.51.100.1").await, 429, "the first one is limited");
+}

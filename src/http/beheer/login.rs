@@ -121,7 +121,9 @@ async fn login(
         )
     };
     let csrf = csrf_token(&session).await;
-    if state.login_ip.limited(&peer.ip()) || state.login_account.limited(&email) {
+    if state.login_ip.limited(&state.client_ip(&headers, peer))
+        || state.login_account.limited(&email)
+    {
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
     }
     if email.is_empty() || form.wachtwoord.is_empty() {
@@ -132,7 +134,7 @@ async fn login(
         );
     }
     // Counted before the check, so parallel guesses cannot slip past the limit.
-    let _ = state.login_ip.hit(peer.ip());
+    let _ = state.login_ip.hit(state.client_ip(&headers, peer));
     let _ = state.login_account.hit(email.clone());
     let user = match state.catalog.store().user_by_email(&email).await {
         Ok(u) => u,
@@ -155,7 +157,7 @@ async fn login(
         }
     };
     state.login_account.clear(&email);
-    state.login_ip.undo(&peer.ip());
+    state.login_ip.undo(&state.client_ip(&headers, peer));
     if session.cycle_id().await.is_err() {
         return internal("sessie vernieuwen mislukt", rid);
     }
@@ -258,10 +260,11 @@ async fn code(
         )
     };
     let key = format!("totp:{uid}");
-    if state.login_ip.limited(&peer.ip()) || state.login_account.limited(&key) {
+    if state.login_ip.limited(&state.client_ip(&headers, peer)) || state.login_account.limited(&key)
+    {
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
-    let _ = state.login_ip.hit(peer.ip());
+    let _ = state.login_ip.hit(state.client_ip(&headers, peer));
     let _ = state.login_account.hit(key.clone());
     let user = match state.catalog.store().user_by_id(uid).await {
         Ok(Some(u)) if !u.disabled => u,
@@ -290,7 +293,7 @@ async fn code(
         );
     }
     state.login_account.clear(&key);
-    state.login_ip.undo(&peer.ip());
+    state.login_ip.undo(&state.client_ip(&headers, peer));
     match complete(&session, uid).await {
         Ok(()) => see_other(&safe_return(&form.terug)),
         Err(e) => internal(e, rid),

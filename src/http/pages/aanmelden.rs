@@ -127,7 +127,7 @@ async fn submit(
             page(&state, f, naam, email, None),
         ));
     }
-    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             page(&state, f, naam, email, Some(r.message().into())),

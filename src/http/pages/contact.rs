@@ -164,7 +164,7 @@ async fn submit(
             page(&state, soort, bericht, email, errors, None),
         ));
     }
-    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             page(

@@ -227,7 +227,7 @@ async fn submit(
             ))
         }
     };
-    if let Err(r) = state.form_limiter.hit(peer.ip()) {
+    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
