@@ -356,18 +356,20 @@ async fn sessions_end_after_idle_and_absolute_timeouts() {
         false,
         |_| {},
         |c| {
-            c.session_absolute = std::time::Duration::from_secs(2);
+            c.session_absolute = std::time::Duration::from_secs(4);
         },
     )
     .await;
     let mut b = logged_in(&app, Role::Coordinator).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(
         b.get("/beheer/vragen").await.0,
         200,
         "active within the limit"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(b.get("/beheer").await.0, 200, "still active");
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
     let (s, loc, _) = b.get("/beheer").await;
     assert_eq!(s, 303, "absolute timeout despite activity");
     assert!(loc.contains("melding=verlopen"), "{loc}");
