@@ -10,6 +10,7 @@ use chrono::Utc;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::http::feeds::xml_escape;
 use crate::store::{OutboxRow, OutgoingMail, Store};
 
 /// Where mail goes.
@@ -188,29 +189,13 @@ impl Mailer {
     }
 }
 
-/// Escapes text for HTML.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>WijkWijzer Leernetwerk</title></head><body>",
     );
     for p in paragraphs {
         html.push_str("<p>");
-        html.push_str(&html_escape(p).replace('\n', "<br>"));
+        html.push_str(&xml_escape(p).replace('\n', "<br>"));
         html.push_str("</p>");
     }
     if !links.is_empty() {
@@ -218,8 +203,8 @@ fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
         for (title, url) in links {
             html.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>",
-                html_escape(url),
-                html_escape(title)
+                xml_escape(url),
+                xml_escape(title)
             ));
         }
         html.push_str("</ul>");

@@ -27,7 +27,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::auth::{random_hex, Area, Role};
-use crate::http::forms::same_origin;
+use crate::http::forms::{constant_time_eq, same_origin};
 use crate::http::pages::view::assets;
 use crate::http::pages::{render_status, request_id};
 use crate::store::User;
@@ -130,16 +130,12 @@ async fn csrf(session: Session, req: Request, next: Next) -> Response {
         crate::http::offering_form::first(&crate::http::offering_form::pairs(&bytes), "csrf");
     let expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
     match expected {
-        Some(e) if !sent.is_empty() && constant_eq(e.as_bytes(), sent.as_bytes()) => {
+        Some(e) if !sent.is_empty() && constant_time_eq(e.as_bytes(), sent.as_bytes()) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
         _ => forbidden_csrf(rid),
     }
-}
-
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn forbidden_csrf(request_id: String) -> Response {
