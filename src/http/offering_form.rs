@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::domain::fields::FieldError;
 use crate::domain::offering::Offering;
-use crate::domain::taxonomy::{Taxonomy, Term};
+use crate::domain::taxonomy::Taxonomy;
+use crate::http::pages::view::options;
 
 /// Text fields, in form order.
 const TEXT: [&str; 10] = [
@@ -42,13 +43,6 @@ pub struct OfferingForm {
     pub doelgroepen: Vec<(String, String)>,
     /// Sectors `(slug, label)`.
     pub sectoren: Vec<(String, String)>,
-}
-
-fn options(terms: &[Term]) -> Vec<(String, String)> {
-    terms
-        .iter()
-        .map(|t| (t.slug.clone(), t.label.clone()))
-        .collect()
 }
 
 /// Dutch label of a field, for error summaries.
@@ -231,24 +225,7 @@ impl OfferingForm {
 
     /// Errors in form order `(field, message)`, for the summary at the top.
     pub fn error_list(&self) -> Vec<(String, String)> {
-        let order = [
-            "titel",
-            "samenvatting",
-            "beschrijving",
-            "aanbieder",
-            "partners",
-            "vorm",
-            "themas",
-            "doelgroepen",
-            "sectoren",
-            "trefwoorden",
-            "kosten",
-            "locatie",
-            "regio",
-            "startdatum",
-            "einddatum",
-            "url",
-        ];
+        let order = crate::domain::offering::FIELDS;
         let mut out: Vec<(String, String)> = order
             .iter()
             .filter_map(|f| self.errors.get(*f).map(|m| ((*f).to_string(), m.clone())))

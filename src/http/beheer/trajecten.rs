@@ -154,12 +154,7 @@ fn form(
                     )
                 })
                 .collect(),
-            groups: snapshot
-                .taxonomy
-                .doelgroepen
-                .iter()
-                .map(|x| (x.slug.clone(), x.label.clone()))
-                .collect(),
+            groups: crate::http::pages::view::options(&snapshot.taxonomy.doelgroepen),
             t,
             error_list: [
                 "titel",

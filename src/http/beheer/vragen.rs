@@ -14,7 +14,7 @@ use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::pages::render_status;
-use crate::http::pages::view::label;
+use crate::http::pages::view::{label, labels, options};
 use crate::http::AppState;
 use crate::mail;
 use crate::store::{InboxFilter, InboxItem, QUESTION_STATUSES};
@@ -95,12 +95,7 @@ async fn list(
         .into_iter()
         .map(|item| Row {
             status_label: status_label(&item.status),
-            themes: item
-                .themas
-                .iter()
-                .map(|t| label(&snapshot, Vocabulary::Theme, t))
-                .collect::<Vec<_>>()
-                .join(", "),
+            themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
             group: item
                 .doelgroep
                 .as_deref()
@@ -109,19 +104,14 @@ async fn list(
             item,
         })
         .collect();
-    let terms = |v: &[crate::domain::taxonomy::Term]| {
-        v.iter()
-            .map(|t| (t.slug.clone(), t.label.clone()))
-            .collect()
-    };
     Ok(render_status(
         StatusCode::OK,
         ListPage {
             l: BLayout::new("Leervragen", "/beheer/vragen", &staff),
             rows,
             statuses: QUESTION_STATUSES,
-            themes: terms(&snapshot.taxonomy.themas),
-            groups: terms(&snapshot.taxonomy.doelgroepen),
+            themes: options(&snapshot.taxonomy.themas),
+            groups: options(&snapshot.taxonomy.doelgroepen),
             q,
         },
     ))
@@ -230,12 +220,7 @@ async fn detail_page(
         DetailPage {
             l: BLayout::new(title, "/beheer/vragen/detail", staff),
             status_label: status_label(&item.status),
-            themes: item
-                .themas
-                .iter()
-                .map(|t| label(&snapshot, Vocabulary::Theme, t))
-                .collect::<Vec<_>>()
-                .join(", "),
+            themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
             group: item
                 .doelgroep
                 .as_deref()

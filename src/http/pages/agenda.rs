@@ -64,12 +64,7 @@ fn track_view(snapshot: &Snapshot, t: &crate::domain::track::Track) -> TrackView
         status_slug: t.status.slug(),
         trekker: t.trekker.clone(),
         partners: t.partners.join(", "),
-        doelgroepen: t
-            .doelgroepen
-            .iter()
-            .map(|g| super::view::label(snapshot, Vocabulary::TargetGroup, g))
-            .collect::<Vec<_>>()
-            .join(", "),
+        doelgroepen: super::view::labels(snapshot, Vocabulary::TargetGroup, &t.doelgroepen),
         planning: t.planning.clone(),
         themes: t
             .themas

@@ -124,6 +124,23 @@ pub fn label(snapshot: &Snapshot, vocabulary: Vocabulary, slug: &str) -> String 
         .map_or_else(|| slug.to_string(), |t| t.label.clone())
 }
 
+/// The labels of `slugs` in `vocabulary`, joined with commas.
+pub fn labels(snapshot: &Snapshot, vocabulary: Vocabulary, slugs: &[String]) -> String {
+    slugs
+        .iter()
+        .map(|s| label(snapshot, vocabulary, s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Choices for a form: `(slug, label)` of each term.
+pub fn options(terms: &[crate::domain::taxonomy::Term]) -> Vec<(String, String)> {
+    terms
+        .iter()
+        .map(|t| (t.slug.clone(), t.label.clone()))
+        .collect()
+}
+
 /// An offering in a list.
 pub struct Card {
     /// Id.
