@@ -564,19 +564,9 @@ async fn cli_creates_accounts_with_a_one_time_link() {
     );
 }
 
-fn form_token(html: &str) -> String {
-    html.split("name=\"token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 async fn submit_offering(app: &TestApp, titel: &str) -> (u16, String) {
     let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
-    let token = form_token(&html);
+    let token = token_in(&html);
     let res = app
         .client
         .post(app.url("/aanbod/aanmelden"))
@@ -782,7 +772,7 @@ async fn rejected_offering_mails_the_reason() {
 async fn question_is_matched_answered_and_mailed() {
     let app = spawn_app().await;
     let html = app.get("/leervraag").await.text().await.unwrap();
-    let token = form_token(&html);
+    let token = token_in(&html);
     let res = app
         .client
         .post(app.url("/leervraag"))
@@ -1231,7 +1221,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     let app = spawn_app().await;
     let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
     assert!(html.contains("href=\"/privacy\""));
-    let token = form_token(&html);
+    let token = token_in(&html);
     let res = app
         .client
         .post(app.url("/aanbod/aanmelden"))
@@ -1274,7 +1264,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         .client
         .post(app.url("/aanbod/aanmelden"))
         .form(&[
-            ("token", form_token(&html).as_str()),
+            ("token", token_in(&html).as_str()),
             ("titel", "Spam"),
             ("website", "http://spam.example"),
         ])
@@ -1416,7 +1406,7 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
                 .post(app.url("/contact"))
                 .header("x-forwarded-for", format!("203.0.113.99, {ip}"))
                 .form(&[
-                    ("token", form_token(&html).as_str()),
+                    ("token", token_in(&html).as_str()),
                     ("soort", "suggestie"),
                     ("bericht", "Een goed idee voor het leernetwerk."),
                     ("email", ""),

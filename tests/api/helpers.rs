@@ -307,3 +307,13 @@ pub async fn logged_in(app: &TestApp, role: wijkwijzer::auth::Role) -> Browser {
     }
     b
 }
+
+/// The signed form token (`name="token"`) in a public form page.
+#[allow(dead_code)]
+pub fn token_in(html: &str) -> String {
+    html.split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("form token in page")
+        .to_string()
+}

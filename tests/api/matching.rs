@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::helpers::{cli, shared_data, spawn_app, spawn_configured, TestApp};
+use super::helpers::{cli, shared_data, spawn_app, spawn_configured, token_in, TestApp};
 
 async fn post_match(app: &TestApp, body: Value) -> reqwest::Response {
     app.client
@@ -108,21 +108,11 @@ async fn api_rejects_bad_questions_with_problem_json() {
     }
 }
 
-fn token(html: &str) -> String {
-    html.split("name=\"token\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 async fn form_token(app: &TestApp) -> String {
     let html = app.get("/leervraag").await.text().await.unwrap();
     assert!(html.contains("<label for=\"vraag\">"));
     assert!(html.contains("href=\"/privacy\""));
-    token(&html)
+    token_in(&html)
 }
 
 async fn submit(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
@@ -397,7 +387,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     let app = spawn_app().await;
     let html = app.get("/contact").await.text().await.unwrap();
     assert!(html.contains("href=\"/privacy\""));
-    let t = token(&html);
+    let t = token_in(&html);
     let res = app
         .client
         .post(app.url("/contact"))
@@ -419,7 +409,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     let store = app.state.catalog.store();
     assert!(store.contact_messages().await.unwrap().is_empty());
 
-    let t = token(&app.get("/contact").await.text().await.unwrap());
+    let t = token_in(&app.get("/contact").await.text().await.unwrap());
     let res = app
         .client
         .post(app.url("/contact"))
@@ -443,7 +433,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     assert_eq!(messages[0].1, "suggestie");
     assert_eq!(messages[0].3, None);
 
-    let t = token(&app.get("/contact").await.text().await.unwrap());
+    let t = token_in(&app.get("/contact").await.text().await.unwrap());
     let res = app
         .client
         .post(app.url("/contact"))
