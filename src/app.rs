@@ -240,7 +240,10 @@ async fn housekeeping(
     retention_months: u32,
 ) {
     use tower_sessions::session_store::ExpiredDeletion;
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    // First run a minute after start, not during it.
+    let hour = Duration::from_secs(3600);
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), hour);
     loop {
         tick.tick().await;
         match erase_expired(&store, retention_months, chrono::Utc::now()).await {

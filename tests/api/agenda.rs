@@ -26,7 +26,8 @@ fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
     .unwrap();
 }
 
-#[tokio::test]
+// The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_the_data() {
     let Some(data) = shared_data() else { return };
     let app = spawn_with(true, |dir| {

@@ -471,7 +471,8 @@ async fn a_beheerder_must_set_up_totp_and_then_use_it() {
     assert_eq!(b.get("/beheer").await.0, 303);
 }
 
-#[tokio::test]
+// The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_creates_accounts_with_a_one_time_link() {
     let app = spawn_app().await;
     let out = cli(
@@ -1319,7 +1320,8 @@ async fn a_provider_is_renamed_everywhere() {
     assert_eq!(log[0].action, "hernoemd");
 }
 
-#[tokio::test]
+// The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_ends_sessions_and_gives_a_new_link() {
     let app = spawn_app().await;
     let mut b = logged_in(&app, Role::Coordinator).await;
