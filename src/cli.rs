@@ -102,6 +102,12 @@ pub enum Command {
         #[command(subcommand)]
         what: UserWhat,
     },
+    /// Maak een back-up van de database terwijl het platform draait. De zoekindex hoort er niet
+    /// bij: die wordt bij het starten opnieuw opgebouwd uit de database.
+    Backup {
+        /// Nieuw bestand voor de back-up (wordt nooit overschreven).
+        file: PathBuf,
+    },
     /// Exporteer aanbod of leervragen naar standaarduitvoer.
     Export {
         /// Wat te exporteren.
@@ -236,6 +242,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Import { what } => import(&cli.db, what).await,
+        Command::Backup { file } => backup(&cli.db, &file).await,
         Command::User { what } => user(&cli.db, what).await,
         Command::Match { input, vandaag } => {
             let store = Store::open(&cli.db).await?;
@@ -299,6 +306,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             out.flush()?;
             Ok(0)
+        }
+    }
+}
+
+/// The `backup` command.
+async fn backup(db: &Path, file: &Path) -> anyhow::Result<i32> {
+    if !db.exists() {
+        eprintln!("Database {} bestaat niet.", db.display());
+        return Ok(1);
+    }
+    let store = Store::open(db).await?;
+    match store.backup(file).await {
+        Ok(r) => {
+            println!(
+                "Back-up gemaakt: {} ({} kB, {} aanbod, {} leervragen). De controle op beschadiging is goed.",
+                file.display(),
+                r.bytes.div_ceil(1024),
+                r.offerings,
+                r.questions
+            );
+            Ok(0)
+        }
+        Err(crate::store::StoreError::Conflict(_)) => {
+            eprintln!(
+                "{} bestaat al. Kies een nieuwe bestandsnaam; een back-up overschrijft nooit een bestand.",
+                file.display()
+            );
+            Ok(1)
+        }
+        Err(e) => {
+            eprintln!(
+                "Back-up mislukt: {e}. Er is geen bestand {} gemaakt.",
+                file.display()
+            );
+            Ok(1)
         }
     }
 }

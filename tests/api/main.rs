@@ -7,5 +7,6 @@ mod helpers;
 mod import_export;
 mod mail;
 mod matching;
+mod operations;
 mod pages;
 mod search;
