@@ -1,5 +1,6 @@
-//! Benchmark of the matching engine over 10,000 offerings generated from the sample catalogue:
-//! a criterion group plus a plain loop that prints p50 and p99 per question.
+//! Benchmark of the matching engine over 10,000 offerings generated from the sample catalogue and
+//! 50,000 labelled learning questions (the sample inventory repeated): a criterion group plus a
+//! plain loop that prints p50 and p99 per question.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ use wijkwijzer::domain::{matching::*, offering::Offering, taxonomy::Taxonomy};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
 const TARGET: usize = 10_000;
+const QUESTIONS: usize = 50_000;
 
 /// Light word variations so the copies are not identical.
 const VARIATIONS: &[(&str, &str)] = &[
@@ -97,12 +99,39 @@ fn main() {
         return;
     }
     let offerings = generate(&base);
+    // The inventory as examples, repeated up to 50,000 learning questions.
+    let inventory: Vec<LabelledQuestion> = read_lines(&dir.join("demand.jsonl"))
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| LabelledQuestion {
+            vraag: v["vraag"].as_str().unwrap_or_default().to_string(),
+            themas: v["themas"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let demand: Vec<LabelledQuestion> = inventory.iter().cycle().take(QUESTIONS).cloned().collect();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let started = Instant::now();
-    let matcher = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
+    let plain = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
     println!(
         "matcher gebouwd over {} aanbiedingen in {:.2?}",
+        plain.len(),
+        started.elapsed()
+    );
+    drop(plain);
+    let started = Instant::now();
+    let matcher =
+        Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
+    println!(
+        "matcher gebouwd over {} aanbiedingen en {} leervragen als voorbeeld in {:.2?}",
         matcher.len(),
+        demand.len(),
         started.elapsed()
     );
 

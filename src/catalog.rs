@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::domain::facets::{self, Filters, Page, Sort};
 use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
-use crate::domain::matching::{Matcher, Thesaurus};
+use crate::domain::matching::{LabelledQuestion, Matcher, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
@@ -48,6 +48,8 @@ pub struct Snapshot {
     /// All learning questions.
     pub demand: Arc<Vec<DemandRow>>,
     analysis: OnceLock<Arc<Analysis>>,
+    /// Fingerprint of the learning questions the matcher learns from.
+    labelled: OnceLock<u64>,
 }
 
 impl std::ops::Deref for Snapshot {
@@ -69,6 +71,24 @@ pub struct Analysis {
 }
 
 impl Snapshot {
+    /// The learning questions whose themes the inventory or a coordinator gave.
+    fn labelled(&self) -> impl Iterator<Item = LabelledQuestion> + '_ {
+        self.demand.iter().filter_map(DemandRow::labelled)
+    }
+
+    /// A fingerprint of `labelled()` that changes when they do, computed once per snapshot.
+    fn labelled_fingerprint(&self) -> u64 {
+        *self.labelled.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for q in self.labelled() {
+                q.vraag.hash(&mut h);
+                q.themas.hash(&mut h);
+            }
+            h.finish()
+        })
+    }
+
     /// The gap analysis, computed once per snapshot.
     pub fn analysis(&self) -> Arc<Analysis> {
         Arc::clone(self.analysis.get_or_init(|| {
@@ -191,6 +211,9 @@ impl CatalogData {
     }
 }
 
+/// The matcher with the catalogue version, date and labelled-questions fingerprint it was built for.
+type BuiltMatcher = (i64, NaiveDate, u64, Arc<Matcher>);
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -198,7 +221,7 @@ pub struct Catalog {
     index_dir: Option<PathBuf>,
     snapshot: RwLock<Arc<Snapshot>>,
     thesaurus: Thesaurus,
-    matcher: Mutex<Option<(i64, NaiveDate, Arc<Matcher>)>>,
+    matcher: Mutex<Option<BuiltMatcher>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -235,6 +258,7 @@ impl Catalog {
                 demand_version,
                 demand: Arc::new(demand),
                 analysis: OnceLock::new(),
+                labelled: OnceLock::new(),
             })),
             thesaurus,
             matcher: Mutex::new(None),
@@ -312,6 +336,7 @@ impl Catalog {
             demand_version,
             demand: Arc::new(demand),
             analysis: OnceLock::new(),
+            labelled: OnceLock::new(),
         });
         Ok(())
     }
@@ -358,20 +383,23 @@ impl Catalog {
             demand_version,
             demand: Arc::new(demand),
             analysis: OnceLock::new(),
+            labelled: OnceLock::new(),
         });
         Ok(())
     }
 
-    /// The matching engine over the current snapshot, built on first use and again after a
-    /// change or when the date moves on. Blocking: call it off the async runtime.
+    /// The matching engine over the current snapshot and the labelled learning questions, built
+    /// on first use and again after a change of either or when the date moves on. Blocking: call
+    /// it off the async runtime.
     pub fn matcher(&self, today: NaiveDate) -> Arc<Matcher> {
         let snapshot = self.snapshot();
         let mut guard = match self.matcher.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some((version, date, m)) = guard.as_ref() {
-            if *version == snapshot.version && *date == today {
+        let fingerprint = snapshot.labelled_fingerprint();
+        if let Some((version, date, built_for, m)) = guard.as_ref() {
+            if *version == snapshot.version && *date == today && *built_for == fingerprint {
                 return Arc::clone(m);
             }
         }
@@ -380,13 +408,15 @@ impl Catalog {
             .iter()
             .map(|s| s.offering.clone())
             .collect();
-        let m = Arc::new(Matcher::new(
+        let labelled: Vec<LabelledQuestion> = snapshot.labelled().collect();
+        let m = Arc::new(Matcher::with_demand(
             &offerings,
+            &labelled,
             &snapshot.taxonomy,
             &self.thesaurus,
             today,
         ));
-        *guard = Some((snapshot.version, today, Arc::clone(&m)));
+        *guard = Some((snapshot.version, today, fingerprint, Arc::clone(&m)));
         m
     }
 

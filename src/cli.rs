@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::{self, Application, Config};
 use crate::catalog::Catalog;
 use crate::domain::evaluation::{self, Judged};
-use crate::domain::matching::{MatchQuery, Matcher, Thesaurus};
+use crate::domain::matching::{LabelledQuestion, MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
 use crate::store::Store;
 use crate::transfer::{self, Format};
@@ -95,6 +95,10 @@ pub enum Command {
         /// Schrijf ook de uitkomst per vraag naar dit bestand.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Leervragen met thema's van het coördinatiepunt (demand.jsonl), om de woorden van
+        /// vragenstellers te leren.
+        #[arg(long)]
+        demand: Option<PathBuf>,
     },
     /// Beheer accounts van het coördinatiepunt.
     User {
@@ -254,7 +258,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 .map(|s| s.offering)
                 .collect();
             let today = vandaag.unwrap_or_else(crate::http::pages::today);
-            let matcher = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
+            let demand: Vec<LabelledQuestion> = store
+                .demand()
+                .await?
+                .iter()
+                .filter_map(|q| q.labelled())
+                .collect();
+            let matcher =
+                Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
             let questions = read_match_questions(&input)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -274,8 +285,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             taxonomy,
             vandaag,
             output,
+            demand,
         } => eval(
             &catalog,
+            demand.as_deref(),
             &questions,
             taxonomy.as_deref(),
             vandaag,
@@ -532,6 +545,7 @@ fn match_line(id: &str, outcome: &crate::domain::matching::MatchOutcome) -> serd
 
 fn eval(
     catalog: &Path,
+    demand: Option<&Path>,
     questions: &Path,
     taxonomy: Option<&Path>,
     vandaag: Option<chrono::NaiveDate>,
@@ -548,7 +562,18 @@ fn eval(
         Err(problems) => return Ok(report(catalog, &problems)),
     };
     let today = vandaag.unwrap_or_else(crate::http::pages::today);
-    let matcher = Matcher::new(&offerings, &taxonomy, &Thesaurus::builtin(), today);
+    let demand = match demand {
+        Some(p) => {
+            let (text, format) = read_file(p)?;
+            match transfer::parse_questions(&text, format, &taxonomy) {
+                Ok(q) => labelled(&q),
+                Err(problems) => return Ok(report(p, &problems)),
+            }
+        }
+        None => Vec::new(),
+    };
+    let matcher =
+        Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
     let judged_text = std::fs::read_to_string(questions)?;
     let mut rows = Vec::new();
     for line in judged_text.lines().filter(|l| !l.trim().is_empty()) {
@@ -736,4 +761,16 @@ async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The questions with coordinator-assigned themes, for the matcher to learn from.
+fn labelled(questions: &[crate::domain::question::LearningQuestion]) -> Vec<LabelledQuestion> {
+    questions
+        .iter()
+        .filter(|q| !q.themas.is_empty())
+        .map(|q| LabelledQuestion {
+            vraag: q.vraag.clone(),
+            themas: q.themas.clone(),
+        })
+        .collect()
 }

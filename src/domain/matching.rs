@@ -142,6 +142,15 @@ pub struct MatchQuery {
     pub themas: Vec<String>,
 }
 
+/// A learning question with the themes a coordinator gave it, to learn the askers' vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelledQuestion {
+    /// The question in the asker's words.
+    pub vraag: String,
+    /// Theme slugs assigned by a coordinator.
+    pub themas: Vec<String>,
+}
+
 /// One matched offering.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchResult {
@@ -235,6 +244,9 @@ pub struct MatchParams {
     pub w_onbekend: f64,
     /// Threshold on the fit for `passend`.
     pub drempel: f64,
+    /// Weight of one labelled learning question in the term-theme associations (an offering
+    /// counts 1).
+    pub w_vraagkennis: f64,
 }
 
 impl Default for MatchParams {
@@ -259,6 +271,7 @@ impl Default for MatchParams {
             fit_andere_doelgroep: 0.85,
             w_onbekend: 0.5,
             drempel: 0.21,
+            w_vraagkennis: 1.0,
         }
     }
 }
@@ -396,6 +409,36 @@ impl Matcher {
         today: NaiveDate,
         params: MatchParams,
     ) -> Matcher {
+        Matcher::build(offerings, &[], taxonomy, thesaurus, today, params)
+    }
+
+    /// Builds a matcher that also learns which words point to which theme from learning questions
+    /// whose themes a coordinator assigned: the askers' own vocabulary next to the catalogue's.
+    pub fn with_demand(
+        offerings: &[Offering],
+        demand: &[LabelledQuestion],
+        taxonomy: &Taxonomy,
+        thesaurus: &Thesaurus,
+        today: NaiveDate,
+    ) -> Matcher {
+        Matcher::build(
+            offerings,
+            demand,
+            taxonomy,
+            thesaurus,
+            today,
+            MatchParams::default(),
+        )
+    }
+
+    fn build(
+        offerings: &[Offering],
+        demand: &[LabelledQuestion],
+        taxonomy: &Taxonomy,
+        thesaurus: &Thesaurus,
+        today: NaiveDate,
+        params: MatchParams,
+    ) -> Matcher {
         let theme_slugs: Vec<String> = taxonomy.themas.iter().map(|t| t.slug.clone()).collect();
         let theme_labels: Vec<String> = taxonomy.themas.iter().map(|t| t.label.clone()).collect();
         let theme_index: HashMap<&str, u16> = theme_slugs
@@ -496,6 +539,47 @@ impl Matcher {
                 len,
             });
         }
+        // Learning questions with coordinator-assigned themes: their words count towards the
+        // term-theme associations only (not towards text relevance).
+        let mut demand_df: Vec<f64> = vec![0.0; postings.len()];
+        for q in demand {
+            let themes: Vec<u16> = q
+                .themas
+                .iter()
+                .filter_map(|s| theme_index.get(s.as_str()).copied())
+                .collect();
+            if themes.is_empty() {
+                continue;
+            }
+            let folded = fold(&q.vraag);
+            let mut seen: HashSet<String> = HashSet::new();
+            for w in words(&folded).filter(|w| !is_stop_word(w)) {
+                seen.insert(stem(w));
+                if w.len() >= 2 * MIN_PART {
+                    for part in decompound(w, &vocabulary) {
+                        if !is_stop_word(&part) {
+                            seen.insert(stem(&part));
+                        }
+                    }
+                }
+            }
+            let mut seen: Vec<String> = seen.into_iter().collect();
+            seen.sort();
+            for s in seen {
+                let next = term_ids.len() as u32;
+                let id = *term_ids.entry(s).or_insert(next);
+                if id == next {
+                    postings.push(Vec::new());
+                    theme_counts.push(HashMap::new());
+                    demand_df.push(0.0);
+                }
+                demand_df[id as usize] += params.w_vraagkennis;
+                for &t in &themes {
+                    *theme_counts[id as usize].entry(t).or_insert(0.0) +=
+                        params.w_vraagkennis / themes.len() as f64;
+                }
+            }
+        }
         let n = docs.len().max(1) as f64;
         let avg_len = (docs.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
         let idf: Vec<f64> = postings
@@ -537,7 +621,10 @@ impl Matcher {
                         in_desc += desc_weight;
                     }
                 }
-                let total = postings[id as usize].len() as f64 + in_desc + smoothing;
+                let total = postings[id as usize].len() as f64
+                    + demand_df[id as usize]
+                    + in_desc
+                    + smoothing;
                 let mut v: Vec<(u16, f32)> = per_theme
                     .into_iter()
                     .map(|(t, c)| (t, (c / total) as f32))
@@ -680,10 +767,12 @@ impl Matcher {
         // Stems of the question (with compound parts), for thesaurus matching.
         let mut part_stems: Vec<(String, usize)> = Vec::new();
         for (origin, (word, s)) in seq.iter().enumerate() {
-            let known = self.term_ids.get(s).copied();
-            if let Some(id) = known {
+            let term = self.term_ids.get(s).copied();
+            if let Some(id) = term {
                 push(&mut out, id, 1.0, word, origin);
             }
+            // Known to the catalogue text (not only from learning questions).
+            let known = term.filter(|&id| !self.postings[id as usize].is_empty());
             let parts = if word.len() >= 2 * MIN_PART {
                 decompound(word, &self.vocabulary)
             } else {
@@ -1357,6 +1446,46 @@ mod tests {
             .match_question(&ask("schuldhulpverlening fatbikes", None), 5)
             .signalen;
         assert!(s.kern > s.dekking && s.kern < 1.0, "{s:?}");
+    }
+
+    #[test]
+    fn learns_the_askers_words_for_a_theme_from_labelled_questions() {
+        let q = ask(
+            "Er wordt gedeald in ons portiek, wat kan ik doen?",
+            Some("bewoners"),
+        );
+        let before = matcher().match_question(&q, 5);
+        assert!(!before
+            .resultaten
+            .iter()
+            .any(|r| r.id.starts_with("ondermijning")));
+        let demand = [
+            ("In ons portiek wordt 's avonds gedeald.", "ondermijning"),
+            (
+                "Jongeren dealen bij het portiek van onze flat.",
+                "ondermijning",
+            ),
+            (
+                "Ik heb geldzorgen en durf de post niet te openen.",
+                "armoede-en-schulden",
+            ),
+        ]
+        .map(|(v, t)| LabelledQuestion {
+            vraag: v.into(),
+            themas: vec![t.into()],
+        });
+        let m = Matcher::with_demand(&catalogue(), &demand, &taxonomy(), &thesaurus(), today());
+        let after = m.match_question(&q, 5);
+        assert_eq!(ids(&after)[0], "ondermijning-bewoners");
+        assert!(after.resultaten[0]
+            .waarom
+            .iter()
+            .any(|w| w == "Zelfde thema: Ondermijning"));
+        // A theme alone is not a fitting answer: the words themselves are not in any offering.
+        assert!(!after.passend);
+        // Without labelled questions nothing changes.
+        let plain = Matcher::with_demand(&catalogue(), &[], &taxonomy(), &thesaurus(), today());
+        assert_eq!(plain.match_question(&q, 5), before);
     }
 
     #[test]

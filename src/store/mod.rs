@@ -9,6 +9,7 @@ use chrono::{NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, SqlitePool};
 
+use crate::domain::matching::LabelledQuestion;
 use crate::domain::offering::{Location, Offering};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::Taxonomy;
@@ -326,7 +327,7 @@ impl Store {
                  created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) \
                  ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
                  sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
-                 datum = excluded.datum, updated_at = excluded.updated_at, \
+                 datum = excluded.datum, updated_at = excluded.updated_at, themas_automatisch = 0, \
                  passend = CASE WHEN learning_questions.vraag = excluded.vraag \
                  AND learning_questions.doelgroep IS excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
             )
@@ -368,8 +369,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
-             status, email, passend, consent_at, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?,'site','nieuw',?,?,?,?,?)",
+             status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
+             VALUES (?,?,?,?,?,?,?,'site','nieuw',?,?,?,?,?,1)",
         )
         .bind(&q.id)
         .bind(&q.vraag)
@@ -411,7 +412,7 @@ impl Store {
 
     /// What the gap analysis needs of every learning question.
     pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend FROM learning_questions ORDER BY id")
+        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter()
@@ -426,6 +427,7 @@ impl Store {
                         .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
                     status: r.get("status"),
                     passend: r.get("passend"),
+                    themas_automatisch: r.get("themas_automatisch"),
                 })
             })
             .collect()
@@ -441,6 +443,7 @@ impl Store {
         for (id, passend, themes) in results {
             sqlx::query(
                 "UPDATE learning_questions SET passend = ?, \
+                 themas_automatisch = CASE WHEN themas = '[]' THEN 1 ELSE themas_automatisch END, \
                  themas = CASE WHEN themas = '[]' THEN ? ELSE themas END WHERE id = ? AND passend IS NULL",
             )
             .bind(*passend)
@@ -618,4 +621,17 @@ pub struct DemandRow {
     pub status: String,
     /// The engine's verdict, once matched.
     pub passend: Option<bool>,
+    /// True when the themes were filled in by the engine rather than given by the inventory or a
+    /// coordinator.
+    pub themas_automatisch: bool,
+}
+
+impl DemandRow {
+    /// The question as an example for the matcher, when a person gave its themes.
+    pub fn labelled(&self) -> Option<LabelledQuestion> {
+        (!self.themas_automatisch && !self.themas.is_empty()).then(|| LabelledQuestion {
+            vraag: self.vraag.clone(),
+            themas: self.themas.clone(),
+        })
+    }
 }

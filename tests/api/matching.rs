@@ -449,3 +449,86 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     assert_eq!(res.status(), 400);
     assert_eq!(store.contact_messages().await.unwrap().len(), 1);
 }
+
+/// Learning questions whose themes a coordinator gave teach the matcher the askers' words; questions
+/// whose themes the engine filled in do not.
+// The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do_not() {
+    let app = spawn_app().await;
+    let ask = json!({"vraag": "Wat kunnen we met het zwiebelplein?", "doelgroep": "bewoners"});
+    let themes_of = |v: &Value| -> Vec<String> {
+        v["resultaten"][0]["waarom"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect()
+    };
+    let before: Value = post_match(&app, ask.clone()).await.json().await.unwrap();
+
+    let file = app.dir.path().join("vragen.jsonl");
+    let rows = [
+        json!({"id": "zw-1", "vraag": "Het zwiebelplein is vies en niemand ruimt op.", "doelgroep": "bewoners", "themas": ["openbare-ruimte-en-beheer"], "datum": "2026-10-01"}),
+        json!({"id": "zw-2", "vraag": "Kan het zwiebelplein beter verlicht worden?", "doelgroep": "bewoners", "themas": ["openbare-ruimte-en-beheer"], "datum": "2026-10-02"}),
+        json!({"id": "zw-3", "vraag": "Wie onderhoudt de bankjes op het zwiebelplein?", "doelgroep": "bewoners", "themas": [], "datum": "2026-10-03"}),
+    ];
+    std::fs::write(
+        &file,
+        rows.iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let out = cli(&app.db(), &["import", "leervragen", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let catalog = app.state.catalog.clone();
+    catalog.refresh_if_changed().await.unwrap();
+    catalog.clone().match_pending(1000).await.unwrap();
+
+    let demand = catalog.store().demand().await.unwrap();
+    let row = |id: &str| demand.iter().find(|q| q.id == id).unwrap().clone();
+    assert!(row("zw-1").labelled().is_some());
+    // The engine filled in the themes of zw-3: it does not learn from its own guess.
+    assert!(!row("zw-3").themas.is_empty());
+    assert!(row("zw-3").themas_automatisch);
+    assert!(row("zw-3").labelled().is_none());
+
+    let after: Value = post_match(&app, ask.clone()).await.json().await.unwrap();
+    assert_ne!(after, before);
+    assert!(
+        themes_of(&after)
+            .iter()
+            .any(|w| w == "Zelfde thema: Straat, groen en beheer"),
+        "{after}"
+    );
+
+    // Questions asked on the site keep their engine themes out of the examples.
+    let t = token_in(&app.get("/leervraag").await.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/leervraag"))
+        .form(&[
+            ("token", t.as_str()),
+            ("vraag", "Hoe pakken we drugsoverlast in de wijk aan?"),
+            ("doelgroep", "bewoners"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    catalog.refresh_if_changed().await.unwrap();
+    let demand = catalog.store().demand().await.unwrap();
+    let site: Vec<_> = demand
+        .iter()
+        .filter(|q| q.id.starts_with("site-"))
+        .collect();
+    assert_eq!(site.len(), 1);
+    assert!(site[0].themas_automatisch && site[0].labelled().is_none());
+}
