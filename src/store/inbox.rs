@@ -37,6 +37,8 @@ pub struct InboxItem {
     pub passend: Option<bool>,
     /// The coordinator's answer.
     pub antwoord: Option<String>,
+    /// True when the themes were filled in by the matching engine.
+    pub themas_automatisch: bool,
 }
 
 /// Filters of the inbox; `None` means all.
@@ -114,11 +116,13 @@ fn item(r: &sqlx::sqlite::SqliteRow) -> Result<InboxItem, StoreError> {
         email: r.get("email"),
         passend: r.get("passend"),
         antwoord: r.get("antwoord"),
+        themas_automatisch: r.get("themas_automatisch"),
     })
 }
 
 const Q_COLUMNS: &str =
-    "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, passend, antwoord";
+    "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, \
+                         passend, antwoord, themas_automatisch";
 
 fn submission(r: &sqlx::sqlite::SqliteRow) -> Result<Submission, StoreError> {
     let data: String = r.get("data");
@@ -315,6 +319,48 @@ impl Store {
             Some(
                 &json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}),
             ),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets a question's themes as a coordinator gave them (they then count in the gap analysis
+    /// and teach the matcher); false when there is no such question.
+    pub async fn set_question_themes(
+        &self,
+        id: &str,
+        themas: &[String],
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let Some(before) =
+            sqlx::query("SELECT themas, themas_automatisch FROM learning_questions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        let old: Vec<String> = parse_list(before.get(0))?;
+        let automatic: bool = before.get(1);
+        sqlx::query(
+            "UPDATE learning_questions SET themas = ?, themas_automatisch = 0, updated_at = ? WHERE id = ?",
+        )
+        .bind(super::list_json(themas))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "thema's gezet",
+            "leervraag",
+            id,
+            Some(&json!({"themas": old, "themas_automatisch": automatic})),
+            Some(&json!({"themas": themas, "themas_automatisch": false})),
         )
         .await?;
         bump(&mut tx, "demand_version").await?;

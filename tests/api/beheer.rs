@@ -46,6 +46,12 @@ fn routes() -> Vec<Route> {
             Area::Vragen,
         ),
         (
+            "POST",
+            format!("/beheer/vragen/{QUESTION}/themas"),
+            vec![("thema", "gemengde-wijken")],
+            Area::Vragen,
+        ),
+        (
             "GET",
             "/beheer/aanmeldingen".into(),
             vec![],
@@ -1428,4 +1434,92 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
         "another visitor behind the same proxy"
     );
     assert_eq!(send("198.51.100.1").await, 429, "the first one is limited");
+}
+
+#[tokio::test]
+async fn a_coordinator_corrects_the_themes_of_a_question() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let path = format!("/beheer/vragen/{QUESTION}/themas");
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
+    assert!(page.contains("<legend>Thema's van deze vraag (minstens één)</legend>"));
+    assert!(page.contains("Gegeven door de inventarisatie"));
+
+    // None chosen, or an unknown theme: a Dutch error beside the fieldset, nothing changes.
+    let before = store.inbox_item(QUESTION).await.unwrap().unwrap();
+    let (s, _, body) = b.post(&path, &[]).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("id=\"themas-fout\"") && body.contains("Kies minstens één thema."));
+    let (s, _, body) = b.post(&path, &[("thema", "bestaat-niet")]).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("Onbekend thema"), "{body}");
+    assert_eq!(
+        store.inbox_item(QUESTION).await.unwrap().unwrap().themas,
+        before.themas
+    );
+
+    // Two themes (one twice): saved once each, as given by a person, and logged.
+    let (s, location, _) = b
+        .post(
+            &path,
+            &[
+                ("thema", "gemengde-wijken"),
+                ("thema", "sociale-stijging"),
+                ("thema", "gemengde-wijken"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(location.ends_with("melding=opgeslagen"));
+    let after = store.inbox_item(QUESTION).await.unwrap().unwrap();
+    assert_eq!(after.themas, vec!["gemengde-wijken", "sociale-stijging"]);
+    assert!(!after.themas_automatisch);
+    app.state.catalog.refresh_if_changed().await.unwrap();
+    let row = app
+        .state
+        .catalog
+        .snapshot()
+        .demand
+        .iter()
+        .find(|q| q.id == QUESTION)
+        .cloned()
+        .unwrap();
+    assert_eq!(row.labelled().unwrap().themas, after.themas);
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
+    assert!(page
+        .contains("id=\"thema-gemengde-wijken\" name=\"thema\" value=\"gemengde-wijken\" checked"));
+    let (_, _, log) = b.get("/beheer/logboek").await;
+    assert!(
+        log.contains("thema&#39;s gezet") || log.contains("thema's gezet"),
+        "{log}"
+    );
+
+    // A question whose themes the engine chose says so, until a person sets them.
+    let t = token_in(&app.get("/leervraag").await.text().await.unwrap());
+    app.client
+        .post(app.url("/leervraag"))
+        .form(&[
+            ("token", t.as_str()),
+            ("vraag", "Hoe pakken we drugsoverlast in de wijk aan?"),
+            ("doelgroep", "bewoners"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let site = store
+        .inbox(
+            &wijkwijzer::store::InboxFilter {
+                bron: Some("site".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(site.themas_automatisch);
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.id)).await;
+    assert!(page.contains("Nu gekozen door de koppeling"));
 }

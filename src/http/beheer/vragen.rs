@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::taxonomy::Vocabulary;
+use crate::http::offering_form::pairs;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{label, labels, options};
 use crate::http::AppState;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/vragen", get(list))
         .route("/beheer/vragen/{id}", get(detail).post(update))
         .route("/beheer/vragen/{id}/koppeling", post(link))
+        .route("/beheer/vragen/{id}/themas", post(themes))
 }
 
 #[derive(Deserialize, Default)]
@@ -141,7 +143,24 @@ struct DetailPage {
     statuses: [(&'static str, &'static str); 5],
     antwoord: String,
     error: Option<String>,
+    /// All themes: slug, label, whether the question has it.
+    theme_choices: Vec<(String, String, bool)>,
+    themes_error: Option<String>,
     notice: Option<&'static str>,
+}
+
+/// A validation error, with the form on the page it belongs to.
+enum Fout {
+    /// The answer and status form.
+    Antwoord(String),
+    /// The themes form.
+    Themas(String),
+}
+
+impl From<&str> for Fout {
+    fn from(s: &str) -> Fout {
+        Fout::Antwoord(s.to_string())
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -158,7 +177,7 @@ async fn detail_page(
     id: &str,
     zoek: &str,
     antwoord: Option<String>,
-    error: Option<String>,
+    error: Option<Fout>,
     notice: Option<&'static str>,
 ) -> Result<Response, Response> {
     let store = state.catalog.store();
@@ -232,12 +251,31 @@ async fn detail_page(
                 .map(|g| label(&snapshot, Vocabulary::Sector, g))
                 .unwrap_or_else(|| "onbekend".into()),
             antwoord: antwoord.unwrap_or_else(|| item.antwoord.clone().unwrap_or_default()),
+            theme_choices: snapshot
+                .taxonomy
+                .themas
+                .iter()
+                .map(|t| {
+                    (
+                        t.slug.clone(),
+                        t.label.clone(),
+                        item.themas.contains(&t.slug),
+                    )
+                })
+                .collect(),
+            themes_error: match &error {
+                Some(Fout::Themas(m)) => Some(m.clone()),
+                _ => None,
+            },
+            error: match error {
+                Some(Fout::Antwoord(m)) => Some(m),
+                _ => None,
+            },
             item,
             matches,
             zoek: zoek.to_string(),
             found,
             statuses: QUESTION_STATUSES,
-            error,
             notice,
         },
     ))
@@ -286,6 +324,64 @@ async fn link(
         .catalog
         .store()
         .set_match(&id, &form.aanbod, status, staff.actor())
+        .await
+        .map_err(|e| staff.internal(e))?;
+    if !found {
+        return Err(staff.not_found());
+    }
+    Ok(see_other(&format!(
+        "/beheer/vragen/{id}?melding=opgeslagen"
+    )))
+}
+
+/// Sets the themes of a question (checkboxes `thema`).
+async fn themes(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, Response> {
+    let staff = staff.need(Area::Vragen)?;
+    let snapshot = state.catalog.snapshot();
+    let mut chosen: Vec<String> = Vec::new();
+    for (k, v) in pairs(&body) {
+        if k != "thema" {
+            continue;
+        }
+        if snapshot.taxonomy.term(Vocabulary::Theme, &v).is_none() {
+            let message = format!("Onbekend thema ‘{v}’. Kies uit de lijst.");
+            return detail_page(
+                &state,
+                &staff,
+                &id,
+                "",
+                None,
+                Some(Fout::Themas(message)),
+                None,
+            )
+            .await;
+        }
+        if !chosen.contains(&v) {
+            chosen.push(v);
+        }
+    }
+    if chosen.is_empty() {
+        let message = "Kies minstens één thema.".to_string();
+        return detail_page(
+            &state,
+            &staff,
+            &id,
+            "",
+            None,
+            Some(Fout::Themas(message)),
+            None,
+        )
+        .await;
+    }
+    let found = state
+        .catalog
+        .store()
+        .set_question_themes(&id, &chosen, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
     if !found {
