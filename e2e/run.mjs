@@ -389,6 +389,15 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Opslaan")')]);
       results.check(/^\/beheer\/trajecten\/\d+$/.test(new URL(page.url()).pathname), 'beheer: ontwikkeltraject opgeslagen', page.url());
       await axeHere(page, 'beheer: ontwikkeltraject bewerken');
+      // The themes of a question: none chosen gives an error beside the fieldset, then saved.
+      await page.goto(new URL('/beheer/vragen/lv-demo-002', base).href);
+      for (const box of await page.locator('input[name=thema]:checked').all()) await box.uncheck();
+      const [themesRes] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Thema\'s opslaan")')]);
+      await axeHere(page, 'beheer: thema\'s van een leervraag met fout', 422, themesRes?.status());
+      results.check(await page.locator('#themas-fout').count() === 1, 'beheer: themafout naast de thema\'s', '');
+      await page.check('#thema-gemengde-wijken');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Thema\'s opslaan")')]);
+      results.check(await page.locator('#thema-gemengde-wijken:checked').count() === 1, 'beheer: thema\'s van een leervraag opgeslagen', page.url());
     }
     await close();
     for (const p of paths) await checkPage(browser, base, { path: p, status: 200 }, { storageState });
