@@ -217,7 +217,7 @@ impl Store {
         status: &str,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM learning_questions WHERE id = ?")
             .bind(question_id)
             .fetch_optional(&mut *tx)
@@ -279,7 +279,7 @@ impl Store {
         mail: Option<&OutgoingMail>,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let Some(before) =
             sqlx::query("SELECT status, antwoord FROM learning_questions WHERE id = ?")
                 .bind(id)
@@ -334,7 +334,7 @@ impl Store {
         themas: &[String],
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let Some(before) =
             sqlx::query("SELECT themas, themas_automatisch FROM learning_questions WHERE id = ?")
                 .bind(id)
@@ -419,7 +419,7 @@ impl Store {
         data: &Value,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let Some(before) = sqlx::query(
             "SELECT data FROM offering_submissions WHERE id = ? AND status = 'ingediend'",
         )
@@ -459,7 +459,7 @@ impl Store {
         mail: Option<&OutgoingMail>,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
             "UPDATE offering_submissions SET status = 'goedgekeurd', offering_id = ?, data = ?, \
@@ -523,7 +523,7 @@ impl Store {
         mail: Option<&OutgoingMail>,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
             "UPDATE offering_submissions SET status = 'afgewezen', reden = ?, updated_at = ?, closed_at = ? \
@@ -616,7 +616,7 @@ impl Store {
     /// Creates or edits an offering from the back office, audited with before and after.
     pub async fn save_offering(&self, o: &Offering, actor: &str) -> Result<(), StoreError> {
         let before = self.offering_record(&o.id).await?.map(|(v, _)| v);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         upsert_offering(&mut tx, o, &now()).await?;
         let after = serde_json::to_value(o).unwrap_or(Value::Null);
         record(
@@ -645,7 +645,7 @@ impl Store {
         published: bool,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let done =
             sqlx::query("UPDATE offerings SET gepubliceerd = ?, updated_at = ? WHERE id = ?")
                 .bind(published)
@@ -678,7 +678,7 @@ impl Store {
 
     /// Marks a contact message handled (starts its retention period).
     pub async fn close_contact(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
             "UPDATE contact_messages SET status = 'afgehandeld', closed_at = ? WHERE id = ? AND status = 'nieuw'",
@@ -741,7 +741,7 @@ impl Store {
     /// Erases personal data (e-mail, name) of questions, submissions and messages closed before
     /// `cutoff` (RFC 3339); the question texts stay. Returns the number of records changed.
     pub async fn erase_expired(&self, cutoff: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let mut n = sqlx::query(
             "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < ?",
         )
@@ -816,7 +816,7 @@ impl Store {
 
     /// Erases one person's e-mail address and name everywhere; returns the records changed.
     pub async fn erase_person(&self, email: &str, actor: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let mut n = sqlx::query(
             "UPDATE learning_questions SET email = NULL WHERE email = ? COLLATE NOCASE",
         )
@@ -877,7 +877,7 @@ impl Store {
         new: &str,
         actor: &str,
     ) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let rows = sqlx::query("SELECT id, aanbieder, partners FROM offerings")
             .fetch_all(&mut *tx)
             .await?;
@@ -928,7 +928,7 @@ impl Store {
 
     /// Takes all offerings of a provider off the site, audited; returns how many.
     pub async fn unpublish_provider(&self, name: &str, actor: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let n = sqlx::query(
             "UPDATE offerings SET gepubliceerd = 0, updated_at = ? WHERE aanbieder = ? AND gepubliceerd = 1",
         )

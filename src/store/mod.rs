@@ -178,6 +178,15 @@ impl Store {
         })
     }
 
+    /// A write transaction. It takes SQLite's write lock at the start (`BEGIN IMMEDIATE`), waiting
+    /// up to the busy timeout, so a transaction that reads before it writes cannot fail half-way
+    /// because another connection wrote in between.
+    pub(crate) async fn write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// The pool, for modules that keep their own tables (sessions).
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -203,7 +212,7 @@ impl Store {
     /// Stores the taxonomy, replacing the previous one.
     pub async fn save_taxonomy(&self, tax: &Taxonomy) -> Result<(), StoreError> {
         let doc = serde_json::to_string(tax).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO taxonomy (id, document, updated_at) VALUES (1, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
@@ -284,7 +293,7 @@ impl Store {
 
     /// Inserts or updates offerings by id, all in one transaction.
     pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ts = now();
         for o in offerings {
             upsert_offering(&mut tx, o, &ts).await?;
@@ -319,7 +328,7 @@ impl Store {
 
     /// Inserts or updates learning questions by id, all in one transaction.
     pub async fn upsert_questions(&self, questions: &[LearningQuestion]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let ts = now();
         for q in questions {
             sqlx::query(
@@ -366,7 +375,7 @@ impl Store {
     pub async fn insert_site_question(&self, sq: &SiteQuestion<'_>) -> Result<(), StoreError> {
         let q = sq.question;
         let ts = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
              status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
@@ -439,7 +448,7 @@ impl Store {
         &self,
         results: &[(String, bool, Vec<String>)],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for (id, passend, themes) in results {
             sqlx::query(
                 "UPDATE learning_questions SET passend = ?, \

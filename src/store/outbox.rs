@@ -139,7 +139,7 @@ impl Store {
 
     /// Puts a failed mail back in the queue (from the dashboard), audited.
     pub async fn retry_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = ? \
              WHERE id = ? AND status = 'mislukt' AND recipient != '(gewist)'",

@@ -60,7 +60,7 @@ impl Store {
             return Err(StoreError::Corrupt(format!("geen traject {}", t.id)));
         }
         let ts = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let id: i64 = if t.id > 0 {
             sqlx::query(
                 "UPDATE development_tracks SET titel = ?, doel = ?, themas = ?, trekker = ?, partners = ?, \

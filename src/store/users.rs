@@ -59,7 +59,7 @@ impl Store {
         actor: &str,
     ) -> Result<i64, StoreError> {
         let ts = now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?,?,?,?,?) \
              ON CONFLICT (email) DO NOTHING RETURNING id",
@@ -122,7 +122,7 @@ impl Store {
         disabled: bool,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let done = sqlx::query(
             "UPDATE users SET disabled = ?, updated_at = ?, sessions_after = ? WHERE email = ?",
         )
@@ -162,7 +162,7 @@ impl Store {
         totp: bool,
         actor: &str,
     ) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query(
             "UPDATE users SET password_hash = NULL, \
              totp_secret = CASE WHEN ? THEN NULL ELSE totp_secret END, \
@@ -242,7 +242,7 @@ impl Store {
         token_hash: &str,
         password_hash: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query(
             "DELETE FROM password_tokens WHERE token_hash = ? AND expires_at > ? RETURNING user_id",
         )
@@ -285,7 +285,7 @@ impl Store {
         secret: &str,
         step: u64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write().await?;
         let row = sqlx::query(
             "UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_secret IS NULL RETURNING email",
         )

@@ -56,3 +56,42 @@ async fn backup_copies_the_live_database_checks_it_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("bestaat niet"));
     assert!(!missing.exists());
 }
+
+/// Transactions that read before they write do not fail when other connections write at the same
+/// time: each waits for the write lock instead of losing its snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_read_then_write_transactions_all_succeed() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store().clone();
+    let ids: Vec<String> = store
+        .questions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|q| q.id)
+        .take(8)
+        .collect();
+    let mut tasks = Vec::new();
+    for round in 0..6 {
+        for id in &ids {
+            let (s1, id1) = (store.clone(), id.clone());
+            let theme = if round % 2 == 0 {
+                "gemengde-wijken"
+            } else {
+                "sociale-stijging"
+            };
+            tasks.push(tokio::spawn(async move {
+                s1.set_question_themes(&id1, &[theme.to_string()], "test")
+                    .await
+            }));
+            let (s2, id2) = (store.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                s2.update_question(&id2, "in-behandeling", None, None, "test")
+                    .await
+            }));
+        }
+    }
+    for t in tasks {
+        assert!(t.await.unwrap().unwrap(), "every change applied");
+    }
+}
