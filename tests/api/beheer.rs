@@ -1496,29 +1496,7 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     );
 
     // A question whose themes the engine chose says so, until a person sets them.
-    let t = token_in(&app.get("/leervraag").await.text().await.unwrap());
-    app.client
-        .post(app.url("/leervraag"))
-        .form(&[
-            ("token", t.as_str()),
-            ("vraag", "Hoe pakken we drugsoverlast in de wijk aan?"),
-            ("doelgroep", "bewoners"),
-            ("website", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let site = store
-        .inbox(
-            &wijkwijzer::store::InboxFilter {
-                bron: Some("site".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap()
-        .remove(0);
+    let site = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
     assert!(site.themas_automatisch);
     let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.id)).await;
     assert!(page.contains("Nu gekozen door de koppeling"));

@@ -317,3 +317,35 @@ pub fn token_in(html: &str) -> String {
         .expect("form token in page")
         .to_string()
 }
+
+/// Asks `vraag` as a resident on "Stel je leervraag" and returns the stored question (the newest
+/// one asked on the site).
+pub async fn ask_on_site(app: &TestApp, vraag: &str) -> wijkwijzer::store::InboxItem {
+    let token = token_in(&app.get("/leervraag").await.text().await.unwrap());
+    let res = app
+        .client
+        .post(app.url("/leervraag"))
+        .form(&[
+            ("token", token.as_str()),
+            ("vraag", vraag),
+            ("doelgroep", "bewoners"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    app.state
+        .catalog
+        .store()
+        .inbox(
+            &wijkwijzer::store::InboxFilter {
+                bron: Some("site".into()),
+                ..Default::default()
+            },
+            1,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+}

@@ -334,6 +334,26 @@ async fn link(
     )))
 }
 
+/// The themes ticked in a form (checkboxes `thema`): known slugs, each once, at least one.
+fn chosen_themes(
+    pairs: &[(String, String)],
+    taxonomy: &crate::domain::taxonomy::Taxonomy,
+) -> Result<Vec<String>, String> {
+    let mut chosen: Vec<String> = Vec::new();
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "thema") {
+        if taxonomy.term(Vocabulary::Theme, v).is_none() {
+            return Err(format!("Onbekend thema ‘{v}’. Kies uit de lijst."));
+        }
+        if !chosen.contains(v) {
+            chosen.push(v.clone());
+        }
+    }
+    if chosen.is_empty() {
+        return Err("Kies minstens één thema.".into());
+    }
+    Ok(chosen)
+}
+
 /// Sets the themes of a question (checkboxes `thema`).
 async fn themes(
     State(state): State<AppState>,
@@ -342,42 +362,13 @@ async fn themes(
     body: axum::body::Bytes,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Vragen)?;
-    let snapshot = state.catalog.snapshot();
-    let mut chosen: Vec<String> = Vec::new();
-    for (k, v) in pairs(&body) {
-        if k != "thema" {
-            continue;
+    let chosen = match chosen_themes(&pairs(&body), &state.catalog.snapshot().taxonomy) {
+        Ok(c) => c,
+        Err(message) => {
+            let error = Some(Fout::Themas(message));
+            return detail_page(&state, &staff, &id, "", None, error, None).await;
         }
-        if snapshot.taxonomy.term(Vocabulary::Theme, &v).is_none() {
-            let message = format!("Onbekend thema ‘{v}’. Kies uit de lijst.");
-            return detail_page(
-                &state,
-                &staff,
-                &id,
-                "",
-                None,
-                Some(Fout::Themas(message)),
-                None,
-            )
-            .await;
-        }
-        if !chosen.contains(&v) {
-            chosen.push(v);
-        }
-    }
-    if chosen.is_empty() {
-        let message = "Kies minstens één thema.".to_string();
-        return detail_page(
-            &state,
-            &staff,
-            &id,
-            "",
-            None,
-            Some(Fout::Themas(message)),
-            None,
-        )
-        .await;
-    }
+    };
     let found = state
         .catalog
         .store()
