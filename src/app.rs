@@ -215,6 +215,12 @@ impl Application {
                     }
                     Err(e) => tracing::warn!(error = %e, "leervragen koppelen mislukt"),
                 }
+                // Rebuild the matcher after a change here rather than in a visitor's request.
+                let warm = Arc::clone(&catalog);
+                let today = crate::http::pages::today();
+                if let Err(e) = tokio::task::spawn_blocking(move || warm.matcher(today)).await {
+                    tracing::warn!(error = %e, "koppeling voorbereiden mislukt");
+                }
             }
         });
         tokio::spawn(self.mailer.run(self.state.catalog.store().clone()));

@@ -388,6 +388,19 @@ impl Catalog {
         Ok(())
     }
 
+    /// True when the matcher for the current snapshot and `today` is built already.
+    pub fn matcher_ready(&self, today: NaiveDate) -> bool {
+        let snapshot = self.snapshot();
+        let fingerprint = snapshot.labelled_fingerprint();
+        let guard = match self.matcher.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        guard.as_ref().is_some_and(|(version, date, built_for, _)| {
+            *version == snapshot.version && *date == today && *built_for == fingerprint
+        })
+    }
+
     /// The matching engine over the current snapshot and the labelled learning questions, built
     /// on first use and again after a change of either or when the date moves on. Blocking: call
     /// it off the async runtime.

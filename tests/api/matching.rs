@@ -517,3 +517,37 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
     let row = demand.iter().find(|q| q.id == site.id).unwrap();
     assert!(row.themas_automatisch && row.labelled().is_none());
 }
+
+/// After a change the background job rebuilds the matcher, so no visitor waits for it.
+// The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_matcher_is_rebuilt_in_the_background_after_a_change() {
+    let app = spawn_app().await;
+    let today = wijkwijzer::http::pages::today();
+    let catalog = app.state.catalog.clone();
+    let wait_ready = || async {
+        for _ in 0..100 {
+            if catalog.matcher_ready(today) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    };
+    assert!(wait_ready().await, "built after start");
+    // A new offering: no learning question is waiting to be matched, so only the background
+    // rebuild makes the matcher current again.
+    let demo = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
+    )
+    .unwrap();
+    let mut offering: Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
+    offering["id"] = "warm-aanbod".into();
+    let file = app.dir.path().join("aanbod.jsonl");
+    std::fs::write(&file, offering.to_string()).unwrap();
+    let out = cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    catalog.refresh_if_changed().await.unwrap();
+    assert!(catalog.snapshot().get("warm-aanbod").is_some());
+    assert!(wait_ready().await, "rebuilt without a request");
+}
