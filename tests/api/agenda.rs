@@ -173,3 +173,24 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
     }
     assert_eq!(app.get("/lacunes/bestaat-niet").await.status(), 404);
 }
+
+/// The demo data tells the story of the real inventory: the five topics of the learning agenda are
+/// the gaps, so a newcomer sees the gap analysis at work.
+#[tokio::test]
+async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
+    let app = spawn_app().await;
+    let mut gaps = gap_themes(&app).await;
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        vec![
+            "gemengde-wijken",
+            "langjarige-wijkaanpak",
+            "preventief-signaleren",
+            "sociale-stijging",
+            "vertrouwen-en-verbinding",
+        ]
+    );
+    let html = app.get("/lacunes").await.text().await.unwrap();
+    assert!(!html.contains("geen enkel thema een lacune"));
+}
