@@ -363,7 +363,7 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
   }
 
   const roles = [
-    [coordinator, ['/beheer', '/beheer/vragen', '/beheer/vragen?status=nieuw', '/beheer/vragen/lv-demo-001?zoek=wijk',
+    [coordinator, ['/beheer', '/beheer/vragen', '/beheer/vragen?status=nieuw', '/beheer/vragen?themas=koppeling', '/beheer/vragen/lv-demo-001?zoek=wijk',
       '/beheer/aanmeldingen', '/beheer/aanmeldingen/1', '/beheer/berichten', '/beheer/trajecten', '/beheer/trajecten/nieuw', '/beheer/trajecten/nieuw?thema=gemengde-wijken',
       '/beheer/logboek', '/beheer/privacy', '/beheer/tweestaps']],
     [redacteur, ['/beheer', '/beheer/aanbod', '/beheer/aanbod/nieuw', `/beheer/aanbod/${encodeURIComponent(ids.offeringId)}`,

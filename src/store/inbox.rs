@@ -52,6 +52,8 @@ pub struct InboxFilter {
     pub doelgroep: Option<String>,
     /// Source.
     pub bron: Option<String>,
+    /// Whether the themes were chosen by the engine (`Some(true)`) or by a person.
+    pub themas_automatisch: Option<bool>,
 }
 
 /// A match of a question to an offering.
@@ -165,12 +167,14 @@ impl Store {
             "SELECT {Q_COLUMNS} FROM learning_questions WHERE (?1 IS NULL OR status = ?1) \
              AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(themas) WHERE value = ?2)) \
              AND (?3 IS NULL OR doelgroep = ?3) AND (?4 IS NULL OR bron = ?4) \
-             ORDER BY datum DESC, seq DESC LIMIT ?5"
+             AND (?5 IS NULL OR themas_automatisch = ?5) \
+             ORDER BY datum DESC, seq DESC LIMIT ?6"
         ))
         .bind(&filter.status)
         .bind(&filter.thema)
         .bind(&filter.doelgroep)
         .bind(&filter.bron)
+        .bind(filter.themas_automatisch)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;

@@ -1500,4 +1500,13 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     assert!(site.themas_automatisch);
     let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.id)).await;
     assert!(page.contains("Nu gekozen door de koppeling"));
+
+    // The inbox finds the questions whose themes still need a look.
+    let (_, _, list) = b.get("/beheer/vragen?themas=koppeling").await;
+    assert!(list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+    assert!(!list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
+    assert!(list.contains("(door de koppeling)"));
+    let (_, _, list) = b.get("/beheer/vragen?themas=mens").await;
+    assert!(list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
+    assert!(!list.contains(&format!("/beheer/vragen/{}\"", site.id)));
 }

@@ -41,6 +41,9 @@ struct ListQuery {
     doelgroep: String,
     #[serde(default)]
     bron: String,
+    /// `koppeling` or `mens`: who chose the themes.
+    #[serde(default)]
+    themas: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -86,6 +89,11 @@ async fn list(
         thema: some(&q.thema),
         doelgroep: some(&q.doelgroep),
         bron: some(&q.bron),
+        themas_automatisch: match q.themas.as_str() {
+            "koppeling" => Some(true),
+            "mens" => Some(false),
+            _ => None,
+        },
     };
     let items = state
         .catalog
