@@ -137,10 +137,21 @@ impl Store {
                 return Err(e);
             }
         };
+        // On disk before it gets its name, and the name on disk before we report success.
+        let synced = std::fs::File::open(&partial).and_then(|f| f.sync_all());
+        if let Err(e) = synced {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
         let linked = std::fs::hard_link(&partial, target);
         let _ = std::fs::remove_file(&partial);
         match linked {
-            Ok(()) => Ok(report),
+            Ok(()) => {
+                if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::File::open(dir).and_then(|d| d.sync_all())?;
+                }
+                Ok(report)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 Err(StoreError::Conflict(target.display().to_string()))
             }

@@ -1,6 +1,7 @@
 //! The question inbox: each learning question with the engine's suggested matches; the
-//! coordinator confirms, removes or adds matches, answers (mailed when an address was given)
-//! and moves the status along `nieuw → in behandeling → beantwoord`, `lacune` or `doorverwezen`.
+//! coordinator confirms, removes or adds matches, corrects the themes, answers (mailed when an
+//! address was given) and moves the status along `nieuw → in behandeling → beantwoord`, `lacune`
+//! or `doorverwezen`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
