@@ -214,6 +214,16 @@ impl CatalogData {
 /// The matcher with the catalogue version, date and labelled-questions fingerprint it was built for.
 type BuiltMatcher = (i64, NaiveDate, u64, Arc<Matcher>);
 
+/// True when `built` was made for this snapshot, date and labelled questions.
+fn is_current(
+    built: &BuiltMatcher,
+    snapshot: &Snapshot,
+    today: NaiveDate,
+    fingerprint: u64,
+) -> bool {
+    built.0 == snapshot.version && built.1 == today && built.2 == fingerprint
+}
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -392,13 +402,16 @@ impl Catalog {
     pub fn matcher_ready(&self, today: NaiveDate) -> bool {
         let snapshot = self.snapshot();
         let fingerprint = snapshot.labelled_fingerprint();
-        let guard = match self.matcher.lock() {
+        self.built_matcher()
+            .as_ref()
+            .is_some_and(|b| is_current(b, &snapshot, today, fingerprint))
+    }
+
+    fn built_matcher(&self) -> std::sync::MutexGuard<'_, Option<BuiltMatcher>> {
+        match self.matcher.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
-        };
-        guard.as_ref().is_some_and(|(version, date, built_for, _)| {
-            *version == snapshot.version && *date == today && *built_for == fingerprint
-        })
+        }
     }
 
     /// The matching engine over the current snapshot and the labelled learning questions, built
@@ -406,14 +419,11 @@ impl Catalog {
     /// it off the async runtime.
     pub fn matcher(&self, today: NaiveDate) -> Arc<Matcher> {
         let snapshot = self.snapshot();
-        let mut guard = match self.matcher.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut guard = self.built_matcher();
         let fingerprint = snapshot.labelled_fingerprint();
-        if let Some((version, date, built_for, m)) = guard.as_ref() {
-            if *version == snapshot.version && *date == today && *built_for == fingerprint {
-                return Arc::clone(m);
+        if let Some(built) = guard.as_ref() {
+            if is_current(built, &snapshot, today, fingerprint) {
+                return Arc::clone(&built.3);
             }
         }
         let offerings: Vec<Offering> = snapshot

@@ -767,10 +767,6 @@ async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
 fn labelled(questions: &[crate::domain::question::LearningQuestion]) -> Vec<LabelledQuestion> {
     questions
         .iter()
-        .filter(|q| !q.themas.is_empty())
-        .map(|q| LabelledQuestion {
-            vraag: q.vraag.clone(),
-            themas: q.themas.clone(),
-        })
+        .filter_map(|q| LabelledQuestion::new(&q.vraag, &q.themas))
         .collect()
 }

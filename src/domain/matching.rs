@@ -151,6 +151,16 @@ pub struct LabelledQuestion {
     pub themas: Vec<String>,
 }
 
+impl LabelledQuestion {
+    /// The question as an example, or `None` when it has no themes to learn from.
+    pub fn new(vraag: &str, themas: &[String]) -> Option<LabelledQuestion> {
+        (!themas.is_empty()).then(|| LabelledQuestion {
+            vraag: vraag.to_string(),
+            themas: themas.to_vec(),
+        })
+    }
+}
+
 /// One matched offering.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchResult {
@@ -552,19 +562,15 @@ impl Matcher {
                 continue;
             }
             let folded = fold(&q.vraag);
-            let mut seen: HashSet<String> = HashSet::new();
+            // Stems of the words and their compound parts, each once, in a fixed order.
+            let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
             for w in words(&folded).filter(|w| !is_stop_word(w)) {
                 seen.insert(stem(w));
                 if w.len() >= 2 * MIN_PART {
-                    for part in decompound(w, &vocabulary) {
-                        if !is_stop_word(&part) {
-                            seen.insert(stem(&part));
-                        }
-                    }
+                    let parts = decompound(w, &vocabulary);
+                    seen.extend(parts.iter().filter(|p| !is_stop_word(p)).map(|p| stem(p)));
                 }
             }
-            let mut seen: Vec<String> = seen.into_iter().collect();
-            seen.sort();
             for s in seen {
                 let next = term_ids.len() as u32;
                 let id = *term_ids.entry(s).or_insert(next);

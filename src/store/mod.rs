@@ -649,9 +649,9 @@ pub struct DemandRow {
 impl DemandRow {
     /// The question as an example for the matcher, when a person gave its themes.
     pub fn labelled(&self) -> Option<LabelledQuestion> {
-        (!self.themas_automatisch && !self.themas.is_empty()).then(|| LabelledQuestion {
-            vraag: self.vraag.clone(),
-            themas: self.themas.clone(),
-        })
+        if self.themas_automatisch {
+            return None;
+        }
+        LabelledQuestion::new(&self.vraag, &self.themas)
     }
 }
