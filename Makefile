@@ -16,8 +16,10 @@ deps:
 deps-npm:
 	@[ -d node_modules ] || npm ci --no-audit --no-fund
 
+# Every test on SQLite, then the HTTP/API tests again on a throwaway PostgreSQL server.
 test-rust:
 	cargo test --release
+	WIJKWIJZER_TEST_POSTGRES=$$(scripts/test-postgres.sh) cargo test --release --test api
 
 test-browser:
 	cargo build --release

@@ -14,16 +14,20 @@ use crate::domain::taxonomy::Taxonomy;
 use crate::http::beheer::{is_plain_localhost, SessionSettings};
 use crate::http::cache::PageCache;
 use crate::http::forms::{FormGuard, RateLimiter};
+use crate::http::session_store::Sessions;
 use crate::http::{self, AppState};
 use crate::mail::{MailConfig, Mailer};
-use crate::store::Store;
+use crate::store::{Backend, Store};
 use crate::transfer::{self, Format};
 
 /// How the application runs.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// SQLite database file.
+    /// SQLite database file, or a `postgres://` URL.
     pub db: PathBuf,
+    /// The search index folder of this instance; by default next to the SQLite file, or
+    /// `./wijkwijzer.index` with PostgreSQL. Instances on one machine need one each.
+    pub index: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free port.
     pub addr: SocketAddr,
     /// Do not load demo data into an empty database.
@@ -53,11 +57,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// The search index folder of this instance.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| beside_db(&self.db, ".index"))
+    }
+
     /// Defaults for `db` and `addr`.
     pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
         Config {
             mail: MailConfig::from_env(&db),
             db,
+            index: None,
             addr,
             empty: false,
             base_url: None,
@@ -74,11 +86,21 @@ impl Config {
     }
 }
 
-/// The search index directory that belongs to a database file.
-pub fn index_dir(db: &Path) -> PathBuf {
+/// A file or folder that belongs to the database `db`: next to a SQLite file
+/// (`wijkwijzer.db.index`), or in the working folder for PostgreSQL (`wijkwijzer.index`).
+pub fn beside_db(db: &Path, suffix: &str) -> PathBuf {
+    if Backend::parse(db).is_postgres() {
+        return PathBuf::from(format!("wijkwijzer{suffix}"));
+    }
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".index");
+    name.push(suffix);
     db.with_file_name(name)
+}
+
+/// The search index folder that belongs to a SQLite database file; `None` for PostgreSQL, where
+/// each running instance keeps its own index (see [`Config::index`]).
+pub fn index_dir(db: &Path) -> Option<PathBuf> {
+    (!Backend::parse(db).is_postgres()).then(|| beside_db(db, ".index"))
 }
 
 /// Loads the built-in demo taxonomy, offerings and learning questions into an empty store.
@@ -146,10 +168,8 @@ impl Application {
             None => Thesaurus::builtin(),
         };
         let secret = store.form_secret().await?;
-        let catalog = Catalog::open(store, Some(&index_dir(&config.db)), thesaurus).await?;
-        let session_store =
-            tower_sessions_sqlx_store::SqliteStore::new(catalog.store().pool().clone());
-        session_store.migrate().await?;
+        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
+        let session_store = Sessions::open(catalog.store().backend()).await?;
         let mailer = Mailer::new(config.mail.clone())?;
         let listener = TcpListener::bind(config.addr).await?;
         let base_url = match &config.base_url {
@@ -240,11 +260,7 @@ impl Application {
 }
 
 /// Hourly: erases personal data past its retention period and removes expired sessions.
-async fn housekeeping(
-    store: Store,
-    sessions: tower_sessions_sqlx_store::SqliteStore,
-    retention_months: u32,
-) {
+async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
     use tower_sessions::session_store::ExpiredDeletion;
     // First run a minute after start, not during it.
     let hour = Duration::from_secs(3600);

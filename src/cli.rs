@@ -23,7 +23,7 @@ use crate::transfer::{self, Format};
     about = "WijkWijzer Leernetwerk: leeraanbod, leervragen en lacunes"
 )]
 pub struct Cli {
-    /// SQLite-databasebestand.
+    /// SQLite-databasebestand, of een PostgreSQL-URL (postgres://…) voor meerdere instanties.
     #[arg(
         long,
         global = true,
@@ -62,6 +62,10 @@ pub enum Command {
         /// Achter een reverse proxy: neem het adres van de bezoeker uit X-Forwarded-For.
         #[arg(long, env = "WIJKWIJZER_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Map voor de zoekindex van deze instantie (standaard naast het databasebestand, of
+        /// ./wijkwijzer.index bij PostgreSQL); instanties op één machine hebben elk een eigen map.
+        #[arg(long, env = "WIJKWIJZER_INDEX")]
+        index: Option<PathBuf>,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -231,8 +235,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             no_page_cache,
             retention_months,
             trust_proxy,
+            index,
         } => {
             let mut config = Config::new(cli.db, addr);
+            config.index = index;
             config.empty = empty;
             config.base_url = base_url;
             config.thesaurus = thesaurus;
@@ -325,6 +331,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 
 /// The `backup` command.
 async fn backup(db: &Path, file: &Path) -> anyhow::Result<i32> {
+    if crate::store::Backend::parse(db).is_postgres() {
+        eprintln!(
+            "Een back-up van PostgreSQL maak je met pg_dump, bijvoorbeeld: pg_dump --format=custom --file={} DATABASE-URL",
+            file.display()
+        );
+        return Ok(1);
+    }
     if !db.exists() {
         eprintln!("Database {} bestaat niet.", db.display());
         return Ok(1);
@@ -728,7 +741,10 @@ async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
                 b.set_position(2);
                 b.set_message("opgeslagen; zoekindex bijwerken");
             }
-            Catalog::open(store, Some(&app::index_dir(db)), Thesaurus::builtin()).await?;
+            // With PostgreSQL every running instance brings its own index up to date.
+            if let Some(dir) = app::index_dir(db) {
+                Catalog::open(store, Some(&dir), Thesaurus::builtin()).await?;
+            }
             if let Some(b) = bar {
                 b.finish_and_clear();
             }

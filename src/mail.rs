@@ -13,6 +13,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::http::feeds::xml_escape;
 use crate::store::{OutboxRow, OutgoingMail, Store};
 
+/// How long a claimed mail is held for one delivery attempt before another worker may try it.
+const MAIL_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
 /// Where mail goes.
 #[derive(Clone, Debug)]
 pub enum MailTransport {
@@ -56,14 +59,10 @@ impl MailConfig {
     pub fn from_env(db: &std::path::Path) -> MailConfig {
         let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
             Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
-            _ => MailTransport::Folder(std::env::var("WIJKWIJZER_MAIL_DIR").map_or_else(
-                |_| {
-                    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-                    name.push(".mail");
-                    db.with_file_name(name)
-                },
-                PathBuf::from,
-            )),
+            _ => MailTransport::Folder(
+                std::env::var("WIJKWIJZER_MAIL_DIR")
+                    .map_or_else(|_| crate::app::beside_db(db, ".mail"), PathBuf::from),
+            ),
         };
         MailConfig {
             transport,
@@ -148,12 +147,13 @@ impl Mailer {
         }
     }
 
-    /// Attempts every due mail once; returns how many were sent.
+    /// Attempts every due mail once (claimed, so that other instances skip it); returns how many
+    /// were sent.
     pub async fn run_once(&self, store: &Store) -> anyhow::Result<usize> {
         let mut sent = 0;
         for OutboxRow {
             id, mail, attempts, ..
-        } in store.due_mails(50).await?
+        } in store.due_mails(50, MAIL_LEASE).await?
         {
             match self.deliver(&mail, id).await {
                 Ok(()) => {

@@ -5,7 +5,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WIJKWIJZER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx::postgres::notice=warn"));
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)

@@ -10,6 +10,7 @@ pub mod forms;
 pub mod offering_form;
 pub mod pages;
 pub mod params;
+pub mod session_store;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -38,7 +39,7 @@ pub struct AppState {
     /// Rendered public pages.
     pub cache: Arc<cache::PageCache>,
     /// Back-office sessions in the database.
-    pub session_store: tower_sessions_sqlx_store::SqliteStore,
+    pub session_store: session_store::Sessions,
     /// How back-office sessions behave.
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.

@@ -28,7 +28,7 @@ pub struct AuditEntry {
 
 /// Records a change inside the transaction that makes it.
 pub(crate) async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: &str,
     action: &str,
     entity: &str,
@@ -37,7 +37,7 @@ pub(crate) async fn record(
     after: Option<&Value>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1,$2,$3,$4,$5,$6,$7)",
     )
     .bind(now())
     .bind(actor)
@@ -62,7 +62,7 @@ impl Store {
         let rows = match entity {
             Some((kind, id)) => sqlx::query(
                 "SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log \
-                     WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+                     WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3 OFFSET $4",
             )
             .bind(kind)
             .bind(id)
@@ -72,7 +72,7 @@ impl Store {
             .await?,
             None => sqlx::query(
                 "SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log \
-                     ORDER BY id DESC LIMIT ? OFFSET ?",
+                     ORDER BY id DESC LIMIT $1 OFFSET $2",
             )
             .bind(limit)
             .bind(offset)

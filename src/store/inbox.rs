@@ -99,12 +99,24 @@ pub const QUESTION_STATUSES: [(&str, &str); 5] = [
     ("doorverwezen", "Doorverwezen"),
 ];
 
+/// `s` with the `LIKE` wildcards and the escape character `\` escaped.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Whether a status closes the question (starts the retention period).
 pub fn is_closed(status: &str) -> bool {
     matches!(status, "beantwoord" | "lacune" | "doorverwezen")
 }
 
-fn item(r: &sqlx::sqlite::SqliteRow) -> Result<InboxItem, StoreError> {
+fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
     Ok(InboxItem {
         id: r.get("id"),
         vraag: r.get("vraag"),
@@ -116,9 +128,9 @@ fn item(r: &sqlx::sqlite::SqliteRow) -> Result<InboxItem, StoreError> {
         bron: r.get("bron"),
         status: r.get("status"),
         email: r.get("email"),
-        passend: r.get("passend"),
+        passend: super::opt_flag(r, "passend"),
         antwoord: r.get("antwoord"),
-        themas_automatisch: r.get("themas_automatisch"),
+        themas_automatisch: super::flag(r, "themas_automatisch"),
     })
 }
 
@@ -126,7 +138,7 @@ const Q_COLUMNS: &str =
     "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, \
                          passend, antwoord, themas_automatisch";
 
-fn submission(r: &sqlx::sqlite::SqliteRow) -> Result<Submission, StoreError> {
+fn submission(r: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
     let data: String = r.get("data");
     Ok(Submission {
         id: r.get("id"),
@@ -163,18 +175,19 @@ impl Store {
         filter: &InboxFilter,
         limit: i64,
     ) -> Result<Vec<InboxItem>, StoreError> {
+        let has_theme = self.backend().json_list_contains("themas", "$2");
         let rows = sqlx::query(&format!(
-            "SELECT {Q_COLUMNS} FROM learning_questions WHERE (?1 IS NULL OR status = ?1) \
-             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(themas) WHERE value = ?2)) \
-             AND (?3 IS NULL OR doelgroep = ?3) AND (?4 IS NULL OR bron = ?4) \
-             AND (?5 IS NULL OR themas_automatisch = ?5) \
-             ORDER BY datum DESC, seq DESC LIMIT ?6"
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE ($1 IS NULL OR status = $1) \
+             AND ($2 IS NULL OR {has_theme}) \
+             AND ($3 IS NULL OR doelgroep = $3) AND ($4 IS NULL OR bron = $4) \
+             AND ($5 IS NULL OR themas_automatisch = $5) \
+             ORDER BY datum DESC, seq DESC LIMIT $6"
         ))
         .bind(&filter.status)
         .bind(&filter.thema)
         .bind(&filter.doelgroep)
         .bind(&filter.bron)
-        .bind(filter.themas_automatisch)
+        .bind(filter.themas_automatisch.map(i64::from))
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
@@ -184,7 +197,7 @@ impl Store {
     /// One question.
     pub async fn inbox_item(&self, id: &str) -> Result<Option<InboxItem>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {Q_COLUMNS} FROM learning_questions WHERE id = ?"
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
@@ -195,7 +208,7 @@ impl Store {
     /// All matches of a question (including removed ones), in order.
     pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
         let rows = sqlx::query(
-            "SELECT offering_id, score, waarom, status FROM question_matches WHERE question_id = ? ORDER BY position",
+            "SELECT offering_id, score, waarom, status FROM question_matches WHERE question_id = $1 ORDER BY position",
         )
         .bind(question_id)
         .fetch_all(self.pool())
@@ -222,7 +235,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM learning_questions WHERE id = ?")
+        let exists = sqlx::query("SELECT 1 FROM learning_questions WHERE id = $1")
             .bind(question_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -231,7 +244,7 @@ impl Store {
             return Ok(false);
         }
         let before: Option<String> = sqlx::query(
-            "SELECT status FROM question_matches WHERE question_id = ? AND offering_id = ?",
+            "SELECT status FROM question_matches WHERE question_id = $1 AND offering_id = $2",
         )
         .bind(question_id)
         .bind(offering_id)
@@ -240,8 +253,8 @@ impl Store {
         .map(|r| r.get(0));
         sqlx::query(
             "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, status, created_at) \
-             VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM question_matches WHERE question_id = ?), \
-             0, '[\"Toegevoegd door het coördinatiepunt\"]', ?, ?) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position), -1) + 1 FROM question_matches WHERE question_id = $3), \
+             0, '[\"Toegevoegd door het coördinatiepunt\"]', $4, $5) \
              ON CONFLICT (question_id, offering_id) DO UPDATE SET status = excluded.status",
         )
         .bind(question_id)
@@ -252,7 +265,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE learning_questions SET status = 'in-behandeling', updated_at = ? WHERE id = ? AND status = 'nieuw'",
+            "UPDATE learning_questions SET status = 'in-behandeling', updated_at = $1 WHERE id = $2 AND status = 'nieuw'",
         )
         .bind(now())
         .bind(question_id)
@@ -285,7 +298,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let Some(before) =
-            sqlx::query("SELECT status, antwoord FROM learning_questions WHERE id = ?")
+            sqlx::query("SELECT status, antwoord FROM learning_questions WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -295,8 +308,8 @@ impl Store {
         let (old_status, old_answer): (String, Option<String>) = (before.get(0), before.get(1));
         let ts = now();
         sqlx::query(
-            "UPDATE learning_questions SET status = ?, antwoord = ?, updated_at = ?, \
-             closed_at = CASE WHEN ? THEN COALESCE(closed_at, ?) ELSE NULL END WHERE id = ?",
+            "UPDATE learning_questions SET status = $1, antwoord = $2, updated_at = $3, \
+             closed_at = CASE WHEN $4 THEN COALESCE(closed_at, $5) ELSE NULL END WHERE id = $6",
         )
         .bind(status)
         .bind(antwoord)
@@ -340,7 +353,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let Some(before) =
-            sqlx::query("SELECT themas, themas_automatisch FROM learning_questions WHERE id = ?")
+            sqlx::query("SELECT themas, themas_automatisch FROM learning_questions WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -348,9 +361,9 @@ impl Store {
             return Ok(false);
         };
         let old: Vec<String> = parse_list(before.get(0))?;
-        let automatic: bool = before.get(1);
+        let automatic = before.get::<i64, _>(1) != 0;
         sqlx::query(
-            "UPDATE learning_questions SET themas = ?, themas_automatisch = 0, updated_at = ? WHERE id = ?",
+            "UPDATE learning_questions SET themas = $1, themas_automatisch = 0, updated_at = $2 WHERE id = $3",
         )
         .bind(super::list_json(themas))
         .bind(now())
@@ -382,7 +395,7 @@ impl Store {
         let ts = now();
         let row = sqlx::query(
             "INSERT INTO offering_submissions (data, contact_naam, contact_email, created_at, updated_at) \
-             VALUES (?,?,?,?,?) RETURNING id",
+             VALUES ($1,$2,$3,$4,$5) RETURNING id",
         )
         .bind(data.to_string())
         .bind(naam)
@@ -397,7 +410,7 @@ impl Store {
     /// Submissions with `status`, oldest first.
     pub async fn submissions(&self, status: &str) -> Result<Vec<Submission>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {S_COLUMNS} FROM offering_submissions WHERE status = ? ORDER BY id"
+            "SELECT {S_COLUMNS} FROM offering_submissions WHERE status = $1 ORDER BY id"
         ))
         .bind(status)
         .fetch_all(self.pool())
@@ -408,7 +421,7 @@ impl Store {
     /// One submission.
     pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {S_COLUMNS} FROM offering_submissions WHERE id = ?"
+            "SELECT {S_COLUMNS} FROM offering_submissions WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
@@ -425,7 +438,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let Some(before) = sqlx::query(
-            "SELECT data FROM offering_submissions WHERE id = ? AND status = 'ingediend'",
+            "SELECT data FROM offering_submissions WHERE id = $1 AND status = 'ingediend'",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -434,7 +447,7 @@ impl Store {
             return Ok(false);
         };
         let before: Value = serde_json::from_str(before.get::<&str, _>(0)).unwrap_or(Value::Null);
-        sqlx::query("UPDATE offering_submissions SET data = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE offering_submissions SET data = $1, updated_at = $2 WHERE id = $3")
             .bind(data.to_string())
             .bind(now())
             .bind(id)
@@ -466,8 +479,8 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE offering_submissions SET status = 'goedgekeurd', offering_id = ?, data = ?, \
-             updated_at = ?, closed_at = ? WHERE id = ? AND status = 'ingediend'",
+            "UPDATE offering_submissions SET status = 'goedgekeurd', offering_id = $1, data = $2, \
+             updated_at = $3, closed_at = $4 WHERE id = $5 AND status = 'ingediend'",
         )
         .bind(&offering.id)
         .bind(serde_json::to_string(offering).unwrap_or_default())
@@ -481,7 +494,7 @@ impl Store {
         if !done {
             return Ok(false);
         }
-        let taken = sqlx::query("SELECT 1 FROM offerings WHERE id = ?")
+        let taken = sqlx::query("SELECT 1 FROM offerings WHERE id = $1")
             .bind(&offering.id)
             .fetch_optional(&mut *tx)
             .await?
@@ -530,8 +543,8 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE offering_submissions SET status = 'afgewezen', reden = ?, updated_at = ?, closed_at = ? \
-             WHERE id = ? AND status = 'ingediend'",
+            "UPDATE offering_submissions SET status = 'afgewezen', reden = $1, updated_at = $2, closed_at = $3 \
+             WHERE id = $4 AND status = 'ingediend'",
         )
         .bind(reden)
         .bind(&ts)
@@ -564,7 +577,7 @@ impl Store {
     /// Every offering, published or not: `(offering, published)`, by title.
     pub async fn all_offerings(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, titel, aanbieder, gepubliceerd FROM offerings ORDER BY titel COLLATE NOCASE",
+            "SELECT id, titel, aanbieder, gepubliceerd FROM offerings ORDER BY lower(titel), titel",
         )
         .fetch_all(self.pool())
         .await?;
@@ -579,7 +592,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, doelgroepen, \
              sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, gepubliceerd \
-             FROM offerings WHERE id = ?",
+             FROM offerings WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -651,8 +664,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let done =
-            sqlx::query("UPDATE offerings SET gepubliceerd = ?, updated_at = ? WHERE id = ?")
-                .bind(published)
+            sqlx::query("UPDATE offerings SET gepubliceerd = $1, updated_at = $2 WHERE id = $3")
+                .bind(i64::from(published))
                 .bind(now())
                 .bind(id)
                 .execute(&mut *tx)
@@ -685,7 +698,7 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE contact_messages SET status = 'afgehandeld', closed_at = ? WHERE id = ? AND status = 'nieuw'",
+            "UPDATE contact_messages SET status = 'afgehandeld', closed_at = $1 WHERE id = $2 AND status = 'nieuw'",
         )
         .bind(&ts)
         .bind(id)
@@ -747,7 +760,7 @@ impl Store {
     pub async fn erase_expired(&self, cutoff: &str) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
         let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < ?",
+            "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
         )
         .bind(cutoff)
         .execute(&mut *tx)
@@ -755,14 +768,14 @@ impl Store {
         .rows_affected();
         n += sqlx::query(
             "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL \
-             WHERE (contact_email IS NOT NULL OR contact_naam IS NOT NULL) AND closed_at IS NOT NULL AND closed_at < ?",
+             WHERE (contact_email IS NOT NULL OR contact_naam IS NOT NULL) AND closed_at IS NOT NULL AND closed_at < $1",
         )
         .bind(cutoff)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         n += sqlx::query(
-            "UPDATE contact_messages SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < ?",
+            "UPDATE contact_messages SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
         )
         .bind(cutoff)
         .execute(&mut *tx)
@@ -787,7 +800,7 @@ impl Store {
     /// Everything stored about one e-mail address, as JSON (a person's access request).
     pub async fn personal_data(&self, email: &str) -> Result<Value, StoreError> {
         let questions = sqlx::query(
-            "SELECT id, vraag, gemeente, datum, status, antwoord, consent_at FROM learning_questions WHERE email = ? COLLATE NOCASE",
+            "SELECT id, vraag, gemeente, datum, status, antwoord, consent_at FROM learning_questions WHERE lower(email) = lower($1)",
         )
         .bind(email)
         .fetch_all(self.pool())
@@ -796,7 +809,7 @@ impl Store {
         .map(|r| json!({"id": r.get::<String, _>(0), "vraag": r.get::<String, _>(1), "gemeente": r.get::<Option<String>, _>(2), "datum": r.get::<String, _>(3), "status": r.get::<String, _>(4), "antwoord": r.get::<Option<String>, _>(5), "toestemming": r.get::<Option<String>, _>(6)}))
         .collect::<Vec<_>>();
         let submissions = sqlx::query(
-            "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE contact_email = ? COLLATE NOCASE",
+            "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE lower(contact_email) = lower($1)",
         )
         .bind(email)
         .fetch_all(self.pool())
@@ -805,7 +818,7 @@ impl Store {
         .map(|r| json!({"id": r.get::<i64, _>(0), "aanbod": serde_json::from_str::<Value>(r.get::<&str, _>(1)).unwrap_or(Value::Null), "naam": r.get::<Option<String>, _>(2), "status": r.get::<String, _>(3), "ingediend": r.get::<String, _>(4)}))
         .collect::<Vec<_>>();
         let messages = sqlx::query(
-            "SELECT id, soort, bericht, created_at FROM contact_messages WHERE email = ? COLLATE NOCASE",
+            "SELECT id, soort, bericht, created_at FROM contact_messages WHERE lower(email) = lower($1)",
         )
         .bind(email)
         .fetch_all(self.pool())
@@ -822,20 +835,20 @@ impl Store {
     pub async fn erase_person(&self, email: &str, actor: &str) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
         let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL WHERE email = ? COLLATE NOCASE",
+            "UPDATE learning_questions SET email = NULL WHERE lower(email) = lower($1)",
         )
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         n += sqlx::query(
-            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL WHERE contact_email = ? COLLATE NOCASE",
+            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL WHERE lower(contact_email) = lower($1)",
         )
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        n += sqlx::query("UPDATE contact_messages SET email = NULL WHERE email = ? COLLATE NOCASE")
+        n += sqlx::query("UPDATE contact_messages SET email = NULL WHERE lower(email) = lower($1)")
             .bind(email)
             .execute(&mut *tx)
             .await?
@@ -844,19 +857,37 @@ impl Store {
             "UPDATE outbox SET recipient = '(gewist)', body_text = '(gewist)', body_html = '(gewist)', \
              status = CASE WHEN status = 'wachtend' THEN 'mislukt' ELSE status END, \
              last_error = CASE WHEN status = 'wachtend' THEN 'gewist op verzoek' ELSE last_error END \
-             WHERE recipient = ? COLLATE NOCASE",
+             WHERE lower(recipient) = lower($1)",
         )
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query(
-            "UPDATE audit_log SET after = json_set(after, '$.mail_naar', '(gewist)') \
-             WHERE json_valid(after) AND json_extract(after, '$.mail_naar') = ? COLLATE NOCASE",
+        // Audit records of mails to this address: found by text, checked and changed as JSON.
+        let pattern = format!("%{}%", like_escape(&email.to_lowercase()));
+        let candidates = sqlx::query(
+            "SELECT id, after FROM audit_log WHERE after IS NOT NULL AND lower(after) LIKE $1 ESCAPE '\\'",
         )
-        .bind(email)
-        .execute(&mut *tx)
+        .bind(pattern)
+        .fetch_all(&mut *tx)
         .await?;
+        for r in &candidates {
+            let Ok(mut after) = serde_json::from_str::<Value>(r.get::<&str, _>(1)) else {
+                continue;
+            };
+            let to_person = after
+                .get("mail_naar")
+                .and_then(Value::as_str)
+                .is_some_and(|m| m.eq_ignore_ascii_case(email));
+            if let (true, Some(obj)) = (to_person, after.as_object_mut()) {
+                obj.insert("mail_naar".into(), Value::from("(gewist)"));
+                sqlx::query("UPDATE audit_log SET after = $1 WHERE id = $2")
+                    .bind(after.to_string())
+                    .bind(r.get::<i64, _>(0))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         record(
             &mut tx,
             actor,
@@ -899,7 +930,7 @@ impl Store {
                 .map(|p| if p == old { new.to_string() } else { p })
                 .collect();
             sqlx::query(
-                "UPDATE offerings SET aanbieder = ?, partners = ?, updated_at = ? WHERE id = ?",
+                "UPDATE offerings SET aanbieder = $1, partners = $2, updated_at = $3 WHERE id = $4",
             )
             .bind(if aanbieder == old {
                 new
@@ -934,7 +965,7 @@ impl Store {
     pub async fn unpublish_provider(&self, name: &str, actor: &str) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
         let n = sqlx::query(
-            "UPDATE offerings SET gepubliceerd = 0, updated_at = ? WHERE aanbieder = ? AND gepubliceerd = 1",
+            "UPDATE offerings SET gepubliceerd = 0, updated_at = $1 WHERE aanbieder = $2 AND gepubliceerd = 1",
         )
         .bind(now())
         .bind(name)

@@ -1,13 +1,15 @@
-//! Persistence: the one module that talks SQL. SQLite through sqlx today; the SQL is kept portable
-//! (text timestamps, JSON lists as text, `ON CONFLICT` upserts) so that a PostgreSQL backend can follow.
-//! Use [`StoreError`] for every failure here; callers map it to their own error type.
+//! Persistence: the one module that talks SQL, to SQLite (one file, the default) or PostgreSQL
+//! (several instances), through sqlx's `Any` driver. The SQL is portable (`$n` parameters, text
+//! timestamps, JSON lists as text, integer flags, `ON CONFLICT` upserts); the few differences live in
+//! [`Backend`]. Use [`StoreError`] for every failure here; callers map it to their own error type.
 
 use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Row, SqlitePool};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, Connection, Executor, Row};
 
 use crate::domain::matching::LabelledQuestion;
 use crate::domain::offering::{Location, Offering};
@@ -46,6 +48,22 @@ pub enum StoreError {
     /// A file next to the database could not be written.
     #[error("bestandsfout: {0}")]
     Io(#[from] std::io::Error),
+    /// The operation is not available on this database.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// The SQLite driver's options for the file at `path`.
+pub(crate) fn sqlite_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {
+    Ok(SqliteConnectOptions::from_str(&sqlite_url(path))?
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_secs(10)))
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
 }
 
 /// What a backup wrote.
@@ -59,10 +77,60 @@ pub struct BackupReport {
     pub questions: i64,
 }
 
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file (the default).
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database, given by its URL; several instances may share it.
+    Postgres(String),
+}
+
+impl Backend {
+    /// Reads `--db`: a `postgres://` or `postgresql://` URL, or else the path of a SQLite file.
+    pub fn parse(db: &Path) -> Backend {
+        let s = db.to_string_lossy();
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Backend::Postgres(s.into_owned())
+        } else {
+            Backend::Sqlite(db.to_path_buf())
+        }
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Backend::Postgres(_))
+    }
+
+    /// A condition that the JSON list in `column` (text) contains the text parameter `param`.
+    pub(crate) fn json_list_contains(&self, column: &str, param: &str) -> String {
+        match self {
+            Backend::Sqlite(_) => {
+                format!("EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {param})")
+            }
+            Backend::Postgres(_) => format!(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST({column} AS jsonb)) AS e(value) \
+                 WHERE e.value = {param})"
+            ),
+        }
+    }
+}
+
 /// The database handle, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A read from an integer flag column (0 or 1).
+pub(crate) fn flag(r: &AnyRow, column: &str) -> bool {
+    r.get::<i64, _>(column) != 0
+}
+
+/// A read from a nullable integer flag column.
+pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Option<bool> {
+    r.get::<Option<i64>, _>(column).map(|v| v != 0)
 }
 
 /// An offering as stored, with its row sequence number (stable key for the search index).
@@ -98,21 +166,56 @@ fn parse_date(s: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite database at `path` and runs the migrations.
-    /// WAL journal, foreign keys on, `synchronous=FULL` so that a committed write survives a crash.
-    pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+    /// Opens the database that `db` names (see [`Backend::parse`]) and runs the migrations.
+    pub async fn open(db: &Path) -> Result<Store, StoreError> {
+        Store::connect(Backend::parse(db)).await
+    }
+
+    /// Opens (creating a SQLite file if needed) the database and runs the migrations.
+    /// SQLite: WAL journal, foreign keys on, `synchronous=FULL` so that a committed write survives a
+    /// crash. PostgreSQL: the database must exist; the tables are created on first start.
+    pub async fn connect(backend: Backend) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let pool = match &backend {
+            Backend::Sqlite(path) => {
+                // Create the file with the SQLite driver itself, then connect through `Any`.
+                let create = sqlite_options(path)?.create_if_missing(true);
+                sqlx::SqliteConnection::connect_with(&create)
+                    .await?
+                    .close()
+                    .await?;
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&sqlite_url(path))
+                    .await?
+            }
+            Backend::Postgres(url) => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?
+            }
+        };
+        match &backend {
+            Backend::Sqlite(_) => sqlx::migrate!("./migrations").run(&pool).await?,
+            Backend::Postgres(_) => sqlx::migrate!("./migrations-postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// The database this store talks to.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
     }
 
     /// Writes a consistent copy of the whole database to `target` while the platform keeps
@@ -120,6 +223,11 @@ impl Store {
     /// `PRAGMA integrity_check`, and only then linked to `target`; an existing `target` is never
     /// overwritten (`StoreError::Conflict`).
     pub async fn backup(&self, target: &Path) -> Result<BackupReport, StoreError> {
+        if self.backend.is_postgres() {
+            return Err(StoreError::Unsupported(
+                "een backup van PostgreSQL maak je met pg_dump".into(),
+            ));
+        }
         if target.exists() {
             return Err(StoreError::Conflict(target.display().to_string()));
         }
@@ -161,7 +269,7 @@ impl Store {
 
     async fn backup_into(&self, partial: &Path) -> Result<BackupReport, StoreError> {
         let path = partial.to_string_lossy().into_owned();
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(&path)
             .execute(&self.pool)
             .await?;
@@ -189,17 +297,26 @@ impl Store {
         })
     }
 
-    /// A write transaction. It takes SQLite's write lock at the start (`BEGIN IMMEDIATE`), waiting
-    /// up to the busy timeout, so a transaction that reads before it writes cannot fail half-way
-    /// because another connection wrote in between.
-    pub(crate) async fn write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A write transaction; write transactions run one at a time, also across instances. SQLite
+    /// takes its write lock at the start (`BEGIN IMMEDIATE`), waiting up to the busy timeout;
+    /// PostgreSQL takes a transaction-scoped advisory lock. So a transaction that reads before it
+    /// writes cannot fail half-way, nor act on a stale read, because another connection wrote in
+    /// between.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite(_) => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(_) => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7420411)")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
-    /// The pool, for modules that keep their own tables (sessions).
-    pub fn pool(&self) -> &SqlitePool {
+    /// The pool (tests use it to set up rows).
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -225,7 +342,7 @@ impl Store {
         let doc = serde_json::to_string(tax).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO taxonomy (id, document, updated_at) VALUES (1, ?, ?) \
+            "INSERT INTO taxonomy (id, document, updated_at) VALUES (1, $1, $2) \
              ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
         )
         .bind(doc)
@@ -244,7 +361,7 @@ impl Store {
 
     /// A change counter kept in `meta`.
     async fn counter(&self, key: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = ?")
+        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
             .bind(key)
             .fetch_one(&self.pool)
             .await?;
@@ -344,12 +461,12 @@ impl Store {
         for q in questions {
             sqlx::query(
                 "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
-                 created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?) \
+                 created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
                  ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
                  sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
                  datum = excluded.datum, updated_at = excluded.updated_at, themas_automatisch = 0, \
                  passend = CASE WHEN learning_questions.vraag = excluded.vraag \
-                 AND learning_questions.doelgroep IS excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
+                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
             )
             .bind(&q.id)
             .bind(&q.vraag)
@@ -390,7 +507,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
              status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
-             VALUES (?,?,?,?,?,?,?,'site','nieuw',?,?,?,?,?,1)",
+             VALUES ($1,$2,$3,$4,$5,$6,$7,'site','nieuw',$8,$9,$10,$11,$12,1)",
         )
         .bind(&q.id)
         .bind(&q.vraag)
@@ -400,7 +517,7 @@ impl Store {
         .bind(list_json(&q.themas))
         .bind(q.datum.to_string())
         .bind(sq.email)
-        .bind(sq.passend)
+        .bind(i64::from(sq.passend))
         .bind(sq.email.map(|_| ts.clone()))
         .bind(&ts)
         .bind(&ts)
@@ -409,7 +526,7 @@ impl Store {
         for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, created_at) \
-                 VALUES (?,?,?,?,?,?)",
+                 VALUES ($1,$2,$3,$4,$5,$6)",
             )
             .bind(&q.id)
             .bind(*offering)
@@ -446,8 +563,8 @@ impl Store {
                     datum: parse_date(Some(r.get("datum")))?
                         .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
                     status: r.get("status"),
-                    passend: r.get("passend"),
-                    themas_automatisch: r.get("themas_automatisch"),
+                    passend: opt_flag(&r, "passend"),
+                    themas_automatisch: flag(&r, "themas_automatisch"),
                 })
             })
             .collect()
@@ -462,11 +579,11 @@ impl Store {
         let mut tx = self.write().await?;
         for (id, passend, themes) in results {
             sqlx::query(
-                "UPDATE learning_questions SET passend = ?, \
+                "UPDATE learning_questions SET passend = $1, \
                  themas_automatisch = CASE WHEN themas = '[]' THEN 1 ELSE themas_automatisch END, \
-                 themas = CASE WHEN themas = '[]' THEN ? ELSE themas END WHERE id = ? AND passend IS NULL",
+                 themas = CASE WHEN themas = '[]' THEN $2 ELSE themas END WHERE id = $3 AND passend IS NULL",
             )
-            .bind(*passend)
+            .bind(i64::from(*passend))
             .bind(list_json(themes))
             .bind(id)
             .execute(&mut *tx)
@@ -485,7 +602,7 @@ impl Store {
         email: Option<&str>,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES (?,?,?,?) RETURNING id",
+            "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
         )
         .bind(soort)
         .bind(bericht)
@@ -516,7 +633,7 @@ impl Store {
         question_id: &str,
     ) -> Result<Vec<(String, f64, Vec<String>)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT offering_id, score, waarom FROM question_matches WHERE question_id = ? ORDER BY position",
+            "SELECT offering_id, score, waarom FROM question_matches WHERE question_id = $1 ORDER BY position",
         )
         .bind(question_id)
         .fetch_all(&self.pool)
@@ -537,11 +654,12 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<(String, Option<String>, Option<bool>)>, StoreError> {
-        let row = sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| (r.get("status"), r.get("email"), r.get("passend"))))
+        let row =
+            sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| (r.get("status"), r.get("email"), opt_flag(&r, "passend"))))
     }
 
     /// The secret that signs form tokens; created on first use and shared by all instances.
@@ -551,7 +669,7 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("geen willekeur: {e}")))?;
         let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
         sqlx::query(
-            "INSERT INTO meta (key, value) VALUES ('form_secret', ?) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO meta (key, value) VALUES ('form_secret', $1) ON CONFLICT (key) DO NOTHING",
         )
         .bind(hex)
         .execute(&self.pool)
@@ -566,14 +684,14 @@ impl Store {
 
 /// Inserts or updates one offering inside a transaction (the caller bumps the catalogue version).
 async fn upsert_offering(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     o: &Offering,
     ts: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO offerings (id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, \
          themas, doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, \
-         url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) \
+         url, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) \
          ON CONFLICT (id) DO UPDATE SET titel = excluded.titel, samenvatting = excluded.samenvatting, \
          beschrijving = excluded.beschrijving, aanbieder = excluded.aanbieder, partners = excluded.partners, \
          vorm = excluded.vorm, themas = excluded.themas, doelgroepen = excluded.doelgroepen, \
@@ -606,16 +724,16 @@ async fn upsert_offering(
 }
 
 pub(crate) async fn bump_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
 ) -> Result<(), StoreError> {
     bump(tx, "catalog_version").await
 }
 
 pub(crate) async fn bump(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     key: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?")
+    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = $1")
         .bind(key)
         .execute(&mut **tx)
         .await?;

@@ -39,13 +39,13 @@ pub struct OutboxRow {
 
 /// Writes a mail to the outbox inside the caller's transaction.
 pub(crate) async fn enqueue(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     mail: &OutgoingMail,
 ) -> Result<(), StoreError> {
     let ts = now();
     sqlx::query(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at) \
-         VALUES (?,?,?,?,?,?)",
+         VALUES ($1,$2,$3,$4,$5,$6)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
@@ -58,7 +58,7 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
-fn row(r: &sqlx::sqlite::SqliteRow) -> OutboxRow {
+fn row(r: &sqlx::any::AnyRow) -> OutboxRow {
     OutboxRow {
         id: r.get("id"),
         mail: OutgoingMail {
@@ -80,23 +80,40 @@ const COLUMNS: &str =
                        created_at, next_attempt_at";
 
 impl Store {
-    /// Mails due for an attempt now, oldest first.
-    pub async fn due_mails(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+    /// Claims the mails due for an attempt now, oldest first: each is held for `lease` so that no
+    /// other instance's worker sends it too. A mail whose sender stops before recording the outcome
+    /// is due again when the lease ends.
+    pub async fn due_mails(
+        &self,
+        limit: i64,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let mut tx = self.write().await?;
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE status = 'wachtend' AND next_attempt_at <= ? \
-             ORDER BY id LIMIT ?"
+            "SELECT {COLUMNS} FROM outbox WHERE status = 'wachtend' AND next_attempt_at <= $1 \
+             ORDER BY id LIMIT $2"
         ))
         .bind(now())
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
+        let held =
+            (chrono::Utc::now() + lease).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        for r in &rows {
+            sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2")
+                .bind(&held)
+                .bind(r.get::<i64, _>("id"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(rows.iter().map(row).collect())
     }
 
     /// The most recent mails, newest first.
     pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?"
+            "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(self.pool())
@@ -107,7 +124,7 @@ impl Store {
     /// Marks a mail as sent.
     pub async fn mail_sent(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = $1, last_error = NULL WHERE id = $2",
         )
         .bind(now())
         .bind(id)
@@ -124,9 +141,9 @@ impl Store {
         next_at: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, \
-             status = CASE WHEN ? IS NULL THEN 'mislukt' ELSE 'wachtend' END, \
-             next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
+             status = CASE WHEN $2 IS NULL THEN 'mislukt' ELSE 'wachtend' END, \
+             next_attempt_at = COALESCE($3, next_attempt_at) WHERE id = $4",
         )
         .bind(error)
         .bind(next_at)
@@ -141,8 +158,8 @@ impl Store {
     pub async fn retry_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let done = sqlx::query(
-            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = ? \
-             WHERE id = ? AND status = 'mislukt' AND recipient != '(gewist)'",
+            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = $1 \
+             WHERE id = $2 AND status = 'mislukt' AND recipient != '(gewist)'",
         )
         .bind(now())
         .bind(id)
@@ -169,8 +186,9 @@ impl Store {
     /// Counts per outbox status: `(waiting, failed, sent)`; waiting ones with an error count as problems.
     pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), StoreError> {
         let r = sqlx::query(
-            "SELECT COALESCE(SUM(status = 'wachtend'), 0), COALESCE(SUM(status = 'mislukt' OR (status = 'wachtend' AND last_error IS NOT NULL)), 0), \
-             COALESCE(SUM(status = 'verzonden'), 0) FROM outbox",
+            "SELECT COUNT(CASE WHEN status = 'wachtend' THEN 1 END), \
+             COUNT(CASE WHEN status = 'mislukt' OR (status = 'wachtend' AND last_error IS NOT NULL) THEN 1 END), \
+             COUNT(CASE WHEN status = 'verzonden' THEN 1 END) FROM outbox",
         )
         .fetch_one(self.pool())
         .await?;

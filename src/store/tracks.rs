@@ -7,7 +7,7 @@ use super::audit::record;
 use super::{bump, list_json, now, parse_list, Store, StoreError};
 use crate::domain::track::{Track, TrackStatus};
 
-fn track(r: &sqlx::sqlite::SqliteRow) -> Result<Track, StoreError> {
+fn track(r: &sqlx::any::AnyRow) -> Result<Track, StoreError> {
     let status: String = r.get("status");
     Ok(Track {
         id: r.get("id"),
@@ -41,7 +41,7 @@ impl Store {
     /// One track.
     pub async fn track(&self, id: i64) -> Result<Option<Track>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM development_tracks WHERE id = ?"
+            "SELECT {COLUMNS} FROM development_tracks WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
@@ -63,8 +63,8 @@ impl Store {
         let mut tx = self.write().await?;
         let id: i64 = if t.id > 0 {
             sqlx::query(
-                "UPDATE development_tracks SET titel = ?, doel = ?, themas = ?, trekker = ?, partners = ?, \
-                 doelgroepen = ?, status = ?, planning = ?, aanbod = ?, updated_at = ? WHERE id = ?",
+                "UPDATE development_tracks SET titel = $1, doel = $2, themas = $3, trekker = $4, partners = $5, \
+                 doelgroepen = $6, status = $7, planning = $8, aanbod = $9, updated_at = $10 WHERE id = $11",
             )
             .bind(&t.titel)
             .bind(&t.doel)
@@ -83,7 +83,7 @@ impl Store {
         } else {
             sqlx::query(
                 "INSERT INTO development_tracks (titel, doel, themas, trekker, partners, doelgroepen, status, \
-                 planning, aanbod, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                 planning, aanbod, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
             )
             .bind(&t.titel)
             .bind(&t.doel)

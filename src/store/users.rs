@@ -31,7 +31,7 @@ pub struct User {
     pub sessions_after: i64,
 }
 
-fn user(r: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+fn user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let role: String = r.get("role");
     Ok(User {
         id: r.get("id"),
@@ -61,8 +61,8 @@ impl Store {
         let ts = now();
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?,?,?,?,?) \
-             ON CONFLICT (email) DO NOTHING RETURNING id",
+            "INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES ($1,$2,$3,$4,$5) \
+             ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(email)
         .bind(role.slug())
@@ -99,16 +99,18 @@ impl Store {
 
     /// The account with this e-mail address (case-insensitive).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE email = ?"))
-            .bind(email.trim())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1)"
+        ))
+        .bind(email.trim())
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(user).transpose()
     }
 
     /// The account with this id.
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -124,9 +126,9 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let done = sqlx::query(
-            "UPDATE users SET disabled = ?, updated_at = ?, sessions_after = ? WHERE email = ?",
+            "UPDATE users SET disabled = $1, updated_at = $2, sessions_after = $3 WHERE lower(email) = lower($4)",
         )
-        .bind(disabled)
+        .bind(i64::from(disabled))
         .bind(now())
         .bind(chrono::Utc::now().timestamp_millis())
         .bind(email.trim())
@@ -165,9 +167,9 @@ impl Store {
         let mut tx = self.write().await?;
         let row = sqlx::query(
             "UPDATE users SET password_hash = NULL, \
-             totp_secret = CASE WHEN ? THEN NULL ELSE totp_secret END, \
-             totp_last_step = CASE WHEN ? THEN 0 ELSE totp_last_step END, \
-             sessions_after = ?, updated_at = ? WHERE email = ? RETURNING id",
+             totp_secret = CASE WHEN $1 THEN NULL ELSE totp_secret END, \
+             totp_last_step = CASE WHEN $2 THEN 0 ELSE totp_last_step END, \
+             sessions_after = $3, updated_at = $4 WHERE lower(email) = lower($5) RETURNING id",
         )
         .bind(totp)
         .bind(totp)
@@ -180,7 +182,7 @@ impl Store {
             return Ok(None);
         };
         let id: i64 = row.get(0);
-        sqlx::query("DELETE FROM password_tokens WHERE user_id = ?")
+        sqlx::query("DELETE FROM password_tokens WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -211,19 +213,21 @@ impl Store {
     ) -> Result<(), StoreError> {
         let expires = (Utc::now() + Duration::hours(hours))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        sqlx::query("INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES (?,?,?)")
-            .bind(token_hash)
-            .bind(user_id)
-            .bind(expires)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES ($1,$2,$3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
     /// The account a valid (unexpired) one-time link belongs to.
     pub async fn password_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(
-            "SELECT user_id FROM password_tokens WHERE token_hash = ? AND expires_at > ?",
+            "SELECT user_id FROM password_tokens WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now())
@@ -244,7 +248,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "DELETE FROM password_tokens WHERE token_hash = ? AND expires_at > ? RETURNING user_id",
+            "DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id",
         )
         .bind(token_hash)
         .bind(now())
@@ -255,7 +259,7 @@ impl Store {
         };
         let user_id: i64 = row.get(0);
         let email: String = sqlx::query(
-            "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? RETURNING email",
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 RETURNING email",
         )
         .bind(password_hash)
         .bind(now())
@@ -287,7 +291,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE id = ? AND totp_secret IS NULL RETURNING email",
+            "UPDATE users SET totp_secret = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4 AND totp_secret IS NULL RETURNING email",
         )
         .bind(secret)
         .bind(step as i64)
@@ -315,15 +319,15 @@ impl Store {
 
     /// Records a used TOTP step; false when that step (or a later one) was used already.
     pub async fn use_totp_step(&self, user_id: i64, step: u64) -> Result<bool, StoreError> {
-        Ok(
-            sqlx::query("UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
-                .bind(step as i64)
-                .bind(user_id)
-                .bind(step as i64)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                > 0,
+        Ok(sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $3",
         )
+        .bind(step as i64)
+        .bind(user_id)
+        .bind(step as i64)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            > 0)
     }
 }

@@ -30,14 +30,13 @@ fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_the_data() {
     let Some(data) = shared_data() else { return };
-    let app = spawn_with(true, |dir| {
-        let db = dir.join("test.db");
+    let app = spawn_with(true, |db| {
         for (what, file) in [
             ("taxonomie", "taxonomy.json"),
             ("aanbod", "catalog.jsonl"),
             ("leervragen", "demand.jsonl"),
         ] {
-            let out = cli(&db, &["import", what, data.join(file).to_str().unwrap()]);
+            let out = cli(db, &["import", what, data.join(file).to_str().unwrap()]);
             assert!(
                 out.status.success(),
                 "{}",

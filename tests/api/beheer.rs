@@ -1020,7 +1020,7 @@ async fn retention_erases_personal_data_of_closed_items_only() {
         .await
         .unwrap();
     sqlx::query(
-        "UPDATE offering_submissions SET closed_at = '2024-01-01T00:00:00.000Z' WHERE id = ?",
+        "UPDATE offering_submissions SET closed_at = '2024-01-01T00:00:00.000Z' WHERE id = $1",
     )
     .bind(subs[0].id)
     .execute(store.pool())

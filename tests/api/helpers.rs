@@ -1,4 +1,6 @@
-//! Test helpers: an application on port 0 with its own database in a temporary folder.
+//! Test helpers: an application on port 0 with its own database: a SQLite file in a temporary
+//! folder, or a fresh PostgreSQL database when `WIJKWIJZER_TEST_POSTGRES` names a server
+//! (`postgres://user@host:port`, see `scripts/test-postgres`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,8 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// The database: a SQLite file or a PostgreSQL URL (what `--db` takes).
+    pub db: PathBuf,
     /// Mails sent (when the test did not configure another transport).
     pub mail: MemorySink,
 }
@@ -39,7 +43,7 @@ impl TestApp {
     }
 
     pub fn db(&self) -> PathBuf {
-        self.dir.path().join("test.db")
+        self.db.clone()
     }
 }
 
@@ -48,7 +52,38 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(false, |_| {}).await
 }
 
-/// Starts the application; `prepare` may write files into the data folder before start.
+/// The PostgreSQL server the tests run against, if any.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("WIJKWIJZER_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+}
+
+/// A database of its own for one test: a new PostgreSQL database on the test server, or else a
+/// SQLite file in `dir`.
+pub async fn test_db(dir: &Path) -> PathBuf {
+    use sqlx::{Connection, Executor};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let Some(server) = postgres_server() else {
+        return dir.join("test.db");
+    };
+    let name = format!(
+        "wt_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("postgres server");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    PathBuf::from(format!("{server}/{name}"))
+}
+
+/// Starts the application; `prepare` may load data into the database (`--db` value) before start.
 pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
     spawn_configured(empty, prepare, |_| {}).await
 }
@@ -60,11 +95,26 @@ pub async fn spawn_configured(
     tweak: impl FnOnce(&mut Config),
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    prepare(dir.path());
-    let mut config = Config::new(
-        dir.path().join("test.db"),
-        "127.0.0.1:0".parse().expect("addr"),
-    );
+    let db = test_db(dir.path()).await;
+    prepare(&db);
+    start(dir, db, empty, tweak).await
+}
+
+/// Starts another instance on the database of `other`, with its own index folder (as a second
+/// server of one platform would run).
+pub async fn spawn_beside(other: &TestApp) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    start(dir, other.db.clone(), true, |_| {}).await
+}
+
+async fn start(
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    empty: bool,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
+    let mut config = Config::new(db.clone(), "127.0.0.1:0".parse().expect("addr"));
+    config.index = Some(dir.path().join("test.index"));
     config.empty = empty;
     config.min_fill = std::time::Duration::ZERO;
     config.form_rate = (1000, std::time::Duration::from_secs(60));
@@ -82,6 +132,7 @@ pub async fn spawn_configured(
         state,
         client: reqwest::Client::new(),
         dir,
+        db,
         mail,
     }
 }

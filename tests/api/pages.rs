@@ -106,9 +106,9 @@ async fn target_group_entries_and_facets_link_to_filtered_catalogue() {
 
 #[tokio::test]
 async fn hostile_catalogue_text_is_escaped_everywhere() {
-    let app = spawn_with(false, |dir| {
+    let app = spawn_with(false, |db| {
         let out = cli(
-            &dir.join("test.db"),
+            db,
             &[
                 "import",
                 "aanbod",

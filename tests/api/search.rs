@@ -3,9 +3,9 @@
 use super::helpers::{cli, fixture, spawn_with, TestApp};
 
 async fn app() -> TestApp {
-    spawn_with(true, |dir| {
+    spawn_with(true, |db| {
         let out = cli(
-            &dir.join("test.db"),
+            db,
             &[
                 "import",
                 "aanbod",

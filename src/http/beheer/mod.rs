@@ -14,6 +14,7 @@ pub mod vragen;
 
 use std::time::Duration;
 
+use crate::http::session_store::Sessions;
 use askama::Template;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request};
@@ -24,7 +25,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::auth::{random_hex, Area, Role};
 use crate::http::forms::{constant_time_eq, same_origin};
@@ -85,7 +85,7 @@ pub fn is_plain_localhost(base_url: &str) -> bool {
 }
 
 /// The back-office router with its session and CSRF layers.
-pub fn router(store: SqliteStore, settings: &SessionSettings) -> Router<AppState> {
+pub fn router(store: Sessions, settings: &SessionSettings) -> Router<AppState> {
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(settings.idle.as_secs()).unwrap_or(1800),
     );
