@@ -192,7 +192,7 @@ impl Application {
                     config.login_rate.0 * 4,
                     config.login_rate.1,
                 )),
-                login_account: Arc::new(RateLimiter::new(config.login_rate.0, config.login_rate.1)),
+                login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,
                 catalog: Arc::new(catalog),
@@ -259,7 +259,7 @@ impl Application {
     }
 }
 
-/// Hourly: erases personal data past its retention period and removes expired sessions.
+/// Hourly: erases personal data past its retention period, expired sessions and old login attempts.
 async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
     use tower_sessions::session_store::ExpiredDeletion;
     // First run a minute after start, not during it.
@@ -275,6 +275,10 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
         }
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
+        }
+        let day_ago = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+        if let Err(e) = store.purge_login_attempts(day_ago).await {
+            tracing::warn!(error = %e, "oude inlogpogingen opruimen mislukt");
         }
     }
 }

@@ -44,8 +44,8 @@ pub struct AppState {
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.
     pub login_ip: Arc<forms::RateLimiter>,
-    /// Failed logins per account.
-    pub login_account: Arc<forms::RateLimiter<String>>,
+    /// Login attempts allowed per account per window, counted in the database (all instances).
+    pub login_limit: (usize, std::time::Duration),
     /// Months after closing before personal data is erased.
     pub retention_months: u32,
     /// Behind a reverse proxy: the client address is the last one in `X-Forwarded-For`.

@@ -330,4 +330,56 @@ impl Store {
         .rows_affected()
             > 0)
     }
+
+    /// Counts a login attempt for `key` (an account, or the code step of one) and says whether it
+    /// may go ahead: false when `max` attempts were counted in the last `window` already (this one
+    /// is then not counted). The count lives in the database, so the limit holds across instances.
+    pub async fn login_attempt(
+        &self,
+        key: &str,
+        max: usize,
+        window: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now().timestamp_millis();
+        let since = now.saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM login_attempts WHERE account = $1 AND at <= $2")
+            .bind(key)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
+        let counted: i64 = sqlx::query("SELECT COUNT(*) FROM login_attempts WHERE account = $1")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
+        let allowed = usize::try_from(counted).unwrap_or(usize::MAX) < max;
+        if allowed {
+            sqlx::query("INSERT INTO login_attempts (account, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(allowed)
+    }
+
+    /// Forgets the login attempts of `key` (after a successful login).
+    pub async fn clear_login_attempts(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_attempts WHERE account = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes login attempts older than `before` (Unix ms); returns how many.
+    pub async fn purge_login_attempts(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?
+            .rows_affected())
+    }
 }

@@ -1,6 +1,8 @@
 //! Running the platform: the online backup command.
 
-use super::helpers::{cli, logged_in, postgres_server, spawn_app, spawn_beside};
+use super::helpers::{
+    account, cli, logged_in, postgres_server, spawn_app, spawn_beside, Browser, PASSWORD,
+};
 use wijkwijzer::auth::Role;
 use wijkwijzer::store::OutgoingMail;
 use wijkwijzer::store::Store;
@@ -109,9 +111,10 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
 
 /// Several instances run on one database (PostgreSQL in production; the same holds for one SQLite
 /// file): a change made through one is found through the other, a back-office session works on
-/// both, and each mail in the shared outbox is sent once, by one of them.
+/// both, failed logins count on both, and each mail in the shared outbox is sent once, by one of
+/// them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn instances_on_one_database_share_catalogue_sessions_and_outbox() {
+async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_outbox() {
     let a = spawn_app().await;
     let b = spawn_beside(&a).await;
 
@@ -143,6 +146,19 @@ async fn instances_on_one_database_share_catalogue_sessions_and_outbox() {
     assert_eq!(browser.get("/beheer").await.0, 200);
     browser.base = format!("http://{}", b.addr);
     assert_eq!(browser.get("/beheer").await.0, 200, "session known on B");
+
+    // Failed logins count on every instance: five wrong passwords on A, then B refuses too.
+    account(&a, "redacteur@wijkwijzer.example", Role::Redacteur).await;
+    for _ in 0..5 {
+        let (s, _) = Browser::new(&a)
+            .login("redacteur@wijkwijzer.example", "fout wachtwoord 123")
+            .await;
+        assert_eq!(s, 401);
+    }
+    let (s, _) = Browser::new(&b)
+        .login("redacteur@wijkwijzer.example", PASSWORD)
+        .await;
+    assert_eq!(s, 429, "the login limit holds across instances");
 
     // Twelve answers with a mail each, both workers running: every mail goes out exactly once.
     let ids: Vec<String> = a

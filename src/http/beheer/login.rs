@@ -121,9 +121,7 @@ async fn login(
         )
     };
     let csrf = csrf_token(&session).await;
-    if state.login_ip.limited(&state.client_ip(&headers, peer))
-        || state.login_account.limited(&email)
-    {
+    if state.login_ip.limited(&state.client_ip(&headers, peer)) {
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
     }
     if email.is_empty() || form.wachtwoord.is_empty() {
@@ -134,8 +132,18 @@ async fn login(
         );
     }
     // Counted before the check, so parallel guesses cannot slip past the limit.
+    let (max, window) = state.login_limit;
+    match state
+        .catalog
+        .store()
+        .login_attempt(&email, max, window)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf),
+        Err(e) => return internal(e, rid),
+    }
     let _ = state.login_ip.hit(state.client_ip(&headers, peer));
-    let _ = state.login_account.hit(email.clone());
     let user = match state.catalog.store().user_by_email(&email).await {
         Ok(u) => u,
         Err(e) => return internal(e, rid),
@@ -156,7 +164,9 @@ async fn login(
             );
         }
     };
-    state.login_account.clear(&email);
+    if let Err(e) = state.catalog.store().clear_login_attempts(&email).await {
+        return internal(e, rid);
+    }
     state.login_ip.undo(&state.client_ip(&headers, peer));
     if session.cycle_id().await.is_err() {
         return internal("sessie vernieuwen mislukt", rid);
@@ -260,12 +270,16 @@ async fn code(
         )
     };
     let key = format!("totp:{uid}");
-    if state.login_ip.limited(&state.client_ip(&headers, peer)) || state.login_account.limited(&key)
-    {
+    if state.login_ip.limited(&state.client_ip(&headers, peer)) {
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
+    let (max, window) = state.login_limit;
+    match state.catalog.store().login_attempt(&key, max, window).await {
+        Ok(true) => {}
+        Ok(false) => return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
+        Err(e) => return internal(e, rid),
+    }
     let _ = state.login_ip.hit(state.client_ip(&headers, peer));
-    let _ = state.login_account.hit(key.clone());
     let user = match state.catalog.store().user_by_id(uid).await {
         Ok(Some(u)) if !u.disabled => u,
         Ok(_) => return see_other("/beheer/inloggen?melding=uitgeschakeld"),
@@ -292,7 +306,9 @@ async fn code(
             "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die je app nu toont.",
         );
     }
-    state.login_account.clear(&key);
+    if let Err(e) = state.catalog.store().clear_login_attempts(&key).await {
+        return internal(e, rid);
+    }
     state.login_ip.undo(&state.client_ip(&headers, peer));
     match complete(&session, uid).await {
         Ok(()) => see_other(&safe_return(&form.terug)),
