@@ -169,6 +169,7 @@ impl Application {
         };
         let secret = store.form_secret().await?;
         let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
+        release_freed_memory();
         let session_store = Sessions::open(catalog.store().backend()).await?;
         let mailer = Mailer::new(config.mail.clone())?;
         let listener = TcpListener::bind(config.addr).await?;
@@ -238,7 +239,15 @@ impl Application {
                 // Rebuild the matcher after a change here rather than in a visitor's request.
                 let warm = Arc::clone(&catalog);
                 let today = crate::http::pages::today();
-                if let Err(e) = tokio::task::spawn_blocking(move || warm.matcher(today)).await {
+                let rebuilt = tokio::task::spawn_blocking(move || {
+                    let stale = !warm.matcher_ready(today);
+                    warm.matcher(today);
+                    if stale {
+                        release_freed_memory();
+                    }
+                })
+                .await;
+                if let Err(e) = rebuilt {
                     tracing::warn!(error = %e, "koppeling voorbereiden mislukt");
                 }
             }
@@ -256,6 +265,16 @@ impl Application {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// Gives the memory that a rebuild freed back to the operating system; glibc keeps freed memory of
+/// a worker thread's arena mapped otherwise, and a matcher rebuild frees tens of megabytes.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointers; it only returns free pages of glibc's own heap.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

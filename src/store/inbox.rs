@@ -989,3 +989,14 @@ impl Store {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::like_escape;
+
+    #[test]
+    fn like_patterns_match_addresses_literally() {
+        assert_eq!(like_escape("a_b%c\\d@x.nl"), "a\\_b\\%c\\\\d@x.nl");
+        assert_eq!(like_escape("plain@x.nl"), "plain@x.nl");
+    }
+}

@@ -733,7 +733,7 @@ pub(crate) async fn bump(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     key: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = $1")
+    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1")
         .bind(key)
         .execute(&mut **tx)
         .await?;
@@ -771,5 +771,33 @@ impl DemandRow {
             return None;
         }
         LabelledQuestion::new(&self.vraag, &self.themas)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_argument_names_postgres_by_url_and_sqlite_by_path() {
+        for url in [
+            "postgres://u:p@db.internal/wijkwijzer",
+            "postgresql://db/wijkwijzer?sslmode=require",
+        ] {
+            assert_eq!(
+                Backend::parse(Path::new(url)),
+                Backend::Postgres(url.to_string())
+            );
+        }
+        for path in [
+            "./wijkwijzer.db",
+            "/var/lib/wijkwijzer/postgres.db",
+            "postgres",
+        ] {
+            assert_eq!(
+                Backend::parse(Path::new(path)),
+                Backend::Sqlite(Path::new(path).to_path_buf())
+            );
+        }
     }
 }
