@@ -19,7 +19,7 @@ deps-npm:
 # Every test on SQLite, then the HTTP/API tests again on a throwaway PostgreSQL server.
 test-rust:
 	cargo test --release
-	WIJKWIJZER_TEST_POSTGRES=$$(scripts/test-postgres.sh) cargo test --release --test api
+	url=$$(scripts/test-postgres.sh) && WIJKWIJZER_TEST_POSTGRES=$$url cargo test --release --test api
 
 test-browser:
 	cargo build --release

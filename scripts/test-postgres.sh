@@ -20,14 +20,20 @@ if [ ! -x "$BIN/initdb" ]; then
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >&2
 fi
-if ! "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
-    rm -rf "$DIR"
-    mkdir -p "$DIR"
-    [ "$(id -u)" = 0 ] && chown postgres: "$DIR"
-    as_postgres "$BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >&2
+OPTS="-h 127.0.0.1 -p $PORT -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500"
+start() {
     # Durability is not under test here; speed is welcome.
-    as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-        -o "-h 127.0.0.1 -p $PORT -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
-        start >&2
+    as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -o "$OPTS" start >&2
+}
+if ! "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
+    # A cluster left from an earlier run is started again; only a broken one is made anew.
+    if ! { [ -f "$DIR/data/PG_VERSION" ] && start; }; then
+        [ -f "$DIR/data/postmaster.pid" ] && as_postgres "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >&2 || true
+        rm -rf "$DIR"
+        mkdir -p "$DIR"
+        if [ "$(id -u)" = 0 ]; then chown postgres: "$DIR"; fi
+        as_postgres "$BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+        start
+    fi
 fi
 echo "$URL"

@@ -28,6 +28,7 @@ pub struct Cli {
         long,
         global = true,
         env = "WIJKWIJZER_DB",
+        hide_env_values = true,
         default_value = "./wijkwijzer.db"
     )]
     pub db: PathBuf,

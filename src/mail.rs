@@ -147,17 +147,25 @@ impl Mailer {
         }
     }
 
-    /// Attempts every due mail once (claimed, so that other instances skip it); returns how many
-    /// were sent.
+    /// Attempts every due mail once, up to 50, claiming one at a time just before it is sent (so
+    /// that other instances skip it and no claim runs out while earlier mails are being sent);
+    /// returns how many were sent.
     pub async fn run_once(&self, store: &Store) -> anyhow::Result<usize> {
         let mut sent = 0;
-        for OutboxRow {
-            id, mail, attempts, ..
-        } in store.due_mails(50, MAIL_LEASE).await?
-        {
+        for _ in 0..50 {
+            let Some(OutboxRow {
+                id,
+                mail,
+                attempts,
+                next_attempt_at: claim,
+                ..
+            }) = store.due_mails(1, MAIL_LEASE).await?.pop()
+            else {
+                break;
+            };
             match self.deliver(&mail, id).await {
                 Ok(()) => {
-                    store.mail_sent(id).await?;
+                    store.mail_sent(id, &claim).await?;
                     sent += 1;
                 }
                 Err(e) => {
@@ -170,7 +178,7 @@ impl Mailer {
                             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
                     });
                     tracing::warn!(mail = id, poging = tried, fout = %e, "mail niet verzonden");
-                    store.mail_failed(id, &e, next.as_deref()).await?;
+                    store.mail_failed(id, &claim, &e, next.as_deref()).await?;
                 }
             }
         }

@@ -307,6 +307,10 @@ impl Store {
             Backend::Sqlite(_) => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
             Backend::Postgres(_) => {
                 let mut tx = self.pool.begin().await?;
+                // Wait as long as SQLite's busy timeout, not for ever.
+                sqlx::query("SET LOCAL lock_timeout = '10s'")
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("SELECT pg_advisory_xact_lock(7420411)")
                     .execute(&mut *tx)
                     .await?;

@@ -81,8 +81,10 @@ const COLUMNS: &str =
 
 impl Store {
     /// Claims the mails due for an attempt now, oldest first: each is held for `lease` so that no
-    /// other instance's worker sends it too. A mail whose sender stops before recording the outcome
-    /// is due again when the lease ends.
+    /// other instance's worker sends it too. The returned rows carry the claim in
+    /// `next_attempt_at`; [`Store::mail_sent`] and [`Store::mail_failed`] record an outcome only while
+    /// that claim holds. A mail whose sender stops before recording the outcome is due again when
+    /// the lease ends.
     pub async fn due_mails(
         &self,
         limit: i64,
@@ -99,15 +101,19 @@ impl Store {
         .await?;
         let held =
             (chrono::Utc::now() + lease).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut claimed = Vec::with_capacity(rows.len());
         for r in &rows {
+            let mut mail = row(r);
             sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2")
                 .bind(&held)
-                .bind(r.get::<i64, _>("id"))
+                .bind(mail.id)
                 .execute(&mut *tx)
                 .await?;
+            mail.next_attempt_at.clone_from(&held);
+            claimed.push(mail);
         }
         tx.commit().await?;
-        Ok(rows.iter().map(row).collect())
+        Ok(claimed)
     }
 
     /// The most recent mails, newest first.
@@ -121,34 +127,40 @@ impl Store {
         Ok(rows.iter().map(row).collect())
     }
 
-    /// Marks a mail as sent.
-    pub async fn mail_sent(&self, id: i64) -> Result<(), StoreError> {
+    /// Marks a mail as sent, if the claim `claim` (from [`Store::due_mails`]) still holds.
+    pub async fn mail_sent(&self, id: i64, claim: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = $1, last_error = NULL WHERE id = $2",
+            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = $1, last_error = NULL \
+             WHERE id = $2 AND status = 'wachtend' AND next_attempt_at = $3",
         )
         .bind(now())
         .bind(id)
+        .bind(claim)
         .execute(self.pool())
         .await?;
         Ok(())
     }
 
-    /// Records a failed attempt: tried again at `next_at` (RFC 3339), or given up (`mislukt`).
+    /// Records a failed attempt, if the claim `claim` still holds: tried again at `next_at`
+    /// (RFC 3339), or given up (`mislukt`).
     pub async fn mail_failed(
         &self,
         id: i64,
+        claim: &str,
         error: &str,
         next_at: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
              status = CASE WHEN $2 IS NULL THEN 'mislukt' ELSE 'wachtend' END, \
-             next_attempt_at = COALESCE($3, next_attempt_at) WHERE id = $4",
+             next_attempt_at = COALESCE($3, next_attempt_at) \
+             WHERE id = $4 AND status = 'wachtend' AND next_attempt_at = $5",
         )
         .bind(error)
         .bind(next_at)
         .bind(next_at)
         .bind(id)
+        .bind(claim)
         .execute(self.pool())
         .await?;
         Ok(())

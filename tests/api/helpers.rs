@@ -1,6 +1,6 @@
 //! Test helpers: an application on port 0 with its own database: a SQLite file in a temporary
 //! folder, or a fresh PostgreSQL database when `WIJKWIJZER_TEST_POSTGRES` names a server
-//! (`postgres://user@host:port`, see `scripts/test-postgres`).
+//! (`postgres://user@host:port`, see `scripts/test-postgres.sh`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -203,3 +203,74 @@ async fn without_smtp_mail_goes_to_a_folder() {
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains("Subject: Map"));
 }
+
+/// A worker records the outcome of a mail only while its claim holds: once the claim has run out
+/// and another worker has claimed the mail, the first worker's late report changes nothing.
+#[tokio::test]
+async fn an_outcome_counts_only_while_the_claim_holds() {
+    use wijkwijzer::domain::question::LearningQuestion;
+    use wijkwijzer::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&test_db(dir.path()).await).await.unwrap();
+    let question = LearningQuestion {
+        id: "lv-claim".into(),
+        vraag: "Hoe werkt een buurtbemiddelaar?".into(),
+        doelgroep: Some("bewoners".into()),
+        sector: None,
+        gemeente: None,
+        themas: vec![],
+        datum: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+    };
+    store.upsert_questions(&[question]).await.unwrap();
+    let mail = OutgoingMail {
+        to: "vrager@x.example".into(),
+        subject: "Antwoord".into(),
+        text: "Zie de site.".into(),
+        html: "<p>Zie de site.</p>".into(),
+    };
+    store
+        .update_question(
+            "lv-claim",
+            "beantwoord",
+            Some("Zie de site."),
+            Some(&mail),
+            "test",
+        )
+        .await
+        .unwrap();
+
+    // Worker 1 claims it with a lease that has already ended; worker 2 then claims it.
+    let first = store.due_mails(1, chrono::Duration::zero()).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let second = store
+        .due_mails(1, chrono::Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1, "a claim that ran out is taken over");
+    assert!(
+        store
+            .due_mails(1, chrono::Duration::minutes(5))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a held claim is not handed out again"
+    );
+    let id = first[0].id;
+    store
+        .mail_failed(id, &first[0].next_attempt_at, "te laat", None)
+        .await
+        .unwrap();
+    let row = store.outbox(10).await.unwrap().remove(0);
+    assert_eq!(
+        (row.status.as_str(), row.attempts),
+        ("wachtend", 0),
+        "late report ignored"
+    );
+
+    store
+        .mail_sent(id, &second[0].next_attempt_at)
+        .await
+        .unwrap();
+    let row = store.outbox(10).await.unwrap().remove(0);
+    assert_eq!((row.status.as_str(), row.attempts), ("verzonden", 1));
+}
