@@ -93,4 +93,46 @@ impl Store {
             })
             .collect())
     }
+
+    /// The audit history of a provider, newest first, at most `limit` entries: also what happened
+    /// under its former names, followed through the rename records.
+    pub async fn provider_history(
+        &self,
+        name: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let renames = sqlx::query(
+            "SELECT entity_id, after FROM audit_log WHERE entity = 'aanbieder' AND action = 'hernoemd'",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut former: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for r in &renames {
+            let old: String = r.get(0);
+            let new = r
+                .get::<Option<String>, _>(1)
+                .and_then(|a| serde_json::from_str::<Value>(&a).ok())
+                .and_then(|v| v.get("naam").and_then(Value::as_str).map(str::to_string));
+            if let Some(new) = new {
+                former.entry(new).or_default().push(old);
+            }
+        }
+        let mut names = vec![name.to_string()];
+        let mut i = 0;
+        while i < names.len() {
+            for old in former.get(&names[i]).into_iter().flatten() {
+                if !names.contains(old) {
+                    names.push(old.clone());
+                }
+            }
+            i += 1;
+        }
+        let mut all = Vec::new();
+        for n in &names {
+            all.extend(self.audit_log(Some(("aanbieder", n)), limit, 0).await?);
+        }
+        all.sort_by_key(|e| std::cmp::Reverse(e.id));
+        all.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(all)
+    }
 }

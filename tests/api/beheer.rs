@@ -1324,6 +1324,21 @@ async fn a_provider_is_renamed_everywhere() {
         .await
         .unwrap();
     assert_eq!(log[0].action, "hernoemd");
+
+    // The history moves along: under the new name the page shows the rename, and after a second
+    // rename also what happened under the first name.
+    let (_, _, page) = b.get("/beheer/aanbieders/buurtbemiddeling-oost").await;
+    assert!(page.contains("hernoemd door"), "{page}");
+    let (s, _, _) = b
+        .post(
+            "/beheer/aanbieders/buurtbemiddeling-oost",
+            &[("naam", "Buurtbemiddeling Midden")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, _, page) = b.get("/beheer/aanbieders/buurtbemiddeling-midden").await;
+    assert_eq!(page.matches("hernoemd door").count(), 2, "{page}");
+    assert!(page.contains("Buurtbemiddeling Oost") && page.contains("Buurtbemiddeling Midden"));
 }
 
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.

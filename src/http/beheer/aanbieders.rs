@@ -78,7 +78,7 @@ async fn page(
         return Err(staff.not_found());
     };
     let history = store
-        .audit_log(Some(("aanbieder", &name)), 20, 0)
+        .provider_history(&name, 20)
         .await
         .map_err(|e| staff.internal(e))?;
     Ok(render_status(
