@@ -197,28 +197,26 @@ impl Mailer {
     }
 }
 
+/// The HTML body of a mail (`templates/mail/bericht.html`; askama escapes every value).
+#[derive(askama::Template)]
+#[template(path = "mail/bericht.html")]
+struct HtmlMail<'a> {
+    /// Paragraphs, each as its lines.
+    paragraphs: Vec<Vec<&'a str>>,
+    /// Links `(title, url)`.
+    links: &'a [(String, String)],
+}
+
 fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
-    let mut html = String::from(
-        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>WijkWijzer Leernetwerk</title></head><body>",
-    );
-    for p in paragraphs {
-        html.push_str("<p>");
-        html.push_str(&xml_escape(p).replace('\n', "<br>"));
-        html.push_str("</p>");
-    }
-    if !links.is_empty() {
-        html.push_str("<ul>");
-        for (title, url) in links {
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                xml_escape(url),
-                xml_escape(title)
-            ));
-        }
-        html.push_str("</ul>");
-    }
-    html.push_str("<p>Met vriendelijke groet,<br>Het coördinatiepunt van WijkWijzer Leernetwerk</p></body></html>");
-    html
+    use askama::Template;
+    let page = HtmlMail {
+        paragraphs: paragraphs.iter().map(|p| p.lines().collect()).collect(),
+        links,
+    };
+    page.render().unwrap_or_else(|e| {
+        tracing::error!(fout = %e, "mail-HTML niet opgebouwd; alleen tekst");
+        format!("<pre>{}</pre>", xml_escape(&text_body(paragraphs, links)))
+    })
 }
 
 fn text_body(paragraphs: &[String], links: &[(String, String)]) -> String {
@@ -305,10 +303,16 @@ mod tests {
             "Kijk hier & daar.",
             vec![("Training".into(), "https://x.example/a?b=1&c=2".into())],
         );
-        assert!(m.html.contains("&lt;b&gt;pak&lt;/b&gt;"));
-        assert!(m.html.contains("Kijk hier &amp; daar."));
-        assert!(m.html.contains("href=\"https://x.example/a?b=1&amp;c=2\""));
+        assert!(m.html.contains("&#60;b&#62;pak&#60;/b&#62;"), "{}", m.html);
+        assert!(m.html.contains("Kijk hier &#38; daar."));
+        assert!(m.html.contains("href=\"https://x.example/a?b=1&#38;c=2\""));
         assert!(!m.html.contains("<img"));
+        // A line break in the text is a line break in the HTML.
+        assert!(
+            m.html.contains("leervraag:<br>“Hoe &#60;b&#62;pak"),
+            "{}",
+            m.html
+        );
         assert!(m.text.contains("Hoe <b>pak</b> ik dit aan?"));
         assert!(m.text.contains("https://x.example/a?b=1&c=2"));
         let r = rejected_mail("a@b.nl", "X", "Dubbel met bestaand aanbod.");
