@@ -2,11 +2,12 @@
 //! every instance sees every session.
 
 use async_trait::async_trait;
+use sqlx::Executor;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::store::{sqlite_options, Backend, StoreError};
+use crate::store::{sqlite_options, Backend, StoreError, SQLITE_PRAGMAS};
 
 /// The session store for the database the platform runs on.
 #[derive(Debug, Clone)]
@@ -24,6 +25,12 @@ impl Sessions {
             Backend::Sqlite(path) => {
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(sqlite_options(path)?)
                     .await?;
                 Sessions::Sqlite(SqliteStore::new(pool))

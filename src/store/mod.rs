@@ -53,13 +53,14 @@ pub enum StoreError {
     Unsupported(String),
 }
 
-/// The SQLite driver's options for the file at `path`.
+/// The settings of every SQLite connection, run when it opens: WAL journal, `synchronous=FULL` so
+/// that a committed write survives a crash, foreign keys on, up to 10 s wait for the write lock.
+pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+/// The SQLite driver's options for the file at `path` (connections still need [`SQLITE_PRAGMAS`]).
 pub(crate) fn sqlite_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {
-    Ok(SqliteConnectOptions::from_str(&sqlite_url(path))?
-        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-        .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(10)))
+    Ok(SqliteConnectOptions::from_str(&sqlite_url(path))?)
 }
 
 fn sqlite_url(path: &Path) -> String {
@@ -188,11 +189,7 @@ impl Store {
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
+                            conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })
