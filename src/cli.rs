@@ -225,6 +225,22 @@ pub enum OutputFormat {
     Csv,
 }
 
+/// The text of a command's error with its causes, each cause once: error types that already
+/// show their cause in their own text are not repeated.
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
@@ -786,4 +802,18 @@ fn labelled(questions: &[crate::domain::question::LearningQuestion]) -> Vec<Labe
         .iter()
         .filter_map(|q| LabelledQuestion::new(&q.vraag, &q.themas))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn error_text_names_each_cause_once() {
+        let inner = std::io::Error::other("geen verbinding");
+        let err = anyhow::Error::new(inner).context("databasefout: geen verbinding");
+        assert_eq!(error_text(&err), "databasefout: geen verbinding");
+        let err = anyhow::anyhow!("bestand kapot").context("import mislukt");
+        assert_eq!(error_text(&err), "import mislukt: bestand kapot");
+    }
 }

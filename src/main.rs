@@ -15,7 +15,7 @@ async fn main() {
     let code = match wijkwijzer::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Fout: {e:#}");
+            eprintln!("Fout: {}", wijkwijzer::cli::error_text(&e));
             2
         }
     };

@@ -1,6 +1,6 @@
 //! Test helpers: an application on port 0 with its own database: a SQLite file in a temporary
 //! folder, or a fresh PostgreSQL database when `WIJKWIJZER_TEST_POSTGRES` names a server
-//! (`postgres://user@host:port`, see `scripts/test-postgres.sh`).
+//! (`postgres://user@host:port[?options]`, see `scripts/test-postgres.sh`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,16 @@ pub fn postgres_server() -> Option<String> {
     std::env::var("WIJKWIJZER_TEST_POSTGRES")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .map(|s| s.trim().to_string())
+}
+
+/// The URL of database `name` on the test server `server` (which may carry `?options`).
+pub fn postgres_database(server: &str, name: &str) -> String {
+    let (base, options) = match server.split_once('?') {
+        Some((b, o)) => (b, format!("?{o}")),
+        None => (server, String::new()),
+    };
+    format!("{}/{name}{options}", base.trim_end_matches('/'))
 }
 
 /// A database of its own for one test: a new PostgreSQL database on the test server, or else a
@@ -73,14 +82,14 @@ pub async fn test_db(dir: &Path) -> PathBuf {
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     );
-    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+    let mut admin = sqlx::PgConnection::connect(&postgres_database(&server, "postgres"))
         .await
         .expect("postgres server");
     admin
         .execute(format!("CREATE DATABASE {name}").as_str())
         .await
         .expect("create database");
-    PathBuf::from(format!("{server}/{name}"))
+    PathBuf::from(postgres_database(&server, &name))
 }
 
 /// Starts the application; `prepare` may load data into the database (`--db` value) before start.

@@ -212,3 +212,37 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
     expected.sort();
     assert_eq!(to, expected);
 }
+
+/// On PostgreSQL the platform talks TLS and checks the server's certificate: the test server
+/// (`scripts/test-postgres.sh`) refuses plain connections, the platform's own connections are
+/// encrypted, and without the test CA (`sslrootcert`) the certificate is rejected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connections_use_tls_with_a_checked_certificate() {
+    let app = spawn_app().await;
+    let db = app.db().to_string_lossy().to_string();
+    if !db.contains("sslmode=verify-full") || !db.contains("sslrootcert=") {
+        // SQLite, or a test server without the TLS set-up: nothing to check.
+        return;
+    }
+    let encrypted: bool =
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(app.state.catalog.store().pool())
+            .await
+            .unwrap();
+    assert!(encrypted, "the platform's connection is encrypted");
+
+    let without_ca: String = db
+        .split('&')
+        .filter(|part| !part.starts_with("sslrootcert="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let err = Store::open(std::path::Path::new(&without_ca))
+        .await
+        .err()
+        .expect("a certificate from an unknown CA is rejected");
+    let text = err.to_string().to_lowercase();
+    assert!(
+        text.contains("certificate") || text.contains("tls"),
+        "{err}"
+    );
+}
