@@ -4,7 +4,8 @@
 use serde_json::{json, Value};
 
 use super::helpers::{
-    ask_on_site, cli, shared_data, spawn_app, spawn_configured, token_in, TestApp,
+    ask_on_site, cli, postgres_server, shared_data, spawn_app, spawn_configured, test_db, token_in,
+    TestApp,
 };
 
 async fn post_match(app: &TestApp, body: Value) -> reqwest::Response {
@@ -322,31 +323,39 @@ async fn form_refuses_submissions_faster_than_a_person() {
     assert!(question_ids(&app).is_empty());
 }
 
-#[test]
-fn match_and_eval_commands_on_the_sample_data() {
+// On SQLite and, when the tests run on it, on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn match_and_eval_commands_on_the_sample_data() {
     let Some(data) = shared_data() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("m.db");
-    for (what, file) in [("taxonomie", "taxonomy.json"), ("aanbod", "catalog.jsonl")] {
-        assert!(
-            cli(&db, &["import", what, data.join(file).to_str().unwrap()])
-                .status
-                .success()
-        );
-    }
+    let db = test_db(dir.path()).await;
     let questions = data.join("questions-dev.jsonl");
-    let out = cli(
-        &db,
-        &[
-            "match",
-            "--input",
-            questions.to_str().unwrap(),
-            "--vandaag",
-            "2026-11-28",
-        ],
-    );
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let match_on = |db: &std::path::Path| {
+        for (what, file) in [("taxonomie", "taxonomy.json"), ("aanbod", "catalog.jsonl")] {
+            assert!(
+                cli(db, &["import", what, data.join(file).to_str().unwrap()])
+                    .status
+                    .success()
+            );
+        }
+        let out = cli(
+            db,
+            &[
+                "match",
+                "--input",
+                questions.to_str().unwrap(),
+                "--vandaag",
+                "2026-11-28",
+            ],
+        );
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = match_on(&db);
+    if postgres_server().is_some() {
+        // The same ranking, scores and `passend` from either database.
+        assert_eq!(text, match_on(&dir.path().join("m.db")));
+    }
     let n_questions = std::fs::read_to_string(&questions)
         .unwrap()
         .lines()
