@@ -224,6 +224,9 @@ fn is_current(
     built.0 == snapshot.version && built.1 == today && built.2 == fingerprint
 }
 
+/// Factor on the text score of an offering that has ended.
+const ENDED_WEIGHT: f32 = 0.6;
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -505,9 +508,9 @@ impl Catalog {
         page_size: usize,
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
+        let today = chrono::Local::now().date_naive();
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
-            let today = chrono::Local::now().date_naive();
             let hits = snapshot
                 .offerings
                 .iter()
@@ -522,14 +525,17 @@ impl Catalog {
                 });
             return Ok(facets::apply(hits, filters, sort, page, page_size));
         }
-        let hits = self.index.search(text)?;
+        let hits = self.index.search(text, &self.thesaurus)?;
         let hits = hits.into_iter().filter_map(|(seq, score)| {
             snapshot.by_seq.get(&seq).map(|i| {
-                (
-                    &snapshot.offerings[*i].offering,
-                    snapshot.provider_slugs[*i].as_str(),
-                    score,
-                )
+                let o = &snapshot.offerings[*i].offering;
+                // An offering that has ended ranks below a current one with the same text score.
+                let score = if o.is_current(today) {
+                    score
+                } else {
+                    score * ENDED_WEIGHT
+                };
+                (o, snapshot.provider_slugs[*i].as_str(), score)
             })
         });
         Ok(facets::apply(hits, filters, sort, page, page_size))

@@ -118,6 +118,31 @@ impl Thesaurus {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+
+    /// For a sequence of stems (a query without stop words): per position, the phrases (as
+    /// stems) that the rules covering that position expand to. A position no rule covers gets
+    /// an empty list.
+    pub fn expansions(&self, stems: &[String]) -> Vec<Vec<Vec<String>>> {
+        let mut out = vec![Vec::new(); stems.len()];
+        for rule in &self.rules {
+            let n = rule.from.len();
+            if n == 0 || n > stems.len() {
+                continue;
+            }
+            for i in 0..=stems.len() - n {
+                if stems[i..i + n] == rule.from[..] {
+                    for slot in &mut out[i..i + n] {
+                        for e in &rule.to {
+                            if !slot.contains(&e.stems) {
+                                slot.push(e.stems.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The stems of a phrase (folded, stop words dropped).
@@ -770,6 +795,9 @@ impl Matcher {
                 origin,
             });
         };
+        // Words a thesaurus rule knows are real words, not typos of a catalogue word.
+        let main_stems: Vec<String> = seq.iter().map(|(_, s)| s.clone()).collect();
+        let by_thesaurus = self.thesaurus.expansions(&main_stems);
         // Stems of the question (with compound parts), for thesaurus matching.
         let mut part_stems: Vec<(String, usize)> = Vec::new();
         for (origin, (word, s)) in seq.iter().enumerate() {
@@ -799,7 +827,7 @@ impl Matcher {
                 }
                 part_stems.push((ps, origin));
             }
-            if known.is_none() && parts.is_empty() {
+            if known.is_none() && parts.is_empty() && by_thesaurus[origin].is_empty() {
                 if let Some(id) = self.lookup_typo(word) {
                     push(&mut out, id, p.q_typo, word, origin);
                 }
@@ -1375,6 +1403,24 @@ mod tests {
         assert_eq!(ids(&o)[0], "schulden");
         let o = m.match_question(&ask("onbegrepen gedrag bij een bewoner", None), 3);
         assert!(ids(&o)[0].starts_with("verward"));
+    }
+
+    #[test]
+    fn a_word_the_thesaurus_knows_is_not_read_as_a_typo() {
+        let t = Thesaurus::parse("dealen => drugscriminaliteit").unwrap();
+        let mut cat = catalogue();
+        let last = cat.len() - 1;
+        cat[last].titel = "Signalen delen met partners".to_string();
+        let m = Matcher::new(&cat, &taxonomy(), &t, today());
+        let o = m.match_question(&ask("wat doe je tegen dealen", None), 10);
+        let delen = o.resultaten.iter().find(|r| r.id == cat[last].id);
+        assert!(
+            delen.is_none_or(|r| !r.waarom.iter().any(|w| w.contains("dealen"))),
+            "{delen:?}"
+        );
+        assert!(ids(&o)[0].starts_with("ondermijning"), "{:?}", ids(&o));
+        let exp = t.expansions(&["wat".into(), "dealen".into()].map(|w: String| stem(&w)));
+        assert!(exp[0].is_empty() && exp[1] == vec![vec![stem("drugscriminaliteit")]]);
     }
 
     #[test]

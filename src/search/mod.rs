@@ -17,6 +17,7 @@ use tantivy::{
 };
 
 use crate::domain::analysis::{self, decompound, fold, is_stop_word, stem, words};
+use crate::domain::matching::Thesaurus;
 use crate::store::StoredOffering;
 
 pub use tokenizer::{DutchTokenizer, Vocabulary};
@@ -31,6 +32,10 @@ pub const TITLE_BOOST: f32 = 3.0;
 pub const KEYWORD_BOOST: f32 = 2.0;
 /// Weight of a typo-tolerant match.
 pub const FUZZY_BOOST: f32 = 0.4;
+/// Weight of a match through a thesaurus expansion.
+pub const THESAURUS_BOOST: f32 = 0.6;
+/// Below this many offerings matching most query words, those matching fewer words follow.
+pub const ENOUGH_HITS: usize = 10;
 
 /// A failure of the search index.
 #[derive(Debug, thiserror::Error)]
@@ -277,16 +282,25 @@ impl SearchIndex {
 
     /// Offerings matching the text `q`, as `(seq, score)`, unordered. An empty query matches
     /// nothing; callers treat it as "all offerings".
-    pub fn search(&self, q: &str) -> Result<Vec<(i64, f32)>, SearchError> {
+    ///
+    /// An offering matches a query word through its stem, its compound parts, a thesaurus
+    /// expansion or (for an unknown word of 5+ letters) a near spelling. Offerings that match at
+    /// least two thirds of the words come first; when they are fewer than [`ENOUGH_HITS`], the
+    /// offerings matching fewer words follow, scored below them, so that one new offering that
+    /// happens to match every word does not push the others out.
+    pub fn search(&self, q: &str, thesaurus: &Thesaurus) -> Result<Vec<(i64, f32)>, SearchError> {
         let folded = fold(q);
         let terms: Vec<&str> = words(&folded).filter(|w| !is_stop_word(w)).collect();
         if terms.is_empty() {
             return Ok(Vec::new());
         }
+        let stems: Vec<String> = terms.iter().map(|w| stem(w)).collect();
+        let expansions = thesaurus.expansions(&stems);
         let vocabulary = self.vocabulary.snapshot();
         let clauses: Vec<Box<dyn Query>> = terms
             .iter()
-            .map(|w| self.word_query(w, &vocabulary))
+            .zip(&expansions)
+            .map(|(w, e)| self.word_query(w, e, &vocabulary))
             .collect();
         let n = clauses.len();
         let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
@@ -295,29 +309,64 @@ impl SearchIndex {
             clauses.iter().map(|c| c.box_clone()).collect(),
             strict,
         );
-        let hits = searcher.search(&query, &AllHits)?;
-        if !hits.is_empty() || strict <= 1 {
+        let mut hits = searcher.search(&query, &AllHits)?;
+        if hits.len() >= ENOUGH_HITS || strict <= 1 {
             return Ok(hits);
         }
-        // Nothing matches enough words: fall back to any word, best first by score.
-        Ok(searcher.search(&BooleanQuery::union(clauses), &AllHits)?)
+        // Too few match enough words: add those matching any word, below the others.
+        let loose = searcher.search(&BooleanQuery::union(clauses), &AllHits)?;
+        let floor = hits.iter().map(|h| h.1).fold(f32::INFINITY, f32::min);
+        let top = loose.iter().map(|h| h.1).fold(0.0f32, f32::max);
+        let scale = if hits.is_empty() || top <= 0.0 {
+            1.0
+        } else {
+            0.9 * floor / top
+        };
+        let strong: HashSet<i64> = hits.iter().map(|h| h.0).collect();
+        hits.extend(
+            loose
+                .into_iter()
+                .filter(|h| !strong.contains(&h.0))
+                .map(|(seq, score)| (seq, score * scale)),
+        );
+        Ok(hits)
     }
 
     /// All ways one query word may match: stem in title, keywords or body; its compound parts
-    /// together; or, for words of 5+ letters, a near spelling.
-    fn word_query(&self, word: &str, vocabulary: &HashSet<String>) -> Box<dyn Query> {
+    /// together; a thesaurus expansion (all its stems, weighted lower); or, for a word of 5+
+    /// letters that the thesaurus does not know, a near spelling.
+    fn word_query(
+        &self,
+        word: &str,
+        expansions: &[Vec<String>],
+        vocabulary: &HashSet<String>,
+    ) -> Box<dyn Query> {
         let f = self.fields;
-        let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, self.stem_query(word))];
+        let mut alts: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, self.stem_query(&stem(word)))];
         let parts = decompound(word, vocabulary);
         if parts.len() >= 2 {
             let all: Vec<(Occur, Box<dyn Query>)> = parts
                 .iter()
-                .map(|p| (Occur::Must, self.stem_query(p)))
+                .map(|p| (Occur::Must, self.stem_query(&stem(p))))
                 .collect();
             alts.push((Occur::Should, Box::new(BooleanQuery::new(all))));
         }
+        for phrase in expansions {
+            let all: Vec<(Occur, Box<dyn Query>)> = phrase
+                .iter()
+                .map(|s| (Occur::Must, self.stem_query(s)))
+                .collect();
+            alts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(all)),
+                    THESAURUS_BOOST,
+                )),
+            ));
+        }
         let len = word.chars().count();
-        if len >= 5 {
+        if len >= 5 && expansions.is_empty() {
             let distance = if len >= 9 { 2 } else { 1 };
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.woorden, word), distance, true);
             alts.push((
@@ -328,12 +377,12 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(alts))
     }
 
-    fn stem_query(&self, word: &str) -> Box<dyn Query> {
+    /// A stem in title, keywords or body.
+    fn stem_query(&self, s: &str) -> Box<dyn Query> {
         let f = self.fields;
-        let s = stem(word);
         let term = |field| -> Box<dyn Query> {
             Box::new(TermQuery::new(
-                Term::from_field_text(field, &s),
+                Term::from_field_text(field, s),
                 IndexRecordOption::WithFreqs,
             ))
         };

@@ -131,3 +131,28 @@ async fn stop_words_alone_find_nothing_and_do_not_break_search() {
     assert!(ids(&app, "de het een").await.is_empty());
     assert!(!ids(&app, "de wijkaanpak").await.is_empty());
 }
+
+#[tokio::test]
+async fn the_thesaurus_bridges_words_and_a_known_word_is_no_typo() {
+    let app = app().await;
+    // "dealen" is in the thesaurus (=> ondermijning, drugscriminaliteit): it finds offerings about
+    // those, and is not read as a misspelling of "delen".
+    let found = ids(&app, "dealen").await;
+    assert!(
+        found.contains(&"ondermijning-titel".to_string()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"signalen-delen".to_string()), "{found:?}");
+}
+
+#[tokio::test]
+async fn one_offering_matching_every_word_does_not_push_out_the_others() {
+    let app = app().await;
+    let found = ids(&app, "drugs overlast portiek").await;
+    assert_eq!(found.first().map(String::as_str), Some("overlast-portiek"));
+    // Matches one of the three words (drugs, through the thesaurus): still shown, below it.
+    assert!(
+        found.contains(&"ondermijning-titel".to_string()),
+        "{found:?}"
+    );
+}
