@@ -80,6 +80,8 @@ async function pageList(base, ids) {
     { path: `/aanbieders/${enc(ids.providerSlug)}`, status: 200 },
     { path: '/agenda', status: 200 },
     { path: '/privacy', status: 200 },
+    { path: '/open-data', status: 200 },
+    { path: '/aanbod?thema=bestaat-niet&aanbieder=ook-niet', status: 200 },
     { path: '/toegankelijkheid', status: 200 },
     { path: '/bestaat-niet', status: 404 },
   ];

@@ -1,18 +1,23 @@
-//! Machine-readable views of the catalogue: Atom feeds, iCalendar agendas, sitemap.xml and
-//! robots.txt. Text is escaped for each format here; nothing is built from unescaped input.
+//! Machine-readable views of the catalogue: the open-data downloads, Atom feeds, iCalendar
+//! agendas, sitemap.xml and robots.txt. Text is escaped for each format here; nothing is built from unescaped input.
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use std::collections::HashSet;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{Duration, Utc};
 
 use crate::catalog::Snapshot;
-use crate::domain::offering::Offering;
+use crate::domain::facets::Sort;
+use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
+use crate::transfer::{self, Format};
 
 use super::pages::{newest, not_found_page, request_id, today};
+use super::params;
 use super::AppState;
 
 /// The feed routes.
@@ -22,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/feeds/themas/{file}", get(atom_theme))
         .route("/agenda.ics", get(ics_all))
         .route("/themas/{slug}/agenda.ics", get(ics_theme))
+        .route("/aanbod.csv", get(download_csv))
+        .route("/aanbod.jsonl", get(download_jsonl))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
 }
@@ -177,8 +184,8 @@ fn fold_line(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
-/// An iCalendar agenda of the dated offerings from today on (of one theme, when given).
-pub fn ics(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
+/// An iCalendar agenda of the dated offerings from today on that `keep` accepts.
+pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) -> String {
     let today = today();
     let stamp = Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let mut out = String::new();
@@ -201,7 +208,7 @@ pub fn ics(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
         .iter()
         .map(|s| &s.offering)
         .filter(|o| o.startdatum.is_some() && o.is_current(today))
-        .filter(|o| theme.is_none_or(|t| o.themas.iter().any(|x| x == t)))
+        .filter(|o| keep(o))
         .collect();
     items.sort_by(|a, b| (a.startdatum, &a.id).cmp(&(b.startdatum, &b.id)));
     for o in items {
@@ -240,10 +247,54 @@ pub fn ics(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
     out
 }
 
-async fn ics_all(State(state): State<AppState>) -> Response {
+/// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
+/// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
+async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let pairs = params::pairs(raw.as_deref());
+    if pairs.is_empty() {
+        return typed(
+            "text/calendar; charset=utf-8",
+            ics(&snapshot, &state.base_url, |_| true),
+        );
+    }
+    let query = match params::parse(&pairs, &snapshot, today(), &["sort", "page", "pageSize"]) {
+        Ok(q) => q,
+        Err(errors) => {
+            let reasons: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.name, e.reason))
+                .collect();
+            return (
+                StatusCode::BAD_REQUEST,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                )],
+                format!("Deze agenda-selectie klopt niet: {}.\n", reasons.join("; ")),
+            )
+                .into_response();
+        }
+    };
+    let selected: HashSet<&str> = match state.catalog.search(
+        &snapshot,
+        &query.q,
+        &query.filters,
+        Sort::Datum,
+        1,
+        usize::MAX,
+    ) {
+        Ok(page) => page.items.iter().map(|(o, _)| o.id.as_str()).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "agenda-selectie mislukt");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
     typed(
         "text/calendar; charset=utf-8",
-        ics(&state.catalog.snapshot(), &state.base_url, None),
+        ics(&snapshot, &state.base_url, |o| {
+            selected.contains(o.id.as_str())
+        }),
     )
 }
 
@@ -258,7 +309,49 @@ async fn ics_theme(
     }
     typed(
         "text/calendar; charset=utf-8",
-        ics(&snapshot, &state.base_url, Some(&slug)),
+        ics(&snapshot, &state.base_url, |o| o.themas.contains(&slug)),
+    )
+}
+
+/// The whole catalogue in the import format (`catalog.jsonl` fields), as a download.
+fn download(state: &AppState, format: Format, content_type: &'static str, name: &str) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let items: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
+    let mut body = Vec::new();
+    if let Err(e) = transfer::export(&items, format, offering::FIELDS, &mut body) {
+        tracing::error!(error = %e, "export van het aanbod mislukt");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn download_csv(State(state): State<AppState>) -> Response {
+    download(
+        &state,
+        Format::Csv,
+        "text/csv; charset=utf-8",
+        "leeraanbod.csv",
+    )
+}
+
+async fn download_jsonl(State(state): State<AppState>) -> Response {
+    download(
+        &state,
+        Format::Jsonl,
+        "application/jsonl; charset=utf-8",
+        "leeraanbod.jsonl",
     )
 }
 
@@ -271,6 +364,13 @@ async fn sitemap(State(state): State<AppState>) -> Response {
         "/aanbod",
         "/aanbieders",
         "/agenda",
+        "/leervraag",
+        "/leeragenda",
+        "/lacunes",
+        "/ontwikkeltrajecten",
+        "/aanbod/aanmelden",
+        "/contact",
+        "/open-data",
         "/privacy",
         "/toegankelijkheid",
     ]
@@ -283,6 +383,13 @@ async fn sitemap(State(state): State<AppState>) -> Response {
             .themas
             .iter()
             .map(|t| format!("/themas/{}", t.slug)),
+    );
+    paths.extend(
+        snapshot
+            .taxonomy
+            .vraagstukken
+            .iter()
+            .map(|v| format!("/lacunes/{}", v.slug)),
     );
     paths.extend(
         snapshot

@@ -87,7 +87,19 @@ pub fn parse(
                 Facet::Locatie => Location::parse(value).is_some(),
                 Facet::Regio => snapshot.offerings.iter().any(|s| s.offering.regio == value),
             };
-            if known {
+            // A region written in other letter case (noord-brabant) means the same region.
+            let canonical = if !known && facet == Facet::Regio {
+                snapshot
+                    .offerings
+                    .iter()
+                    .map(|s| s.offering.regio.as_str())
+                    .find(|r| r.to_lowercase() == value.to_lowercase())
+            } else if known {
+                Some(value)
+            } else {
+                None
+            };
+            if let Some(value) = canonical {
                 let values = query.filters.facets.entry(facet).or_default();
                 if !values.iter().any(|v| v == value) {
                     values.push(value.to_string());

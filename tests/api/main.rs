@@ -7,6 +7,7 @@ mod helpers;
 mod import_export;
 mod mail;
 mod matching;
+mod open_data;
 mod operations;
 mod pages;
 mod search;

@@ -28,6 +28,10 @@ pub struct FacetGroup {
     pub key: &'static str,
     /// Legend.
     pub legend: &'static str,
+    /// Shown unfolded: the first group, and every group with a chosen value.
+    pub open: bool,
+    /// Number of chosen values.
+    pub chosen: usize,
     /// Options.
     pub options: Vec<FacetOption>,
 }
@@ -60,6 +64,10 @@ pub struct CatalogueView {
     pub pages: Vec<(usize, String, bool)>,
     /// Total results.
     pub total: usize,
+    /// The iCalendar agenda of this selection.
+    pub ics: String,
+    /// Parts of the request that were not used, with the reason (Dutch).
+    pub ignored: Vec<String>,
 }
 
 fn legend(f: Facet) -> &'static str {
@@ -207,15 +215,16 @@ pub fn build(
                 .map(|s| s.to_string())
                 .collect(),
             Facet::Aanbieder | Facet::Regio => {
+                // Every value, the most frequent first.
                 let mut v: Vec<(&String, &usize)> = counts.iter().collect();
                 v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-                let mut top: Vec<String> = v.into_iter().take(12).map(|(k, _)| k.clone()).collect();
+                let mut all: Vec<String> = v.into_iter().map(|(k, _)| k.clone()).collect();
                 for s in &selected {
-                    if !top.contains(s) {
-                        top.push(s.clone());
+                    if !all.contains(s) {
+                        all.push(s.clone());
                     }
                 }
-                top
+                all
             }
         };
         values.retain(|v| counts.get(v).copied().unwrap_or(0) > 0 || selected.contains(v));
@@ -236,6 +245,8 @@ pub fn build(
         groups.push(FacetGroup {
             key: facet.key(),
             legend: legend(facet),
+            open: groups.is_empty() || !selected.is_empty(),
+            chosen: selected.len(),
             options,
         });
     }
@@ -329,5 +340,13 @@ pub fn build(
             .collect(),
         pages,
         total: page.total,
+        ics: href(
+            "/agenda.ics",
+            &to_pairs(query, None, None, None)
+                .into_iter()
+                .filter(|(k, _)| k != "sort" && k != "pageSize")
+                .collect::<Vec<_>>(),
+        ),
+        ignored: Vec::new(),
     })
 }

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/aanbieders/{slug}", get(provider))
         .route("/agenda", get(agenda))
         .route("/privacy", get(privacy))
+        .route("/open-data", get(open_data))
         .route("/toegankelijkheid", get(accessibility))
         .route(assets::SITE_CSS_PATH, get(stylesheet))
         .route("/favicon.ico", get(favicon))
@@ -278,13 +279,24 @@ struct ThemePage {
 }
 
 /// Parses catalogue parameters for a page; invalid values are dropped with a notice.
-fn page_query(raw: Option<&str>, snapshot: &Snapshot) -> params::CatalogQuery {
+/// The catalogue query of a page: parameters with a bad value are left out, and each is named
+/// (in Dutch) so that the page can say what it did not use.
+fn page_query(raw: Option<&str>, snapshot: &Snapshot) -> (params::CatalogQuery, Vec<String>) {
     let mut pairs = params::pairs(raw);
+    let mut ignored = Vec::new();
     loop {
         match params::parse(&pairs, snapshot, today(), &[]) {
-            Ok(q) => return q,
+            Ok(q) => return (q, ignored),
             Err(errors) => {
-                let bad: Vec<String> = errors.into_iter().map(|e| e.name).collect();
+                let bad: Vec<String> = errors.iter().map(|e| e.name.clone()).collect();
+                ignored.extend(errors.into_iter().map(|e| {
+                    let name = if e.name == "q" {
+                        "zoektekst".into()
+                    } else {
+                        e.name
+                    };
+                    format!("{name}: {}", e.reason)
+                }));
                 let before = pairs.len();
                 pairs.retain(|(k, v)| !bad.contains(k) || v.trim().is_empty());
                 if pairs.len() == before {
@@ -305,13 +317,13 @@ async fn theme(
     let Some(theme) = snapshot.taxonomy.term(Vocabulary::Theme, &slug).cloned() else {
         return Err(PageError::NotFound(request_id(&headers)));
     };
-    let mut query = page_query(raw.as_deref(), &snapshot);
+    let (mut query, ignored) = page_query(raw.as_deref(), &snapshot);
     query
         .filters
         .facets
         .insert(Facet::Thema, vec![slug.clone()]);
     let action = format!("/themas/{slug}");
-    let v = catalogue::build(
+    let mut v = catalogue::build(
         &state.catalog,
         &snapshot,
         &query,
@@ -319,6 +331,7 @@ async fn theme(
         Some(Facet::Thema),
     )
     .map_err(|e| PageError::internal(e, &headers))?;
+    v.ignored = ignored;
     let mut l = Layout::new(theme.label.clone(), theme.description.clone(), action);
     l.feeds.push((
         format!("Nieuw aanbod over {} (Atom)", theme.label),
@@ -345,9 +358,10 @@ async fn catalogue_page(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let query = page_query(raw.as_deref(), &snapshot);
-    let v = catalogue::build(&state.catalog, &snapshot, &query, "/aanbod", None)
+    let (query, ignored) = page_query(raw.as_deref(), &snapshot);
+    let mut v = catalogue::build(&state.catalog, &snapshot, &query, "/aanbod", None)
         .map_err(|e| PageError::internal(e, &headers))?;
+    v.ignored = ignored;
     let title = if query.q.is_empty() {
         "Leeraanbod".to_string()
     } else {
@@ -596,6 +610,26 @@ async fn agenda(State(state): State<AppState>) -> Response {
 #[template(path = "privacy.html")]
 struct PrivacyPage {
     l: Layout,
+}
+
+#[derive(Template)]
+#[template(path = "open_data.html")]
+struct OpenDataPage {
+    l: Layout,
+    offerings: usize,
+    fields: &'static [&'static str],
+}
+
+async fn open_data(State(state): State<AppState>) -> Response {
+    render(OpenDataPage {
+        l: Layout::new(
+            "Open data en API",
+            "Download het hele leeraanbod als CSV of JSON Lines, of bevraag het via de API.",
+            "/open-data",
+        ),
+        offerings: state.catalog.snapshot().offerings.len(),
+        fields: crate::domain::offering::FIELDS,
+    })
 }
 
 async fn privacy(State(state): State<AppState>) -> Response {

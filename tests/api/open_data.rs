@@ -1,0 +1,184 @@
+//! The catalogue for re-users and the catalogue page's honesty: downloads in the import format,
+//! the open-data page, the agenda of a selection, and parameters the page did not use.
+
+use serde_json::Value;
+
+use super::helpers::{cli, spawn_app, test_db};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_catalogue_downloads_in_the_import_format() {
+    let app = spawn_app().await;
+    let total = app.get_json("/api/v1/aanbod?pageSize=1").await["totaal"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(total > 0);
+
+    let res = app.get("/aanbod.jsonl").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("leeraanbod.jsonl"));
+    let jsonl = res.text().await.unwrap();
+    let rows: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), total);
+    let one = app
+        .get_json(&format!(
+            "/api/v1/aanbod/{}",
+            rows[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(one["titel"], rows[0]["titel"]);
+
+    let res = app.get("/aanbod.csv").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "id");
+    assert!(header.contains(&"beschrijving".to_string()));
+    assert_eq!(reader.records().count(), total);
+
+    // What is downloaded imports again, unchanged in number.
+    let dir = tempfile::tempdir().unwrap();
+    let db = test_db(dir.path()).await;
+    for (name, body) in [("a.jsonl", &jsonl), ("a.csv", &csv)] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, body).unwrap();
+        let out = cli(&db, &["import", "aanbod", file.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = cli(&db, &["export", "aanbod"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), total);
+}
+
+#[tokio::test]
+async fn the_open_data_page_links_downloads_and_api() {
+    let app = spawn_app().await;
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains("href=\"/open-data\""));
+    let html = app.get("/open-data").await.text().await.unwrap();
+    for link in [
+        "href=\"/aanbod.csv\"",
+        "href=\"/aanbod.jsonl\"",
+        "href=\"/api/v1/openapi.json\"",
+    ] {
+        assert!(html.contains(link), "{link}");
+    }
+    let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+    for path in [
+        "/open-data<",
+        "/leeragenda<",
+        "/leervraag<",
+        "/lacunes/gemengde-wijken<",
+    ] {
+        assert!(sitemap.contains(path), "{path} in sitemap");
+    }
+}
+
+#[tokio::test]
+async fn the_agenda_of_a_selection_has_only_its_offerings() {
+    let app = spawn_app().await;
+    let events = |ics: &str| -> Vec<String> {
+        ics.replace("\r\n ", "")
+            .split("\r\n")
+            .filter_map(|l| l.strip_prefix("UID:"))
+            .map(|u| u.split('@').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let all = events(&app.get("/agenda.ics").await.text().await.unwrap());
+    let theme = events(
+        &app.get("/themas/jeugd-en-veiligheid/agenda.ics")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let res = app.get("/agenda.ics?thema=jeugd-en-veiligheid").await;
+    assert_eq!(res.status(), 200);
+    let selected = events(&res.text().await.unwrap());
+    assert!(!selected.is_empty() && selected.len() < all.len());
+    assert_eq!(selected, theme);
+    let online = events(
+        &app.get("/agenda.ics?thema=jeugd-en-veiligheid&locatie=online")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(online.iter().all(|id| selected.contains(id)));
+
+    let res = app.get("/agenda.ics?thema=bestaat-niet").await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("onbekende waarde"));
+
+    // The catalogue page links the agenda of what it shows.
+    let html = app
+        .get("/aanbod?thema=jeugd-en-veiligheid")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("href=\"/agenda.ics?thema=jeugd-en-veiligheid\""));
+}
+
+#[tokio::test]
+async fn the_catalogue_page_says_what_it_did_not_use() {
+    let app = spawn_app().await;
+    let all = app.get("/aanbod").await.text().await.unwrap();
+    assert!(!all.contains("niet gebruikt"));
+    let html = app
+        .get("/aanbod?thema=bestaatniet&doelgroep=bewoners")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("niet gebruikt"), "notice shown");
+    assert!(html.contains("thema: onbekende waarde"), "reason named");
+    assert!(html.contains("bestaatniet"));
+    // The valid part of the request is still applied.
+    assert!(html.contains("Doelgroep: "), "chip of the kept filter");
+
+    let long = "a".repeat(300);
+    let html = app
+        .get(&format!("/aanbod?q={long}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("zoektekst: zoektekst is te lang"));
+
+    // A region in other letter case is the same region.
+    let regio = app.get_json("/api/v1/aanbod?pageSize=1").await["resultaten"][0]["regio"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let upper = app
+        .get(&format!("/aanbod?regio={}", regio.to_uppercase()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!upper.contains("niet gebruikt"), "{regio}");
+    assert!(upper.contains(&format!("Regio: {regio}")), "{regio}");
+}
+
+#[tokio::test]
+async fn every_provider_is_a_facet_choice() {
+    let app = spawn_app().await;
+    let providers = app.get_json("/api/v1/aanbieders").await;
+    let with_offerings = providers.as_array().unwrap().len();
+    let html = app.get("/aanbod").await.text().await.unwrap();
+    assert_eq!(html.matches("name=\"aanbieder\"").count(), with_offerings);
+}
