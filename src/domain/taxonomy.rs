@@ -15,6 +15,19 @@ pub struct Term {
     pub description: String,
 }
 
+impl Term {
+    /// A target group's label for one person ("Ik ben bewoner"): the singular of the three target
+    /// groups of the learning network, the label itself for any other.
+    pub fn one_person(&self) -> String {
+        match self.slug.as_str() {
+            "beleidsmakers" => "Beleidsmaker".into(),
+            "wijkprofessionals" => "Wijkprofessional".into(),
+            "bewoners" => "Bewoner".into(),
+            _ => self.label.clone(),
+        }
+    }
+}
+
 /// A learning topic where the agenda found a gap (`Topic` in the glossary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Topic {

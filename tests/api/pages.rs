@@ -286,3 +286,30 @@ async fn sitemap_robots_headers_and_404() {
     assert_eq!(app.get("/aanbod/bestaat-niet").await.status(), 404);
     assert_eq!(app.get("/themas/bestaat-niet").await.status(), 404);
 }
+
+#[tokio::test]
+async fn dutch_wording_one_person_and_decimal_commas() {
+    let app = spawn_app().await;
+    let home = page(&app, "/").await;
+    assert!(
+        home.contains("Ik ben bewoner<"),
+        "singular on the home page"
+    );
+    assert!(!home.contains("Ik ben bewoners"));
+    let form = page(&app, "/leervraag").await;
+    assert!(form.contains(">Wijkprofessional</option>"));
+    let gaps = page(&app, "/lacunes").await;
+    let pressure = gaps
+        .split("<dt>Vraagdruk</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        pressure.contains(',') && !pressure.contains('.'),
+        "{pressure}"
+    );
+    assert!(gaps.contains("Hier wordt nog niet aan gewerkt.") || gaps.contains("In ontwikkeling:"));
+    let agenda = page(&app, "/leeragenda").await;
+    assert!(!agenda.contains("1 vragen"));
+}

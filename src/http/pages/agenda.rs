@@ -136,6 +136,8 @@ fn pct(x: f64) -> String {
 /// A theme row for the tables.
 pub struct Row {
     f: ThemeFigures,
+    /// Demand pressure with a decimal comma.
+    vraagdruk: String,
     cross: String,
     unanswered: String,
     per_group: Vec<(usize, usize)>,
@@ -161,6 +163,7 @@ fn rows(snapshot: &Snapshot) -> Vec<Row> {
         .themes
         .iter()
         .map(|f| Row {
+            vraagdruk: decimal(f.vraagdruk, 2),
             cross: pct(f.domeinoverstijgend),
             unanswered: pct(f.onbeantwoord),
             per_group: f
@@ -200,7 +203,12 @@ async fn agenda(State(state): State<AppState>) -> Response {
                     let pressure = g.vraag as f64 / (g.aanbod.max(1)) as f64;
                     (
                         pressure,
-                        format!("{} vragen / {} aanbod", g.vraag, g.aanbod),
+                        format!(
+                            "{} {} / {} aanbod",
+                            g.vraag,
+                            if g.vraag == 1 { "vraag" } else { "vragen" },
+                            g.aanbod
+                        ),
                     )
                 })
                 .collect();
@@ -345,6 +353,16 @@ pub struct GapView {
     cross: String,
     unanswered: String,
     largest: String,
+    /// Demand pressure and score with a decimal comma.
+    vraagdruk: String,
+    score: String,
+    /// Development tracks on this gap's theme `(title, status, lead)`.
+    tracks: Vec<(String, &'static str, String)>,
+}
+
+/// A number with one or two decimals and a decimal comma.
+fn decimal(x: f64, places: usize) -> String {
+    format!("{x:.places$}").replace('.', ",")
 }
 
 #[derive(Template)]
@@ -377,15 +395,39 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
         cross: pct(g.cijfers.domeinoverstijgend),
         unanswered: pct(g.cijfers.onbeantwoord),
         largest: format!("{largest} ({})", pct(g.cijfers.grootste_sector_aandeel)),
+        vraagdruk: decimal(g.cijfers.vraagdruk, 2),
+        score: decimal(g.score, 2),
+        tracks: Vec::new(),
         g: g.clone(),
     }
 }
 
-async fn gaps_page(State(state): State<AppState>) -> Response {
+async fn gaps_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let analysis = snapshot.analysis();
     let t = analysis.thresholds;
-    render_status(
+    let tracks = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    let with_tracks = |g: &Gap| {
+        let mut v = gap_view(&snapshot, g);
+        v.tracks = tracks
+            .iter()
+            .filter(|tr| tr.themas.contains(&g.thema))
+            .map(|tr| {
+                let view = track_view(&snapshot, tr);
+                (view.titel, view.status, view.trekker)
+            })
+            .collect();
+        v
+    };
+    Ok(render_status(
         StatusCode::OK,
         GapsPage {
             l: Layout::new(
@@ -393,17 +435,13 @@ async fn gaps_page(State(state): State<AppState>) -> Response {
                 "Waar de vraag naar leren niet wordt beantwoord, met cijfers en uitleg.",
                 "/lacunes",
             ),
-            gaps: analysis
-                .gaps
-                .iter()
-                .map(|g| gap_view(&snapshot, g))
-                .collect(),
+            gaps: analysis.gaps.iter().map(with_tracks).collect(),
             vraagdruk: format!("{:.1}", t.vraagdruk).replace('.', ","),
             domein: pct(t.domeinoverstijgend),
             sector: pct(t.grootste_sector),
             t,
         },
-    )
+    ))
 }
 
 #[derive(Template)]
