@@ -146,15 +146,18 @@ fn field_error(path: &str, message: &str) -> ApiError {
         return field(name, reason);
     }
     let whole_body = path == "." || path.is_empty();
+    if whole_body && message.contains("expected struct ") {
+        // A list, number or text where the route wants an object.
+        return ApiError::InvalidJson {
+            detail: "De body moet een JSON-object zijn.".to_string(),
+            invalid_params: vec![],
+        };
+    }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let expected = rest.split_once("expected ").map_or("", |(_, e)| e);
-        if whole_body {
-            return ApiError::InvalidJson {
-                detail: "De body moet een JSON-object zijn.".to_string(),
-                invalid_params: vec![],
-            };
+        if !whole_body {
+            return field(path, format!("moet {} zijn", dutch_type(expected)));
         }
-        return field(path, format!("moet {} zijn", dutch_type(expected)));
     }
     if whole_body {
         return ApiError::InvalidJson {
@@ -297,6 +300,7 @@ mod tests {
         );
         assert_eq!(p[0].name, "kleur");
         assert_eq!(detail("[]").0, "De body moet een JSON-object zijn.");
+        assert_eq!(detail("5").0, "De body moet een JSON-object zijn.");
     }
 
     #[test]
