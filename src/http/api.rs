@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,10 @@ use crate::domain::matching::MatchQuery;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic, Vocabulary};
 
-use super::error::{not_found_problem, ApiError, InvalidParam, Problem};
+use super::error::{
+    method_not_allowed_problem, not_found_problem, ApiError, InvalidParam, Problem,
+};
+use super::extract::ApiJson;
 use super::params;
 use super::AppState;
 
@@ -39,6 +42,9 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/{*rest}",
             axum::routing::any(|| async { not_found_problem() }),
+        )
+        .method_not_allowed_fallback(
+            |method: Method| async move { method_not_allowed_problem(&method) },
         )
         .layer(middleware::from_fn(api_version))
 }
@@ -262,17 +268,16 @@ pub struct MatchResponse {
     request_body = MatchRequest,
     responses(
         (status = 200, description = "Passend aanbod met uitleg", body = MatchResponse),
-        (status = 400, description = "Ongeldige vraag", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Ongeldige vraag: geen geldige JSON, een veld van het verkeerde type, een ontbrekend of onbekend veld, of een onbekende waarde", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "De body is groter dan 2 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "De body is niet als JSON verstuurd (Content-Type moet application/json zijn)", body = Problem, content_type = "application/problem+json"),
     ),
     tag = "matching"
 )]
 async fn matches(
     State(state): State<AppState>,
-    body: Result<Json<MatchRequest>, axum::extract::rejection::JsonRejection>,
+    ApiJson(req): ApiJson<MatchRequest>,
 ) -> Result<Json<MatchResponse>, ApiError> {
-    let Json(req) = body.map_err(|e| {
-        ApiError::BadBody(format!("De body is geen geldige vraag: {}", e.body_text()))
-    })?;
     let snapshot = state.catalog.snapshot();
     let mut invalid = Vec::new();
     let vraag = req.vraag.trim().to_string();
@@ -414,7 +419,7 @@ async fn tracks(State(state): State<AppState>) -> Result<Json<TracksResponse>, A
     info(
         title = "WijkWijzer Leernetwerk API",
         version = "1.0.0",
-        description = "Open API van het leernetwerk leefbaarheid en veiligheid: leeraanbod, thema's en aanbieders.",
+        description = "Open API van het leernetwerk leefbaarheid en veiligheid: leeraanbod, thema's en aanbieders.\n\nFouten komen als `application/problem+json` (RFC 9457) met een Nederlandse titel en uitleg: 400 voor ongeldige parameters of een body die geen geldige JSON is (of een veld van het verkeerde type heeft), 404 voor iets wat niet bestaat, 405 voor een methode die de route niet kent (de header `Allow` noemt de methoden die wel kunnen), 413 voor een body groter dan 2 MB en 415 voor een body die niet als JSON is verstuurd.",
         contact(name = "Coördinatiepunt WijkWijzer Leernetwerk", email = "api@wijkwijzer.example", url = "https://wijkwijzer.example/contact"),
         license(name = "EUPL-1.2")
     ),

@@ -40,9 +40,21 @@ pub enum ApiError {
     /// Bad request parameters.
     #[error("ongeldige parameters")]
     BadRequest(Vec<InvalidParam>),
-    /// Bad request body.
-    #[error("{0}")]
-    BadBody(String),
+    /// The body is not JSON, or not the JSON the route expects (400). `invalid_params`
+    /// names the field at fault, when there is one.
+    #[error("{detail}")]
+    InvalidJson {
+        /// Dutch explanation.
+        detail: String,
+        /// The field at fault, if known.
+        invalid_params: Vec<InvalidParam>,
+    },
+    /// The body is not sent as JSON (415).
+    #[error("geen JSON-body")]
+    UnsupportedMediaType,
+    /// The body is larger than [`crate::http::MAX_BODY`] (413).
+    #[error("body te groot")]
+    PayloadTooLarge,
     /// Not found.
     #[error("{0}")]
     NotFound(String),
@@ -88,10 +100,29 @@ impl IntoResponse for ApiError {
                     params,
                 )
             }
-            ApiError::BadBody(detail) => problem(
-                StatusCode::BAD_REQUEST,
-                "Ongeldige aanvraag",
+            ApiError::InvalidJson {
                 detail,
+                invalid_params,
+            } => problem(
+                StatusCode::BAD_REQUEST,
+                "Ongeldige JSON",
+                detail,
+                invalid_params,
+            ),
+            ApiError::UnsupportedMediaType => problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Verkeerd type body",
+                "Stuur de body als JSON, met de header `Content-Type: application/json`."
+                    .to_string(),
+                vec![],
+            ),
+            ApiError::PayloadTooLarge => problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Body te groot",
+                format!(
+                    "De body is te groot. Stuur hoogstens {} MB.",
+                    crate::http::MAX_BODY / (1024 * 1024)
+                ),
                 vec![],
             ),
             ApiError::NotFound(detail) => {
@@ -116,6 +147,19 @@ pub fn not_found_problem() -> Response {
         StatusCode::NOT_FOUND,
         "Niet gevonden",
         "Deze API-route bestaat niet.".to_string(),
+        vec![],
+    )
+}
+
+/// A problem response for a method the API route does not support; axum adds the `Allow`
+/// header with the methods that do work.
+pub fn method_not_allowed_problem(method: &axum::http::Method) -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Methode niet toegestaan",
+        format!(
+            "Deze API-route kan niet met {method}. De header `Allow` noemt de methoden die wel kunnen."
+        ),
         vec![],
     )
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod beheer;
 pub mod cache;
 pub mod error;
+pub mod extract;
 pub mod feeds;
 pub mod forms;
 pub mod offering_form;
@@ -15,7 +16,7 @@ pub mod session_store;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -79,7 +80,12 @@ impl AppState {
 /// The request id header.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The complete router.
+/// The largest request body any route reads (forms, the API's JSON); larger bodies get a
+/// Dutch 413 (see [`extract`]).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The complete router. Routes without their own 405 answer (the API has problem+json) get
+/// the Dutch error page for a method they do not support.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
@@ -90,7 +96,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(beheer::no_store)),
         )
         .route("/healthz", get(healthz))
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::fallback)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())

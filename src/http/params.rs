@@ -38,6 +38,21 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Search text without control characters: tabs and line breaks become spaces, the rest
+/// (NUL and the like) is dropped, so nothing invisible reaches the index or the page.
+pub fn clean_text(value: &str) -> String {
+    value
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 fn facet_of(key: &str) -> Option<Facet> {
     Facet::ALL.into_iter().find(|f| f.key() == key)
 }
@@ -111,10 +126,11 @@ pub fn parse(
         }
         match key.as_str() {
             "q" => {
-                if value.chars().count() > 200 {
+                let text = clean_text(value);
+                if text.chars().count() > 200 {
                     bad("q", "zoektekst is te lang (maximaal 200 tekens)".into());
                 } else {
-                    query.q = value.to_string();
+                    query.q = text;
                 }
             }
             "gratis" => match value {
@@ -177,5 +193,18 @@ pub fn parse(
         Ok(query)
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_text;
+
+    #[test]
+    fn search_text_loses_control_characters() {
+        assert_eq!(clean_text("a\u{0}b"), "ab");
+        assert_eq!(clean_text("buurt\tbudget\r\nwijk"), "buurt budget  wijk");
+        assert_eq!(clean_text("\u{0}\u{7f} "), "");
+        assert_eq!(clean_text("café ‘wijk’"), "café ‘wijk’");
     }
 }

@@ -3,6 +3,7 @@
 mod agenda;
 mod beheer;
 mod catalogue_api;
+mod errors;
 mod helpers;
 mod import_export;
 mod mail;

@@ -1,4 +1,5 @@
-//! Dutch search through the API: stemming, diacritics, compounds, typos and the title boost.
+//! Dutch search through the API: stemming, diacritics, compounds, typos and the title boost;
+//! control characters in the search text are dropped before it is searched or shown.
 
 use super::helpers::{cli, fixture, spawn_with, TestApp};
 
@@ -155,4 +156,20 @@ async fn one_offering_matching_every_word_does_not_push_out_the_others() {
         found.contains(&"ondermijning-titel".to_string()),
         "{found:?}"
     );
+}
+
+#[tokio::test]
+async fn search_text_loses_control_characters() {
+    let app = app().await;
+    let res = app.get("/aanbod?q=wijk%00buurt%01%09team").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(!html.contains('\u{0}'), "NUL echoed");
+    assert!(!html.contains('\u{1}'), "control character echoed");
+    assert!(html.contains("value=\"wijkbuurt team\""), "{html}");
+
+    let res = app.get("/api/v1/aanbod?q=%00").await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("\\u0000"), "{body}");
 }

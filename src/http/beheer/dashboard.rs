@@ -4,10 +4,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
+use crate::http::extract::PageForm;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::store::{DashboardCounts, OutboxRow, User};
@@ -127,7 +128,7 @@ struct AccountForm {
 async fn account_status(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<AccountForm>,
+    PageForm(form): PageForm<AccountForm>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Beheer)?;
     if form.email.eq_ignore_ascii_case(&staff.user.email) {

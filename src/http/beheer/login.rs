@@ -8,11 +8,12 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth;
+use crate::http::extract::PageForm;
 use crate::http::pages::{render_status, request_id};
 use crate::http::AppState;
 
@@ -104,7 +105,7 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     session: Session,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let rid = request_id(&headers);
     let email = form.email.trim().to_lowercase();
@@ -252,7 +253,7 @@ async fn code(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     session: Session,
-    Form(form): Form<CodeForm>,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
     let rid = request_id(&headers);
     let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() else {
@@ -426,7 +427,7 @@ async fn enrol(
     State(state): State<AppState>,
     headers: HeaderMap,
     session: Session,
-    Form(form): Form<CodeForm>,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
     let rid = request_id(&headers);
     let (user, pending) = match enrolling(&state, &session).await {
@@ -529,7 +530,7 @@ async fn set_password(
     headers: HeaderMap,
     session: Session,
     Path(token): Path<String>,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let rid = request_id(&headers);
     let hash = auth::token_hash(&token);

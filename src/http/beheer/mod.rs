@@ -124,7 +124,15 @@ async fn csrf(session: Session, req: Request, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Het formulier is te groot.").into_response();
+        return message_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Formulier te groot",
+            &format!(
+                "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter of verstuur minder tegelijk.",
+                MAX_FORM / (1024 * 1024)
+            ),
+            rid,
+        );
     };
     let sent =
         crate::http::offering_form::first(&crate::http::offering_form::pairs(&bytes), "csrf");

@@ -8,12 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::taxonomy::Vocabulary;
+use crate::http::extract::PageForm;
 use crate::http::offering_form::pairs;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{label, labels, options};
@@ -317,7 +318,7 @@ async fn link(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<LinkForm>,
+    PageForm(form): PageForm<LinkForm>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Vragen)?;
     let status = match form.actie.as_str() {
@@ -406,7 +407,7 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<UpdateForm>,
+    PageForm(form): PageForm<UpdateForm>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Vragen)?;
     let store = state.catalog.store();

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -13,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
+use crate::http::extract::PageBody;
 use crate::http::forms::parse_email;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::AppState;
@@ -90,7 +90,7 @@ async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    PageBody(body): PageBody,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let pairs = pairs(&body);

@@ -9,8 +9,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 
+use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
 
@@ -105,7 +106,7 @@ async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| {
         form.get(k)

@@ -9,11 +9,12 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 
 use crate::domain::matching::{MatchQuery, MatchResult};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::{Term, Vocabulary};
+use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
 use crate::store::SiteQuestion;
@@ -201,7 +202,7 @@ async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let e = Entered {
         vraag: field(&form, "vraag"),

@@ -100,6 +100,34 @@ pub fn not_found_page(request_id: String) -> Response {
     )
 }
 
+/// A Dutch error page with `status`, a heading, a plain-language message and the request id.
+pub fn error_page(
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+    request_id: String,
+) -> Response {
+    render_status(
+        status,
+        ErrorPage {
+            l: Layout::new(heading, message, format!("/{}", status.as_u16())),
+            heading: heading.into(),
+            message: message.into(),
+            request_id,
+        },
+    )
+}
+
+/// The page for a method a page does not support (405); axum adds the `Allow` header.
+pub async fn method_not_allowed(headers: HeaderMap) -> Response {
+    error_page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Methode niet toegestaan",
+        "Deze pagina kan niet op deze manier worden opgevraagd of verstuurd. Ga terug en probeer het via de knoppen en links op de site.",
+        request_id(&headers),
+    )
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
