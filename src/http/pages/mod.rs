@@ -268,7 +268,13 @@ async fn home(State(state): State<AppState>) -> Response {
         ),
         themes: theme_counts(&snapshot),
         groups: snapshot.taxonomy.doelgroepen.clone(),
-        newest: newest(&snapshot, None).into_iter().take(6).map(|s| Card::new(&snapshot, &s.offering)).collect(),
+        // Still available: an offering that has ended is no news.
+        newest: newest(&snapshot, None)
+            .into_iter()
+            .filter(|s| s.offering.is_current(today))
+            .take(6)
+            .map(|s| Card::new(&snapshot, &s.offering))
+            .collect(),
         coming: coming(&snapshot, today, None)
             .into_iter()
             .take(5)

@@ -91,6 +91,22 @@ pub fn dutch_date(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
+/// A stored moment (RFC 3339, as the store writes it) in local time: `28 november 2026, 23:34`.
+/// Text that is not such a moment is shown as it is.
+pub fn moment(stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => {
+            let local = t.with_timezone(&chrono::Local);
+            format!(
+                "{}, {}",
+                dutch_date(local.date_naive()),
+                local.format("%H:%M")
+            )
+        }
+        Err(_) => stored.to_string(),
+    }
+}
+
 /// `januari 2027`.
 pub fn dutch_month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
@@ -181,5 +197,21 @@ impl Card {
             locatie: location_label(o.locatie).to_string(),
             domeinoverstijgend: crate::domain::gaps::is_cross_domain(o),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moment;
+
+    #[test]
+    fn moments_read_as_dutch_dates() {
+        let m = moment("2026-11-28T12:34:43.901Z");
+        assert!(m.contains(" november 2026, "), "{m}");
+        assert!(
+            !m.contains('T') && m.len() <= "28 november 2026, 12:34".len(),
+            "{m}"
+        );
+        assert_eq!(moment("gisteren"), "gisteren");
     }
 }
