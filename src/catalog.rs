@@ -284,6 +284,11 @@ impl Catalog {
         &self.store
     }
 
+    /// The thesaurus the search and the matcher use.
+    pub fn thesaurus(&self) -> &Thesaurus {
+        &self.thesaurus
+    }
+
     /// Where the index lives on disk, if anywhere.
     pub fn index_dir(&self) -> Option<&Path> {
         self.index_dir.as_deref()

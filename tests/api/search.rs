@@ -173,3 +173,23 @@ async fn search_text_loses_control_characters() {
     let body = res.text().await.unwrap();
     assert!(!body.contains("\\u0000"), "{body}");
 }
+
+#[tokio::test]
+async fn each_search_result_says_why_it_is_shown_and_for_whom() {
+    let app = app().await;
+    let html = app
+        .get("/aanbod?q=drugs+overlast+portiek")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Bevat: drugs, overlast, portiek"), "{html}");
+    assert!(
+        html.contains("Gaat over iets verwants aan: drugs"),
+        "{html}"
+    );
+    assert!(html.contains("<li>Voor "), "target group on the card");
+    // Without a search text there is nothing to explain.
+    let all = app.get("/aanbod").await.text().await.unwrap();
+    assert!(!all.contains("class=\"ww-why\""));
+}

@@ -333,11 +333,19 @@ pub fn build(
         domein_count: page.cross_domain,
         count_text,
         chips,
-        results: page
-            .items
-            .iter()
-            .map(|(o, _)| Card::new(snapshot, o))
-            .collect(),
+        results: {
+            let search = super::view::search_words(&query.q, catalog.thesaurus());
+            page.items
+                .iter()
+                .map(|(o, _)| {
+                    let mut c = Card::new(snapshot, o);
+                    if !search.is_empty() {
+                        c.waarom = Some(super::view::search_reason(o, &search));
+                    }
+                    c
+                })
+                .collect()
+        },
         pages,
         total: page.total,
         ics: href(

@@ -177,6 +177,10 @@ pub struct Card {
     pub locatie: String,
     /// Serves two or more sectors.
     pub domeinoverstijgend: bool,
+    /// Who it is for (target group labels).
+    pub voor: String,
+    /// Why a search shows it, in one line (only in search results).
+    pub waarom: Option<String>,
 }
 
 impl Card {
@@ -196,7 +200,94 @@ impl Card {
             wanneer: when(o),
             locatie: location_label(o.locatie).to_string(),
             domeinoverstijgend: crate::domain::gaps::is_cross_domain(o),
+            voor: o
+                .doelgroepen
+                .iter()
+                .map(|g| label(snapshot, Vocabulary::TargetGroup, g).to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", "),
+            waarom: None,
         }
+    }
+}
+
+/// One word of a search, for explaining results: as typed, its stem, and the stems of the
+/// thesaurus phrases it expands to.
+pub struct SearchWord {
+    typed: String,
+    stem: String,
+    expansions: Vec<Vec<String>>,
+}
+
+/// The words of a search text (stop words left out), with their thesaurus expansions.
+pub fn search_words(q: &str, thesaurus: &crate::domain::matching::Thesaurus) -> Vec<SearchWord> {
+    use crate::domain::analysis::{fold, is_stop_word, stem, words};
+    let folded = fold(q);
+    let typed: Vec<String> = words(&folded)
+        .filter(|w| !is_stop_word(w))
+        .map(String::from)
+        .collect();
+    let stems: Vec<String> = typed.iter().map(|w| stem(w)).collect();
+    let expansions = thesaurus.expansions(&stems);
+    typed
+        .into_iter()
+        .zip(stems)
+        .zip(expansions)
+        .map(|((typed, stem), expansions)| SearchWord {
+            typed,
+            stem,
+            expansions,
+        })
+        .collect()
+}
+
+/// Why a search found `o`, in one line: the search words it contains (by stem), and those it
+/// matches through a related word of the thesaurus.
+pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
+    use crate::domain::analysis::{fold, stem, words};
+    let text = fold(&format!(
+        "{} {} {} {}",
+        o.titel,
+        o.trefwoorden.join(" "),
+        o.samenvatting,
+        o.beschrijving
+    ));
+    // Only words that share their first letters with a wanted stem are stemmed.
+    let wanted: Vec<&str> = search
+        .iter()
+        .flat_map(|w| std::iter::once(&w.stem).chain(w.expansions.iter().flatten()))
+        .map(String::as_str)
+        .collect();
+    let prefix = |s: &str| s.chars().take(3).collect::<String>();
+    let prefixes: std::collections::HashSet<String> = wanted.iter().map(|s| prefix(s)).collect();
+    let present: std::collections::HashSet<String> = words(&text)
+        .filter(|w| prefixes.contains(&prefix(w)))
+        .map(stem)
+        .collect();
+    let mut direct = Vec::new();
+    let mut related = Vec::new();
+    for w in search {
+        if present.contains(&w.stem) {
+            direct.push(w.typed.as_str());
+        } else if w
+            .expansions
+            .iter()
+            .any(|e| e.iter().all(|s| present.contains(s)))
+        {
+            related.push(w.typed.as_str());
+        }
+    }
+    match (direct.is_empty(), related.is_empty()) {
+        (true, true) => {
+            "Lijkt op je zoekwoorden (samengestelde woorden of een andere spelling)".into()
+        }
+        (false, true) => format!("Bevat: {}", direct.join(", ")),
+        (true, false) => format!("Gaat over iets verwants aan: {}", related.join(", ")),
+        (false, false) => format!(
+            "Bevat: {}; gaat over iets verwants aan: {}",
+            direct.join(", "),
+            related.join(", ")
+        ),
     }
 }
 
