@@ -297,14 +297,27 @@ impl SearchIndex {
         let stems: Vec<String> = terms.iter().map(|w| stem(w)).collect();
         let expansions = thesaurus.expansions(&stems);
         let vocabulary = self.vocabulary.snapshot();
+        let searcher = self.reader.searcher();
+        // A word in one offering out of twenty (and at least 50) is common enough as it is: no
+        // related words, no near spellings (they would only widen an already wide match).
+        let common = (searcher.num_docs() / 20).max(50);
         let clauses: Vec<Box<dyn Query>> = terms
             .iter()
+            .zip(&stems)
             .zip(&expansions)
-            .map(|(w, e)| self.word_query(w, e, &vocabulary))
+            .map(|((w, s), e)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body, s))
+                    .unwrap_or(0);
+                if df >= common {
+                    self.word_query(w, &[], &vocabulary, false)
+                } else {
+                    self.word_query(w, e, &vocabulary, true)
+                }
+            })
             .collect();
         let n = clauses.len();
         let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
-        let searcher = self.reader.searcher();
         let query = BooleanQuery::union_with_minimum_required_clauses(
             clauses.iter().map(|c| c.box_clone()).collect(),
             strict,
@@ -334,12 +347,13 @@ impl SearchIndex {
 
     /// All ways one query word may match: stem in title, keywords or body; its compound parts
     /// together; a thesaurus expansion (all its stems, weighted lower); or, for a word of 5+
-    /// letters that the thesaurus does not know, a near spelling.
+    /// letters that the thesaurus does not know, a near spelling (when `near` allows).
     fn word_query(
         &self,
         word: &str,
         expansions: &[Vec<String>],
         vocabulary: &HashSet<String>,
+        near: bool,
     ) -> Box<dyn Query> {
         let f = self.fields;
         let mut alts: Vec<(Occur, Box<dyn Query>)> =
@@ -366,7 +380,7 @@ impl SearchIndex {
             ));
         }
         let len = word.chars().count();
-        if len >= 5 && expansions.is_empty() {
+        if near && len >= 5 && expansions.is_empty() {
             let distance = if len >= 9 { 2 } else { 1 };
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.woorden, word), distance, true);
             alts.push((

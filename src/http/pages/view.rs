@@ -245,25 +245,32 @@ pub fn search_words(q: &str, thesaurus: &crate::domain::matching::Thesaurus) -> 
 /// matches through a related word of the thesaurus.
 pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
     use crate::domain::analysis::{fold, stem, words};
-    let text = fold(&format!(
-        "{} {} {} {}",
-        o.titel,
-        o.trefwoorden.join(" "),
-        o.samenvatting,
-        o.beschrijving
-    ));
-    // Only words that share their first letters with a wanted stem are stemmed.
-    let wanted: Vec<&str> = search
+    // Only words that begin like a wanted stem are folded and stemmed.
+    let prefixes: Vec<String> = search
         .iter()
         .flat_map(|w| std::iter::once(&w.stem).chain(w.expansions.iter().flatten()))
-        .map(String::as_str)
+        .map(|s| s.chars().take(3).collect())
         .collect();
-    let prefix = |s: &str| s.chars().take(3).collect::<String>();
-    let prefixes: std::collections::HashSet<String> = wanted.iter().map(|s| prefix(s)).collect();
-    let present: std::collections::HashSet<String> = words(&text)
-        .filter(|w| prefixes.contains(&prefix(w)))
-        .map(stem)
-        .collect();
+    let mut present: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let fields = [
+        o.titel.as_str(),
+        o.samenvatting.as_str(),
+        o.beschrijving.as_str(),
+    ]
+    .into_iter()
+    .chain(o.trefwoorden.iter().map(String::as_str));
+    for field in fields {
+        for raw in field.split(|c: char| !c.is_alphanumeric()) {
+            if raw.len() < 2 {
+                continue;
+            }
+            let lower = raw.to_lowercase();
+            if prefixes.iter().any(|p| lower.starts_with(p.as_str())) {
+                let folded = fold(&lower);
+                present.extend(words(&folded).map(stem));
+            }
+        }
+    }
     let mut direct = Vec::new();
     let mut related = Vec::new();
     for w in search {
