@@ -31,6 +31,19 @@ pub fn router() -> Router<AppState> {
         .route("/ontwikkeltrajecten", get(tracks_page))
 }
 
+/// The stored development tracks; a store failure becomes the error page.
+async fn stored_tracks(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Vec<crate::domain::track::Track>, PageError> {
+    state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| PageError::Internal(e.to_string(), request_id(headers)))
+}
+
 /// A development track as the public pages show it.
 pub struct TrackView {
     /// Title.
@@ -96,12 +109,7 @@ async fn tracks_page(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let tracks = state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    let tracks = stored_tracks(&state, &headers).await?;
     let groups = crate::domain::track::TRACK_STATUSES
         .iter()
         .map(|(slug, label)| {
@@ -409,12 +417,7 @@ async fn gaps_page(
     let snapshot = state.catalog.snapshot();
     let analysis = snapshot.analysis();
     let t = analysis.thresholds;
-    let tracks = state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    let tracks = stored_tracks(&state, &headers).await?;
     let with_tracks = |g: &Gap| {
         let mut v = gap_view(&snapshot, g);
         v.tracks = tracks
@@ -473,12 +476,8 @@ async fn topic_page(
     else {
         return Err(PageError::NotFound(request_id(&headers)));
     };
-    let tracks = state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?
+    let tracks = stored_tracks(&state, &headers)
+        .await?
         .iter()
         .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
         .map(|t| track_view(&snapshot, t))
