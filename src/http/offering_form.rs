@@ -55,7 +55,7 @@ pub fn field_label(field: &str) -> &'static str {
         "partners" => "Partners",
         "vorm" => "Vorm",
         "themas" => "Thema's",
-        "doelgroepen" => "Doelgroepen",
+        "doelgroepen" => "Voor wie",
         "sectoren" => "Sectoren",
         "trefwoorden" => "Trefwoorden",
         "kosten" => "Kosten",
@@ -65,6 +65,32 @@ pub fn field_label(field: &str) -> &'static str {
         "einddatum" => "Einddatum",
         "url" => "Webadres",
         _ => "Formulier",
+    }
+}
+
+/// The message beside a field: a plain request for an empty required field, otherwise the
+/// field's label and the reason.
+fn missing_message(field: &str, reason: &str) -> String {
+    let request = match field {
+        "titel" => "Vul een titel in.",
+        "samenvatting" => "Vul een korte samenvatting in.",
+        "beschrijving" => "Vul een beschrijving in.",
+        "aanbieder" => "Vul de naam van de organisatie in.",
+        "vorm" => "Kies een vorm.",
+        "themas" => "Kies minstens één thema.",
+        "doelgroepen" => "Kies voor wie het aanbod is.",
+        "sectoren" => "Kies minstens één sector.",
+        "kosten" => "Vul de kosten in, of 'gratis'.",
+        "locatie" => "Kies een locatie.",
+        "regio" => "Vul een regio in, of 'landelijk'.",
+        "url" => "Vul het webadres in waar meer informatie staat.",
+        _ => "",
+    };
+    let empty = reason.starts_with("verplicht veld");
+    if empty && !request.is_empty() {
+        request.to_string()
+    } else {
+        format!("{}: {}.", field_label(field), reason)
     }
 }
 
@@ -202,7 +228,7 @@ impl OfferingForm {
             let field = if e.field == "-" { "titel" } else { &e.field };
             self.errors
                 .entry(field.to_string())
-                .or_insert_with(|| format!("{}: {}.", field_label(field), e.reason));
+                .or_insert_with(|| missing_message(field, &e.reason));
         }
     }
 

@@ -1247,7 +1247,10 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
     assert!(page.contains("<title>Fout: leeraanbod aanmelden"));
-    assert!(page.contains("Titel: verplicht veld ontbreekt of is leeg."));
+    // An empty required field gets a plain request, in the words of the form.
+    assert!(page.contains("Vul een titel in."));
+    assert!(page.contains("Kies voor wie het aanbod is."));
+    assert!(!page.contains("verplicht veld ontbreekt"));
     assert!(page.contains("Webadres: moet een volledige https-URL zijn"));
     assert!(page.contains("Kosten: ongeldig bedrag"));
     assert!(page.contains("Vul je e-mailadres in"));
