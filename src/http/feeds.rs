@@ -16,7 +16,7 @@ use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
-use super::pages::{newest, not_found_page, request_id, today};
+use super::pages::{error_page, newest, not_found_page, request_id, today};
 use super::params;
 use super::AppState;
 
@@ -249,7 +249,11 @@ pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) ->
 
 /// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
 /// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
-async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn ics_all(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
     if pairs.is_empty() {
@@ -287,7 +291,7 @@ async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
         Ok(page) => page.items.iter().map(|(o, _)| o.id.as_str()).collect(),
         Err(e) => {
             tracing::error!(error = %e, "agenda-selectie mislukt");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return internal_error(&headers);
         }
     };
     typed(
@@ -313,14 +317,30 @@ async fn ics_theme(
     )
 }
 
+/// The Dutch error page for a failure on our side, with the request id.
+fn internal_error(headers: &HeaderMap) -> Response {
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Er ging iets mis",
+        "Dit bestand kon nu niet worden gemaakt. Probeer het later nog eens.",
+        request_id(headers),
+    )
+}
+
 /// The whole catalogue in the import format (`catalog.jsonl` fields), as a download.
-fn download(state: &AppState, format: Format, content_type: &'static str, name: &str) -> Response {
+fn download(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Format,
+    content_type: &'static str,
+    name: &str,
+) -> Response {
     let snapshot = state.catalog.snapshot();
     let items: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     let mut body = Vec::new();
     if let Err(e) = transfer::export(&items, format, offering::FIELDS, &mut body) {
         tracing::error!(error = %e, "export van het aanbod mislukt");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return internal_error(headers);
     }
     let disposition = format!("attachment; filename=\"{name}\"");
     (
@@ -337,18 +357,20 @@ fn download(state: &AppState, format: Format, content_type: &'static str, name: 
         .into_response()
 }
 
-async fn download_csv(State(state): State<AppState>) -> Response {
+async fn download_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
     download(
         &state,
+        &headers,
         Format::Csv,
         "text/csv; charset=utf-8",
         "leeraanbod.csv",
     )
 }
 
-async fn download_jsonl(State(state): State<AppState>) -> Response {
+async fn download_jsonl(State(state): State<AppState>, headers: HeaderMap) -> Response {
     download(
         &state,
+        &headers,
         Format::Jsonl,
         "application/jsonl; charset=utf-8",
         "leeraanbod.jsonl",
