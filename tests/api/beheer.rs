@@ -919,33 +919,41 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(list.contains(&q.id));
     let (_, _, list) = b.get("/beheer/vragen?status=nieuw&bron=site").await;
     assert!(!list.contains(&q.id));
-    // A lacune counts in the gap analysis.
-    let before = app
-        .state
-        .catalog
-        .store()
-        .demand()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|d| d.status == "lacune")
-        .count();
+    // A lacune counts in the gap analysis, on the public figures at once (no background wait).
+    let unanswered = |v: serde_json::Value| {
+        v["themas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["thema"] == "langjarige-wijkaanpak")
+            .map(|t| t["onbeantwoord"].as_f64().unwrap())
+            .unwrap()
+    };
+    let before = unanswered(app.get_json("/api/v1/leeragenda").await);
+    let page_before = app.get("/leeragenda").await.text().await.unwrap();
     b.post(
         &format!("/beheer/vragen/{QUESTION}"),
         &[("status", "lacune"), ("antwoord", "")],
     )
     .await;
-    let after = app
+    let after = unanswered(app.get_json("/api/v1/leeragenda").await);
+    assert!(after > before, "onbeantwoord {before} → {after}");
+    let page_after = app.get("/leeragenda").await.text().await.unwrap();
+    assert_ne!(
+        page_before, page_after,
+        "the cached page follows the change"
+    );
+    let lacunes = app
         .state
         .catalog
         .store()
         .demand()
         .await
         .unwrap()
-        .iter()
-        .filter(|d| d.status == "lacune")
+        .into_iter()
+        .filter(|d| d.id == QUESTION && d.status == "lacune")
         .count();
-    assert_eq!(after, before + 1);
+    assert_eq!(lacunes, 1);
 }
 
 #[tokio::test]

@@ -423,6 +423,15 @@ pub async fn show_committed(state: &AppState, ids: Option<&[&str]>) {
     }
 }
 
+/// Makes a committed change to the learning questions visible in the learning agenda and the gap
+/// analysis at once. A failure is logged: the change is saved, and the background refresh picks
+/// it up within seconds.
+pub async fn show_demand_change(state: &AppState) {
+    if let Err(e) = state.catalog.refresh_demand().await {
+        tracing::warn!(error = %e, "leeragenda bijwerken na opslaan mislukt; de achtergrondtaak haalt het in");
+    }
+}
+
 /// Path segments that are routes, never offering ids.
 const RESERVED_IDS: [&str; 2] = ["nieuw", "aanmelden"];
 

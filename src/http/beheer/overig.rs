@@ -223,6 +223,9 @@ async fn erase(
         .erase_person(&email, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
+    if n > 0 {
+        super::show_demand_change(&state).await;
+    }
     Ok(render_status(
         StatusCode::OK,
         PrivacyPage {

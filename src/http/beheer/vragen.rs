@@ -339,6 +339,7 @@ async fn link(
     if !found {
         return Err(staff.not_found());
     }
+    super::show_demand_change(&state).await;
     Ok(see_other(&format!(
         "/beheer/vragen/{id}?melding=opgeslagen"
     )))
@@ -388,6 +389,7 @@ async fn themes(
     if !found {
         return Err(staff.not_found());
     }
+    super::show_demand_change(&state).await;
     Ok(see_other(&format!(
         "/beheer/vragen/{id}?melding=opgeslagen"
     )))
@@ -510,6 +512,7 @@ async fn update(
     if !done {
         return Err(staff.not_found());
     }
+    super::show_demand_change(&state).await;
     Ok(see_other(&format!(
         "/beheer/vragen/{id}?melding={}",
         if send { "verstuurd" } else { "opgeslagen" }
