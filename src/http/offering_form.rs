@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::domain::fields::FieldError;
-use crate::domain::offering::Offering;
+use crate::domain::offering::{Offering, MAX_SUMMARY};
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::pages::view::options;
 
@@ -68,29 +68,68 @@ pub fn field_label(field: &str) -> &'static str {
     }
 }
 
-/// The message beside a field: a plain request for an empty required field, otherwise the
-/// field's label and the reason.
-fn missing_message(field: &str, reason: &str) -> String {
-    let request = match field {
-        "titel" => "Vul een titel in.",
-        "samenvatting" => "Vul een korte samenvatting in.",
-        "beschrijving" => "Vul een beschrijving in.",
-        "aanbieder" => "Vul de naam van de organisatie in.",
-        "vorm" => "Kies een vorm.",
-        "themas" => "Kies minstens één thema.",
-        "doelgroepen" => "Kies voor wie het aanbod is.",
-        "sectoren" => "Kies minstens één sector.",
-        "kosten" => "Vul de kosten in, of 'gratis'.",
-        "locatie" => "Kies een locatie.",
-        "regio" => "Vul een regio in, of 'landelijk'.",
-        "url" => "Vul het webadres in waar meer informatie staat.",
+/// The message beside a field: a plain request saying what to do, made from the import's
+/// reason. A reason this does not know keeps the form "Label: reason.".
+fn form_message(field: &str, reason: &str) -> String {
+    if reason.starts_with("verplicht veld") {
+        let request = match field {
+            "titel" => "Vul een titel in.",
+            "samenvatting" => "Vul een korte samenvatting in.",
+            "beschrijving" => "Vul een beschrijving in.",
+            "aanbieder" => "Vul de naam van de organisatie in.",
+            "vorm" => "Kies een vorm.",
+            "themas" => "Kies minstens één thema.",
+            "doelgroepen" => "Kies voor wie het aanbod is.",
+            "sectoren" => "Kies minstens één sector.",
+            "kosten" => "Vul de kosten in, of 'gratis'.",
+            "locatie" => "Kies een locatie.",
+            "regio" => "Vul een regio in, of 'landelijk'.",
+            "url" => "Vul het webadres in waar meer informatie staat.",
+            _ => "",
+        };
+        if !request.is_empty() {
+            return request.to_string();
+        }
+    }
+    if let Some(rest) = reason.strip_prefix("te lang: ") {
+        let n = rest.split(' ').next().unwrap_or("");
+        return format!(
+            "Maak de {} korter: hoogstens {MAX_SUMMARY} tekens (nu {n}).",
+            field_label(field).to_lowercase()
+        );
+    }
+    if reason.starts_with("onbekende waarde") {
+        let what = match field {
+            "vorm" => "Kies een vorm uit de lijst.",
+            "themas" => "Kies thema's uit de lijst.",
+            "doelgroepen" => "Kies uit de lijst voor wie het aanbod is.",
+            "sectoren" => "Kies sectoren uit de lijst.",
+            "locatie" => "Kies online, op locatie, of online en op locatie.",
+            _ => "",
+        };
+        if !what.is_empty() {
+            return what.to_string();
+        }
+    }
+    let plain = match (field, reason) {
+        ("kosten", r) if r.starts_with("ongeldig bedrag") => {
+            "Vul de kosten in als 'gratis' of als bedrag in euro, bijvoorbeeld € 395."
+        }
+        ("startdatum" | "einddatum", r) if r.starts_with("ongeldige datum") => {
+            "Vul de datum in als jaar-maand-dag, bijvoorbeeld 2027-03-15."
+        }
+        ("einddatum", r) if r.starts_with("ligt vóór") => {
+            "De einddatum ligt vóór de startdatum. Kies een einddatum op of na de startdatum."
+        }
+        ("url", r) if r.starts_with("moet een volledige https-URL") => {
+            "Vul een volledig webadres in dat begint met https://, bijvoorbeeld https://www.voorbeeld.nl."
+        }
         _ => "",
     };
-    let empty = reason.starts_with("verplicht veld");
-    if empty && !request.is_empty() {
-        request.to_string()
-    } else {
+    if plain.is_empty() {
         format!("{}: {}.", field_label(field), reason)
+    } else {
+        plain.to_string()
     }
 }
 
@@ -228,7 +267,7 @@ impl OfferingForm {
             let field = if e.field == "-" { "titel" } else { &e.field };
             self.errors
                 .entry(field.to_string())
-                .or_insert_with(|| missing_message(field, &e.reason));
+                .or_insert_with(|| form_message(field, &e.reason));
         }
     }
 
@@ -332,5 +371,65 @@ mod tests {
         assert!(bad.error("url").is_some());
         assert_eq!(bad.error_list()[0].0, "titel");
         assert_eq!(bad.value("aanbieder"), "Stichting Buurt");
+    }
+
+    #[test]
+    fn every_mistake_gets_a_plain_request() {
+        let tax = Taxonomy::builtin();
+        let base: Vec<(String, String)> = filled()
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "themas" => (k, tax.themas[0].slug.clone()),
+                "sectoren" => (k, tax.sectoren[0].slug.clone()),
+                "vorm" => (k, tax.vormen[0].slug.clone()),
+                _ => (k, v),
+            })
+            .collect();
+        let long = "a".repeat(MAX_SUMMARY + 5);
+        let cases: [(&str, &str, &str); 9] = [
+            ("samenvatting", long.as_str(), "Maak de samenvatting korter: hoogstens 300 tekens (nu 305)."),
+            ("kosten", "duur", "Vul de kosten in als 'gratis' of als bedrag in euro, bijvoorbeeld € 395."),
+            ("locatie", "maan", "Kies online, op locatie, of online en op locatie."),
+            ("startdatum", "15-03-2027", "Vul de datum in als jaar-maand-dag, bijvoorbeeld 2027-03-15."),
+            ("url", "www.voorbeeld.nl", "Vul een volledig webadres in dat begint met https://, bijvoorbeeld https://www.voorbeeld.nl."),
+            ("vorm", "toneel", "Kies een vorm uit de lijst."),
+            ("themas", "bestaat-niet", "Kies thema's uit de lijst."),
+            ("doelgroepen", "katten", "Kies uit de lijst voor wie het aanbod is."),
+            ("sectoren", "ruimtevaart", "Kies sectoren uit de lijst."),
+        ];
+        for (field, value, want) in cases {
+            let pairs: Vec<(String, String)> = base
+                .iter()
+                .map(|(k, v)| {
+                    if k == field {
+                        (k.clone(), value.to_string())
+                    } else {
+                        (k.clone(), v.clone())
+                    }
+                })
+                .collect();
+            let mut f = OfferingForm::from_pairs(&pairs, &tax);
+            assert!(!f.check(&tax), "{field}");
+            assert_eq!(f.error(field).map(String::as_str), Some(want), "{field}");
+            if !CHECKED.contains(&field) {
+                assert_eq!(f.value(field), value, "{field} kept");
+            }
+        }
+        let mut dates = base.clone();
+        for (k, v) in dates.iter_mut() {
+            match k.as_str() {
+                "startdatum" => *v = "2027-03-15".into(),
+                "einddatum" => *v = "2027-03-01".into(),
+                _ => {}
+            }
+        }
+        let mut f = OfferingForm::from_pairs(&dates, &tax);
+        assert!(!f.check(&tax));
+        assert_eq!(
+            f.error("einddatum").map(String::as_str),
+            Some(
+                "De einddatum ligt vóór de startdatum. Kies een einddatum op of na de startdatum."
+            )
+        );
     }
 }
