@@ -515,3 +515,62 @@ impl Vocabulary {
 
 #[doc(hidden)]
 pub type SharedWords = Arc<RwLock<Arc<HashSet<String>>>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::offering::Offering;
+
+    fn stored(seq: i64, titel: &str) -> StoredOffering {
+        let o: Offering = serde_json::from_value(serde_json::json!({
+            "id": format!("aanbod-{seq}"),
+            "titel": titel,
+            "samenvatting": titel,
+            "beschrijving": titel,
+            "aanbieder": "Stichting Test",
+            "partners": [],
+            "vorm": "training",
+            "themas": ["jeugd-en-veiligheid"],
+            "doelgroepen": ["bewoners"],
+            "sectoren": ["sociaal-domein"],
+            "trefwoorden": [],
+            "kosten": "gratis",
+            "locatie": "online",
+            "regio": "landelijk",
+            "startdatum": null,
+            "einddatum": null,
+            "url": "https://test.example/"
+        }))
+        .unwrap();
+        StoredOffering {
+            seq,
+            offering: o,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    /// `wijk` in `with_wijk` offerings, and one offering that only says `buurt`.
+    fn index(with_wijk: i64) -> SearchIndex {
+        let mut all: Vec<StoredOffering> = (1..=with_wijk)
+            .map(|i| stored(i, &format!("Samenwerken in de wijk, deel {i}")))
+            .collect();
+        all.push(stored(1000, "Bemiddeling in de buurt"));
+        SearchIndex::in_memory(&all, 1).unwrap()
+    }
+
+    #[test]
+    fn a_rare_word_brings_its_related_words_a_common_one_does_not() {
+        let thesaurus = Thesaurus::builtin();
+        let rare = index(5).search("wijk", &thesaurus).unwrap();
+        assert!(rare.iter().any(|h| h.0 == 1000), "buurt found for wijk");
+        assert_eq!(rare.len(), 6);
+        // In 60 offerings `wijk` is common: it stands for itself only.
+        let common = index(60).search("wijk", &thesaurus).unwrap();
+        assert_eq!(common.len(), 60);
+        assert!(!common.iter().any(|h| h.0 == 1000));
+        // The related word itself still finds its offering.
+        let buurt = index(60).search("buurt", &thesaurus).unwrap();
+        assert!(buurt.iter().any(|h| h.0 == 1000));
+    }
+}
