@@ -6,7 +6,9 @@ use reqwest::header::{ALLOW, CONTENT_TYPE};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use wijkwijzer::auth::Role;
+
+use crate::helpers::{logged_in, spawn_app};
 
 /// Text axum uses in its own (English) rejections.
 const ENGLISH: [&str; 8] = [
@@ -214,4 +216,37 @@ async fn too_large_bodies_get_a_dutch_answer() {
     let p = problem(res, 413).await;
     assert_eq!(p["title"], "Body te groot");
     assert_eq!(p["detail"], "De body is te groot. Stuur hoogstens 2 MB.");
+}
+
+#[tokio::test]
+async fn a_too_large_back_office_form_gets_a_dutch_page_and_changes_nothing() {
+    let app = spawn_app().await;
+    let b = logged_in(&app, Role::Coordinator).await;
+    let store = app.state.catalog.store();
+    let id = "lv-demo-001";
+    let before = store.inbox_item(id).await.unwrap().unwrap();
+    let big = "a".repeat(1024 * 1024 + 10);
+    let cookie = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = app
+        .client
+        .post(app.url(&format!("/beheer/vragen/{id}")))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(format!("csrf={}&status=beantwoord&antwoord={big}", b.csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Formulier te groot"), "{html}");
+    assert!(html.contains("hoogstens 1 MB"));
+    assert_no_english(&html);
+    let after = store.inbox_item(id).await.unwrap().unwrap();
+    assert_eq!(after.status, before.status);
+    assert_eq!(after.antwoord, before.antwoord);
 }
