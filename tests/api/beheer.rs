@@ -991,7 +991,8 @@ async fn offerings_are_edited_unpublished_and_have_history() {
         .await;
     assert_eq!(s, 422);
     assert!(html.contains("value=\"Nieuwe titel\""));
-    assert!(html.contains("Webadres: moet een volledige https-URL zijn"));
+    assert!(html.contains("Vul een volledig webadres in dat begint met https://"));
+    assert!(!html.contains("Webadres: moet een volledige https-URL zijn"));
     let history = app
         .state
         .catalog
@@ -1259,8 +1260,10 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     assert!(page.contains("Vul een titel in."));
     assert!(page.contains("Kies voor wie het aanbod is."));
     assert!(!page.contains("verplicht veld ontbreekt"));
-    assert!(page.contains("Webadres: moet een volledige https-URL zijn"));
-    assert!(page.contains("Kosten: ongeldig bedrag"));
+    // Other mistakes too: what to do, with an example.
+    assert!(page.contains("Vul een volledig webadres in dat begint met https://"));
+    assert!(page.contains("of als bedrag in euro, bijvoorbeeld € 395."));
+    assert!(!page.contains("Kosten: ongeldig bedrag"));
     assert!(page.contains("Vul je e-mailadres in"));
     assert!(
         page.contains("Over &#60;script&#62;burenruzies&#60;/script&#62;")
