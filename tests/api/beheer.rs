@@ -1028,6 +1028,25 @@ async fn retention_erases_personal_data_of_closed_items_only() {
         .execute(store.pool())
         .await
         .unwrap();
+    // The answer mailed to the old asker, and to the open one: in the outbox and the audit log.
+    for to in ["Oud@x.example", "open@x.example"] {
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, body_text, body_html, status, next_attempt_at, created_at) \
+             VALUES ($1, 'Antwoord', 'Beste vraagsteller', '<p>Beste vraagsteller</p>', 'verzonden', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')",
+        )
+        .bind(to)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) \
+             VALUES ('2024-01-01T00:00:00.000Z', 'test', 'beantwoord en gemaild', 'leervraag', 'lv-demo-001', NULL, $1)",
+        )
+        .bind(serde_json::json!({"status": "beantwoord", "mail_naar": to}).to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
     sqlx::query(
         "UPDATE offering_submissions SET closed_at = '2024-01-01T00:00:00.000Z' WHERE id = $1",
     )
@@ -1038,7 +1057,31 @@ async fn retention_erases_personal_data_of_closed_items_only() {
     let n = wijkwijzer::app::erase_expired(store, 12, chrono::Utc::now())
         .await
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3, "two records and the old asker's mail");
+    let outbox: Vec<(String, String)> = sqlx::query_as(
+        "SELECT recipient, body_text FROM outbox WHERE subject = 'Antwoord' ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        outbox,
+        vec![
+            ("(gewist)".to_string(), "(gewist)".to_string()),
+            (
+                "open@x.example".to_string(),
+                "Beste vraagsteller".to_string()
+            )
+        ]
+    );
+    let audit: Vec<String> = sqlx::query_scalar(
+        "SELECT after FROM audit_log WHERE action = 'beantwoord en gemaild' ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(audit[0].contains("(gewist)") && !audit[0].to_lowercase().contains("oud@"));
+    assert!(audit[1].contains("open@x.example"));
     let old = store.inbox_item("lv-demo-001").await.unwrap().unwrap();
     assert_eq!(old.email, None);
     assert!(!old.vraag.is_empty(), "the question text stays");
