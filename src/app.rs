@@ -258,13 +258,41 @@ impl Application {
             self.state.session_store.clone(),
             self.retention_months,
         ));
+        let store = self.state.catalog.store().clone();
         let app = http::router(self.state);
         axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(stop_signal())
         .await?;
+        tracing::info!("WijkWijzer stopt: lopende verzoeken zijn afgehandeld");
+        store.close().await;
         Ok(())
+    }
+}
+
+/// Resolves on SIGTERM (a service manager stopping the platform) or Ctrl-C.
+async fn stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
     }
 }
 

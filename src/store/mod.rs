@@ -321,6 +321,20 @@ impl Store {
         &self.pool
     }
 
+    /// Closes the database cleanly at shutdown: on SQLite the write-ahead log is first written
+    /// into the database file, so that the file alone is the whole database again.
+    pub async fn close(&self) {
+        if matches!(self.backend, Backend::Sqlite(_)) {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "write-ahead log wegschrijven mislukt");
+            }
+        }
+        self.pool.close().await;
+    }
+
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()

@@ -246,3 +246,45 @@ async fn postgres_connections_use_tls_with_a_checked_certificate() {
         "{err}"
     );
 }
+
+/// SIGTERM stops the server cleanly: it says so, exits with 0, and the SQLite file alone holds
+/// everything (the write-ahead log is empty), so that a restore by copying a file is safe.
+#[test]
+fn sigterm_stops_cleanly_and_leaves_no_pending_write_ahead_log() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("WIJKWIJZER_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("WijkWijzer draait"));
+    assert!(started.is_some(), "server started");
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("WijkWijzer stopt")),
+        "{rest:?}"
+    );
+    let wal = dir.path().join("w.db-wal");
+    let pending = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(pending, 0, "write-ahead log written into the database");
+    let out = cli(&db, &["export", "aanbod"]);
+    assert!(out.status.success());
+    assert!(!out.stdout.is_empty(), "the demo data is in the file");
+}
