@@ -273,6 +273,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Import { what } => import(&cli.db, what).await,
         Command::Backup { file } => backup(&cli.db, &file).await,
+        Command::User { .. } | Command::Match { .. } | Command::Export { .. }
+            if no_database(&cli.db) =>
+        {
+            Ok(1)
+        }
         Command::User { what } => user(&cli.db, what).await,
         Command::Match { input, vandaag } => {
             let store = Store::open(&cli.db).await?;
@@ -349,6 +354,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// True, after saying so, when `db` is a SQLite file that does not exist: a command that only
+/// reads or manages an existing database should not create an empty one at a mistyped path.
+fn no_database(db: &Path) -> bool {
+    if crate::store::Backend::parse(db).is_postgres() || db.exists() {
+        return false;
+    }
+    eprintln!(
+        "Database {} bestaat niet. Controleer --db of WIJKWIJZER_DB; `wijkwijzer serve` maakt een nieuwe database aan.",
+        db.display()
+    );
+    true
+}
+
 /// The `backup` command.
 async fn backup(db: &Path, file: &Path) -> anyhow::Result<i32> {
     if crate::store::Backend::parse(db).is_postgres() {
@@ -358,8 +376,7 @@ async fn backup(db: &Path, file: &Path) -> anyhow::Result<i32> {
         );
         return Ok(1);
     }
-    if !db.exists() {
-        eprintln!("Database {} bestaat niet.", db.display());
+    if no_database(db) {
         return Ok(1);
     }
     let store = Store::open(db).await?;

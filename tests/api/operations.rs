@@ -288,3 +288,23 @@ fn sigterm_stops_cleanly_and_leaves_no_pending_write_ahead_log() {
     assert!(out.status.success());
     assert!(!out.stdout.is_empty(), "the demo data is in the file");
 }
+
+/// A command that manages an existing database refuses a path where none is, instead of creating
+/// an empty database there (a mistyped `--db` would put an account where the server never looks).
+#[test]
+fn commands_on_a_missing_database_say_so_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("wijkwijzr.db");
+    for args in [
+        &["user", "list"][..],
+        &["user", "add", "a@b.example", "--role", "coordinator"],
+        &["export", "aanbod"],
+        &["backup", "kopie.db"],
+    ] {
+        let out = cli(&typo, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("bestaat niet"), "{args:?}: {err}");
+        assert!(!typo.exists(), "{args:?} created the file");
+    }
+}
