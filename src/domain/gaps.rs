@@ -103,9 +103,11 @@ pub struct ThemeFigures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Gap {
-    /// Theme slug.
+    /// Theme slug (serialised once, from the figures).
+    #[serde(skip)]
     pub thema: String,
-    /// Gap score, higher first.
+    /// Gap score, higher first (serialised once, from the figures).
+    #[serde(skip)]
     pub score: f64,
     /// Plain-Dutch explanation a policymaker can quote.
     pub uitleg: String,
@@ -303,7 +305,7 @@ pub fn explain(f: &ThemeFigures, tax: &Taxonomy) -> String {
     }
     if f.onbeantwoord > 0.0 {
         parts.push(format!(
-            "Voor {} van de vragen vond de koppeling geen passend aanbod.",
+            "Voor {} van de vragen is er geen passend aanbod: de koppeling vond het niet, of het coördinatiepunt stelde het vast.",
             percent(f.onbeantwoord)
         ));
     }

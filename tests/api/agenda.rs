@@ -192,4 +192,8 @@ async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
     );
     let html = app.get("/lacunes").await.text().await.unwrap();
     assert!(!html.contains("geen enkel thema een lacune"));
+    // Each gap names its theme and score once (no repeated JSON keys).
+    let raw = app.get("/api/v1/lacunes").await.text().await.unwrap();
+    assert_eq!(raw.matches("\"thema\":").count(), 5, "{raw}");
+    assert_eq!(raw.matches("\"score\":").count(), 5, "{raw}");
 }

@@ -943,6 +943,22 @@ async fn question_is_matched_answered_and_mailed() {
         page_before, page_after,
         "the cached page follows the change"
     );
+    // The public gap page lists it among the questions without a fitting offering, first.
+    let topic = app
+        .get("/lacunes/wijkaanpak-lange-termijn")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let listed = topic
+        .split("Leervragen zonder passend aanbod</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("<li>").nth(1))
+        .unwrap_or("");
+    assert!(
+        listed.starts_with("Ons wijkprogramma loopt over twee jaar af"),
+        "{listed}"
+    );
     let lacunes = app
         .state
         .catalog

@@ -512,10 +512,19 @@ async fn topic_page(
             .unwrap_or_default()
     };
     // Questions asked on the site are not shown in public; the inventory's are.
-    let questions = snapshot
+    // Those the coordination point marked lacune first, then those the engine found no fit for.
+    let mut open: Vec<&crate::store::DemandRow> = snapshot
         .demand
         .iter()
-        .filter(|q| in_topic(&q.themas) && !q.id.starts_with("site-") && q.passend != Some(true))
+        .filter(|q| {
+            in_topic(&q.themas)
+                && !q.id.starts_with("site-")
+                && (q.status == "lacune" || q.passend != Some(true))
+        })
+        .collect();
+    open.sort_by_key(|q| (q.status != "lacune", q.passend.is_none()));
+    let questions = open
+        .into_iter()
         .take(12)
         .map(|q| (q.vraag.clone(), groups(&q.doelgroep)))
         .collect();
