@@ -467,7 +467,7 @@ impl Catalog {
         }
         let this = Arc::clone(&self);
         let results = tokio::task::spawn_blocking(move || {
-            let matcher = this.matcher(chrono::Local::now().date_naive());
+            let matcher = this.matcher(crate::domain::clock::dutch_date(chrono::Utc::now()));
             let snapshot = this.snapshot();
             pending
                 .into_iter()
@@ -513,7 +513,7 @@ impl Catalog {
         page_size: usize,
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
-        let today = chrono::Local::now().date_naive();
+        let today = crate::domain::clock::dutch_date(chrono::Utc::now());
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             let hits = snapshot

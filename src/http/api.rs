@@ -108,7 +108,7 @@ async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
-    let today = chrono::Local::now().date_naive();
+    let today = crate::domain::clock::dutch_date(chrono::Utc::now());
     let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
     let page = state.catalog.search(
         &snapshot,

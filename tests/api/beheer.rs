@@ -734,6 +734,12 @@ async fn rejected_offering_mails_the_reason() {
         .unwrap()[0]
         .id;
     let mut b = logged_in(&app, Role::Coordinator).await;
+    // The list already warns, naming the offering it resembles.
+    let (_, _, list) = b.get("/beheer/aanmeldingen").await;
+    assert!(
+        list.contains("<strong>Mogelijk dubbel</strong> met ‘Training Buurtbemiddelaar worden’"),
+        "{list}"
+    );
     let (_, _, page) = b.get(&format!("/beheer/aanmeldingen/{id}")).await;
     assert!(page.contains("Mogelijk dubbel"), "duplicate warning");
     assert!(page.contains("href=\"/aanbod/training-buurtbemiddelaar-worden\""));

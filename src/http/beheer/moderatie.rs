@@ -16,6 +16,7 @@ use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
+use crate::http::pages::view::moment;
 use crate::http::AppState;
 use crate::mail;
 use crate::store::{StoreError, Submission};
@@ -34,7 +35,8 @@ pub fn router() -> Router<AppState> {
 #[template(path = "beheer/aanmeldingen.html")]
 struct ListPage {
     l: BLayout,
-    waiting: Vec<(i64, String, String, String)>,
+    /// `(id, title, provider, submitted, title of an offering it likely duplicates)`.
+    waiting: Vec<(i64, String, String, String, Option<String>)>,
 }
 
 fn text(s: &Submission, k: &str) -> String {
@@ -53,6 +55,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, R
         .submissions("ingediend")
         .await
         .map_err(|e| staff.internal(e))?;
+    let taxonomy = state.catalog.snapshot().taxonomy.clone();
     Ok(render_status(
         StatusCode::OK,
         ListPage {
@@ -60,11 +63,17 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, R
             waiting: subs
                 .iter()
                 .map(|s| {
+                    let form = OfferingForm::from_value(&s.data, &taxonomy);
+                    let duplicate = similar_to(&state, &form)
+                        .into_iter()
+                        .find(|x| x.3)
+                        .map(|x| x.1);
                     (
                         s.id,
                         text(s, "titel"),
                         text(s, "aanbieder"),
-                        s.created_at.chars().take(10).collect(),
+                        moment(&s.created_at),
+                        duplicate,
                     )
                 })
                 .collect(),

@@ -49,9 +49,9 @@ pub fn router() -> Router<AppState> {
         .merge(aanmelden::router())
 }
 
-/// Today, in the server's local time zone.
+/// Today in the Netherlands (whatever the server's time zone).
 pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::domain::clock::dutch_date(chrono::Utc::now())
 }
 
 /// The request id of this request (set by the middleware).

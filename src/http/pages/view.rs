@@ -91,12 +91,12 @@ pub fn dutch_date(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
-/// A stored moment (RFC 3339, as the store writes it) in local time: `28 november 2026, 23:34`.
+/// A stored moment (RFC 3339, as the store writes it) in Dutch time: `28 november 2026, 23:34`.
 /// Text that is not such a moment is shown as it is.
 pub fn moment(stored: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(stored) {
         Ok(t) => {
-            let local = t.with_timezone(&chrono::Local);
+            let local = crate::domain::clock::dutch(t.with_timezone(&chrono::Utc));
             format!(
                 "{}, {}",
                 dutch_date(local.date_naive()),
@@ -304,12 +304,12 @@ mod tests {
 
     #[test]
     fn moments_read_as_dutch_dates() {
-        let m = moment("2026-11-28T12:34:43.901Z");
-        assert!(m.contains(" november 2026, "), "{m}");
-        assert!(
-            !m.contains('T') && m.len() <= "28 november 2026, 12:34".len(),
-            "{m}"
+        // Stored in UTC, shown in Dutch time (winter +1, summer +2).
+        assert_eq!(
+            moment("2026-11-28T12:34:43.901Z"),
+            "28 november 2026, 13:34"
         );
+        assert_eq!(moment("2026-07-01T23:10:00.000Z"), "2 juli 2026, 01:10");
         assert_eq!(moment("gisteren"), "gisteren");
     }
 }
