@@ -195,6 +195,17 @@ impl Store {
         row.as_ref().map(item).transpose()
     }
 
+    /// When the answer to a question was mailed, oldest first (from the audit log).
+    pub async fn answer_mailed_at(&self, question_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at FROM audit_log WHERE entity = 'leervraag' AND entity_id = $1 AND action = 'beantwoord en gemaild' ORDER BY id",
+        )
+        .bind(question_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
     /// All matches of a question (including removed ones), in order.
     pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
         let rows = sqlx::query(

@@ -899,6 +899,24 @@ async fn question_is_matched_answered_and_mailed() {
         .clone();
     assert!(m.text.contains(&title), "confirmed offering in the mail");
     assert!(m.html.contains(&format!("/aanbod/{first}")));
+    // The page says the answer went out, and the button now offers a changed answer only.
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    assert!(
+        page.contains("<strong>Het antwoord is gemaild</strong> op "),
+        "{page}"
+    );
+    assert!(page.contains("Aangepast antwoord opnieuw mailen"));
+    // Even with another status in between, the same text is not mailed again.
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "in-behandeling"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
     let (s, _, again) = b
         .post(
             &format!("/beheer/vragen/{}", q.id),
@@ -914,7 +932,20 @@ async fn question_is_matched_answered_and_mailed() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.mail.sent().len(), 1);
     let item = store.inbox_item(&q.id).await.unwrap().unwrap();
-    assert_eq!(item.status, "beantwoord");
+    assert_eq!(
+        item.status, "in-behandeling",
+        "the refused send changed nothing"
+    );
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "beantwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
     // The coordinator sees it all in the audit log.
     let (s, _, log) = b.get("/beheer/logboek").await;
     assert_eq!(s, 200);

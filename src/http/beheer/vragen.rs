@@ -17,7 +17,7 @@ use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
 use crate::http::offering_form::pairs;
 use crate::http::pages::render_status;
-use crate::http::pages::view::{label, labels, options};
+use crate::http::pages::view::{label, labels, moment, options};
 use crate::http::AppState;
 use crate::mail;
 use crate::store::{InboxFilter, InboxItem, QUESTION_STATUSES};
@@ -157,6 +157,8 @@ struct DetailPage {
     theme_choices: Vec<(String, String, bool)>,
     themes_error: Option<String>,
     notice: Option<&'static str>,
+    /// When the answer was mailed (Dutch time), oldest first.
+    mailed: Vec<String>,
 }
 
 /// A validation error, with the form on the page it belongs to.
@@ -194,6 +196,13 @@ async fn detail_page(
     let Some(item) = store.inbox_item(id).await.map_err(|e| staff.internal(e))? else {
         return Err(staff.not_found());
     };
+    let mailed = store
+        .answer_mailed_at(id)
+        .await
+        .map_err(|e| staff.internal(e))?
+        .iter()
+        .map(|at| moment(at))
+        .collect();
     let snapshot = state.catalog.snapshot();
     let matches: Vec<MatchRow> = store
         .matches_of(id)
@@ -205,7 +214,7 @@ async fn detail_page(
                 || format!("{} (niet meer gepubliceerd)", m.offering_id),
                 |o| o.titel.clone(),
             ),
-            score: format!("{:.2}", m.score),
+            score: format!("{:.2}", m.score).replace('.', ","),
             id: m.offering_id,
             waarom: m.waarom,
             status: m.status,
@@ -287,6 +296,7 @@ async fn detail_page(
             found,
             statuses: QUESTION_STATUSES,
             notice,
+            mailed,
         },
     ))
 }
@@ -446,7 +456,14 @@ async fn update(
         )
         .await;
     }
-    if send && item.status == "beantwoord" && item.antwoord.as_deref() == Some(antwoord.as_str()) {
+    let mailed_before = send
+        && item.antwoord.as_deref() == Some(antwoord.as_str())
+        && !store
+            .answer_mailed_at(&id)
+            .await
+            .map_err(|e| staff.internal(e))?
+            .is_empty();
+    if mailed_before {
         return detail_page(
             &state,
             &staff,
