@@ -823,7 +823,7 @@ async fn question_is_matched_answered_and_mailed() {
     let mut b = logged_in(&app, Role::Coordinator).await;
     let (_, _, dash) = b.get("/beheer").await;
     assert!(
-        dash.contains("<strong>1</strong> nieuwe leervragen"),
+        dash.contains("<strong>1</strong> nieuwe leervraag van de site"),
         "dashboard counts"
     );
     let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
