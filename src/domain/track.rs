@@ -107,6 +107,15 @@ pub struct TrackInput {
     pub aanbod: String,
 }
 
+/// Organisations, one per line (a name may hold a comma).
+fn split_lines(s: &str) -> Vec<String> {
+    s.split(['\n', ';'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn split(s: &str) -> Vec<String> {
     s.split([',', '\n'])
         .map(str::trim)
@@ -187,7 +196,7 @@ impl TrackInput {
             doel: self.doel.trim().to_string(),
             themas: self.themas.clone(),
             trekker: self.trekker.trim().to_string(),
-            partners: split(&self.partners),
+            partners: split_lines(&self.partners),
             doelgroepen: self.doelgroepen.clone(),
             status: status.unwrap_or(TrackStatus::Verkenning),
             planning: self.planning.trim().to_string(),
@@ -202,7 +211,7 @@ impl TrackInput {
             doel: t.doel.clone(),
             themas: t.themas.clone(),
             trekker: t.trekker.clone(),
-            partners: t.partners.join(", "),
+            partners: t.partners.join("\n"),
             doelgroepen: t.doelgroepen.clone(),
             status: t.status.slug().to_string(),
             planning: t.planning.clone(),
@@ -224,14 +233,18 @@ mod tests {
             doel: "Nieuw aanbod".into(),
             themas: vec![theme],
             trekker: "Stichting A".into(),
-            partners: "Gemeente B, Politie".into(),
+            partners: "Gemeente B\nHogeschool Veldhoven, Lectoraat Wijk".into(),
             doelgroepen: vec!["bewoners".into()],
             status: "in-ontwikkeling".into(),
             planning: "voorjaar 2027".into(),
             aanbod: String::new(),
         };
         let t = input.parse(0, &tax, |_| false).unwrap();
-        assert_eq!(t.partners, vec!["Gemeente B", "Politie"]);
+        assert_eq!(
+            t.partners,
+            vec!["Gemeente B", "Hogeschool Veldhoven, Lectoraat Wijk"],
+            "one per line; a comma belongs to the name"
+        );
         assert_eq!(t.status, TrackStatus::InOntwikkeling);
         input.status = "beschikbaar".into();
         let e = input.parse(0, &tax, |_| true).unwrap_err();

@@ -181,17 +181,17 @@ impl OfferingForm {
     /// A form filled from a stored record (JSON object in the catalog format).
     pub fn from_value(v: &Value, tax: &Taxonomy) -> OfferingForm {
         let mut f = OfferingForm::empty(tax);
-        let text = |x: Option<&Value>| match x {
+        let text = |k: &str, x: Option<&Value>| match x {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Array(a)) => a
                 .iter()
                 .filter_map(Value::as_str)
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(if k == "partners" { "\n" } else { ", " }),
             _ => String::new(),
         };
         for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
-            f.values.insert((*k).to_string(), text(v.get(*k)));
+            f.values.insert((*k).to_string(), text(k, v.get(*k)));
         }
         for k in CHECKED {
             let list = v
@@ -224,9 +224,15 @@ impl OfferingForm {
             );
         }
         for k in TYPED_LISTS {
+            // An organisation's name may hold a comma: partners go one per line.
+            let separators: &[char] = if k == "partners" {
+                &['\n', ';']
+            } else {
+                &[',', '\n', ';']
+            };
             let items: Vec<Value> = self
                 .value(k)
-                .split([',', '\n', ';'])
+                .split(separators)
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| Value::String(s.to_string()))
@@ -314,7 +320,10 @@ mod tests {
             ("samenvatting", "Korte training over buurtbemiddeling."),
             ("beschrijving", "Een dag oefenen.\n\nMet acteurs."),
             ("aanbieder", "Stichting Buurt"),
-            ("partners", "Gemeente X, Politie"),
+            (
+                "partners",
+                "Gemeente X\nPolitie\nHogeschool Veldhoven, Lectoraat Wijk",
+            ),
             ("vorm", "training"),
             ("themas", "buurtbemiddeling"),
             ("doelgroepen", "wijkprofessionals"),
@@ -350,12 +359,23 @@ mod tests {
         }
         let mut f = OfferingForm::from_pairs(&pairs, &tax);
         let o = f.parse("buurtbemiddeling", &tax).expect("valid");
-        assert_eq!(o.partners, vec!["Gemeente X", "Politie"]);
+        assert_eq!(
+            o.partners,
+            vec![
+                "Gemeente X",
+                "Politie",
+                "Hogeschool Veldhoven, Lectoraat Wijk"
+            ],
+            "one per line; a comma belongs to the name"
+        );
         assert_eq!(o.trefwoorden, vec!["conflict", "buren"]);
         assert_eq!(o.doelgroepen.len(), 2);
         assert_eq!(o.startdatum, None);
         let back = OfferingForm::from_value(&serde_json::to_value(&o).unwrap(), &tax);
-        assert_eq!(back.value("partners"), "Gemeente X, Politie");
+        assert_eq!(
+            back.value("partners"),
+            "Gemeente X\nPolitie\nHogeschool Veldhoven, Lectoraat Wijk"
+        );
         assert!(back.is_selected("doelgroepen", "bewoners"));
 
         pairs.retain(|(k, _)| k != "themas" && k != "titel");
