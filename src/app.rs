@@ -152,7 +152,23 @@ impl Application {
     /// Opens the store (loading demo data into an empty one unless `config.empty`), opens the
     /// catalogue and binds the address.
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        // Settings first: a mistake is reported before anything is written.
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "adres {} is al in gebruik (draait WijkWijzer daar al?); kies een ander met --addr of WIJKWIJZER_ADDR",
+                    config.addr
+                )
+            } else {
+                anyhow::anyhow!("kan niet luisteren op {}: {e}", config.addr)
+            }
+        })?;
+        if let Some(b) = &config.base_url {
+            check_base_url(b)?;
+        }
+        config.mail.check_sender()?;
         let store = Store::open(&config.db).await?;
+        let mailer = Mailer::new(config.mail.clone())?;
         if !config.empty && store.count_offerings().await? == 0 {
             tracing::info!("lege database: demodata laden");
             load_demo(&store).await?;
@@ -171,8 +187,6 @@ impl Application {
         let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
         release_freed_memory();
         let session_store = Sessions::open(catalog.store().backend()).await?;
-        let mailer = Mailer::new(config.mail.clone())?;
-        let listener = TcpListener::bind(config.addr).await?;
         let base_url = match &config.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),
             None => format!("http://{}", listener.local_addr()?),
@@ -269,6 +283,26 @@ impl Application {
         tracing::info!("WijkWijzer stopt: lopende verzoeken zijn afgehandeld");
         store.close().await;
         Ok(())
+    }
+}
+
+/// Checks the public address of the site (`--base-url`): `http(s)://host[:port][/path]`.
+fn check_base_url(url: &str) -> anyhow::Result<()> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split('/').next().unwrap_or(""));
+    let ok = host.is_some_and(|h| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    }) && !url.contains(['?', '#', ' ']);
+    if ok {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!(
+            "'{url}' is geen geldig adres voor de site (--base-url of WIJKWIJZER_BASE_URL); geef bijvoorbeeld https://wijkwijzer.voorbeeld.nl"
+        ))
     }
 }
 

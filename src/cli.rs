@@ -357,6 +357,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 /// True, after saying so, when `db` is a SQLite file that does not exist: a command that only
 /// reads or manages an existing database should not create an empty one at a mistyped path.
 fn no_database(db: &Path) -> bool {
+    if let Some(message) = crate::store::Backend::unknown_kind(db) {
+        eprintln!("Fout: {message}.");
+        return true;
+    }
     if crate::store::Backend::parse(db).is_postgres() || db.exists() {
         return false;
     }

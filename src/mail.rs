@@ -75,6 +75,18 @@ impl MailConfig {
     }
 }
 
+impl MailConfig {
+    /// Checks the sender address (`WIJKWIJZER_MAIL_FROM`).
+    pub fn check_sender(&self) -> anyhow::Result<()> {
+        self.from.parse::<Mailbox>().map(|_| ()).map_err(|e| {
+            anyhow::anyhow!(
+                "ongeldige afzender WIJKWIJZER_MAIL_FROM '{}': {e}; geef bijvoorbeeld 'WijkWijzer <noreply@wijkwijzer.nl>'",
+                self.from
+            )
+        })
+    }
+}
+
 fn message(from: &str, mail: &OutgoingMail) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("afzender: {e}"))?;
     let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
@@ -107,6 +119,15 @@ pub struct Mailer {
 impl Mailer {
     /// A mailer for `config`; an invalid SMTP URL is an error.
     pub fn new(config: MailConfig) -> anyhow::Result<Mailer> {
+        config.check_sender()?;
+        if let MailTransport::Folder(dir) = &config.transport {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("kan mailmap {} niet aanmaken: {e}", dir.display()))?;
+            tracing::warn!(
+                map = %dir.display(),
+                "geen SMTP ingesteld (WIJKWIJZER_SMTP_URL): mail wordt niet verstuurd maar als .eml-bestand in deze map gezet"
+            );
+        }
         let smtp = match &config.transport {
             MailTransport::Smtp(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)

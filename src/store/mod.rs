@@ -98,6 +98,20 @@ impl Backend {
         }
     }
 
+    /// A Dutch message when `db` looks like a URL of a database kind the platform does not
+    /// speak (`mysql://…`), rather than a file name.
+    pub fn unknown_kind(db: &Path) -> Option<String> {
+        let text = db.to_string_lossy();
+        match Backend::parse(db) {
+            Backend::Sqlite(_) => text.split_once("://").map(|(scheme, _)| {
+                format!(
+                    "onbekend soort database '{scheme}://…': geef het pad van een SQLite-bestand of een postgres://-adres"
+                )
+            }),
+            Backend::Postgres(_) => None,
+        }
+    }
+
     /// True for PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         matches!(self, Backend::Postgres(_))
@@ -169,7 +183,20 @@ fn parse_date(s: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
 impl Store {
     /// Opens the database that `db` names (see [`Backend::parse`]) and runs the migrations.
     pub async fn open(db: &Path) -> Result<Store, StoreError> {
-        Store::connect(Backend::parse(db)).await
+        let backend = Backend::parse(db);
+        if let Some(message) = Backend::unknown_kind(db) {
+            return Err(StoreError::Unsupported(message));
+        }
+        if let Backend::Sqlite(path) = &backend {
+            return Store::connect(backend.clone()).await.map_err(|e| match e {
+                StoreError::Database(e) => StoreError::Unsupported(format!(
+                    "kan database {} niet openen of aanmaken: {e}",
+                    path.display()
+                )),
+                other => other,
+            });
+        }
+        Store::connect(backend).await
     }
 
     /// Opens (creating a SQLite file if needed) the database and runs the migrations.

@@ -308,3 +308,71 @@ fn commands_on_a_missing_database_say_so_and_create_nothing() {
         assert!(!typo.exists(), "{args:?} created the file");
     }
 }
+
+/// Mistakes in the settings stop `serve` with a Dutch message that names the setting, before
+/// anything is written.
+#[test]
+fn bad_settings_stop_serve_with_a_dutch_message_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().to_string();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .arg("--db")
+            .arg(&db)
+            .arg("serve")
+            .args(args)
+            .envs(env.iter().copied())
+            .env("WIJKWIJZER_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    for (args, env, says) in [
+        (
+            &["--addr", "127.0.0.1:0", "--base-url", "notaurl"][..],
+            &[][..],
+            "'notaurl' is geen geldig adres voor de site (--base-url of WIJKWIJZER_BASE_URL)",
+        ),
+        (
+            &["--addr", "127.0.0.1:0"],
+            &[("WIJKWIJZER_MAIL_FROM", "geen adres")],
+            "ongeldige afzender WIJKWIJZER_MAIL_FROM 'geen adres'",
+        ),
+        (
+            &["--addr", taken.as_str()],
+            &[],
+            "is al in gebruik (draait WijkWijzer daar al?)",
+        ),
+    ] {
+        let (code, err) = run(args, env);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!db.exists(), "nothing written: {says}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args([
+            "--db",
+            "mysql://gebruiker@server/wijkwijzer",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("onbekend soort database 'mysql://…'"), "{err}");
+    assert!(!err.contains("gebruiker@server"), "the URL is not repeated");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file made"
+    );
+}
