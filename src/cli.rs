@@ -20,9 +20,21 @@ use crate::transfer::{self, Format};
 #[command(
     name = "wijkwijzer",
     version,
-    about = "WijkWijzer Leernetwerk: leeraanbod, leervragen en lacunes"
+    about = "WijkWijzer Leernetwerk: leeraanbod, leervragen en lacunes",
+    help_template = "{about-with-newline}\nGebruik: {usage}\n\n{all-args}{after-help}",
+    subcommand_help_heading = "Commando's",
+    next_help_heading = "Opties",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
+    /// Toon deze hulp.
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Toon het versienummer.
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     /// SQLite-databasebestand, of een PostgreSQL-URL (postgres://…) voor meerdere instanties.
     #[arg(
         long,
@@ -41,6 +53,11 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Start de webserver (laadt demodata in een lege database).
+    #[command(after_help = "Verder, alleen als omgevingsvariabele:\n  \
+        WIJKWIJZER_SMTP_URL   SMTP-server voor mail (smtp://gebruiker:wachtwoord@host:587?tls=required);\n                        zonder: mail komt als .eml-bestand in een map naast de database\n  \
+        WIJKWIJZER_MAIL_DIR   die map (standaard DATABASE.mail)\n  \
+        WIJKWIJZER_MAIL_FROM  afzender (standaard 'WijkWijzer Leernetwerk <noreply@wijkwijzer.example>')\n  \
+        WIJKWIJZER_LOG        logniveau: error, warn, info (standaard), debug of trace")]
     Serve {
         /// Adres om op te luisteren.
         #[arg(long, env = "WIJKWIJZER_ADDR", default_value = "127.0.0.1:8080")]
@@ -369,6 +386,90 @@ fn no_database(db: &Path) -> bool {
         db.display()
     );
     true
+}
+
+/// The command line with Dutch headings in every command's help.
+pub fn command() -> clap::Command {
+    fn dutch(c: clap::Command) -> clap::Command {
+        c.help_template("{about-with-newline}\nGebruik: {usage}\n\n{all-args}{after-help}")
+            .subcommand_help_heading("Commando's")
+            .mut_args(|a| {
+                let a = a.hide_env_values(true);
+                if a.get_help_heading().is_some() {
+                    a
+                } else if a.is_positional() {
+                    a.help_heading("Argumenten")
+                } else {
+                    a.help_heading("Opties")
+                }
+            })
+            .mut_subcommands(dutch)
+    }
+    dutch(<Cli as clap::CommandFactory>::command())
+}
+
+/// Parses the command line (see [`command`]).
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// A command-line mistake in Dutch, naming the environment variable when the option has one.
+pub fn clap_error_text(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::CommandFactory;
+    let ctx = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let long = arg
+        .trim_start_matches('-')
+        .split([' ', '='])
+        .next()
+        .unwrap_or("")
+        .to_string();
+    fn env_of(cmd: &clap::Command, long: &str) -> Option<String> {
+        cmd.get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .and_then(|a| a.get_env())
+            .map(|v| v.to_string_lossy().into_owned())
+            .or_else(|| cmd.get_subcommands().find_map(|c| env_of(c, long)))
+    }
+    let setting = match env_of(&Cli::command(), &long) {
+        Some(env) => format!("{arg} (of {env})"),
+        None => arg.clone(),
+    };
+    let valid = ctx(ContextKind::ValidValue);
+    let text = match e.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            let mut t = format!("ongeldige waarde '{value}' voor {setting}");
+            if !valid.is_empty() {
+                t.push_str(&format!("; kies uit: {valid}"));
+            }
+            t
+        }
+        ErrorKind::UnknownArgument => format!("onbekende optie '{arg}'"),
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "onbekend commando '{}'",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => format!("ontbrekend: {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "geef een commando".to_string()
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::TooFewValues => {
+            format!("verkeerd aantal waarden voor {setting}")
+        }
+        ErrorKind::ArgumentConflict => format!("{arg} gaat niet samen met een andere optie"),
+        _ => e.kind().to_string(),
+    };
+    format!("Fout: {text}. Zie `wijkwijzer --help`.")
 }
 
 /// The `backup` command.

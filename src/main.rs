@@ -1,7 +1,5 @@
 //! The `wijkwijzer` binary: parses the command line and hands over to [`wijkwijzer::cli`].
 
-use clap::Parser;
-
 #[tokio::main]
 async fn main() {
     let filter = match log_filter(std::env::var("WIJKWIJZER_LOG").ok().as_deref()) {
@@ -16,7 +14,17 @@ async fn main() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let cli = wijkwijzer::cli::Cli::parse();
+    let cli = match wijkwijzer::cli::parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.exit();
+            }
+            eprintln!("{}", wijkwijzer::cli::clap_error_text(&e));
+            std::process::exit(2);
+        }
+    };
     let code = match wijkwijzer::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {

@@ -376,3 +376,40 @@ fn bad_settings_stop_serve_with_a_dutch_message_before_anything_is_written() {
         "no file made"
     );
 }
+
+/// The command line speaks Dutch: help, and mistakes that name the environment variable.
+#[test]
+fn help_and_command_line_mistakes_are_in_dutch() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .args(args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, help, _) = run(&["--help"], &[]);
+    assert_eq!(code, Some(0));
+    for dutch in ["Gebruik:", "Commando's:", "Opties:", "Toon deze hulp"] {
+        assert!(help.contains(dutch), "{help}");
+    }
+    for english in ["Usage:", "Commands:", "Options:", "Print help"] {
+        assert!(!help.contains(english), "{help}");
+    }
+    let (_, serve, _) = run(&["serve", "--help"], &[]);
+    assert!(serve.contains("WIJKWIJZER_SMTP_URL") && serve.contains("WIJKWIJZER_LOG"));
+    assert!(!serve.contains("Usage:"));
+    let (code, _, err) = run(&["serve"], &[("WIJKWIJZER_ADDR", "127.0.0.1:99999")]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("ongeldige waarde '127.0.0.1:99999' voor --addr <ADDR> (of WIJKWIJZER_ADDR)"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["bestaatniet"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("onbekend commando 'bestaatniet'"), "{err}");
+}
