@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::domain::evaluation::{self, Judged};
 use crate::domain::matching::{LabelledQuestion, MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
-use crate::store::Store;
+use crate::store::{Backend, Store};
 use crate::transfer::{self, Format};
 
 /// WijkWijzer Leernetwerk.
@@ -290,6 +290,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Import { what } => import(&cli.db, what).await,
         Command::Backup { file } => backup(&cli.db, &file).await,
+        // `user add` may set up a new database (accounts before the first start), and says so.
+        Command::User {
+            what: UserWhat::Add { .. },
+        } if Backend::unknown_kind(&cli.db).is_none()
+            && !Backend::parse(&cli.db).is_postgres()
+            && !cli.db.exists() =>
+        {
+            eprintln!("Nieuwe database aangemaakt: {}", cli.db.display());
+            let Command::User { what } = cli.command else {
+                return Ok(1);
+            };
+            user(&cli.db, what).await
+        }
         Command::User { .. } | Command::Match { .. } | Command::Export { .. }
             if no_database(&cli.db) =>
         {

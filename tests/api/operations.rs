@@ -297,7 +297,7 @@ fn commands_on_a_missing_database_say_so_and_create_nothing() {
     let typo = dir.path().join("wijkwijzr.db");
     for args in [
         &["user", "list"][..],
-        &["user", "add", "a@b.example", "--role", "coordinator"],
+        &["user", "disable", "a@b.example"],
         &["export", "aanbod"],
         &["backup", "kopie.db"],
     ] {
@@ -307,6 +307,15 @@ fn commands_on_a_missing_database_say_so_and_create_nothing() {
         assert!(err.contains("bestaat niet"), "{args:?}: {err}");
         assert!(!typo.exists(), "{args:?} created the file");
     }
+    // Accounts may be made before the first start; the new file is named.
+    let out = cli(
+        &typo,
+        &["user", "add", "a@b.example", "--role", "coordinator"],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Nieuwe database aangemaakt"), "{err}");
+    assert!(typo.exists());
 }
 
 /// Mistakes in the settings stop `serve` with a Dutch message that names the setting, before
