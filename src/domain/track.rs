@@ -107,17 +107,9 @@ pub struct TrackInput {
     pub aanbod: String,
 }
 
-/// Organisations, one per line (a name may hold a comma).
-fn split_lines(s: &str) -> Vec<String> {
-    s.split(['\n', ';'])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn split(s: &str) -> Vec<String> {
-    s.split([',', '\n'])
+/// The non-empty trimmed parts of `s` between any of `separators`.
+fn split(s: &str, separators: &[char]) -> Vec<String> {
+    s.split(separators)
         .map(str::trim)
         .filter(|x| !x.is_empty())
         .map(str::to_string)
@@ -174,7 +166,7 @@ impl TrackInput {
         if status.is_none() {
             errors.push(FieldError::new("status", "Kies een status."));
         }
-        let aanbod = split(&self.aanbod);
+        let aanbod = split(&self.aanbod, &[',', '\n']);
         if let Some(bad) = aanbod.iter().find(|a| !offering_exists(a)) {
             errors.push(FieldError::new(
                 "aanbod",
@@ -196,7 +188,8 @@ impl TrackInput {
             doel: self.doel.trim().to_string(),
             themas: self.themas.clone(),
             trekker: self.trekker.trim().to_string(),
-            partners: split_lines(&self.partners),
+            // Organisations one per line: a name may hold a comma.
+            partners: split(&self.partners, &['\n', ';']),
             doelgroepen: self.doelgroepen.clone(),
             status: status.unwrap_or(TrackStatus::Verkenning),
             planning: self.planning.trim().to_string(),
