@@ -1181,9 +1181,17 @@ impl Matcher {
             out.push(format!("Zelfde thema: {}", shared.join(", ")));
         }
         if let Some(g) = &q.doelgroep {
+            let label = |g: &String| {
+                self.group_labels
+                    .get(g)
+                    .map_or(g.as_str(), |s| s.as_str())
+                    .to_lowercase()
+            };
             if doc.doelgroepen.iter().any(|x| x == g) {
-                let label = self.group_labels.get(g).map_or(g.as_str(), |s| s.as_str());
-                out.push(format!("Geschikt voor {}", label.to_lowercase()));
+                out.push(format!("Geschikt voor {}", label(g)));
+            } else if !doc.doelgroepen.is_empty() {
+                let groups: Vec<String> = doc.doelgroepen.iter().map(label).collect();
+                out.push(format!("Let op: bedoeld voor {}", join_and(&groups)));
             }
         }
         if let Some(s) = &q.sector {
@@ -1196,6 +1204,15 @@ impl Matcher {
             out.push("Let op: dit aanbod is al afgelopen".to_string());
         }
         out
+    }
+}
+
+/// `a`, `a en b`, `a, b en c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} en {last}", rest.join(", ")),
     }
 }
 
@@ -1432,6 +1449,21 @@ mod tests {
             .waarom
             .iter()
             .any(|w| w == "Geschikt voor bewoners"));
+        // The offering for another group says so.
+        let police = o
+            .resultaten
+            .iter()
+            .find(|r| r.id == "ondermijning-politie")
+            .unwrap();
+        assert!(
+            police
+                .waarom
+                .iter()
+                .any(|w| w.starts_with("Let op: bedoeld voor ")),
+            "{:?}",
+            police.waarom
+        );
+        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b en c");
         let o = m.match_question(
             &ask("drugscriminaliteit in de wijk", Some("wijkprofessionals")),
             5,
