@@ -59,8 +59,8 @@ pub enum Command {
         WIJKWIJZER_MAIL_FROM  afzender (standaard 'WijkWijzer Leernetwerk <noreply@wijkwijzer.example>')\n  \
         WIJKWIJZER_LOG        logniveau: error, warn, info (standaard), debug of trace")]
     Serve {
-        /// Adres om op te luisteren.
-        #[arg(long, env = "WIJKWIJZER_ADDR", default_value = "127.0.0.1:8080")]
+        /// Adres om op te luisteren (IP-adres:poort, of localhost:poort).
+        #[arg(long, env = "WIJKWIJZER_ADDR", default_value = "127.0.0.1:8080", value_parser = listen_addr)]
         addr: SocketAddr,
         /// Geen demodata laden in een lege database.
         #[arg(long)]
@@ -399,6 +399,18 @@ fn no_database(db: &Path) -> bool {
         db.display()
     );
     true
+}
+
+/// An address to listen on: `IP:port`, or `localhost:port` (the IPv4 loopback).
+fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    let s = s.trim();
+    if let Ok(a) = s.parse() {
+        return Ok(a);
+    }
+    s.strip_prefix("localhost:")
+        .and_then(|port| port.parse::<u16>().ok())
+        .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
+        .ok_or_else(|| "verwacht IP-adres:poort, bijvoorbeeld 127.0.0.1:8080".to_string())
 }
 
 /// The command line with Dutch headings in every command's help.
@@ -944,7 +956,7 @@ fn labelled(questions: &[crate::domain::question::LearningQuestion]) -> Vec<Labe
 
 #[cfg(test)]
 mod tests {
-    use super::error_text;
+    use super::{error_text, listen_addr};
 
     #[test]
     fn error_text_names_each_cause_once() {
@@ -953,5 +965,17 @@ mod tests {
         assert_eq!(error_text(&err), "databasefout: geen verbinding");
         let err = anyhow::anyhow!("bestand kapot").context("import mislukt");
         assert_eq!(error_text(&err), "import mislukt: bestand kapot");
+    }
+
+    #[test]
+    fn listen_address_takes_ip_or_localhost() {
+        assert_eq!(listen_addr("0.0.0.0:80").unwrap().to_string(), "0.0.0.0:80");
+        assert_eq!(listen_addr("[::1]:8080").unwrap().to_string(), "[::1]:8080");
+        assert_eq!(
+            listen_addr("localhost:8098").unwrap().to_string(),
+            "127.0.0.1:8098"
+        );
+        assert!(listen_addr("localhost:99999").is_err());
+        assert!(listen_addr("wijkwijzer.nl:80").is_err());
     }
 }
