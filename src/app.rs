@@ -235,6 +235,13 @@ impl Application {
 
     /// Serves until the process ends; keeps the catalogue in step with the database.
     pub async fn run(self) -> anyhow::Result<()> {
+        let stop = stop_signal();
+        let addr = self.addr()?;
+        tracing::info!(addr = %addr, "WijkWijzer draait");
+        // For a person at a terminal; a log collector gets the JSON line above only.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprintln!("WijkWijzer draait op http://{addr}");
+        }
         let catalog = Arc::clone(&self.state.catalog);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
@@ -278,7 +285,7 @@ impl Application {
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(stop_signal())
+        .with_graceful_shutdown(stop)
         .await?;
         tracing::info!("WijkWijzer stopt: lopende verzoeken zijn afgehandeld");
         store.close().await;
@@ -306,27 +313,35 @@ fn check_base_url(url: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Resolves on SIGTERM (a service manager stopping the platform) or Ctrl-C.
-async fn stop_signal() {
-    let ctrl_c = async {
+/// A future that resolves on SIGTERM (a service manager stopping the platform) or Ctrl-C. The
+/// handlers are installed when this is called, so a signal that comes before the first poll is
+/// not lost (nor does it kill the process).
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }
 

@@ -280,11 +280,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             config.retention_months = retention_months;
             config.trust_proxy = trust_proxy;
             let app = Application::build(&config).await?;
-            tracing::info!(addr = %app.addr()?, "WijkWijzer draait");
-            // For a person at a terminal; a log collector gets the JSON line above only.
-            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                eprintln!("WijkWijzer draait op http://{}", app.addr()?);
-            }
             app.run().await?;
             Ok(0)
         }
