@@ -17,7 +17,7 @@ use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
 use crate::http::offering_form::pairs;
 use crate::http::pages::render_status;
-use crate::http::pages::view::{label, labels, moment, options};
+use crate::http::pages::view::{decimal, label, labels, moment, options};
 use crate::http::AppState;
 use crate::mail;
 use crate::store::{InboxFilter, InboxItem, QUESTION_STATUSES};
@@ -214,7 +214,7 @@ async fn detail_page(
                 || format!("{} (niet meer gepubliceerd)", m.offering_id),
                 |o| o.titel.clone(),
             ),
-            score: format!("{:.2}", m.score).replace('.', ","),
+            score: decimal(m.score, 2),
             id: m.offering_id,
             waarom: m.waarom,
             status: m.status,

@@ -18,7 +18,7 @@ use crate::domain::taxonomy::Topic;
 use crate::http::AppState;
 
 use super::charts::{self, BarRow};
-use super::view::{Card, Layout};
+use super::view::{decimal, Card, Layout};
 use super::{render_status, request_id, PageError};
 
 /// The routes of the agenda and the gaps.
@@ -368,11 +368,6 @@ pub struct GapView {
     tracks: Vec<(String, &'static str, String)>,
 }
 
-/// A number with one or two decimals and a decimal comma.
-fn decimal(x: f64, places: usize) -> String {
-    format!("{x:.places$}").replace('.', ",")
-}
-
 #[derive(Template)]
 #[template(path = "lacunes.html")]
 struct GapsPage {
@@ -439,7 +434,7 @@ async fn gaps_page(
                 "/lacunes",
             ),
             gaps: analysis.gaps.iter().map(with_tracks).collect(),
-            vraagdruk: format!("{:.1}", t.vraagdruk).replace('.', ","),
+            vraagdruk: decimal(t.vraagdruk, 1),
             domein: pct(t.domeinoverstijgend),
             sector: pct(t.grootste_sector),
             t,

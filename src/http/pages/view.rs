@@ -107,6 +107,11 @@ pub fn moment(stored: &str) -> String {
     }
 }
 
+/// A number with a fixed number of decimals and a decimal comma.
+pub fn decimal(x: f64, places: usize) -> String {
+    format!("{x:.places$}").replace('.', ",")
+}
+
 /// `januari 2027`.
 pub fn dutch_month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
