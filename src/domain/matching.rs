@@ -13,6 +13,15 @@ use super::analysis::{decompound, fold, is_stop_word, stem, words, MIN_PART};
 use super::offering::Offering;
 use super::taxonomy::Taxonomy;
 
+/// Forms that tell stories rather than teach: the taxonomy describes a podcast as "gesprekken en
+/// verhalen uit de praktijk". Such an offering is ranked and shown like any other, but it is not
+/// the answer on which `passend` is decided: it inspires, it does not answer a learning question.
+const STORY_FORMS: &[&str] = &["podcast"];
+
+/// How many of the best results are looked at for the offering on which `passend` is decided
+/// (the best one whose form can answer a question).
+const FIT_CANDIDATES: usize = 3;
+
 /// One thesaurus rule: a phrase (as a sequence of stems) and the phrases it expands to.
 #[derive(Debug, Clone, PartialEq)]
 struct Rule {
@@ -322,6 +331,8 @@ struct Doc {
     current: bool,
     len: f64,
     title_terms: Vec<u32>,
+    /// Whether the offering's form can answer a question (not one of [`STORY_FORMS`]).
+    answers: bool,
 }
 
 /// One weighted query term.
@@ -572,6 +583,7 @@ impl Matcher {
                 sectoren: o.sectoren.clone(),
                 current: o.is_current(today),
                 len,
+                answers: !STORY_FORMS.contains(&o.vorm.as_str()),
             });
         }
         // Learning questions with coordinator-assigned themes: their words count towards the
@@ -971,7 +983,11 @@ impl Matcher {
             &qterms,
             unknown,
             q.doelgroep.as_ref(),
-            scored.first().map(|x| (x.0, x.2)),
+            scored
+                .iter()
+                .take(FIT_CANDIDATES)
+                .find(|x| self.docs[x.0].answers)
+                .map(|x| (x.0, x.2)),
             piek,
         );
         let resultaten = scored
@@ -1503,6 +1519,36 @@ mod tests {
         let o = m.match_question(&ask("fatbikes scooters stoep racen", None), 5);
         assert!(!o.passend);
         let o = m.match_question(&ask("schuldhulpverlening in de wijk", None), 5);
+        assert!(o.passend, "{:?}", o.signalen);
+    }
+
+    #[test]
+    fn a_podcast_alone_is_not_a_fitting_answer() {
+        let podcast = Offering {
+            vorm: "podcast".into(),
+            ..offering(
+                "moestuin-podcast",
+                "Moestuinen in de buurt",
+                "Bewoners vertellen over hun moestuin op braakliggende grond.",
+                "zorg",
+                "bewoners",
+                None,
+            )
+        };
+        let mut cat = catalogue();
+        cat.push(podcast.clone());
+        let m = Matcher::new(&cat, &taxonomy(), &thesaurus(), today());
+        let q = ask("moestuin op braakliggende grond", Some("bewoners"));
+        let o = m.match_question(&q, 5);
+        assert_eq!(ids(&o)[0], "moestuin-podcast");
+        assert!(!o.passend, "{:?}", o.signalen);
+
+        cat.push(Offering {
+            id: "moestuin-training".into(),
+            vorm: "training".into(),
+            ..podcast
+        });
+        let o = Matcher::new(&cat, &taxonomy(), &thesaurus(), today()).match_question(&q, 5);
         assert!(o.passend, "{:?}", o.signalen);
     }
 
