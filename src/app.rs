@@ -210,6 +210,12 @@ impl Application {
                 login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,
+                mail_folder: match &config.mail.transport {
+                    crate::mail::MailTransport::Folder(dir) => {
+                        Some(dir.display().to_string().into())
+                    }
+                    _ => None,
+                },
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
                 forms: Arc::new(FormGuard::new(secret, config.min_fill)),

@@ -3,6 +3,7 @@
 //! with retries and exponential backoff.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -114,6 +115,8 @@ fn message(from: &str, mail: &OutgoingMail) -> Result<Message, String> {
 pub struct Mailer {
     config: MailConfig,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// How many erased mails the last folder sweep saw.
+    swept: AtomicUsize,
 }
 
 impl Mailer {
@@ -137,7 +140,11 @@ impl Mailer {
             ),
             _ => None,
         };
-        Ok(Mailer { config, smtp })
+        Ok(Mailer {
+            config,
+            smtp,
+            swept: AtomicUsize::new(usize::MAX),
+        })
     }
 
     async fn deliver(&self, mail: &OutgoingMail, id: i64) -> Result<(), String> {
@@ -203,6 +210,14 @@ impl Mailer {
                 }
             }
         }
+        if let MailTransport::Folder(dir) = &self.config.transport {
+            let erased = store.erased_mail_ids().await?;
+            // Erased mails stay erased, so a sweep is only needed when their number grew.
+            if erased.len() != self.swept.load(Ordering::Relaxed) {
+                sweep_erased(&erased, dir).await;
+                self.swept.store(erased.len(), Ordering::Relaxed);
+            }
+        }
         Ok(sent)
     }
 
@@ -216,6 +231,28 @@ impl Mailer {
             }
         }
     }
+}
+
+/// Deletes the `.eml` files of the erased mails `erased` from `dir`, so that an erasure also
+/// reaches the mail folder; returns how many files were deleted.
+async fn sweep_erased(erased: &[i64], dir: &std::path::Path) -> usize {
+    let mut removed = 0;
+    for &id in erased {
+        match tokio::fs::remove_file(dir.join(format!("{id:06}.eml"))).await {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(mail = id, fout = %e, "gewiste mail niet uit de mailmap verwijderd");
+            }
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            bestanden = removed,
+            "gewiste mail uit de mailmap verwijderd"
+        );
+    }
+    removed
 }
 
 /// The HTML body of a mail (`templates/mail/bericht.html`; askama escapes every value).

@@ -51,6 +51,8 @@ pub struct AppState {
     pub retention_months: u32,
     /// Behind a reverse proxy: the client address is the last one in `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// The folder mail is written to when no SMTP server is set (then nothing is really sent).
+    pub mail_folder: Option<Arc<str>>,
 }
 
 impl AppState {

@@ -195,6 +195,14 @@ impl Store {
         Ok(done)
     }
 
+    /// The mails whose recipient and text were erased (`(gewist)`), as row numbers.
+    pub async fn erased_mail_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+    }
+
     /// Counts per outbox status: `(waiting, failed, sent)`; waiting ones with an error count as problems.
     pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), StoreError> {
         let r = sqlx::query(

@@ -202,6 +202,32 @@ async fn without_smtp_mail_goes_to_a_folder() {
         .path();
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains("Subject: Map"));
+
+    // The mail page says that nothing was really sent.
+    let mut b = logged_in(&app, wijkwijzer::auth::Role::Beheerder).await;
+    let (status, _, html) = b.get("/beheer/mail").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Er is geen mailserver ingesteld"), "{html}");
+    assert!(html.contains("in de map gezet"));
+
+    // Erasing the person also removes their mail from the folder.
+    app.state
+        .catalog
+        .store()
+        .erase_person("A@b.example", "test")
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if std::fs::read_dir(&folder).unwrap().count() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "the .eml file of the erased mail is gone"
+    );
 }
 
 /// A worker records the outcome of a mail only while its claim holds: once the claim has run out

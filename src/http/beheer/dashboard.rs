@@ -82,6 +82,8 @@ struct MailPage {
     l: BLayout,
     mails: Vec<OutboxRow>,
     users: Vec<User>,
+    /// The mail folder, when no SMTP server is set.
+    folder: Option<String>,
 }
 
 async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
@@ -95,6 +97,7 @@ async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, R
             l: BLayout::new("Mail en accounts", "/beheer/mail", &staff),
             mails,
             users,
+            folder: state.mail_folder.as_deref().map(String::from),
         },
     ))
 }
