@@ -782,6 +782,62 @@ async fn rejected_offering_mails_the_reason() {
 }
 
 #[tokio::test]
+async fn approving_a_likely_duplicate_needs_a_confirmation() {
+    let app = spawn_app().await;
+    submit_offering(&app, "Training Buurtbemiddelaar worden").await;
+    let store = app.state.catalog.store();
+    let id = store.submissions("ingediend").await.unwrap()[0].id;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (_, _, page) = b.get(&format!("/beheer/aanmeldingen/{id}")).await;
+    assert!(page.contains("deze aanmelding is geen dubbel"), "{page}");
+    let before = app.state.catalog.snapshot().offerings.len();
+    let mut fields = vec![
+        ("actie", "goedkeuren"),
+        ("titel", "Training Buurtbemiddelaar worden"),
+        (
+            "samenvatting",
+            "Een praktijkdag over buurtbemiddeling bij burenruzies.",
+        ),
+        ("beschrijving", "Deelnemers oefenen met acteurs."),
+        ("aanbieder", "Stichting Goede Buren"),
+        ("vorm", "training"),
+        ("themas", "vertrouwen-en-verbinding"),
+        ("doelgroepen", "wijkprofessionals"),
+        ("sectoren", "wonen"),
+        ("trefwoorden", "burenruzie"),
+        ("kosten", "gratis"),
+        ("locatie", "fysiek"),
+        ("regio", "Gelderland"),
+        ("url", "https://goedeburen.example/praktijkdag"),
+    ];
+    let (s, _, html) = b.post(&format!("/beheer/aanmeldingen/{id}"), &fields).await;
+    assert_eq!(s, 422, "{html}");
+    assert!(html.contains("vink aan dat dit geen dubbel is"), "{html}");
+    assert!(
+        html.contains("href=\"#geen_dubbel\""),
+        "the summary links to the box"
+    );
+    assert!(
+        html.contains("value=\"Training Buurtbemiddelaar worden\""),
+        "input kept"
+    );
+    assert_eq!(
+        store.submission(id).await.unwrap().unwrap().status,
+        "ingediend"
+    );
+    assert_eq!(app.state.catalog.snapshot().offerings.len(), before);
+
+    fields.push(("geen_dubbel", "ja"));
+    let (s, loc, body) = b.post(&format!("/beheer/aanmeldingen/{id}"), &fields).await;
+    assert_eq!(s, 303, "{body}");
+    assert!(
+        loc.starts_with("/aanbod/training-buurtbemiddelaar-worden-"),
+        "{loc}"
+    );
+    assert_eq!(app.state.catalog.snapshot().offerings.len(), before + 1);
+}
+
+#[tokio::test]
 async fn question_is_matched_answered_and_mailed() {
     let app = spawn_app().await;
     let html = app.get("/leervraag").await.text().await.unwrap();
@@ -1228,6 +1284,33 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     assert!(form.contains(
         "id=\"thema-gemengde-wijken\" name=\"themas\" value=\"gemengde-wijken\" checked"
     ));
+    // A suggested partnership fills in the lead and the partners.
+    let start = form
+        .find("href=\"/beheer/trajecten/nieuw?thema=gemengde-wijken&#38;trekker=")
+        .expect("a link per suggestion")
+        + "href=\"".len();
+    let href = form[start..start + form[start..].find('"').unwrap()].replace("&#38;", "&");
+    let url = reqwest::Url::parse(&format!("{}{href}", b.base)).unwrap();
+    let value = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap()
+    };
+    let (lead, partners) = (value("trekker"), value("partners"));
+    assert!(!lead.is_empty() && !partners.is_empty(), "{href}");
+    let (s, _, filled) = b.get(&href).await;
+    assert_eq!(s, 200);
+    let esc = |t: &str| {
+        t.replace('&', "&#38;")
+            .replace('\'', "&#39;")
+            .replace('"', "&#34;")
+    };
+    assert!(
+        filled.contains(&format!("name=\"trekker\" value=\"{}\"", esc(&lead))),
+        "{filled}"
+    );
+    assert!(filled.contains(&format!(">{}</textarea>", esc(&partners))));
     b.get("/beheer/trajecten/nieuw").await;
     let (s, _, html) = b
         .post(

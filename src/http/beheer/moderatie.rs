@@ -91,6 +91,8 @@ struct DetailPage {
     s: Submission,
     f: OfferingForm,
     similar: Vec<Similar>,
+    /// The title of the offering this submission likely duplicates.
+    duplicate: Option<String>,
     reden: String,
     reden_error: Option<String>,
     notice: Option<&'static str>,
@@ -121,6 +123,7 @@ fn page(
     status: StatusCode,
 ) -> Response {
     let similar = similar_to(state, &f);
+    let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
     let title = if f.errors.is_empty() && reden_error.is_none() {
         "Aanmelding beoordelen"
     } else {
@@ -133,6 +136,7 @@ fn page(
             s,
             f,
             similar,
+            duplicate,
             reden,
             reden_error,
             notice,
@@ -212,6 +216,23 @@ async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
+    if approve && first(&pairs, "geen_dubbel") != "ja" && similar_to(&state, &f).iter().any(|x| x.3)
+    {
+        f.errors.insert(
+            "geen_dubbel".into(),
+            "Deze aanmelding lijkt sterk op bestaand aanbod. Bekijk het vergelijkbare aanbod en vink aan dat dit geen dubbel is, of wijs de aanmelding af.".into(),
+        );
+        return Ok(page(
+            &state,
+            &staff,
+            s,
+            f,
+            String::new(),
+            None,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
     let store = state.catalog.store();
     if !approve {
         store

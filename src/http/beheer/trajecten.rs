@@ -69,6 +69,22 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, R
     ))
 }
 
+/// A suggested partnership and, on a new track, the link that fills the form in with it.
+type Suggestion = (crate::domain::gaps::Partnership, Option<String>);
+
+/// The link to a new track for `theme` with the first provider of `p` as lead and the others as
+/// partners.
+fn fill_in_link(theme: &str, p: &crate::domain::gaps::Partnership) -> Option<String> {
+    let (lead, rest) = p.aanbieders.split_first()?;
+    let query = serde_urlencoded::to_string([
+        ("thema", theme),
+        ("trekker", lead.as_str()),
+        ("partners", rest.join("\n").as_str()),
+    ])
+    .ok()?;
+    Some(format!("/beheer/trajecten/nieuw?{query}"))
+}
+
 #[derive(Template)]
 #[template(path = "beheer/traject.html")]
 struct FormPage {
@@ -81,8 +97,9 @@ struct FormPage {
     themes: Vec<(String, String, bool)>,
     groups: Vec<(String, String)>,
     statuses: [(&'static str, &'static str); 4],
-    /// Suggested partnerships per chosen theme `(theme label, partnerships)`.
-    suggestions: Vec<(String, Vec<crate::domain::gaps::Partnership>)>,
+    /// Suggested partnerships per chosen theme `(theme label, [(partnership, link that fills in
+    /// a new track with it)])`; the link only on a new track.
+    suggestions: Vec<(String, Vec<Suggestion>)>,
 }
 
 impl FormPage {
@@ -121,10 +138,18 @@ fn form(
                 .find(|x| &x.slug == theme)?
                 .label
                 .clone();
-            Some((
-                label,
-                crate::domain::gaps::partnerships(theme, &all, &snapshot.taxonomy, 5),
-            ))
+            let list = crate::domain::gaps::partnerships(theme, &all, &snapshot.taxonomy, 5)
+                .into_iter()
+                .map(|p| {
+                    let link = if id.is_none() {
+                        fill_in_link(theme, &p)
+                    } else {
+                        None
+                    };
+                    (p, link)
+                })
+                .collect();
+            Some((label, list))
         })
         .collect();
     let status = if errors.is_empty() {
@@ -200,6 +225,12 @@ fn input(body: &[u8]) -> TrackInput {
 struct NewQuery {
     #[serde(default)]
     thema: String,
+    /// A suggested lead, to fill in.
+    #[serde(default)]
+    trekker: String,
+    /// Suggested partners, one per line, to fill in.
+    #[serde(default)]
+    partners: String,
 }
 
 async fn new(
@@ -218,6 +249,8 @@ async fn new(
     let t = TrackInput {
         status: "verkenning".into(),
         themas: if known { vec![q.thema] } else { Vec::new() },
+        trekker: q.trekker.trim().to_string(),
+        partners: q.partners.trim().to_string(),
         ..TrackInput::default()
     };
     Ok(form(&state, &staff, None, t, HashMap::new()))
