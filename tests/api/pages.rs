@@ -105,6 +105,32 @@ async fn target_group_entries_and_facets_link_to_filtered_catalogue() {
 }
 
 #[tokio::test]
+async fn a_resident_search_leads_to_the_question_form_with_her_words() {
+    let app = spawn_app().await;
+    let html = page(&app, "/aanbod?q=drugs+dealen+in+ons+portiek").await;
+    // `portiek` brings the rare related word `woningen`, not `buurt` (in most offerings).
+    let total: usize = html
+        .split("role=\"status\" aria-live=\"polite\" id=\"aantal\">")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    let catalogue = app.state.catalog.snapshot().offerings.len();
+    assert!(total * 3 < catalogue, "{total} of {catalogue}");
+    assert!(
+        html.contains("Ondermijning"),
+        "the offerings on dealing are found"
+    );
+    let link = "/leervraag?vraag=drugs+dealen+in+ons+portiek";
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+    let form = page(&app, link).await;
+    assert!(
+        form.contains(">drugs dealen in ons portiek</textarea>"),
+        "the question is filled in"
+    );
+}
+
+#[tokio::test]
 async fn hostile_catalogue_text_is_escaped_everywhere() {
     let app = spawn_with(false, |db| {
         let out = cli(

@@ -68,6 +68,8 @@ pub struct CatalogueView {
     pub ics: String,
     /// Parts of the request that were not used, with the reason (Dutch).
     pub ignored: Vec<String>,
+    /// "Stel je leervraag" with the search text filled in.
+    pub leervraag: String,
 }
 
 fn legend(f: Facet) -> &'static str {
@@ -322,7 +324,13 @@ pub fn build(
     .into_iter()
     .map(|(s, l)| (s.key(), l, s == query.sort))
     .collect();
+    let leervraag = if query.q.trim().is_empty() {
+        "/leervraag".to_string()
+    } else {
+        href("/leervraag", &[("vraag".to_string(), query.q.clone())])
+    };
     Ok(CatalogueView {
+        leervraag,
         action: action.to_string(),
         q: query.q.clone(),
         sorts,

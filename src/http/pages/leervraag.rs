@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -103,11 +103,18 @@ fn form_page(
     }
 }
 
-async fn show(State(state): State<AppState>) -> Response {
-    render_status(
-        StatusCode::OK,
-        form_page(&state, Entered::default(), HashMap::new(), None),
-    )
+/// The form, with the question filled in from `?vraag=` (a link from the catalogue search).
+async fn show(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let vraag = query
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(&q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "vraag"))
+        .map(|(_, v)| v.trim().chars().take(MAX_QUESTION).collect())
+        .unwrap_or_default();
+    let e = Entered {
+        vraag,
+        ..Entered::default()
+    };
+    render_status(StatusCode::OK, form_page(&state, e, HashMap::new(), None))
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {

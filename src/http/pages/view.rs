@@ -289,10 +289,30 @@ pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
             related.push(w.typed.as_str());
         }
     }
-    match (direct.is_empty(), related.is_empty()) {
-        (true, true) => {
-            "Lijkt op je zoekwoorden (samengestelde woorden of een andere spelling)".into()
+    if direct.is_empty() && related.is_empty() {
+        // Matched inside a compound word (`woningcorporaties` for `woningen`): look for the stems
+        // within the words.
+        let text = fold(&format!(
+            "{} {} {} {}",
+            o.titel,
+            o.samenvatting,
+            o.beschrijving,
+            o.trefwoorden.join(" ")
+        ));
+        for w in search {
+            if text.contains(w.stem.as_str()) {
+                direct.push(w.typed.as_str());
+            } else if w
+                .expansions
+                .iter()
+                .any(|e| e.iter().all(|s| text.contains(s.as_str())))
+            {
+                related.push(w.typed.as_str());
+            }
         }
+    }
+    match (direct.is_empty(), related.is_empty()) {
+        (true, true) => "Lijkt op je zoekwoorden (een andere spelling)".into(),
         (false, true) => format!("Bevat: {}", direct.join(", ")),
         (true, false) => format!("Gaat over iets verwants aan: {}", related.join(", ")),
         (false, false) => format!(
