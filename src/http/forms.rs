@@ -84,13 +84,15 @@ impl FormGuard {
         }
     }
 
-    fn mac(&self, form: &str, issued: u64) -> String {
+    fn mac(&self, form: &str, issued: u64, nonce: &str) -> String {
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
             return String::new();
         };
         mac.update(form.as_bytes());
         mac.update(b"|");
         mac.update(issued.to_string().as_bytes());
+        mac.update(b"|");
+        mac.update(nonce.as_bytes());
         mac.finalize()
             .into_bytes()
             .iter()
@@ -98,32 +100,41 @@ impl FormGuard {
             .collect()
     }
 
-    /// A fresh token for `form`.
+    /// A fresh token for `form`: the moment it was issued, a random nonce (so that every form
+    /// shown has its own token, which can be used once) and the signature.
     pub fn token(&self, form: &str) -> String {
         let issued = now_secs();
-        format!("{issued}.{}", self.mac(form, issued))
+        let mut bytes = [0u8; 12];
+        let _ = getrandom::fill(&mut bytes);
+        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{issued}.{nonce}.{}", self.mac(form, issued, &nonce))
     }
 
     /// Screens a submitted public form: same origin, a valid token for `form`, an empty honeypot.
+    /// Returns the token's [`FormOnce`] key, for the store to accept the form once.
     pub fn screen(
         &self,
         form: &str,
         headers: &HeaderMap,
         fields: &std::collections::HashMap<String, String>,
-    ) -> Result<(), Rejection> {
+    ) -> Result<FormOnce, Rejection> {
         same_origin(headers)?;
-        self.check(form, fields.get("token").map_or("", |t| t.trim()))?;
+        let once = self.check(form, fields.get("token").map_or("", |t| t.trim()))?;
         if fields.get(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
             return Err(Rejection::Honeypot);
         }
-        Ok(())
+        Ok(once)
     }
 
-    /// Checks a submitted token for `form`.
-    pub fn check(&self, form: &str, token: &str) -> Result<(), Rejection> {
-        let (issued, mac) = token.split_once('.').ok_or(Rejection::BadToken)?;
+    /// Checks a submitted token for `form`; returns its [`FormOnce`] key.
+    pub fn check(&self, form: &str, token: &str) -> Result<FormOnce, Rejection> {
+        let mut parts = token.splitn(3, '.');
+        let (Some(issued), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Rejection::BadToken);
+        };
         let issued: u64 = issued.parse().map_err(|_| Rejection::BadToken)?;
-        let expected = self.mac(form, issued);
+        let expected = self.mac(form, issued, nonce);
         if expected.is_empty() || !constant_time_eq(expected.as_bytes(), mac.as_bytes()) {
             return Err(Rejection::BadToken);
         }
@@ -134,9 +145,14 @@ impl FormGuard {
         if age > self.max_age.as_secs() {
             return Err(Rejection::Expired);
         }
-        Ok(())
+        Ok(FormOnce(format!("{form}:{issued}.{nonce}")))
     }
 }
+
+/// The key of one shown form (form name, moment and nonce of its token): the store accepts a
+/// form with a given key once, so a reload or a double click does not save it twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormOnce(pub String);
 
 /// Compares two byte strings in time independent of where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -260,7 +276,18 @@ mod tests {
     fn tokens() {
         let g = FormGuard::new(b"geheim".to_vec(), Duration::ZERO);
         let t = g.token("leervraag");
-        assert_eq!(g.check("leervraag", &t), Ok(()));
+        let once = g.check("leervraag", &t).unwrap();
+        assert!(once.0.starts_with("leervraag:"));
+        // Two forms shown in the same second have their own tokens and keys.
+        let other = g.check("leervraag", &g.token("leervraag")).unwrap();
+        assert_ne!(once, other);
+        let (head, mac) = t.rsplit_once('.').unwrap();
+        let (issued, _) = head.split_once('.').unwrap();
+        assert_eq!(
+            g.check("leervraag", &format!("{issued}.000000.{mac}")),
+            Err(Rejection::BadToken),
+            "the nonce is signed"
+        );
         assert_eq!(g.check("contact", &t), Err(Rejection::BadToken));
         assert_eq!(g.check("leervraag", "123.abc"), Err(Rejection::BadToken));
         assert_eq!(g.check("leervraag", ""), Err(Rejection::BadToken));

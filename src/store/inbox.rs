@@ -387,13 +387,17 @@ impl Store {
     }
 
     /// Stores a contributed offering for moderation; returns its number.
+    /// [`StoreError::AlreadySent`] when the shown form `once` was stored before.
     pub async fn insert_submission(
         &self,
         data: &Value,
         naam: Option<&str>,
         email: Option<&str>,
+        once: &str,
     ) -> Result<i64, StoreError> {
         let ts = now();
+        let mut tx = self.write().await?;
+        super::accept_once(&mut tx, once).await?;
         let row = sqlx::query(
             "INSERT INTO offering_submissions (data, contact_naam, contact_email, created_at, updated_at) \
              VALUES ($1,$2,$3,$4,$5) RETURNING id",
@@ -403,8 +407,9 @@ impl Store {
         .bind(email)
         .bind(&ts)
         .bind(&ts)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(row.get(0))
     }
 

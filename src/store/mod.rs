@@ -51,6 +51,9 @@ pub enum StoreError {
     /// The operation is not available on this database.
     #[error("{0}")]
     Unsupported(String),
+    /// This shown form was accepted before (a reload or a double click).
+    #[error("dit formulier is al verstuurd")]
+    AlreadySent,
 }
 
 /// The settings of every SQLite connection, run when it opens: WAL journal, `synchronous=FULL` so
@@ -540,12 +543,45 @@ pub struct SiteQuestion<'a> {
     pub matches: Vec<(&'a str, f64, &'a [String])>,
 }
 
+/// Records inside `tx` that the shown form `once` is accepted; [`StoreError::AlreadySent`] when it
+/// was before. Keys older than a day are removed on the way.
+pub(crate) async fn accept_once(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    once: &str,
+) -> Result<(), StoreError> {
+    let ts = now();
+    let cutoff = (chrono::Utc::now() - chrono::TimeDelta::days(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    sqlx::query("DELETE FROM used_form_tokens WHERE used_at < $1")
+        .bind(&cutoff)
+        .execute(&mut **tx)
+        .await?;
+    let added = sqlx::query(
+        "INSERT INTO used_form_tokens (token, used_at) VALUES ($1, $2) ON CONFLICT (token) DO NOTHING",
+    )
+    .bind(once)
+    .bind(&ts)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if added == 0 {
+        return Err(StoreError::AlreadySent);
+    }
+    Ok(())
+}
+
 impl Store {
     /// Stores a question from the site and its suggested matches in one transaction.
-    pub async fn insert_site_question(&self, sq: &SiteQuestion<'_>) -> Result<(), StoreError> {
+    /// [`StoreError::AlreadySent`] when the shown form `once` was stored before.
+    pub async fn insert_site_question(
+        &self,
+        sq: &SiteQuestion<'_>,
+        once: &str,
+    ) -> Result<(), StoreError> {
         let q = sq.question;
         let ts = now();
         let mut tx = self.write().await?;
+        accept_once(&mut tx, once).await?;
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
              status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
@@ -636,13 +672,17 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a message of the contact form; returns its number.
+    /// Stores a message of the contact form; returns its number. [`StoreError::AlreadySent`] when
+    /// the shown form `once` was stored before.
     pub async fn insert_contact(
         &self,
         soort: &str,
         bericht: &str,
         email: Option<&str>,
+        once: &str,
     ) -> Result<i64, StoreError> {
+        let mut tx = self.write().await?;
+        accept_once(&mut tx, once).await?;
         let row = sqlx::query(
             "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
         )
@@ -650,8 +690,9 @@ impl Store {
         .bind(bericht)
         .bind(email)
         .bind(now())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(row.get(0))
     }
 

@@ -837,6 +837,117 @@ async fn approving_a_likely_duplicate_needs_a_confirmation() {
     assert_eq!(app.state.catalog.snapshot().offerings.len(), before + 1);
 }
 
+/// A reload of the confirmation page or a double click sends the same form again: it is stored
+/// once, and the second answer says so.
+#[tokio::test]
+async fn a_form_sent_twice_is_stored_once() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    let site_questions = || async {
+        store
+            .inbox(
+                &wijkwijzer::store::InboxFilter {
+                    bron: Some("site".into()),
+                    ..Default::default()
+                },
+                1000,
+            )
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = site_questions().await;
+    let token = token_in(&app.get("/leervraag").await.text().await.unwrap());
+    let fields = [
+        ("token", token.as_str()),
+        ("vraag", "Hoe krijgen we meer buren naar de buurtavond?"),
+        ("doelgroep", "bewoners"),
+        ("sector", ""),
+        ("gemeente", ""),
+        ("email", ""),
+        ("website", ""),
+    ];
+    let send = || async {
+        let res = app
+            .client
+            .post(app.url("/leervraag"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    };
+    let (s, first) = send().await;
+    assert_eq!(s, 200);
+    assert!(first.contains("Je leervraag is ontvangen"), "{first}");
+    let (s, second) = send().await;
+    assert_eq!(s, 200);
+    assert!(second.contains("Je leervraag was al ontvangen"), "{second}");
+    assert_eq!(site_questions().await, before + 1);
+
+    // The same for an offering submission and a contact message.
+    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    let token = token_in(&html);
+    let offering = [
+        ("token", token.as_str()),
+        ("titel", "Buurtavond organiseren"),
+        ("samenvatting", "Een avond over buurtavonden."),
+        ("beschrijving", "Deelnemers oefenen."),
+        ("aanbieder", "Stichting Goede Buren"),
+        ("vorm", "training"),
+        ("themas", "bewonersparticipatie"),
+        ("doelgroepen", "bewoners"),
+        ("sectoren", "bewonersorganisaties"),
+        ("kosten", "gratis"),
+        ("locatie", "online"),
+        ("regio", "landelijk"),
+        ("url", "https://goedeburen.example/avond"),
+        ("contact_naam", "Sanne"),
+        ("contact_email", "sanne@goedeburen.example"),
+        ("website", ""),
+    ];
+    for expected in ["Aanmelding ontvangen", "Je aanmelding was al ontvangen"] {
+        let res = app
+            .client
+            .post(app.url("/aanbod/aanmelden"))
+            .form(&offering)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.unwrap();
+        assert!(body.contains(expected), "{body}");
+    }
+    assert_eq!(store.submissions("ingediend").await.unwrap().len(), 1);
+
+    let token = token_in(&app.get("/contact").await.text().await.unwrap());
+    for expected in ["Je bericht is ontvangen", "Je bericht was al ontvangen"] {
+        let res = app
+            .client
+            .post(app.url("/contact"))
+            .form(&[
+                ("token", token.as_str()),
+                ("soort", "suggestie"),
+                ("bericht", "Graag meer over buurtavonden."),
+                ("email", ""),
+                ("website", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let body = res.text().await.unwrap();
+        assert!(body.contains(expected), "{body}");
+    }
+    let messages = store.contact_messages().await.unwrap();
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.2 == "Graag meer over buurtavonden.")
+            .count(),
+        1
+    );
+}
+
 #[tokio::test]
 async fn question_is_matched_answered_and_mailed() {
     let app = spawn_app().await;

@@ -16,6 +16,7 @@ use crate::http::extract::PageBody;
 use crate::http::forms::parse_email;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::AppState;
+use crate::store::StoreError;
 
 use super::view::Layout;
 use super::{render_status, request_id, PageError};
@@ -100,12 +101,15 @@ async fn submit(
         first(&pairs, "contact_email"),
     );
     let fields: HashMap<String, String> = pairs.iter().cloned().collect();
-    if let Err(r) = state.forms.screen(FORM, &headers, &fields) {
-        return Ok(render_status(
-            r.status(),
-            page(&state, f, naam, email, Some(r.message().into())),
-        ));
-    }
+    let once = match state.forms.screen(FORM, &headers, &fields) {
+        Ok(once) => once,
+        Err(r) => {
+            return Ok(render_status(
+                r.status(),
+                page(&state, f, naam, email, Some(r.message().into())),
+            ))
+        }
+    };
     f.check(&snapshot.taxonomy);
     let parsed_email = parse_email(&email);
     if parsed_email.is_none() {
@@ -134,16 +138,27 @@ async fn submit(
         ));
     }
     let record = Value::Object(f.record());
-    state
+    match state
         .catalog
         .store()
         .insert_submission(
             &record,
             (!naam.is_empty()).then_some(naam.as_str()),
             parsed_email.as_deref(),
+            &once.0,
         )
         .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    {
+        Ok(_) => {}
+        Err(StoreError::AlreadySent) => {
+            return Ok(super::already_sent(
+                "Je aanmelding was al ontvangen",
+                "/aanbod/aanmelden",
+                "Ander leeraanbod aanmelden",
+            ))
+        }
+        Err(e) => return Err(PageError::Internal(e.to_string(), request_id(&headers))),
+    }
     Ok(render_status(
         StatusCode::OK,
         ThanksPage {

@@ -14,6 +14,7 @@ use axum::Router;
 use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
+use crate::store::StoreError;
 
 use super::view::Layout;
 use super::{render_status, request_id, PageError};
@@ -114,20 +115,22 @@ async fn submit(
             .unwrap_or_default()
     };
     let (soort, bericht, email) = (get("soort"), get("bericht"), get("email"));
-    let guard = state.forms.screen(FORM, &headers, &form);
-    if let Err(r) = guard {
-        return Ok(render_status(
-            r.status(),
-            page(
-                &state,
-                soort,
-                bericht,
-                email,
-                HashMap::new(),
-                Some(r.message().into()),
-            ),
-        ));
-    }
+    let once = match state.forms.screen(FORM, &headers, &form) {
+        Ok(once) => once,
+        Err(r) => {
+            return Ok(render_status(
+                r.status(),
+                page(
+                    &state,
+                    soort,
+                    bericht,
+                    email,
+                    HashMap::new(),
+                    Some(r.message().into()),
+                ),
+            ))
+        }
+    };
     let mut errors = HashMap::new();
     if !KINDS.iter().any(|(v, _)| *v == soort) {
         errors.insert(
@@ -178,12 +181,22 @@ async fn submit(
             ),
         ));
     }
-    state
+    match state
         .catalog
         .store()
-        .insert_contact(&soort, &bericht, parsed_email.as_deref())
+        .insert_contact(&soort, &bericht, parsed_email.as_deref(), &once.0)
         .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(&headers)))?;
+    {
+        Ok(_) => {}
+        Err(StoreError::AlreadySent) => {
+            return Ok(super::already_sent(
+                "Je bericht was al ontvangen",
+                "/contact",
+                "Een nieuw bericht sturen",
+            ))
+        }
+        Err(e) => return Err(PageError::Internal(e.to_string(), request_id(&headers))),
+    }
     Ok(render_status(
         StatusCode::OK,
         ThanksPage {

@@ -17,7 +17,7 @@ use crate::domain::taxonomy::{Term, Vocabulary};
 use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
-use crate::store::SiteQuestion;
+use crate::store::{SiteQuestion, StoreError};
 
 use super::view::Layout;
 use super::{render_status, request_id, today, PageError};
@@ -219,13 +219,15 @@ async fn submit(
         email: field(&form, "email"),
         toestemming: form.contains_key("toestemming"),
     };
-    let guard = state.forms.screen(FORM, &headers, &form);
-    if let Err(r) = guard {
-        return Ok(render_status(
-            r.status(),
-            form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
-        ));
-    }
+    let once = match state.forms.screen(FORM, &headers, &form) {
+        Ok(once) => once,
+        Err(r) => {
+            return Ok(render_status(
+                r.status(),
+                form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
+            ))
+        }
+    };
     let valid = match validate(&state, &e) {
         Ok(v) => v,
         Err(errors) => {
@@ -275,12 +277,22 @@ async fn submit(
             .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
             .collect(),
     };
-    state
+    match state
         .catalog
         .store()
-        .insert_site_question(&stored)
+        .insert_site_question(&stored, &once.0)
         .await
-        .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+    {
+        Ok(()) => {}
+        Err(StoreError::AlreadySent) => {
+            return Ok(super::already_sent(
+                "Je leervraag was al ontvangen",
+                "/leervraag",
+                "Nog een vraag stellen",
+            ))
+        }
+        Err(err) => return Err(PageError::Internal(err.to_string(), request_id(&headers))),
+    }
     if let Err(err) = state.catalog.refresh_demand().await {
         tracing::warn!(error = %err, "leeragenda verversen mislukt");
     }

@@ -149,6 +149,39 @@ impl IntoResponse for PageError {
 }
 
 /// Renders a template as an HTML response with `status`.
+/// The page for a public form that was sent a second time (a reload or a double click): it was
+/// stored once, and nothing more happens.
+#[derive(Template)]
+#[template(path = "al_verstuurd.html")]
+struct AlreadySentPage {
+    l: Layout,
+    heading: &'static str,
+    again_href: &'static str,
+    again_text: &'static str,
+}
+
+/// Answers a public form sent a second time: `heading` says what was received, the link offers
+/// to fill in the form anew.
+pub fn already_sent(
+    heading: &'static str,
+    path: &'static str,
+    again_text: &'static str,
+) -> Response {
+    render_status(
+        StatusCode::OK,
+        AlreadySentPage {
+            l: Layout::new(
+                heading,
+                "Dit formulier was al verstuurd en is één keer ontvangen.",
+                path,
+            ),
+            heading,
+            again_href: path,
+            again_text,
+        },
+    )
+}
+
 pub fn render_status(status: StatusCode, t: impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
