@@ -173,6 +173,50 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
     assert_eq!(app.get("/lacunes/bestaat-niet").await.status(), 404);
 }
 
+/// Themes that are no gap by the two rules but where at least half of the questions found no
+/// fitting offering are named on the gap page, apart from the gaps.
+#[tokio::test]
+async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
+    let app = spawn_app().await;
+    let mut agenda = app.get_json("/api/v1/leeragenda").await;
+    for _ in 0..200 {
+        if agenda["nogTeKoppelen"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        agenda = app.get_json("/api/v1/leeragenda").await;
+    }
+    assert_eq!(agenda["nogTeKoppelen"], 0, "the demo questions are matched");
+    let gaps = gap_themes(&app).await;
+    let unmet: Vec<String> = agenda["themas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            t["vraag"].as_u64().unwrap() >= 3
+                && t["onbeantwoord"].as_f64().unwrap() >= 0.5
+                && !gaps.contains(&t["thema"].as_str().unwrap().to_string())
+        })
+        .map(|t| t["label"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!unmet.is_empty(), "the demo has such a theme: {agenda}");
+    let html = app.get("/lacunes").await.text().await.unwrap();
+    let section = html
+        .split("Ook opvallend: veel vragen zonder passend aanbod")
+        .nth(1)
+        .expect("the section")
+        .split("Hoe we rekenen")
+        .next()
+        .unwrap();
+    for label in &unmet {
+        assert!(
+            section.contains(&format!("{label}</a>:")),
+            "{label}: {section}"
+        );
+    }
+    assert_eq!(section.matches("<li>").count(), unmet.len());
+}
+
 /// The demo data tells the story of the real inventory: the five topics of the learning agenda are
 /// the gaps, so a newcomer sees the gap analysis at work.
 #[tokio::test]

@@ -131,6 +131,32 @@ async fn a_resident_search_leads_to_the_question_form_with_her_words() {
 }
 
 #[tokio::test]
+async fn ended_offerings_are_marked_in_lists_and_offer_no_sign_up() {
+    let app = spawn_app().await;
+    let today = wijkwijzer::domain::clock::dutch_date(chrono::Utc::now());
+    let snapshot = app.state.catalog.snapshot();
+    let ended = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .find(|o| !o.is_current(today))
+        .expect("the demo has an ended offering");
+    let html = page(&app, &format!("/aanbod?aanbieder={}", ended.provider_slug())).await;
+    let card = html
+        .split(&format!("href=\"/aanbod/{}\"", ended.id))
+        .nth(1)
+        .expect("the card")
+        .split("</li>\n  </ul>")
+        .next()
+        .unwrap();
+    assert!(card.contains("Voorbij</span>"), "{card}");
+    let detail = page(&app, &format!("/aanbod/{}", ended.id)).await;
+    assert!(detail.contains("Dit aanbod is voorbij"));
+    assert!(!detail.contains("Meer informatie en aanmelden"));
+    assert!(detail.contains("Meer informatie bij"));
+}
+
+#[tokio::test]
 async fn hostile_catalogue_text_is_escaped_everywhere() {
     let app = spawn_with(false, |db| {
         let out = cli(

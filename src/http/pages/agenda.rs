@@ -373,6 +373,9 @@ pub struct GapView {
 struct GapsPage {
     l: Layout,
     gaps: Vec<GapView>,
+    /// Themes that are no gap by the two rules, but where at least half of the (enough)
+    /// questions found no fitting offering: `(link, label, share, questions)`.
+    unmet: Vec<(String, String, String, usize)>,
     t: Thresholds,
     vraagdruk: String,
     domein: String,
@@ -434,6 +437,23 @@ async fn gaps_page(
                 "/lacunes",
             ),
             gaps: analysis.gaps.iter().map(with_tracks).collect(),
+            unmet: analysis
+                .themes
+                .iter()
+                .filter(|f| {
+                    f.vraag >= t.min_vraag
+                        && f.onbeantwoord >= 0.5
+                        && !analysis.gaps.iter().any(|g| g.thema == f.thema)
+                })
+                .map(|f| {
+                    (
+                        format!("/themas/{}", f.thema),
+                        f.label.clone(),
+                        pct(f.onbeantwoord),
+                        f.vraag,
+                    )
+                })
+                .collect(),
             vraagdruk: decimal(t.vraagdruk, 1),
             domein: pct(t.domeinoverstijgend),
             sector: pct(t.grootste_sector),

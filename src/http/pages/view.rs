@@ -186,6 +186,8 @@ pub struct Card {
     pub voor: String,
     /// Why a search shows it, in one line (only in search results).
     pub waarom: Option<String>,
+    /// It has ended.
+    pub voorbij: bool,
 }
 
 impl Card {
@@ -212,6 +214,7 @@ impl Card {
                 .collect::<Vec<_>>()
                 .join(", "),
             waarom: None,
+            voorbij: !o.is_current(super::today()),
         }
     }
 }
