@@ -75,7 +75,7 @@ impl Config {
             base_url: None,
             thesaurus: None,
             min_fill: Duration::from_secs(2),
-            form_rate: (5, Duration::from_secs(600)),
+            form_rate: (20, Duration::from_secs(600)),
             page_cache: true,
             retention_months: 12,
             session_idle: Duration::from_secs(30 * 60),

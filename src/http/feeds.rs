@@ -184,6 +184,20 @@ fn fold_line(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
+/// Offerings that run longer than this many days are shown as one day, their start.
+const LONGEST_EVENT_DAYS: i64 = 7;
+
+/// Where an offering takes place, in words: "Online", "Op locatie, Utrecht", "Online en op
+/// locatie, Utrecht" (a national region is not named).
+fn event_location(o: &Offering) -> String {
+    let how = super::pages::view::location_label(o.locatie);
+    if o.locatie == offering::Location::Online || o.regio.eq_ignore_ascii_case("landelijk") {
+        how.to_string()
+    } else {
+        format!("{how}, {}", o.regio)
+    }
+}
+
 /// An iCalendar agenda of the dated offerings from today on that `keep` accepts.
 pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) -> String {
     let today = today();
@@ -213,7 +227,11 @@ pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) ->
     items.sort_by(|a, b| (a.startdatum, &a.id).cmp(&(b.startdatum, &b.id)));
     for o in items {
         let Some(start) = o.startdatum else { continue };
-        let end = o.einddatum.unwrap_or(start) + Duration::days(1);
+        let last = o.einddatum.unwrap_or(start);
+        // An offering that runs for weeks or months is one day in the agenda, its start, so
+        // that it does not fill the calendar; the description says until when it runs.
+        let long = last - start > Duration::days(LONGEST_EVENT_DAYS);
+        let end = if long { start } else { last } + Duration::days(1);
         fold_line("BEGIN:VEVENT", &mut out);
         fold_line(&format!("UID:{}@{}", o.id, ics_text(host)), &mut out);
         fold_line(&format!("DTSTAMP:{stamp}"), &mut out);
@@ -225,19 +243,33 @@ pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) ->
             &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
             &mut out,
         );
-        fold_line(&format!("SUMMARY:{}", ics_text(&o.titel)), &mut out);
+        let summary = if long {
+            format!("Start: {}", o.titel)
+        } else {
+            o.titel.clone()
+        };
+        fold_line(&format!("SUMMARY:{}", ics_text(&summary)), &mut out);
+        let runs = if long {
+            format!(
+                "\nLoopt van {} tot en met {}.",
+                super::pages::view::dutch_date(start),
+                super::pages::view::dutch_date(last)
+            )
+        } else {
+            String::new()
+        };
         fold_line(
             &format!(
                 "DESCRIPTION:{}",
-                ics_text(&format!("{}\n\nAanbieder: {}", o.samenvatting, o.aanbieder))
+                ics_text(&format!(
+                    "{}{runs}\n\nAanbieder: {}",
+                    o.samenvatting, o.aanbieder
+                ))
             ),
             &mut out,
         );
         fold_line(
-            &format!(
-                "LOCATION:{}",
-                ics_text(&format!("{} ({})", o.regio, o.locatie.slug()))
-            ),
+            &format!("LOCATION:{}", ics_text(&event_location(o))),
             &mut out,
         );
         fold_line(&format!("URL:{base}/aanbod/{}", o.id), &mut out);

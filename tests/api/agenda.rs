@@ -158,6 +158,20 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
         16 * 4,
         "per theme a total and three target groups"
     );
+    // For Excel with Dutch settings: a byte order mark, semicolons and decimal commas.
+    let excel = app.get("/leeragenda-excel.csv").await.text().await.unwrap();
+    let body = excel.strip_prefix('\u{feff}').expect("byte order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(body.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[5], "vraagdruk");
+    let excel_rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(excel_rows.len(), rows.len());
+    assert!(
+        excel_rows.iter().any(|r| r[5].contains(',')),
+        "decimal comma"
+    );
+    assert_eq!(excel_rows[0][5].replace(',', "."), rows[0][5]);
     let agenda = app.get_json("/api/v1/leeragenda").await;
     assert_eq!(agenda["themas"].as_array().unwrap().len(), 16);
 

@@ -119,6 +119,44 @@ async fn the_agenda_of_a_selection_has_only_its_offerings() {
     );
     assert!(online.iter().all(|id| selected.contains(id)));
 
+    // Events are at most a week long; a longer offering is its start day, and says until when
+    // it runs. Places are in words.
+    let ics = app
+        .get("/agenda.ics")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    let day = |l: &str| chrono::NaiveDate::parse_from_str(l, "%Y%m%d").unwrap();
+    let mut long = 0;
+    for event in ics.split("BEGIN:VEVENT").skip(1) {
+        let field = |k: &str| {
+            event
+                .split("\r\n")
+                .find_map(|l| l.strip_prefix(k))
+                .unwrap()
+                .to_string()
+        };
+        let (start, end) = (
+            day(&field("DTSTART;VALUE=DATE:")),
+            day(&field("DTEND;VALUE=DATE:")),
+        );
+        assert!((end - start).num_days() <= 8, "{event}");
+        if field("SUMMARY:").starts_with("Start: ") {
+            long += 1;
+            assert!(field("DESCRIPTION:").contains("Loopt van "), "{event}");
+        }
+        let place = field("LOCATION:");
+        assert!(
+            place == "Online"
+                || place.starts_with("Op locatie")
+                || place.starts_with("Online en op locatie"),
+            "{place}"
+        );
+    }
+    assert!(long > 0, "the demo has an offering that runs for months");
+
     let res = app.get("/agenda.ics?thema=bestaat-niet").await;
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("onbekende waarde"));

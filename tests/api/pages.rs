@@ -141,7 +141,11 @@ async fn ended_offerings_are_marked_in_lists_and_offer_no_sign_up() {
         .map(|s| &s.offering)
         .find(|o| !o.is_current(today))
         .expect("the demo has an ended offering");
-    let html = page(&app, &format!("/aanbod?aanbieder={}", ended.provider_slug())).await;
+    let html = page(
+        &app,
+        &format!("/aanbod?aanbieder={}", ended.provider_slug()),
+    )
+    .await;
     let card = html
         .split(&format!("href=\"/aanbod/{}\"", ended.id))
         .nth(1)

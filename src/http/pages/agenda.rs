@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/leeragenda", get(agenda))
         .route("/leeragenda.csv", get(agenda_csv))
+        .route("/leeragenda-excel.csv", get(agenda_csv_excel))
         .route("/lacunes", get(gaps_page))
         .route("/lacunes/{slug}", get(topic_page))
         .route("/ontwikkeltrajecten", get(tracks_page))
@@ -284,8 +285,17 @@ async fn agenda(State(state): State<AppState>) -> Response {
 }
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
-pub fn agenda_csv_text(snapshot: &Snapshot) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if excel { b';' } else { b',' })
+        .from_writer(Vec::new());
+    let num = |x: f64| {
+        if excel {
+            x.to_string().replace('.', ",")
+        } else {
+            x.to_string()
+        }
+    };
     let _ = w.write_record([
         "thema",
         "label",
@@ -299,6 +309,7 @@ pub fn agenda_csv_text(snapshot: &Snapshot) -> String {
         "grootste_sector_aandeel",
         "sectoren",
         "lacune",
+        "score",
     ]);
     let analysis = snapshot.analysis();
     for f in &analysis.themes {
@@ -309,35 +320,37 @@ pub fn agenda_csv_text(snapshot: &Snapshot) -> String {
             "alle".to_string(),
             f.vraag.to_string(),
             f.aanbod.to_string(),
-            f.vraagdruk.to_string(),
-            f.onbeantwoord.to_string(),
-            f.domeinoverstijgend.to_string(),
+            num(f.vraagdruk),
+            num(f.onbeantwoord),
+            num(f.domeinoverstijgend),
             f.grootste_sector.clone().unwrap_or_default(),
-            f.grootste_sector_aandeel.to_string(),
+            num(f.grootste_sector_aandeel),
             f.sectoren.to_string(),
             if is_gap { "ja" } else { "nee" }.to_string(),
+            num(f.score),
         ]);
         for g in &f.per_doelgroep {
-            let _ = w.write_record([
+            let mut row = vec![
                 f.thema.clone(),
                 f.label.clone(),
                 g.doelgroep.clone(),
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            ];
+            row.resize(13, String::new());
+            let _ = w.write_record(row);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    // Excel reads UTF-8 only with a byte order mark.
+    if excel {
+        format!("\u{feff}{text}")
+    } else {
+        text
+    }
 }
 
-async fn agenda_csv(State(state): State<AppState>) -> Response {
+fn csv_response(body: String, filename: &'static str) -> Response {
     (
         [
             (
@@ -346,12 +359,28 @@ async fn agenda_csv(State(state): State<AppState>) -> Response {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"leeragenda.csv\""),
+                HeaderValue::from_static(filename),
             ),
         ],
-        agenda_csv_text(&state.catalog.snapshot()),
+        body,
     )
         .into_response()
+}
+
+async fn agenda_csv(State(state): State<AppState>) -> Response {
+    csv_response(
+        agenda_csv_text(&state.catalog.snapshot(), false),
+        "attachment; filename=\"leeragenda.csv\"",
+    )
+}
+
+/// The same figures for Excel with Dutch settings: semicolons, decimal commas and a byte order
+/// mark.
+async fn agenda_csv_excel(State(state): State<AppState>) -> Response {
+    csv_response(
+        agenda_csv_text(&state.catalog.snapshot(), true),
+        "attachment; filename=\"leeragenda-excel.csv\"",
+    )
 }
 
 /// A gap as shown on the page.
