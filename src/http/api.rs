@@ -80,6 +80,8 @@ pub struct SearchResponse {
 #[utoipa::path(
     get,
     path = "/api/v1/aanbod",
+    summary = "Zoek in het leeraanbod",
+    description = "Zoekt en filtert het leeraanbod; per facet staat hoeveel resultaten elke waarde zou geven.",
     params(
         ("q" = Option<String>, Query, description = "Zoektekst"),
         ("thema" = Option<Vec<String>>, Query, description = "Thema-slug; herhaalbaar (OF)"),
@@ -139,6 +141,7 @@ async fn search(
 #[utoipa::path(
     get,
     path = "/api/v1/aanbod/{id}",
+    summary = "Eén keer leeraanbod",
     params(("id" = String, Path, description = "Id van het aanbod")),
     responses(
         (status = 200, description = "Het aanbod", body = Offering),
@@ -174,7 +177,7 @@ pub struct ThemeResponse {
 }
 
 /// All themes.
-#[utoipa::path(get, path = "/api/v1/themas", responses((status = 200, body = Vec<ThemeResponse>)), tag = "taxonomie")]
+#[utoipa::path(get, path = "/api/v1/themas", summary = "Alle thema's", responses((status = 200, body = Vec<ThemeResponse>)), tag = "taxonomie")]
 async fn themes(State(state): State<AppState>) -> Json<Vec<ThemeResponse>> {
     let snapshot = state.catalog.snapshot();
     Json(
@@ -209,7 +212,7 @@ pub struct ProviderResponse {
 }
 
 /// All providers.
-#[utoipa::path(get, path = "/api/v1/aanbieders", responses((status = 200, body = Vec<ProviderResponse>)), tag = "aanbod")]
+#[utoipa::path(get, path = "/api/v1/aanbieders", summary = "Alle aanbieders", responses((status = 200, body = Vec<ProviderResponse>)), tag = "aanbod")]
 async fn providers(State(state): State<AppState>) -> Json<Vec<ProviderResponse>> {
     let snapshot = state.catalog.snapshot();
     Json(
@@ -265,6 +268,8 @@ pub struct MatchResponse {
 #[utoipa::path(
     post,
     path = "/api/v1/matches",
+    summary = "Koppel een leervraag aan het leeraanbod",
+    description = "Geeft de tien best passende keer leeraanbod met score en redenen (waarom), en of er goed passend aanbod is (passend).",
     request_body = MatchRequest,
     responses(
         (status = 200, description = "Passend aanbod met uitleg", body = MatchResponse),
@@ -357,7 +362,7 @@ pub struct AgendaResponse {
 }
 
 /// The learning agenda.
-#[utoipa::path(get, path = "/api/v1/leeragenda", responses((status = 200, body = AgendaResponse)), tag = "leeragenda")]
+#[utoipa::path(get, path = "/api/v1/leeragenda", summary = "De leeragenda: vraag en aanbod per thema en doelgroep", responses((status = 200, body = AgendaResponse)), tag = "leeragenda")]
 async fn learning_agenda(State(state): State<AppState>) -> Json<AgendaResponse> {
     let snapshot = state.catalog.snapshot();
     Json(AgendaResponse {
@@ -384,7 +389,7 @@ pub struct GapsResponse {
 }
 
 /// The gap analysis.
-#[utoipa::path(get, path = "/api/v1/lacunes", responses((status = 200, body = GapsResponse)), tag = "leeragenda")]
+#[utoipa::path(get, path = "/api/v1/lacunes", summary = "De lacunes, met cijfers en uitleg", responses((status = 200, body = GapsResponse)), tag = "leeragenda")]
 async fn lacunes(State(state): State<AppState>) -> Json<GapsResponse> {
     let analysis = state.catalog.snapshot().analysis();
     Json(GapsResponse {
@@ -401,7 +406,7 @@ pub struct TracksResponse {
 }
 
 /// Development tracks: what is being developed for the gaps, by whom and when.
-#[utoipa::path(get, path = "/api/v1/ontwikkeltrajecten", responses((status = 200, body = TracksResponse)), tag = "leeragenda")]
+#[utoipa::path(get, path = "/api/v1/ontwikkeltrajecten", summary = "Ontwikkeltrajecten: wat er voor de lacunes wordt ontwikkeld", responses((status = 200, body = TracksResponse)), tag = "leeragenda")]
 async fn tracks(State(state): State<AppState>) -> Result<Json<TracksResponse>, ApiError> {
     let t = state
         .catalog

@@ -202,6 +202,25 @@ async fn openapi_document_and_health() {
     assert_eq!(version.split('.').count(), 3, "semver");
     assert!(doc["paths"]["/api/v1/aanbod"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/aanbod/{id}"]["get"].is_object());
+    // Summaries are Dutch, and the documented page limits are the ones the API applies.
+    for (path, op) in doc["paths"].as_object().unwrap() {
+        for (_, o) in op.as_object().unwrap() {
+            let summary = o["summary"].as_str().unwrap_or("");
+            assert!(!summary.is_empty(), "{path}");
+        }
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/aanbod"]["get"]["summary"],
+        "Zoek in het leeraanbod"
+    );
+    let params = doc["paths"]["/api/v1/aanbod"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let size = params.iter().find(|p| p["name"] == "pageSize").unwrap();
+    assert_eq!(size["schema"]["minimum"], 1);
+    assert_eq!(size["schema"]["maximum"], 100);
+    assert_eq!(app.get("/api/v1/aanbod?pageSize=101").await.status(), 400);
+    assert_eq!(app.get("/api/v1/aanbod?pageSize=100").await.status(), 200);
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), 200);
 }
