@@ -231,6 +231,32 @@ async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
     assert_eq!(section.matches("<li>").count(), unmet.len());
 }
 
+/// Questions that count with themes the engine gave, unchecked by a coordinator, are counted
+/// openly on the agenda and gap pages.
+#[tokio::test]
+async fn the_agenda_says_how_many_questions_are_unchecked() {
+    let app = spawn_app().await;
+    let count = |html: &str| -> usize {
+        if let Some(rest) = html
+            .split(" leervragen tellen mee met thema&#39;s van de automatische")
+            .next()
+            .filter(|r| r.len() < html.len())
+        {
+            rest.rsplit(' ').next().unwrap().parse().unwrap()
+        } else if html.contains("Eén leervraag telt mee met thema&#39;s van de automatische") {
+            1
+        } else {
+            0
+        }
+    };
+    let before = count(&app.get("/leeragenda").await.text().await.unwrap());
+    super::helpers::ask_on_site(&app, "Hoe organiseren we een buurtfeest met alle buren?").await;
+    let agenda = app.get("/leeragenda").await.text().await.unwrap();
+    assert_eq!(count(&agenda), before + 1, "{agenda}");
+    let gaps = app.get("/lacunes").await.text().await.unwrap();
+    assert_eq!(count(&gaps), before + 1);
+}
+
 /// The demo data tells the story of the real inventory: the five topics of the learning agenda are
 /// the gaps, so a newcomer sees the gap analysis at work.
 #[tokio::test]

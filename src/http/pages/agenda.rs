@@ -247,13 +247,14 @@ async fn agenda(State(state): State<AppState>) -> Response {
         .map(|g| g.cijfers.label.clone())
         .collect();
     let summary = format!(
-        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {}",
+        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {}{}",
         most.join(", "),
         if gap_labels.is_empty() {
             "Op dit moment is geen thema een lacune.".to_string()
         } else {
             format!("De grootste lacunes zijn: {}.", gap_labels.join(", "))
-        }
+        },
+        unchecked_note(&snapshot)
     );
     let mut quarters: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for q in snapshot.demand.iter() {
@@ -282,6 +283,21 @@ async fn agenda(State(state): State<AppState>) -> Response {
             total_supply,
         },
     )
+}
+
+/// How many questions count with themes the engine gave and no coordinator has looked at yet
+/// (new questions asked on the site, mostly), as a sentence to add; empty when none.
+fn unchecked_note(snapshot: &Snapshot) -> String {
+    let n = snapshot
+        .demand
+        .iter()
+        .filter(|q| q.themas_automatisch && q.status == "nieuw")
+        .count();
+    match n {
+        0 => String::new(),
+        1 => " Eén leervraag telt mee met thema's van de automatische koppeling en is nog niet door het coördinatiepunt bekeken.".to_string(),
+        n => format!(" {n} leervragen tellen mee met thema's van de automatische koppeling en zijn nog niet door het coördinatiepunt bekeken."),
+    }
 }
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
@@ -402,6 +418,8 @@ pub struct GapView {
 struct GapsPage {
     l: Layout,
     gaps: Vec<GapView>,
+    /// How many counted questions no coordinator has looked at yet (a sentence, or empty).
+    unchecked: String,
     /// Themes that are no gap by the two rules, but where at least half of the (enough)
     /// questions found no fitting offering: `(link, label, share, questions)`.
     unmet: Vec<(String, String, String, usize)>,
@@ -466,6 +484,7 @@ async fn gaps_page(
                 "/lacunes",
             ),
             gaps: analysis.gaps.iter().map(with_tracks).collect(),
+            unchecked: unchecked_note(&snapshot).trim().to_string(),
             unmet: analysis
                 .themes
                 .iter()
