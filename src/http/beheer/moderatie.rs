@@ -204,7 +204,18 @@ async fn save(
     let offering_id = super::free_offering_id(&state, f.value("titel"))
         .await
         .map_err(|e| staff.internal(e))?;
-    let Some(offering) = f.parse(&offering_id, &taxonomy) else {
+    let parsed = f.parse(&offering_id, &taxonomy);
+    if parsed.is_some()
+        && approve
+        && first(&pairs, "geen_dubbel") != "ja"
+        && similar_to(&state, &f).iter().any(|x| x.3)
+    {
+        f.errors.insert(
+            "geen_dubbel".into(),
+            "Deze aanmelding lijkt sterk op bestaand aanbod. Bekijk het vergelijkbare aanbod en vink aan dat dit geen dubbel is, of wijs de aanmelding af.".into(),
+        );
+    }
+    let (Some(offering), true) = (parsed, f.errors.is_empty()) else {
         return Ok(page(
             &state,
             &staff,
@@ -216,23 +227,6 @@ async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
-    if approve && first(&pairs, "geen_dubbel") != "ja" && similar_to(&state, &f).iter().any(|x| x.3)
-    {
-        f.errors.insert(
-            "geen_dubbel".into(),
-            "Deze aanmelding lijkt sterk op bestaand aanbod. Bekijk het vergelijkbare aanbod en vink aan dat dit geen dubbel is, of wijs de aanmelding af.".into(),
-        );
-        return Ok(page(
-            &state,
-            &staff,
-            s,
-            f,
-            String::new(),
-            None,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
     let store = state.catalog.store();
     if !approve {
         store
