@@ -3,7 +3,7 @@
 //! with retries and exponential backoff.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -115,8 +115,8 @@ fn message(from: &str, mail: &OutgoingMail) -> Result<Message, String> {
 pub struct Mailer {
     config: MailConfig,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
-    /// How many erased mails the last folder sweep saw.
-    swept: AtomicUsize,
+    /// How many erased mails the last folder sweep saw (-1: none yet).
+    swept: AtomicI64,
 }
 
 impl Mailer {
@@ -143,7 +143,7 @@ impl Mailer {
         Ok(Mailer {
             config,
             smtp,
-            swept: AtomicUsize::new(usize::MAX),
+            swept: AtomicI64::new(-1),
         })
     }
 
@@ -211,11 +211,11 @@ impl Mailer {
             }
         }
         if let MailTransport::Folder(dir) = &self.config.transport {
-            let erased = store.erased_mail_ids().await?;
-            // Erased mails stay erased, so a sweep is only needed when their number grew.
-            if erased.len() != self.swept.load(Ordering::Relaxed) {
-                sweep_erased(&erased, dir).await;
-                self.swept.store(erased.len(), Ordering::Relaxed);
+            // Erased mails stay erased, so the folder is swept only when their number grew.
+            let count = store.erased_mail_count().await?;
+            if count != self.swept.load(Ordering::Relaxed) {
+                sweep_erased(&store.erased_mail_ids().await?, dir).await;
+                self.swept.store(count, Ordering::Relaxed);
             }
         }
         Ok(sent)

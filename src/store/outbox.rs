@@ -195,6 +195,14 @@ impl Store {
         Ok(done)
     }
 
+    /// How many mails had their recipient and text erased.
+    pub async fn erased_mail_count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) FROM outbox WHERE recipient = '(gewist)'")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// The mails whose recipient and text were erased (`(gewist)`), as row numbers.
     pub async fn erased_mail_ids(&self) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id")

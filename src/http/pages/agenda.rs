@@ -247,7 +247,7 @@ async fn agenda(State(state): State<AppState>) -> Response {
         .map(|g| g.cijfers.label.clone())
         .collect();
     let summary = format!(
-        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {}{}",
+        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {} {}",
         most.join(", "),
         if gap_labels.is_empty() {
             "Op dit moment is geen thema een lacune.".to_string()
@@ -255,7 +255,9 @@ async fn agenda(State(state): State<AppState>) -> Response {
             format!("De grootste lacunes zijn: {}.", gap_labels.join(", "))
         },
         unchecked_note(&snapshot)
-    );
+    )
+    .trim_end()
+    .to_string();
     let mut quarters: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for q in snapshot.demand.iter() {
         *quarters
@@ -286,7 +288,7 @@ async fn agenda(State(state): State<AppState>) -> Response {
 }
 
 /// How many questions count with themes the engine gave and no coordinator has looked at yet
-/// (new questions asked on the site, mostly), as a sentence to add; empty when none.
+/// (new questions asked on the site, mostly), as a sentence; empty when none.
 fn unchecked_note(snapshot: &Snapshot) -> String {
     let n = snapshot
         .demand
@@ -295,10 +297,27 @@ fn unchecked_note(snapshot: &Snapshot) -> String {
         .count();
     match n {
         0 => String::new(),
-        1 => " Eén leervraag telt mee met thema's van de automatische koppeling en is nog niet door het coördinatiepunt bekeken.".to_string(),
-        n => format!(" {n} leervragen tellen mee met thema's van de automatische koppeling en zijn nog niet door het coördinatiepunt bekeken."),
+        1 => "Eén leervraag telt mee met thema's van de automatische koppeling en is nog niet door het coördinatiepunt bekeken.".to_string(),
+        n => format!("{n} leervragen tellen mee met thema's van de automatische koppeling en zijn nog niet door het coördinatiepunt bekeken."),
     }
 }
+
+/// The columns of the agenda CSV.
+const AGENDA_CSV_COLUMNS: [&str; 13] = [
+    "thema",
+    "label",
+    "doelgroep",
+    "leervragen",
+    "leeraanbod",
+    "vraagdruk",
+    "onbeantwoord",
+    "domeinoverstijgend",
+    "grootste_sector",
+    "grootste_sector_aandeel",
+    "sectoren",
+    "lacune",
+    "score",
+];
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
 pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
@@ -312,21 +331,7 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
             x.to_string()
         }
     };
-    let _ = w.write_record([
-        "thema",
-        "label",
-        "doelgroep",
-        "leervragen",
-        "leeraanbod",
-        "vraagdruk",
-        "onbeantwoord",
-        "domeinoverstijgend",
-        "grootste_sector",
-        "grootste_sector_aandeel",
-        "sectoren",
-        "lacune",
-        "score",
-    ]);
+    let _ = w.write_record(AGENDA_CSV_COLUMNS);
     let analysis = snapshot.analysis();
     for f in &analysis.themes {
         let is_gap = f.te_weinig_aanbod || f.eenzijdig_aanbod;
@@ -353,7 +358,7 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
-            row.resize(13, String::new());
+            row.resize(AGENDA_CSV_COLUMNS.len(), String::new());
             let _ = w.write_record(row);
         }
     }
@@ -484,7 +489,7 @@ async fn gaps_page(
                 "/lacunes",
             ),
             gaps: analysis.gaps.iter().map(with_tracks).collect(),
-            unchecked: unchecked_note(&snapshot).trim().to_string(),
+            unchecked: unchecked_note(&snapshot),
             unmet: analysis
                 .themes
                 .iter()

@@ -148,7 +148,6 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Renders a template as an HTML response with `status`.
 /// The page for a public form that was sent a second time (a reload or a double click): it was
 /// stored once, and nothing more happens.
 #[derive(Template)]
@@ -182,6 +181,7 @@ pub fn already_sent(
     )
 }
 
+/// Renders a template as an HTML response with `status`.
 pub fn render_status(status: StatusCode, t: impl Template) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
