@@ -165,6 +165,12 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A short fingerprint of a password hash, kept in a half-finished login so that a reset or a new
+/// password in between ends it (the hash itself never goes into the session).
+pub fn hash_fingerprint(password_hash: &str) -> String {
+    hex(&Sha256::digest(password_hash.as_bytes())[..16])
+}
+
 /// A fresh TOTP secret: 20 random bytes, base32 without padding.
 pub fn new_totp_secret() -> Option<String> {
     let mut bytes = [0u8; 20];

@@ -131,6 +131,10 @@ pub struct CatalogData {
     provider_slugs: Vec<String>,
     /// Folded keywords per offering (same order as `offerings`).
     keywords: Vec<Vec<String>>,
+    /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
+    regions: HashMap<String, String>,
+    /// Provider slug → index in `providers`.
+    provider_index: HashMap<String, usize>,
 }
 
 impl CatalogData {
@@ -169,6 +173,20 @@ impl CatalogData {
             .iter()
             .map(|s| crate::domain::similar::folded_keywords(&s.offering))
             .collect();
+        let mut regions = HashMap::new();
+        for s in &offerings {
+            let r = &s.offering.regio;
+            regions.insert(r.clone(), r.clone());
+        }
+        for s in &offerings {
+            let r = &s.offering.regio;
+            regions.entry(r.to_lowercase()).or_insert_with(|| r.clone());
+        }
+        let provider_index = providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         CatalogData {
             version,
             taxonomy,
@@ -178,7 +196,19 @@ impl CatalogData {
             providers,
             provider_slugs,
             keywords,
+            regions,
+            provider_index,
         }
+    }
+
+    /// The region as offerings spell it: `value` itself when an offering uses it, else the
+    /// spelling of a region that differs only in letter case (`noord-brabant`). A lookup, not a
+    /// scan, however many values a request names.
+    pub fn region(&self, value: &str) -> Option<&str> {
+        self.regions
+            .get(value)
+            .or_else(|| self.regions.get(&value.to_lowercase()))
+            .map(String::as_str)
     }
 
     /// The offering with this id.
@@ -207,7 +237,7 @@ impl CatalogData {
 
     /// The provider with this slug.
     pub fn provider(&self, slug: &str) -> Option<&Provider> {
-        self.providers.iter().find(|p| p.slug == slug)
+        self.provider_index.get(slug).map(|i| &self.providers[*i])
     }
 }
 

@@ -31,13 +31,17 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    /// The HTTP status of the page that explains the rejection: the form comes back with the
-    /// values kept (200), except for a filled honeypot (400) and too many submissions (429).
+    /// The HTTP status of the page that explains the rejection (the form comes back with the
+    /// values kept): 403 for a token that does not check out or another site, 422 for a form
+    /// sent too fast, 400 for a filled honeypot and 429 for too many submissions.
     pub fn status(self) -> axum::http::StatusCode {
         match self {
+            Rejection::BadToken | Rejection::CrossSite | Rejection::Expired => {
+                axum::http::StatusCode::FORBIDDEN
+            }
+            Rejection::TooFast => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             Rejection::Honeypot => axum::http::StatusCode::BAD_REQUEST,
             Rejection::RateLimited => axum::http::StatusCode::TOO_MANY_REQUESTS,
-            _ => axum::http::StatusCode::OK,
         }
     }
 
@@ -62,6 +66,9 @@ impl Rejection {
 /// Signs and checks form tokens.
 pub struct FormGuard {
     secret: Vec<u8>,
+    /// The configured public origin (`https://host[:port]`, from `--base-url`); form posts must
+    /// come from it. `None` (no base URL set): the `Host` header is the origin.
+    pub origin: Option<String>,
     /// Minimum seconds between showing and sending a form.
     pub min_fill: Duration,
     /// Maximum age of a form.
@@ -79,9 +86,16 @@ impl FormGuard {
     pub fn new(secret: Vec<u8>, min_fill: Duration) -> FormGuard {
         FormGuard {
             secret,
+            origin: None,
             min_fill,
             max_age: Duration::from_secs(4 * 3600),
         }
+    }
+
+    /// The guard with a configured public origin (see [`FormGuard::origin`]).
+    pub fn with_origin(mut self, origin: Option<String>) -> FormGuard {
+        self.origin = origin;
+        self
     }
 
     fn mac(&self, form: &str, issued: u64, nonce: &str) -> String {
@@ -98,6 +112,12 @@ impl FormGuard {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// A signature of `value` for `purpose`: a double-submit CSRF token tied to a cookie that
+    /// holds `value` (the login form, which has no session yet).
+    pub fn bind(&self, purpose: &str, value: &str) -> String {
+        self.mac(purpose, 0, value)
     }
 
     /// A fresh token for `form`: the moment it was issued, a random nonce (so that every form
@@ -118,7 +138,7 @@ impl FormGuard {
         headers: &HeaderMap,
         fields: &std::collections::HashMap<String, String>,
     ) -> Result<FormOnce, Rejection> {
-        same_origin(headers)?;
+        same_origin(headers, self.origin.as_deref())?;
         let once = self.check(form, fields.get("token").map_or("", |t| t.trim()))?;
         if fields.get(HONEYPOT).is_some_and(|v| !v.trim().is_empty()) {
             return Err(Rejection::Honeypot);
@@ -160,22 +180,54 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Rejects a POST that a browser says came from another site.
-pub fn same_origin(headers: &HeaderMap) -> Result<(), Rejection> {
+pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> Result<(), Rejection> {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if site == "cross-site" {
             return Err(Rejection::CrossSite);
         }
     }
-    if let (Some(origin), Some(host)) = (
-        headers.get("origin").and_then(|v| v.to_str().ok()),
-        headers.get("host").and_then(|v| v.to_str().ok()),
-    ) {
-        let origin_host = origin.split("://").nth(1).unwrap_or("");
-        if origin != "null" && origin_host != host {
-            return Err(Rejection::CrossSite);
-        }
+    let Some(sent) = headers.get("origin").and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    if sent == "null" {
+        return Ok(());
     }
-    Ok(())
+    let same = match origin {
+        Some(expected) => sent.eq_ignore_ascii_case(expected),
+        None => match headers.get("host").and_then(|v| v.to_str().ok()) {
+            Some(host) => sent.split("://").nth(1).unwrap_or("") == host,
+            None => true,
+        },
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(Rejection::CrossSite)
+    }
+}
+
+/// The origin (`scheme://host[:port]`, lowercase) of a base URL.
+pub fn origin_of(base_url: &str) -> Option<String> {
+    let (scheme, rest) = base_url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() {
+        return None;
+    }
+    let authority = authority.to_ascii_lowercase();
+    let scheme = scheme.to_ascii_lowercase();
+    // The default port is left out of an Origin header.
+    let authority = match scheme.as_str() {
+        "https" => authority
+            .strip_suffix(":443")
+            .unwrap_or(&authority)
+            .to_string(),
+        "http" => authority
+            .strip_suffix(":80")
+            .unwrap_or(&authority)
+            .to_string(),
+        _ => authority,
+    };
+    Some(format!("{scheme}://{authority}"))
 }
 
 /// A sliding-window limit of events per key (an IP address unless said otherwise).

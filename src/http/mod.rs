@@ -8,12 +8,12 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod forms;
+pub mod guard;
 pub mod offering_form;
 pub mod pages;
 pub mod params;
 pub mod session_store;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -56,8 +56,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The client's address for rate limits: the peer, or with `trust_proxy` the address the
-    /// proxy put last in `X-Forwarded-For` (earlier entries can be forged by the client).
+    /// The client's key for rate limits: the peer, or with `trust_proxy` the address the proxy
+    /// put last in `X-Forwarded-For` (earlier entries can be forged by the client); an IPv6
+    /// client counts as its /64 network (one subscriber usually has a whole /64).
     pub fn client_ip(
         &self,
         headers: &axum::http::HeaderMap,
@@ -72,10 +73,43 @@ impl AppState {
                 .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
                 .next_back()
             {
-                return ip;
+                return rate_key(ip);
             }
         }
-        peer.ip()
+        rate_key(peer.ip())
+    }
+}
+
+/// The rate-limit key of an address: IPv4 as it is (also when mapped into IPv6), IPv6 as its
+/// /64 network.
+pub fn rate_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V4(_) => ip,
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                std::net::IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_key;
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64_network() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(rate_key(a), rate_key(b));
+        assert_ne!(rate_key(a), rate_key(other));
+        let v4: std::net::IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(rate_key(v4), v4);
+        let mapped: std::net::IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(rate_key(mapped), v4);
     }
 }
 
@@ -93,16 +127,17 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(pages::router())
         .merge(feeds::router())
-        .merge(
-            beheer::router(state.session_store.clone(), &state.sessions)
-                .layer(middleware::from_fn(beheer::no_store)),
-        )
+        .merge(beheer::router(&state).layer(middleware::from_fn(beheer::no_store)))
         .route("/healthz", get(healthz))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(guard::layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -123,24 +158,28 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
-/// A short request id, unique within this process run.
+/// A random request id (16 hex digits): it says nothing about the process or the traffic.
 fn request_id() -> String {
-    let start = std::process::id() as u64;
-    format!("{:x}-{:x}", start, NEXT_ID.fetch_add(1, Ordering::Relaxed))
+    crate::auth::random_hex(8)
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
-async fn security_headers(mut req: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let id = request_id();
     if let Ok(v) = HeaderValue::from_str(&id) {
         req.headers_mut().insert(REQUEST_ID.clone(), v);
     }
-    let mut res = next.run(req).await;
+    let span = tracing::info_span!("verzoek", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let mut res = tracing::Instrument::instrument(next.run(req), span).await;
     let h = res.headers_mut();
+    if state.base_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),

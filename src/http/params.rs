@@ -17,6 +17,9 @@ pub const DEFAULT_PAGE_SIZE: usize = 20;
 /// Largest allowed `pageSize`.
 pub const MAX_PAGE_SIZE: usize = 100;
 
+/// The most values one filter takes in a request (more is refused, not silently cut).
+pub const MAX_FILTER_VALUES: usize = 20;
+
 /// A validated catalogue search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogQuery {
@@ -100,15 +103,11 @@ pub fn parse(
                 Facet::Vorm => snapshot.taxonomy.term(Vocabulary::Format, value).is_some(),
                 Facet::Aanbieder => snapshot.provider(value).is_some(),
                 Facet::Locatie => Location::parse(value).is_some(),
-                Facet::Regio => snapshot.offerings.iter().any(|s| s.offering.regio == value),
+                // A region written in other letter case (noord-brabant) means the same region.
+                Facet::Regio => false,
             };
-            // A region written in other letter case (noord-brabant) means the same region.
-            let canonical = if !known && facet == Facet::Regio {
-                snapshot
-                    .offerings
-                    .iter()
-                    .map(|s| s.offering.regio.as_str())
-                    .find(|r| r.to_lowercase() == value.to_lowercase())
+            let canonical = if facet == Facet::Regio {
+                snapshot.region(value)
             } else if known {
                 Some(value)
             } else {
@@ -116,7 +115,12 @@ pub fn parse(
             };
             if let Some(value) = canonical {
                 let values = query.filters.facets.entry(facet).or_default();
-                if !values.iter().any(|v| v == value) {
+                if values.len() >= MAX_FILTER_VALUES {
+                    bad(
+                        key,
+                        format!("te veel waarden (hoogstens {MAX_FILTER_VALUES} per filter)"),
+                    );
+                } else if !values.iter().any(|v| v == value) {
                     values.push(value.to_string());
                 }
             } else {

@@ -728,6 +728,15 @@ impl Store {
         Ok(done)
     }
 
+    /// True when the contact message `id` exists (open or closed).
+    pub async fn contact_exists(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM contact_messages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some())
+    }
+
     /// Contact messages, newest first: `(id, soort, bericht, email, status, created_at)`.
     pub async fn contact_inbox(
         &self,

@@ -166,6 +166,15 @@ impl Store {
         Ok(())
     }
 
+    /// True when the outbox holds a mail with this id (in any state).
+    pub async fn mail_exists(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some())
+    }
+
     /// Puts a failed mail back in the queue (from the dashboard), audited.
     pub async fn retry_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;

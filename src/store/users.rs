@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::audit::record;
-use super::{now, Store, StoreError};
+use super::{now, Backend, Store, StoreError};
 use crate::auth::Role;
 
 /// A back-office account.
@@ -125,17 +125,21 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(
-            "UPDATE users SET disabled = $1, updated_at = $2, sessions_after = $3 WHERE lower(email) = lower($4)",
+        let id: Option<i64> = sqlx::query(
+            "UPDATE users SET disabled = $1, updated_at = $2, sessions_after = $3 WHERE lower(email) = lower($4) RETURNING id",
         )
         .bind(i64::from(disabled))
         .bind(now())
         .bind(chrono::Utc::now().timestamp_millis())
         .bind(email.trim())
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?
-        .rows_affected()
-            > 0;
+        .map(|r| r.try_get(0))
+        .transpose()?;
+        let done = id.is_some();
+        if let (Some(id), true) = (id, disabled) {
+            self.end_sessions(&mut tx, id).await?;
+        }
         if done {
             record(
                 &mut tx,
@@ -186,6 +190,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        self.end_sessions(&mut tx, id).await?;
         record(
             &mut tx,
             actor,
@@ -202,6 +207,40 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(id))
+    }
+
+    /// Deletes every back-office session of the account (logged in or half-way a login), as
+    /// recorded in `session_owners` by the session store. The session table belongs to
+    /// tower-sessions and exists once the server has started; before that there is nothing to end.
+    async fn end_sessions(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
+        let (exists, table) = match self.backend() {
+            Backend::Sqlite(_) => (
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tower_sessions'",
+                "tower_sessions",
+            ),
+            Backend::Postgres(_) => (
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'tower_sessions' AND table_name = 'session'",
+                "tower_sessions.session",
+            ),
+        };
+        let present: i64 = sqlx::query(exists).fetch_one(&mut **tx).await?.try_get(0)?;
+        if present > 0 {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE id IN (SELECT session_id FROM session_owners WHERE user_id = $1)"
+            ))
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM session_owners WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Stores a one-time password link (its hash) valid for `hours`.
@@ -258,15 +297,18 @@ impl Store {
             return Ok(false);
         };
         let user_id: i64 = row.get(0);
+        // A new password ends every session and half-finished login that came before it.
         let email: String = sqlx::query(
-            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 RETURNING email",
+            "UPDATE users SET password_hash = $1, updated_at = $2, sessions_after = $3 WHERE id = $4 RETURNING email",
         )
         .bind(password_hash)
         .bind(now())
+        .bind(chrono::Utc::now().timestamp_millis())
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await?
-        .get(0);
+        .try_get(0)?;
+        self.end_sessions(&mut tx, user_id).await?;
         record(
             &mut tx,
             &email,
@@ -289,14 +331,40 @@ impl Store {
         secret: &str,
         step: u64,
     ) -> Result<bool, StoreError> {
+        self.set_totp_where(user_id, secret, step, None).await
+    }
+
+    /// As [`Store::set_totp`], but only while the account's password hash is still
+    /// `password_hash` (the one the enrolling session was checked against): false after a reset.
+    pub async fn set_totp_for_password(
+        &self,
+        user_id: i64,
+        secret: &str,
+        step: u64,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        self.set_totp_where(user_id, secret, step, Some(password_hash))
+            .await
+    }
+
+    async fn set_totp_where(
+        &self,
+        user_id: i64,
+        secret: &str,
+        step: u64,
+        password_hash: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
-            "UPDATE users SET totp_secret = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4 AND totp_secret IS NULL RETURNING email",
+            "UPDATE users SET totp_secret = $1, totp_last_step = $2, updated_at = $3 \
+             WHERE id = $4 AND totp_secret IS NULL AND ($5 = 0 OR password_hash = $6) RETURNING email",
         )
         .bind(secret)
         .bind(step as i64)
         .bind(now())
         .bind(user_id)
+        .bind(i64::from(password_hash.is_some()))
+        .bind(password_hash.unwrap_or_default())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {

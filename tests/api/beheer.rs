@@ -297,7 +297,7 @@ async fn login_rotates_the_session_and_logout_ends_it() {
     let mut b = Browser::new(&app);
     b.get("/beheer/inloggen").await;
     let before = b.cookies.clone();
-    assert_eq!(before.len(), 1, "a session for the login form's token");
+    assert_eq!(before.len(), 1, "a cookie for the login form's token");
     let (s, loc) = b.login("coordinator@wijkwijzer.example", PASSWORD).await;
     assert_eq!((s, loc.as_str()), (303, "/beheer"));
     assert_ne!(before, b.cookies, "session id rotated at login");
@@ -330,8 +330,23 @@ async fn session_cookie_is_host_prefixed_secure_httponly_lax() {
         |c| c.base_url = Some("https://wijkwijzer.example".into()),
     )
     .await;
+    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
     let mut b = Browser::new(&app);
+    // The login form has no session yet: its CSRF token is bound to a strict login cookie.
     b.get("/beheer/inloggen").await;
+    let cookie = b.last_set_cookie.join("\n");
+    assert!(cookie.starts_with("__Host-wijkwijzer-login="), "{cookie}");
+    for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr} in {cookie}");
+    }
+    b.post(
+        "/beheer/inloggen",
+        &[
+            ("email", "coordinator@wijkwijzer.example"),
+            ("wachtwoord", PASSWORD),
+        ],
+    )
+    .await;
     let cookie = b.last_set_cookie.join("\n");
     assert!(cookie.starts_with("__Host-wijkwijzer="), "{cookie}");
     for attr in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {

@@ -12,3 +12,4 @@ mod open_data;
 mod operations;
 mod pages;
 mod search;
+mod security;

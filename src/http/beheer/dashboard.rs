@@ -111,12 +111,14 @@ async fn retry(
     let Ok(id) = id.parse::<i64>() else {
         return Err(staff.not_found());
     };
-    state
-        .catalog
-        .store()
+    let store = state.catalog.store();
+    let queued = store
         .retry_mail(id, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
+    if !queued && !store.mail_exists(id).await.map_err(|e| staff.internal(e))? {
+        return Err(staff.not_found());
+    }
     Ok(see_other("/beheer/mail"))
 }
 
@@ -134,7 +136,8 @@ async fn account_status(
     PageForm(form): PageForm<AccountForm>,
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Beheer)?;
-    if form.email.eq_ignore_ascii_case(&staff.user.email) {
+    // Compared as the store finds accounts (trimmed, case-insensitive), so " eigen@…" is caught too.
+    if form.email.trim().to_lowercase() == staff.user.email.trim().to_lowercase() {
         return Err(super::message_page(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "Niet mogelijk",

@@ -17,7 +17,10 @@ use crate::http::extract::PageForm;
 use crate::http::pages::{render_status, request_id};
 use crate::http::AppState;
 
-use super::{csrf_token, internal, keys, message_page, see_other, BLayout};
+use super::{
+    csrf_token, internal, keys, message_page, pending_account, see_other, session_account, BLayout,
+    SessionAccount,
+};
 
 /// The login routes.
 pub fn router() -> Router<AppState> {
@@ -73,17 +76,90 @@ fn notice(melding: &str) -> Option<&'static str> {
     }
 }
 
-async fn show_login(session: Session, Query(q): Query<LoginQuery>) -> Response {
-    let csrf = csrf_token(&session).await;
-    render_status(
-        StatusCode::OK,
-        LoginPage {
-            l: BLayout::anonymous("Inloggen", "/beheer/inloggen", csrf),
-            email: String::new(),
-            error: None,
-            notice: notice(&q.melding),
-            terug: safe_return(&q.terug),
-        },
+/// What the login form's CSRF token signs: see [`login_cookie`].
+pub(super) const LOGIN_PURPOSE: &str = "beheer-inloggen";
+
+/// The login cookie's name (`__Host-` prefixed when secure).
+fn login_cookie_name(state: &AppState) -> &'static str {
+    if state.sessions.secure {
+        "__Host-wijkwijzer-login"
+    } else {
+        "wijkwijzer-login"
+    }
+}
+
+/// The random value of the login cookie the request carries, if well-formed. Before login there
+/// is no session: the form's CSRF token is this value signed (a double-submit cookie), so that an
+/// anonymous visit to the login page writes no session row.
+pub(super) fn login_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = login_cookie_name(state);
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The login form's CSRF token: the session's own when there is a session, else one bound to
+/// the login cookie, with the `Set-Cookie` value when that cookie is new.
+async fn login_csrf(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+) -> (String, Option<String>) {
+    if let Ok(Some(t)) = session.get::<String>(keys::CSRF).await {
+        return (t, None);
+    }
+    let (value, set) = match login_cookie(state, headers) {
+        Some(v) => (v, None),
+        None => {
+            let v = auth::random_hex(16);
+            let cookie = format!(
+                "{}={v}; Path=/; HttpOnly; SameSite=Strict; Max-Age=14400{}",
+                login_cookie_name(state),
+                if state.sessions.secure {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            (v, Some(cookie))
+        }
+    };
+    (state.forms.bind(LOGIN_PURPOSE, &value), set)
+}
+
+/// Adds the login cookie to a response when it is new.
+fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
+    if let Some(v) = cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn show_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let (csrf, cookie) = login_csrf(&state, &session, &headers).await;
+    with_cookie(
+        render_status(
+            StatusCode::OK,
+            LoginPage {
+                l: BLayout::anonymous("Inloggen", "/beheer/inloggen", csrf),
+                email: String::new(),
+                error: None,
+                notice: notice(&q.melding),
+                terug: safe_return(&q.terug),
+            },
+        ),
+        cookie,
     )
 }
 
@@ -95,6 +171,8 @@ struct LoginForm {
     wachtwoord: String,
     #[serde(default)]
     terug: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 const TOO_MANY: &str =
@@ -121,10 +199,8 @@ async fn login(
             },
         )
     };
-    let csrf = csrf_token(&session).await;
-    if state.login_ip.limited(&state.client_ip(&headers, peer)) {
-        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
-    }
+    // The CSRF layer checked the token; the page shown again keeps the same one.
+    let (csrf, _) = login_csrf(&state, &session, &headers).await;
     if email.is_empty() || form.wachtwoord.is_empty() {
         return page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -132,19 +208,26 @@ async fn login(
             csrf,
         );
     }
-    // Counted before the check, so parallel guesses cannot slip past the limit.
+    // Recorded before the check (one step under a lock), so parallel guesses cannot slip past.
+    let ip = state.client_ip(&headers, peer);
+    if state.login_ip.hit(ip).is_err() {
+        crate::security_event!("inloggen_geblokkeerd", reden = "ip");
+        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
+    }
     let (max, window) = state.login_limit;
     match state
         .catalog
         .store()
-        .login_attempt(&email, max, window)
+        .login_attempt(&password_key(&email), max, window)
         .await
     {
         Ok(true) => {}
-        Ok(false) => return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf),
+        Ok(false) => {
+            crate::security_event!("inloggen_geblokkeerd", reden = "account");
+            return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
+        }
         Err(e) => return internal(e, rid),
     }
-    let _ = state.login_ip.hit(state.client_ip(&headers, peer));
     let user = match state.catalog.store().user_by_email(&email).await {
         Ok(u) => u,
         Err(e) => return internal(e, rid),
@@ -155,9 +238,24 @@ async fn login(
         .unwrap_or_else(|| auth::dummy_hash().to_string());
     let password = form.wachtwoord.clone();
     let ok = auth::verify_password_off_runtime(password, hash).await;
-    let user = match user {
-        Some(u) if ok && !u.disabled && u.password_hash.is_some() => u,
-        _ => {
+    let (user, verified_hash) = match user {
+        Some(u) if ok && !u.disabled => match u.password_hash.clone() {
+            Some(h) => (u, h),
+            None => {
+                crate::security_event!("inloggen_mislukt", user_id = u.id);
+                return page(
+                    StatusCode::UNAUTHORIZED,
+                    "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
+                    csrf,
+                );
+            }
+        },
+        other => {
+            crate::security_event!(
+                "inloggen_mislukt",
+                user_id = other.as_ref().map(|u| u.id),
+                uitgeschakeld = other.as_ref().is_some_and(|u| u.disabled)
+            );
             return page(
                 StatusCode::UNAUTHORIZED,
                 "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
@@ -165,30 +263,72 @@ async fn login(
             );
         }
     };
-    if let Err(e) = state.catalog.store().clear_login_attempts(&email).await {
+    if let Err(e) = state
+        .catalog
+        .store()
+        .clear_login_attempts(&password_key(&email))
+        .await
+    {
         return internal(e, rid);
     }
-    state.login_ip.undo(&state.client_ip(&headers, peer));
+    state.login_ip.undo(&ip);
     if session.cycle_id().await.is_err() {
         return internal("sessie vernieuwen mislukt", rid);
     }
     let _ = session.remove::<i64>(keys::USER).await;
     let terug = safe_return(&form.terug);
-    if user.totp_secret.is_some() {
-        let _ = session.insert(keys::PENDING, user.id).await;
-        return see_other(&format!(
-            "/beheer/inloggen/code?terug={}",
-            urlencode(&terug)
-        ));
-    }
-    if user.role.needs_totp() {
-        let _ = session.insert(keys::PENDING, user.id).await;
+    if user.totp_secret.is_some() || user.role.needs_totp() {
+        if let Err(e) = start_pending(&session, user.id, &verified_hash, &form.csrf).await {
+            return internal(e, rid);
+        }
+        crate::security_event!("wachtwoord_juist_tweede_stap", user_id = user.id);
+        if user.totp_secret.is_some() {
+            return see_other(&format!(
+                "/beheer/inloggen/code?terug={}",
+                urlencode(&terug)
+            ));
+        }
         return see_other("/beheer/tweestaps");
     }
     match complete(&session, user.id).await {
-        Ok(()) => see_other(&terug),
+        Ok(()) => {
+            crate::security_event!("ingelogd", user_id = user.id);
+            see_other(&terug)
+        }
         Err(e) => internal(e, rid),
     }
+}
+
+/// The login-attempt key of a password step (its own key space, apart from [`code_key`]).
+fn password_key(email: &str) -> String {
+    format!("wachtwoord:{email}")
+}
+
+/// The login-attempt key of an account's code step.
+fn code_key(uid: i64) -> String {
+    format!("code:{uid}")
+}
+
+/// Remembers a login whose password was checked: the account, the moment, and a fingerprint of
+/// the password hash it was checked against (see [`super::pending_account`]).
+async fn start_pending(
+    session: &Session,
+    uid: i64,
+    verified_hash: &str,
+    csrf: &str,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(keys::PENDING, uid).await?;
+    session
+        .insert(keys::PENDING_AT, chrono::Utc::now().timestamp_millis())
+        .await?;
+    session
+        .insert(keys::PENDING_PW, auth::hash_fingerprint(verified_hash))
+        .await?;
+    // The token of the login form (checked by the CSRF layer) serves the next step's form too.
+    if !csrf.is_empty() {
+        session.insert(keys::CSRF, csrf).await?;
+    }
+    Ok(())
 }
 
 fn urlencode(s: &str) -> String {
@@ -201,8 +341,7 @@ fn urlencode(s: &str) -> String {
 /// Finishes a login: a new session id, the account, the login time and a new CSRF token.
 async fn complete(session: &Session, uid: i64) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    let _ = session.remove::<i64>(keys::PENDING).await;
-    let _ = session.remove::<String>(keys::ENROL).await;
+    super::forget_pending(session).await;
     session.insert(keys::USER, uid).await?;
     session
         .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp_millis())
@@ -219,15 +358,16 @@ struct CodePage {
     terug: String,
 }
 
-async fn show_code(session: Session, Query(q): Query<LoginQuery>) -> Response {
-    if session
-        .get::<i64>(keys::PENDING)
-        .await
-        .ok()
-        .flatten()
-        .is_none()
-    {
-        return see_other("/beheer/inloggen");
+async fn show_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    match pending_account(&state, &session).await {
+        Ok(Some(u)) if u.totp_secret.is_some() => {}
+        Ok(_) => return see_other("/beheer/inloggen"),
+        Err(e) => return internal(e, request_id(&headers)),
     }
     let csrf = csrf_token(&session).await;
     render_status(
@@ -256,9 +396,12 @@ async fn code(
     PageForm(form): PageForm<CodeForm>,
 ) -> Response {
     let rid = request_id(&headers);
-    let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() else {
-        return see_other("/beheer/inloggen");
+    let user = match pending_account(&state, &session).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other("/beheer/inloggen"),
+        Err(e) => return internal(e, rid),
     };
+    let uid = user.id;
     let csrf = csrf_token(&session).await;
     let page = |status, error: &str| {
         render_status(
@@ -270,22 +413,21 @@ async fn code(
             },
         )
     };
-    let key = format!("totp:{uid}");
-    if state.login_ip.limited(&state.client_ip(&headers, peer)) {
+    let key = code_key(uid);
+    let ip = state.client_ip(&headers, peer);
+    if state.login_ip.hit(ip).is_err() {
+        crate::security_event!("inlogcode_geblokkeerd", reden = "ip", user_id = uid);
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
     let (max, window) = state.login_limit;
     match state.catalog.store().login_attempt(&key, max, window).await {
         Ok(true) => {}
-        Ok(false) => return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
+        Ok(false) => {
+            crate::security_event!("inlogcode_geblokkeerd", reden = "account", user_id = uid);
+            return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
+        }
         Err(e) => return internal(e, rid),
     }
-    let _ = state.login_ip.hit(state.client_ip(&headers, peer));
-    let user = match state.catalog.store().user_by_id(uid).await {
-        Ok(Some(u)) if !u.disabled => u,
-        Ok(_) => return see_other("/beheer/inloggen?melding=uitgeschakeld"),
-        Err(e) => return internal(e, rid),
-    };
     let Some(secret) = &user.totp_secret else {
         return see_other("/beheer/inloggen");
     };
@@ -302,6 +444,7 @@ async fn code(
         None => false,
     };
     if !fresh {
+        crate::security_event!("inlogcode_mislukt", user_id = uid);
         return page(
             StatusCode::UNAUTHORIZED,
             "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die je app nu toont.",
@@ -310,9 +453,12 @@ async fn code(
     if let Err(e) = state.catalog.store().clear_login_attempts(&key).await {
         return internal(e, rid);
     }
-    state.login_ip.undo(&state.client_ip(&headers, peer));
+    state.login_ip.undo(&ip);
     match complete(&session, uid).await {
-        Ok(()) => see_other(&safe_return(&form.terug)),
+        Ok(()) => {
+            crate::security_event!("ingelogd", user_id = uid);
+            see_other(&safe_return(&form.terug))
+        }
         Err(e) => internal(e, rid),
     }
 }
@@ -332,25 +478,17 @@ async fn enrolling(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<(crate::store::User, bool)>, crate::store::StoreError> {
-    if let Some(uid) = session.get::<i64>(keys::USER).await.ok().flatten() {
-        return Ok(state
-            .catalog
-            .store()
-            .user_by_id(uid)
-            .await?
-            .filter(|u| !u.disabled && u.totp_secret.is_none())
-            .map(|u| (u, false)));
+    match session_account(state, session).await? {
+        SessionAccount::Active(u) => {
+            return Ok(Some((u, false)).filter(|(u, _)| u.totp_secret.is_none()))
+        }
+        SessionAccount::Expired | SessionAccount::Disabled => return Ok(None),
+        SessionAccount::None => {}
     }
-    if let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() {
-        return Ok(state
-            .catalog
-            .store()
-            .user_by_id(uid)
-            .await?
-            .filter(|u| !u.disabled && u.totp_secret.is_none())
-            .map(|u| (u, true)));
-    }
-    Ok(None)
+    Ok(pending_account(state, session)
+        .await?
+        .filter(|u| u.totp_secret.is_none())
+        .map(|u| (u, true)))
 }
 
 fn qr_data_uri(uri: &str) -> String {
@@ -449,11 +587,22 @@ async fn enrol(
         )
         .await;
     };
-    match state.catalog.store().set_totp(user.id, &secret, step).await {
+    // Only while the account still has the password this session was checked against (a reset
+    // in between clears it), so a stale session cannot plant its own second factor.
+    let Some(password_hash) = user.password_hash.as_deref() else {
+        return see_other("/beheer/inloggen");
+    };
+    match state
+        .catalog
+        .store()
+        .set_totp_for_password(user.id, &secret, step, password_hash)
+        .await
+    {
         Ok(true) => {}
         Ok(false) => return see_other("/beheer/tweestaps"),
         Err(e) => return internal(e, rid),
     }
+    crate::security_event!("tweestaps_ingesteld", user_id = user.id);
     let _ = session.remove::<String>(keys::ENROL).await;
     if pending {
         if let Err(e) = complete(&session, user.id).await {
@@ -464,6 +613,9 @@ async fn enrol(
 }
 
 async fn logout(session: Session) -> Response {
+    if let Ok(Some(uid)) = session.get::<i64>(keys::USER).await {
+        crate::security_event!("uitgelogd", user_id = uid);
+    }
     let _ = session.flush().await;
     see_other("/beheer/inloggen?melding=uitgelogd")
 }

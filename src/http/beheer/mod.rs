@@ -46,6 +46,135 @@ pub(crate) mod keys {
     pub const PENDING: &str = "pending_uid";
     /// A TOTP secret being set up.
     pub const ENROL: &str = "enrol_secret";
+    /// Unix ms when the pending login's password was checked.
+    pub const PENDING_AT: &str = "pending_at";
+    /// Fingerprint of the password hash the pending login was checked against.
+    pub const PENDING_PW: &str = "pending_pw";
+    /// Unix ms of the last request that extended the session.
+    pub const SEEN: &str = "seen_at";
+}
+
+/// How long a login may wait between the password and the second factor (or its set-up).
+pub const PENDING_LIMIT_MS: i64 = 15 * 60 * 1000;
+
+/// The session is extended on activity at most this often (a write per minute, not per request),
+/// and at least twice per idle timeout.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// What a session holds about its account, checked against the account as it is now.
+pub enum SessionAccount {
+    /// No account in this session.
+    None,
+    /// A valid logged-in account.
+    Active(User),
+    /// The session ended: absolute timeout, reset, or the account is gone.
+    Expired,
+    /// The account is disabled.
+    Disabled,
+}
+
+/// The logged-in account of `session`, checked on every use: the absolute timeout, the
+/// account's `sessions_after` (reset, disable) and its disabled flag. A session that fails a
+/// check is emptied.
+pub async fn session_account(
+    state: &AppState,
+    session: &Session,
+) -> Result<SessionAccount, crate::store::StoreError> {
+    let Some(uid) = session.get::<i64>(keys::USER).await.ok().flatten() else {
+        return Ok(SessionAccount::None);
+    };
+    let login_at: i64 = session
+        .get(keys::LOGIN_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
+    let outcome = if chrono::Utc::now().timestamp_millis() - login_at > absolute {
+        SessionAccount::Expired
+    } else {
+        match state.catalog.store().user_by_id(uid).await? {
+            None => SessionAccount::Expired,
+            Some(u) if u.disabled => SessionAccount::Disabled,
+            Some(u) if login_at < u.sessions_after => SessionAccount::Expired,
+            Some(u) => SessionAccount::Active(u),
+        }
+    };
+    if !matches!(outcome, SessionAccount::Active(_)) {
+        crate::security_event!("sessie_beeindigd", user_id = uid);
+        let _ = session.flush().await;
+    }
+    Ok(outcome)
+}
+
+/// The account whose login waits for its second factor (or its set-up), checked on every step:
+/// the password was checked at most [`PENDING_LIMIT_MS`] ago, after the account's last reset or
+/// disable, against the password hash the account still has, and the account is enabled. A
+/// pending login that fails a check is forgotten.
+pub async fn pending_account(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<User>, crate::store::StoreError> {
+    let Some(uid) = session.get::<i64>(keys::PENDING).await.ok().flatten() else {
+        return Ok(None);
+    };
+    let at: i64 = session
+        .get(keys::PENDING_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    let fingerprint: String = session
+        .get(keys::PENDING_PW)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let now = chrono::Utc::now().timestamp_millis();
+    let user = if now - at > PENDING_LIMIT_MS || fingerprint.is_empty() {
+        None
+    } else {
+        state
+            .catalog
+            .store()
+            .user_by_id(uid)
+            .await?
+            .filter(|u| !u.disabled && at >= u.sessions_after)
+            .filter(|u| {
+                u.password_hash.as_deref().is_some_and(|h| {
+                    constant_time_eq(
+                        crate::auth::hash_fingerprint(h).as_bytes(),
+                        fingerprint.as_bytes(),
+                    )
+                })
+            })
+    };
+    if user.is_none() {
+        crate::security_event!("inlogstap_geweigerd", user_id = uid);
+        forget_pending(session).await;
+    }
+    Ok(user)
+}
+
+/// Forgets a half-finished login and any TOTP secret being set up.
+pub async fn forget_pending(session: &Session) {
+    let _ = session.remove::<i64>(keys::PENDING).await;
+    let _ = session.remove::<i64>(keys::PENDING_AT).await;
+    let _ = session.remove::<String>(keys::PENDING_PW).await;
+    let _ = session.remove::<String>(keys::ENROL).await;
+}
+
+/// Extends an active session at most once a minute, so that a coordinator who keeps working is
+/// not logged out by the idle timeout (the absolute timeout still holds).
+async fn touch(session: &Session, idle: Duration) {
+    let every = i64::try_from(idle.as_millis() / 2)
+        .unwrap_or(TOUCH_EVERY_MS)
+        .min(TOUCH_EVERY_MS);
+    let now = chrono::Utc::now().timestamp_millis();
+    let seen: i64 = session.get(keys::SEEN).await.ok().flatten().unwrap_or(0);
+    if now - seen >= every {
+        let _ = session.insert(keys::SEEN, now).await;
+    }
 }
 
 /// How sessions behave.
@@ -85,7 +214,9 @@ pub fn is_plain_localhost(base_url: &str) -> bool {
 }
 
 /// The back-office router with its session and CSRF layers.
-pub fn router(store: Sessions, settings: &SessionSettings) -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    let store: Sessions = state.session_store.clone();
+    let settings = &state.sessions;
     let idle = tower_sessions::cookie::time::Duration::seconds(
         i64::try_from(settings.idle.as_secs()).unwrap_or(1800),
     );
@@ -105,7 +236,7 @@ pub fn router(store: Sessions, settings: &SessionSettings) -> Router<AppState> {
         .merge(aanbieders::router())
         .merge(overig::router())
         .merge(trajecten::router())
-        .layer(middleware::from_fn(csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf))
         .layer(sessions)
 }
 
@@ -114,12 +245,18 @@ const MAX_FORM: usize = 1024 * 1024;
 
 /// Rejects every state-changing request without the session's CSRF token (field `csrf`) or
 /// from another site; GET and HEAD pass.
-async fn csrf(session: Session, req: Request, next: Next) -> Response {
+async fn csrf(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
     let rid = request_id(req.headers());
-    if same_origin(req.headers()).is_err() {
+    if same_origin(req.headers(), state.forms.origin.as_deref()).is_err() {
+        crate::security_event!("csrf_geweigerd", reden = "andere site");
         return forbidden_csrf(rid);
     }
     let (parts, body) = req.into_parts();
@@ -134,16 +271,78 @@ async fn csrf(session: Session, req: Request, next: Next) -> Response {
             rid,
         );
     };
-    let sent =
-        crate::http::offering_form::first(&crate::http::offering_form::pairs(&bytes), "csrf");
-    let expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
+    let fields = crate::http::offering_form::pairs(&bytes);
+    let sent = crate::http::offering_form::first(&fields, "csrf");
+    let mut expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
+    if expected.is_none() && parts.uri.path() == "/beheer/inloggen" {
+        expected = login::login_cookie(&state, &parts.headers)
+            .map(|c| state.forms.bind(login::LOGIN_PURPOSE, &c));
+    }
     match expected {
         Some(e) if !sent.is_empty() && constant_time_eq(e.as_bytes(), sent.as_bytes()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let res = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            // The session ended while the form was open: show what was typed, not a bare login.
+            if is_login_redirect(&res) {
+                return session_expired(&fields, rid);
+            }
+            res
         }
-        _ => forbidden_csrf(rid),
+        // No token in the session: it expired (or never was) while the form was open.
+        None if !sent.is_empty() => {
+            crate::security_event!("csrf_geweigerd", reden = "sessie verlopen");
+            session_expired(&fields, rid)
+        }
+        _ => {
+            crate::security_event!("csrf_geweigerd", reden = "token");
+            forbidden_csrf(rid)
+        }
     }
+}
+
+/// True for the redirect the [`Staff`] extractor gives when the session has ended.
+fn is_login_redirect(res: &Response) -> bool {
+    res.status().is_redirection()
+        && res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| l.starts_with("/beheer/inloggen?terug="))
+}
+
+#[derive(Template)]
+#[template(path = "beheer/verlopen.html")]
+struct ExpiredPage {
+    l: BLayout,
+    texts: Vec<(String, String)>,
+    terug: String,
+    request_id: String,
+}
+
+impl ExpiredPage {
+    fn rows(&self, value: &str) -> usize {
+        value.lines().count().clamp(2, 20)
+    }
+}
+
+/// The page for a form that arrived after its session ended: nothing is saved, and every text
+/// the user typed is shown so that it can be copied back after logging in again.
+fn session_expired(fields: &[(String, String)], request_id: String) -> Response {
+    let texts = fields
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "csrf" | "terug") && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    render_status(
+        StatusCode::UNAUTHORIZED,
+        ExpiredPage {
+            l: BLayout::anonymous("Sessie verlopen", "/beheer/melding", String::new()),
+            texts,
+            terug: "/beheer".to_string(),
+            request_id,
+        },
+    )
 }
 
 fn forbidden_csrf(request_id: String) -> Response {
@@ -305,6 +504,12 @@ impl Staff {
         if self.user.role.may(area) {
             Ok(self)
         } else {
+            crate::security_event!(
+                "rol_geweigerd",
+                user_id = self.user.id,
+                rol = self.user.role.slug(),
+                gebied = ?area
+            );
             Err(message_page(
                 StatusCode::FORBIDDEN,
                 "Geen toegang",
@@ -331,6 +536,17 @@ impl Staff {
     pub fn not_found(&self) -> Response {
         not_found(self.request_id.clone())
     }
+}
+
+fn has_session_cookie(parts: &Parts, state: &AppState) -> bool {
+    let name = state.sessions.cookie_name();
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim().split_once('=').is_some_and(|(k, _)| k == name))
 }
 
 fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
@@ -363,44 +579,24 @@ impl FromRequestParts<AppState> for Staff {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|e| internal(e.1, rid.clone()))?;
-        let uid: Option<i64> = session.get(keys::USER).await.ok().flatten();
-        let Some(uid) = uid else {
-            return Err(to_login(parts, None));
-        };
-        let login_at: i64 = session
-            .get(keys::LOGIN_AT)
+        let user = match session_account(state, &session)
             .await
-            .ok()
-            .flatten()
-            .unwrap_or(0);
-        let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
-        if chrono::Utc::now().timestamp_millis() - login_at > absolute {
-            let _ = session.flush().await;
-            return Err(to_login(parts, Some("verlopen")));
-        }
-        let user = state
-            .catalog
-            .store()
-            .user_by_id(uid)
-            .await
-            .map_err(|e| internal(e, rid.clone()))?;
-        let Some(user) = user else {
-            let _ = session.flush().await;
-            return Err(to_login(parts, None));
+            .map_err(|e| internal(e, rid.clone()))?
+        {
+            SessionAccount::Active(user) => user,
+            // A session cookie whose session is gone (deleted by a reset, or expired).
+            SessionAccount::None if has_session_cookie(parts, state) => {
+                return Err(to_login(parts, Some("verlopen")))
+            }
+            SessionAccount::None => return Err(to_login(parts, None)),
+            SessionAccount::Expired => return Err(to_login(parts, Some("verlopen"))),
+            SessionAccount::Disabled => return Err(to_login(parts, Some("uitgeschakeld"))),
         };
-        if user.disabled || login_at < user.sessions_after {
-            let _ = session.flush().await;
-            let why = if user.disabled {
-                "uitgeschakeld"
-            } else {
-                "verlopen"
-            };
-            return Err(to_login(parts, Some(why)));
-        }
         if user.role.needs_totp() && user.totp_secret.is_none() {
             let _ = session.flush().await;
             return Err(to_login(parts, None));
         }
+        touch(&session, state.sessions.idle).await;
         let csrf = csrf_token(&session).await;
         Ok(Staff {
             user,

@@ -65,12 +65,19 @@ async fn close_message(
     let Ok(id) = id.parse::<i64>() else {
         return Err(staff.not_found());
     };
-    state
-        .catalog
-        .store()
+    let store = state.catalog.store();
+    let closed = store
         .close_contact(id, staff.actor())
         .await
         .map_err(|e| staff.internal(e))?;
+    if !closed
+        && !store
+            .contact_exists(id)
+            .await
+            .map_err(|e| staff.internal(e))?
+    {
+        return Err(staff.not_found());
+    }
     Ok(see_other("/beheer/berichten"))
 }
 

@@ -1,0 +1,207 @@
+//! The first check on every request, before any handler or cache sees it: bounded query strings
+//! (length and number of parameters), no control characters in the path, and C0 control
+//! characters other than TAB, LF and CR dropped from query strings and form bodies, in this one
+//! place (PostgreSQL refuses NUL in text; nothing invisible should be stored or exported).
+
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::pages::{error_page, request_id};
+
+/// The longest query string accepted (bytes, as sent).
+pub const MAX_QUERY: usize = 4096;
+/// The most parameters one query string may hold.
+pub const MAX_PARAMS: usize = 50;
+
+/// Refuses overlong queries and control characters in the path; cleans queries and form bodies.
+pub async fn layer(req: Request, next: Next) -> Response {
+    let rid = request_id(req.headers());
+    let api = req.uri().path().starts_with("/api/");
+    if has_control(req.uri().path().as_bytes()) {
+        return refuse(
+            api,
+            StatusCode::BAD_REQUEST,
+            "Ongeldig adres",
+            "Het adres bevat tekens die er niet in horen. Controleer de link.",
+            rid,
+        );
+    }
+    let (mut parts, body) = req.into_parts();
+    if let Some(query) = parts.uri.query() {
+        if query.len() > MAX_QUERY {
+            return refuse(
+                api,
+                StatusCode::URI_TOO_LONG,
+                "Adres te lang",
+                &format!(
+                    "Het adres is te lang (hoogstens {MAX_QUERY} tekens na het vraagteken). Kies minder filters of een kortere zoektekst."
+                ),
+                rid,
+            );
+        }
+        if query.split('&').filter(|p| !p.is_empty()).count() > MAX_PARAMS {
+            return refuse(
+                api,
+                StatusCode::BAD_REQUEST,
+                "Te veel parameters",
+                &format!(
+                    "Het adres bevat te veel parameters (hoogstens {MAX_PARAMS}). Kies minder filters."
+                ),
+                rid,
+            );
+        }
+        let cleaned = strip_controls(query.as_bytes());
+        if cleaned.len() != query.len() {
+            if let Some(uri) = with_query(&parts.uri, &cleaned) {
+                parts.uri = uri;
+            }
+        }
+    }
+    if !is_form(&parts.headers) {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let Ok(bytes) = to_bytes(body, super::MAX_BODY).await else {
+        return refuse(
+            api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Formulier te groot",
+            &format!(
+                "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter.",
+                super::MAX_BODY / (1024 * 1024)
+            ),
+            rid,
+        );
+    };
+    let cleaned = strip_controls(&bytes);
+    if cleaned.len() != bytes.len() {
+        parts.headers.remove(header::CONTENT_LENGTH);
+        if let Ok(v) = HeaderValue::from_str(&cleaned.len().to_string()) {
+            parts.headers.insert(header::CONTENT_LENGTH, v);
+        }
+        return next
+            .run(Request::from_parts(parts, Body::from(cleaned)))
+            .await;
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn is_form(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+fn with_query(uri: &Uri, query: &[u8]) -> Option<Uri> {
+    let query = std::str::from_utf8(query).ok()?;
+    let pq = if query.is_empty() {
+        uri.path().to_string()
+    } else {
+        format!("{}?{query}", uri.path())
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = Some(pq.parse().ok()?);
+    Uri::from_parts(parts).ok()
+}
+
+/// A C0 control character that text never needs (everything below 0x20 but TAB, LF and CR), or DEL.
+fn unwanted(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The percent-encoded byte at `i` (`%XX`), if any.
+fn encoded_at(s: &[u8], i: usize) -> Option<u8> {
+    if s.get(i) != Some(&b'%') {
+        return None;
+    }
+    Some(hex(*s.get(i + 1)?)? * 16 + hex(*s.get(i + 2)?)?)
+}
+
+/// True when a path holds a control character, raw or percent-encoded (TAB, LF and CR included:
+/// no address needs them).
+fn has_control(path: &[u8]) -> bool {
+    (0..path.len()).any(|i| {
+        let b = encoded_at(path, i).unwrap_or(path[i]);
+        b < 0x20 || b == 0x7f
+    })
+}
+
+/// An `application/x-www-form-urlencoded` text (a query string or a form body) without the
+/// unwanted control characters, raw or percent-encoded; everything else is kept byte for byte.
+pub fn strip_controls(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match encoded_at(s, i) {
+            Some(b) if unwanted(b) => i += 3,
+            _ if unwanted(s[i]) => i += 1,
+            _ => {
+                out.push(s[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn refuse(api: bool, status: StatusCode, title: &str, detail: &str, rid: String) -> Response {
+    if api {
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        let mut res = (status, axum::Json(body)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        res
+    } else {
+        error_page(status, title, detail, rid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_dropped_and_the_rest_kept() {
+        assert_eq!(
+            strip_controls(b"vraag=a%00b%0Ac%09d%7Fe"),
+            b"vraag=ab%0Ac%09de"
+        );
+        assert_eq!(strip_controls(b"x=a\x00b\x1bc"), b"x=abc");
+        assert_eq!(strip_controls(b"q=%C3%A9%25%2"), b"q=%C3%A9%25%2");
+        assert_eq!(strip_controls(b"q=%1f%1F%20"), b"q=%20");
+    }
+
+    #[test]
+    fn paths_with_control_characters_are_noticed() {
+        assert!(has_control(b"/aanbod/abc%00"));
+        assert!(has_control(b"/aanbod/a%0d"));
+        assert!(!has_control(b"/aanbod/abc%20d"));
+        assert!(!has_control(b"/aanbod/%FF"));
+    }
+}
