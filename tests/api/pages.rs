@@ -369,3 +369,89 @@ async fn dutch_wording_one_person_and_decimal_commas() {
     let agenda = page(&app, "/leeragenda").await;
     assert!(!agenda.contains("1 vragen"));
 }
+
+/// Offerings that start in the coming months, `per_month` each.
+fn agenda_offerings(dir: &std::path::Path, months: u32, per_month: u32) -> std::path::PathBuf {
+    use chrono::Datelike;
+    let demo = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
+    )
+    .unwrap();
+    let first: serde_json::Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let mut out = String::new();
+    for m in 1..=months {
+        let total = today.month0() + m;
+        let date =
+            chrono::NaiveDate::from_ymd_opt(today.year() + (total / 12) as i32, total % 12 + 1, 10)
+                .unwrap();
+        for i in 0..per_month {
+            let mut o = first.clone();
+            o["id"] = format!("activiteit-{m}-{i}").into();
+            o["titel"] = format!("Activiteit {m}-{i}").into();
+            o["startdatum"] = date.to_string().into();
+            o["einddatum"] = date.to_string().into();
+            out.push_str(&o.to_string());
+            out.push('\n');
+        }
+    }
+    let path = dir.join("agenda.jsonl");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_agenda_shows_one_month_with_a_month_navigation() {
+    let app = spawn_with(false, |db| {
+        let dir = tempfile::tempdir().unwrap();
+        let file = agenda_offerings(dir.path(), 3, 120);
+        let out = cli(db, &["import", "aanbod", file.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    })
+    .await;
+    let html = app.get("/agenda").await.text().await.unwrap();
+    assert!(html.contains("aria-label=\"Maanden\""), "month navigation");
+    let shown = html.matches("class=\"ww-card\"").count();
+    assert!(shown <= 100, "one page of one month, not all: {shown}");
+    // Every month of the navigation opens, and paging inside a busy month reaches every item.
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let total = today.month0() + 2;
+    let key = format!(
+        "{}-{:02}",
+        today.year() + (total / 12) as i32,
+        total % 12 + 1
+    );
+    let page1 = app
+        .get(&format!("/agenda?maand={key}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page1.contains(&format!(
+        "href=\"/agenda?maand={key}\" aria-current=\"page\""
+    )));
+    assert!(
+        page1.contains("120 activiteiten, pagina 1 van 2"),
+        "{page1}"
+    );
+    let page2 = app
+        .get(&format!("/agenda?maand={key}&pagina=2"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page2.matches("class=\"ww-card\"").count(), 20);
+    for bad in [
+        "/agenda?maand=2026-13",
+        "/agenda?maand=kerst",
+        &format!("/agenda?maand={key}&pagina=9"),
+    ] {
+        let res = app.get(bad).await;
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+}

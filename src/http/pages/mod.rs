@@ -643,33 +643,139 @@ async fn provider(
 #[template(path = "agenda.html")]
 struct AgendaPage {
     l: Layout,
-    months: Vec<(String, Vec<(String, Card)>)>,
+    /// Every month with activities `(key, label, count)`, "Nu bezig" first.
+    nav: Vec<(String, String, usize)>,
+    /// The month shown.
+    current: String,
+    /// Its label.
+    label: String,
+    /// Its activities on this page: `(when, card)`.
+    items: Vec<(String, Card)>,
+    /// Activities in the month shown.
+    total: usize,
+    /// Page within the month, and the number of pages.
+    page: usize,
+    pages: usize,
+    /// The previous and next month `(key, label)`.
+    prev: Option<(String, String)>,
+    next: Option<(String, String)>,
 }
 
-async fn agenda(State(state): State<AppState>) -> Response {
+/// Activities shown per page of one month.
+const AGENDA_PAGE: usize = 100;
+
+/// The month key of an activity: `nu` when it started before today and still runs, else
+/// `YYYY-MM` of its start.
+fn agenda_month(o: &Offering, today: NaiveDate) -> String {
+    match o.startdatum.filter(|s| *s >= today) {
+        Some(d) => d.format("%Y-%m").to_string(),
+        None => "nu".to_string(),
+    }
+}
+
+fn month_label(key: &str) -> Option<String> {
+    if key == "nu" {
+        return Some("Nu bezig".to_string());
+    }
+    NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| key.len() == 7)
+        .map(dutch_month)
+}
+
+/// The event calendar, one month per page (with a month navigation), so that a phone loads a
+/// month rather than the whole year; a month with very many activities is paged further.
+async fn agenda(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let pairs = params::pairs(raw.as_deref());
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let snapshot = state.catalog.snapshot();
     let today = today();
-    let mut months: Vec<(String, Vec<(String, Card)>)> = Vec::new();
-    for o in coming(&snapshot, today, None) {
-        let month = o
-            .startdatum
-            .filter(|s| *s >= today)
-            .map_or_else(|| "Nu bezig".to_string(), dutch_month);
-        let entry = (when(o), Card::new(&snapshot, o));
-        match months.last_mut() {
-            Some((m, items)) if *m == month => items.push(entry),
-            _ => months.push((month, vec![entry])),
+    let all = coming(&snapshot, today, None);
+    let mut nav: Vec<(String, String, usize)> = Vec::new();
+    for o in &all {
+        let key = agenda_month(o, today);
+        match nav.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(n) => n.2 += 1,
+            None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
         }
     }
-    // "Nu bezig" (already started) first.
-    months.sort_by_key(|(m, _)| m != "Nu bezig");
+    // "Nu bezig" (already started) first, then the months in order.
+    nav.sort_by(|a, b| (a.0 != "nu", &a.0).cmp(&(b.0 != "nu", &b.0)));
+    let current = match param("maand") {
+        Some(m) => match month_label(&m) {
+            Some(_) => m,
+            None => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Onbekende maand",
+                    "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
+                    request_id(&headers),
+                )
+            }
+        },
+        None => nav
+            .first()
+            .map_or_else(|| today.format("%Y-%m").to_string(), |n| n.0.clone()),
+    };
+    let in_month: Vec<&Offering> = all
+        .into_iter()
+        .filter(|o| agenda_month(o, today) == current)
+        .collect();
+    let total = in_month.len();
+    let pages = total.div_ceil(AGENDA_PAGE).max(1);
+    let page = match param("pagina") {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if (1..=pages).contains(&n) => n,
+            _ => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Onbekende pagina",
+                    &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
+                    request_id(&headers),
+                )
+            }
+        },
+    };
+    let items = in_month
+        .into_iter()
+        .skip((page - 1) * AGENDA_PAGE)
+        .take(AGENDA_PAGE)
+        .map(|o| (when(o), Card::new(&snapshot, o)))
+        .collect();
+    let position = nav.iter().position(|n| n.0 == current);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| nav.get(i))
+            .map(|n| (n.0.clone(), n.1.clone()))
+    };
+    let prev = neighbour(position.and_then(|p| p.checked_sub(1)));
+    let next = neighbour(position.map(|p| p + 1));
+    let label = month_label(&current).unwrap_or_default();
     render(AgendaPage {
         l: Layout::new(
-            "Agenda",
+            format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
             "/agenda",
         ),
-        months,
+        nav,
+        current,
+        label,
+        items,
+        total,
+        page,
+        pages,
+        prev,
+        next,
     })
 }
 
