@@ -112,15 +112,29 @@ async fn search(
     let pairs = params::pairs(raw.as_deref());
     let today = crate::domain::clock::dutch_date(chrono::Utc::now());
     let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
-    let page = state.catalog.search(
-        &snapshot,
+    // Search and facet counting are CPU work: off the async workers.
+    let catalog = state.catalog.clone();
+    let response =
+        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))??;
+    Ok(Json(response))
+}
+
+fn search_response(
+    catalog: &crate::catalog::Catalog,
+    snapshot: &crate::catalog::Snapshot,
+    query: &params::CatalogQuery,
+) -> Result<SearchResponse, ApiError> {
+    let page = catalog.search(
+        snapshot,
         &query.q,
         &query.filters,
         query.sort,
         query.page,
         query.page_size,
     )?;
-    Ok(Json(SearchResponse {
+    Ok(SearchResponse {
         totaal: page.total,
         pagina: query.page,
         pagina_grootte: query.page_size,
@@ -134,7 +148,7 @@ async fn search(
                 BTreeMap::from([("true".to_string(), page.cross_domain)]),
             )))
             .collect(),
-    }))
+    })
 }
 
 /// One offering.

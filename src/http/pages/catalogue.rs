@@ -159,6 +159,18 @@ fn href(action: &str, pairs: &[(String, String)]) -> String {
     }
 }
 
+/// [`build`] on a blocking thread: search and facet counting are CPU work, kept off the async
+/// workers so that one heavy request does not hold up others (or `/healthz`).
+pub async fn build_off_runtime(
+    catalog: std::sync::Arc<Catalog>,
+    snapshot: std::sync::Arc<Snapshot>,
+    query: CatalogQuery,
+    action: String,
+    fixed: Option<Facet>,
+) -> Result<CatalogueView, CatalogError> {
+    tokio::task::spawn_blocking(move || build(&catalog, &snapshot, &query, &action, fixed)).await?
+}
+
 /// Builds the catalogue view for `query`; `fixed` is a facet fixed by the page (the theme).
 pub fn build(
     catalog: &Catalog,

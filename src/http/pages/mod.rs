@@ -390,13 +390,14 @@ async fn theme(
         .facets
         .insert(Facet::Thema, vec![slug.clone()]);
     let action = format!("/themas/{slug}");
-    let mut v = catalogue::build(
-        &state.catalog,
-        &snapshot,
-        &query,
-        &action,
+    let mut v = catalogue::build_off_runtime(
+        state.catalog.clone(),
+        snapshot.clone(),
+        query,
+        action.clone(),
         Some(Facet::Thema),
     )
+    .await
     .map_err(|e| PageError::internal(e, &headers))?;
     v.ignored = ignored;
     let mut l = Layout::new(theme.label.clone(), theme.description.clone(), action);
@@ -426,14 +427,21 @@ async fn catalogue_page(
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let (query, ignored) = page_query(raw.as_deref(), &snapshot);
-    let mut v = catalogue::build(&state.catalog, &snapshot, &query, "/aanbod", None)
-        .map_err(|e| PageError::internal(e, &headers))?;
-    v.ignored = ignored;
     let title = if query.q.is_empty() {
         "Leeraanbod".to_string()
     } else {
         format!("Leeraanbod voor ‘{}’", query.q)
     };
+    let mut v = catalogue::build_off_runtime(
+        state.catalog.clone(),
+        snapshot,
+        query,
+        "/aanbod".to_string(),
+        None,
+    )
+    .await
+    .map_err(|e| PageError::internal(e, &headers))?;
+    v.ignored = ignored;
     Ok(render(CataloguePage {
         l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
         v,
