@@ -167,6 +167,8 @@ impl Application {
             check_base_url(b)?;
         }
         config.mail.check_sender()?;
+        let sqlite = !Backend::parse(&config.db).is_postgres();
+        crate::search::check_location(&config.index_dir(), sqlite.then_some(config.db.as_path()))?;
         let store = Store::open(&config.db).await?;
         let mailer = Mailer::new(config.mail.clone())?;
         if !config.empty && store.count_offerings().await? == 0 {
