@@ -250,14 +250,25 @@ impl Application {
         if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             eprintln!("WijkWijzer draait op http://{addr}");
         }
+        // Changes made elsewhere (another instance, an import) are looked for on their own
+        // beat, so that matching work below never delays them.
+        let watched = Arc::clone(&self.state.catalog);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(crate::catalog::REFRESH_INTERVAL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = watched.refresh_if_changed().await {
+                    tracing::warn!(error = %e, "catalogus verversen mislukt");
+                }
+            }
+        });
         let catalog = Arc::clone(&self.state.catalog);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = catalog.refresh_if_changed().await {
-                    tracing::warn!(error = %e, "catalogus verversen mislukt");
-                }
                 match Arc::clone(&catalog).match_pending(2_000).await {
                     Ok(0) => {}
                     Ok(n) => {
