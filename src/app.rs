@@ -405,9 +405,10 @@ pub async fn erase_expired(
     months: u32,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, crate::store::StoreError> {
+    // A period too long to count back (see `cli::RETENTION_MONTHS`) erases nothing, never all.
     let cutoff = now
         .checked_sub_months(chrono::Months::new(months))
-        .unwrap_or(now)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     store.erase_expired(&cutoff).await
 }
