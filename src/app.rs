@@ -167,6 +167,8 @@ impl Application {
             check_base_url(b)?;
         }
         config.mail.check_sender()?;
+        let sqlite = !Backend::parse(&config.db).is_postgres();
+        crate::search::check_location(&config.index_dir(), sqlite.then_some(config.db.as_path()))?;
         let store = Store::open(&config.db).await?;
         let mailer = Mailer::new(config.mail.clone())?;
         if !config.empty && store.count_offerings().await? == 0 {
@@ -255,14 +257,25 @@ impl Application {
         if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             eprintln!("WijkWijzer draait op http://{addr}");
         }
+        // Changes made elsewhere (another instance, an import) are looked for on their own
+        // beat, so that matching work below never delays them.
+        let watched = Arc::clone(&self.state.catalog);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(crate::catalog::REFRESH_INTERVAL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = watched.refresh_if_changed().await {
+                    tracing::warn!(error = %e, "catalogus verversen mislukt");
+                }
+            }
+        });
         let catalog = Arc::clone(&self.state.catalog);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = catalog.refresh_if_changed().await {
-                    tracing::warn!(error = %e, "catalogus verversen mislukt");
-                }
                 match Arc::clone(&catalog).match_pending(2_000).await {
                     Ok(0) => {}
                     Ok(n) => {
@@ -399,9 +412,10 @@ pub async fn erase_expired(
     months: u32,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, crate::store::StoreError> {
+    // A period too long to count back (see `cli::RETENTION_MONTHS`) erases nothing, never all.
     let cutoff = now
         .checked_sub_months(chrono::Months::new(months))
-        .unwrap_or(now)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     store.erase_expired(&cutoff).await
 }

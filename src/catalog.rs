@@ -254,6 +254,12 @@ fn is_current(
     built.0 == snapshot.version && built.1 == today && built.2 == fingerprint
 }
 
+/// How often a running instance looks whether another process (an import, another instance)
+/// changed the catalogue or the learning questions; one cheap query each. A change is in its
+/// search index and pages within this interval plus the time to reload and reindex (see
+/// README: within 2 seconds).
+pub const REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Factor on the text score of an offering that has ended.
 const ENDED_WEIGHT: f32 = 0.6;
 
@@ -355,12 +361,13 @@ impl Catalog {
         self.refresh(None).await
     }
 
-    /// Reloads the snapshot when the database changed (another process or instance wrote).
+    /// Reloads the snapshot when the database changed (another process or instance wrote), and
+    /// indexes the offerings that changed.
     pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
         let _one = self.refreshing.lock().await;
         let current = self.snapshot();
         if self.store.catalog_version().await? != current.version {
-            self.reload(None).await?;
+            self.reload(Reindex::Changes).await?;
             return Ok(true);
         }
         if self.store.demand_version().await? != current.demand_version {
@@ -395,34 +402,36 @@ impl Catalog {
         }
     }
 
-    /// Reloads from the store; indexes `changed` ids, or everything when `None`.
+    /// Reloads from the store; indexes what changed since the current snapshot (`changed` names
+    /// what the caller changed, but whatever else changed meanwhile, through another instance or
+    /// an import, is indexed too), or everything when `None`.
     async fn refresh(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
         let _one = self.refreshing.lock().await;
-        self.reload(changed).await
+        self.reload(match changed {
+            Some(_) => Reindex::Changes,
+            None => Reindex::Everything,
+        })
+        .await
     }
 
-    async fn reload(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
+    /// Reloads from the store and brings the index in step with it.
+    async fn reload(&self, reindex: Reindex) -> Result<(), CatalogError> {
         let (version, taxonomy, offerings) = load(&self.store).await?;
         let snapshot = CatalogData::new(version, taxonomy, offerings);
-        match changed {
-            Some(ids) => {
-                let docs: Vec<StoredOffering> = ids
-                    .iter()
-                    .filter_map(|id| {
-                        snapshot
-                            .by_id
-                            .get(*id)
-                            .map(|i| snapshot.offerings[*i].clone())
-                    })
-                    .collect();
-                let index = Arc::clone(&self.index);
-                tokio::task::spawn_blocking(move || index.upsert(&docs, version)).await??;
-            }
-            None => {
-                let index = Arc::clone(&self.index);
-                let all = snapshot.offerings.clone();
-                tokio::task::spawn_blocking(move || index.rebuild(&all, version)).await??;
-            }
+        let index = Arc::clone(&self.index);
+        let (changed, removed) = match reindex {
+            Reindex::Changes => changes(&self.snapshot(), &snapshot),
+            Reindex::Everything => (Vec::new(), Vec::new()),
+        };
+        // Reindexing most of the catalogue one by one costs more than building it afresh.
+        if reindex == Reindex::Changes
+            && changed.len() + removed.len() <= snapshot.offerings.len() / 2
+        {
+            tokio::task::spawn_blocking(move || index.update(&changed, &removed, version))
+                .await??;
+        } else {
+            let all = snapshot.offerings.clone();
+            tokio::task::spawn_blocking(move || index.rebuild(&all, version)).await??;
         }
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
@@ -575,6 +584,37 @@ impl Catalog {
         });
         Ok(facets::apply(hits, filters, sort, page, page_size))
     }
+}
+
+/// How much of the index a reload brings in step with the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reindex {
+    /// The offerings that differ from the current snapshot, which the index always matches.
+    Changes,
+    /// Every offering, in a new index.
+    Everything,
+}
+
+/// The offerings of `new` that are not in `old` or differ from it, and the row keys of those
+/// in `old` that are gone.
+fn changes(old: &CatalogData, new: &CatalogData) -> (Vec<StoredOffering>, Vec<i64>) {
+    let changed = new
+        .offerings
+        .iter()
+        .filter(|s| {
+            old.by_seq
+                .get(&s.seq)
+                .is_none_or(|i| old.offerings[*i].offering != s.offering)
+        })
+        .cloned()
+        .collect();
+    let removed = old
+        .offerings
+        .iter()
+        .map(|s| s.seq)
+        .filter(|seq| !new.by_seq.contains_key(seq))
+        .collect();
+    (changed, removed)
 }
 
 async fn load(store: &Store) -> Result<(i64, Taxonomy, Vec<StoredOffering>), StoreError> {

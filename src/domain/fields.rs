@@ -32,23 +32,61 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// How much one field may hold. Every text field of an import record has a limit, so that no
+/// record can carry an unbounded text into the database, the pages, the feeds and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Most characters in the text (in each item, for a list field), after trimming.
+    pub chars: usize,
+    /// Most items in a list field (not used for a single text).
+    pub items: usize,
+}
+
+impl Limit {
+    /// A limit of `chars` characters (per item) and `items` items.
+    pub const fn new(chars: usize, items: usize) -> Limit {
+        Limit { chars, items }
+    }
+}
+
+/// The start of `s` for an error message: at most 40 characters, with `…` when cut.
+pub fn shortened(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The reason for a text of `n` characters where `max` are allowed (`te lang: 12 tekens,
+/// maximaal 10`); the forms read `n` back from it.
+pub fn too_long(n: usize, max: usize) -> String {
+    format!("te lang: {n} tekens, maximaal {max}")
+}
+
 /// Reads the fields of one record, remembering every problem.
 pub struct Record<'a> {
     map: &'a Map<String, Value>,
+    limit: fn(&str) -> Limit,
     /// Problems found so far.
     pub errors: Vec<FieldError>,
 }
 
 impl<'a> Record<'a> {
-    /// Starts reading `map`; fields not in `known` are reported as unknown.
-    pub fn new(map: &'a Map<String, Value>, known: &[&str]) -> Record<'a> {
+    /// Starts reading `map`; fields not in `known` are reported as unknown, and every text is
+    /// held to `limit` of its field.
+    pub fn new(
+        map: &'a Map<String, Value>,
+        known: &[&str],
+        limit: fn(&str) -> Limit,
+    ) -> Record<'a> {
         let mut errors = Vec::new();
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
-                errors.push(FieldError::new(key, "onbekend veld"));
+                errors.push(FieldError::new(&shortened(key), "onbekend veld"));
             }
         }
-        Record { map, errors }
+        Record { map, limit, errors }
     }
 
     fn fail(&mut self, field: &str, reason: impl Into<String>) {
@@ -80,7 +118,15 @@ impl<'a> Record<'a> {
         match self.value(field) {
             None => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::String(s)) => {
+                let max = (self.limit)(field).chars;
+                let n = s.trim().chars().count();
+                if n > max {
+                    self.fail(field, too_long(n, max));
+                    return None;
+                }
+                Some(s.trim().to_string())
+            }
             Some(_) => {
                 self.fail(field, "moet tekst zijn");
                 None
@@ -93,9 +139,22 @@ impl<'a> Record<'a> {
         match self.value(field) {
             None => Vec::new(),
             Some(Value::Array(items)) => {
+                let limit = (self.limit)(field);
                 let mut out = Vec::new();
                 for item in items {
                     match item {
+                        Value::String(s) if s.trim().chars().count() > limit.chars => {
+                            let n = s.trim().chars().count();
+                            self.fail(
+                                field,
+                                format!(
+                                    "'{}' is {}",
+                                    shortened(s.trim()),
+                                    too_long(n, limit.chars)
+                                ),
+                            );
+                            return Vec::new();
+                        }
                         Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
                         Value::String(_) => {}
                         _ => {
@@ -103,6 +162,13 @@ impl<'a> Record<'a> {
                             return Vec::new();
                         }
                     }
+                }
+                if out.len() > limit.items {
+                    self.fail(
+                        field,
+                        format!("te veel: {} waarden, maximaal {}", out.len(), limit.items),
+                    );
+                    return Vec::new();
                 }
                 out
             }

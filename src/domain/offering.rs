@@ -5,11 +5,40 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fields::{is_slug, FieldError, Record};
+use super::fields::{is_slug, FieldError, Limit, Record};
 use super::taxonomy::{Taxonomy, Vocabulary};
 
-/// Longest allowed `samenvatting`, in characters.
+/// Longest allowed `samenvatting`, in characters (the data contract).
 pub const MAX_SUMMARY: usize = 300;
+
+/// Longest allowed `titel`, in characters (the forms' `maxlength`).
+pub const MAX_TITLE: usize = 200;
+
+/// Longest allowed `beschrijving`, in characters. Ten times the longest description in the
+/// sample catalogue (about 1,000 characters): some four printed pages, room for any real
+/// offering, and the same bound as a coordinator's answer to a question. It keeps one offering
+/// under about 40 kB, so that a page of 100 offerings in the API stays a few megabytes at most.
+pub const MAX_DESCRIPTION: usize = 10_000;
+
+/// How much each field of an offering may hold: the one rule that the import, the public
+/// "aanmelden" form and the back-office form share (all of them parse with [`Offering::parse`]).
+pub fn limit(field: &str) -> Limit {
+    match field {
+        "id" => Limit::new(100, 0),
+        "titel" => Limit::new(MAX_TITLE, 0),
+        "samenvatting" => Limit::new(MAX_SUMMARY, 0),
+        "beschrijving" => Limit::new(MAX_DESCRIPTION, 0),
+        "aanbieder" => Limit::new(200, 0),
+        "partners" => Limit::new(200, 20),
+        "trefwoorden" => Limit::new(100, 30),
+        "kosten" => Limit::new(30, 0),
+        "regio" => Limit::new(100, 0),
+        "url" => Limit::new(2_000, 0),
+        // Slugs, choices and dates are checked against their vocabulary or format; this bound
+        // only keeps what an error message repeats short.
+        _ => Limit::new(100, 50),
+    }
+}
 
 /// Where an offering takes place.
 #[derive(
@@ -61,9 +90,10 @@ pub struct Offering {
     pub id: String,
     /// Title.
     pub titel: String,
-    /// Summary, at most 300 characters.
+    /// Summary, at most [`MAX_SUMMARY`] characters.
     pub samenvatting: String,
-    /// Full description; paragraphs separated by blank lines.
+    /// Full description, at most [`MAX_DESCRIPTION`] characters; paragraphs separated by blank
+    /// lines.
     pub beschrijving: String,
     /// Providing organisation.
     pub aanbieder: String,
@@ -149,7 +179,7 @@ pub fn parse_cost(s: &str) -> Option<String> {
 impl Offering {
     /// Parses one record of the catalog format against the taxonomy.
     pub fn parse(map: &Map<String, Value>, tax: &Taxonomy) -> Result<Offering, Vec<FieldError>> {
-        let mut r = Record::new(map, FIELDS);
+        let mut r = Record::new(map, FIELDS, limit);
         let id = r.text("id");
         if !id.is_empty() && !is_slug(&id) {
             r.errors.push(FieldError::new(
@@ -159,13 +189,6 @@ impl Offering {
         }
         let titel = r.text("titel");
         let samenvatting = r.text("samenvatting");
-        let n = samenvatting.chars().count();
-        if n > MAX_SUMMARY {
-            r.errors.push(FieldError::new(
-                "samenvatting",
-                format!("te lang: {n} tekens, maximaal {MAX_SUMMARY}"),
-            ));
-        }
         let beschrijving = r.text("beschrijving");
         let aanbieder = r.text("aanbieder");
         let partners = r.list("partners");

@@ -4,8 +4,24 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fields::{is_slug, FieldError, Record};
+use super::fields::{is_slug, FieldError, Limit, Record};
 use super::taxonomy::{Taxonomy, Vocabulary};
+
+/// Longest allowed `vraag`, in characters: the same as for a question asked on the site or
+/// through the API.
+pub const MAX_QUESTION: usize = 2_000;
+
+/// How much each field of a learning question may hold (see [`Limit`]).
+pub fn limit(field: &str) -> Limit {
+    match field {
+        "id" => Limit::new(100, 0),
+        "vraag" => Limit::new(MAX_QUESTION, 0),
+        "gemeente" => Limit::new(100, 0),
+        // Slugs and the date are checked against their vocabulary or format; this bound only
+        // keeps what an error message repeats short.
+        _ => Limit::new(100, 50),
+    }
+}
 
 /// One learning question. Field names follow the data contract in SCHEMA.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,7 +62,7 @@ impl LearningQuestion {
         map: &Map<String, Value>,
         tax: &Taxonomy,
     ) -> Result<LearningQuestion, Vec<FieldError>> {
-        let mut r = Record::new(map, FIELDS);
+        let mut r = Record::new(map, FIELDS, limit);
         let id = r.text("id");
         if !id.is_empty() && !is_slug(&id) {
             r.errors.push(FieldError::new(

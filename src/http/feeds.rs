@@ -160,19 +160,37 @@ async fn atom_theme(
     }
 }
 
-/// Escapes a TEXT value for iCalendar (RFC 5545 §3.3.11).
+/// Escapes a TEXT value for iCalendar (RFC 5545 §3.3.11): backslash, semicolon and comma get a
+/// backslash, a line break becomes `\n`. Carriage returns and every other control character
+/// (C0, DEL and C1; TAB is allowed in TEXT) are dropped, as are the Unicode line and paragraph
+/// separators: a lenient reader could take any of them as the end of the line and read what
+/// follows as a property of its own (`\rATTENDEE:…`).
 fn ics_text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            '\u{2028}' | '\u{2029}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Folds a content line at 75 octets (RFC 5545 §3.1).
+/// Writes one content line, folded at 75 octets (RFC 5545 §3.1): a longer line continues on the
+/// next with a leading space, never inside a UTF-8 character. Control characters other than TAB
+/// are dropped here too, so that no value can end the line early whatever its origin.
 fn fold_line(line: &str, out: &mut String) {
     let mut count = 0;
     for c in line.chars() {
+        if c.is_control() && c != '\t' {
+            continue;
+        }
         let len = c.len_utf8();
         if count + len > 75 {
             out.push_str("\r\n ");
@@ -488,6 +506,72 @@ mod tests {
         let mut out = String::new();
         fold_line(&"é".repeat(100), &mut out);
         assert!(out.split("\r\n").all(|l| l.len() <= 75));
+    }
+
+    /// The content lines of an iCalendar text, unfolded (RFC 5545 §3.1).
+    fn unfold(text: &str) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for physical in text.split("\r\n") {
+            match physical.strip_prefix(' ') {
+                Some(rest) => {
+                    if let Some(last) = lines.last_mut() {
+                        last.push_str(rest);
+                    }
+                }
+                None => lines.push(physical.to_string()),
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn ics_text_drops_carriage_returns_and_control_characters() {
+        assert_eq!(
+            ics_text("Titel\rATTENDEE:mailto:a@b.example"),
+            "TitelATTENDEE:mailto:a@b.example"
+        );
+        assert_eq!(ics_text("a\r\nb"), "a\\nb");
+        assert_eq!(
+            ics_text("a\u{0}b\u{7}c\u{b}d\u{c}e\u{1b}f\u{7f}g\u{85}h\u{2028}i"),
+            "abcdefghi"
+        );
+        assert_eq!(ics_text("tab\tblijft"), "tab\tblijft");
+        assert_eq!(ics_text("é, ü; \\"), "é\\, ü\\; \\\\");
+    }
+
+    #[test]
+    fn folding_keeps_utf8_characters_whole() {
+        for text in [
+            "x".repeat(200),
+            "é".repeat(100),
+            "🙂".repeat(60),
+            format!("a{}", "€".repeat(80)),
+        ] {
+            let line = format!("SUMMARY:{text}");
+            let mut out = String::new();
+            fold_line(&line, &mut out);
+            assert!(out.ends_with("\r\n"));
+            for physical in out.trim_end_matches("\r\n").split("\r\n") {
+                assert!(physical.len() <= 75, "{} octets", physical.len());
+            }
+            assert_eq!(unfold(out.trim_end_matches("\r\n")), vec![line]);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_stays_one_content_line(text in "\\PC{0,300}|[\r\n\t\u{0}-\u{1f}a;,\\\\]{0,50}") {
+            let mut out = String::new();
+            fold_line(&format!("SUMMARY:{}", ics_text(&text)), &mut out);
+            let body = out.strip_suffix("\r\n").unwrap_or(&out);
+            let lines = unfold(body);
+            proptest::prop_assert_eq!(lines.len(), 1);
+            proptest::prop_assert!(!lines[0].contains(['\r', '\n']));
+            proptest::prop_assert!(!lines[0].chars().any(|c| c.is_control() && c != '\t'));
+            for physical in body.split("\r\n") {
+                proptest::prop_assert!(physical.len() <= 75);
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::domain::fields::FieldError;
-use crate::domain::offering::{Offering, MAX_SUMMARY};
+use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::pages::view::options;
 
@@ -91,12 +91,49 @@ fn form_message(field: &str, reason: &str) -> String {
             return request.to_string();
         }
     }
+    let max = offering::limit(field);
     if let Some(rest) = reason.strip_prefix("te lang: ") {
-        let n = rest.split(' ').next().unwrap_or("");
+        let n = rest
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let what = match field {
+            "titel" => "de titel",
+            "samenvatting" => "de samenvatting",
+            "beschrijving" => "de beschrijving",
+            "aanbieder" => "de naam van de organisatie",
+            "kosten" => "de kosten",
+            "regio" => "de regio",
+            "url" => "het webadres",
+            _ => "de tekst",
+        };
         return format!(
-            "Maak de {} korter: hoogstens {MAX_SUMMARY} tekens (nu {n}).",
-            field_label(field).to_lowercase()
+            "Maak {what} korter: hoogstens {} tekens (nu {}).",
+            dutch_number(max.chars),
+            dutch_number(n)
         );
+    }
+    if reason.contains(" is te lang: ") {
+        return match field {
+            "partners" => format!(
+                "Een partner heeft een te lange naam: hoogstens {} tekens per partner.",
+                dutch_number(max.chars)
+            ),
+            "trefwoorden" => format!(
+                "Een trefwoord is te lang: hoogstens {} tekens per trefwoord.",
+                dutch_number(max.chars)
+            ),
+            _ => format!("{}: {reason}.", field_label(field)),
+        };
+    }
+    if let Some(rest) = reason.strip_prefix("te veel: ") {
+        let n = rest.split(' ').next().unwrap_or("");
+        return match field {
+            "partners" => format!("Noem hoogstens {} partners (nu {n}).", max.items),
+            "trefwoorden" => format!("Noem hoogstens {} trefwoorden (nu {n}).", max.items),
+            _ => format!("Kies er hoogstens {} (nu {n}).", max.items),
+        };
     }
     if reason.starts_with("onbekende waarde") {
         let what = match field {
@@ -131,6 +168,19 @@ fn form_message(field: &str, reason: &str) -> String {
     } else {
         plain.to_string()
     }
+}
+
+/// A whole number with the Dutch thousands dot (`10.000`).
+fn dutch_number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Parses an urlencoded body into pairs (repeated keys kept).
@@ -277,6 +327,11 @@ impl OfferingForm {
         }
     }
 
+    /// The most characters a field may hold, written the Dutch way (`10.000`), for the hints.
+    pub fn max_chars(&self, field: &str) -> String {
+        dutch_number(offering::limit(field).chars)
+    }
+
     /// The typed value of a field.
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map_or("", String::as_str)
@@ -313,6 +368,7 @@ impl OfferingForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn filled() -> Vec<(String, String)> {
         [
@@ -405,7 +461,7 @@ mod tests {
                 _ => (k, v),
             })
             .collect();
-        let long = "a".repeat(MAX_SUMMARY + 5);
+        let long = "a".repeat(offering::MAX_SUMMARY + 5);
         let cases: [(&str, &str, &str); 9] = [
             ("samenvatting", long.as_str(), "Maak de samenvatting korter: hoogstens 300 tekens (nu 305)."),
             ("kosten", "duur", "Vul de kosten in als 'gratis' of als bedrag in euro, bijvoorbeeld € 395."),
@@ -451,5 +507,116 @@ mod tests {
                 "De einddatum ligt vóór de startdatum. Kies een einddatum op of na de startdatum."
             )
         );
+    }
+
+    /// The pairs of a valid form with `field` set to `value`.
+    fn valid_with(tax: &Taxonomy, field: &str, value: &str) -> Vec<(String, String)> {
+        filled()
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "themas" => (k, tax.themas[0].slug.clone()),
+                "sectoren" => (k, tax.sectoren[0].slug.clone()),
+                "vorm" => (k, tax.vormen[0].slug.clone()),
+                _ if k == field => (k, value.to_string()),
+                _ => (k, v),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_too_long_text_gets_a_message_beside_its_field() {
+        let tax = Taxonomy::builtin();
+        let long = "Een zin over de training. ".repeat(400);
+        let n = long.trim().chars().count();
+        assert!(n > offering::MAX_DESCRIPTION);
+        let mut f = OfferingForm::from_pairs(&valid_with(&tax, "beschrijving", &long), &tax);
+        assert!(!f.check(&tax));
+        assert_eq!(
+            f.error("beschrijving").map(String::as_str),
+            Some(
+                format!(
+                    "Maak de beschrijving korter: hoogstens 10.000 tekens (nu {}).",
+                    dutch_number(n)
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(f.value("beschrijving"), long.trim(), "the text is kept");
+        let fits = "a".repeat(offering::MAX_DESCRIPTION);
+        let mut f = OfferingForm::from_pairs(&valid_with(&tax, "beschrijving", &fits), &tax);
+        assert!(f.check(&tax), "{:?}", f.errors);
+
+        let cases = [
+            (
+                "titel",
+                "t".repeat(201),
+                "Maak de titel korter: hoogstens 200 tekens (nu 201).",
+            ),
+            (
+                "aanbieder",
+                "o".repeat(250),
+                "Maak de naam van de organisatie korter: hoogstens 200 tekens (nu 250).",
+            ),
+            (
+                "url",
+                format!("https://a.example/{}", "p".repeat(2_000)),
+                "Maak het webadres korter: hoogstens 2.000 tekens (nu 2.018).",
+            ),
+            (
+                "partners",
+                "p".repeat(201),
+                "Een partner heeft een te lange naam: hoogstens 200 tekens per partner.",
+            ),
+            (
+                "trefwoorden",
+                (0..31)
+                    .map(|i| format!("w{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "Noem hoogstens 30 trefwoorden (nu 31).",
+            ),
+        ];
+        for (field, value, want) in cases {
+            let mut f = OfferingForm::from_pairs(&valid_with(&tax, field, &value), &tax);
+            assert!(!f.check(&tax), "{field}");
+            assert_eq!(f.error(field).map(String::as_str), Some(want), "{field}");
+        }
+        assert_eq!(dutch_number(0), "0");
+        assert_eq!(dutch_number(999), "999");
+        assert_eq!(dutch_number(1_000), "1.000");
+        assert_eq!(dutch_number(1_234_567), "1.234.567");
+    }
+
+    proptest! {
+        #[test]
+        fn any_form_gives_an_offering_or_messages(
+            body in proptest::collection::vec(any::<u8>(), 0..300),
+            fields in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "titel", "samenvatting", "beschrijving", "aanbieder", "partners", "vorm",
+                        "themas", "doelgroepen", "sectoren", "trefwoorden", "kosten", "locatie",
+                        "regio", "startdatum", "einddatum", "url", "anders",
+                    ]),
+                    "\\PC{0,40}",
+                ),
+                0..20,
+            ),
+        ) {
+            let tax = Taxonomy::builtin();
+            let mut all = pairs(&body);
+            all.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
+            let mut f = OfferingForm::from_pairs(&all, &tax);
+            match f.parse("formulier", &tax) {
+                Some(o) => prop_assert!(!o.titel.is_empty() && !o.themas.is_empty()),
+                None => {
+                    prop_assert!(!f.errors.is_empty());
+                    for (field, message) in f.error_list() {
+                        prop_assert!(!message.is_empty(), "{}", field);
+                        prop_assert!(message.ends_with('.'), "{}: {}", field, message);
+                    }
+                }
+            }
+        }
     }
 }

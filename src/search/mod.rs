@@ -4,7 +4,7 @@
 mod tokenizer;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -49,6 +49,159 @@ pub enum SearchError {
     /// The index directory could not be opened.
     #[error("zoekindex: {0}")]
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// The chosen index folder holds other things than a search index; nothing was removed.
+    #[error(
+        "de map {} voor de zoekindex bevat iets anders dan een zoekindex ({}). WijkWijzer leegt alleen een map met een eigen zoekindex, en heeft niets verwijderd. Kies een lege of nieuwe map met --index of WIJKWIJZER_INDEX",
+        dir.display(),
+        entry
+    )]
+    Foreign {
+        /// The folder.
+        dir: PathBuf,
+        /// One thing in it that is not part of an index.
+        entry: String,
+    },
+    /// The chosen index folder is the database's folder or holds it; nothing was removed.
+    #[error(
+        "de map {} voor de zoekindex bevat de database {}. Kies een eigen map voor de zoekindex met --index of WIJKWIJZER_INDEX",
+        dir.display(),
+        db.display()
+    )]
+    HoldsDatabase {
+        /// The folder.
+        dir: PathBuf,
+        /// The database file.
+        db: PathBuf,
+    },
+}
+
+/// The file that marks a folder as a WijkWijzer search index. The index is only ever rebuilt
+/// (and the folder emptied) where this file is, in an empty folder, or in a folder of an older
+/// version that holds nothing but tantivy's own files (`meta.json` and segment files).
+pub const MARKER: &str = "wijkwijzer-zoekindex.txt";
+
+/// What the marker file says to a person who finds it.
+const MARKER_TEXT: &str = "Deze map is de zoekindex van WijkWijzer Leernetwerk. WijkWijzer bouwt haar bij het starten opnieuw op uit de database en maakt de map daarvoor leeg: zet hier niets anders neer.\n";
+
+/// What an index folder holds, as far as emptying it is concerned.
+enum Folder {
+    /// Nothing there yet.
+    Missing,
+    /// An empty folder.
+    Empty,
+    /// A search index of ours: with the marker, or (older versions) tantivy's files only.
+    Index,
+    /// Something else; the string names one thing in it.
+    Foreign(String),
+}
+
+/// True for a file name tantivy writes in an index folder: `meta.json`, `.managed.json`, its
+/// lock files, leftovers of an atomic write (`.tmpXXXXXX`) and segment files
+/// (`<32 hex digits>.<component>`, deletes as `<hex>.<opstamp>.del`).
+fn is_tantivy_file(name: &str) -> bool {
+    if matches!(
+        name,
+        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+    ) || name.starts_with(".tmp")
+    {
+        return true;
+    }
+    let Some((id, component)) = name.split_once('.') else {
+        return false;
+    };
+    let id_ok = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    let component_ok = match component {
+        "idx" | "pos" | "term" | "store" | "store.temp" | "fast" | "fieldnorm" => true,
+        other => other
+            .strip_suffix(".del")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+    };
+    id_ok && component_ok
+}
+
+fn inspect(dir: &Path) -> std::io::Result<Folder> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Folder::Missing),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_dir() {
+        return Ok(Folder::Foreign("het is een bestand, geen map".to_string()));
+    }
+    if dir.join(MARKER).is_file() {
+        return Ok(Folder::Index);
+    }
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type()?.is_file() || !is_tantivy_file(&name) {
+            return Ok(Folder::Foreign(name));
+        }
+        names.push(name);
+    }
+    if names.is_empty() {
+        Ok(Folder::Empty)
+    } else if names.iter().any(|n| n == "meta.json") {
+        Ok(Folder::Index)
+    } else {
+        Ok(Folder::Foreign(names.swap_remove(0)))
+    }
+}
+
+/// Checks, before anything is written, that `dir` may serve as the search index folder: it
+/// does not exist yet, is empty, or holds a search index; and it is neither the folder of the
+/// SQLite database `db` nor one that holds that folder. A mistaken `--index` thus stops the
+/// start with a Dutch message instead of emptying a folder that holds other things.
+pub fn check_location(dir: &Path, db: Option<&Path>) -> Result<(), SearchError> {
+    if let (Some(db), Ok(index)) = (db, std::fs::canonicalize(dir)) {
+        let folder = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if let Ok(folder) = std::fs::canonicalize(folder) {
+            if folder.starts_with(&index) {
+                return Err(SearchError::HoldsDatabase {
+                    dir: dir.to_path_buf(),
+                    db: db.to_path_buf(),
+                });
+            }
+        }
+    }
+    match inspect(dir)? {
+        Folder::Foreign(entry) => Err(SearchError::Foreign {
+            dir: dir.to_path_buf(),
+            entry,
+        }),
+        Folder::Missing | Folder::Empty | Folder::Index => Ok(()),
+    }
+}
+
+/// Makes `dir` an empty index folder with the marker; only a folder [`inspect`] recognises as
+/// missing, empty or an index is emptied. The folder itself stays (it may be a mount point).
+fn reset_folder(dir: &Path) -> Result<(), SearchError> {
+    match inspect(dir)? {
+        Folder::Foreign(entry) => {
+            return Err(SearchError::Foreign {
+                dir: dir.to_path_buf(),
+                entry,
+            })
+        }
+        Folder::Missing => std::fs::create_dir_all(dir)?,
+        Folder::Empty => {}
+        Folder::Index => {
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                if entry.file_type()?.is_dir() {
+                    std::fs::remove_dir_all(entry.path())?;
+                } else {
+                    std::fs::remove_file(entry.path())?;
+                }
+            }
+        }
+    }
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -103,7 +256,17 @@ impl SearchIndex {
         version: i64,
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        let existing = if dir.join("meta.json").exists() {
+        let ours = match inspect(dir)? {
+            Folder::Foreign(entry) => {
+                return Err(SearchError::Foreign {
+                    dir: dir.to_path_buf(),
+                    entry,
+                })
+            }
+            Folder::Index => true,
+            Folder::Missing | Folder::Empty => false,
+        };
+        let existing = if ours && dir.join("meta.json").exists() {
             Index::open_in_dir(dir)
                 .ok()
                 .filter(|i| i.schema() == schema)
@@ -118,15 +281,17 @@ impl SearchIndex {
         });
         let (index, vocabulary) = match existing {
             Some(index) if fresh => {
+                // An index of an older version gets the marker it lacked.
+                if !dir.join(MARKER).is_file() {
+                    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
+                }
                 let vocabulary = Vocabulary::default();
                 register(&index, &vocabulary);
                 (index, vocabulary)
             }
             _ => {
-                if dir.exists() {
-                    std::fs::remove_dir_all(dir)?;
-                }
-                std::fs::create_dir_all(dir)?;
+                drop(existing);
+                reset_folder(dir)?;
                 let index = Index::create_in_dir(dir, schema)?;
                 let vocabulary = Vocabulary::default();
                 register(&index, &vocabulary);
@@ -226,10 +391,24 @@ impl SearchIndex {
 
     /// Adds or replaces offerings and records `version`.
     pub fn upsert(&self, offerings: &[StoredOffering], version: i64) -> Result<(), SearchError> {
+        self.update(offerings, &[], version)
+    }
+
+    /// Adds or replaces `changed`, removes the offerings with row keys `removed`, and records
+    /// `version`, in one commit.
+    pub fn update(
+        &self,
+        changed: &[StoredOffering],
+        removed: &[i64],
+        version: i64,
+    ) -> Result<(), SearchError> {
         self.vocabulary
-            .extend(offerings.iter().flat_map(|s| texts(&s.offering)));
+            .extend(changed.iter().flat_map(|s| texts(&s.offering)));
         let writer = self.writer()?;
-        for s in offerings {
+        for seq in removed {
+            writer.delete_term(Term::from_field_i64(self.fields.seq, *seq));
+        }
+        for s in changed {
             writer.delete_term(Term::from_field_i64(self.fields.seq, s.seq));
             writer.add_document(self.document(s))?;
         }
@@ -561,6 +740,122 @@ mod tests {
             offering: o,
             created_at: String::new(),
             updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_an_index_folder_is_ever_emptied() {
+        let tmp = tempfile::tempdir().unwrap();
+        let offerings = vec![stored(1, "Buurtbemiddeling")];
+        // A new folder and an empty one become marked indexes.
+        let new = tmp.path().join("nieuw");
+        SearchIndex::open(&new, &offerings, 1).unwrap();
+        assert!(new.join(MARKER).is_file() && new.join("meta.json").is_file());
+        let empty = tmp.path().join("leeg");
+        std::fs::create_dir(&empty).unwrap();
+        SearchIndex::open(&empty, &offerings, 1).unwrap();
+        assert!(empty.join(MARKER).is_file());
+
+        // A marked folder is emptied for a rebuild, a stray file included.
+        std::fs::write(new.join("los.txt"), "x").unwrap();
+        let index = SearchIndex::open(&new, &offerings, 2).unwrap();
+        assert_eq!(index.len(), 1);
+        assert!(!new.join("los.txt").exists() && new.join(MARKER).is_file());
+        drop(index);
+
+        // An index of an older version (tantivy's files, no marker) is recognised and marked.
+        std::fs::remove_file(new.join(MARKER)).unwrap();
+        assert!(matches!(inspect(&new).unwrap(), Folder::Index));
+        SearchIndex::open(&new, &offerings, 3).unwrap();
+        assert!(new.join(MARKER).is_file());
+
+        // Anything else is left alone, and named.
+        let foreign = tmp.path().join("vreemd");
+        std::fs::create_dir_all(foreign.join("sub")).unwrap();
+        std::fs::write(foreign.join("meta.json"), "{}").unwrap();
+        for (what, entry) in [("sub", "sub"), ("foto.jpg", "foto.jpg")] {
+            if what != "sub" {
+                std::fs::remove_dir(foreign.join("sub")).unwrap();
+                std::fs::write(foreign.join(what), "x").unwrap();
+            }
+            let err = SearchIndex::open(&foreign, &offerings, 1).err().unwrap();
+            assert!(
+                err.to_string().contains(&format!("({entry})"))
+                    && err.to_string().ends_with("met --index of WIJKWIJZER_INDEX"),
+                "{err}"
+            );
+            assert!(foreign.join(what).exists() && foreign.join("meta.json").exists());
+        }
+        let file = tmp.path().join("bestand");
+        std::fs::write(&file, "x").unwrap();
+        assert!(SearchIndex::open(&file, &offerings, 1).is_err());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+        // Tantivy's leftovers alone, without meta.json, are not an index either.
+        let half = tmp.path().join("half");
+        std::fs::create_dir(&half).unwrap();
+        std::fs::write(half.join(".managed.json"), "[]").unwrap();
+        assert!(matches!(inspect(&half).unwrap(), Folder::Foreign(_)));
+    }
+
+    #[test]
+    fn the_database_folder_and_those_above_it_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let db = data.join("w.db");
+        std::fs::write(&db, "").unwrap();
+        // Even with a marker, the database's folder is never the index.
+        std::fs::write(data.join(MARKER), "").unwrap();
+        for dir in [data.clone(), tmp.path().to_path_buf(), data.join("..")] {
+            let err = check_location(&dir, Some(&db)).err().unwrap();
+            assert!(matches!(err, SearchError::HoldsDatabase { .. }), "{err}");
+        }
+        check_location(&data.join("w.db.index"), Some(&db)).unwrap();
+        check_location(&tmp.path().join("elders"), Some(&db)).unwrap();
+        // PostgreSQL: no database file to protect.
+        check_location(&tmp.path().join("elders"), None).unwrap();
+    }
+
+    #[test]
+    fn an_update_replaces_and_removes_in_one_commit() {
+        let index =
+            SearchIndex::in_memory(&[stored(1, "Buurtbemiddeling"), stored(2, "Wijkraad")], 1)
+                .unwrap();
+        let thesaurus = Thesaurus::builtin();
+        index
+            .update(&[stored(1, "Straatcoaches")], &[2], 2)
+            .unwrap();
+        assert_eq!(index.len(), 1);
+        assert_eq!(index.search("straatcoaches", &thesaurus).unwrap().len(), 1);
+        assert!(index
+            .search("buurtbemiddeling", &thesaurus)
+            .unwrap()
+            .is_empty());
+        assert!(index.search("wijkraad", &thesaurus).unwrap().is_empty());
+    }
+
+    #[test]
+    fn tantivy_file_names() {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-meta.lock",
+            ".tantivy-writer.lock",
+            ".tmpAbC123",
+            "0123456789abcdef0123456789abcdef.idx",
+            "0123456789abcdef0123456789abcdef.store.temp",
+            "0123456789abcdef0123456789abcdef.12.del",
+        ] {
+            assert!(is_tantivy_file(name), "{name}");
+        }
+        for name in [
+            "w.db",
+            "meta.json.bak",
+            "0123456789abcdef0123456789abcdef.txt",
+            "0123.idx",
+            "0123456789abcdef0123456789abcdef..del",
+        ] {
+            assert!(!is_tantivy_file(name), "{name}");
         }
     }
 

@@ -220,3 +220,101 @@ async fn every_provider_is_a_facet_choice() {
     let html = app.get("/aanbod").await.text().await.unwrap();
     assert_eq!(html.matches("name=\"aanbieder\"").count(), with_offerings);
 }
+
+/// Text from anyone (a contributed offering, an imported taxonomy) cannot become a spreadsheet
+/// formula in the CSV downloads, nor a property of its own in the iCalendar agenda.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_carry_no_formulas_and_the_agenda_no_injected_properties() {
+    let app = spawn_app().await;
+    let catalog = &app.state.catalog;
+    let mut o = catalog.snapshot().offerings[0].offering.clone();
+    o.id = "vijandig-aanbod".into();
+    o.titel =
+        "=HYPERLINK(\"https://kwaad.example/\",\"Klik\")\rATTENDEE;CN=Kwaad:mailto:kwaad@x.example"
+            .into();
+    o.samenvatting = "-2+3\u{b}\u{85}BEGIN:VALARM\r\nTRIGGER:-PT5M".into();
+    o.aanbieder = "@Kwaad".into();
+    o.regio = "Utrecht\rLOCATION:elders".into();
+    o.locatie = wijkwijzer::domain::offering::Location::Fysiek;
+    let start = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    o.startdatum = Some(start);
+    o.einddatum = Some(start);
+    catalog.upsert_offerings(&[o]).await.unwrap();
+    let mut taxonomy = catalog.snapshot().taxonomy.clone();
+    taxonomy.themas[0].label = "+SOM(1;2)".into();
+    catalog.save_taxonomy(&taxonomy).await.unwrap();
+
+    for path in ["/aanbod.csv", "/leeragenda.csv", "/leeragenda-excel.csv"] {
+        let body = app.get(path).await.text().await.unwrap();
+        let body = body.trim_start_matches('\u{feff}');
+        let delimiter = if path.contains("excel") { b';' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(body.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let mut texts = 0;
+        for record in reader.records() {
+            for (name, cell) in headers.iter().zip(record.unwrap().iter()) {
+                // Figures may be negative numbers; every other cell is text.
+                if cell.replace(',', ".").parse::<f64>().is_ok() {
+                    continue;
+                }
+                texts += 1;
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{path}, {name}: {cell:?}"
+                );
+            }
+        }
+        assert!(texts > 0, "{path}");
+        let protected = if path == "/aanbod.csv" {
+            "'=HYPERLINK("
+        } else {
+            "'+SOM(1;2)"
+        };
+        assert!(body.contains(protected), "{path}");
+    }
+
+    // The CSV download imports again to the very same offering.
+    let csv = app.get("/aanbod.csv").await.text().await.unwrap();
+    let back = wijkwijzer::transfer::parse_offerings(
+        &csv,
+        wijkwijzer::transfer::Format::Csv,
+        &catalog.snapshot().taxonomy,
+    )
+    .unwrap();
+    let mine = back.iter().find(|x| x.id == "vijandig-aanbod").unwrap();
+    assert_eq!(Some(mine), catalog.snapshot().get("vijandig-aanbod"));
+
+    let ics = app.get("/agenda.ics").await.text().await.unwrap();
+    assert!(
+        ics.contains("vijandig-aanbod@"),
+        "the event is in the agenda"
+    );
+    assert!(
+        !ics.replace("\r\n", "").contains(['\r', '\n']),
+        "only CRLF line ends"
+    );
+    assert!(
+        !ics.chars()
+            .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')),
+        "no control characters"
+    );
+    for physical in ics.split("\r\n") {
+        assert!(physical.len() <= 75, "{physical}");
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").collect();
+    for injected in ["ATTENDEE", "BEGIN:VALARM", "TRIGGER"] {
+        assert!(
+            !lines.iter().any(|l| l.starts_with(injected)),
+            "{injected} became a line of its own"
+        );
+    }
+    let count = |name: &str| lines.iter().filter(|l| l.starts_with(name)).count();
+    assert_eq!(
+        count("LOCATION:"),
+        count("BEGIN:VEVENT"),
+        "one LOCATION per event"
+    );
+}

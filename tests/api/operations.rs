@@ -422,3 +422,199 @@ fn help_and_command_line_mistakes_are_in_dutch() {
     assert_eq!(code, Some(2));
     assert!(err.contains("onbekend commando 'bestaatniet'"), "{err}");
 }
+
+/// `serve --index DIR` only ever empties a folder that holds a search index: a folder with other
+/// files, the database's own folder or one above it stops the start with a Dutch message that
+/// names the setting, and nothing in it is removed. An index folder is marked, and reused.
+#[test]
+fn serve_never_empties_a_folder_that_is_not_a_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("w.db");
+    let out = cli(
+        &db,
+        &["user", "add", "a@b.example", "--role", "coordinator"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let notes = dir.path().join("notities");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("belangrijk.txt"), "niet weggooien").unwrap();
+    // Starts serve: `None` once it runs (then it is stopped), or its exit code and messages.
+    let serve = |index: &std::path::Path, env_var: bool| {
+        use std::io::BufRead;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+        command
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--addr", "127.0.0.1:0", "--empty"])
+            .env("WIJKWIJZER_LOG", "info")
+            .stderr(std::process::Stdio::piped());
+        if env_var {
+            command.env("WIJKWIJZER_INDEX", index);
+        } else {
+            command.arg("--index").arg(index);
+        }
+        let mut child = command.spawn().unwrap();
+        let lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut said = Vec::new();
+        for line in lines.map_while(Result::ok) {
+            if line.contains("WijkWijzer draait") {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return None;
+            }
+            said.push(line);
+        }
+        Some((child.wait().unwrap().code(), said.join("\n")))
+    };
+    for (index, env_var, says) in [
+        (&data, false, "bevat de database"),
+        (&dir.path().to_path_buf(), true, "bevat de database"),
+        (
+            &notes,
+            false,
+            "bevat iets anders dan een zoekindex (belangrijk.txt)",
+        ),
+    ] {
+        let outcome = serve(index, env_var);
+        let Some((code, err)) = outcome else {
+            panic!("serve started with --index {}", index.display());
+        };
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("--index of WIJKWIJZER_INDEX"), "{err}");
+        assert!(db.exists(), "the database is still there");
+        assert_eq!(
+            std::fs::read_to_string(notes.join("belangrijk.txt")).unwrap(),
+            "niet weggooien"
+        );
+    }
+    assert!(
+        cli(&db, &["user", "list"]).status.success(),
+        "the database still works"
+    );
+
+    // A new folder becomes a marked index, and is used again at the next start.
+    let index = dir.path().join("zoekindex");
+    assert_eq!(
+        serve(&index, false),
+        None,
+        "serve runs with a folder of its own"
+    );
+    assert!(index.join(wijkwijzer::search::MARKER).is_file());
+    assert_eq!(serve(&index, false), None, "and again with its index");
+}
+
+/// The retention period is 1 to 120 months: anything else stops `serve` at once with a Dutch
+/// message naming the setting, and a period too long to count back erases nothing (it used to
+/// erase every closed record at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retention_period_out_of_range_is_refused_and_never_erases_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().to_string();
+    for (args, env) in [
+        (&["--retention-months", "100000"][..], &[][..]),
+        (&["--retention-months", "0"], &[]),
+        (&["--retention-months", "4294967295"], &[]),
+        (&[], &[("WIJKWIJZER_RETENTION_MONTHS", "121")]),
+        (&[], &[("WIJKWIJZER_RETENTION_MONTHS", "twaalf")]),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--addr", taken.as_str()])
+            .args(args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {err}");
+        assert!(
+            err.contains("voor --retention-months <RETENTION_MONTHS> (of WIJKWIJZER_RETENTION_MONTHS): geef een aantal maanden van 1 tot en met 120"),
+            "{err}"
+        );
+        assert!(!db.exists(), "nothing written");
+    }
+
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    sqlx::query("UPDATE learning_questions SET email = 'oud@x.example', status = 'beantwoord', closed_at = '2024-01-01T00:00:00.000Z' WHERE id = 'lv-demo-001'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let n = wijkwijzer::app::erase_expired(store, u32::MAX, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        n, 0,
+        "nothing is older than a period that cannot be counted back"
+    );
+    let n = wijkwijzer::app::erase_expired(store, 12, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "the period in range erases the old record");
+}
+
+/// `import aanbod` says what it did: on SQLite it also indexes; on PostgreSQL it only writes the
+/// database and says that the running instances take it up. They do so well within the 2
+/// seconds the README and the message promise: they look every half second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_says_what_it_did_and_instances_take_changes_up_within_the_promise() {
+    let app = spawn_app().await;
+    let mut o = app.state.catalog.snapshot().offerings[0].offering.clone();
+    o.id = "via-de-import".into();
+    let file = app.dir.path().join("een.jsonl");
+    std::fs::write(&file, serde_json::to_string(&o).unwrap()).unwrap();
+    let out = cli(&app.db, &["import", "aanbod", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    if postgres_server().is_some() {
+        assert!(
+            err.contains("1 aanbod opgeslagen in de database in "),
+            "{err}"
+        );
+        assert!(
+            err.contains("Draaiende instanties nemen het binnen 2 seconden op in hun zoekindex"),
+            "{err}"
+        );
+        assert!(!err.contains("geïndexeerd"), "{err}");
+    } else {
+        assert!(
+            err.contains("1 aanbod geïmporteerd en geïndexeerd in "),
+            "{err}"
+        );
+    }
+
+    let store = app.state.catalog.store();
+    let mut readings = Vec::new();
+    for i in 0..8u64 {
+        // Changes come at any moment of the instance's beat.
+        tokio::time::sleep(std::time::Duration::from_millis(50 + i * 173 % 500)).await;
+        o.id = format!("elders-opgeslagen-{i}");
+        store
+            .upsert_offerings(std::slice::from_ref(&o))
+            .await
+            .unwrap();
+        let stored = std::time::Instant::now();
+        loop {
+            if app.get(&format!("/api/v1/aanbod/{}", o.id)).await.status() == 200 {
+                break;
+            }
+            assert!(stored.elapsed().as_secs() < 10, "never taken up");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        readings.push(stored.elapsed().as_secs_f64());
+    }
+    eprintln!("taken up after (s): {readings:?}");
+    assert!(
+        readings.iter().all(|s| *s < 1.5),
+        "every change is in the index well within 2 seconds: {readings:?}"
+    );
+}

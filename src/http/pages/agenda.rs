@@ -331,20 +331,22 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
             x.to_string()
         }
     };
+    // Texts (labels and slugs from the taxonomy) are protected against formulas; numbers not.
+    let cell = |s: &str| crate::transfer::neutralise_cell(s).into_owned();
     let _ = w.write_record(AGENDA_CSV_COLUMNS);
     let analysis = snapshot.analysis();
     for f in &analysis.themes {
         let is_gap = f.te_weinig_aanbod || f.eenzijdig_aanbod;
         let _ = w.write_record([
-            f.thema.clone(),
-            f.label.clone(),
+            cell(&f.thema),
+            cell(&f.label),
             "alle".to_string(),
             f.vraag.to_string(),
             f.aanbod.to_string(),
             num(f.vraagdruk),
             num(f.onbeantwoord),
             num(f.domeinoverstijgend),
-            f.grootste_sector.clone().unwrap_or_default(),
+            cell(f.grootste_sector.as_deref().unwrap_or_default()),
             num(f.grootste_sector_aandeel),
             f.sectoren.to_string(),
             if is_gap { "ja" } else { "nee" }.to_string(),
@@ -352,9 +354,9 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
-                f.thema.clone(),
-                f.label.clone(),
-                g.doelgroep.clone(),
+                cell(&f.thema),
+                cell(&f.label),
+                cell(&g.doelgroep),
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
