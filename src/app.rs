@@ -260,7 +260,8 @@ impl Application {
         // Changes made elsewhere (another instance, an import) are looked for on their own
         // beat, so that matching work below never delays them.
         let watched = Arc::clone(&self.state.catalog);
-        tokio::spawn(async move {
+        let mut background = Vec::new();
+        background.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval(crate::catalog::REFRESH_INTERVAL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -269,9 +270,9 @@ impl Application {
                     tracing::warn!(error = %e, "catalogus verversen mislukt");
                 }
             }
-        });
+        }));
         let catalog = Arc::clone(&self.state.catalog);
-        tokio::spawn(async move {
+        background.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -298,14 +299,17 @@ impl Application {
                     tracing::warn!(error = %e, "koppeling voorbereiden mislukt");
                 }
             }
-        });
-        tokio::spawn(self.mailer.run(self.state.catalog.store().clone()));
-        tokio::spawn(housekeeping(
+        }));
+        background.push(tokio::spawn(
+            self.mailer.run(self.state.catalog.store().clone()),
+        ));
+        background.push(tokio::spawn(housekeeping(
             self.state.catalog.store().clone(),
             self.state.session_store.clone(),
             self.retention_months,
-        ));
+        )));
         let store = self.state.catalog.store().clone();
+        let sessions = self.state.session_store.clone();
         let app = http::router(self.state);
         axum::serve(
             self.listener,
@@ -314,6 +318,15 @@ impl Application {
         .with_graceful_shutdown(stop)
         .await?;
         tracing::info!("WijkWijzer stopt: lopende verzoeken zijn afgehandeld");
+        // Background work stops first (an unfinished transaction rolls back), so that nothing
+        // touches the database after its write-ahead log is written into the file.
+        for task in &background {
+            task.abort();
+        }
+        for task in background {
+            let _ = task.await;
+        }
+        sessions.close().await;
         store.close().await;
         Ok(())
     }

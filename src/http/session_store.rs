@@ -63,6 +63,14 @@ impl Sessions {
         Ok(sessions)
     }
 
+    /// Closes the session store's connections (at shutdown, before the database is closed).
+    pub async fn close(&self) {
+        match self {
+            Sessions::Sqlite(_, pool) => pool.close().await,
+            Sessions::Postgres(_, pool) => pool.close().await,
+        }
+    }
+
     /// Records (or forgets) the account that owns the session `id`.
     async fn set_owner(&self, id: &Id, owner: Option<i64>) -> session_store::Result<()> {
         let id = id.to_string();

@@ -563,3 +563,68 @@ async fn responses_too_large_for_the_cache_arrive_whole_every_time() {
         assert!(json.to_string().contains("lange-beschrijving-59"));
     }
 }
+
+/// Log lines captured in memory.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A failed login and a CSRF refusal are logged as security events, with the request id and
+/// without the password or the typed address. (The server runs on this test's one thread, so
+/// the thread's log subscriber sees its events.)
+#[tokio::test(flavor = "current_thread")]
+async fn security_events_are_logged_with_the_request_id() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = spawn_app().await;
+    let mut b = Browser::new(&app);
+    b.get("/beheer/inloggen").await;
+    let res = b
+        .client
+        .post(app.url("/beheer/inloggen"))
+        .header(
+            "cookie",
+            b.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .form(&[
+            ("email", "geheim-adres@x.example"),
+            ("wachtwoord", "geheim-wachtwoord-123"),
+            ("csrf", b.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (s, _, _) = b.post("/beheer/uitloggen", &[("csrf", "vals")]).await;
+    assert!(s == 401 || s == 403, "{s}");
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let failed = log
+        .lines()
+        .find(|l| l.contains("inloggen_mislukt"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(failed.contains(&rid), "{failed}");
+    assert!(failed.contains("wijkwijzer::security"), "{failed}");
+    assert!(log.contains("csrf_geweigerd"), "{log}");
+    assert!(!log.contains("geheim-wachtwoord"), "{log}");
+    assert!(!log.contains("geheim-adres"), "{log}");
+}
