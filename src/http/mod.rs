@@ -45,6 +45,8 @@ pub struct AppState {
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.
     pub login_ip: Arc<forms::RateLimiter>,
+    /// The limit on `POST /api/v1/matches` per client.
+    pub match_limit: Arc<api::MatchLimit>,
     /// Login attempts allowed per account per window, counted in the database (all instances).
     pub login_limit: (usize, std::time::Duration),
     /// Months after closing before personal data is erased.
