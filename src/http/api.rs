@@ -94,12 +94,12 @@ async fn api_headers(req: axum::extract::Request, next: Next) -> Response {
     res
 }
 
-/// Refuses every non-empty query parameter of an operation that takes none (empty values
-/// are ignored, as on `/aanbod`).
+/// Refuses every non-empty query parameter of an operation that takes none (an empty value
+/// counts as leaving the parameter out, as on `/aanbod`).
 fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
     let invalid: Vec<InvalidParam> = params::pairs(raw)
         .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
+        .filter(|(_, v)| !v.is_empty())
         .map(|(k, _)| InvalidParam {
             name: k,
             reason: "onbekende parameter".into(),
@@ -238,6 +238,19 @@ async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
+    // The document lists exact values: the API takes `thema= jeugd` or `page=+` as written
+    // (the catalogue page forgives the spaces); only the free text `q` may have them.
+    let spaced: Vec<InvalidParam> = pairs
+        .iter()
+        .filter(|(k, v)| k != "q" && v.trim() != v)
+        .map(|(k, v)| InvalidParam {
+            name: k.clone(),
+            reason: format!("'{v}' begint of eindigt met een spatie"),
+        })
+        .collect();
+    if !spaced.is_empty() {
+        return Err(ApiError::BadRequest(spaced));
+    }
     let today = crate::domain::clock::dutch_date(chrono::Utc::now());
     let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
     let page = state.catalog.search(
@@ -817,4 +830,91 @@ fn set_enum(schema: &mut Value, values: &[String]) {
         list.push(Value::Null);
     }
     target["enum"] = Value::Array(list);
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::http::extract::parse_json;
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(rate_key(a), rate_key(b));
+        assert_ne!(rate_key(a), rate_key(c));
+        let v4: IpAddr = "192.0.2.1".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(rate_key(v4), v4);
+        assert_eq!(rate_key(mapped), v4);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// A list without parameters accepts only empty values, and names every other one in
+        /// Dutch.
+        #[test]
+        fn lists_refuse_every_parameter(raw in any::<String>(), encoded in "[a-z=&%0-9-]{0,40}") {
+            for raw in [raw.as_str(), encoded.as_str()] {
+                let filled = params::pairs(Some(raw))
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .count();
+                match no_parameters(Some(raw)) {
+                    Ok(()) => prop_assert_eq!(filled, 0),
+                    Err(ApiError::BadRequest(params)) => {
+                        prop_assert_eq!(params.len(), filled);
+                        prop_assert!(params.iter().all(|p| p.reason == "onbekende parameter"));
+                    }
+                    Err(e) => prop_assert!(false, "{e:?}"),
+                }
+            }
+        }
+
+        /// Any body gives a match request or a Dutch JSON error, never a panic.
+        #[test]
+        fn match_bodies_parse_or_explain(
+            body in prop_oneof![
+                any::<Vec<u8>>(),
+                any::<String>().prop_map(String::into_bytes),
+                (any::<String>(), prop::option::of(any::<String>()), any::<bool>())
+                    .prop_map(|(vraag, doelgroep, extra)| {
+                        let mut v = json!({"vraag": vraag, "doelgroep": doelgroep});
+                        if extra {
+                            v["kleur"] = json!(5);
+                        }
+                        v.to_string().into_bytes()
+                    }),
+            ],
+        ) {
+            match parse_json::<MatchRequest>(&body) {
+                Ok(req) => prop_assert!(req.vraag.len() <= body.len()),
+                Err(ApiError::InvalidJson { detail, invalid_params }) => {
+                    prop_assert!(!detail.is_empty());
+                    prop_assert!(!detail.contains("expected"), "{detail}");
+                    prop_assert!(!detail.contains("invalid type"), "{detail}");
+                    for p in invalid_params {
+                        prop_assert!(!p.reason.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(false, "{e:?}"),
+            }
+        }
+
+        /// Every IPv6 key is a /64 network; IPv4 keys are the address itself.
+        #[test]
+        fn rate_keys_are_networks(bits in any::<u128>(), v4 in any::<u32>()) {
+            let v6 = IpAddr::V6(std::net::Ipv6Addr::from(bits));
+            match rate_key(v6) {
+                IpAddr::V6(k) => prop_assert_eq!(u128::from(k) & ((1u128 << 64) - 1), 0),
+                IpAddr::V4(k) => prop_assert_eq!(Some(k), std::net::Ipv6Addr::from(bits).to_ipv4_mapped()),
+            }
+            let ip = IpAddr::V4(std::net::Ipv4Addr::from(v4));
+            prop_assert_eq!(rate_key(ip), ip);
+        }
+    }
 }
