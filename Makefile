@@ -2,12 +2,17 @@
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 
-.PHONY: run test deps deps-npm test-rust test-browser bench
+.PHONY: run test deps deps-npm lint test-rust test-api-contract test-browser bench
 
 run: deps-npm
 	cargo run --release -- serve
 
-test: deps test-rust test-browser
+test: deps lint test-rust test-api-contract test-browser
+
+# Formatting and lints first: cheap, and a red mark here is a red mark on main.
+lint:
+	cargo fmt --check
+	cargo clippy --release --all-targets -- -D warnings
 
 # npm packages (NL Design System CSS, bundled by build.rs; playwright-core, axe) and Chromium.
 deps:
@@ -20,6 +25,13 @@ deps-npm:
 test-rust:
 	cargo test --release
 	url=$$(scripts/test-postgres.sh) && WIJKWIJZER_TEST_POSTGRES=$$url cargo test --release --test api
+
+# The OpenAPI document against the Logius API Design Rules (Spectral, api-lint/) and the server
+# against its document (schemathesis, bounded to 60 s).
+test-api-contract:
+	cargo build --release
+	scripts/lint-api.sh
+	scripts/schemathesis.sh 60
 
 test-browser:
 	cargo build --release

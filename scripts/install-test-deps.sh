@@ -19,6 +19,7 @@ sudo_if_needed() {
 
 apt_packages=()
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+command -v curl >/dev/null 2>&1 || apt_packages+=(curl)
 if [ "$bench" -eq 1 ]; then
   command -v wrk >/dev/null 2>&1 || apt_packages+=(wrk)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx)

@@ -54,6 +54,8 @@ pub struct Config {
     pub login_rate: (usize, Duration),
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
+    pub match_rate: (usize, Duration),
 }
 
 impl Config {
@@ -82,6 +84,7 @@ impl Config {
             session_absolute: Duration::from_secs(12 * 3600),
             login_rate: (5, Duration::from_secs(15 * 60)),
             trust_proxy: false,
+            match_rate: (30, Duration::from_secs(60)),
         }
     }
 }
@@ -229,6 +232,10 @@ impl Application {
                     ),
                 ),
                 form_limiter: Arc::new(RateLimiter::new(config.form_rate.0, config.form_rate.1)),
+                match_limit: Arc::new(crate::http::api::MatchLimit::new(
+                    config.match_rate.0,
+                    config.match_rate.1,
+                )),
                 cache: Arc::new(if config.page_cache {
                     PageCache::default()
                 } else {

@@ -84,6 +84,10 @@ pub enum Command {
         /// ./wijkwijzer.index bij PostgreSQL); instanties op één machine hebben elk een eigen map.
         #[arg(long, env = "WIJKWIJZER_INDEX")]
         index: Option<PathBuf>,
+        /// Aantal koppelingen (POST /api/v1/matches) per minuut per bezoeker (IPv4-adres of
+        /// IPv6-/64-netwerk); daarboven antwoordt de API met 429.
+        #[arg(long, env = "WIJKWIJZER_MATCH_RATE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        match_rate: u32,
     },
     /// Importeer aanbod, leervragen of de taxonomie.
     Import {
@@ -270,6 +274,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             retention_months,
             trust_proxy,
             index,
+            match_rate,
         } => {
             let mut config = Config::new(cli.db, addr);
             config.index = index;
@@ -279,6 +284,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             config.page_cache = !no_page_cache;
             config.retention_months = retention_months;
             config.trust_proxy = trust_proxy;
+            config.match_rate = (match_rate as usize, std::time::Duration::from_secs(60));
             let app = Application::build(&config).await?;
             app.run().await?;
             Ok(0)

@@ -7,7 +7,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::pages::{error_page, request_id};
 
@@ -165,16 +165,10 @@ pub fn strip_controls(s: &[u8]) -> Vec<u8> {
 
 fn refuse(api: bool, status: StatusCode, title: &str, detail: &str, rid: String) -> Response {
     if api {
-        let body = serde_json::json!({
-            "type": "about:blank",
-            "title": title,
-            "status": status.as_u16(),
-            "detail": detail,
-        });
-        let mut res = (status, axum::Json(body)).into_response();
+        let mut res = super::error::status_problem_with(status, detail.to_string());
         res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
+            header::HeaderName::from_static("api-version"),
+            HeaderValue::from_static(super::api::API_VERSION),
         );
         res
     } else {

@@ -45,6 +45,8 @@ pub struct AppState {
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.
     pub login_ip: Arc<forms::RateLimiter>,
+    /// The limit on `POST /api/v1/matches` per client.
+    pub match_limit: Arc<api::MatchLimit>,
     /// Login attempts allowed per account per window, counted in the database (all instances).
     pub login_limit: (usize, std::time::Duration),
     /// Months after closing before personal data is erased.
@@ -95,23 +97,6 @@ pub fn rate_key(ip: std::net::IpAddr) -> std::net::IpAddr {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::rate_key;
-
-    #[test]
-    fn ipv6_clients_are_limited_per_64_network() {
-        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        let other: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(rate_key(a), rate_key(b));
-        assert_ne!(rate_key(a), rate_key(other));
-        let v4: std::net::IpAddr = "192.0.2.7".parse().unwrap();
-        assert_eq!(rate_key(v4), v4);
-        let mapped: std::net::IpAddr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(rate_key(mapped), v4);
-    }
-}
 
 /// The request id header.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -201,4 +186,22 @@ async fn security_headers(State(state): State<AppState>, mut req: Request, next:
         h.insert(REQUEST_ID.clone(), v);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_key;
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64_network() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let other: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(rate_key(a), rate_key(b));
+        assert_ne!(rate_key(a), rate_key(other));
+        let v4: std::net::IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(rate_key(v4), v4);
+        let mapped: std::net::IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(rate_key(mapped), v4);
+    }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the application on port 0 with a fresh database per test.
 
 mod agenda;
+mod api_contract;
 mod beheer;
 mod catalogue_api;
 mod errors;
