@@ -97,7 +97,6 @@ pub fn rate_key(ip: std::net::IpAddr) -> std::net::IpAddr {
     }
 }
 
-
 /// The request id header.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
