@@ -794,6 +794,10 @@ pub fn served_document(state: &AppState) -> Value {
             }
             // `?thema=` (as an HTML form sends it) counts as leaving the parameter out.
             param["allowEmptyValue"] = Value::Bool(true);
+            // A filter takes at most this many values (see `params::MAX_FILTER_VALUES`).
+            if param["schema"].get("items").is_some() {
+                param["schema"]["maxItems"] = json!(params::MAX_FILTER_VALUES);
+            }
         }
     }
     if let Some(props) = doc.pointer_mut("/components/schemas/MatchRequest/properties") {

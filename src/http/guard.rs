@@ -1,5 +1,5 @@
 //! The first check on every request, before any handler or cache sees it: bounded query strings
-//! (length and number of parameters), no control characters in the path, and C0 control
+//! (length and number of parameters), a 404 for control characters in the path, and C0 control
 //! characters other than TAB, LF and CR dropped from query strings and form bodies, in this one
 //! place (PostgreSQL refuses NUL in text; nothing invisible should be stored or exported).
 
@@ -11,21 +11,24 @@ use axum::response::Response;
 
 use super::pages::{error_page, request_id};
 
-/// The longest query string accepted (bytes, as sent).
-pub const MAX_QUERY: usize = 4096;
-/// The most parameters one query string may hold.
-pub const MAX_PARAMS: usize = 50;
+/// The longest query string accepted (bytes, as sent): the longest search the OpenAPI document
+/// allows (every filter with its most values, the longest text) fits.
+pub const MAX_QUERY: usize = 16 * 1024;
+/// The most parameters one query string may hold: every filter with its most values
+/// (7 × [`super::params::MAX_FILTER_VALUES`]) and the other search parameters fit.
+pub const MAX_PARAMS: usize = 150;
 
 /// Refuses overlong queries and control characters in the path; cleans queries and form bodies.
 pub async fn layer(req: Request, next: Next) -> Response {
     let rid = request_id(req.headers());
     let api = req.uri().path().starts_with("/api/");
+    // No page or id holds a control character: nothing is there.
     if has_control(req.uri().path().as_bytes()) {
         return refuse(
             api,
-            StatusCode::BAD_REQUEST,
-            "Ongeldig adres",
-            "Het adres bevat tekens die er niet in horen. Controleer de link.",
+            StatusCode::NOT_FOUND,
+            "Niet gevonden",
+            "Op dit adres staat niets: het bevat tekens die in geen adres van deze site voorkomen. Controleer de link.",
             rid,
         );
     }

@@ -87,6 +87,8 @@ pub fn parse(
         page: 1,
         page_size: DEFAULT_PAGE_SIZE,
     };
+    // Values given per filter, repeats included.
+    let mut counts: BTreeMap<Facet, usize> = BTreeMap::new();
     for (key, value) in pairs {
         let value = value.trim();
         if value.is_empty() {
@@ -113,14 +115,20 @@ pub fn parse(
             } else {
                 None
             };
+            let given = counts.entry(facet).or_insert(0);
+            *given += 1;
+            if *given == MAX_FILTER_VALUES + 1 {
+                bad(
+                    key,
+                    format!("te veel waarden (hoogstens {MAX_FILTER_VALUES} per filter)"),
+                );
+            }
+            if *given > MAX_FILTER_VALUES {
+                continue;
+            }
             if let Some(value) = canonical {
                 let values = query.filters.facets.entry(facet).or_default();
-                if values.len() >= MAX_FILTER_VALUES {
-                    bad(
-                        key,
-                        format!("te veel waarden (hoogstens {MAX_FILTER_VALUES} per filter)"),
-                    );
-                } else if !values.iter().any(|v| v == value) {
+                if !values.iter().any(|v| v == value) {
                     values.push(value.to_string());
                 }
             } else {
