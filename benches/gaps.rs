@@ -1,5 +1,6 @@
 //! Benchmark of the whole gap analysis over 10,000 offerings and 50,000 learning questions
 //! (derived from the demo data with new ids). Run: `cargo bench --bench gaps`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
 

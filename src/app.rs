@@ -89,16 +89,7 @@ impl Config {
     }
 }
 
-/// A file or folder that belongs to the database `db`: next to a SQLite file
-/// (`wijkwijzer.db.index`), or in the working folder for PostgreSQL (`wijkwijzer.index`).
-pub fn beside_db(db: &Path, suffix: &str) -> PathBuf {
-    if Backend::parse(db).is_postgres() {
-        return PathBuf::from(format!("wijkwijzer{suffix}"));
-    }
-    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(suffix);
-    db.with_file_name(name)
-}
+pub use crate::store::beside_db;
 
 /// The search index folder that belongs to a SQLite database file; `None` for PostgreSQL, where
 /// each running instance keeps its own index (see [`Config::index`]).

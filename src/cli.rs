@@ -319,7 +319,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 .into_iter()
                 .map(|s| s.offering)
                 .collect();
-            let today = vandaag.unwrap_or_else(crate::http::pages::today);
+            let today = vandaag.unwrap_or_else(crate::domain::clock::today);
             let demand: Vec<LabelledQuestion> = store
                 .demand()
                 .await?
@@ -584,7 +584,7 @@ async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             password_stdin,
             base_url,
         } => {
-            let Some(email) = crate::http::forms::parse_email(&email) else {
+            let Some(email) = crate::domain::text::parse_email(&email) else {
                 eprintln!("Ongeldig e-mailadres: '{email}'.");
                 return Ok(2);
             };
@@ -776,7 +776,7 @@ fn eval(
         Ok(o) => o,
         Err(problems) => return Ok(report(catalog, &problems)),
     };
-    let today = vandaag.unwrap_or_else(crate::http::pages::today);
+    let today = vandaag.unwrap_or_else(crate::domain::clock::today);
     let demand = match demand {
         Some(p) => {
             let (text, format) = read_file(p)?;

@@ -1,8 +1,4 @@
 //! WijkWijzer Leernetwerk: the learning network platform on liveable and safe neighbourhoods.
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
 
 pub mod app;
 pub mod auth;

@@ -11,7 +11,7 @@ use chrono::Utc;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::http::feeds::xml_escape;
+use crate::domain::text::xml_escape;
 use crate::store::{OutboxRow, OutgoingMail, Store};
 
 /// How long a claimed mail is held for one delivery attempt before another worker may try it.
@@ -62,7 +62,7 @@ impl MailConfig {
             Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
             _ => MailTransport::Folder(
                 std::env::var("WIJKWIJZER_MAIL_DIR")
-                    .map_or_else(|_| crate::app::beside_db(db, ".mail"), PathBuf::from),
+                    .map_or_else(|_| crate::store::beside_db(db, ".mail"), PathBuf::from),
             ),
         };
         MailConfig {

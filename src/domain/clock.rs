@@ -42,6 +42,11 @@ pub fn dutch_date(t: DateTime<Utc>) -> NaiveDate {
     dutch(t).date_naive()
 }
 
+/// Today in the Netherlands (whatever the server's time zone), read from the system clock.
+pub fn today() -> chrono::NaiveDate {
+    dutch_date(chrono::Utc::now())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

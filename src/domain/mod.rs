@@ -13,4 +13,5 @@ pub mod offering;
 pub mod question;
 pub mod similar;
 pub mod taxonomy;
+pub mod text;
 pub mod track;

@@ -33,22 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(robots))
 }
 
-/// Escapes text for XML.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::domain::text::xml_escape;
 
 fn typed(content_type: &'static str, body: String) -> Response {
     (

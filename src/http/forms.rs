@@ -304,21 +304,7 @@ impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
     }
 }
 
-/// A plausible e-mail address: one `@`, a dot in the domain, no spaces, at most 254 characters.
-pub fn parse_email(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (local, domain) = s.split_once('@')?;
-    let ok = !local.is_empty()
-        && s.len() <= 254
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
-    ok.then(|| s.to_string())
-}
+pub use crate::domain::text::parse_email;
 
 #[cfg(test)]
 mod tests {

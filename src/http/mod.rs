@@ -12,7 +12,8 @@ pub mod guard;
 pub mod offering_form;
 pub mod pages;
 pub mod params;
-pub mod session_store;
+/// Back-office sessions live in the store (see [`crate::store::sessions`]).
+pub use crate::store::sessions as session_store;
 
 use std::sync::Arc;
 

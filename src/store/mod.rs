@@ -3,7 +3,7 @@
 //! timestamps, JSON lists as text, integer flags, `ON CONFLICT` upserts); the few differences live in
 //! [`Backend`]. Use [`StoreError`] for every failure here; callers map it to their own error type.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
@@ -19,6 +19,7 @@ use crate::domain::taxonomy::Taxonomy;
 mod audit;
 mod inbox;
 mod outbox;
+pub mod sessions;
 mod tracks;
 mod users;
 
@@ -68,6 +69,17 @@ pub(crate) fn sqlite_options(path: &Path) -> Result<SqliteConnectOptions, StoreE
 
 fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
+}
+
+/// A file or folder that belongs to the database `db`: next to a SQLite file
+/// (`wijkwijzer.db.index`), or in the working folder for PostgreSQL (`wijkwijzer.index`).
+pub fn beside_db(db: &Path, suffix: &str) -> PathBuf {
+    if Backend::parse(db).is_postgres() {
+        return PathBuf::from(format!("wijkwijzer{suffix}"));
+    }
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    db.with_file_name(name)
 }
 
 /// What a backup wrote.
@@ -859,6 +871,86 @@ impl DemandRow {
 
 #[cfg(test)]
 mod tests {
+
+    /// Tables and their columns as the migrations in `dir` leave them (`CREATE TABLE` and
+    /// `ALTER TABLE … ADD COLUMN`; types are left out, as the two databases spell them apart).
+    fn schema(dir: &str) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        let mut tables = std::collections::BTreeMap::new();
+        let mut files: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text: String = std::fs::read_to_string(&file)
+                .unwrap()
+                .lines()
+                .map(|l| l.split("--").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for statement in text.split(';') {
+                let words: Vec<&str> = statement.split_whitespace().collect();
+                let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+                if lower.starts_with(&["create".into(), "table".into()]) {
+                    let name = statement
+                        .split('(')
+                        .next()
+                        .unwrap()
+                        .split_whitespace()
+                        .last()
+                        .unwrap()
+                        .to_lowercase();
+                    let body =
+                        &statement[statement.find('(').unwrap() + 1..statement.rfind(')').unwrap()];
+                    let mut depth = 0;
+                    let mut part = String::new();
+                    let mut parts = Vec::new();
+                    for c in body.chars() {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            ',' if depth == 0 => {
+                                parts.push(std::mem::take(&mut part));
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        part.push(c);
+                    }
+                    parts.push(part);
+                    let columns = parts
+                        .iter()
+                        .filter_map(|p| p.split_whitespace().next())
+                        .map(str::to_lowercase)
+                        .filter(|w| {
+                            !["primary", "unique", "foreign", "check", "constraint"]
+                                .contains(&w.as_str())
+                        })
+                        .collect();
+                    tables.insert(name, columns);
+                } else if lower.len() > 5
+                    && lower[0] == "alter"
+                    && lower[3] == "add"
+                    && lower[4] == "column"
+                {
+                    tables
+                        .entry(lower[2].clone())
+                        .or_insert_with(std::collections::BTreeSet::new)
+                        .insert(lower[5].clone());
+                }
+            }
+        }
+        tables
+    }
+
+    #[test]
+    fn sqlite_and_postgres_schemas_have_the_same_tables_and_columns() {
+        let sqlite = schema("migrations");
+        let postgres = schema("migrations-postgres");
+        assert!(sqlite.len() >= 15, "{sqlite:?}");
+        assert_eq!(sqlite, postgres);
+    }
+
     use super::*;
 
     #[test]

@@ -409,3 +409,29 @@ pub async fn ask_on_site(app: &TestApp, vraag: &str) -> wijkwijzer::store::Inbox
         .unwrap()
         .remove(0)
 }
+
+/// A JSON Lines file in `dir` with `n` offerings made from the first demo offering, each changed
+/// by `edit(i, offering)` (which must give it its own id).
+#[allow(dead_code)]
+pub fn demo_offerings(
+    dir: &Path,
+    n: usize,
+    edit: impl Fn(usize, &mut serde_json::Value),
+) -> PathBuf {
+    let demo = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
+    )
+    .expect("demo offerings");
+    let first: serde_json::Value =
+        serde_json::from_str(demo.lines().next().expect("a line")).expect("json");
+    let mut out = String::new();
+    for i in 0..n {
+        let mut o = first.clone();
+        edit(i, &mut o);
+        out.push_str(&o.to_string());
+        out.push('\n');
+    }
+    let path = dir.join("aanbod.jsonl");
+    std::fs::write(&path, out).expect("write");
+    path
+}

@@ -1,4 +1,5 @@
 //! Integration tests: the application on port 0 with a fresh database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod agenda;
 mod api_contract;

@@ -1,7 +1,7 @@
 //! The public website: every page type, escaping of hostile catalogue text, feeds as valid
 //! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
 
-use super::helpers::{cli, fixture, spawn_app, spawn_with, TestApp};
+use super::helpers::{cli, demo_offerings, fixture, spawn_app, spawn_with, TestApp};
 
 async fn page(app: &TestApp, path: &str) -> String {
     let res = app.get(path).await;
@@ -373,31 +373,19 @@ async fn dutch_wording_one_person_and_decimal_commas() {
 /// Offerings that start in the coming months, `per_month` each.
 fn agenda_offerings(dir: &std::path::Path, months: u32, per_month: u32) -> std::path::PathBuf {
     use chrono::Datelike;
-    let demo = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
-    )
-    .unwrap();
-    let first: serde_json::Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
     let today = chrono::Utc::now().date_naive();
-    let mut out = String::new();
-    for m in 1..=months {
+    let per = per_month as usize;
+    demo_offerings(dir, (months * per_month) as usize, |i, o| {
+        let m = (i / per) as u32 + 1;
         let total = today.month0() + m;
         let date =
             chrono::NaiveDate::from_ymd_opt(today.year() + (total / 12) as i32, total % 12 + 1, 10)
                 .unwrap();
-        for i in 0..per_month {
-            let mut o = first.clone();
-            o["id"] = format!("activiteit-{m}-{i}").into();
-            o["titel"] = format!("Activiteit {m}-{i}").into();
-            o["startdatum"] = date.to_string().into();
-            o["einddatum"] = date.to_string().into();
-            out.push_str(&o.to_string());
-            out.push('\n');
-        }
-    }
-    let path = dir.join("agenda.jsonl");
-    std::fs::write(&path, out).unwrap();
-    path
+        o["id"] = format!("activiteit-{m}-{}", i % per).into();
+        o["titel"] = format!("Activiteit {m}-{}", i % per).into();
+        o["startdatum"] = date.to_string().into();
+        o["einddatum"] = date.to_string().into();
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

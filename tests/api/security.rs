@@ -525,24 +525,12 @@ async fn one_filter_takes_at_most_twenty_values() {
 /// Offerings whose descriptions are long (9,000 characters): 60 of them make a page of the API
 /// larger than the page cache keeps.
 fn long_offerings(dir: &std::path::Path) -> std::path::PathBuf {
-    let demo = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
-    )
-    .unwrap();
-    let first: serde_json::Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
     let text = "Bewoners en professionals leren samen hoe de wijk veiliger wordt. ".repeat(140);
-    let mut out = String::new();
-    for i in 0..60 {
-        let mut o = first.clone();
+    demo_offerings(dir, 60, |i, o| {
         o["id"] = format!("lange-beschrijving-{i}").into();
         o["titel"] = format!("Lange beschrijving {i}").into();
         o["beschrijving"] = text.clone().into();
-        out.push_str(&o.to_string());
-        out.push('\n');
-    }
-    let path = dir.join("lang.jsonl");
-    std::fs::write(&path, out).unwrap();
-    path
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

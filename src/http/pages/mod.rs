@@ -49,10 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(aanmelden::router())
 }
 
-/// Today in the Netherlands (whatever the server's time zone).
-pub fn today() -> NaiveDate {
-    crate::domain::clock::dutch_date(chrono::Utc::now())
-}
+pub use crate::domain::clock::today;
 
 /// The request id of this request (set by the middleware).
 pub fn request_id(headers: &HeaderMap) -> String {

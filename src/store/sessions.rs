@@ -20,6 +20,16 @@ pub enum Sessions {
     Postgres(PostgresStore, sqlx::PgPool),
 }
 
+/// Runs `$body` with `$pool` bound to the session store's own pool (SQLite or PostgreSQL).
+macro_rules! on_pool {
+    ($sessions:expr, $pool:ident => $body:expr) => {
+        match $sessions {
+            Sessions::Sqlite(_, $pool) => $body,
+            Sessions::Postgres(_, $pool) => $body,
+        }
+    };
+}
+
 /// The account a session record belongs to: logged in, or half-way a login.
 fn owner(record: &Record) -> Option<i64> {
     ["uid", "pending_uid"]
@@ -65,17 +75,14 @@ impl Sessions {
 
     /// Closes the session store's connections (at shutdown, before the database is closed).
     pub async fn close(&self) {
-        match self {
-            Sessions::Sqlite(_, pool) => pool.close().await,
-            Sessions::Postgres(_, pool) => pool.close().await,
-        }
+        on_pool!(self, pool => pool.close().await)
     }
 
     /// Records (or forgets) the account that owns the session `id`.
     async fn set_owner(&self, id: &Id, owner: Option<i64>) -> session_store::Result<()> {
         let id = id.to_string();
-        let result = match (self, owner) {
-            (Sessions::Sqlite(_, pool), Some(uid)) => sqlx::query(
+        let result = match owner {
+            Some(uid) => on_pool!(self, pool => sqlx::query(
                 "INSERT INTO session_owners (session_id, user_id) VALUES ($1, $2) \
                  ON CONFLICT (session_id) DO UPDATE SET user_id = excluded.user_id",
             )
@@ -83,30 +90,14 @@ impl Sessions {
             .bind(uid)
             .execute(pool)
             .await
-            .map(|_| ()),
-            (Sessions::Postgres(_, pool), Some(uid)) => sqlx::query(
-                "INSERT INTO session_owners (session_id, user_id) VALUES ($1, $2) \
-                 ON CONFLICT (session_id) DO UPDATE SET user_id = excluded.user_id",
+            .map(|_| ())),
+            None => on_pool!(self, pool => sqlx::query(
+                "DELETE FROM session_owners WHERE session_id = $1"
             )
             .bind(id)
-            .bind(uid)
             .execute(pool)
             .await
-            .map(|_| ()),
-            (Sessions::Sqlite(_, pool), None) => {
-                sqlx::query("DELETE FROM session_owners WHERE session_id = $1")
-                    .bind(id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
-            (Sessions::Postgres(_, pool), None) => {
-                sqlx::query("DELETE FROM session_owners WHERE session_id = $1")
-                    .bind(id)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            }
+            .map(|_| ())),
         };
         result.map_err(store_error)
     }
