@@ -12,14 +12,16 @@ pub mod store;
 pub mod transfer;
 
 /// Logs a security event (ASVS V7): a warning with `event` and the given fields on the target
-/// `wijkwijzer::security`, inside the request's span (which carries the request id). Never pass
+/// `wijkwijzer::security`, with the request id, inside the request's span. Never pass
 /// passwords, codes, tokens or typed e-mail addresses.
 #[macro_export]
 macro_rules! security_event {
     ($event:literal $(, $($field:tt)*)?) => {
         ::tracing::warn!(
             target: "wijkwijzer::security",
-            event = $event $(, $($field)*)?,
+            event = $event,
+            request_id = %$crate::http::current_request_id()
+            $(, $($field)*)?,
             "beveiligingsgebeurtenis"
         )
     };

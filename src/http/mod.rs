@@ -143,6 +143,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+tokio::task_local! {
+    /// The id of the request being handled (set by the security-headers middleware).
+    static CURRENT_REQUEST: String;
+}
+
+/// The id of the request this code runs for, or `-` outside a request.
+pub fn current_request_id() -> String {
+    CURRENT_REQUEST
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_string())
+}
+
 /// A random request id (16 hex digits): it says nothing about the process or the traffic.
 fn request_id() -> String {
     crate::auth::random_hex(8)
@@ -157,7 +169,12 @@ async fn security_headers(State(state): State<AppState>, mut req: Request, next:
         req.headers_mut().insert(REQUEST_ID.clone(), v);
     }
     let span = tracing::info_span!("verzoek", request_id = %id, method = %req.method(), path = %req.uri().path());
-    let mut res = tracing::Instrument::instrument(next.run(req), span).await;
+    let mut res = CURRENT_REQUEST
+        .scope(
+            id.clone(),
+            tracing::Instrument::instrument(next.run(req), span),
+        )
+        .await;
     let h = res.headers_mut();
     if state.base_url.starts_with("https://") {
         h.insert(
