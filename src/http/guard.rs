@@ -1,7 +1,8 @@
 //! The first check on every request, before any handler or cache sees it: bounded query strings
 //! (length and number of parameters), a 404 for control characters in the path, and C0 control
-//! characters other than TAB, LF and CR dropped from query strings and form bodies, in this one
-//! place (PostgreSQL refuses NUL in text; nothing invisible should be stored or exported).
+//! characters other than TAB, LF and CR dropped from page query strings and form bodies, in this
+//! one place, as PostgreSQL refuses NUL in text and nothing invisible should be stored or
+//! exported (the API refuses such values per parameter instead).
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
@@ -56,7 +57,14 @@ pub async fn layer(req: Request, next: Next) -> Response {
                 rid,
             );
         }
-        let cleaned = strip_controls(query.as_bytes());
+        // The API checks every parameter itself and refuses a value with a control character
+        // (its search text drops them), so that a request the document does not allow is
+        // refused rather than quietly changed.
+        let cleaned = if api {
+            query.as_bytes().to_vec()
+        } else {
+            strip_controls(query.as_bytes())
+        };
         if cleaned.len() != query.len() {
             if let Some(uri) = with_query(&parts.uri, &cleaned) {
                 parts.uri = uri;

@@ -466,6 +466,9 @@ async fn control_characters_are_dropped_from_forms_and_refused_in_paths() {
     }
     let res = app.get("/api/v1/aanbod?q=wijk%00aanpak").await;
     assert_eq!(res.status(), 200);
+    // A filter value of control characters is refused by the API, not read as absent.
+    assert_eq!(app.get("/api/v1/aanbod?vanaf=%01").await.status(), 400);
+    assert_eq!(app.get("/aanbod?vanaf=%01").await.status(), 200);
 }
 
 #[tokio::test]
