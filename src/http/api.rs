@@ -427,7 +427,7 @@ async fn providers(
 pub struct MatchRequest {
     /// The question in the asker's own words: at least one visible character, at most 2000
     /// characters (spaces at the start and end not counted).
-    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 2000, pattern = "[^\\s\\u0085]")]
     pub vraag: String,
     /// Target group slug of the asker.
     pub doelgroep: Option<String>,
@@ -484,7 +484,7 @@ async fn matches(
 ) -> Result<Json<MatchResponse>, ApiError> {
     let snapshot = state.catalog.snapshot();
     let mut invalid = Vec::new();
-    let vraag = req.vraag.trim().to_string();
+    let vraag = req.vraag.trim_matches(blank).to_string();
     if vraag.is_empty() {
         invalid.push(InvalidParam {
             name: "vraag".into(),
@@ -848,6 +848,13 @@ fn set_enum(schema: &mut Value, values: &[String]) {
         list.push(Value::Null);
     }
     target["enum"] = Value::Array(list);
+}
+
+/// A character that does not make a question non-empty: Unicode white space (as `trim` knows
+/// it) and the byte-order mark, so that the document's pattern `[^\s\u0085]` (ECMAScript `\s`
+/// plus NEL) and the server agree on what a blank question is.
+fn blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
 }
 
 #[cfg(test)]

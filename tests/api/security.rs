@@ -625,3 +625,18 @@ async fn security_events_are_logged_with_the_request_id() {
     assert!(!log.contains("geheim-wachtwoord"), "{log}");
     assert!(!log.contains("geheim-adres"), "{log}");
 }
+
+#[tokio::test]
+async fn a_question_of_only_blank_characters_is_refused_as_the_document_says() {
+    let app = spawn_app().await;
+    for vraag in ["\u{85}", "\u{feff} ", "\u{a0}\u{2028}"] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/matches"))
+            .json(&serde_json::json!({ "vraag": vraag }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{vraag:?}");
+    }
+}
