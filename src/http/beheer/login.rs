@@ -92,15 +92,7 @@ fn login_cookie_name(state: &AppState) -> &'static str {
 /// is no session: the form's CSRF token is this value signed (a double-submit cookie), so that an
 /// anonymous visit to the login page writes no session row.
 pub(super) fn login_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = login_cookie_name(state);
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    super::cookie(headers, login_cookie_name(state))
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 

@@ -538,15 +538,20 @@ impl Staff {
     }
 }
 
-fn has_session_cookie(parts: &Parts, state: &AppState) -> bool {
-    let name = state.sessions.cookie_name();
-    parts
-        .headers
+/// The value of the cookie `name` the request carries, if any.
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|c| c.trim().split_once('=').is_some_and(|(k, _)| k == name))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn has_session_cookie(parts: &Parts, state: &AppState) -> bool {
+    cookie(&parts.headers, state.sessions.cookie_name()).is_some()
 }
 
 fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
