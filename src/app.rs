@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
@@ -310,7 +311,7 @@ impl Application {
         let sessions = self.state.session_store.clone();
         let app = http::router(self.state);
         axum::serve(
-            self.listener,
+            http::conn::Listener(self.listener).tap_io(|_| ()),
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stop)

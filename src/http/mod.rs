@@ -4,6 +4,7 @@
 pub mod api;
 pub mod beheer;
 pub mod cache;
+pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod feeds;
@@ -160,7 +161,7 @@ fn request_id() -> String {
     crate::auth::random_hex(8)
 }
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
 async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

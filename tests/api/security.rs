@@ -640,3 +640,64 @@ async fn a_question_of_only_blank_characters_is_refused_as_the_document_says() {
         assert_eq!(res.status(), 400, "{vraag:?}");
     }
 }
+
+/// Sends `request` as raw bytes and returns the whole answer (the server closes after a refusal).
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    conn.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8(answer).unwrap()
+}
+
+#[tokio::test]
+async fn requests_hyper_cannot_read_get_the_dutch_page_not_an_empty_body() {
+    let app = spawn_app().await;
+    // An address over hyper's 64 KB limit: refused before the router, still in Dutch.
+    let long = format!(
+        "GET /aanbod/{} HTTP/1.1\r\nhost: localhost\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let answer = raw_exchange(&app, long.as_bytes()).await;
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 414 "), "{head}");
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-security-policy: default-src 'self'"),
+        "{head}"
+    );
+    assert!(
+        head.contains(&format!("content-length: {}", body.len())),
+        "{head}"
+    );
+    let id = head
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .unwrap();
+    assert!(
+        body.contains("Adres te lang") && body.contains(id),
+        "{body}"
+    );
+    // More than 100 header lines.
+    let mut many = String::from("GET /aanbod HTTP/1.1\r\nhost: localhost\r\n");
+    for i in 0..120 {
+        many.push_str(&format!("x-extra-{i}: 1\r\n"));
+    }
+    many.push_str("\r\n");
+    let answer = raw_exchange(&app, many.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    assert!(answer.contains("Verzoek te groot") && answer.contains("lang=\"nl\""));
+    // A request line that is not HTTP.
+    let answer = raw_exchange(&app, b"GARBAGE\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    assert!(answer.contains("Verzoek niet leesbaar"));
+    // Ordinary answers pass unchanged, also our own 414 for a long query.
+    assert_eq!(app.get("/aanbod").await.status(), 200);
+    let res = app.get(&format!("/aanbod?q={}", "a".repeat(20_000))).await;
+    assert_eq!(res.status(), 414);
+    assert!(res.text().await.unwrap().contains("hoogstens"));
+}
