@@ -129,8 +129,8 @@ pub struct CatalogData {
     pub providers: Vec<Provider>,
     /// Provider slug per offering (same order as `offerings`).
     provider_slugs: Vec<String>,
-    /// Folded keywords per offering (same order as `offerings`).
-    keywords: Vec<Vec<String>>,
+    /// "Vergelijkbaar aanbod", prepared once per version (same order as `offerings`).
+    similar: crate::domain::similar::SimilarIndex,
     /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
     regions: HashMap<String, String>,
     /// Provider slug → index in `providers`.
@@ -169,10 +169,16 @@ impl CatalogData {
             .iter()
             .map(|s| s.offering.provider_slug())
             .collect();
-        let keywords = offerings
+        let keywords: Vec<Vec<String>> = offerings
             .iter()
             .map(|s| crate::domain::similar::folded_keywords(&s.offering))
             .collect();
+        let similar = crate::domain::similar::SimilarIndex::new(
+            offerings
+                .iter()
+                .zip(&keywords)
+                .map(|(s, k)| (&s.offering, k.as_slice())),
+        );
         let mut regions = HashMap::new();
         for s in &offerings {
             let r = &s.offering.regio;
@@ -195,7 +201,7 @@ impl CatalogData {
             by_id,
             providers,
             provider_slugs,
-            keywords,
+            similar,
             regions,
             provider_index,
         }
@@ -221,13 +227,12 @@ impl CatalogData {
         let Some(i) = self.by_id.get(id).copied() else {
             return Vec::new();
         };
-        let base = (&self.offerings[i].offering, self.keywords[i].as_slice());
-        let all = self
-            .offerings
-            .iter()
-            .zip(&self.keywords)
-            .map(|(s, k)| (&s.offering, k.as_slice()));
-        crate::domain::similar::similar(base, all, k)
+        self.similar
+            .similar(i, k)
+            .into_iter()
+            .filter_map(|j| self.offerings.get(j))
+            .map(|s| &s.offering)
+            .collect()
     }
 
     /// The provider slug of each offering, in `offerings` order.

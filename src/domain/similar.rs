@@ -44,6 +44,132 @@ pub fn similar<'a>(
     scored.into_iter().take(k).map(|(_, o)| o).collect()
 }
 
+/// The features [`resemblance`] compares, as interned numbers, for one offering.
+#[derive(Debug, Clone, Default)]
+struct Features {
+    themes: Vec<u32>,
+    keywords: Vec<u32>,
+    groups: Vec<u32>,
+    sectors: Vec<u32>,
+    vorm: u32,
+}
+
+/// Offerings prepared for "vergelijkbaar aanbod": features as interned numbers and, per theme and
+/// keyword, the offerings that carry it, so one look-up scores only the offerings that share a
+/// theme or a keyword (the others score 0) with integer comparisons. Gives what [`similar`] gives.
+#[derive(Debug, Clone, Default)]
+pub struct SimilarIndex {
+    items: Vec<Features>,
+    ids: Vec<String>,
+    by_theme: Vec<Vec<u32>>,
+    by_keyword: Vec<Vec<u32>>,
+}
+
+/// Numbers for strings, in order of first appearance.
+#[derive(Default)]
+struct Interner(std::collections::HashMap<String, u32>);
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.0.get(s) {
+            return n;
+        }
+        let n = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        self.0.insert(s.to_string(), n);
+        n
+    }
+
+    fn ids(&mut self, values: &[String]) -> Vec<u32> {
+        values.iter().map(|v| self.id(v)).collect()
+    }
+}
+
+impl SimilarIndex {
+    /// Prepares offerings with their folded keywords (see [`folded_keywords`]), in the order
+    /// [`SimilarIndex::similar`] numbers them.
+    pub fn new<'a>(all: impl Iterator<Item = (&'a Offering, &'a [String])>) -> SimilarIndex {
+        let (mut themes, mut keywords, mut other) = (
+            Interner::default(),
+            Interner::default(),
+            Interner::default(),
+        );
+        let mut index = SimilarIndex::default();
+        for (n, (o, kw)) in all.enumerate() {
+            let f = Features {
+                themes: themes.ids(&o.themas),
+                keywords: keywords.ids(kw),
+                groups: other.ids(&o.doelgroepen),
+                sectors: other.ids(&o.sectoren),
+                vorm: other.id(&o.vorm),
+            };
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            for (list, postings) in [
+                (&f.themes, &mut index.by_theme),
+                (&f.keywords, &mut index.by_keyword),
+            ] {
+                for &t in list {
+                    let t = t as usize;
+                    if postings.len() <= t {
+                        postings.resize_with(t + 1, Vec::new);
+                    }
+                    if postings[t].last() != Some(&n) {
+                        postings[t].push(n);
+                    }
+                }
+            }
+            index.items.push(f);
+            index.ids.push(o.id.clone());
+        }
+        index
+    }
+
+    /// The positions of the `k` offerings most like the one at `base`, best first; ties by id.
+    pub fn similar(&self, base: usize, k: usize) -> Vec<usize> {
+        let Some(b) = self.items.get(base) else {
+            return Vec::new();
+        };
+        let mut candidates: Vec<u32> = b
+            .themes
+            .iter()
+            .filter_map(|&t| self.by_theme.get(t as usize))
+            .chain(
+                b.keywords
+                    .iter()
+                    .filter_map(|&t| self.by_keyword.get(t as usize)),
+            )
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let shared = |a: &[u32], b: &[u32]| a.iter().filter(|x| b.contains(x)).count() as f32;
+        let mut scored: Vec<(f32, usize)> = candidates
+            .into_iter()
+            .map(|c| c as usize)
+            .filter(|&c| self.ids[c] != self.ids[base])
+            .map(|c| {
+                let o = &self.items[c];
+                let s = 3.0 * shared(&b.themes, &o.themes)
+                    + 1.5 * shared(&b.keywords, &o.keywords)
+                    + 0.5 * shared(&b.groups, &o.groups)
+                    + 0.25 * shared(&b.sectors, &o.sectors)
+                    + if b.vorm == o.vorm { 0.5 } else { 0.0 };
+                (s, c)
+            })
+            .collect();
+        let order = |a: &(f32, usize), b: &(f32, usize)| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.ids[a.1].cmp(&self.ids[b.1]))
+        };
+        if scored.len() > k && k > 0 {
+            scored.select_nth_unstable_by(k - 1, order);
+            scored.truncate(k);
+        }
+        scored.sort_by(order);
+        scored.into_iter().take(k).map(|(_, c)| c).collect()
+    }
+}
+
 /// How much two titles share (0..1): the Jaccard overlap of their stems without stop words.
 pub fn title_overlap(a: &str, b: &str) -> f32 {
     let a: std::collections::HashSet<String> = super::analysis::analyze(a).into_iter().collect();
@@ -136,5 +262,70 @@ mod duplicate_tests {
         let like = most_like(&a, &all, 2);
         assert_eq!(like[0].0.id, "b");
         assert!(like[0].1);
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::domain::offering::Location;
+    use proptest::prelude::*;
+
+    fn offering(id: usize, themas: &[u8], kw: &[u8], groups: &[u8], vorm: u8) -> Offering {
+        let names = |v: &[u8], p: &str| v.iter().map(|n| format!("{p}{n}")).collect::<Vec<_>>();
+        Offering {
+            id: format!("o{id:03}"),
+            titel: format!("Aanbod {id}"),
+            samenvatting: String::new(),
+            beschrijving: String::new(),
+            aanbieder: "A".into(),
+            partners: vec![],
+            vorm: format!("v{vorm}"),
+            themas: names(themas, "t"),
+            doelgroepen: names(groups, "g"),
+            sectoren: names(groups, "s"),
+            trefwoorden: names(kw, "Kw"),
+            kosten: "gratis".into(),
+            locatie: Location::Online,
+            regio: "landelijk".into(),
+            startdatum: None,
+            einddatum: None,
+            url: String::new(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_index_gives_what_the_full_scan_gives(
+            specs in prop::collection::vec(
+                (prop::collection::vec(0u8..5, 0..3), prop::collection::vec(0u8..8, 0..4),
+                 prop::collection::vec(0u8..3, 0..3), 0u8..3),
+                1..40),
+            k in 0usize..6,
+        ) {
+            let all: Vec<Offering> = specs
+                .iter()
+                .enumerate()
+                .map(|(i, (t, kw, g, v))| offering(i, t, kw, g, *v))
+                .collect();
+            let kws: Vec<Vec<String>> = all.iter().map(folded_keywords).collect();
+            let index = SimilarIndex::new(all.iter().zip(&kws).map(|(o, k)| (o, k.as_slice())));
+            for base in 0..all.len() {
+                let scan: Vec<&str> = similar(
+                    (&all[base], &kws[base]),
+                    all.iter().zip(&kws).map(|(o, k)| (o, k.as_slice())),
+                    k,
+                )
+                .into_iter()
+                .map(|o| o.id.as_str())
+                .collect();
+                let fast: Vec<&str> = index
+                    .similar(base, k)
+                    .into_iter()
+                    .map(|i| all[i].id.as_str())
+                    .collect();
+                prop_assert_eq!(scan, fast);
+            }
+        }
     }
 }
