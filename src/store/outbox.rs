@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::audit::record;
 use super::{now, Store, StoreError};
 
 /// A mail to send.
@@ -189,7 +190,7 @@ impl Store {
         .rows_affected()
             > 0;
         if done {
-            super::audit::record(
+            record(
                 &mut tx,
                 actor,
                 "opnieuw versturen",

@@ -1,0 +1,458 @@
+//! Learning questions: the inventory import, questions asked on the site with their suggested
+//! matches, the demand the gap analysis reads, and the coordinator's inbox (status, answer, themes).
+
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::Row;
+
+use super::audit::record;
+use super::outbox::{enqueue, OutgoingMail};
+use super::{
+    accept_once, bump, flag, list_json, now, opt_flag, parse_date, parse_list, Store, StoreError,
+};
+use crate::domain::matching::LabelledQuestion;
+use crate::domain::question::LearningQuestion;
+
+/// A learning question as the inbox shows it.
+#[derive(Debug, Clone)]
+pub struct InboxItem {
+    /// Id.
+    pub id: String,
+    /// The question.
+    pub vraag: String,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Sector slug.
+    pub sector: Option<String>,
+    /// Municipality.
+    pub gemeente: Option<String>,
+    /// Theme slugs.
+    pub themas: Vec<String>,
+    /// When asked.
+    pub datum: String,
+    /// `site` or `import`.
+    pub bron: String,
+    /// Workflow status.
+    pub status: String,
+    /// E-mail for an answer.
+    pub email: Option<String>,
+    /// The engine's verdict.
+    pub passend: Option<bool>,
+    /// The coordinator's answer.
+    pub antwoord: Option<String>,
+    /// True when the themes were filled in by the matching engine.
+    pub themas_automatisch: bool,
+}
+
+/// Filters of the inbox; `None` means all.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Status.
+    pub status: Option<String>,
+    /// Theme slug.
+    pub thema: Option<String>,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Source.
+    pub bron: Option<String>,
+    /// Whether the themes were chosen by the engine (`Some(true)`) or by a person.
+    pub themas_automatisch: Option<bool>,
+}
+
+/// The question statuses, in workflow order, with their Dutch labels.
+pub const QUESTION_STATUSES: [(&str, &str); 5] = [
+    ("nieuw", "Nieuw"),
+    ("in-behandeling", "In behandeling"),
+    ("beantwoord", "Beantwoord"),
+    ("lacune", "Lacune (geen passend aanbod)"),
+    ("doorverwezen", "Doorverwezen"),
+];
+
+/// Whether a status closes the question (starts the retention period).
+pub fn is_closed(status: &str) -> bool {
+    matches!(status, "beantwoord" | "lacune" | "doorverwezen")
+}
+
+fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
+    Ok(InboxItem {
+        id: r.get("id"),
+        vraag: r.get("vraag"),
+        doelgroep: r.get("doelgroep"),
+        sector: r.get("sector"),
+        gemeente: r.get("gemeente"),
+        themas: parse_list(r.get("themas"))?,
+        datum: r.get("datum"),
+        bron: r.get("bron"),
+        status: r.get("status"),
+        email: r.get("email"),
+        passend: opt_flag(r, "passend"),
+        antwoord: r.get("antwoord"),
+        themas_automatisch: flag(r, "themas_automatisch"),
+    })
+}
+
+const Q_COLUMNS: &str =
+    "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, \
+                         passend, antwoord, themas_automatisch";
+
+/// A learning question asked on the site, with what the matching engine suggested.
+pub struct SiteQuestion<'a> {
+    /// The question.
+    pub question: &'a LearningQuestion,
+    /// E-mail address for an answer, if given (with consent).
+    pub email: Option<&'a str>,
+    /// Whether the engine found a well-fitting offering.
+    pub passend: bool,
+    /// Suggested matches `(offering id, score, reasons)`, best first.
+    pub matches: Vec<(&'a str, f64, &'a [String])>,
+}
+
+/// A learning question as the agenda and the gap analysis see it.
+#[derive(Debug, Clone)]
+pub struct DemandRow {
+    /// Id.
+    pub id: String,
+    /// The question.
+    pub vraag: String,
+    /// Target group slug.
+    pub doelgroep: Option<String>,
+    /// Sector slug.
+    pub sector: Option<String>,
+    /// Theme slugs.
+    pub themas: Vec<String>,
+    /// When asked.
+    pub datum: NaiveDate,
+    /// Workflow status (`nieuw`, `lacune`, …).
+    pub status: String,
+    /// The engine's verdict, once matched.
+    pub passend: Option<bool>,
+    /// True when the themes were filled in by the engine rather than given by the inventory or a
+    /// coordinator.
+    pub themas_automatisch: bool,
+}
+
+impl DemandRow {
+    /// The question as an example for the matcher, when a person gave its themes.
+    pub fn labelled(&self) -> Option<LabelledQuestion> {
+        if self.themas_automatisch {
+            return None;
+        }
+        LabelledQuestion::new(&self.vraag, &self.themas)
+    }
+}
+
+impl Store {
+    /// Every learning question, ordered by id.
+    pub async fn questions(&self) -> Result<Vec<LearningQuestion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, vraag, doelgroep, sector, gemeente, themas, datum FROM learning_questions ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(LearningQuestion {
+                    id: r.get("id"),
+                    vraag: r.get("vraag"),
+                    doelgroep: r.get("doelgroep"),
+                    sector: r.get("sector"),
+                    gemeente: r.get("gemeente"),
+                    themas: parse_list(r.get("themas"))?,
+                    datum: parse_date(Some(r.get("datum")))?
+                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Inserts or updates learning questions by id, all in one transaction.
+    pub async fn upsert_questions(&self, questions: &[LearningQuestion]) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        let ts = now();
+        for q in questions {
+            sqlx::query(
+                "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
+                 created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
+                 ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
+                 sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
+                 datum = excluded.datum, updated_at = excluded.updated_at, themas_automatisch = 0, \
+                 passend = CASE WHEN learning_questions.vraag = excluded.vraag \
+                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
+            )
+            .bind(&q.id)
+            .bind(&q.vraag)
+            .bind(&q.doelgroep)
+            .bind(&q.sector)
+            .bind(&q.gemeente)
+            .bind(list_json(&q.themas))
+            .bind(q.datum.to_string())
+            .bind(&ts)
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a question from the site and its suggested matches in one transaction.
+    /// [`StoreError::AlreadySent`] when the shown form `once` was stored before.
+    pub async fn insert_site_question(
+        &self,
+        sq: &SiteQuestion<'_>,
+        once: &str,
+    ) -> Result<(), StoreError> {
+        let q = sq.question;
+        let ts = now();
+        let mut tx = self.write().await?;
+        accept_once(&mut tx, once).await?;
+        sqlx::query(
+            "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
+             status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,'site','nieuw',$8,$9,$10,$11,$12,1)",
+        )
+        .bind(&q.id)
+        .bind(&q.vraag)
+        .bind(&q.doelgroep)
+        .bind(&q.sector)
+        .bind(&q.gemeente)
+        .bind(list_json(&q.themas))
+        .bind(q.datum.to_string())
+        .bind(sq.email)
+        .bind(i64::from(sq.passend))
+        .bind(sq.email.map(|_| ts.clone()))
+        .bind(&ts)
+        .bind(&ts)
+        .execute(&mut *tx)
+        .await?;
+        for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, created_at) \
+                 VALUES ($1,$2,$3,$4,$5,$6)",
+            )
+            .bind(&q.id)
+            .bind(*offering)
+            .bind(position as i64)
+            .bind(*score)
+            .bind(list_json(waarom))
+            .bind(&ts)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The demand version: it changes on every committed change to learning questions.
+    pub async fn demand_version(&self) -> Result<i64, StoreError> {
+        self.counter("demand_version").await
+    }
+
+    /// What the gap analysis needs of every learning question.
+    pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(DemandRow {
+                    id: r.get("id"),
+                    vraag: r.get("vraag"),
+                    doelgroep: r.get("doelgroep"),
+                    sector: r.get("sector"),
+                    themas: parse_list(r.get("themas"))?,
+                    datum: parse_date(Some(r.get("datum")))?
+                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
+                    status: r.get("status"),
+                    passend: opt_flag(&r, "passend"),
+                    themas_automatisch: flag(&r, "themas_automatisch"),
+                })
+            })
+            .collect()
+    }
+
+    /// Records the engine's `passend` (and, when the question had none, inferred themes) for
+    /// questions that were not matched yet.
+    pub async fn set_passend(
+        &self,
+        results: &[(String, bool, Vec<String>)],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        for (id, passend, themes) in results {
+            sqlx::query(
+                "UPDATE learning_questions SET passend = $1, \
+                 themas_automatisch = CASE WHEN themas = '[]' THEN 1 ELSE themas_automatisch END, \
+                 themas = CASE WHEN themas = '[]' THEN $2 ELSE themas END WHERE id = $3 AND passend IS NULL",
+            )
+            .bind(i64::from(*passend))
+            .bind(list_json(themes))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Status, e-mail and `passend` of a stored question.
+    pub async fn question_status(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, Option<String>, Option<bool>)>, StoreError> {
+        let row =
+            sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| (r.get("status"), r.get("email"), opt_flag(&r, "passend"))))
+    }
+
+    /// The inbox: questions matching `filter`, newest first, at most `limit`.
+    pub async fn inbox(
+        &self,
+        filter: &InboxFilter,
+        limit: i64,
+    ) -> Result<Vec<InboxItem>, StoreError> {
+        let has_theme = self.backend().json_list_contains("themas", "$2");
+        let rows = sqlx::query(&format!(
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE ($1 IS NULL OR status = $1) \
+             AND ($2 IS NULL OR {has_theme}) \
+             AND ($3 IS NULL OR doelgroep = $3) AND ($4 IS NULL OR bron = $4) \
+             AND ($5 IS NULL OR themas_automatisch = $5) \
+             ORDER BY datum DESC, seq DESC LIMIT $6"
+        ))
+        .bind(&filter.status)
+        .bind(&filter.thema)
+        .bind(&filter.doelgroep)
+        .bind(&filter.bron)
+        .bind(filter.themas_automatisch.map(i64::from))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(item).collect()
+    }
+
+    /// One question.
+    pub async fn inbox_item(&self, id: &str) -> Result<Option<InboxItem>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {Q_COLUMNS} FROM learning_questions WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(item).transpose()
+    }
+
+    /// When the answer to a question was mailed, oldest first (from the audit log).
+    pub async fn answer_mailed_at(&self, question_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at FROM audit_log WHERE entity = 'leervraag' AND entity_id = $1 AND action = 'beantwoord en gemaild' ORDER BY id",
+        )
+        .bind(question_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// Sets the status and answer of a question, with the answer mail when given, in one
+    /// transaction; false when there is no such question.
+    pub async fn update_question(
+        &self,
+        id: &str,
+        status: &str,
+        antwoord: Option<&str>,
+        mail: Option<&OutgoingMail>,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let Some(before) =
+            sqlx::query("SELECT status, antwoord FROM learning_questions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        let (old_status, old_answer): (String, Option<String>) = (before.get(0), before.get(1));
+        let ts = now();
+        sqlx::query(
+            "UPDATE learning_questions SET status = $1, antwoord = $2, updated_at = $3, \
+             closed_at = CASE WHEN $4 THEN COALESCE(closed_at, $5) ELSE NULL END WHERE id = $6",
+        )
+        .bind(status)
+        .bind(antwoord)
+        .bind(&ts)
+        .bind(is_closed(status))
+        .bind(&ts)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(m) = mail {
+            enqueue(&mut tx, m).await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            if mail.is_some() {
+                "beantwoord en gemaild"
+            } else {
+                "bijgewerkt"
+            },
+            "leervraag",
+            id,
+            Some(&json!({"status": old_status, "antwoord": old_answer})),
+            Some(
+                &json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}),
+            ),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets a question's themes as a coordinator gave them (they then count in the gap analysis
+    /// and teach the matcher); false when there is no such question.
+    pub async fn set_question_themes(
+        &self,
+        id: &str,
+        themas: &[String],
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let Some(before) =
+            sqlx::query("SELECT themas, themas_automatisch FROM learning_questions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(false);
+        };
+        let old: Vec<String> = parse_list(before.get(0))?;
+        let automatic = before.get::<i64, _>(1) != 0;
+        sqlx::query(
+            "UPDATE learning_questions SET themas = $1, themas_automatisch = 0, updated_at = $2 WHERE id = $3",
+        )
+        .bind(list_json(themas))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            "thema's gezet",
+            "leervraag",
+            id,
+            Some(&json!({"themas": old, "themas_automatisch": automatic})),
+            Some(&json!({"themas": themas, "themas_automatisch": false})),
+        )
+        .await?;
+        bump(&mut tx, "demand_version").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
