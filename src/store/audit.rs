@@ -26,26 +26,62 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
+/// One change for the audit log: who did what to which thing, with its state before and after.
+pub(crate) struct Change<'a> {
+    actor: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+impl<'a> Change<'a> {
+    /// `actor` did `action` to the `entity` (`aanbod`, `leervraag`, …) with id `entity_id`.
+    pub(crate) fn new(
+        actor: &'a str,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl std::fmt::Display,
+    ) -> Change<'a> {
+        Change {
+            actor,
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The state before the change, as JSON.
+    pub(crate) fn before(mut self, state: impl Into<Option<Value>>) -> Change<'a> {
+        self.before = state.into();
+        self
+    }
+
+    /// The state after the change, as JSON.
+    pub(crate) fn after(mut self, state: impl Into<Option<Value>>) -> Change<'a> {
+        self.after = state.into();
+        self
+    }
+}
+
 /// Records a change inside the transaction that makes it.
-pub(crate) async fn record(
+pub(super) async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<&Value>,
-    after: Option<&Value>,
+    change: &Change<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1,$2,$3,$4,$5,$6,$7)",
     )
     .bind(now())
-    .bind(actor)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(before.map(Value::to_string))
-    .bind(after.map(Value::to_string))
+    .bind(change.actor)
+    .bind(change.action)
+    .bind(change.entity)
+    .bind(&change.entity_id)
+    .bind(change.before.as_ref().map(Value::to_string))
+    .bind(change.after.as_ref().map(Value::to_string))
     .execute(&mut **tx)
     .await?;
     Ok(())

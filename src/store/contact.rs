@@ -2,8 +2,8 @@
 
 use sqlx::Row;
 
-use super::audit::record;
-use super::{accept_once, now, Store, StoreError};
+use super::audit::Change;
+use super::{accept_once, commit, now, Store, StoreError};
 
 impl Store {
     /// Stores a message of the contact form; returns its number. [`StoreError::AlreadySent`] when
@@ -57,19 +57,8 @@ impl Store {
         .await?
         .rows_affected()
             > 0;
-        if done {
-            record(
-                &mut tx,
-                actor,
-                "afgehandeld",
-                "bericht",
-                &id.to_string(),
-                None,
-                None,
-            )
-            .await?;
-        }
-        tx.commit().await?;
+        let change = done.then(|| Change::new(actor, "afgehandeld", "bericht", id));
+        commit(tx, change, None).await?;
         Ok(done)
     }
 

@@ -4,8 +4,8 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::audit::record;
-use super::{bump, now, parse_list, Store, StoreError};
+use super::audit::Change;
+use super::{commit, now, parse_list, Counter, Store, StoreError};
 
 /// A match of a question to an offering.
 #[derive(Debug, Clone)]
@@ -109,18 +109,10 @@ impl Store {
         .bind(question_id)
         .execute(&mut *tx)
         .await?;
-        record(
-            &mut tx,
-            actor,
-            "koppeling",
-            "leervraag",
-            question_id,
-            Some(&json!({"aanbod": offering_id, "status": before})),
-            Some(&json!({"aanbod": offering_id, "status": status})),
-        )
-        .await?;
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        let change = Change::new(actor, "koppeling", "leervraag", question_id)
+            .before(json!({"aanbod": offering_id, "status": before}))
+            .after(json!({"aanbod": offering_id, "status": status}));
+        commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 }

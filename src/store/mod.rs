@@ -27,6 +27,7 @@ mod tracks;
 mod users;
 
 pub use audit::AuditEntry;
+use audit::Change;
 pub use backup::BackupReport;
 pub use dashboard::DashboardCounts;
 pub use matches::QuestionMatch;
@@ -287,7 +288,8 @@ impl Store {
     }
 
     /// A change counter kept in `meta`.
-    async fn counter(&self, key: &str) -> Result<i64, StoreError> {
+    async fn counter(&self, counter: Counter) -> Result<i64, StoreError> {
+        let key = counter.key();
         let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
             .bind(key)
             .fetch_one(&self.pool)
@@ -346,20 +348,43 @@ impl Store {
     }
 }
 
-pub(crate) async fn bump_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<(), StoreError> {
-    bump(tx, "catalog_version").await
+/// A change counter in `meta`: readers compare it to notice a committed change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// Offerings and the taxonomy (`catalog_version`).
+    Catalog,
+    /// Learning questions and development tracks (`demand_version`).
+    Demand,
 }
 
-pub(crate) async fn bump(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
+impl Counter {
+    fn key(self) -> &'static str {
+        match self {
+            Counter::Catalog => "catalog_version",
+            Counter::Demand => "demand_version",
+        }
+    }
+}
+
+/// Ends a write transaction: records `changes` in the audit log, moves `counter` when given, and
+/// commits, so that the change, its audit records and the counter land together.
+pub(crate) async fn commit<'a>(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    changes: impl IntoIterator<Item = Change<'a>>,
+    counter: Option<Counter>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1")
-        .bind(key)
-        .execute(&mut **tx)
+    for change in changes {
+        audit::record(&mut tx, &change).await?;
+    }
+    if let Some(counter) = counter {
+        sqlx::query(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1",
+        )
+        .bind(counter.key())
+        .execute(&mut *tx)
         .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use super::audit::record;
-use super::{bump_version, list_json, now, parse_date, parse_list, Store, StoreError};
+use super::audit::Change;
+use super::{commit, list_json, now, parse_date, parse_list, Counter, Store, StoreError};
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Taxonomy;
 
@@ -47,14 +47,13 @@ impl Store {
         .bind(now())
         .execute(&mut *tx)
         .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
+        commit(tx, None, Some(Counter::Catalog)).await?;
         Ok(())
     }
 
     /// The catalogue version: it changes on every committed catalogue change.
     pub async fn catalog_version(&self) -> Result<i64, StoreError> {
-        self.counter("catalog_version").await
+        self.counter(Counter::Catalog).await
     }
 
     /// Number of offerings.
@@ -113,8 +112,7 @@ impl Store {
         for o in offerings {
             upsert_offering(&mut tx, o, &ts).await?;
         }
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
+        commit(tx, None, Some(Counter::Catalog)).await?;
         Ok(())
     }
 
@@ -180,8 +178,7 @@ impl Store {
         let mut tx = self.write().await?;
         upsert_offering(&mut tx, o, &now()).await?;
         let after = serde_json::to_value(o).unwrap_or(Value::Null);
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if before.is_some() {
                 "bewerkt"
@@ -190,12 +187,10 @@ impl Store {
             },
             "aanbod",
             &o.id,
-            before.as_ref(),
-            Some(&after),
         )
-        .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
+        .before(before)
+        .after(after);
+        commit(tx, [change], Some(Counter::Catalog)).await?;
         Ok(())
     }
 
@@ -216,9 +211,8 @@ impl Store {
                 .await?
                 .rows_affected()
                 > 0;
-        if done {
-            record(
-                &mut tx,
+        let change = done.then(|| {
+            Change::new(
                 actor,
                 if published {
                     "gepubliceerd"
@@ -227,13 +221,11 @@ impl Store {
                 },
                 "aanbod",
                 id,
-                Some(&json!({"gepubliceerd": !published})),
-                Some(&json!({"gepubliceerd": published})),
             )
-            .await?;
-            bump_version(&mut tx).await?;
-        }
-        tx.commit().await?;
+            .before(json!({"gepubliceerd": !published}))
+            .after(json!({"gepubliceerd": published}))
+        });
+        commit(tx, change, done.then_some(Counter::Catalog)).await?;
         Ok(done)
     }
 }

@@ -3,8 +3,8 @@
 
 use sqlx::Row;
 
-use super::audit::record;
-use super::{now, Store, StoreError};
+use super::audit::Change;
+use super::{commit, now, Store, StoreError};
 
 /// A mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,19 +189,8 @@ impl Store {
         .await?
         .rows_affected()
             > 0;
-        if done {
-            record(
-                &mut tx,
-                actor,
-                "opnieuw versturen",
-                "mail",
-                &id.to_string(),
-                None,
-                None,
-            )
-            .await?;
-        }
-        tx.commit().await?;
+        let change = done.then(|| Change::new(actor, "opnieuw versturen", "mail", id));
+        commit(tx, change, None).await?;
         Ok(done)
     }
 

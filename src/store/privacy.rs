@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use super::audit::record;
-use super::{Store, StoreError};
+use super::audit::Change;
+use super::{commit, Store, StoreError};
 
 impl Store {
     /// Erases personal data (e-mail, name) of questions, submissions and messages closed before
@@ -64,19 +64,16 @@ impl Store {
             }
         }
         n += forget_mail(&mut tx, &gone).await?;
-        if n > 0 {
-            record(
-                &mut tx,
+        let change = (n > 0).then(|| {
+            Change::new(
                 "systeem",
                 "bewaartermijn verlopen",
                 "persoonsgegevens",
                 cutoff,
-                None,
-                Some(&json!({"records": n})),
             )
-            .await?;
-        }
-        tx.commit().await?;
+            .after(json!({"records": n}))
+        });
+        commit(tx, change, None).await?;
         Ok(n)
     }
 
@@ -137,17 +134,14 @@ impl Store {
             .await?
             .rows_affected();
         n += forget_mail(&mut tx, &HashSet::from([email.to_lowercase()])).await?;
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             "persoonsgegevens gewist",
             "persoonsgegevens",
             "op verzoek",
-            None,
-            Some(&json!({"records": n})),
         )
-        .await?;
-        tx.commit().await?;
+        .after(json!({"records": n}));
+        commit(tx, [change], None).await?;
         Ok(n)
     }
 }

@@ -3,8 +3,8 @@
 use serde_json::json;
 use sqlx::Row;
 
-use super::audit::record;
-use super::{bump_version, list_json, now, parse_list, Store, StoreError};
+use super::audit::Change;
+use super::{commit, list_json, now, parse_list, Counter, Store, StoreError};
 
 impl Store {
     /// Renames a provider everywhere (as provider and as partner), audited; returns the ids of
@@ -47,20 +47,17 @@ impl Store {
             .await?;
             changed.push(id);
         }
-        if !changed.is_empty() {
-            record(
-                &mut tx,
-                actor,
-                "hernoemd",
-                "aanbieder",
-                old,
-                Some(&json!({"naam": old})),
-                Some(&json!({"naam": new, "aanbod": changed})),
-            )
-            .await?;
-            bump_version(&mut tx).await?;
-        }
-        tx.commit().await?;
+        let change = (!changed.is_empty()).then(|| {
+            Change::new(actor, "hernoemd", "aanbieder", old)
+                .before(json!({"naam": old}))
+                .after(json!({"naam": new, "aanbod": changed}))
+        });
+        commit(
+            tx,
+            change,
+            (!changed.is_empty()).then_some(Counter::Catalog),
+        )
+        .await?;
         Ok(changed)
     }
 
@@ -75,20 +72,11 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n > 0 {
-            record(
-                &mut tx,
-                actor,
-                "niet meer gepubliceerd",
-                "aanbieder",
-                name,
-                None,
-                Some(&json!({"aanbod": n})),
-            )
-            .await?;
-            bump_version(&mut tx).await?;
-        }
-        tx.commit().await?;
+        let change = (n > 0).then(|| {
+            Change::new(actor, "niet meer gepubliceerd", "aanbieder", name)
+                .after(json!({"aanbod": n}))
+        });
+        commit(tx, change, (n > 0).then_some(Counter::Catalog)).await?;
         Ok(n)
     }
 }

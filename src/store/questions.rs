@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::Row;
 
-use super::audit::record;
+use super::audit::Change;
 use super::outbox::{enqueue, OutgoingMail};
 use super::{
-    accept_once, bump, flag, list_json, now, opt_flag, parse_date, parse_list, Store, StoreError,
+    accept_once, commit, flag, list_json, now, opt_flag, parse_date, parse_list, Counter, Store,
+    StoreError,
 };
 use crate::domain::matching::LabelledQuestion;
 use crate::domain::question::LearningQuestion;
@@ -191,8 +192,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
@@ -240,14 +240,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
     /// The demand version: it changes on every committed change to learning questions.
     pub async fn demand_version(&self) -> Result<i64, StoreError> {
-        self.counter("demand_version").await
+        self.counter(Counter::Demand).await
     }
 
     /// What the gap analysis needs of every learning question.
@@ -292,8 +291,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
@@ -393,8 +391,7 @@ impl Store {
         if let Some(m) = mail {
             enqueue(&mut tx, m).await?;
         }
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if mail.is_some() {
                 "beantwoord en gemaild"
@@ -403,14 +400,10 @@ impl Store {
             },
             "leervraag",
             id,
-            Some(&json!({"status": old_status, "antwoord": old_answer})),
-            Some(
-                &json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}),
-            ),
         )
-        .await?;
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        .before(json!({"status": old_status, "antwoord": old_answer}))
+        .after(json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}));
+        commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 
@@ -441,18 +434,10 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        record(
-            &mut tx,
-            actor,
-            "thema's gezet",
-            "leervraag",
-            id,
-            Some(&json!({"themas": old, "themas_automatisch": automatic})),
-            Some(&json!({"themas": themas, "themas_automatisch": false})),
-        )
-        .await?;
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        let change = Change::new(actor, "thema's gezet", "leervraag", id)
+            .before(json!({"themas": old, "themas_automatisch": automatic}))
+            .after(json!({"themas": themas, "themas_automatisch": false}));
+        commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 }

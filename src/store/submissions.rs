@@ -3,10 +3,10 @@
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use super::audit::record;
+use super::audit::Change;
 use super::offerings::upsert_offering;
 use super::outbox::{enqueue, OutgoingMail};
-use super::{accept_once, bump_version, now, Store, StoreError};
+use super::{accept_once, commit, now, Counter, Store, StoreError};
 use crate::domain::offering::Offering;
 
 /// An offering contributed with the public form.
@@ -121,17 +121,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(
-            &mut tx,
-            actor,
-            "bewerkt",
-            "aanmelding",
-            &id.to_string(),
-            Some(&before),
-            Some(data),
-        )
-        .await?;
-        tx.commit().await?;
+        let change = Change::new(actor, "bewerkt", "aanmelding", id)
+            .before(before)
+            .after(data.clone());
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -175,28 +168,10 @@ impl Store {
             enqueue(&mut tx, m).await?;
         }
         let after = serde_json::to_value(offering).unwrap_or(Value::Null);
-        record(
-            &mut tx,
-            actor,
-            "goedgekeurd",
-            "aanmelding",
-            &id.to_string(),
-            None,
-            Some(&json!({"aanbod": offering.id})),
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            "gepubliceerd",
-            "aanbod",
-            &offering.id,
-            None,
-            Some(&after),
-        )
-        .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
+        let approved = Change::new(actor, "goedgekeurd", "aanmelding", id)
+            .after(json!({"aanbod": offering.id}));
+        let published = Change::new(actor, "gepubliceerd", "aanbod", &offering.id).after(after);
+        commit(tx, [approved, published], Some(Counter::Catalog)).await?;
         Ok(true)
     }
 
@@ -228,17 +203,9 @@ impl Store {
         if let Some(m) = mail {
             enqueue(&mut tx, m).await?;
         }
-        record(
-            &mut tx,
-            actor,
-            "afgewezen",
-            "aanmelding",
-            &id.to_string(),
-            None,
-            Some(&json!({"reden": reden})),
-        )
-        .await?;
-        tx.commit().await?;
+        let change =
+            Change::new(actor, "afgewezen", "aanmelding", id).after(json!({"reden": reden}));
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 }

@@ -3,8 +3,8 @@
 use serde_json::Value;
 use sqlx::Row;
 
-use super::audit::record;
-use super::{bump, list_json, now, parse_list, Store, StoreError};
+use super::audit::Change;
+use super::{commit, list_json, now, parse_list, Counter, Store, StoreError};
 use crate::domain::track::{Track, TrackStatus};
 
 fn track(r: &sqlx::any::AnyRow) -> Result<Track, StoreError> {
@@ -102,8 +102,7 @@ impl Store {
         };
         let after = serde_json::to_value(t).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if before.is_some() {
                 "bewerkt"
@@ -111,13 +110,11 @@ impl Store {
                 "aangemaakt"
             },
             "ontwikkeltraject",
-            &id.to_string(),
-            before.as_ref(),
-            Some(&after),
+            id,
         )
-        .await?;
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        .before(before)
+        .after(after);
+        commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(id)
     }
 }

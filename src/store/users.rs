@@ -4,8 +4,8 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use sqlx::Row;
 
-use super::audit::record;
-use super::{now, Backend, Store, StoreError};
+use super::audit::Change;
+use super::{commit, now, Backend, Store, StoreError};
 use crate::auth::Role;
 
 /// A back-office account.
@@ -75,17 +75,8 @@ impl Store {
             return Err(StoreError::Conflict(format!("account {email}")));
         };
         let id: i64 = row.get(0);
-        record(
-            &mut tx,
-            actor,
-            "aangemaakt",
-            "account",
-            email,
-            None,
-            Some(&json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()})),
-        )
-        .await?;
-        tx.commit().await?;
+        let change = Change::new(actor, "aangemaakt", "account", email).after(json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()}));
+        commit(tx, [change], None).await?;
         Ok(id)
     }
 
@@ -140,9 +131,8 @@ impl Store {
         if let (Some(id), true) = (id, disabled) {
             self.end_sessions(&mut tx, id).await?;
         }
-        if done {
-            record(
-                &mut tx,
+        let change = done.then(|| {
+            Change::new(
                 actor,
                 if disabled {
                     "uitgeschakeld"
@@ -151,12 +141,11 @@ impl Store {
                 },
                 "account",
                 email.trim(),
-                Some(&json!({"uitgeschakeld": !disabled})),
-                Some(&json!({"uitgeschakeld": disabled})),
             )
-            .await?;
-        }
-        tx.commit().await?;
+            .before(json!({"uitgeschakeld": !disabled}))
+            .after(json!({"uitgeschakeld": disabled}))
+        });
+        commit(tx, change, None).await?;
         Ok(done)
     }
 
@@ -191,8 +180,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.end_sessions(&mut tx, id).await?;
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if totp {
                 "wachtwoord en tweestaps gewist"
@@ -201,11 +189,8 @@ impl Store {
             },
             "account",
             email.trim(),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        commit(tx, [change], None).await?;
         Ok(Some(id))
     }
 
@@ -309,17 +294,8 @@ impl Store {
         .await?
         .try_get(0)?;
         self.end_sessions(&mut tx, user_id).await?;
-        record(
-            &mut tx,
-            &email,
-            "wachtwoord gezet",
-            "account",
-            &email,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let change = Change::new(&email, "wachtwoord gezet", "account", &email);
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -371,17 +347,8 @@ impl Store {
             return Ok(false);
         };
         let email: String = row.get(0);
-        record(
-            &mut tx,
-            &email,
-            "tweestapsverificatie aan",
-            "account",
-            &email,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let change = Change::new(&email, "tweestapsverificatie aan", "account", &email);
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 
