@@ -11,6 +11,7 @@ use crate::domain::facets::{self, Filters, Page, Sort};
 use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
 use crate::domain::matching::{LabelledQuestion, Matcher, Thesaurus};
 use crate::domain::offering::Offering;
+use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{DemandRow, Store, StoreError, StoredOffering};
@@ -100,7 +101,7 @@ impl Snapshot {
                     themas: &q.themas,
                     doelgroep: q.doelgroep.as_deref(),
                     passend: q.passend,
-                    lacune: q.status == "lacune",
+                    lacune: q.status == QuestionStatus::Lacune,
                 })
                 .collect();
             let thresholds = Thresholds::default();
@@ -242,16 +243,18 @@ impl CatalogData {
 }
 
 /// The matcher with the catalogue version, date and labelled-questions fingerprint it was built for.
-type BuiltMatcher = (i64, NaiveDate, u64, Arc<Matcher>);
-
-/// True when `built` was made for this snapshot, date and labelled questions.
-fn is_current(
-    built: &BuiltMatcher,
-    snapshot: &Snapshot,
+struct BuiltMatcher {
+    version: i64,
     today: NaiveDate,
     fingerprint: u64,
-) -> bool {
-    built.0 == snapshot.version && built.1 == today && built.2 == fingerprint
+    matcher: Arc<Matcher>,
+}
+
+impl BuiltMatcher {
+    /// True when it was made for this snapshot, date and labelled questions.
+    fn is_current(&self, snapshot: &Snapshot, today: NaiveDate, fingerprint: u64) -> bool {
+        self.version == snapshot.version && self.today == today && self.fingerprint == fingerprint
+    }
 }
 
 /// How often a running instance looks whether another process (an import, another instance)
@@ -451,7 +454,7 @@ impl Catalog {
         let fingerprint = snapshot.labelled_fingerprint();
         self.built_matcher()
             .as_ref()
-            .is_some_and(|b| is_current(b, &snapshot, today, fingerprint))
+            .is_some_and(|b| b.is_current(&snapshot, today, fingerprint))
     }
 
     fn built_matcher(&self) -> std::sync::MutexGuard<'_, Option<BuiltMatcher>> {
@@ -469,8 +472,8 @@ impl Catalog {
         let mut guard = self.built_matcher();
         let fingerprint = snapshot.labelled_fingerprint();
         if let Some(built) = guard.as_ref() {
-            if is_current(built, &snapshot, today, fingerprint) {
-                return Arc::clone(&built.3);
+            if built.is_current(&snapshot, today, fingerprint) {
+                return Arc::clone(&built.matcher);
             }
         }
         let offerings: Vec<Offering> = snapshot
@@ -486,7 +489,12 @@ impl Catalog {
             &self.thesaurus,
             today,
         ));
-        *guard = Some((snapshot.version, today, fingerprint, Arc::clone(&m)));
+        *guard = Some(BuiltMatcher {
+            version: snapshot.version,
+            today,
+            fingerprint,
+            matcher: Arc::clone(&m),
+        });
         m
     }
 

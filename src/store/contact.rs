@@ -4,6 +4,39 @@ use sqlx::Row;
 
 use super::audit::Change;
 use super::{accept_once, commit, now, Store, StoreError};
+use crate::domain::status::MessageStatus;
+
+/// A message of the contact form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactMessage {
+    /// Row number.
+    pub id: i64,
+    /// Kind (`vraag`, `suggestie`, …).
+    pub soort: String,
+    /// The message.
+    pub bericht: String,
+    /// E-mail address for an answer, if given (and not erased).
+    pub email: Option<String>,
+    /// New or handled.
+    pub status: MessageStatus,
+    /// When received (RFC 3339).
+    pub created_at: String,
+}
+
+fn message(r: &sqlx::any::AnyRow) -> Result<ContactMessage, StoreError> {
+    let status: String = r.get("status");
+    Ok(ContactMessage {
+        id: r.get("id"),
+        soort: r.get("soort"),
+        bericht: r.get("bericht"),
+        email: r.get("email"),
+        status: MessageStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
+        created_at: r.get("created_at"),
+    })
+}
+
+const COLUMNS: &str = "id, soort, bericht, email, status, created_at";
 
 impl Store {
     /// Stores a message of the contact form; returns its number. [`StoreError::AlreadySent`] when
@@ -30,18 +63,14 @@ impl Store {
         Ok(row.get(0))
     }
 
-    /// Contact messages, newest first: `(id, soort, bericht, email)`.
-    pub async fn contact_messages(
-        &self,
-    ) -> Result<Vec<(i64, String, String, Option<String>)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, soort, bericht, email FROM contact_messages ORDER BY id DESC")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect())
+    /// Every contact message, newest first.
+    pub async fn contact_messages(&self) -> Result<Vec<ContactMessage>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(message).collect()
     }
 
     /// Marks a contact message handled (starts its retention period).
@@ -49,10 +78,12 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE contact_messages SET status = 'afgehandeld', closed_at = $1 WHERE id = $2 AND status = 'nieuw'",
+            "UPDATE contact_messages SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4",
         )
+        .bind(MessageStatus::Afgehandeld.as_str())
         .bind(&ts)
         .bind(id)
+        .bind(MessageStatus::Nieuw.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -71,18 +102,13 @@ impl Store {
             .is_some())
     }
 
-    /// Contact messages, newest first: `(id, soort, bericht, email, status, created_at)`.
-    pub async fn contact_inbox(
-        &self,
-    ) -> Result<Vec<(i64, String, String, Option<String>, String, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, soort, bericht, email, status, created_at FROM contact_messages ORDER BY id DESC LIMIT 500",
-        )
+    /// The 500 newest contact messages, newest first.
+    pub async fn contact_inbox(&self) -> Result<Vec<ContactMessage>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC LIMIT 500"
+        ))
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
-            .collect())
+        rows.iter().map(message).collect()
     }
 }

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::{Store, StoreError};
+use crate::domain::status::{MessageStatus, QuestionStatus, SubmissionStatus};
 
 /// Counts for the dashboard.
 #[derive(Debug, Clone, Copy, Default)]
@@ -21,11 +22,15 @@ impl Store {
     /// Counts for the dashboard.
     pub async fn dashboard_counts(&self) -> Result<DashboardCounts, StoreError> {
         let r = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM learning_questions WHERE status = 'nieuw' AND bron = 'site'), \
-             (SELECT COUNT(*) FROM learning_questions WHERE status = 'in-behandeling'), \
-             (SELECT COUNT(*) FROM offering_submissions WHERE status = 'ingediend'), \
-             (SELECT COUNT(*) FROM contact_messages WHERE status = 'nieuw')",
+            "SELECT (SELECT COUNT(*) FROM learning_questions WHERE status = $1 AND bron = 'site'), \
+             (SELECT COUNT(*) FROM learning_questions WHERE status = $2), \
+             (SELECT COUNT(*) FROM offering_submissions WHERE status = $3), \
+             (SELECT COUNT(*) FROM contact_messages WHERE status = $4)",
         )
+        .bind(QuestionStatus::Nieuw.as_str())
+        .bind(QuestionStatus::InBehandeling.as_str())
+        .bind(SubmissionStatus::Ingediend.as_str())
+        .bind(MessageStatus::Nieuw.as_str())
         .fetch_one(self.pool())
         .await?;
         Ok(DashboardCounts {

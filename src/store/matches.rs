@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::audit::Change;
 use super::{commit, now, parse_list, Counter, Store, StoreError};
+use crate::domain::status::{MatchStatus, QuestionStatus};
 
 /// A match of a question to an offering.
 #[derive(Debug, Clone)]
@@ -16,34 +17,12 @@ pub struct QuestionMatch {
     pub score: f64,
     /// Reasons.
     pub waarom: Vec<String>,
-    /// `voorgesteld`, `bevestigd` or `verwijderd`.
-    pub status: String,
+    /// Suggested, confirmed or removed.
+    pub status: MatchStatus,
 }
 
 impl Store {
-    /// Suggested matches of a question: `(offering id, score, reasons)`, best first.
-    pub async fn question_matches(
-        &self,
-        question_id: &str,
-    ) -> Result<Vec<(String, f64, Vec<String>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT offering_id, score, waarom FROM question_matches WHERE question_id = $1 ORDER BY position",
-        )
-        .bind(question_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok((
-                    r.get("offering_id"),
-                    r.get("score"),
-                    parse_list(r.get("waarom"))?,
-                ))
-            })
-            .collect()
-    }
-
-    /// All matches of a question (including removed ones), in order.
+    /// All matches of a question (including removed ones), best first.
     pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
         let rows = sqlx::query(
             "SELECT offering_id, score, waarom, status FROM question_matches WHERE question_id = $1 ORDER BY position",
@@ -53,23 +32,25 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let status: String = r.get("status");
                 Ok(QuestionMatch {
                     offering_id: r.get("offering_id"),
                     score: r.get("score"),
                     waarom: parse_list(r.get("waarom"))?,
-                    status: r.get("status"),
+                    status: MatchStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
                 })
             })
             .collect()
     }
 
-    /// Confirms, removes or (with `add`) adds a match of a question; false when there is no
-    /// such question.
+    /// Confirms, removes or adds (confirmed) a match of a question; false when there is no such
+    /// question.
     pub async fn set_match(
         &self,
         question_id: &str,
         offering_id: &str,
-        status: &str,
+        status: MatchStatus,
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
@@ -98,20 +79,22 @@ impl Store {
         .bind(question_id)
         .bind(offering_id)
         .bind(question_id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE learning_questions SET status = 'in-behandeling', updated_at = $1 WHERE id = $2 AND status = 'nieuw'",
+            "UPDATE learning_questions SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
+        .bind(QuestionStatus::InBehandeling.as_str())
         .bind(now())
         .bind(question_id)
+        .bind(QuestionStatus::Nieuw.as_str())
         .execute(&mut *tx)
         .await?;
         let change = Change::new(actor, "koppeling", "leervraag", question_id)
             .before(json!({"aanbod": offering_id, "status": before}))
-            .after(json!({"aanbod": offering_id, "status": status}));
+            .after(json!({"aanbod": offering_id, "status": status.as_str()}));
         commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }

@@ -29,13 +29,12 @@ mod users;
 pub use audit::AuditEntry;
 use audit::Change;
 pub use backup::BackupReport;
+pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
 pub use matches::QuestionMatch;
-pub use offerings::StoredOffering;
-pub use outbox::{OutboxRow, OutgoingMail};
-pub use questions::{
-    is_closed, DemandRow, InboxFilter, InboxItem, SiteQuestion, QUESTION_STATUSES,
-};
+pub use offerings::{OfferingSummary, StoredOffering};
+pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
+pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
 pub use submissions::Submission;
 pub use users::User;
 

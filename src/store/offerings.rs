@@ -9,6 +9,19 @@ use super::{commit, list_json, now, parse_date, parse_list, Counter, Store, Stor
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Taxonomy;
 
+/// An offering in the back office's list, published or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferingSummary {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub titel: String,
+    /// Provider.
+    pub aanbieder: String,
+    /// Whether it is on the site.
+    pub gepubliceerd: bool,
+}
+
 /// An offering as stored, with its row sequence number (stable key for the search index).
 #[derive(Debug, Clone)]
 pub struct StoredOffering {
@@ -116,8 +129,8 @@ impl Store {
         Ok(())
     }
 
-    /// Every offering, published or not: `(offering, published)`, by title.
-    pub async fn all_offerings(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+    /// Every offering, published or not, by title.
+    pub async fn all_offerings(&self) -> Result<Vec<OfferingSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, titel, aanbieder, gepubliceerd FROM offerings ORDER BY lower(titel), titel",
         )
@@ -125,7 +138,12 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get::<i64, _>(3) != 0))
+            .map(|r| OfferingSummary {
+                id: r.get(0),
+                titel: r.get(1),
+                aanbieder: r.get(2),
+                gepubliceerd: r.get::<i64, _>(3) != 0,
+            })
             .collect())
     }
 

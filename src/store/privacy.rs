@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::audit::Change;
 use super::{commit, Store, StoreError};
+use crate::domain::status::MailStatus;
 
 impl Store {
     /// Erases personal data (e-mail, name) of questions, submissions and messages closed before
@@ -156,10 +157,13 @@ async fn forget_mail(
     for email in addresses {
         n += sqlx::query(
             "UPDATE outbox SET recipient = '(gewist)', body_text = '(gewist)', body_html = '(gewist)', \
-             status = CASE WHEN status = 'wachtend' THEN 'mislukt' ELSE status END, \
-             last_error = CASE WHEN status = 'wachtend' THEN 'gewist op verzoek' ELSE last_error END \
-             WHERE lower(recipient) = $1",
+             status = CASE WHEN status = $1 THEN $2 ELSE status END, \
+             last_error = CASE WHEN status = $3 THEN 'gewist op verzoek' ELSE last_error END \
+             WHERE lower(recipient) = $4",
         )
+        .bind(MailStatus::Wachtend.as_str())
+        .bind(MailStatus::Mislukt.as_str())
+        .bind(MailStatus::Wachtend.as_str())
         .bind(email)
         .execute(&mut **tx)
         .await?

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::domain::matching::LabelledQuestion;
 use crate::domain::question::LearningQuestion;
+use crate::domain::status::QuestionStatus;
 
 /// A learning question as the inbox shows it.
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ pub struct InboxItem {
     /// `site` or `import`.
     pub bron: String,
     /// Workflow status.
-    pub status: String,
+    pub status: QuestionStatus,
     /// E-mail for an answer.
     pub email: Option<String>,
     /// The engine's verdict.
@@ -49,7 +50,7 @@ pub struct InboxItem {
 #[derive(Debug, Clone, Default)]
 pub struct InboxFilter {
     /// Status.
-    pub status: Option<String>,
+    pub status: Option<QuestionStatus>,
     /// Theme slug.
     pub thema: Option<String>,
     /// Target group slug.
@@ -60,18 +61,10 @@ pub struct InboxFilter {
     pub themas_automatisch: Option<bool>,
 }
 
-/// The question statuses, in workflow order, with their Dutch labels.
-pub const QUESTION_STATUSES: [(&str, &str); 5] = [
-    ("nieuw", "Nieuw"),
-    ("in-behandeling", "In behandeling"),
-    ("beantwoord", "Beantwoord"),
-    ("lacune", "Lacune (geen passend aanbod)"),
-    ("doorverwezen", "Doorverwezen"),
-];
-
-/// Whether a status closes the question (starts the retention period).
-pub fn is_closed(status: &str) -> bool {
-    matches!(status, "beantwoord" | "lacune" | "doorverwezen")
+/// The stored status in column `status` of a question row.
+fn status(r: &sqlx::any::AnyRow) -> Result<QuestionStatus, StoreError> {
+    let text: String = r.get("status");
+    QuestionStatus::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("status '{text}'")))
 }
 
 fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
@@ -84,7 +77,7 @@ fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
         themas: parse_list(r.get("themas"))?,
         datum: r.get("datum"),
         bron: r.get("bron"),
-        status: r.get("status"),
+        status: status(r)?,
         email: r.get("email"),
         passend: opt_flag(r, "passend"),
         antwoord: r.get("antwoord"),
@@ -95,6 +88,17 @@ fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
 const Q_COLUMNS: &str =
     "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, \
                          passend, antwoord, themas_automatisch";
+
+/// Status, e-mail address and the engine's verdict of a stored question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionState {
+    /// Workflow status.
+    pub status: QuestionStatus,
+    /// E-mail address for an answer, if given.
+    pub email: Option<String>,
+    /// The engine's verdict, once matched.
+    pub passend: Option<bool>,
+}
 
 /// A learning question asked on the site, with what the matching engine suggested.
 pub struct SiteQuestion<'a> {
@@ -123,8 +127,8 @@ pub struct DemandRow {
     pub themas: Vec<String>,
     /// When asked.
     pub datum: NaiveDate,
-    /// Workflow status (`nieuw`, `lacune`, …).
-    pub status: String,
+    /// Workflow status.
+    pub status: QuestionStatus,
     /// The engine's verdict, once matched.
     pub passend: Option<bool>,
     /// True when the themes were filled in by the engine rather than given by the inventory or a
@@ -210,7 +214,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
              status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,'site','nieuw',$8,$9,$10,$11,$12,1)",
+             VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,1)",
         )
         .bind(&q.id)
         .bind(&q.vraag)
@@ -219,6 +223,7 @@ impl Store {
         .bind(&q.gemeente)
         .bind(list_json(&q.themas))
         .bind(q.datum.to_string())
+        .bind(QuestionStatus::Nieuw.as_str())
         .bind(sq.email)
         .bind(i64::from(sq.passend))
         .bind(sq.email.map(|_| ts.clone()))
@@ -264,7 +269,7 @@ impl Store {
                     themas: parse_list(r.get("themas"))?,
                     datum: parse_date(Some(r.get("datum")))?
                         .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
-                    status: r.get("status"),
+                    status: status(&r)?,
                     passend: opt_flag(&r, "passend"),
                     themas_automatisch: flag(&r, "themas_automatisch"),
                 })
@@ -296,16 +301,20 @@ impl Store {
     }
 
     /// Status, e-mail and `passend` of a stored question.
-    pub async fn question_status(
-        &self,
-        id: &str,
-    ) -> Result<Option<(String, Option<String>, Option<bool>)>, StoreError> {
+    pub async fn question_status(&self, id: &str) -> Result<Option<QuestionState>, StoreError> {
         let row =
             sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|r| (r.get("status"), r.get("email"), opt_flag(&r, "passend"))))
+        row.map(|r| {
+            Ok(QuestionState {
+                status: status(&r)?,
+                email: r.get("email"),
+                passend: opt_flag(&r, "passend"),
+            })
+        })
+        .transpose()
     }
 
     /// The inbox: questions matching `filter`, newest first, at most `limit`.
@@ -322,7 +331,7 @@ impl Store {
              AND ($5 IS NULL OR themas_automatisch = $5) \
              ORDER BY datum DESC, seq DESC LIMIT $6"
         ))
-        .bind(&filter.status)
+        .bind(filter.status.map(QuestionStatus::as_str))
         .bind(&filter.thema)
         .bind(&filter.doelgroep)
         .bind(&filter.bron)
@@ -360,7 +369,7 @@ impl Store {
     pub async fn update_question(
         &self,
         id: &str,
-        status: &str,
+        status: QuestionStatus,
         antwoord: Option<&str>,
         mail: Option<&OutgoingMail>,
         actor: &str,
@@ -380,10 +389,10 @@ impl Store {
             "UPDATE learning_questions SET status = $1, antwoord = $2, updated_at = $3, \
              closed_at = CASE WHEN $4 THEN COALESCE(closed_at, $5) ELSE NULL END WHERE id = $6",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(antwoord)
         .bind(&ts)
-        .bind(is_closed(status))
+        .bind(status.is_closed())
         .bind(&ts)
         .bind(id)
         .execute(&mut *tx)
@@ -402,7 +411,7 @@ impl Store {
             id,
         )
         .before(json!({"status": old_status, "antwoord": old_answer}))
-        .after(json!({"status": status, "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}));
+        .after(json!({"status": status.as_str(), "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}));
         commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }

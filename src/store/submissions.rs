@@ -8,6 +8,7 @@ use super::offerings::upsert_offering;
 use super::outbox::{enqueue, OutgoingMail};
 use super::{accept_once, commit, now, Counter, Store, StoreError};
 use crate::domain::offering::Offering;
+use crate::domain::status::SubmissionStatus;
 
 /// An offering contributed with the public form.
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub struct Submission {
     /// Contact e-mail.
     pub contact_email: Option<String>,
     /// `ingediend`, `goedgekeurd` or `afgewezen`.
-    pub status: String,
+    pub status: SubmissionStatus,
     /// Reason of a rejection.
     pub reden: Option<String>,
     /// The published offering, once approved.
@@ -32,12 +33,14 @@ pub struct Submission {
 
 fn submission(r: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
     let data: String = r.get("data");
+    let status: String = r.get("status");
     Ok(Submission {
         id: r.get("id"),
         data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         contact_naam: r.get("contact_naam"),
         contact_email: r.get("contact_email"),
-        status: r.get("status"),
+        status: SubmissionStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
         reden: r.get("reden"),
         offering_id: r.get("offering_id"),
         created_at: r.get("created_at"),
@@ -76,11 +79,14 @@ impl Store {
     }
 
     /// Submissions with `status`, oldest first.
-    pub async fn submissions(&self, status: &str) -> Result<Vec<Submission>, StoreError> {
+    pub async fn submissions(
+        &self,
+        status: SubmissionStatus,
+    ) -> Result<Vec<Submission>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {S_COLUMNS} FROM offering_submissions WHERE status = $1 ORDER BY id"
         ))
-        .bind(status)
+        .bind(status.as_str())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(submission).collect()
@@ -105,12 +111,12 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let Some(before) = sqlx::query(
-            "SELECT data FROM offering_submissions WHERE id = $1 AND status = 'ingediend'",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
+        let Some(before) =
+            sqlx::query("SELECT data FROM offering_submissions WHERE id = $1 AND status = $2")
+                .bind(id)
+                .bind(SubmissionStatus::Ingediend.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
         else {
             return Ok(false);
         };
@@ -140,14 +146,16 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE offering_submissions SET status = 'goedgekeurd', offering_id = $1, data = $2, \
-             updated_at = $3, closed_at = $4 WHERE id = $5 AND status = 'ingediend'",
+            "UPDATE offering_submissions SET status = $1, offering_id = $2, data = $3, \
+             updated_at = $4, closed_at = $5 WHERE id = $6 AND status = $7",
         )
+        .bind(SubmissionStatus::Goedgekeurd.as_str())
         .bind(&offering.id)
         .bind(serde_json::to_string(offering).unwrap_or_default())
         .bind(&ts)
         .bind(&ts)
         .bind(id)
+        .bind(SubmissionStatus::Ingediend.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -186,13 +194,15 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         let done = sqlx::query(
-            "UPDATE offering_submissions SET status = 'afgewezen', reden = $1, updated_at = $2, closed_at = $3 \
-             WHERE id = $4 AND status = 'ingediend'",
+            "UPDATE offering_submissions SET status = $1, reden = $2, updated_at = $3, closed_at = $4 \
+             WHERE id = $5 AND status = $6",
         )
+        .bind(SubmissionStatus::Afgewezen.as_str())
         .bind(reden)
         .bind(&ts)
         .bind(&ts)
         .bind(id)
+        .bind(SubmissionStatus::Ingediend.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()

@@ -4,6 +4,7 @@ use super::helpers::{
     account, cli, logged_in, postgres_server, spawn_app, spawn_beside, Browser, PASSWORD,
 };
 use wijkwijzer::auth::Role;
+use wijkwijzer::domain::status::QuestionStatus;
 use wijkwijzer::store::OutgoingMail;
 use wijkwijzer::store::Store;
 
@@ -99,7 +100,7 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
             }));
             let (s2, id2) = (store.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
-                s2.update_question(&id2, "in-behandeling", None, None, "test")
+                s2.update_question(&id2, QuestionStatus::InBehandeling, None, None, "test")
                     .await
             }));
         }
@@ -185,7 +186,13 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
             .store()
             .clone();
         store
-            .update_question(id, "beantwoord", Some("Zie de site."), Some(&mail), "test")
+            .update_question(
+                id,
+                QuestionStatus::Beantwoord,
+                Some("Zie de site."),
+                Some(&mail),
+                "test",
+            )
             .await
             .unwrap();
     }
