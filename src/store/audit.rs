@@ -1,9 +1,8 @@
 //! The audit log: every change in the back office (who, when, what, before and after).
 
 use serde_json::Value;
-use sqlx::Row;
 
-use super::{now, Store, StoreError};
+use super::{now, Columns, Store, StoreError};
 
 /// One recorded change.
 #[derive(Debug, Clone)]
@@ -115,19 +114,20 @@ impl Store {
             .fetch_all(self.pool())
             .await?,
         };
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r.get("id"),
-                at: r.get("at"),
-                actor: r.get("actor"),
-                action: r.get("action"),
-                entity: r.get("entity"),
-                entity_id: r.get("entity_id"),
-                before: r.get("before"),
-                after: r.get("after"),
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.col("id")?,
+                    at: r.col("at")?,
+                    actor: r.col("actor")?,
+                    action: r.col("action")?,
+                    entity: r.col("entity")?,
+                    entity_id: r.col("entity_id")?,
+                    before: r.col("before")?,
+                    after: r.col("after")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The audit history of a provider, newest first, at most `limit` entries: also what happened
@@ -144,9 +144,9 @@ impl Store {
         .await?;
         let mut former: std::collections::HashMap<String, Vec<String>> = Default::default();
         for r in &renames {
-            let old: String = r.get(0);
+            let old: String = r.col(0)?;
             let new = r
-                .get::<Option<String>, _>(1)
+                .col::<Option<String>, _>(1)?
                 .and_then(|a| serde_json::from_str::<Value>(&a).ok())
                 .and_then(|v| v.get("naam").and_then(Value::as_str).map(str::to_string));
             if let Some(new) = new {

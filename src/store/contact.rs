@@ -1,9 +1,7 @@
 //! Messages of the contact form and their handling.
 
-use sqlx::Row;
-
 use super::audit::Change;
-use super::{accept_once, commit, now, Store, StoreError};
+use super::{accept_once, commit, now, parsed, Columns, Store, StoreError};
 use crate::domain::status::MessageStatus;
 
 /// A message of the contact form.
@@ -24,15 +22,13 @@ pub struct ContactMessage {
 }
 
 fn message(r: &sqlx::any::AnyRow) -> Result<ContactMessage, StoreError> {
-    let status: String = r.get("status");
     Ok(ContactMessage {
-        id: r.get("id"),
-        soort: r.get("soort"),
-        bericht: r.get("bericht"),
-        email: r.get("email"),
-        status: MessageStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
-        created_at: r.get("created_at"),
+        id: r.col("id")?,
+        soort: r.col("soort")?,
+        bericht: r.col("bericht")?,
+        email: r.col("email")?,
+        status: parsed(r, "status", MessageStatus::parse)?,
+        created_at: r.col("created_at")?,
     })
 }
 
@@ -60,7 +56,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(row.get(0))
+        row.col(0)
     }
 
     /// Every contact message, newest first.

@@ -1,8 +1,6 @@
 //! The counts on the back-office dashboard.
 
-use sqlx::Row;
-
-use super::{Store, StoreError};
+use super::{Columns, Store, StoreError};
 use crate::domain::status::{MessageStatus, QuestionStatus, SubmissionStatus};
 
 /// Counts for the dashboard.
@@ -34,10 +32,10 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         Ok(DashboardCounts {
-            new_questions: r.get(0),
-            open_questions: r.get(1),
-            submissions: r.get(2),
-            messages: r.get(3),
+            new_questions: r.col(0)?,
+            open_questions: r.col(1)?,
+            submissions: r.col(2)?,
+            messages: r.col(3)?,
         })
     }
 }

@@ -2,10 +2,9 @@
 //! confirmed, removed or added.
 
 use serde_json::json;
-use sqlx::Row;
 
 use super::audit::Change;
-use super::{commit, now, parse_list, Counter, Store, StoreError};
+use super::{commit, now, parse_list, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 
 /// A match of a question to an offering.
@@ -32,13 +31,11 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let status: String = r.get("status");
                 Ok(QuestionMatch {
-                    offering_id: r.get("offering_id"),
-                    score: r.get("score"),
-                    waarom: parse_list(r.get("waarom"))?,
-                    status: MatchStatus::parse(&status)
-                        .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
+                    offering_id: r.col("offering_id")?,
+                    score: r.col("score")?,
+                    waarom: parse_list(r.col("waarom")?)?,
+                    status: parsed(r, "status", MatchStatus::parse)?,
                 })
             })
             .collect()
@@ -69,7 +66,8 @@ impl Store {
         .bind(offering_id)
         .fetch_optional(&mut *tx)
         .await?
-        .map(|r| r.get(0));
+        .map(|r| r.col(0))
+        .transpose()?;
         sqlx::query(
             "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, status, created_at) \
              VALUES ($1, $2, (SELECT COALESCE(MAX(position), -1) + 1 FROM question_matches WHERE question_id = $3), \

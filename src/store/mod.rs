@@ -149,14 +149,46 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Reading the columns of a row without panicking: a missing column, or a value that does not
+/// decode as the type asked for, is a [`StoreError::Corrupt`] naming the column.
+pub(crate) trait Columns {
+    /// The value of column `index` (a name or a position).
+    fn col<'r, T, I>(&'r self, index: I) -> Result<T, StoreError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        I: sqlx::ColumnIndex<AnyRow> + std::fmt::Debug + Copy;
+}
+
+impl Columns for AnyRow {
+    fn col<'r, T, I>(&'r self, index: I) -> Result<T, StoreError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        I: sqlx::ColumnIndex<AnyRow> + std::fmt::Debug + Copy,
+    {
+        self.try_get(index)
+            .map_err(|e| StoreError::Corrupt(format!("kolom {index:?}: {e}")))
+    }
+}
+
+/// A read from a text column that must parse (a status, a location): other text is a
+/// [`StoreError::Corrupt`].
+pub(crate) fn parsed<T>(
+    r: &AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let text: &str = r.col(column)?;
+    parse(text).ok_or_else(|| StoreError::Corrupt(format!("{column} '{text}'")))
+}
+
 /// A read from an integer flag column (0 or 1).
-pub(crate) fn flag(r: &AnyRow, column: &str) -> bool {
-    r.get::<i64, _>(column) != 0
+pub(crate) fn flag(r: &AnyRow, column: &str) -> Result<bool, StoreError> {
+    Ok(r.col::<i64, _>(column)? != 0)
 }
 
 /// A read from a nullable integer flag column.
-pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Option<bool> {
-    r.get::<Option<i64>, _>(column).map(|v| v != 0)
+pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Result<Option<bool>, StoreError> {
+    Ok(r.col::<Option<i64>, _>(column)?.map(|v| v != 0))
 }
 
 pub(crate) fn now() -> String {
@@ -293,7 +325,7 @@ impl Store {
             .bind(key)
             .fetch_one(&self.pool)
             .await?;
-        let v: String = row.get(0);
+        let v: String = row.col(0)?;
         v.parse()
             .map_err(|_| StoreError::Corrupt(format!("{key} '{v}'")))
     }
@@ -342,7 +374,7 @@ impl Store {
         let row = sqlx::query("SELECT value FROM meta WHERE key = 'form_secret'")
             .fetch_one(&self.pool)
             .await?;
-        let v: String = row.get(0);
+        let v: String = row.col(0)?;
         Ok(v.into_bytes())
     }
 }

@@ -2,10 +2,11 @@
 //! edits (create, edit, publish), audited.
 
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use super::audit::Change;
-use super::{commit, list_json, now, parse_date, parse_list, Counter, Store, StoreError};
+use super::{
+    commit, list_json, now, parse_date, parse_list, parsed, Columns, Counter, Store, StoreError,
+};
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Taxonomy;
 
@@ -42,7 +43,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| {
-            let doc: String = r.get(0);
+            let doc: String = r.col(0)?;
             serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
         })
         .transpose()
@@ -71,10 +72,10 @@ impl Store {
 
     /// Number of offerings.
     pub async fn count_offerings(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM offerings")
+        sqlx::query("SELECT COUNT(*) FROM offerings")
             .fetch_one(&self.pool)
             .await?
-            .get(0))
+            .col(0)
     }
 
     /// Every published offering, ordered by id.
@@ -88,30 +89,28 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|r| {
-                let locatie: String = r.get("locatie");
                 Ok(StoredOffering {
-                    seq: r.get("seq"),
-                    created_at: r.get("created_at"),
-                    updated_at: r.get("updated_at"),
+                    seq: r.col("seq")?,
+                    created_at: r.col("created_at")?,
+                    updated_at: r.col("updated_at")?,
                     offering: Offering {
-                        id: r.get("id"),
-                        titel: r.get("titel"),
-                        samenvatting: r.get("samenvatting"),
-                        beschrijving: r.get("beschrijving"),
-                        aanbieder: r.get("aanbieder"),
-                        partners: parse_list(r.get("partners"))?,
-                        vorm: r.get("vorm"),
-                        themas: parse_list(r.get("themas"))?,
-                        doelgroepen: parse_list(r.get("doelgroepen"))?,
-                        sectoren: parse_list(r.get("sectoren"))?,
-                        trefwoorden: parse_list(r.get("trefwoorden"))?,
-                        kosten: r.get("kosten"),
-                        locatie: Location::parse(&locatie)
-                            .ok_or_else(|| StoreError::Corrupt(format!("locatie '{locatie}'")))?,
-                        regio: r.get("regio"),
-                        startdatum: parse_date(r.get("startdatum"))?,
-                        einddatum: parse_date(r.get("einddatum"))?,
-                        url: r.get("url"),
+                        id: r.col("id")?,
+                        titel: r.col("titel")?,
+                        samenvatting: r.col("samenvatting")?,
+                        beschrijving: r.col("beschrijving")?,
+                        aanbieder: r.col("aanbieder")?,
+                        partners: parse_list(r.col("partners")?)?,
+                        vorm: r.col("vorm")?,
+                        themas: parse_list(r.col("themas")?)?,
+                        doelgroepen: parse_list(r.col("doelgroepen")?)?,
+                        sectoren: parse_list(r.col("sectoren")?)?,
+                        trefwoorden: parse_list(r.col("trefwoorden")?)?,
+                        kosten: r.col("kosten")?,
+                        locatie: parsed(&r, "locatie", Location::parse)?,
+                        regio: r.col("regio")?,
+                        startdatum: parse_date(r.col("startdatum")?)?,
+                        einddatum: parse_date(r.col("einddatum")?)?,
+                        url: r.col("url")?,
                     },
                 })
             })
@@ -136,15 +135,16 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| OfferingSummary {
-                id: r.get(0),
-                titel: r.get(1),
-                aanbieder: r.get(2),
-                gepubliceerd: r.get::<i64, _>(3) != 0,
+        rows.iter()
+            .map(|r| {
+                Ok(OfferingSummary {
+                    id: r.col(0)?,
+                    titel: r.col(1)?,
+                    aanbieder: r.col(2)?,
+                    gepubliceerd: r.col::<i64, _>(3)? != 0,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// One offering as JSON, published or not, with its published flag.
@@ -171,7 +171,7 @@ impl Store {
             "regio",
             "url",
         ] {
-            v[f] = Value::String(r.get(f));
+            v[f] = Value::String(r.col(f)?);
         }
         for f in [
             "partners",
@@ -180,14 +180,14 @@ impl Store {
             "sectoren",
             "trefwoorden",
         ] {
-            v[f] = Value::from(parse_list(r.get(f))?);
+            v[f] = Value::from(parse_list(r.col(f)?)?);
         }
         for f in ["startdatum", "einddatum"] {
             v[f] = r
-                .get::<Option<String>, _>(f)
+                .col::<Option<String>, _>(f)?
                 .map_or(Value::Null, Value::String);
         }
-        Ok(Some((v, r.get::<i64, _>("gepubliceerd") != 0)))
+        Ok(Some((v, r.col::<i64, _>("gepubliceerd")? != 0)))
     }
 
     /// Creates or edits an offering from the back office, audited with before and after.

@@ -1,10 +1,8 @@
 //! The e-mail outbox: mail is written in the same transaction as the change that causes it and
 //! sent later by the mail worker, with retries.
 
-use sqlx::Row;
-
 use super::audit::Change;
-use super::{commit, now, Store, StoreError};
+use super::{commit, now, parsed, Columns, Store, StoreError};
 use crate::domain::status::MailStatus;
 
 /// A mail to send.
@@ -72,21 +70,19 @@ pub(crate) async fn enqueue(
 }
 
 fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
-    let status: String = r.get("status");
     Ok(OutboxRow {
-        id: r.get("id"),
+        id: r.col("id")?,
         mail: OutgoingMail {
-            to: r.get("recipient"),
-            subject: r.get("subject"),
-            text: r.get("body_text"),
-            html: r.get("body_html"),
+            to: r.col("recipient")?,
+            subject: r.col("subject")?,
+            text: r.col("body_text")?,
+            html: r.col("body_html")?,
         },
-        status: MailStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
-        attempts: r.get("attempts"),
-        last_error: r.get("last_error"),
-        created_at: r.get("created_at"),
-        next_attempt_at: r.get("next_attempt_at"),
+        status: parsed(r, "status", MailStatus::parse)?,
+        attempts: r.col("attempts")?,
+        last_error: r.col("last_error")?,
+        created_at: r.col("created_at")?,
+        next_attempt_at: r.col("next_attempt_at")?,
     })
 }
 
@@ -221,7 +217,7 @@ impl Store {
         let row = sqlx::query("SELECT COUNT(*) FROM outbox WHERE recipient = '(gewist)'")
             .fetch_one(self.pool())
             .await?;
-        Ok(row.get(0))
+        row.col(0)
     }
 
     /// The mails whose recipient and text were erased (`(gewist)`), as row numbers.
@@ -229,7 +225,7 @@ impl Store {
         let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id")
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+        rows.iter().map(|r| r.col::<i64, _>(0)).collect()
     }
 
     /// Counts per outbox status; waiting ones with an error count as problems.
@@ -246,9 +242,9 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         Ok(OutboxCounts {
-            waiting: r.get(0),
-            problems: r.get(1),
-            sent: r.get(2),
+            waiting: r.col(0)?,
+            problems: r.col(1)?,
+            sent: r.col(2)?,
         })
     }
 }

@@ -4,10 +4,9 @@
 use std::collections::HashSet;
 
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use super::audit::Change;
-use super::{commit, Store, StoreError};
+use super::{commit, Columns, Store, StoreError};
 use crate::domain::status::MailStatus;
 
 impl Store {
@@ -24,8 +23,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?
         .iter()
-        .map(|r| r.get::<String, _>(0))
-        .collect();
+        .map(|r| r.col::<String, _>(0))
+        .collect::<Result<_, _>>()?;
         let mut n = sqlx::query(
             "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
         )
@@ -59,7 +58,7 @@ impl Store {
             .bind(&email)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .col(0)?;
             if still == 0 {
                 gone.insert(email.to_lowercase());
             }
@@ -87,8 +86,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|r| json!({"id": r.get::<String, _>(0), "vraag": r.get::<String, _>(1), "gemeente": r.get::<Option<String>, _>(2), "datum": r.get::<String, _>(3), "status": r.get::<String, _>(4), "antwoord": r.get::<Option<String>, _>(5), "toestemming": r.get::<Option<String>, _>(6)}))
-        .collect::<Vec<_>>();
+        .map(|r| Ok(json!({"id": r.col::<String, _>(0)?, "vraag": r.col::<String, _>(1)?, "gemeente": r.col::<Option<String>, _>(2)?, "datum": r.col::<String, _>(3)?, "status": r.col::<String, _>(4)?, "antwoord": r.col::<Option<String>, _>(5)?, "toestemming": r.col::<Option<String>, _>(6)?})))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let submissions = sqlx::query(
             "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE lower(contact_email) = lower($1)",
         )
@@ -96,8 +95,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|r| json!({"id": r.get::<i64, _>(0), "aanbod": serde_json::from_str::<Value>(r.get::<&str, _>(1)).unwrap_or(Value::Null), "naam": r.get::<Option<String>, _>(2), "status": r.get::<String, _>(3), "ingediend": r.get::<String, _>(4)}))
-        .collect::<Vec<_>>();
+        .map(|r| Ok(json!({"id": r.col::<i64, _>(0)?, "aanbod": serde_json::from_str::<Value>(r.col::<&str, _>(1)?).unwrap_or(Value::Null), "naam": r.col::<Option<String>, _>(2)?, "status": r.col::<String, _>(3)?, "ingediend": r.col::<String, _>(4)?})))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let messages = sqlx::query(
             "SELECT id, soort, bericht, created_at FROM contact_messages WHERE lower(email) = lower($1)",
         )
@@ -105,8 +104,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|r| json!({"id": r.get::<i64, _>(0), "soort": r.get::<String, _>(1), "bericht": r.get::<String, _>(2), "ontvangen": r.get::<String, _>(3)}))
-        .collect::<Vec<_>>();
+        .map(|r| Ok(json!({"id": r.col::<i64, _>(0)?, "soort": r.col::<String, _>(1)?, "bericht": r.col::<String, _>(2)?, "ontvangen": r.col::<String, _>(3)?})))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(
             json!({"email": email, "leervragen": questions, "aanmeldingen": submissions, "berichten": messages}),
         )
@@ -179,7 +178,7 @@ async fn forget_mail(
     .fetch_all(&mut **tx)
     .await?;
     for r in &candidates {
-        let Ok(mut after) = serde_json::from_str::<Value>(r.get::<&str, _>(1)) else {
+        let Ok(mut after) = serde_json::from_str::<Value>(r.col::<&str, _>(1)?) else {
             continue;
         };
         let to_person = after
@@ -190,7 +189,7 @@ async fn forget_mail(
             obj.insert("mail_naar".into(), Value::from("(gewist)"));
             sqlx::query("UPDATE audit_log SET after = $1 WHERE id = $2")
                 .bind(after.to_string())
-                .bind(r.get::<i64, _>(0))
+                .bind(r.col::<i64, _>(0)?)
                 .execute(&mut **tx)
                 .await?;
         }

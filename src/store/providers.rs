@@ -1,10 +1,9 @@
 //! Providers (*aanbieders*): renaming one everywhere and taking all its offerings off the site.
 
 use serde_json::json;
-use sqlx::Row;
 
 use super::audit::Change;
-use super::{commit, list_json, now, parse_list, Counter, Store, StoreError};
+use super::{commit, list_json, now, parse_list, Columns, Counter, Store, StoreError};
 
 impl Store {
     /// Renames a provider everywhere (as provider and as partner), audited; returns the ids of
@@ -22,9 +21,9 @@ impl Store {
         let ts = now();
         let mut changed = Vec::new();
         for r in rows {
-            let id: String = r.get(0);
-            let aanbieder: String = r.get(1);
-            let partners = parse_list(r.get(2))?;
+            let id: String = r.col(0)?;
+            let aanbieder: String = r.col(1)?;
+            let partners = parse_list(r.col(2)?)?;
             if aanbieder != old && !partners.iter().any(|p| p == old) {
                 continue;
             }

@@ -3,13 +3,12 @@
 
 use chrono::NaiveDate;
 use serde_json::json;
-use sqlx::Row;
 
 use super::audit::Change;
 use super::outbox::{enqueue, OutgoingMail};
 use super::{
-    accept_once, commit, flag, list_json, now, opt_flag, parse_date, parse_list, Counter, Store,
-    StoreError,
+    accept_once, commit, flag, list_json, now, opt_flag, parse_date, parse_list, parsed, Columns,
+    Counter, Store, StoreError,
 };
 use crate::domain::matching::LabelledQuestion;
 use crate::domain::question::LearningQuestion;
@@ -63,25 +62,24 @@ pub struct InboxFilter {
 
 /// The stored status in column `status` of a question row.
 fn status(r: &sqlx::any::AnyRow) -> Result<QuestionStatus, StoreError> {
-    let text: String = r.get("status");
-    QuestionStatus::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("status '{text}'")))
+    parsed(r, "status", QuestionStatus::parse)
 }
 
 fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
     Ok(InboxItem {
-        id: r.get("id"),
-        vraag: r.get("vraag"),
-        doelgroep: r.get("doelgroep"),
-        sector: r.get("sector"),
-        gemeente: r.get("gemeente"),
-        themas: parse_list(r.get("themas"))?,
-        datum: r.get("datum"),
-        bron: r.get("bron"),
+        id: r.col("id")?,
+        vraag: r.col("vraag")?,
+        doelgroep: r.col("doelgroep")?,
+        sector: r.col("sector")?,
+        gemeente: r.col("gemeente")?,
+        themas: parse_list(r.col("themas")?)?,
+        datum: r.col("datum")?,
+        bron: r.col("bron")?,
         status: status(r)?,
-        email: r.get("email"),
-        passend: opt_flag(r, "passend"),
-        antwoord: r.get("antwoord"),
-        themas_automatisch: flag(r, "themas_automatisch"),
+        email: r.col("email")?,
+        passend: opt_flag(r, "passend")?,
+        antwoord: r.col("antwoord")?,
+        themas_automatisch: flag(r, "themas_automatisch")?,
     })
 }
 
@@ -157,13 +155,13 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(LearningQuestion {
-                    id: r.get("id"),
-                    vraag: r.get("vraag"),
-                    doelgroep: r.get("doelgroep"),
-                    sector: r.get("sector"),
-                    gemeente: r.get("gemeente"),
-                    themas: parse_list(r.get("themas"))?,
-                    datum: parse_date(Some(r.get("datum")))?
+                    id: r.col("id")?,
+                    vraag: r.col("vraag")?,
+                    doelgroep: r.col("doelgroep")?,
+                    sector: r.col("sector")?,
+                    gemeente: r.col("gemeente")?,
+                    themas: parse_list(r.col("themas")?)?,
+                    datum: parse_date(Some(r.col("datum")?))?
                         .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
                 })
             })
@@ -262,16 +260,16 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(DemandRow {
-                    id: r.get("id"),
-                    vraag: r.get("vraag"),
-                    doelgroep: r.get("doelgroep"),
-                    sector: r.get("sector"),
-                    themas: parse_list(r.get("themas"))?,
-                    datum: parse_date(Some(r.get("datum")))?
+                    id: r.col("id")?,
+                    vraag: r.col("vraag")?,
+                    doelgroep: r.col("doelgroep")?,
+                    sector: r.col("sector")?,
+                    themas: parse_list(r.col("themas")?)?,
+                    datum: parse_date(Some(r.col("datum")?))?
                         .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
                     status: status(&r)?,
-                    passend: opt_flag(&r, "passend"),
-                    themas_automatisch: flag(&r, "themas_automatisch"),
+                    passend: opt_flag(&r, "passend")?,
+                    themas_automatisch: flag(&r, "themas_automatisch")?,
                 })
             })
             .collect()
@@ -310,8 +308,8 @@ impl Store {
         row.map(|r| {
             Ok(QuestionState {
                 status: status(&r)?,
-                email: r.get("email"),
-                passend: opt_flag(&r, "passend"),
+                email: r.col("email")?,
+                passend: opt_flag(&r, "passend")?,
             })
         })
         .transpose()
@@ -361,7 +359,7 @@ impl Store {
         .bind(question_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+        rows.iter().map(|r| r.col::<String, _>(0)).collect()
     }
 
     /// Sets the status and answer of a question, with the answer mail when given, in one
@@ -383,7 +381,7 @@ impl Store {
         else {
             return Ok(false);
         };
-        let (old_status, old_answer): (String, Option<String>) = (before.get(0), before.get(1));
+        let (old_status, old_answer): (String, Option<String>) = (before.col(0)?, before.col(1)?);
         let ts = now();
         sqlx::query(
             "UPDATE learning_questions SET status = $1, antwoord = $2, updated_at = $3, \
@@ -433,8 +431,8 @@ impl Store {
         else {
             return Ok(false);
         };
-        let old: Vec<String> = parse_list(before.get(0))?;
-        let automatic = before.get::<i64, _>(1) != 0;
+        let old: Vec<String> = parse_list(before.col(0)?)?;
+        let automatic = before.col::<i64, _>(1)? != 0;
         sqlx::query(
             "UPDATE learning_questions SET themas = $1, themas_automatisch = 0, updated_at = $2 WHERE id = $3",
         )

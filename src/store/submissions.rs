@@ -1,12 +1,11 @@
 //! Offerings contributed with the public form, and their moderation (edit, approve, reject).
 
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use super::audit::Change;
 use super::offerings::upsert_offering;
 use super::outbox::{enqueue, OutgoingMail};
-use super::{accept_once, commit, now, Counter, Store, StoreError};
+use super::{accept_once, commit, now, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::offering::Offering;
 use crate::domain::status::SubmissionStatus;
 
@@ -32,18 +31,16 @@ pub struct Submission {
 }
 
 fn submission(r: &sqlx::any::AnyRow) -> Result<Submission, StoreError> {
-    let data: String = r.get("data");
-    let status: String = r.get("status");
+    let data: String = r.col("data")?;
     Ok(Submission {
-        id: r.get("id"),
+        id: r.col("id")?,
         data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        contact_naam: r.get("contact_naam"),
-        contact_email: r.get("contact_email"),
-        status: SubmissionStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
-        reden: r.get("reden"),
-        offering_id: r.get("offering_id"),
-        created_at: r.get("created_at"),
+        contact_naam: r.col("contact_naam")?,
+        contact_email: r.col("contact_email")?,
+        status: parsed(r, "status", SubmissionStatus::parse)?,
+        reden: r.col("reden")?,
+        offering_id: r.col("offering_id")?,
+        created_at: r.col("created_at")?,
     })
 }
 
@@ -75,7 +72,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(row.get(0))
+        row.col(0)
     }
 
     /// Submissions with `status`, oldest first.
@@ -120,7 +117,7 @@ impl Store {
         else {
             return Ok(false);
         };
-        let before: Value = serde_json::from_str(before.get::<&str, _>(0)).unwrap_or(Value::Null);
+        let before: Value = serde_json::from_str(before.col::<&str, _>(0)?).unwrap_or(Value::Null);
         sqlx::query("UPDATE offering_submissions SET data = $1, updated_at = $2 WHERE id = $3")
             .bind(data.to_string())
             .bind(now())
