@@ -12,6 +12,7 @@ pub mod matching;
 pub mod offering;
 pub mod question;
 pub mod similar;
+pub mod status;
 pub mod taxonomy;
 pub mod text;
 pub mod track;

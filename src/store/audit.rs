@@ -1,9 +1,8 @@
 //! The audit log: every change in the back office (who, when, what, before and after).
 
 use serde_json::Value;
-use sqlx::Row;
 
-use super::{now, Store, StoreError};
+use super::{now, Columns, Store, StoreError};
 
 /// One recorded change.
 #[derive(Debug, Clone)]
@@ -26,26 +25,62 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
+/// One change for the audit log: who did what to which thing, with its state before and after.
+pub(crate) struct Change<'a> {
+    actor: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: String,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+impl<'a> Change<'a> {
+    /// `actor` did `action` to the `entity` (`aanbod`, `leervraag`, …) with id `entity_id`.
+    pub(crate) fn new(
+        actor: &'a str,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl std::fmt::Display,
+    ) -> Change<'a> {
+        Change {
+            actor,
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The state before the change, as JSON.
+    pub(crate) fn before(mut self, state: impl Into<Option<Value>>) -> Change<'a> {
+        self.before = state.into();
+        self
+    }
+
+    /// The state after the change, as JSON.
+    pub(crate) fn after(mut self, state: impl Into<Option<Value>>) -> Change<'a> {
+        self.after = state.into();
+        self
+    }
+}
+
 /// Records a change inside the transaction that makes it.
-pub(crate) async fn record(
+pub(super) async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<&Value>,
-    after: Option<&Value>,
+    change: &Change<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1,$2,$3,$4,$5,$6,$7)",
     )
     .bind(now())
-    .bind(actor)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(before.map(Value::to_string))
-    .bind(after.map(Value::to_string))
+    .bind(change.actor)
+    .bind(change.action)
+    .bind(change.entity)
+    .bind(&change.entity_id)
+    .bind(change.before.as_ref().map(Value::to_string))
+    .bind(change.after.as_ref().map(Value::to_string))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -79,19 +114,20 @@ impl Store {
             .fetch_all(self.pool())
             .await?,
         };
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r.get("id"),
-                at: r.get("at"),
-                actor: r.get("actor"),
-                action: r.get("action"),
-                entity: r.get("entity"),
-                entity_id: r.get("entity_id"),
-                before: r.get("before"),
-                after: r.get("after"),
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.col("id")?,
+                    at: r.col("at")?,
+                    actor: r.col("actor")?,
+                    action: r.col("action")?,
+                    entity: r.col("entity")?,
+                    entity_id: r.col("entity_id")?,
+                    before: r.col("before")?,
+                    after: r.col("after")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The audit history of a provider, newest first, at most `limit` entries: also what happened
@@ -108,9 +144,9 @@ impl Store {
         .await?;
         let mut former: std::collections::HashMap<String, Vec<String>> = Default::default();
         for r in &renames {
-            let old: String = r.get(0);
+            let old: String = r.col(0)?;
             let new = r
-                .get::<Option<String>, _>(1)
+                .col::<Option<String>, _>(1)?
                 .and_then(|a| serde_json::from_str::<Value>(&a).ok())
                 .and_then(|v| v.get("naam").and_then(Value::as_str).map(str::to_string));
             if let Some(new) = new {

@@ -11,24 +11,31 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Connection, Executor, Row};
 
-use crate::domain::matching::LabelledQuestion;
-use crate::domain::offering::{Location, Offering};
-use crate::domain::question::LearningQuestion;
-use crate::domain::taxonomy::Taxonomy;
-
 mod audit;
-mod inbox;
+mod backup;
+mod contact;
+mod dashboard;
+mod matches;
+mod offerings;
 mod outbox;
+mod privacy;
+mod providers;
+mod questions;
 pub mod sessions;
+mod submissions;
 mod tracks;
 mod users;
 
 pub use audit::AuditEntry;
-pub use inbox::{
-    is_closed, DashboardCounts, InboxFilter, InboxItem, QuestionMatch, Submission,
-    QUESTION_STATUSES,
-};
-pub use outbox::{OutboxRow, OutgoingMail};
+use audit::Change;
+pub use backup::BackupReport;
+pub use contact::ContactMessage;
+pub use dashboard::DashboardCounts;
+pub use matches::QuestionMatch;
+pub use offerings::{OfferingSummary, StoredOffering};
+pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
+pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use submissions::Submission;
 pub use users::User;
 
 /// A failure of the store.
@@ -80,17 +87,6 @@ pub fn beside_db(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(suffix);
     db.with_file_name(name)
-}
-
-/// What a backup wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupReport {
-    /// Size of the backup file in bytes.
-    pub bytes: u64,
-    /// Offerings in the backup.
-    pub offerings: i64,
-    /// Learning questions in the backup.
-    pub questions: i64,
 }
 
 /// Which database a [`Store`] talks to.
@@ -153,27 +149,46 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Reading the columns of a row without panicking: a missing column, or a value that does not
+/// decode as the type asked for, is a [`StoreError::Corrupt`] naming the column.
+pub(crate) trait Columns {
+    /// The value of column `index` (a name or a position).
+    fn col<'r, T, I>(&'r self, index: I) -> Result<T, StoreError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        I: sqlx::ColumnIndex<AnyRow> + std::fmt::Debug + Copy;
+}
+
+impl Columns for AnyRow {
+    fn col<'r, T, I>(&'r self, index: I) -> Result<T, StoreError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        I: sqlx::ColumnIndex<AnyRow> + std::fmt::Debug + Copy,
+    {
+        self.try_get(index)
+            .map_err(|e| StoreError::Corrupt(format!("kolom {index:?}: {e}")))
+    }
+}
+
+/// A read from a text column that must parse (a status, a location): other text is a
+/// [`StoreError::Corrupt`].
+pub(crate) fn parsed<T>(
+    r: &AnyRow,
+    column: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let text: &str = r.col(column)?;
+    parse(text).ok_or_else(|| StoreError::Corrupt(format!("{column} '{text}'")))
+}
+
 /// A read from an integer flag column (0 or 1).
-pub(crate) fn flag(r: &AnyRow, column: &str) -> bool {
-    r.get::<i64, _>(column) != 0
+pub(crate) fn flag(r: &AnyRow, column: &str) -> Result<bool, StoreError> {
+    Ok(r.col::<i64, _>(column)? != 0)
 }
 
 /// A read from a nullable integer flag column.
-pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Option<bool> {
-    r.get::<Option<i64>, _>(column).map(|v| v != 0)
-}
-
-/// An offering as stored, with its row sequence number (stable key for the search index).
-#[derive(Debug, Clone)]
-pub struct StoredOffering {
-    /// Row key, unique and stable for the life of the row.
-    pub seq: i64,
-    /// The offering.
-    pub offering: Offering,
-    /// When it was first stored (RFC 3339).
-    pub created_at: String,
-    /// When it was last changed (RFC 3339).
-    pub updated_at: String,
+pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Result<Option<bool>, StoreError> {
+    Ok(r.col::<Option<i64>, _>(column)?.map(|v| v != 0))
 }
 
 pub(crate) fn now() -> String {
@@ -257,85 +272,6 @@ impl Store {
         &self.backend
     }
 
-    /// Writes a consistent copy of the whole database to `target` while the platform keeps
-    /// running (SQLite `VACUUM INTO`). The copy is written under a temporary name, checked with
-    /// `PRAGMA integrity_check`, and only then linked to `target`; an existing `target` is never
-    /// overwritten (`StoreError::Conflict`).
-    pub async fn backup(&self, target: &Path) -> Result<BackupReport, StoreError> {
-        if self.backend.is_postgres() {
-            return Err(StoreError::Unsupported(
-                "een backup van PostgreSQL maak je met pg_dump".into(),
-            ));
-        }
-        if target.exists() {
-            return Err(StoreError::Conflict(target.display().to_string()));
-        }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "backup".to_string());
-        let partial = target.with_file_name(format!(".{name}.deel-{}", std::process::id()));
-        let _ = std::fs::remove_file(&partial);
-        let result = self.backup_into(&partial).await;
-        let report = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e);
-            }
-        };
-        // On disk before it gets its name, and the name on disk before we report success.
-        let synced = std::fs::File::open(&partial).and_then(|f| f.sync_all());
-        if let Err(e) = synced {
-            let _ = std::fs::remove_file(&partial);
-            return Err(e.into());
-        }
-        let linked = std::fs::hard_link(&partial, target);
-        let _ = std::fs::remove_file(&partial);
-        match linked {
-            Ok(()) => {
-                if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::File::open(dir).and_then(|d| d.sync_all())?;
-                }
-                Ok(report)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(StoreError::Conflict(target.display().to_string()))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    async fn backup_into(&self, partial: &Path) -> Result<BackupReport, StoreError> {
-        let path = partial.to_string_lossy().into_owned();
-        sqlx::query("VACUUM INTO $1")
-            .bind(&path)
-            .execute(&self.pool)
-            .await?;
-        let options = SqliteConnectOptions::new()
-            .filename(partial)
-            .read_only(true);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
-        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&mut conn)
-            .await?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt(format!("backup: {check}")));
-        }
-        let offerings: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offerings")
-            .fetch_one(&mut conn)
-            .await?;
-        let questions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM learning_questions")
-            .fetch_one(&mut conn)
-            .await?;
-        conn.close().await?;
-        Ok(BackupReport {
-            bytes: std::fs::metadata(partial)?.len(),
-            offerings,
-            questions,
-        })
-    }
-
     /// A write transaction; write transactions run one at a time, also across instances. SQLite
     /// takes its write lock at the start (`BEGIN IMMEDIATE`), waiting up to the busy timeout;
     /// PostgreSQL takes a transaction-scoped advisory lock. So a transaction that reads before it
@@ -382,177 +318,17 @@ impl Store {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 
-    /// The stored taxonomy, or `None` when none was loaded yet.
-    pub async fn taxonomy(&self) -> Result<Option<Taxonomy>, StoreError> {
-        let row = sqlx::query("SELECT document FROM taxonomy WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            let doc: String = r.get(0);
-            serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
-    }
-
-    /// Stores the taxonomy, replacing the previous one.
-    pub async fn save_taxonomy(&self, tax: &Taxonomy) -> Result<(), StoreError> {
-        let doc = serde_json::to_string(tax).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO taxonomy (id, document, updated_at) VALUES (1, $1, $2) \
-             ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
-        )
-        .bind(doc)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The catalogue version: it changes on every committed catalogue change.
-    pub async fn catalog_version(&self) -> Result<i64, StoreError> {
-        self.counter("catalog_version").await
-    }
-
     /// A change counter kept in `meta`.
-    async fn counter(&self, key: &str) -> Result<i64, StoreError> {
+    async fn counter(&self, counter: Counter) -> Result<i64, StoreError> {
+        let key = counter.key();
         let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
             .bind(key)
             .fetch_one(&self.pool)
             .await?;
-        let v: String = row.get(0);
+        let v: String = row.col(0)?;
         v.parse()
             .map_err(|_| StoreError::Corrupt(format!("{key} '{v}'")))
     }
-
-    /// Number of offerings.
-    pub async fn count_offerings(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM offerings")
-            .fetch_one(&self.pool)
-            .await?
-            .get(0))
-    }
-
-    /// Every published offering, ordered by id.
-    pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, \
-             doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, \
-             created_at, updated_at FROM offerings WHERE gepubliceerd = 1 ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let locatie: String = r.get("locatie");
-                Ok(StoredOffering {
-                    seq: r.get("seq"),
-                    created_at: r.get("created_at"),
-                    updated_at: r.get("updated_at"),
-                    offering: Offering {
-                        id: r.get("id"),
-                        titel: r.get("titel"),
-                        samenvatting: r.get("samenvatting"),
-                        beschrijving: r.get("beschrijving"),
-                        aanbieder: r.get("aanbieder"),
-                        partners: parse_list(r.get("partners"))?,
-                        vorm: r.get("vorm"),
-                        themas: parse_list(r.get("themas"))?,
-                        doelgroepen: parse_list(r.get("doelgroepen"))?,
-                        sectoren: parse_list(r.get("sectoren"))?,
-                        trefwoorden: parse_list(r.get("trefwoorden"))?,
-                        kosten: r.get("kosten"),
-                        locatie: Location::parse(&locatie)
-                            .ok_or_else(|| StoreError::Corrupt(format!("locatie '{locatie}'")))?,
-                        regio: r.get("regio"),
-                        startdatum: parse_date(r.get("startdatum"))?,
-                        einddatum: parse_date(r.get("einddatum"))?,
-                        url: r.get("url"),
-                    },
-                })
-            })
-            .collect()
-    }
-
-    /// Inserts or updates offerings by id, all in one transaction.
-    pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        let ts = now();
-        for o in offerings {
-            upsert_offering(&mut tx, o, &ts).await?;
-        }
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Every learning question, ordered by id.
-    pub async fn questions(&self) -> Result<Vec<LearningQuestion>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, vraag, doelgroep, sector, gemeente, themas, datum FROM learning_questions ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(LearningQuestion {
-                    id: r.get("id"),
-                    vraag: r.get("vraag"),
-                    doelgroep: r.get("doelgroep"),
-                    sector: r.get("sector"),
-                    gemeente: r.get("gemeente"),
-                    themas: parse_list(r.get("themas"))?,
-                    datum: parse_date(Some(r.get("datum")))?
-                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
-                })
-            })
-            .collect()
-    }
-
-    /// Inserts or updates learning questions by id, all in one transaction.
-    pub async fn upsert_questions(&self, questions: &[LearningQuestion]) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        let ts = now();
-        for q in questions {
-            sqlx::query(
-                "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
-                 created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
-                 ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
-                 sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
-                 datum = excluded.datum, updated_at = excluded.updated_at, themas_automatisch = 0, \
-                 passend = CASE WHEN learning_questions.vraag = excluded.vraag \
-                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
-            )
-            .bind(&q.id)
-            .bind(&q.vraag)
-            .bind(&q.doelgroep)
-            .bind(&q.sector)
-            .bind(&q.gemeente)
-            .bind(list_json(&q.themas))
-            .bind(q.datum.to_string())
-            .bind(&ts)
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-        }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// A learning question asked on the site, with what the matching engine suggested.
-pub struct SiteQuestion<'a> {
-    /// The question.
-    pub question: &'a LearningQuestion,
-    /// E-mail address for an answer, if given (with consent).
-    pub email: Option<&'a str>,
-    /// Whether the engine found a well-fitting offering.
-    pub passend: bool,
-    /// Suggested matches `(offering id, score, reasons)`, best first.
-    pub matches: Vec<(&'a str, f64, &'a [String])>,
 }
 
 /// Records inside `tx` that the shown form `once` is accepted; [`StoreError::AlreadySent`] when it
@@ -583,180 +359,6 @@ pub(crate) async fn accept_once(
 }
 
 impl Store {
-    /// Stores a question from the site and its suggested matches in one transaction.
-    /// [`StoreError::AlreadySent`] when the shown form `once` was stored before.
-    pub async fn insert_site_question(
-        &self,
-        sq: &SiteQuestion<'_>,
-        once: &str,
-    ) -> Result<(), StoreError> {
-        let q = sq.question;
-        let ts = now();
-        let mut tx = self.write().await?;
-        accept_once(&mut tx, once).await?;
-        sqlx::query(
-            "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
-             status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,'site','nieuw',$8,$9,$10,$11,$12,1)",
-        )
-        .bind(&q.id)
-        .bind(&q.vraag)
-        .bind(&q.doelgroep)
-        .bind(&q.sector)
-        .bind(&q.gemeente)
-        .bind(list_json(&q.themas))
-        .bind(q.datum.to_string())
-        .bind(sq.email)
-        .bind(i64::from(sq.passend))
-        .bind(sq.email.map(|_| ts.clone()))
-        .bind(&ts)
-        .bind(&ts)
-        .execute(&mut *tx)
-        .await?;
-        for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO question_matches (question_id, offering_id, position, score, waarom, created_at) \
-                 VALUES ($1,$2,$3,$4,$5,$6)",
-            )
-            .bind(&q.id)
-            .bind(*offering)
-            .bind(position as i64)
-            .bind(*score)
-            .bind(list_json(waarom))
-            .bind(&ts)
-            .execute(&mut *tx)
-            .await?;
-        }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The demand version: it changes on every committed change to learning questions.
-    pub async fn demand_version(&self) -> Result<i64, StoreError> {
-        self.counter("demand_version").await
-    }
-
-    /// What the gap analysis needs of every learning question.
-    pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(DemandRow {
-                    id: r.get("id"),
-                    vraag: r.get("vraag"),
-                    doelgroep: r.get("doelgroep"),
-                    sector: r.get("sector"),
-                    themas: parse_list(r.get("themas"))?,
-                    datum: parse_date(Some(r.get("datum")))?
-                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
-                    status: r.get("status"),
-                    passend: opt_flag(&r, "passend"),
-                    themas_automatisch: flag(&r, "themas_automatisch"),
-                })
-            })
-            .collect()
-    }
-
-    /// Records the engine's `passend` (and, when the question had none, inferred themes) for
-    /// questions that were not matched yet.
-    pub async fn set_passend(
-        &self,
-        results: &[(String, bool, Vec<String>)],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        for (id, passend, themes) in results {
-            sqlx::query(
-                "UPDATE learning_questions SET passend = $1, \
-                 themas_automatisch = CASE WHEN themas = '[]' THEN 1 ELSE themas_automatisch END, \
-                 themas = CASE WHEN themas = '[]' THEN $2 ELSE themas END WHERE id = $3 AND passend IS NULL",
-            )
-            .bind(i64::from(*passend))
-            .bind(list_json(themes))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Stores a message of the contact form; returns its number. [`StoreError::AlreadySent`] when
-    /// the shown form `once` was stored before.
-    pub async fn insert_contact(
-        &self,
-        soort: &str,
-        bericht: &str,
-        email: Option<&str>,
-        once: &str,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.write().await?;
-        accept_once(&mut tx, once).await?;
-        let row = sqlx::query(
-            "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
-        )
-        .bind(soort)
-        .bind(bericht)
-        .bind(email)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(row.get(0))
-    }
-
-    /// Contact messages, newest first: `(id, soort, bericht, email)`.
-    pub async fn contact_messages(
-        &self,
-    ) -> Result<Vec<(i64, String, String, Option<String>)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, soort, bericht, email FROM contact_messages ORDER BY id DESC")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect())
-    }
-
-    /// Suggested matches of a question: `(offering id, score, reasons)`, best first.
-    pub async fn question_matches(
-        &self,
-        question_id: &str,
-    ) -> Result<Vec<(String, f64, Vec<String>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT offering_id, score, waarom FROM question_matches WHERE question_id = $1 ORDER BY position",
-        )
-        .bind(question_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok((
-                    r.get("offering_id"),
-                    r.get("score"),
-                    parse_list(r.get("waarom"))?,
-                ))
-            })
-            .collect()
-    }
-
-    /// Status, e-mail and `passend` of a stored question.
-    pub async fn question_status(
-        &self,
-        id: &str,
-    ) -> Result<Option<(String, Option<String>, Option<bool>)>, StoreError> {
-        let row =
-            sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| (r.get("status"), r.get("email"), opt_flag(&r, "passend"))))
-    }
-
     /// The secret that signs form tokens; created on first use and shared by all instances.
     pub async fn form_secret(&self) -> Result<Vec<u8>, StoreError> {
         let mut fresh = [0u8; 32];
@@ -772,101 +374,49 @@ impl Store {
         let row = sqlx::query("SELECT value FROM meta WHERE key = 'form_secret'")
             .fetch_one(&self.pool)
             .await?;
-        let v: String = row.get(0);
+        let v: String = row.col(0)?;
         Ok(v.into_bytes())
     }
 }
 
-/// Inserts or updates one offering inside a transaction (the caller bumps the catalogue version).
-async fn upsert_offering(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    o: &Offering,
-    ts: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO offerings (id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, \
-         themas, doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, \
-         url, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) \
-         ON CONFLICT (id) DO UPDATE SET titel = excluded.titel, samenvatting = excluded.samenvatting, \
-         beschrijving = excluded.beschrijving, aanbieder = excluded.aanbieder, partners = excluded.partners, \
-         vorm = excluded.vorm, themas = excluded.themas, doelgroepen = excluded.doelgroepen, \
-         sectoren = excluded.sectoren, trefwoorden = excluded.trefwoorden, kosten = excluded.kosten, \
-         locatie = excluded.locatie, regio = excluded.regio, startdatum = excluded.startdatum, \
-         einddatum = excluded.einddatum, url = excluded.url, updated_at = excluded.updated_at",
-    )
-    .bind(&o.id)
-    .bind(&o.titel)
-    .bind(&o.samenvatting)
-    .bind(&o.beschrijving)
-    .bind(&o.aanbieder)
-    .bind(list_json(&o.partners))
-    .bind(&o.vorm)
-    .bind(list_json(&o.themas))
-    .bind(list_json(&o.doelgroepen))
-    .bind(list_json(&o.sectoren))
-    .bind(list_json(&o.trefwoorden))
-    .bind(&o.kosten)
-    .bind(o.locatie.slug())
-    .bind(&o.regio)
-    .bind(o.startdatum.map(|d| d.to_string()))
-    .bind(o.einddatum.map(|d| d.to_string()))
-    .bind(&o.url)
-    .bind(ts)
-    .bind(ts)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// A change counter in `meta`: readers compare it to notice a committed change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// Offerings and the taxonomy (`catalog_version`).
+    Catalog,
+    /// Learning questions and development tracks (`demand_version`).
+    Demand,
 }
 
-pub(crate) async fn bump_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-) -> Result<(), StoreError> {
-    bump(tx, "catalog_version").await
-}
-
-pub(crate) async fn bump(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1")
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// A learning question as the agenda and the gap analysis see it.
-#[derive(Debug, Clone)]
-pub struct DemandRow {
-    /// Id.
-    pub id: String,
-    /// The question.
-    pub vraag: String,
-    /// Target group slug.
-    pub doelgroep: Option<String>,
-    /// Sector slug.
-    pub sector: Option<String>,
-    /// Theme slugs.
-    pub themas: Vec<String>,
-    /// When asked.
-    pub datum: NaiveDate,
-    /// Workflow status (`nieuw`, `lacune`, …).
-    pub status: String,
-    /// The engine's verdict, once matched.
-    pub passend: Option<bool>,
-    /// True when the themes were filled in by the engine rather than given by the inventory or a
-    /// coordinator.
-    pub themas_automatisch: bool,
-}
-
-impl DemandRow {
-    /// The question as an example for the matcher, when a person gave its themes.
-    pub fn labelled(&self) -> Option<LabelledQuestion> {
-        if self.themas_automatisch {
-            return None;
+impl Counter {
+    fn key(self) -> &'static str {
+        match self {
+            Counter::Catalog => "catalog_version",
+            Counter::Demand => "demand_version",
         }
-        LabelledQuestion::new(&self.vraag, &self.themas)
     }
+}
+
+/// Ends a write transaction: records `changes` in the audit log, moves `counter` when given, and
+/// commits, so that the change, its audit records and the counter land together.
+pub(crate) async fn commit<'a>(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    changes: impl IntoIterator<Item = Change<'a>>,
+    counter: Option<Counter>,
+) -> Result<(), StoreError> {
+    for change in changes {
+        audit::record(&mut tx, &change).await?;
+    }
+    if let Some(counter) = counter {
+        sqlx::query(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1",
+        )
+        .bind(counter.key())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

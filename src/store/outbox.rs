@@ -1,9 +1,9 @@
 //! The e-mail outbox: mail is written in the same transaction as the change that causes it and
 //! sent later by the mail worker, with retries.
 
-use sqlx::Row;
-
-use super::{now, Store, StoreError};
+use super::audit::Change;
+use super::{commit, now, parsed, Columns, Store, StoreError};
+use crate::domain::status::MailStatus;
 
 /// A mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,17 @@ pub struct OutgoingMail {
     pub html: String,
 }
 
+/// How many mails wait, have a problem (failed, or waiting after an error) and were sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Waiting for (another) attempt.
+    pub waiting: i64,
+    /// Given up, or waiting after a failed attempt.
+    pub problems: i64,
+    /// Sent.
+    pub sent: i64,
+}
+
 /// A mail in the outbox.
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
@@ -25,8 +36,8 @@ pub struct OutboxRow {
     pub id: i64,
     /// The mail.
     pub mail: OutgoingMail,
-    /// `wachtend`, `verzonden` or `mislukt`.
-    pub status: String,
+    /// Waiting, sent or failed.
+    pub status: MailStatus,
     /// Attempts so far.
     pub attempts: i64,
     /// The last error, if any.
@@ -58,21 +69,21 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
-fn row(r: &sqlx::any::AnyRow) -> OutboxRow {
-    OutboxRow {
-        id: r.get("id"),
+fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
+    Ok(OutboxRow {
+        id: r.col("id")?,
         mail: OutgoingMail {
-            to: r.get("recipient"),
-            subject: r.get("subject"),
-            text: r.get("body_text"),
-            html: r.get("body_html"),
+            to: r.col("recipient")?,
+            subject: r.col("subject")?,
+            text: r.col("body_text")?,
+            html: r.col("body_html")?,
         },
-        status: r.get("status"),
-        attempts: r.get("attempts"),
-        last_error: r.get("last_error"),
-        created_at: r.get("created_at"),
-        next_attempt_at: r.get("next_attempt_at"),
-    }
+        status: parsed(r, "status", MailStatus::parse)?,
+        attempts: r.col("attempts")?,
+        last_error: r.col("last_error")?,
+        created_at: r.col("created_at")?,
+        next_attempt_at: r.col("next_attempt_at")?,
+    })
 }
 
 const COLUMNS: &str =
@@ -92,9 +103,10 @@ impl Store {
     ) -> Result<Vec<OutboxRow>, StoreError> {
         let mut tx = self.write().await?;
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE status = 'wachtend' AND next_attempt_at <= $1 \
-             ORDER BY id LIMIT $2"
+            "SELECT {COLUMNS} FROM outbox WHERE status = $1 AND next_attempt_at <= $2 \
+             ORDER BY id LIMIT $3"
         ))
+        .bind(MailStatus::Wachtend.as_str())
         .bind(now())
         .bind(limit)
         .fetch_all(&mut *tx)
@@ -103,7 +115,7 @@ impl Store {
             (chrono::Utc::now() + lease).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut claimed = Vec::with_capacity(rows.len());
         for r in &rows {
-            let mut mail = row(r);
+            let mut mail = row(r)?;
             sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2")
                 .bind(&held)
                 .bind(mail.id)
@@ -124,17 +136,19 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().map(row).collect())
+        rows.iter().map(row).collect()
     }
 
     /// Marks a mail as sent, if the claim `claim` (from [`Store::due_mails`]) still holds.
     pub async fn mail_sent(&self, id: i64, claim: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET status = 'verzonden', attempts = attempts + 1, sent_at = $1, last_error = NULL \
-             WHERE id = $2 AND status = 'wachtend' AND next_attempt_at = $3",
+            "UPDATE outbox SET status = $1, attempts = attempts + 1, sent_at = $2, last_error = NULL \
+             WHERE id = $3 AND status = $4 AND next_attempt_at = $5",
         )
+        .bind(MailStatus::Verzonden.as_str())
         .bind(now())
         .bind(id)
+        .bind(MailStatus::Wachtend.as_str())
         .bind(claim)
         .execute(self.pool())
         .await?;
@@ -152,14 +166,17 @@ impl Store {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
-             status = CASE WHEN $2 IS NULL THEN 'mislukt' ELSE 'wachtend' END, \
-             next_attempt_at = COALESCE($3, next_attempt_at) \
-             WHERE id = $4 AND status = 'wachtend' AND next_attempt_at = $5",
+             status = CASE WHEN $2 IS NULL THEN $3 ELSE $4 END, \
+             next_attempt_at = COALESCE($5, next_attempt_at) \
+             WHERE id = $6 AND status = $7 AND next_attempt_at = $8",
         )
         .bind(error)
         .bind(next_at)
+        .bind(MailStatus::Mislukt.as_str())
+        .bind(MailStatus::Wachtend.as_str())
         .bind(next_at)
         .bind(id)
+        .bind(MailStatus::Wachtend.as_str())
         .bind(claim)
         .execute(self.pool())
         .await?;
@@ -179,28 +196,19 @@ impl Store {
     pub async fn retry_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let done = sqlx::query(
-            "UPDATE outbox SET status = 'wachtend', attempts = 0, next_attempt_at = $1 \
-             WHERE id = $2 AND status = 'mislukt' AND recipient != '(gewist)'",
+            "UPDATE outbox SET status = $1, attempts = 0, next_attempt_at = $2 \
+             WHERE id = $3 AND status = $4 AND recipient != '(gewist)'",
         )
+        .bind(MailStatus::Wachtend.as_str())
         .bind(now())
         .bind(id)
+        .bind(MailStatus::Mislukt.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected()
             > 0;
-        if done {
-            super::audit::record(
-                &mut tx,
-                actor,
-                "opnieuw versturen",
-                "mail",
-                &id.to_string(),
-                None,
-                None,
-            )
-            .await?;
-        }
-        tx.commit().await?;
+        let change = done.then(|| Change::new(actor, "opnieuw versturen", "mail", id));
+        commit(tx, change, None).await?;
         Ok(done)
     }
 
@@ -209,7 +217,7 @@ impl Store {
         let row = sqlx::query("SELECT COUNT(*) FROM outbox WHERE recipient = '(gewist)'")
             .fetch_one(self.pool())
             .await?;
-        Ok(row.get(0))
+        row.col(0)
     }
 
     /// The mails whose recipient and text were erased (`(gewist)`), as row numbers.
@@ -217,18 +225,26 @@ impl Store {
         let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id")
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+        rows.iter().map(|r| r.col::<i64, _>(0)).collect()
     }
 
-    /// Counts per outbox status: `(waiting, failed, sent)`; waiting ones with an error count as problems.
-    pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), StoreError> {
+    /// Counts per outbox status; waiting ones with an error count as problems.
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let r = sqlx::query(
-            "SELECT COUNT(CASE WHEN status = 'wachtend' THEN 1 END), \
-             COUNT(CASE WHEN status = 'mislukt' OR (status = 'wachtend' AND last_error IS NOT NULL) THEN 1 END), \
-             COUNT(CASE WHEN status = 'verzonden' THEN 1 END) FROM outbox",
+            "SELECT COUNT(CASE WHEN status = $1 THEN 1 END), \
+             COUNT(CASE WHEN status = $2 OR (status = $3 AND last_error IS NOT NULL) THEN 1 END), \
+             COUNT(CASE WHEN status = $4 THEN 1 END) FROM outbox",
         )
+        .bind(MailStatus::Wachtend.as_str())
+        .bind(MailStatus::Mislukt.as_str())
+        .bind(MailStatus::Wachtend.as_str())
+        .bind(MailStatus::Verzonden.as_str())
         .fetch_one(self.pool())
         .await?;
-        Ok((r.get(0), r.get(1), r.get(2)))
+        Ok(OutboxCounts {
+            waiting: r.col(0)?,
+            problems: r.col(1)?,
+            sent: r.col(2)?,
+        })
     }
 }

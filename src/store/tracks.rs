@@ -1,26 +1,23 @@
 //! Development tracks, audited; a change bumps the demand version so agenda pages refresh.
 
 use serde_json::Value;
-use sqlx::Row;
 
-use super::audit::record;
-use super::{bump, list_json, now, parse_list, Store, StoreError};
+use super::audit::Change;
+use super::{commit, list_json, now, parse_list, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::track::{Track, TrackStatus};
 
 fn track(r: &sqlx::any::AnyRow) -> Result<Track, StoreError> {
-    let status: String = r.get("status");
     Ok(Track {
-        id: r.get("id"),
-        titel: r.get("titel"),
-        doel: r.get("doel"),
-        themas: parse_list(r.get("themas"))?,
-        trekker: r.get("trekker"),
-        partners: parse_list(r.get("partners"))?,
-        doelgroepen: parse_list(r.get("doelgroepen"))?,
-        status: TrackStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status '{status}'")))?,
-        planning: r.get("planning"),
-        aanbod: parse_list(r.get("aanbod"))?,
+        id: r.col("id")?,
+        titel: r.col("titel")?,
+        doel: r.col("doel")?,
+        themas: parse_list(r.col("themas")?)?,
+        trekker: r.col("trekker")?,
+        partners: parse_list(r.col("partners")?)?,
+        doelgroepen: parse_list(r.col("doelgroepen")?)?,
+        status: parsed(r, "status", TrackStatus::parse)?,
+        planning: r.col("planning")?,
+        aanbod: parse_list(r.col("aanbod")?)?,
     })
 }
 
@@ -98,12 +95,11 @@ impl Store {
             .bind(&ts)
             .fetch_one(&mut *tx)
             .await?
-            .get(0)
+            .col(0)?
         };
         let after = serde_json::to_value(t).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if before.is_some() {
                 "bewerkt"
@@ -111,13 +107,11 @@ impl Store {
                 "aangemaakt"
             },
             "ontwikkeltraject",
-            &id.to_string(),
-            before.as_ref(),
-            Some(&after),
+            id,
         )
-        .await?;
-        bump(&mut tx, "demand_version").await?;
-        tx.commit().await?;
+        .before(before)
+        .after(after);
+        commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(id)
     }
 }

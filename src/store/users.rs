@@ -2,10 +2,9 @@
 
 use chrono::{Duration, Utc};
 use serde_json::json;
-use sqlx::Row;
 
-use super::audit::record;
-use super::{now, Backend, Store, StoreError};
+use super::audit::Change;
+use super::{commit, now, Backend, Columns, Store, StoreError};
 use crate::auth::Role;
 
 /// A back-office account.
@@ -32,17 +31,17 @@ pub struct User {
 }
 
 fn user(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
-    let role: String = r.get("role");
+    let role: String = r.col("role")?;
     Ok(User {
-        id: r.get("id"),
-        email: r.get("email"),
+        id: r.col("id")?,
+        email: r.col("email")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rol '{role}'")))?,
-        password_hash: r.get("password_hash"),
-        totp_secret: r.get("totp_secret"),
-        totp_last_step: r.get("totp_last_step"),
-        disabled: r.get::<i64, _>("disabled") != 0,
-        created_at: r.get("created_at"),
-        sessions_after: r.get("sessions_after"),
+        password_hash: r.col("password_hash")?,
+        totp_secret: r.col("totp_secret")?,
+        totp_last_step: r.col("totp_last_step")?,
+        disabled: r.col::<i64, _>("disabled")? != 0,
+        created_at: r.col("created_at")?,
+        sessions_after: r.col("sessions_after")?,
     })
 }
 
@@ -74,18 +73,9 @@ impl Store {
         let Some(row) = row else {
             return Err(StoreError::Conflict(format!("account {email}")));
         };
-        let id: i64 = row.get(0);
-        record(
-            &mut tx,
-            actor,
-            "aangemaakt",
-            "account",
-            email,
-            None,
-            Some(&json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()})),
-        )
-        .await?;
-        tx.commit().await?;
+        let id: i64 = row.col(0)?;
+        let change = Change::new(actor, "aangemaakt", "account", email).after(json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()}));
+        commit(tx, [change], None).await?;
         Ok(id)
     }
 
@@ -134,15 +124,14 @@ impl Store {
         .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
-        .map(|r| r.try_get(0))
+        .map(|r| r.col(0))
         .transpose()?;
         let done = id.is_some();
         if let (Some(id), true) = (id, disabled) {
             self.end_sessions(&mut tx, id).await?;
         }
-        if done {
-            record(
-                &mut tx,
+        let change = done.then(|| {
+            Change::new(
                 actor,
                 if disabled {
                     "uitgeschakeld"
@@ -151,12 +140,11 @@ impl Store {
                 },
                 "account",
                 email.trim(),
-                Some(&json!({"uitgeschakeld": !disabled})),
-                Some(&json!({"uitgeschakeld": disabled})),
             )
-            .await?;
-        }
-        tx.commit().await?;
+            .before(json!({"uitgeschakeld": !disabled}))
+            .after(json!({"uitgeschakeld": disabled}))
+        });
+        commit(tx, change, None).await?;
         Ok(done)
     }
 
@@ -185,14 +173,13 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        let id: i64 = row.get(0);
+        let id: i64 = row.col(0)?;
         sqlx::query("DELETE FROM password_tokens WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         self.end_sessions(&mut tx, id).await?;
-        record(
-            &mut tx,
+        let change = Change::new(
             actor,
             if totp {
                 "wachtwoord en tweestaps gewist"
@@ -201,11 +188,8 @@ impl Store {
             },
             "account",
             email.trim(),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        commit(tx, [change], None).await?;
         Ok(Some(id))
     }
 
@@ -227,7 +211,7 @@ impl Store {
                 "tower_sessions.session",
             ),
         };
-        let present: i64 = sqlx::query(exists).fetch_one(&mut **tx).await?.try_get(0)?;
+        let present: i64 = sqlx::query(exists).fetch_one(&mut **tx).await?.col(0)?;
         if present > 0 {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE id IN (SELECT session_id FROM session_owners WHERE user_id = $1)"
@@ -273,7 +257,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         match row {
-            Some(r) => self.user_by_id(r.get(0)).await,
+            Some(r) => self.user_by_id(r.col(0)?).await,
             None => Ok(None),
         }
     }
@@ -296,7 +280,7 @@ impl Store {
         let Some(row) = row else {
             return Ok(false);
         };
-        let user_id: i64 = row.get(0);
+        let user_id: i64 = row.col(0)?;
         // A new password ends every session and half-finished login that came before it.
         let email: String = sqlx::query(
             "UPDATE users SET password_hash = $1, updated_at = $2, sessions_after = $3 WHERE id = $4 RETURNING email",
@@ -307,19 +291,10 @@ impl Store {
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await?
-        .try_get(0)?;
+        .col(0)?;
         self.end_sessions(&mut tx, user_id).await?;
-        record(
-            &mut tx,
-            &email,
-            "wachtwoord gezet",
-            "account",
-            &email,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let change = Change::new(&email, "wachtwoord gezet", "account", &email);
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -370,18 +345,9 @@ impl Store {
         let Some(row) = row else {
             return Ok(false);
         };
-        let email: String = row.get(0);
-        record(
-            &mut tx,
-            &email,
-            "tweestapsverificatie aan",
-            "account",
-            &email,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let email: String = row.col(0)?;
+        let change = Change::new(&email, "tweestapsverificatie aan", "account", &email);
+        commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -420,7 +386,7 @@ impl Store {
             .bind(key)
             .fetch_one(&mut *tx)
             .await?
-            .get(0);
+            .col(0)?;
         let allowed = usize::try_from(counted).unwrap_or(usize::MAX) < max;
         if allowed {
             sqlx::query("INSERT INTO login_attempts (account, at) VALUES ($1, $2)")

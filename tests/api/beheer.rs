@@ -2,6 +2,7 @@
 //! and the full flows with the mails they send.
 
 use wijkwijzer::auth::{Area, Role};
+use wijkwijzer::domain::status::{MatchStatus, QuestionStatus, SubmissionStatus};
 
 use crate::helpers::*;
 
@@ -273,7 +274,7 @@ async fn state_changes_need_the_session_csrf_token() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(item.status, "nieuw", "nothing changed");
+    assert_eq!(item.status, QuestionStatus::Nieuw, "nothing changed");
     let (s, _, _) = b.post(&path, &[("status", "lacune")]).await;
     assert_eq!(s, 303);
     let item = app
@@ -284,7 +285,7 @@ async fn state_changes_need_the_session_csrf_token() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(item.status, "lacune");
+    assert_eq!(item.status, QuestionStatus::Lacune);
     // No state change on GET.
     let (s, _, _) = b.get(&format!("/beheer/vragen/{QUESTION}/koppeling")).await;
     assert_eq!(s, 405);
@@ -663,7 +664,7 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
         .state
         .catalog
         .store()
-        .submissions("ingediend")
+        .submissions(SubmissionStatus::Ingediend)
         .await
         .unwrap();
     let id = subs[0].id;
@@ -744,7 +745,7 @@ async fn rejected_offering_mails_the_reason() {
         .state
         .catalog
         .store()
-        .submissions("ingediend")
+        .submissions(SubmissionStatus::Ingediend)
         .await
         .unwrap()[0]
         .id;
@@ -786,7 +787,7 @@ async fn rejected_offering_mails_the_reason() {
             .unwrap()
             .unwrap()
             .status,
-        "afgewezen"
+        SubmissionStatus::Afgewezen
     );
     assert_eq!(
         app.get("/aanbod/training-buurtbemiddelaar-worden-2")
@@ -801,7 +802,11 @@ async fn approving_a_likely_duplicate_needs_a_confirmation() {
     let app = spawn_app().await;
     submit_offering(&app, "Training Buurtbemiddelaar worden").await;
     let store = app.state.catalog.store();
-    let id = store.submissions("ingediend").await.unwrap()[0].id;
+    let id = store
+        .submissions(SubmissionStatus::Ingediend)
+        .await
+        .unwrap()[0]
+        .id;
     let mut b = logged_in(&app, Role::Coordinator).await;
     let (_, _, page) = b.get(&format!("/beheer/aanmeldingen/{id}")).await;
     assert!(page.contains("deze aanmelding is geen dubbel"), "{page}");
@@ -838,7 +843,7 @@ async fn approving_a_likely_duplicate_needs_a_confirmation() {
     );
     assert_eq!(
         store.submission(id).await.unwrap().unwrap().status,
-        "ingediend"
+        SubmissionStatus::Ingediend
     );
     assert_eq!(app.state.catalog.snapshot().offerings.len(), before);
 
@@ -933,7 +938,14 @@ async fn a_form_sent_twice_is_stored_once() {
         let body = res.text().await.unwrap();
         assert!(body.contains(expected), "{body}");
     }
-    assert_eq!(store.submissions("ingediend").await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .submissions(SubmissionStatus::Ingediend)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     let token = token_in(&app.get("/contact").await.text().await.unwrap());
     for expected in ["Je bericht is ontvangen", "Je bericht was al ontvangen"] {
@@ -957,7 +969,7 @@ async fn a_form_sent_twice_is_stored_once() {
     assert_eq!(
         messages
             .iter()
-            .filter(|m| m.2 == "Graag meer over buurtavonden.")
+            .filter(|m| m.bericht == "Graag meer over buurtavonden.")
             .count(),
         1
     );
@@ -1043,14 +1055,14 @@ async fn question_is_matched_answered_and_mailed() {
     let now = store.matches_of(&q.id).await.unwrap();
     assert!(now
         .iter()
-        .any(|m| m.offering_id == first && m.status == "bevestigd"));
+        .any(|m| m.offering_id == first && m.status == MatchStatus::Bevestigd));
     assert!(now
         .iter()
-        .any(|m| m.offering_id == added && m.status == "bevestigd"));
+        .any(|m| m.offering_id == added && m.status == MatchStatus::Bevestigd));
     if let Some(second) = matches.get(1) {
         assert!(now
             .iter()
-            .any(|m| m.offering_id == second.offering_id && m.status == "verwijderd"));
+            .any(|m| m.offering_id == second.offering_id && m.status == MatchStatus::Verwijderd));
     }
     // Answer and mail.
     let (s, loc, _) = b
@@ -1115,7 +1127,8 @@ async fn question_is_matched_answered_and_mailed() {
     assert_eq!(app.mail.sent().len(), 1);
     let item = store.inbox_item(&q.id).await.unwrap().unwrap();
     assert_eq!(
-        item.status, "in-behandeling",
+        item.status,
+        QuestionStatus::InBehandeling,
         "the refused send changed nothing"
     );
     let (s, _, _) = b
@@ -1186,7 +1199,7 @@ async fn question_is_matched_answered_and_mailed() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|d| d.id == QUESTION && d.status == "lacune")
+        .filter(|d| d.id == QUESTION && d.status == QuestionStatus::Lacune)
         .count();
     assert_eq!(lacunes, 1);
 }
@@ -1248,7 +1261,10 @@ async fn retention_erases_personal_data_of_closed_items_only() {
     let store = app.state.catalog.store();
     submit_offering(&app, "Oude aanmelding").await;
     submit_offering(&app, "Verse aanmelding").await;
-    let subs = store.submissions("ingediend").await.unwrap();
+    let subs = store
+        .submissions(SubmissionStatus::Ingediend)
+        .await
+        .unwrap();
     store
         .reject_submission(subs[0].id, "te oud", None, "test")
         .await
@@ -1580,7 +1596,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         .state
         .catalog
         .store()
-        .submissions("ingediend")
+        .submissions(SubmissionStatus::Ingediend)
         .await
         .unwrap()
         .is_empty());
@@ -1602,7 +1618,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         .state
         .catalog
         .store()
-        .submissions("ingediend")
+        .submissions(SubmissionStatus::Ingediend)
         .await
         .unwrap()
         .is_empty());

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use wijkwijzer::domain::status::{MailStatus, QuestionStatus};
 use wijkwijzer::mail::MailTransport;
 use wijkwijzer::store::OutgoingMail;
 
@@ -92,7 +93,7 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
     store
         .update_question(
             "lv-demo-001",
-            "beantwoord",
+            QuestionStatus::Beantwoord,
             Some("Hier is je antwoord."),
             Some(&mail),
             "test",
@@ -102,7 +103,7 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
     let mut row = None;
     for _ in 0..200 {
         let r = store.outbox(10).await.unwrap().remove(0);
-        if r.status == "verzonden" {
+        if r.status == MailStatus::Verzonden {
             row = Some(r);
             break;
         }
@@ -140,13 +141,19 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
         html: "<p>x</p>".into(),
     };
     store
-        .update_question("lv-demo-002", "beantwoord", Some("x"), Some(&mail), "test")
+        .update_question(
+            "lv-demo-002",
+            QuestionStatus::Beantwoord,
+            Some("x"),
+            Some(&mail),
+            "test",
+        )
         .await
         .unwrap();
     let mut failed = None;
     for _ in 0..200 {
         let r = store.outbox(10).await.unwrap().remove(0);
-        if r.status == "mislukt" {
+        if r.status == MailStatus::Mislukt {
             failed = Some(r);
             break;
         }
@@ -156,10 +163,13 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
     assert_eq!(failed.attempts, 3);
     assert!(failed.last_error.is_some());
     assert!(received.lock().unwrap().is_empty());
-    let (_, problems, _) = store.outbox_counts().await.unwrap();
-    assert_eq!(problems, 1, "visible on the dashboard");
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(counts.problems, 1, "visible on the dashboard");
     assert!(store.retry_mail(failed.id, "test").await.unwrap());
-    assert_eq!(store.outbox(10).await.unwrap()[0].status, "wachtend");
+    assert_eq!(
+        store.outbox(10).await.unwrap()[0].status,
+        MailStatus::Wachtend
+    );
 }
 
 #[tokio::test]
@@ -185,7 +195,13 @@ async fn without_smtp_mail_goes_to_a_folder() {
     app.state
         .catalog
         .store()
-        .update_question("lv-demo-003", "beantwoord", None, Some(&mail), "test")
+        .update_question(
+            "lv-demo-003",
+            QuestionStatus::Beantwoord,
+            None,
+            Some(&mail),
+            "test",
+        )
         .await
         .unwrap();
     for _ in 0..100 {
@@ -257,7 +273,7 @@ async fn an_outcome_counts_only_while_the_claim_holds() {
     store
         .update_question(
             "lv-claim",
-            "beantwoord",
+            QuestionStatus::Beantwoord,
             Some("Zie de site."),
             Some(&mail),
             "test",

@@ -2,6 +2,7 @@
 //! protection) and the `match`/`eval` commands.
 
 use serde_json::{json, Value};
+use wijkwijzer::domain::status::QuestionStatus;
 
 use super::helpers::{
     ask_on_site, cli, postgres_server, shared_data, spawn_app, spawn_configured, test_db, token_in,
@@ -171,13 +172,13 @@ async fn form_stores_the_question_and_shows_matches_with_reasons() {
     let ids = question_ids(&app);
     assert_eq!(ids.len(), 1, "stored before the page confirmed");
     let store = app.state.catalog.store();
-    let (status, email, passend) = store.question_status(&ids[0]).await.unwrap().unwrap();
-    assert_eq!(status, "nieuw");
-    assert_eq!(email.as_deref(), Some("ambtenaar@tilburg.example"));
-    assert_eq!(passend, Some(true));
-    let matches = store.question_matches(&ids[0]).await.unwrap();
+    let stored = store.question_status(&ids[0]).await.unwrap().unwrap();
+    assert_eq!(stored.status, QuestionStatus::Nieuw);
+    assert_eq!(stored.email.as_deref(), Some("ambtenaar@tilburg.example"));
+    assert_eq!(stored.passend, Some(true));
+    let matches = store.matches_of(&ids[0]).await.unwrap();
     assert!(!matches.is_empty() && matches.len() <= 10);
-    assert!(!matches[0].2.is_empty(), "reasons stored");
+    assert!(!matches[0].waarom.is_empty(), "reasons stored");
 }
 
 #[tokio::test]
@@ -441,8 +442,8 @@ async fn contact_form_stores_the_message_and_explains_errors() {
         .contains("Je bericht is ontvangen"));
     let messages = store.contact_messages().await.unwrap();
     assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].1, "suggestie");
-    assert_eq!(messages[0].3, None);
+    assert_eq!(messages[0].soort, "suggestie");
+    assert_eq!(messages[0].email, None);
 
     let t = token_in(&app.get("/contact").await.text().await.unwrap());
     let res = app

@@ -1,11 +1,12 @@
 //! Running the platform: the online backup command.
 
 use super::helpers::{
-    account, cli, logged_in, postgres_server, spawn_app, spawn_beside, Browser, PASSWORD,
+    account, cli, logged_in, postgres_server, spawn_app, spawn_beside, test_db, Browser, PASSWORD,
 };
 use wijkwijzer::auth::Role;
+use wijkwijzer::domain::status::QuestionStatus;
 use wijkwijzer::store::OutgoingMail;
-use wijkwijzer::store::Store;
+use wijkwijzer::store::{InboxFilter, Store, StoreError};
 
 // The CLI blocks this thread while it runs; the server needs its own threads meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -99,7 +100,7 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
             }));
             let (s2, id2) = (store.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
-                s2.update_question(&id2, "in-behandeling", None, None, "test")
+                s2.update_question(&id2, QuestionStatus::InBehandeling, None, None, "test")
                     .await
             }));
         }
@@ -185,7 +186,13 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
             .store()
             .clone();
         store
-            .update_question(id, "beantwoord", Some("Zie de site."), Some(&mail), "test")
+            .update_question(
+                id,
+                QuestionStatus::Beantwoord,
+                Some("Zie de site."),
+                Some(&mail),
+                "test",
+            )
             .await
             .unwrap();
     }
@@ -617,4 +624,46 @@ async fn import_says_what_it_did_and_instances_take_changes_up_within_the_promis
         readings.iter().all(|s| *s < 1.5),
         "every change is in the index well within 2 seconds: {readings:?}"
     );
+}
+
+/// A stored row the code cannot read (a status it does not know, on SQLite also a text where a
+/// number belongs) makes the read fail with a store error naming the problem, never a panic.
+#[tokio::test]
+async fn an_unreadable_row_is_a_store_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&test_db(dir.path()).await).await.unwrap();
+    sqlx::query(
+        "INSERT INTO contact_messages (soort, bericht, status, created_at) \
+         VALUES ('vraag', 'Hoe werkt het?', 'zoek', '2026-01-01T00:00:00.000Z')",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let err = store.contact_messages().await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("zoek")),
+        "{err}"
+    );
+    sqlx::query(
+        "INSERT INTO learning_questions (id, vraag, themas, datum, status, created_at, updated_at) \
+         VALUES ('q-1', 'Hoe?', '[]', '2026-01-01', 'half', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let err = store.inbox(&InboxFilter::default(), 10).await.unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
+    if !store.backend().is_postgres() {
+        sqlx::query(
+            "UPDATE learning_questions SET status = 'nieuw', passend = 'ja' WHERE id = 'q-1'",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let err = store.inbox_item("q-1").await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(m) if m.contains("passend")),
+            "{err}"
+        );
+    }
 }

@@ -67,13 +67,13 @@ async fn page(
     let all = store.all_offerings().await.map_err(|e| staff.internal(e))?;
     let offerings: Vec<(String, String, bool)> = all
         .iter()
-        .filter(|(_, _, aanbieder, _)| slugify(aanbieder) == slug)
-        .map(|(id, titel, _, p)| (id.clone(), titel.clone(), *p))
+        .filter(|o| slugify(&o.aanbieder) == slug)
+        .map(|o| (o.id.clone(), o.titel.clone(), o.gepubliceerd))
         .collect();
     let Some(name) = all
         .iter()
-        .find(|(_, _, a, _)| slugify(a) == slug)
-        .map(|(_, _, a, _)| a.clone())
+        .find(|o| slugify(&o.aanbieder) == slug)
+        .map(|o| o.aanbieder.clone())
     else {
         return Err(staff.not_found());
     };
@@ -124,8 +124,8 @@ async fn current_name(state: &AppState, staff: &Staff, slug: &str) -> Result<Str
         .await
         .map_err(|e| staff.internal(e))?
         .into_iter()
-        .find(|(_, _, a, _)| slugify(a) == slug)
-        .map(|(_, _, a, _)| a)
+        .find(|o| slugify(&o.aanbieder) == slug)
+        .map(|o| o.aanbieder)
         .ok_or_else(|| staff.not_found())
 }
 

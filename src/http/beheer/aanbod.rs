@@ -14,7 +14,7 @@ use crate::auth::Area;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
 use crate::http::AppState;
-use crate::store::AuditEntry;
+use crate::store::{AuditEntry, OfferingSummary};
 
 use super::{see_other, BLayout, Staff};
 
@@ -38,7 +38,7 @@ struct ListQuery {
 struct ListPage {
     l: BLayout,
     zoek: String,
-    rows: Vec<(String, String, String, bool)>,
+    rows: Vec<OfferingSummary>,
 }
 
 async fn list(
@@ -56,11 +56,11 @@ async fn list(
     let needle = crate::domain::analysis::fold(q.zoek.trim());
     let rows = all
         .into_iter()
-        .filter(|(id, titel, aanbieder, _)| {
+        .filter(|o| {
             needle.is_empty()
-                || crate::domain::analysis::fold(titel).contains(&needle)
-                || crate::domain::analysis::fold(aanbieder).contains(&needle)
-                || id.contains(&needle)
+                || crate::domain::analysis::fold(&o.titel).contains(&needle)
+                || crate::domain::analysis::fold(&o.aanbieder).contains(&needle)
+                || o.id.contains(&needle)
         })
         .collect();
     Ok(render_status(

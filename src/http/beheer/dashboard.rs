@@ -8,10 +8,11 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
+use crate::domain::status::MailStatus;
 use crate::http::extract::PageForm;
 use crate::http::pages::render_status;
 use crate::http::AppState;
-use crate::store::{DashboardCounts, OutboxRow, User};
+use crate::store::{DashboardCounts, OutboxCounts, OutboxRow, User};
 
 use super::{see_other, BLayout, Staff};
 
@@ -55,7 +56,9 @@ async fn dashboard(
         .dashboard_counts()
         .await
         .map_err(|e| staff.internal(e))?;
-    let (waiting, problems, _) = store.outbox_counts().await.map_err(|e| staff.internal(e))?;
+    let OutboxCounts {
+        waiting, problems, ..
+    } = store.outbox_counts().await.map_err(|e| staff.internal(e))?;
     let role = staff.user.role;
     Ok(render_status(
         axum::http::StatusCode::OK,

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::auth::Area;
 use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
+use crate::domain::status::SubmissionStatus;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
 use crate::http::pages::view::moment;
@@ -52,7 +53,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, R
     let subs = state
         .catalog
         .store()
-        .submissions("ingediend")
+        .submissions(SubmissionStatus::Ingediend)
         .await
         .map_err(|e| staff.internal(e))?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
@@ -194,7 +195,7 @@ async fn save(
         return Err(staff.not_found());
     };
     let s = load(&state, &staff, id).await?;
-    if s.status != "ingediend" {
+    if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
     let pairs = pairs(&body);

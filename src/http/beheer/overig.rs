@@ -10,11 +10,12 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
+use crate::domain::status::MessageStatus;
 use crate::http::forms::parse_email;
 use crate::http::offering_form::{first, pairs};
 use crate::http::pages::render_status;
 use crate::http::AppState;
-use crate::store::AuditEntry;
+use crate::store::{AuditEntry, ContactMessage};
 
 use super::{see_other, BLayout, Staff};
 
@@ -29,14 +30,11 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/privacy/wissen", post(erase))
 }
 
-/// A contact message row.
-type Message = (i64, String, String, Option<String>, String, String);
-
 #[derive(Template)]
 #[template(path = "beheer/berichten.html")]
 struct MessagesPage {
     l: BLayout,
-    messages: Vec<Message>,
+    messages: Vec<ContactMessage>,
 }
 
 async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
+use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
 use crate::http::offering_form::pairs;
@@ -20,7 +21,7 @@ use crate::http::pages::render_status;
 use crate::http::pages::view::{decimal, label, labels, moment, options};
 use crate::http::AppState;
 use crate::mail;
-use crate::store::{InboxFilter, InboxItem, QUESTION_STATUSES};
+use crate::store::{InboxFilter, InboxItem};
 
 use super::{see_other, BLayout, Staff};
 
@@ -61,20 +62,13 @@ struct Row {
     group: String,
 }
 
-fn status_label(s: &str) -> &'static str {
-    QUESTION_STATUSES
-        .iter()
-        .find(|(v, _)| *v == s)
-        .map_or("Onbekend", |(_, l)| *l)
-}
-
 #[derive(Template)]
 #[template(path = "beheer/vragen.html")]
 struct ListPage {
     l: BLayout,
     rows: Vec<Row>,
     q: ListQuery,
-    statuses: [(&'static str, &'static str); 5],
+    statuses: &'static [QuestionStatus],
     themes: Vec<(String, String)>,
     groups: Vec<(String, String)>,
 }
@@ -86,8 +80,10 @@ async fn list(
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Vragen)?;
     let snapshot = state.catalog.snapshot();
+    // A status the inbox does not know matches no question.
+    let status = some(&q.status).map(|s| QuestionStatus::parse(&s));
     let filter = InboxFilter {
-        status: some(&q.status),
+        status: status.flatten(),
         thema: some(&q.thema),
         doelgroep: some(&q.doelgroep),
         bron: some(&q.bron),
@@ -97,16 +93,20 @@ async fn list(
             _ => None,
         },
     };
-    let items = state
-        .catalog
-        .store()
-        .inbox(&filter, 500)
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let items = if status == Some(None) {
+        Vec::new()
+    } else {
+        state
+            .catalog
+            .store()
+            .inbox(&filter, 500)
+            .await
+            .map_err(|e| staff.internal(e))?
+    };
     let rows = items
         .into_iter()
         .map(|item| Row {
-            status_label: status_label(&item.status),
+            status_label: item.status.label(),
             themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
             group: item
                 .doelgroep
@@ -121,7 +121,7 @@ async fn list(
         ListPage {
             l: BLayout::new("Leervragen", "/beheer/vragen", &staff),
             rows,
-            statuses: QUESTION_STATUSES,
+            statuses: QuestionStatus::ALL,
             themes: options(&snapshot.taxonomy.themas),
             groups: options(&snapshot.taxonomy.doelgroepen),
             q,
@@ -135,7 +135,7 @@ struct MatchRow {
     titel: String,
     score: String,
     waarom: Vec<String>,
-    status: String,
+    status: MatchStatus,
 }
 
 #[derive(Template)]
@@ -150,7 +150,7 @@ struct DetailPage {
     matches: Vec<MatchRow>,
     zoek: String,
     found: Vec<(String, String, String)>,
-    statuses: [(&'static str, &'static str); 5],
+    statuses: &'static [QuestionStatus],
     antwoord: String,
     error: Option<String>,
     /// All themes: slug, label, whether the question has it.
@@ -239,7 +239,7 @@ async fn detail_page(
             .filter(|(o, _)| {
                 !matches
                     .iter()
-                    .any(|m| m.id == o.id && m.status != "verwijderd")
+                    .any(|m| m.id == o.id && m.status != MatchStatus::Verwijderd)
             })
             .map(|(o, _)| (o.id.clone(), o.titel.clone(), o.aanbieder.clone()))
             .collect()
@@ -257,7 +257,7 @@ async fn detail_page(
         },
         DetailPage {
             l: BLayout::new(title, "/beheer/vragen/detail", staff),
-            status_label: status_label(&item.status),
+            status_label: item.status.label(),
             themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
             group: item
                 .doelgroep
@@ -294,7 +294,7 @@ async fn detail_page(
             matches,
             zoek: zoek.to_string(),
             found,
-            statuses: QUESTION_STATUSES,
+            statuses: QuestionStatus::ALL,
             notice,
             mailed,
         },
@@ -332,12 +332,12 @@ async fn link(
 ) -> Result<Response, Response> {
     let staff = staff.need(Area::Vragen)?;
     let status = match form.actie.as_str() {
-        "bevestig" | "voeg-toe" => "bevestigd",
-        "verwijder" => "verwijderd",
+        "bevestig" | "voeg-toe" => MatchStatus::Bevestigd,
+        "verwijder" => MatchStatus::Verwijderd,
         _ => return Err(staff.not_found()),
     };
     let snapshot = state.catalog.snapshot();
-    if status == "bevestigd" && snapshot.get(&form.aanbod).is_none() {
+    if status == MatchStatus::Bevestigd && snapshot.get(&form.aanbod).is_none() {
         return Err(staff.not_found());
     }
     let found = state
@@ -428,11 +428,12 @@ async fn update(
     };
     let antwoord = form.antwoord.trim().to_string();
     let send = form.verstuur == "ja";
-    let mut status = form.status.trim().to_string();
-    if send {
-        status = "beantwoord".into();
-    }
-    if !QUESTION_STATUSES.iter().any(|(v, _)| *v == status) {
+    let status = if send {
+        Some(QuestionStatus::Beantwoord)
+    } else {
+        QuestionStatus::parse(form.status.trim())
+    };
+    let Some(status) = status else {
         return detail_page(
             &state,
             &staff,
@@ -443,7 +444,7 @@ async fn update(
             None,
         )
         .await;
-    }
+    };
     if antwoord.chars().count() > 10_000 {
         return detail_page(
             &state,
@@ -502,7 +503,7 @@ async fn update(
             .await
             .map_err(|e| staff.internal(e))?
             .into_iter()
-            .filter(|m| m.status == "bevestigd")
+            .filter(|m| m.status == MatchStatus::Bevestigd)
             .filter_map(|m| {
                 snapshot.get(&m.offering_id).map(|o| {
                     (
@@ -519,7 +520,7 @@ async fn update(
     let done = store
         .update_question(
             &id,
-            &status,
+            status,
             (!antwoord.is_empty()).then_some(antwoord.as_str()),
             mail.as_ref(),
             staff.actor(),

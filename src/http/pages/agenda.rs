@@ -14,6 +14,7 @@ use chrono::Datelike;
 use crate::catalog::Snapshot;
 use crate::domain::gaps::{self, Gap, Partnership, ThemeFigures, Thresholds};
 use crate::domain::offering::Offering;
+use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Topic;
 use crate::http::AppState;
 
@@ -293,7 +294,7 @@ fn unchecked_note(snapshot: &Snapshot) -> String {
     let n = snapshot
         .demand
         .iter()
-        .filter(|q| q.themas_automatisch && q.status == "nieuw")
+        .filter(|q| q.themas_automatisch && q.status == QuestionStatus::Nieuw)
         .count();
     match n {
         0 => String::new(),
@@ -589,10 +590,10 @@ async fn topic_page(
         .filter(|q| {
             in_topic(&q.themas)
                 && !q.id.starts_with("site-")
-                && (q.status == "lacune" || q.passend != Some(true))
+                && (q.status == QuestionStatus::Lacune || q.passend != Some(true))
         })
         .collect();
-    open.sort_by_key(|q| (q.status != "lacune", q.passend.is_none()));
+    open.sort_by_key(|q| (q.status != QuestionStatus::Lacune, q.passend.is_none()));
     let questions = open
         .into_iter()
         .take(12)

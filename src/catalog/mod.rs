@@ -1,0 +1,311 @@
+//! The catalogue service: the store, the search index and an in-memory snapshot of all
+//! offerings kept in step. Every change goes through here so the three never drift apart.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use crate::domain::facets::{self, Filters, Page, Sort};
+use crate::domain::matching::Thesaurus;
+use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Taxonomy;
+use crate::search::{SearchError, SearchIndex};
+use crate::store::{Store, StoreError, StoredOffering};
+
+mod matcher;
+mod snapshot;
+
+use matcher::BuiltMatcher;
+pub use snapshot::{Analysis, CatalogData, Provider, Snapshot};
+
+/// A failure of the catalogue service.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The index failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    /// A blocking task could not finish.
+    #[error("interne taak afgebroken: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// How often a running instance looks whether another process (an import, another instance)
+/// changed the catalogue or the learning questions; one cheap query each. A change is in its
+/// search index and pages within this interval plus the time to reload and reindex (see
+/// README: within 2 seconds).
+pub const REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Factor on the text score of an offering that has ended.
+const ENDED_WEIGHT: f32 = 0.6;
+
+/// The catalogue service.
+pub struct Catalog {
+    store: Store,
+    index: Arc<SearchIndex>,
+    index_dir: Option<PathBuf>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    thesaurus: Thesaurus,
+    matcher: Mutex<Option<BuiltMatcher>>,
+    /// One refresh at a time: they share the index writer.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl Catalog {
+    /// Loads the catalogue from `store` and opens (or rebuilds) the index in `index_dir`;
+    /// `None` keeps the index in memory.
+    pub async fn open(
+        store: Store,
+        index_dir: Option<&Path>,
+        thesaurus: Thesaurus,
+    ) -> Result<Catalog, CatalogError> {
+        let (version, taxonomy, offerings) = load(&store).await?;
+        let demand_version = store.demand_version().await?;
+        let demand = store.demand().await?;
+        let dir = index_dir.map(Path::to_path_buf);
+        let (index, offerings) = {
+            let dir = dir.clone();
+            tokio::task::spawn_blocking(move || {
+                let index = match &dir {
+                    Some(d) => SearchIndex::open(d, &offerings, version),
+                    None => SearchIndex::in_memory(&offerings, version),
+                };
+                index.map(|i| (i, offerings))
+            })
+            .await??
+        };
+        Ok(Catalog {
+            store,
+            index: Arc::new(index),
+            index_dir: dir,
+            snapshot: RwLock::new(Arc::new(Snapshot {
+                data: Arc::new(CatalogData::new(version, taxonomy, offerings)),
+                demand_version,
+                demand: Arc::new(demand),
+                analysis: OnceLock::new(),
+                labelled: OnceLock::new(),
+            })),
+            thesaurus,
+            matcher: Mutex::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The thesaurus the search and the matcher use.
+    pub fn thesaurus(&self) -> &Thesaurus {
+        &self.thesaurus
+    }
+
+    /// Where the index lives on disk, if anywhere.
+    pub fn index_dir(&self) -> Option<&Path> {
+        self.index_dir.as_deref()
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Inserts or updates offerings: committed to the store, then indexed, then visible.
+    pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), CatalogError> {
+        self.store.upsert_offerings(offerings).await?;
+        self.refresh(Some(offerings.iter().map(|o| o.id.as_str()).collect()))
+            .await
+    }
+
+    /// Replaces the taxonomy.
+    pub async fn save_taxonomy(&self, taxonomy: &Taxonomy) -> Result<(), CatalogError> {
+        self.store.save_taxonomy(taxonomy).await?;
+        self.refresh(Some(Vec::new())).await
+    }
+
+    /// Makes committed changes to these offerings visible: reloads the snapshot and indexes them.
+    pub async fn publish_changes(&self, ids: &[&str]) -> Result<(), CatalogError> {
+        self.refresh(Some(ids.to_vec())).await
+    }
+
+    /// Reloads everything and rebuilds the index (after an offering was unpublished).
+    pub async fn reload_all(&self) -> Result<(), CatalogError> {
+        self.refresh(None).await
+    }
+
+    /// Reloads the snapshot when the database changed (another process or instance wrote), and
+    /// indexes the offerings that changed.
+    pub async fn refresh_if_changed(&self) -> Result<bool, CatalogError> {
+        let _one = self.refreshing.lock().await;
+        let current = self.snapshot();
+        if self.store.catalog_version().await? != current.version {
+            self.reload(Reindex::Changes).await?;
+            return Ok(true);
+        }
+        if self.store.demand_version().await? != current.demand_version {
+            self.load_demand().await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reloads the learning questions only (the offerings are shared with the old snapshot).
+    pub async fn refresh_demand(&self) -> Result<(), CatalogError> {
+        self.load_demand().await
+    }
+
+    async fn load_demand(&self) -> Result<(), CatalogError> {
+        let demand_version = self.store.demand_version().await?;
+        let demand = self.store.demand().await?;
+        let data = Arc::clone(&self.snapshot().data);
+        self.publish(Snapshot {
+            data,
+            demand_version,
+            demand: Arc::new(demand),
+            analysis: OnceLock::new(),
+            labelled: OnceLock::new(),
+        });
+        Ok(())
+    }
+
+    fn publish(&self, snapshot: Snapshot) {
+        if let Ok(mut guard) = self.snapshot.write() {
+            *guard = Arc::new(snapshot);
+        }
+    }
+
+    /// Reloads from the store; indexes what changed since the current snapshot (`changed` names
+    /// what the caller changed, but whatever else changed meanwhile, through another instance or
+    /// an import, is indexed too), or everything when `None`.
+    async fn refresh(&self, changed: Option<Vec<&str>>) -> Result<(), CatalogError> {
+        let _one = self.refreshing.lock().await;
+        self.reload(match changed {
+            Some(_) => Reindex::Changes,
+            None => Reindex::Everything,
+        })
+        .await
+    }
+
+    /// Reloads from the store and brings the index in step with it.
+    async fn reload(&self, reindex: Reindex) -> Result<(), CatalogError> {
+        let (version, taxonomy, offerings) = load(&self.store).await?;
+        let snapshot = CatalogData::new(version, taxonomy, offerings);
+        let index = Arc::clone(&self.index);
+        let (changed, removed) = match reindex {
+            Reindex::Changes => changes(&self.snapshot(), &snapshot),
+            Reindex::Everything => (Vec::new(), Vec::new()),
+        };
+        // Reindexing most of the catalogue one by one costs more than building it afresh.
+        if reindex == Reindex::Changes
+            && changed.len() + removed.len() <= snapshot.offerings.len() / 2
+        {
+            tokio::task::spawn_blocking(move || index.update(&changed, &removed, version))
+                .await??;
+        } else {
+            let all = snapshot.offerings.clone();
+            tokio::task::spawn_blocking(move || index.rebuild(&all, version)).await??;
+        }
+        let demand_version = self.store.demand_version().await?;
+        let demand = self.store.demand().await?;
+        self.publish(Snapshot {
+            data: Arc::new(snapshot),
+            demand_version,
+            demand: Arc::new(demand),
+            analysis: OnceLock::new(),
+            labelled: OnceLock::new(),
+        });
+        Ok(())
+    }
+
+    /// True when store and index answer.
+    pub async fn healthy(&self) -> bool {
+        self.store.ping().await && self.index.len() as usize == self.snapshot().offerings.len()
+    }
+
+    /// A catalogue search: text (optional), filters, facets, sort and page.
+    pub fn search<'a>(
+        &self,
+        snapshot: &'a Snapshot,
+        q: &str,
+        filters: &Filters,
+        sort: Sort,
+        page: usize,
+        page_size: usize,
+    ) -> Result<Page<'a>, CatalogError> {
+        let text = q.trim();
+        let today = crate::domain::clock::dutch_date(chrono::Utc::now());
+        if text.is_empty() {
+            // Without a text, "relevant" means: still available first.
+            let hits = snapshot
+                .offerings
+                .iter()
+                .zip(&snapshot.provider_slugs)
+                .map(|(s, p)| {
+                    let current = if s.offering.is_current(today) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    (&s.offering, p.as_str(), current)
+                });
+            return Ok(facets::apply(hits, filters, sort, page, page_size));
+        }
+        let hits = self.index.search(text, &self.thesaurus)?;
+        let hits = hits.into_iter().filter_map(|(seq, score)| {
+            snapshot.by_seq.get(&seq).map(|i| {
+                let o = &snapshot.offerings[*i].offering;
+                // An offering that has ended ranks below a current one with the same text score.
+                let score = if o.is_current(today) {
+                    score
+                } else {
+                    score * ENDED_WEIGHT
+                };
+                (o, snapshot.provider_slugs[*i].as_str(), score)
+            })
+        });
+        Ok(facets::apply(hits, filters, sort, page, page_size))
+    }
+}
+
+/// How much of the index a reload brings in step with the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reindex {
+    /// The offerings that differ from the current snapshot, which the index always matches.
+    Changes,
+    /// Every offering, in a new index.
+    Everything,
+}
+
+/// The offerings of `new` that are not in `old` or differ from it, and the row keys of those
+/// in `old` that are gone.
+fn changes(old: &CatalogData, new: &CatalogData) -> (Vec<StoredOffering>, Vec<i64>) {
+    let changed = new
+        .offerings
+        .iter()
+        .filter(|s| {
+            old.by_seq
+                .get(&s.seq)
+                .is_none_or(|i| old.offerings[*i].offering != s.offering)
+        })
+        .cloned()
+        .collect();
+    let removed = old
+        .offerings
+        .iter()
+        .map(|s| s.seq)
+        .filter(|seq| !new.by_seq.contains_key(seq))
+        .collect();
+    (changed, removed)
+}
+
+async fn load(store: &Store) -> Result<(i64, Taxonomy, Vec<StoredOffering>), StoreError> {
+    let version = store.catalog_version().await?;
+    let taxonomy = store.taxonomy().await?.unwrap_or_else(Taxonomy::builtin);
+    let offerings = store.offerings().await?;
+    Ok((version, taxonomy, offerings))
+}

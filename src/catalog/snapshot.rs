@@ -1,0 +1,233 @@
+//! The snapshot: the offerings, taxonomy and demand at one version, with what is derived from
+//! them once (providers, regions, keywords, gap analysis, the matcher's labelled questions).
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
+use crate::domain::matching::LabelledQuestion;
+use crate::domain::offering::Offering;
+use crate::domain::status::QuestionStatus;
+use crate::domain::taxonomy::Taxonomy;
+use crate::store::{DemandRow, StoredOffering};
+
+/// A provider (aanbieder) with the number of its offerings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provider {
+    /// URL slug of the name.
+    pub slug: String,
+    /// Name as written in the offerings.
+    pub name: String,
+    /// Number of offerings where it is the provider.
+    pub offerings: usize,
+}
+
+/// An immutable view of the catalogue and the demand at one version of each.
+pub struct Snapshot {
+    pub(super) data: Arc<CatalogData>,
+    /// Demand version this snapshot reflects.
+    pub demand_version: i64,
+    /// All learning questions.
+    pub demand: Arc<Vec<DemandRow>>,
+    pub(super) analysis: OnceLock<Arc<Analysis>>,
+    /// Fingerprint of the learning questions the matcher learns from.
+    pub(super) labelled: OnceLock<u64>,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = CatalogData;
+
+    fn deref(&self) -> &CatalogData {
+        &self.data
+    }
+}
+
+/// The learning agenda and gap analysis of one snapshot.
+pub struct Analysis {
+    /// Figures per theme.
+    pub themes: Vec<ThemeFigures>,
+    /// The gaps, best first.
+    pub gaps: Vec<Gap>,
+    /// The thresholds used.
+    pub thresholds: Thresholds,
+}
+
+impl Snapshot {
+    /// The learning questions whose themes the inventory or a coordinator gave.
+    pub(super) fn labelled(&self) -> impl Iterator<Item = LabelledQuestion> + '_ {
+        self.demand.iter().filter_map(DemandRow::labelled)
+    }
+
+    /// A fingerprint of `labelled()` that changes when they do, computed once per snapshot.
+    pub(super) fn labelled_fingerprint(&self) -> u64 {
+        *self.labelled.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for q in self.labelled() {
+                q.vraag.hash(&mut h);
+                q.themas.hash(&mut h);
+            }
+            h.finish()
+        })
+    }
+
+    /// The gap analysis, computed once per snapshot.
+    pub fn analysis(&self) -> Arc<Analysis> {
+        Arc::clone(self.analysis.get_or_init(|| {
+            let offerings: Vec<&Offering> = self.offerings.iter().map(|s| &s.offering).collect();
+            let demand: Vec<DemandItem> = self
+                .demand
+                .iter()
+                .map(|q| DemandItem {
+                    themas: &q.themas,
+                    doelgroep: q.doelgroep.as_deref(),
+                    passend: q.passend,
+                    lacune: q.status == QuestionStatus::Lacune,
+                })
+                .collect();
+            let thresholds = Thresholds::default();
+            let themes = gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds);
+            let gaps = gaps::gaps_from(&themes, &self.taxonomy);
+            Arc::new(Analysis {
+                themes,
+                gaps,
+                thresholds,
+            })
+        }))
+    }
+}
+
+/// The offerings and taxonomy at one catalogue version.
+pub struct CatalogData {
+    /// Catalogue version this snapshot reflects.
+    pub version: i64,
+    /// The taxonomy in force.
+    pub taxonomy: Taxonomy,
+    /// All offerings, ordered by id.
+    pub offerings: Vec<StoredOffering>,
+    pub(super) by_seq: HashMap<i64, usize>,
+    pub(super) by_id: HashMap<String, usize>,
+    /// Providers, ordered by name.
+    pub providers: Vec<Provider>,
+    /// Provider slug per offering (same order as `offerings`).
+    pub(super) provider_slugs: Vec<String>,
+    /// "Vergelijkbaar aanbod", prepared once per version (same order as `offerings`).
+    pub(super) similar: crate::domain::similar::SimilarIndex,
+    /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
+    pub(super) regions: HashMap<String, String>,
+    /// Provider slug → index in `providers`.
+    pub(super) provider_index: HashMap<String, usize>,
+}
+
+impl CatalogData {
+    pub(super) fn new(
+        version: i64,
+        taxonomy: Taxonomy,
+        offerings: Vec<StoredOffering>,
+    ) -> CatalogData {
+        let by_seq = offerings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.seq, i))
+            .collect();
+        let by_id = offerings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.offering.id.clone(), i))
+            .collect();
+        let mut providers: HashMap<String, Provider> = HashMap::new();
+        for s in &offerings {
+            let slug = s.offering.provider_slug();
+            providers
+                .entry(slug.clone())
+                .or_insert_with(|| Provider {
+                    slug,
+                    name: s.offering.aanbieder.clone(),
+                    offerings: 0,
+                })
+                .offerings += 1;
+        }
+        let mut providers: Vec<Provider> = providers.into_values().collect();
+        providers.sort_by(|a, b| {
+            crate::domain::analysis::fold(&a.name).cmp(&crate::domain::analysis::fold(&b.name))
+        });
+        let provider_slugs = offerings
+            .iter()
+            .map(|s| s.offering.provider_slug())
+            .collect();
+        let keywords: Vec<Vec<String>> = offerings
+            .iter()
+            .map(|s| crate::domain::similar::folded_keywords(&s.offering))
+            .collect();
+        let similar = crate::domain::similar::SimilarIndex::new(
+            offerings
+                .iter()
+                .zip(&keywords)
+                .map(|(s, k)| (&s.offering, k.as_slice())),
+        );
+        let mut regions = HashMap::new();
+        for s in &offerings {
+            let r = &s.offering.regio;
+            regions.insert(r.clone(), r.clone());
+        }
+        for s in &offerings {
+            let r = &s.offering.regio;
+            regions.entry(r.to_lowercase()).or_insert_with(|| r.clone());
+        }
+        let provider_index = providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
+        CatalogData {
+            version,
+            taxonomy,
+            offerings,
+            by_seq,
+            by_id,
+            providers,
+            provider_slugs,
+            similar,
+            regions,
+            provider_index,
+        }
+    }
+
+    /// The region as offerings spell it: `value` itself when an offering uses it, else the
+    /// spelling of a region that differs only in letter case (`noord-brabant`). A lookup, not a
+    /// scan, however many values a request names.
+    pub fn region(&self, value: &str) -> Option<&str> {
+        self.regions
+            .get(value)
+            .or_else(|| self.regions.get(&value.to_lowercase()))
+            .map(String::as_str)
+    }
+
+    /// The offering with this id.
+    pub fn get(&self, id: &str) -> Option<&Offering> {
+        self.by_id.get(id).map(|i| &self.offerings[*i].offering)
+    }
+
+    /// The `k` offerings most like the one with `id`.
+    pub fn similar(&self, id: &str, k: usize) -> Vec<&Offering> {
+        let Some(i) = self.by_id.get(id).copied() else {
+            return Vec::new();
+        };
+        self.similar
+            .similar(i, k)
+            .into_iter()
+            .filter_map(|j| self.offerings.get(j))
+            .map(|s| &s.offering)
+            .collect()
+    }
+
+    /// The provider slug of each offering, in `offerings` order.
+    pub fn provider_slugs(&self) -> &[String] {
+        &self.provider_slugs
+    }
+
+    /// The provider with this slug.
+    pub fn provider(&self, slug: &str) -> Option<&Provider> {
+        self.provider_index.get(slug).map(|i| &self.providers[*i])
+    }
+}

@@ -1,0 +1,165 @@
+//! Workflow statuses of learning questions, matches, submissions, contact messages and mails: the
+//! one place that maps each to and from its stored text (also the value in forms and URLs) and its
+//! Dutch label, and the rules that depend on a status. Pure code.
+
+use std::fmt;
+
+/// Declares a status enum with its stored text and Dutch label per variant.
+macro_rules! status {
+    ($(#[$doc:meta])* $name:ident {
+        $($(#[$vdoc:meta])* $variant:ident = $text:literal, $label:literal;)+
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every status, in workflow order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored text.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The status stored as `text`; `None` for any other text.
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The Dutch label.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label,)+
+                }
+            }
+        }
+
+        /// Shows the stored text.
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+status! {
+    /// Where a learning question stands in the coordination point's inbox.
+    QuestionStatus {
+        /// Not looked at yet.
+        Nieuw = "nieuw", "Nieuw";
+        /// A coordinator is working on it.
+        InBehandeling = "in-behandeling", "In behandeling";
+        /// Answered.
+        Beantwoord = "beantwoord", "Beantwoord";
+        /// No fitting offering exists: it counts as demand for the gap analysis.
+        Lacune = "lacune", "Lacune (geen passend aanbod)";
+        /// Referred elsewhere.
+        Doorverwezen = "doorverwezen", "Doorverwezen";
+    }
+}
+
+impl QuestionStatus {
+    /// Whether this status closes the question (starts the retention period).
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            QuestionStatus::Beantwoord | QuestionStatus::Lacune | QuestionStatus::Doorverwezen
+        )
+    }
+}
+
+status! {
+    /// Where a match of a question to an offering stands.
+    MatchStatus {
+        /// Suggested by the matching engine.
+        Voorgesteld = "voorgesteld", "Voorgesteld";
+        /// Confirmed (or added) by a coordinator.
+        Bevestigd = "bevestigd", "Bevestigd";
+        /// Removed by a coordinator.
+        Verwijderd = "verwijderd", "Verwijderd";
+    }
+}
+
+status! {
+    /// Where an offering contributed with the public form stands in moderation.
+    SubmissionStatus {
+        /// Waiting for a moderator.
+        Ingediend = "ingediend", "Ingediend";
+        /// Approved and published.
+        Goedgekeurd = "goedgekeurd", "Goedgekeurd";
+        /// Rejected with a reason.
+        Afgewezen = "afgewezen", "Afgewezen";
+    }
+}
+
+status! {
+    /// Where a message of the contact form stands.
+    MessageStatus {
+        /// Not handled yet.
+        Nieuw = "nieuw", "Nieuw";
+        /// Handled (starts the retention period).
+        Afgehandeld = "afgehandeld", "Afgehandeld";
+    }
+}
+
+status! {
+    /// Where a mail in the outbox stands.
+    MailStatus {
+        /// Waiting for (another) attempt.
+        Wachtend = "wachtend", "Wachtend";
+        /// Sent.
+        Verzonden = "verzonden", "Verzonden";
+        /// Given up, or erased before it was sent.
+        Mislukt = "mislukt", "Mislukt";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back_from_its_stored_text() {
+        for s in QuestionStatus::ALL {
+            assert_eq!(QuestionStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(s.to_string(), s.as_str());
+        }
+        for s in MatchStatus::ALL {
+            assert_eq!(MatchStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in SubmissionStatus::ALL {
+            assert_eq!(SubmissionStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in MessageStatus::ALL {
+            assert_eq!(MessageStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in MailStatus::ALL {
+            assert_eq!(MailStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(QuestionStatus::parse("Nieuw"), None);
+        assert_eq!(MailStatus::parse(""), None);
+    }
+
+    #[test]
+    fn answered_lacune_and_referred_close_a_question() {
+        let closed: Vec<_> = QuestionStatus::ALL
+            .iter()
+            .filter(|s| s.is_closed())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(closed, ["beantwoord", "lacune", "doorverwezen"]);
+        assert_eq!(
+            QuestionStatus::Lacune.label(),
+            "Lacune (geen passend aanbod)"
+        );
+    }
+}

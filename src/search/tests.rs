@@ -1,0 +1,182 @@
+//! Tests of the search index: its folder, updates and thesaurus expansion.
+
+use super::folder::{inspect, is_tantivy_file, Folder};
+use super::*;
+use crate::domain::matching::Thesaurus;
+use crate::domain::offering::Offering;
+
+fn stored(seq: i64, titel: &str) -> StoredOffering {
+    let o: Offering = serde_json::from_value(serde_json::json!({
+        "id": format!("aanbod-{seq}"),
+        "titel": titel,
+        "samenvatting": titel,
+        "beschrijving": titel,
+        "aanbieder": "Stichting Test",
+        "partners": [],
+        "vorm": "training",
+        "themas": ["jeugd-en-veiligheid"],
+        "doelgroepen": ["bewoners"],
+        "sectoren": ["sociaal-domein"],
+        "trefwoorden": [],
+        "kosten": "gratis",
+        "locatie": "online",
+        "regio": "landelijk",
+        "startdatum": null,
+        "einddatum": null,
+        "url": "https://test.example/"
+    }))
+    .unwrap();
+    StoredOffering {
+        seq,
+        offering: o,
+        created_at: String::new(),
+        updated_at: String::new(),
+    }
+}
+
+#[test]
+fn only_an_index_folder_is_ever_emptied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let offerings = vec![stored(1, "Buurtbemiddeling")];
+    // A new folder and an empty one become marked indexes.
+    let new = tmp.path().join("nieuw");
+    SearchIndex::open(&new, &offerings, 1).unwrap();
+    assert!(new.join(MARKER).is_file() && new.join("meta.json").is_file());
+    let empty = tmp.path().join("leeg");
+    std::fs::create_dir(&empty).unwrap();
+    SearchIndex::open(&empty, &offerings, 1).unwrap();
+    assert!(empty.join(MARKER).is_file());
+
+    // A marked folder is emptied for a rebuild, a stray file included.
+    std::fs::write(new.join("los.txt"), "x").unwrap();
+    let index = SearchIndex::open(&new, &offerings, 2).unwrap();
+    assert_eq!(index.len(), 1);
+    assert!(!new.join("los.txt").exists() && new.join(MARKER).is_file());
+    drop(index);
+
+    // An index of an older version (tantivy's files, no marker) is recognised and marked.
+    std::fs::remove_file(new.join(MARKER)).unwrap();
+    assert!(matches!(inspect(&new).unwrap(), Folder::Index));
+    SearchIndex::open(&new, &offerings, 3).unwrap();
+    assert!(new.join(MARKER).is_file());
+
+    // Anything else is left alone, and named.
+    let foreign = tmp.path().join("vreemd");
+    std::fs::create_dir_all(foreign.join("sub")).unwrap();
+    std::fs::write(foreign.join("meta.json"), "{}").unwrap();
+    for (what, entry) in [("sub", "sub"), ("foto.jpg", "foto.jpg")] {
+        if what != "sub" {
+            std::fs::remove_dir(foreign.join("sub")).unwrap();
+            std::fs::write(foreign.join(what), "x").unwrap();
+        }
+        let err = SearchIndex::open(&foreign, &offerings, 1).err().unwrap();
+        assert!(
+            err.to_string().contains(&format!("({entry})"))
+                && err.to_string().ends_with("met --index of WIJKWIJZER_INDEX"),
+            "{err}"
+        );
+        assert!(foreign.join(what).exists() && foreign.join("meta.json").exists());
+    }
+    let file = tmp.path().join("bestand");
+    std::fs::write(&file, "x").unwrap();
+    assert!(SearchIndex::open(&file, &offerings, 1).is_err());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    // Tantivy's leftovers alone, without meta.json, are not an index either.
+    let half = tmp.path().join("half");
+    std::fs::create_dir(&half).unwrap();
+    std::fs::write(half.join(".managed.json"), "[]").unwrap();
+    assert!(matches!(inspect(&half).unwrap(), Folder::Foreign(_)));
+}
+
+#[test]
+fn the_database_folder_and_those_above_it_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("w.db");
+    std::fs::write(&db, "").unwrap();
+    // Even with a marker, the database's folder is never the index.
+    std::fs::write(data.join(MARKER), "").unwrap();
+    for dir in [data.clone(), tmp.path().to_path_buf(), data.join("..")] {
+        let err = check_location(&dir, Some(&db)).err().unwrap();
+        assert!(matches!(err, SearchError::HoldsDatabase { .. }), "{err}");
+    }
+    check_location(&data.join("w.db.index"), Some(&db)).unwrap();
+    check_location(&tmp.path().join("elders"), Some(&db)).unwrap();
+    // PostgreSQL: no database file to protect.
+    check_location(&tmp.path().join("elders"), None).unwrap();
+}
+
+#[test]
+fn an_update_replaces_and_removes_in_one_commit() {
+    let index =
+        SearchIndex::in_memory(&[stored(1, "Buurtbemiddeling"), stored(2, "Wijkraad")], 1).unwrap();
+    let thesaurus = Thesaurus::builtin();
+    index
+        .update(&[stored(1, "Straatcoaches")], &[2], 2)
+        .unwrap();
+    assert_eq!(index.len(), 1);
+    assert_eq!(index.search("straatcoaches", &thesaurus).unwrap().len(), 1);
+    assert!(index
+        .search("buurtbemiddeling", &thesaurus)
+        .unwrap()
+        .is_empty());
+    assert!(index.search("wijkraad", &thesaurus).unwrap().is_empty());
+}
+
+#[test]
+fn tantivy_file_names() {
+    for name in [
+        "meta.json",
+        ".managed.json",
+        ".tantivy-meta.lock",
+        ".tantivy-writer.lock",
+        ".tmpAbC123",
+        "0123456789abcdef0123456789abcdef.idx",
+        "0123456789abcdef0123456789abcdef.store.temp",
+        "0123456789abcdef0123456789abcdef.12.del",
+    ] {
+        assert!(is_tantivy_file(name), "{name}");
+    }
+    for name in [
+        "w.db",
+        "meta.json.bak",
+        "0123456789abcdef0123456789abcdef.txt",
+        "0123.idx",
+        "0123456789abcdef0123456789abcdef..del",
+    ] {
+        assert!(!is_tantivy_file(name), "{name}");
+    }
+}
+
+/// `wijk` in `with_wijk` offerings, and one offering that only says `buurt`.
+fn index(with_wijk: i64) -> SearchIndex {
+    let mut all: Vec<StoredOffering> = (1..=with_wijk)
+        .map(|i| stored(i, &format!("Samenwerken in de wijk, deel {i}")))
+        .collect();
+    all.push(stored(1000, "Bemiddeling in de buurt"));
+    SearchIndex::in_memory(&all, 1).unwrap()
+}
+
+#[test]
+fn a_rare_word_brings_its_related_words_a_common_one_does_not() {
+    let thesaurus = Thesaurus::builtin();
+    let rare = index(5).search("wijk", &thesaurus).unwrap();
+    assert!(rare.iter().any(|h| h.0 == 1000), "buurt found for wijk");
+    assert_eq!(rare.len(), 6);
+    // In 60 offerings `wijk` is common: it stands for itself only.
+    let common = index(60).search("wijk", &thesaurus).unwrap();
+    assert_eq!(common.len(), 60);
+    assert!(!common.iter().any(|h| h.0 == 1000));
+    // The related word itself still finds its offering.
+    let buurt = index(60).search("buurt", &thesaurus).unwrap();
+    assert!(buurt.iter().any(|h| h.0 == 1000));
+}
+
+#[test]
+fn a_related_word_in_a_quarter_of_the_offerings_is_not_added() {
+    let thesaurus = Thesaurus::builtin();
+    // `wijk` is in 5 of 6 offerings: searching `buurt` does not widen to all of them.
+    let buurt = index(5).search("buurt", &thesaurus).unwrap();
+    assert_eq!(buurt.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1000]);
+}
