@@ -1,4 +1,4 @@
-//! The application: configuration, start-up (store, demo data, catalogue, background refresh)
+//! The application: start-up (store, demo data, catalogue, background refresh)
 //! and the HTTP server. Tests build it on port 0 with a fresh database.
 
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
+use crate::config::Config;
 use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::beheer::{is_plain_localhost, SessionSettings};
@@ -17,78 +18,9 @@ use crate::http::cache::PageCache;
 use crate::http::forms::{FormGuard, RateLimiter};
 use crate::http::session_store::Sessions;
 use crate::http::{self, AppState};
-use crate::mail::{MailConfig, Mailer};
+use crate::mail::Mailer;
 use crate::store::{Backend, Store};
 use crate::transfer::{self, Format};
-
-/// How the application runs.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// SQLite database file, or a `postgres://` URL.
-    pub db: PathBuf,
-    /// The search index folder of this instance; by default next to the SQLite file, or
-    /// `./wijkwijzer.index` with PostgreSQL. Instances on one machine need one each.
-    pub index: Option<PathBuf>,
-    /// Address to listen on; port 0 picks a free port.
-    pub addr: SocketAddr,
-    /// Do not load demo data into an empty database.
-    pub empty: bool,
-    /// Public base URL (`https://wijkwijzer.example`); defaults to `http://ADDR`.
-    pub base_url: Option<String>,
-    /// A thesaurus file that replaces the built-in one.
-    pub thesaurus: Option<PathBuf>,
-    /// Minimum time between showing and sending a public form.
-    pub min_fill: Duration,
-    /// Public form submissions allowed per IP address per window.
-    pub form_rate: (usize, Duration),
-    /// Cache rendered public pages per catalogue version.
-    pub page_cache: bool,
-    /// E-mail delivery.
-    pub mail: MailConfig,
-    /// Months after closing before personal data (e-mail, name) is erased.
-    pub retention_months: u32,
-    /// Back-office logout after this long without a request.
-    pub session_idle: Duration,
-    /// Back-office logout this long after login.
-    pub session_absolute: Duration,
-    /// Failed logins allowed per account per window (per IP: four times as many).
-    pub login_rate: (usize, Duration),
-    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
-    /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
-    pub match_rate: (usize, Duration),
-}
-
-impl Config {
-    /// The search index folder of this instance.
-    pub fn index_dir(&self) -> PathBuf {
-        self.index
-            .clone()
-            .unwrap_or_else(|| beside_db(&self.db, ".index"))
-    }
-
-    /// Defaults for `db` and `addr`.
-    pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
-        Config {
-            mail: MailConfig::from_env(&db),
-            db,
-            index: None,
-            addr,
-            empty: false,
-            base_url: None,
-            thesaurus: None,
-            min_fill: Duration::from_secs(2),
-            form_rate: (20, Duration::from_secs(600)),
-            page_cache: true,
-            retention_months: 12,
-            session_idle: Duration::from_secs(30 * 60),
-            session_absolute: Duration::from_secs(12 * 3600),
-            login_rate: (5, Duration::from_secs(15 * 60)),
-            trust_proxy: false,
-            match_rate: (30, Duration::from_secs(60)),
-        }
-    }
-}
 
 pub use crate::store::beside_db;
 

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use wijkwijzer::app::{Application, Config};
+use wijkwijzer::app::Application;
+use wijkwijzer::config::Config;
 use wijkwijzer::http::AppState;
 use wijkwijzer::mail::{MailTransport, MemorySink};
 
