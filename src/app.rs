@@ -15,10 +15,11 @@ use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::beheer::{is_plain_localhost, SessionSettings};
 use crate::http::cache::PageCache;
-use crate::http::forms::{FormGuard, RateLimiter};
+use crate::http::forms::FormGuard;
 use crate::http::session_store::Sessions;
 use crate::http::{self, AppState};
 use crate::mail::Mailer;
+use crate::security::RateLimiter;
 use crate::store::{Backend, Store};
 use crate::transfer::{self, Format};
 

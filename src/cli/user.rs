@@ -59,7 +59,7 @@ pub enum UserWhat {
 
 /// The `user` commands.
 pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
-    use crate::auth::{self, Role};
+    use crate::security::{self, Role};
     let store = Store::open(db).await?;
     match what {
         UserWhat::Add {
@@ -80,12 +80,12 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
                 let mut password = String::new();
                 std::io::stdin().read_line(&mut password)?;
                 let password = password.trim_end_matches(['\r', '\n']).to_string();
-                if let Err(reason) = auth::check_new_password(&password, &email) {
+                if let Err(reason) = security::check_new_password(&password, &email) {
                     eprintln!("{reason}");
                     return Ok(2);
                 }
                 Some(
-                    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+                    tokio::task::spawn_blocking(move || security::hash_password(&password))
                         .await?
                         .map_err(|e| anyhow::anyhow!("wachtwoord hashen mislukt: {e}"))?,
                 )
@@ -105,9 +105,9 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             };
             println!("Account {email} ({}) aangemaakt.", role.label());
             if hash.is_none() {
-                let token = auth::random_hex(32);
+                let token = security::random_hex(32);
                 store
-                    .create_password_token(id, &auth::token_hash(&token), 72)
+                    .create_password_token(id, &security::token_hash(&token), 72)
                     .await?;
                 println!(
                     "Eenmalige link om het wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",
@@ -130,9 +130,9 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
                 eprintln!("Geen account met e-mailadres {email}.");
                 return Ok(1);
             };
-            let token = auth::random_hex(32);
+            let token = security::random_hex(32);
             store
-                .create_password_token(id, &auth::token_hash(&token), 72)
+                .create_password_token(id, &security::token_hash(&token), 72)
                 .await?;
             println!(
                 "Account {email} gereset; alle sessies zijn beëindigd.\nEenmalige link om een nieuw wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",

@@ -1,8 +1,66 @@
 //! Dutch time: the platform shows moments and decides "today" in Europe/Amsterdam, whatever the
-//! server's own time zone (servers and containers often run on UTC). Pure: the caller reads the
-//! clock.
+//! server's own time zone (servers and containers often run on UTC). [`Clock`] is the one place
+//! the upper layers read the time from: the system clock in production, a fixed (settable)
+//! moment in tests.
+
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, Utc};
+
+/// Where the time comes from. Cloning shares the clock: setting a fixed clock moves every copy.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// `None`: the system clock; otherwise the fixed moment.
+    fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock { fixed: None }
+    }
+
+    /// A clock that stands still at `at` until it is [`set`](Clock::set) or
+    /// [`advance`](Clock::advance)d.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock {
+            fixed: Some(Arc::new(Mutex::new(at))),
+        }
+    }
+
+    /// The current moment.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.fixed {
+            None => Utc::now(),
+            Some(at) => at.lock().map_or_else(|e| *e.into_inner(), |t| *t),
+        }
+    }
+
+    /// Today in the Netherlands.
+    pub fn today(&self) -> NaiveDate {
+        dutch_date(self.now())
+    }
+
+    /// Moves a fixed clock to `at`; the system clock cannot be set and ignores this.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(fixed) = &self.fixed {
+            match fixed.lock() {
+                Ok(mut t) => *t = at,
+                Err(e) => *e.into_inner() = at,
+            }
+        }
+    }
+
+    /// Moves a fixed clock forward by `by`; the system clock ignores this.
+    pub fn advance(&self, by: std::time::Duration) {
+        let by = chrono::TimeDelta::from_std(by).unwrap_or(chrono::TimeDelta::MAX);
+        let now = self.now();
+        self.set(
+            now.checked_add_signed(by)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+    }
+}
 
 /// The last Sunday of `month` in `year`.
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
@@ -77,5 +135,19 @@ mod tests {
             dutch_date(utc("2026-12-31T23:30:00Z")),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn a_fixed_clock_stands_still_until_moved_and_its_copies_move_with_it() {
+        let clock = Clock::fixed(utc("2026-10-24T21:59:00Z"));
+        let copy = clock.clone();
+        assert_eq!(clock.now(), utc("2026-10-24T21:59:00Z"));
+        assert_eq!(copy.today(), NaiveDate::from_ymd_opt(2026, 10, 24).unwrap());
+        clock.advance(std::time::Duration::from_secs(60));
+        assert_eq!(copy.now(), utc("2026-10-24T22:00:00Z"));
+        assert_eq!(copy.today(), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
+        let system = Clock::system();
+        system.set(utc("2000-01-01T00:00:00Z"));
+        assert!(system.now() > utc("2026-01-01T00:00:00Z"));
     }
 }

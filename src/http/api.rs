@@ -115,7 +115,7 @@ fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
 /// The limit on `POST /api/v1/matches`: at most so many matches per client per `window`.
 pub struct MatchLimit {
     /// Counts the matches per client key ([`rate_key`]).
-    pub limiter: super::forms::RateLimiter,
+    pub limiter: crate::security::RateLimiter,
     /// The window; a refused client is told to wait this long (`Retry-After`).
     pub window: std::time::Duration,
 }
@@ -124,7 +124,7 @@ impl MatchLimit {
     /// At most `max` matches per client per `window`.
     pub fn new(max: usize, window: std::time::Duration) -> MatchLimit {
         MatchLimit {
-            limiter: super::forms::RateLimiter::new(max, window),
+            limiter: crate::security::RateLimiter::new(max, window),
             window,
         }
     }

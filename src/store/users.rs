@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::{now, Backend, Store, StoreError};
-use crate::auth::Role;
+use crate::security::Role;
 
 /// A back-office account.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 use super::helpers::{
     account, cli, logged_in, postgres_server, spawn_app, spawn_beside, Browser, PASSWORD,
 };
-use wijkwijzer::auth::Role;
+use wijkwijzer::security::Role;
 use wijkwijzer::store::OutgoingMail;
 use wijkwijzer::store::Store;
 

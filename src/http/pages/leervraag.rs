@@ -237,7 +237,11 @@ async fn submit(
             ))
         }
     };
-    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
+    if let Err(r) = state
+        .form_limiter
+        .hit(state.client_ip(&headers, peer))
+        .map_err(crate::http::forms::Rejection::from)
+    {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
