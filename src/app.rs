@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::domain::clock::Clock;
 use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::beheer::{is_plain_localhost, SessionSettings};
@@ -114,7 +115,9 @@ impl Application {
             None => Thesaurus::builtin(),
         };
         let secret = store.form_secret().await?;
-        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
+        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus)
+            .await?
+            .with_clock(config.clock.clone());
         release_freed_memory();
         let session_store = Sessions::open(catalog.store().backend()).await?;
         let base_url = match &config.base_url {
@@ -133,10 +136,10 @@ impl Application {
                     idle: config.session_idle,
                     absolute: config.session_absolute,
                 },
-                login_ip: Arc::new(RateLimiter::new(
-                    config.login_rate.0 * 4,
-                    config.login_rate.1,
-                )),
+                login_ip: Arc::new(
+                    RateLimiter::new(config.login_rate.0 * 4, config.login_rate.1)
+                        .with_clock(config.clock.clone()),
+                ),
                 login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,
@@ -156,11 +159,15 @@ impl Application {
                             .and_then(crate::http::forms::origin_of),
                     ),
                 ),
-                form_limiter: Arc::new(RateLimiter::new(config.form_rate.0, config.form_rate.1)),
-                match_limit: Arc::new(crate::http::api::MatchLimit::new(
-                    config.match_rate.0,
-                    config.match_rate.1,
-                )),
+                form_limiter: Arc::new(
+                    RateLimiter::new(config.form_rate.0, config.form_rate.1)
+                        .with_clock(config.clock.clone()),
+                ),
+                match_limit: Arc::new(crate::http::api::MatchLimit {
+                    limiter: RateLimiter::new(config.match_rate.0, config.match_rate.1)
+                        .with_clock(config.clock.clone()),
+                    window: config.match_rate.1,
+                }),
                 cache: Arc::new(if config.page_cache {
                     PageCache::default()
                 } else {
@@ -218,7 +225,7 @@ impl Application {
                 }
                 // Rebuild the matcher after a change here rather than in a visitor's request.
                 let warm = Arc::clone(&catalog);
-                let today = crate::http::pages::today();
+                let today = catalog.clock().today();
                 let rebuilt = tokio::task::spawn_blocking(move || {
                     let stale = !warm.matcher_ready(today);
                     warm.matcher(today);
@@ -239,6 +246,7 @@ impl Application {
             self.state.catalog.store().clone(),
             self.state.session_store.clone(),
             self.retention_months,
+            self.state.catalog.clock().clone(),
         )));
         let store = self.state.catalog.store().clone();
         let sessions = self.state.session_store.clone();
@@ -327,7 +335,7 @@ fn release_freed_memory() {
 }
 
 /// Hourly: erases personal data past its retention period, expired sessions and old login attempts.
-async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
+async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32, clock: Clock) {
     use tower_sessions::session_store::ExpiredDeletion;
     // First run a minute after start, not during it.
     let hour = Duration::from_secs(3600);
@@ -335,7 +343,7 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
         tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), hour);
     loop {
         tick.tick().await;
-        match erase_expired(&store, retention_months, chrono::Utc::now()).await {
+        match erase_expired(&store, retention_months, clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(records = n, "persoonsgegevens gewist na bewaartermijn"),
             Err(e) => tracing::warn!(error = %e, "bewaartermijn toepassen mislukt"),
@@ -343,7 +351,7 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
         }
-        let day_ago = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+        let day_ago = clock.now().timestamp_millis() - 24 * 3600 * 1000;
         if let Err(e) = store.purge_login_attempts(day_ago).await {
             tracing::warn!(error = %e, "oude inlogpogingen opruimen mislukt");
         }

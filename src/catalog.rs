@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::NaiveDate;
 
+use crate::domain::clock::Clock;
 use crate::domain::facets::{self, Filters, Page, Sort};
 use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
 use crate::domain::matching::{LabelledQuestion, Matcher, Thesaurus};
@@ -278,6 +279,8 @@ pub struct Catalog {
     matcher: Mutex<Option<BuiltMatcher>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
+    /// Where "today" comes from.
+    clock: Clock,
 }
 
 impl Catalog {
@@ -317,7 +320,19 @@ impl Catalog {
             thesaurus,
             matcher: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same catalogue with "today" read from `clock` (a fixed moment in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Catalog {
+        self.clock = clock;
+        self
+    }
+
+    /// Where "today" comes from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The store.
@@ -511,7 +526,7 @@ impl Catalog {
         }
         let this = Arc::clone(&self);
         let results = tokio::task::spawn_blocking(move || {
-            let matcher = this.matcher(crate::domain::clock::dutch_date(chrono::Utc::now()));
+            let matcher = this.matcher(this.clock.today());
             let snapshot = this.snapshot();
             pending
                 .into_iter()
@@ -557,7 +572,7 @@ impl Catalog {
         page_size: usize,
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
-        let today = crate::domain::clock::dutch_date(chrono::Utc::now());
+        let today = self.clock.today();
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             let hits = snapshot

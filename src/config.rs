@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::domain::clock::Clock;
 use crate::mail::MailTransport;
 use crate::store::beside_db;
 
@@ -44,6 +45,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
     pub match_rate: (usize, Duration),
+    /// Where the time comes from: the system clock, or a fixed moment in tests.
+    pub clock: Clock,
 }
 
 impl Config {
@@ -73,6 +76,7 @@ impl Config {
             login_rate: (5, Duration::from_secs(15 * 60)),
             trust_proxy: false,
             match_rate: (30, Duration::from_secs(60)),
+            clock: Clock::system(),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::http::AppState;
 use crate::store::{SiteQuestion, StoreError};
 
 use super::view::Layout;
-use super::{render_status, request_id, today, PageError};
+use super::{render_status, request_id, PageError};
 
 const FORM: &str = "leervraag";
 /// Shortest and longest question accepted.
@@ -248,9 +248,10 @@ async fn submit(
         ));
     }
     let catalog = state.catalog.clone();
+    let today = catalog.clock().today();
     let query = valid.query.clone();
     let outcome =
-        tokio::task::spawn_blocking(move || catalog.matcher(today()).match_question(&query, 10))
+        tokio::task::spawn_blocking(move || catalog.matcher(today).match_question(&query, 10))
             .await
             .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
     let themas = {
@@ -269,7 +270,7 @@ async fn submit(
         sector: valid.query.sector.clone(),
         gemeente: valid.gemeente.clone(),
         themas,
-        datum: today(),
+        datum: today,
     };
     let stored = SiteQuestion {
         question: &question,
