@@ -1,4 +1,4 @@
-//! The application: configuration, start-up (store, demo data, catalogue, background refresh)
+//! The application: start-up (store, demo data, catalogue, background refresh)
 //! and the HTTP server. Tests build it on port 0 with a fresh database.
 
 use std::net::SocketAddr;
@@ -10,85 +10,19 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::domain::clock::Clock;
 use crate::domain::matching::Thesaurus;
 use crate::domain::taxonomy::Taxonomy;
 use crate::http::beheer::{is_plain_localhost, SessionSettings};
 use crate::http::cache::PageCache;
-use crate::http::forms::{FormGuard, RateLimiter};
+use crate::http::forms::FormGuard;
 use crate::http::session_store::Sessions;
 use crate::http::{self, AppState};
-use crate::mail::{MailConfig, Mailer};
+use crate::mail::Mailer;
+use crate::security::RateLimiter;
 use crate::store::{Backend, Store};
 use crate::transfer::{self, Format};
-
-/// How the application runs.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// SQLite database file, or a `postgres://` URL.
-    pub db: PathBuf,
-    /// The search index folder of this instance; by default next to the SQLite file, or
-    /// `./wijkwijzer.index` with PostgreSQL. Instances on one machine need one each.
-    pub index: Option<PathBuf>,
-    /// Address to listen on; port 0 picks a free port.
-    pub addr: SocketAddr,
-    /// Do not load demo data into an empty database.
-    pub empty: bool,
-    /// Public base URL (`https://wijkwijzer.example`); defaults to `http://ADDR`.
-    pub base_url: Option<String>,
-    /// A thesaurus file that replaces the built-in one.
-    pub thesaurus: Option<PathBuf>,
-    /// Minimum time between showing and sending a public form.
-    pub min_fill: Duration,
-    /// Public form submissions allowed per IP address per window.
-    pub form_rate: (usize, Duration),
-    /// Cache rendered public pages per catalogue version.
-    pub page_cache: bool,
-    /// E-mail delivery.
-    pub mail: MailConfig,
-    /// Months after closing before personal data (e-mail, name) is erased.
-    pub retention_months: u32,
-    /// Back-office logout after this long without a request.
-    pub session_idle: Duration,
-    /// Back-office logout this long after login.
-    pub session_absolute: Duration,
-    /// Failed logins allowed per account per window (per IP: four times as many).
-    pub login_rate: (usize, Duration),
-    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
-    /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
-    pub match_rate: (usize, Duration),
-}
-
-impl Config {
-    /// The search index folder of this instance.
-    pub fn index_dir(&self) -> PathBuf {
-        self.index
-            .clone()
-            .unwrap_or_else(|| beside_db(&self.db, ".index"))
-    }
-
-    /// Defaults for `db` and `addr`.
-    pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
-        Config {
-            mail: MailConfig::from_env(&db),
-            db,
-            index: None,
-            addr,
-            empty: false,
-            base_url: None,
-            thesaurus: None,
-            min_fill: Duration::from_secs(2),
-            form_rate: (20, Duration::from_secs(600)),
-            page_cache: true,
-            retention_months: 12,
-            session_idle: Duration::from_secs(30 * 60),
-            session_absolute: Duration::from_secs(12 * 3600),
-            login_rate: (5, Duration::from_secs(15 * 60)),
-            trust_proxy: false,
-            match_rate: (30, Duration::from_secs(60)),
-        }
-    }
-}
 
 pub use crate::store::beside_db;
 
@@ -181,7 +115,9 @@ impl Application {
             None => Thesaurus::builtin(),
         };
         let secret = store.form_secret().await?;
-        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
+        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus)
+            .await?
+            .with_clock(config.clock.clone());
         release_freed_memory();
         let session_store = Sessions::open(catalog.store().backend()).await?;
         let base_url = match &config.base_url {
@@ -200,10 +136,10 @@ impl Application {
                     idle: config.session_idle,
                     absolute: config.session_absolute,
                 },
-                login_ip: Arc::new(RateLimiter::new(
-                    config.login_rate.0 * 4,
-                    config.login_rate.1,
-                )),
+                login_ip: Arc::new(
+                    RateLimiter::new(config.login_rate.0 * 4, config.login_rate.1)
+                        .with_clock(config.clock.clone()),
+                ),
                 login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,
@@ -223,11 +159,15 @@ impl Application {
                             .and_then(crate::http::forms::origin_of),
                     ),
                 ),
-                form_limiter: Arc::new(RateLimiter::new(config.form_rate.0, config.form_rate.1)),
-                match_limit: Arc::new(crate::http::api::MatchLimit::new(
-                    config.match_rate.0,
-                    config.match_rate.1,
-                )),
+                form_limiter: Arc::new(
+                    RateLimiter::new(config.form_rate.0, config.form_rate.1)
+                        .with_clock(config.clock.clone()),
+                ),
+                match_limit: Arc::new(crate::http::api::MatchLimit {
+                    limiter: RateLimiter::new(config.match_rate.0, config.match_rate.1)
+                        .with_clock(config.clock.clone()),
+                    window: config.match_rate.1,
+                }),
                 cache: Arc::new(if config.page_cache {
                     PageCache::default()
                 } else {
@@ -285,7 +225,7 @@ impl Application {
                 }
                 // Rebuild the matcher after a change here rather than in a visitor's request.
                 let warm = Arc::clone(&catalog);
-                let today = crate::http::pages::today();
+                let today = catalog.clock().today();
                 let rebuilt = tokio::task::spawn_blocking(move || {
                     let stale = !warm.matcher_ready(today);
                     warm.matcher(today);
@@ -306,6 +246,7 @@ impl Application {
             self.state.catalog.store().clone(),
             self.state.session_store.clone(),
             self.retention_months,
+            self.state.catalog.clock().clone(),
         )));
         let store = self.state.catalog.store().clone();
         let sessions = self.state.session_store.clone();
@@ -394,7 +335,7 @@ fn release_freed_memory() {
 }
 
 /// Hourly: erases personal data past its retention period, expired sessions and old login attempts.
-async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
+async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32, clock: Clock) {
     use tower_sessions::session_store::ExpiredDeletion;
     // First run a minute after start, not during it.
     let hour = Duration::from_secs(3600);
@@ -402,7 +343,7 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
         tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), hour);
     loop {
         tick.tick().await;
-        match erase_expired(&store, retention_months, chrono::Utc::now()).await {
+        match erase_expired(&store, retention_months, clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(records = n, "persoonsgegevens gewist na bewaartermijn"),
             Err(e) => tracing::warn!(error = %e, "bewaartermijn toepassen mislukt"),
@@ -410,7 +351,7 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32) {
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
         }
-        let day_ago = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+        let day_ago = clock.now().timestamp_millis() - 24 * 3600 * 1000;
         if let Err(e) = store.purge_login_attempts(day_ago).await {
             tracing::warn!(error = %e, "oude inlogpogingen opruimen mislukt");
         }

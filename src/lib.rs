@@ -1,13 +1,14 @@
 //! WijkWijzer Leernetwerk: the learning network platform on liveable and safe neighbourhoods.
 
 pub mod app;
-pub mod auth;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod http;
 pub mod mail;
 pub mod search;
+pub mod security;
 pub mod store;
 pub mod transfer;
 

@@ -18,7 +18,7 @@ use crate::store::{OutboxRow, OutgoingMail, Store};
 const MAIL_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// Where mail goes.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum MailTransport {
     /// An SMTP server, as a lettre URL (`smtp://user:pass@host:587?tls=required`).
     Smtp(String),
@@ -26,6 +26,36 @@ pub enum MailTransport {
     Folder(PathBuf),
     /// Kept in memory (tests).
     Memory(MemorySink),
+}
+
+/// Shows the SMTP URL without its password, so that a logged configuration holds no secret.
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::Smtp(url) => {
+                f.debug_tuple("Smtp").field(&without_password(url)).finish()
+            }
+            MailTransport::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+            MailTransport::Memory(sink) => f.debug_tuple("Memory").field(sink).finish(),
+        }
+    }
+}
+
+/// `url` with the password of its user part replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
 }
 
 /// Mails "sent" in memory, for tests.
@@ -39,42 +69,7 @@ impl MemorySink {
     }
 }
 
-/// Mail settings.
-#[derive(Clone, Debug)]
-pub struct MailConfig {
-    /// Where mail goes.
-    pub transport: MailTransport,
-    /// The sender.
-    pub from: String,
-    /// How often the worker looks for due mail.
-    pub interval: Duration,
-    /// Delay before the first retry; doubles with every failed attempt.
-    pub backoff: Duration,
-    /// Attempts before a mail is marked failed (`mislukt`).
-    pub max_attempts: i64,
-}
-
-impl MailConfig {
-    /// Settings from the environment: `WIJKWIJZER_SMTP_URL` (else a folder next to the
-    /// database, or `WIJKWIJZER_MAIL_DIR`) and `WIJKWIJZER_MAIL_FROM`.
-    pub fn from_env(db: &std::path::Path) -> MailConfig {
-        let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
-            Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
-            _ => MailTransport::Folder(
-                std::env::var("WIJKWIJZER_MAIL_DIR")
-                    .map_or_else(|_| crate::store::beside_db(db, ".mail"), PathBuf::from),
-            ),
-        };
-        MailConfig {
-            transport,
-            from: std::env::var("WIJKWIJZER_MAIL_FROM")
-                .unwrap_or_else(|_| "WijkWijzer Leernetwerk <noreply@wijkwijzer.example>".into()),
-            interval: Duration::from_secs(5),
-            backoff: Duration::from_secs(30),
-            max_attempts: 8,
-        }
-    }
-}
+pub use crate::config::MailConfig;
 
 impl MailConfig {
     /// Checks the sender address (`WIJKWIJZER_MAIL_FROM`).
@@ -375,6 +370,17 @@ mod tests {
         assert!(m.text.contains("https://x.example/a?b=1&c=2"));
         let r = rejected_mail("a@b.nl", "X", "Dubbel met bestaand aanbod.");
         assert!(r.text.contains("Dubbel met bestaand aanbod."));
+    }
+
+    #[test]
+    fn the_smtp_password_is_not_shown() {
+        let t = MailTransport::Smtp("smtp://post:geheim@mail.example:587?tls=required".into());
+        assert_eq!(
+            format!("{t:?}"),
+            r#"Smtp("smtp://post:***@mail.example:587?tls=required")"#
+        );
+        let t = MailTransport::Smtp("smtp://mail.example:25".into());
+        assert_eq!(format!("{t:?}"), r#"Smtp("smtp://mail.example:25")"#);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::domain::clock::Clock;
 use crate::domain::facets::{self, Filters, Page, Sort};
 use crate::domain::matching::Thesaurus;
 use crate::domain::offering::Offering;
@@ -50,6 +51,8 @@ pub struct Catalog {
     matcher: Mutex<Option<BuiltMatcher>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
+    /// Where "today" comes from.
+    clock: Clock,
 }
 
 impl Catalog {
@@ -89,7 +92,19 @@ impl Catalog {
             thesaurus,
             matcher: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same catalogue with "today" read from `clock` (a fixed moment in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Catalog {
+        self.clock = clock;
+        self
+    }
+
+    /// Where "today" comes from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The store.
@@ -238,7 +253,7 @@ impl Catalog {
         page_size: usize,
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
-        let today = crate::domain::clock::dutch_date(chrono::Utc::now());
+        let today = self.clock.today();
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             let hits = snapshot

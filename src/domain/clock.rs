@@ -1,35 +1,84 @@
-//! Dutch time: the platform shows moments and decides "today" in Europe/Amsterdam, whatever the
-//! server's own time zone (servers and containers often run on UTC). Pure: the caller reads the
-//! clock.
+//! Dutch time and the clock: the platform shows moments and decides "today" in Europe/Amsterdam
+//! (from the time-zone database), whatever the server's own time zone (servers and containers
+//! often run on UTC). [`Clock`] is the one place the upper layers read the time from: the system
+//! clock in production, a fixed (settable) moment in tests.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Offset, Utc};
+use std::sync::{Arc, Mutex};
 
-/// The last Sunday of `month` in `year`.
-fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let first_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }
-    .unwrap_or_default();
-    let last = first_next - Duration::days(1);
-    let back = last.weekday().num_days_from_sunday();
-    last - Duration::days(i64::from(back))
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+
+/// Where the time comes from. Cloning shares the clock: setting a fixed clock moves every copy.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// `None`: the system clock; otherwise the fixed moment.
+    fixed: Option<Arc<Mutex<DateTime<Utc>>>>,
 }
 
-/// The offset of Dutch time at `t`: +2 h in summer time (from the last Sunday of March, 01:00
-/// UTC, to the last Sunday of October, 01:00 UTC, as the EU rule says), +1 h otherwise.
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock { fixed: None }
+    }
+
+    /// A clock that stands still at `at` until it is [`set`](Clock::set) or
+    /// [`advance`](Clock::advance)d.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock {
+            fixed: Some(Arc::new(Mutex::new(at))),
+        }
+    }
+
+    /// The current moment.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.fixed {
+            None => Utc::now(),
+            Some(at) => at.lock().map_or_else(|e| *e.into_inner(), |t| *t),
+        }
+    }
+
+    /// Today in the Netherlands.
+    pub fn today(&self) -> NaiveDate {
+        dutch_date(self.now())
+    }
+
+    /// Moves a fixed clock to `at`; the system clock cannot be set and ignores this.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(fixed) = &self.fixed {
+            match fixed.lock() {
+                Ok(mut t) => *t = at,
+                Err(e) => *e.into_inner() = at,
+            }
+        }
+    }
+
+    /// Moves a fixed clock forward by `by`; the system clock ignores this.
+    pub fn advance(&self, by: std::time::Duration) {
+        let by = chrono::TimeDelta::from_std(by).unwrap_or(chrono::TimeDelta::MAX);
+        let now = self.now();
+        self.set(
+            now.checked_add_signed(by)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        );
+    }
+}
+
+/// The time zone of the Netherlands, from the bundled time-zone database.
+fn amsterdam() -> &'static jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        jiff::tz::db()
+            .get("Europe/Amsterdam")
+            .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(1)))
+    })
+}
+
+/// The offset of Dutch time at `t`: +2 h in summer time, +1 h otherwise (Europe/Amsterdam in
+/// the time-zone database).
 pub fn offset_at(t: DateTime<Utc>) -> FixedOffset {
-    let year = t.year();
-    let start = last_sunday(year, 3)
-        .and_hms_opt(1, 0, 0)
-        .unwrap_or_default();
-    let end = last_sunday(year, 10)
-        .and_hms_opt(1, 0, 0)
-        .unwrap_or_default();
-    let naive = t.naive_utc();
-    let hours = if naive >= start && naive < end { 2 } else { 1 };
-    FixedOffset::east_opt(hours * 3600).unwrap_or_else(|| Utc.fix())
+    let seconds = jiff::Timestamp::from_second(t.timestamp())
+        .map(|ts| amsterdam().to_offset(ts).seconds())
+        .unwrap_or(3600);
+    FixedOffset::east_opt(seconds).unwrap_or_else(|| Utc.fix())
 }
 
 /// `t` in Dutch time.
@@ -44,7 +93,7 @@ pub fn dutch_date(t: DateTime<Utc>) -> NaiveDate {
 
 /// Today in the Netherlands (whatever the server's time zone), read from the system clock.
 pub fn today() -> chrono::NaiveDate {
-    dutch_date(chrono::Utc::now())
+    Clock::system().today()
 }
 
 #[cfg(test)]
@@ -55,27 +104,69 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    fn fmt(s: &str) -> String {
+        dutch(utc(s)).format("%Y-%m-%d %H:%M %:z").to_string()
+    }
+
     #[test]
     fn winter_and_summer_time_with_the_eu_switch_moments() {
-        assert_eq!(
-            last_sunday(2026, 3),
-            NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()
-        );
-        assert_eq!(
-            last_sunday(2026, 10),
-            NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()
-        );
-        let fmt = |s| dutch(utc(s)).format("%Y-%m-%d %H:%M").to_string();
-        assert_eq!(fmt("2026-11-29T02:26:00Z"), "2026-11-29 03:26");
-        assert_eq!(fmt("2026-07-01T12:00:00Z"), "2026-07-01 14:00");
-        assert_eq!(fmt("2026-03-29T00:59:00Z"), "2026-03-29 01:59");
-        assert_eq!(fmt("2026-03-29T01:00:00Z"), "2026-03-29 03:00");
-        assert_eq!(fmt("2026-10-25T00:59:00Z"), "2026-10-25 02:59");
-        assert_eq!(fmt("2026-10-25T01:00:00Z"), "2026-10-25 02:00");
+        assert_eq!(fmt("2026-11-29T02:26:00Z"), "2026-11-29 03:26 +01:00");
+        assert_eq!(fmt("2026-07-01T12:00:00Z"), "2026-07-01 14:00 +02:00");
+        assert_eq!(fmt("2026-03-29T00:59:00Z"), "2026-03-29 01:59 +01:00");
+        assert_eq!(fmt("2026-03-29T01:00:00Z"), "2026-03-29 03:00 +02:00");
+        assert_eq!(fmt("2026-10-25T00:59:00Z"), "2026-10-25 02:59 +02:00");
+        assert_eq!(fmt("2026-10-25T01:00:00Z"), "2026-10-25 02:00 +01:00");
         // Late in the evening UTC it is already tomorrow in the Netherlands.
         assert_eq!(
             dutch_date(utc("2026-12-31T23:30:00Z")),
             NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn the_switch_is_at_one_in_the_morning_utc_in_other_years_too() {
+        // 2027: last Sundays are 28 March and 31 October; 2024: 31 March and 27 October.
+        assert_eq!(fmt("2027-03-28T00:59:59Z"), "2027-03-28 01:59 +01:00");
+        assert_eq!(fmt("2027-03-28T01:00:00Z"), "2027-03-28 03:00 +02:00");
+        assert_eq!(fmt("2027-10-31T00:59:59Z"), "2027-10-31 02:59 +02:00");
+        assert_eq!(fmt("2027-10-31T01:00:00Z"), "2027-10-31 02:00 +01:00");
+        assert_eq!(fmt("2024-03-31T01:00:00Z"), "2024-03-31 03:00 +02:00");
+        assert_eq!(fmt("2024-10-27T00:30:00Z"), "2024-10-27 02:30 +02:00");
+        assert_eq!(fmt("2024-10-27T01:30:00Z"), "2024-10-27 02:30 +01:00");
+    }
+
+    #[test]
+    fn the_date_turns_at_midnight_dutch_time_on_both_sides_of_a_switch() {
+        // Summer: 22:00 UTC is midnight; winter: 23:00 UTC.
+        assert_eq!(
+            dutch_date(utc("2026-03-28T22:59:00Z")),
+            NaiveDate::from_ymd_opt(2026, 3, 28).unwrap()
+        );
+        assert_eq!(
+            dutch_date(utc("2026-03-28T23:00:00Z")),
+            NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()
+        );
+        assert_eq!(
+            dutch_date(utc("2026-10-24T21:59:00Z")),
+            NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()
+        );
+        assert_eq!(
+            dutch_date(utc("2026-10-24T22:00:00Z")),
+            NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_fixed_clock_stands_still_until_moved_and_its_copies_move_with_it() {
+        let clock = Clock::fixed(utc("2026-10-24T21:59:00Z"));
+        let copy = clock.clone();
+        assert_eq!(clock.now(), utc("2026-10-24T21:59:00Z"));
+        assert_eq!(copy.today(), NaiveDate::from_ymd_opt(2026, 10, 24).unwrap());
+        clock.advance(std::time::Duration::from_secs(60));
+        assert_eq!(copy.now(), utc("2026-10-24T22:00:00Z"));
+        assert_eq!(copy.today(), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap());
+        let system = Clock::system();
+        system.set(utc("2000-01-01T00:00:00Z"));
+        assert!(system.now() > utc("2026-01-01T00:00:00Z"));
     }
 }

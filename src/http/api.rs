@@ -115,7 +115,7 @@ fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
 /// The limit on `POST /api/v1/matches`: at most so many matches per client per `window`.
 pub struct MatchLimit {
     /// Counts the matches per client key ([`rate_key`]).
-    pub limiter: super::forms::RateLimiter,
+    pub limiter: crate::security::RateLimiter,
     /// The window; a refused client is told to wait this long (`Retry-After`).
     pub window: std::time::Duration,
 }
@@ -124,7 +124,7 @@ impl MatchLimit {
     /// At most `max` matches per client per `window`.
     pub fn new(max: usize, window: std::time::Duration) -> MatchLimit {
         MatchLimit {
-            limiter: super::forms::RateLimiter::new(max, window),
+            limiter: crate::security::RateLimiter::new(max, window),
             window,
         }
     }
@@ -251,7 +251,7 @@ async fn search(
     if !spaced.is_empty() {
         return Err(ApiError::BadRequest(spaced));
     }
-    let today = crate::domain::clock::dutch_date(chrono::Utc::now());
+    let today = state.catalog.clock().today();
     let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
     // Search and facet counting are CPU work: off the async workers.
     let catalog = state.catalog.clone();
@@ -530,13 +530,11 @@ async fn matches(
         themas: req.themas.unwrap_or_default(),
     };
     let catalog = state.catalog.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        catalog
-            .matcher(crate::http::pages::today())
-            .match_question(&query, 10)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let today = catalog.clock().today();
+    let outcome =
+        tokio::task::spawn_blocking(move || catalog.matcher(today).match_question(&query, 10))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Json(MatchResponse {
         passend: outcome.passend,
         resultaten: outcome

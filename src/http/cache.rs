@@ -171,7 +171,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let key = req.uri().to_string();
     let snapshot = state.catalog.snapshot();
     let version = (snapshot.version, snapshot.demand_version);
-    let day = super::pages::today();
+    let day = state.catalog.clock().today();
     if let Some((headers, body)) = state.cache.get(&key, version, day) {
         let mut res = Response::new(Body::from(body));
         *res.headers_mut() = headers;

@@ -1,10 +1,7 @@
 //! Protection of public forms without cookies: a signed form token (which also proves a minimum
 //! fill time and a maximum age), a same-origin check, a honeypot field and a per-IP rate limit.
 
-use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
@@ -230,77 +227,9 @@ pub fn origin_of(base_url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
-/// A sliding-window limit of events per key (an IP address unless said otherwise).
-pub struct RateLimiter<K = IpAddr> {
-    max: usize,
-    window: Duration,
-    events: Mutex<HashMap<K, VecDeque<Instant>>>,
-}
-
-impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
-    /// At most `max` events per `window` per key.
-    pub fn new(max: usize, window: Duration) -> RateLimiter<K> {
-        RateLimiter {
-            max,
-            window,
-            events: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// True when `key` has used up its events in the current window (nothing is recorded).
-    pub fn limited(&self, key: &K) -> bool {
-        let now = Instant::now();
-        let Ok(map) = self.events.lock() else {
-            return false;
-        };
-        map.get(key).is_some_and(|q| {
-            q.iter()
-                .filter(|t| now.duration_since(**t) < self.window)
-                .count()
-                >= self.max
-        })
-    }
-
-    /// Takes back the most recent event of `key` (an attempt that turned out fine).
-    pub fn undo(&self, key: &K) {
-        if let Ok(mut map) = self.events.lock() {
-            if let Some(q) = map.get_mut(key) {
-                q.pop_back();
-            }
-        }
-    }
-
-    /// Forgets the events of `key` (after a successful login).
-    pub fn clear(&self, key: &K) {
-        if let Ok(mut map) = self.events.lock() {
-            map.remove(key);
-        }
-    }
-
-    /// Records an event for `ip`; `Err` when over the limit (the event is then not counted).
-    pub fn hit(&self, ip: K) -> Result<(), Rejection> {
-        let now = Instant::now();
-        let Ok(mut map) = self.events.lock() else {
-            return Ok(());
-        };
-        if map.len() > 10_000 {
-            map.retain(|_, q| {
-                q.back()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
-        }
-        let q = map.entry(ip).or_default();
-        while q
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.window)
-        {
-            q.pop_front();
-        }
-        if q.len() >= self.max {
-            return Err(Rejection::RateLimited);
-        }
-        q.push_back(now);
-        Ok(())
+impl From<crate::security::Limited> for Rejection {
+    fn from(_: crate::security::Limited) -> Rejection {
+        Rejection::RateLimited
     }
 }
 
@@ -334,16 +263,6 @@ mod tests {
             slow.check("leervraag", &slow.token("leervraag")),
             Err(Rejection::TooFast)
         );
-    }
-
-    #[test]
-    fn rate_limit() {
-        let r = RateLimiter::new(2, Duration::from_secs(60));
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        assert!(r.hit(ip).is_ok());
-        assert!(r.hit(ip).is_ok());
-        assert_eq!(r.hit(ip), Err(Rejection::RateLimited));
-        assert!(r.hit("10.0.0.1".parse().unwrap()).is_ok());
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct AppState {
     /// Signs and checks public form tokens.
     pub forms: Arc<forms::FormGuard>,
     /// Rate limit of public form submissions per IP.
-    pub form_limiter: Arc<forms::RateLimiter>,
+    pub form_limiter: Arc<crate::security::RateLimiter>,
     /// Rendered public pages.
     pub cache: Arc<cache::PageCache>,
     /// Back-office sessions in the database.
@@ -46,7 +46,7 @@ pub struct AppState {
     /// How back-office sessions behave.
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.
-    pub login_ip: Arc<forms::RateLimiter>,
+    pub login_ip: Arc<crate::security::RateLimiter>,
     /// The limit on `POST /api/v1/matches` per client.
     pub match_limit: Arc<api::MatchLimit>,
     /// Login attempts allowed per account per window, counted in the database (all instances).
@@ -158,7 +158,7 @@ pub fn current_request_id() -> String {
 
 /// A random request id (16 hex digits): it says nothing about the process or the traffic.
 fn request_id() -> String {
-    crate::auth::random_hex(8)
+    crate::security::random_hex(8)
 }
 
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

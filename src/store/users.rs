@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::audit::Change;
 use super::{commit, now, Backend, Columns, Store, StoreError};
-use crate::auth::Role;
+use crate::security::Role;
 
 /// A back-office account.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! The back office: authorisation per route and role, CSRF, sessions, login limits, TOTP,
 //! and the full flows with the mails they send.
 
-use wijkwijzer::auth::{Area, Role};
 use wijkwijzer::domain::status::{MatchStatus, QuestionStatus, SubmissionStatus};
+use wijkwijzer::security::{Area, Role};
 
 use crate::helpers::*;
 
@@ -431,7 +431,7 @@ async fn repeated_failed_logins_are_limited_with_a_dutch_message() {
 #[tokio::test]
 async fn a_beheerder_must_set_up_totp_and_then_use_it() {
     let app = spawn_app().await;
-    let hash = wijkwijzer::auth::hash_password(PASSWORD).unwrap();
+    let hash = wijkwijzer::security::hash_password(PASSWORD).unwrap();
     let store = app.state.catalog.store();
     store
         .create_user(

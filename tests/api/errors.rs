@@ -6,7 +6,7 @@ use reqwest::header::{ALLOW, CONTENT_TYPE};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
-use wijkwijzer::auth::Role;
+use wijkwijzer::security::Role;
 
 use crate::helpers::{logged_in, spawn_app};
 

@@ -5,7 +5,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use wijkwijzer::app::{Application, Config};
+use wijkwijzer::app::Application;
+use wijkwijzer::config::Config;
 use wijkwijzer::http::AppState;
 use wijkwijzer::mail::{MailTransport, MemorySink};
 
@@ -317,15 +318,19 @@ pub const PASSWORD: &str = "correct paard batterij niet";
 
 /// Creates an account with [`PASSWORD`]; a beheerder also gets a TOTP secret, returned.
 #[allow(dead_code)]
-pub async fn account(app: &TestApp, email: &str, role: wijkwijzer::auth::Role) -> Option<String> {
-    let hash = wijkwijzer::auth::hash_password(PASSWORD).expect("hash");
+pub async fn account(
+    app: &TestApp,
+    email: &str,
+    role: wijkwijzer::security::Role,
+) -> Option<String> {
+    let hash = wijkwijzer::security::hash_password(PASSWORD).expect("hash");
     let store = app.state.catalog.store();
     let id = store
         .create_user(email, role, Some(&hash), "test")
         .await
         .expect("user");
     if role.needs_totp() {
-        let secret = wijkwijzer::auth::new_totp_secret().expect("secret");
+        let secret = wijkwijzer::security::new_totp_secret().expect("secret");
         store.set_totp(id, &secret, 0).await.expect("totp");
         Some(secret)
     } else {
@@ -339,13 +344,14 @@ pub fn totp_now(secret: &str) -> String {
     let now = chrono::Utc::now().timestamp() as u64;
     format!(
         "{:06}",
-        wijkwijzer::auth::totp_code(secret, wijkwijzer::auth::totp_step(now)).expect("code")
+        wijkwijzer::security::totp_code(secret, wijkwijzer::security::totp_step(now))
+            .expect("code")
     )
 }
 
 /// A browser logged in as a new account with `role`.
 #[allow(dead_code)]
-pub async fn logged_in(app: &TestApp, role: wijkwijzer::auth::Role) -> Browser {
+pub async fn logged_in(app: &TestApp, role: wijkwijzer::security::Role) -> Browser {
     let email = format!("{}@wijkwijzer.example", role.slug());
     let secret = account(app, &email, role).await;
     let mut b = Browser::new(app);

@@ -220,7 +220,7 @@ async fn without_smtp_mail_goes_to_a_folder() {
     assert!(text.contains("Subject: Map"));
 
     // The mail page says that nothing was really sent.
-    let mut b = logged_in(&app, wijkwijzer::auth::Role::Beheerder).await;
+    let mut b = logged_in(&app, wijkwijzer::security::Role::Beheerder).await;
     let (status, _, html) = b.get("/beheer/mail").await;
     assert_eq!(status, 200);
     assert!(html.contains("Er is geen mailserver ingesteld"), "{html}");

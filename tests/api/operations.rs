@@ -3,8 +3,8 @@
 use super::helpers::{
     account, cli, logged_in, postgres_server, spawn_app, spawn_beside, test_db, Browser, PASSWORD,
 };
-use wijkwijzer::auth::Role;
 use wijkwijzer::domain::status::QuestionStatus;
+use wijkwijzer::security::Role;
 use wijkwijzer::store::OutgoingMail;
 use wijkwijzer::store::{InboxFilter, Store, StoreError};
 

@@ -1,7 +1,10 @@
 //! The public website: every page type, escaping of hostile catalogue text, feeds as valid
 //! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
 
-use super::helpers::{cli, demo_offerings, fixture, spawn_app, spawn_with, TestApp};
+use super::helpers::{
+    cli, demo_offerings, fixture, spawn_app, spawn_configured, spawn_with, TestApp,
+};
+use wijkwijzer::domain::clock::Clock;
 
 async fn page(app: &TestApp, path: &str) -> String {
     let res = app.get(path).await;
@@ -442,4 +445,39 @@ async fn the_event_agenda_shows_one_month_with_a_month_navigation() {
         let res = app.get(bad).await;
         assert_eq!(res.status(), 400, "{bad}");
     }
+}
+
+/// True when the event calendar lists `link`, under "now" or in March 2026.
+async fn on_agenda(app: &TestApp, link: &str) -> bool {
+    page(app, "/agenda?maand=nu").await.contains(link)
+        || page(app, "/agenda?maand=2026-03").await.contains(link)
+}
+
+/// The Dutch day decides whether an offering is over: at 23:59 on its last day (winter time,
+/// 22:59 UTC) it is still on; a minute later, on the next Dutch day but the same UTC day, it is
+/// marked past and leaves the agenda.
+#[tokio::test]
+async fn an_offering_is_past_from_the_dutch_day_after_its_end() {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-12T22:59:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let clock = Clock::fixed(at);
+    let fixed = clock.clone();
+    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+    let id = "masterclass-uitdaagrecht-in-de-praktijk";
+    let link = format!("href=\"/aanbod/{id}\"");
+    let detail = page(&app, &format!("/aanbod/{id}")).await;
+    assert!(detail.contains("Meer informatie en aanmelden"), "{detail}");
+    assert!(!detail.contains("Dit aanbod is voorbij"));
+    assert!(
+        on_agenda(&app, &link).await,
+        "on the agenda on its last day"
+    );
+    clock.advance(std::time::Duration::from_secs(60));
+    let detail = page(&app, &format!("/aanbod/{id}")).await;
+    assert!(detail.contains("Dit aanbod is voorbij"), "{detail}");
+    assert!(
+        !on_agenda(&app, &link).await,
+        "off the agenda the next Dutch day"
+    );
 }

@@ -3,7 +3,7 @@
 //! limits hold under parallel requests and keep their key spaces apart, and the security headers.
 
 use sqlx::Row;
-use wijkwijzer::auth::Role;
+use wijkwijzer::security::Role;
 
 use crate::helpers::*;
 
@@ -60,7 +60,7 @@ async fn a_pending_login_cannot_enrol_its_own_second_factor_after_a_totp_reset()
     let (s, loc, body) = attacker.get("/beheer/tweestaps").await;
     assert_eq!((s, loc.as_str()), (303, "/beheer/inloggen"), "{body}");
     // Even with a secret of its own choosing and a valid code, nothing is set.
-    let secret = wijkwijzer::auth::new_totp_secret().unwrap();
+    let secret = wijkwijzer::security::new_totp_secret().unwrap();
     let (s, loc, body) = attacker
         .post("/beheer/tweestaps", &[("code", &totp_now(&secret))])
         .await;

@@ -9,11 +9,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::Area;
 use crate::domain::offering::slugify;
 use crate::http::offering_form::{first, pairs};
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::Area;
 use crate::store::AuditEntry;
 
 use super::{see_other, BLayout, Staff};

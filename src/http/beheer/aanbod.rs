@@ -10,10 +10,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::auth::Area;
 use crate::http::offering_form::{first, pairs, OfferingForm};
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::Area;
 use crate::store::{AuditEntry, OfferingSummary};
 
 use super::{see_other, BLayout, Staff};

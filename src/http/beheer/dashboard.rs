@@ -7,11 +7,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::auth::Area;
 use crate::domain::status::MailStatus;
 use crate::http::extract::PageForm;
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::Area;
 use crate::store::{DashboardCounts, OutboxCounts, OutboxRow, User};
 
 use super::{see_other, BLayout, Staff};

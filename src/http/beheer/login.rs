@@ -12,10 +12,10 @@ use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth;
 use crate::http::extract::PageForm;
 use crate::http::pages::{render_status, request_id};
 use crate::http::AppState;
+use crate::security;
 
 use super::{
     csrf_token, internal, keys, message_page, pending_account, see_other, session_account, BLayout,
@@ -109,7 +109,7 @@ async fn login_csrf(
     let (value, set) = match login_cookie(state, headers) {
         Some(v) => (v, None),
         None => {
-            let v = auth::random_hex(16);
+            let v = security::random_hex(16);
             let cookie = format!(
                 "{}={v}; Path=/; HttpOnly; SameSite=Strict; Max-Age=14400{}",
                 login_cookie_name(state),
@@ -227,9 +227,9 @@ async fn login(
     let hash = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
-        .unwrap_or_else(|| auth::dummy_hash().to_string());
+        .unwrap_or_else(|| security::dummy_hash().to_string());
     let password = form.wachtwoord.clone();
-    let ok = auth::verify_password_off_runtime(password, hash).await;
+    let ok = security::verify_password_off_runtime(password, hash).await;
     let (user, verified_hash) = match user {
         Some(u) if ok && !u.disabled => match u.password_hash.clone() {
             Some(h) => (u, h),
@@ -314,7 +314,7 @@ async fn start_pending(
         .insert(keys::PENDING_AT, chrono::Utc::now().timestamp_millis())
         .await?;
     session
-        .insert(keys::PENDING_PW, auth::hash_fingerprint(verified_hash))
+        .insert(keys::PENDING_PW, security::hash_fingerprint(verified_hash))
         .await?;
     // The token of the login form (checked by the CSRF layer) serves the next step's form too.
     if !csrf.is_empty() {
@@ -338,7 +338,7 @@ async fn complete(session: &Session, uid: i64) -> Result<(), tower_sessions::ses
     session
         .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp_millis())
         .await?;
-    session.insert(keys::CSRF, auth::random_hex(32)).await?;
+    session.insert(keys::CSRF, security::random_hex(32)).await?;
     Ok(())
 }
 
@@ -425,7 +425,7 @@ async fn code(
     };
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     let last = u64::try_from(user.totp_last_step).unwrap_or(0);
-    let step = auth::verify_totp(secret, &form.code, now, last);
+    let step = security::verify_totp(secret, &form.code, now, last);
     let fresh = match step {
         Some(s) => state
             .catalog
@@ -520,7 +520,7 @@ async fn enrol_page(
     let secret = match session.get::<String>(keys::ENROL).await.ok().flatten() {
         Some(s) => s,
         None => {
-            let Some(s) = auth::new_totp_secret() else {
+            let Some(s) = security::new_totp_secret() else {
                 return internal("geen willekeur", rid);
             };
             let _ = session.insert(keys::ENROL, &s).await;
@@ -537,7 +537,7 @@ async fn enrol_page(
         status,
         EnrolPage {
             l: BLayout::anonymous(title, "/beheer/tweestaps", csrf),
-            qr: qr_data_uri(&auth::otpauth_uri(&secret, &user.email)),
+            qr: qr_data_uri(&security::otpauth_uri(&secret, &user.email)),
             secret,
             error,
             required,
@@ -569,7 +569,7 @@ async fn enrol(
         return see_other("/beheer/tweestaps");
     };
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
-    let Some(step) = auth::verify_totp(&secret, &form.code, now, 0) else {
+    let Some(step) = security::verify_totp(&secret, &form.code, now, 0) else {
         return enrol_page(
             &state,
             &session,
@@ -631,7 +631,7 @@ async fn show_password(
     match state
         .catalog
         .store()
-        .password_token_user(&auth::token_hash(&token))
+        .password_token_user(&security::token_hash(&token))
         .await
     {
         Ok(Some(u)) => render_status(
@@ -677,7 +677,7 @@ async fn set_password(
     PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let rid = request_id(&headers);
-    let hash = auth::token_hash(&token);
+    let hash = security::token_hash(&token);
     let user = match state.catalog.store().password_token_user(&hash).await {
         Ok(Some(u)) => u,
         Ok(None) => return invalid_link(rid),
@@ -686,7 +686,7 @@ async fn set_password(
     let problem = if form.wachtwoord != form.herhaal {
         Some("De twee wachtwoorden zijn niet gelijk.".to_string())
     } else {
-        auth::check_new_password(&form.wachtwoord, &user.email).err()
+        security::check_new_password(&form.wachtwoord, &user.email).err()
     };
     if let Some(error) = problem {
         return render_status(
@@ -704,7 +704,7 @@ async fn set_password(
         );
     }
     let password = form.wachtwoord;
-    let new_hash = match auth::hash_password_off_runtime(password).await {
+    let new_hash = match security::hash_password_off_runtime(password).await {
         Ok(h) => h,
         Err(e) => return internal(e, rid),
     };

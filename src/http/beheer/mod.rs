@@ -26,10 +26,10 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::auth::{random_hex, Area, Role};
 use crate::http::forms::{constant_time_eq, same_origin};
 use crate::http::pages::view::assets;
 use crate::http::pages::{render_status, request_id};
+use crate::security::{random_hex, Area, Role};
 use crate::store::User;
 
 use super::AppState;
@@ -143,7 +143,7 @@ pub async fn pending_account(
             .filter(|u| {
                 u.password_hash.as_deref().is_some_and(|h| {
                     constant_time_eq(
-                        crate::auth::hash_fingerprint(h).as_bytes(),
+                        crate::security::hash_fingerprint(h).as_bytes(),
                         fingerprint.as_bytes(),
                     )
                 })

@@ -11,7 +11,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::auth::Area;
 use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
 use crate::domain::status::SubmissionStatus;
@@ -20,6 +19,7 @@ use crate::http::pages::render_status;
 use crate::http::pages::view::moment;
 use crate::http::AppState;
 use crate::mail;
+use crate::security::Area;
 use crate::store::{StoreError, Submission};
 
 use super::{see_other, BLayout, Staff};

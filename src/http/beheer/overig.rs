@@ -9,12 +9,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::auth::Area;
 use crate::domain::status::MessageStatus;
 use crate::http::forms::parse_email;
 use crate::http::offering_form::{first, pairs};
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::Area;
 use crate::store::{AuditEntry, ContactMessage};
 
 use super::{see_other, BLayout, Staff};

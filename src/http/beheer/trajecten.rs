@@ -11,11 +11,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::auth::Area;
 use crate::domain::track::{Track, TrackInput, TRACK_STATUSES};
 use crate::http::offering_form::{first, pairs};
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::Area;
 
 use super::{see_other, BLayout, Staff};
 

@@ -11,7 +11,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
@@ -21,6 +20,7 @@ use crate::http::pages::render_status;
 use crate::http::pages::view::{decimal, label, labels, moment, options};
 use crate::http::AppState;
 use crate::mail;
+use crate::security::Area;
 use crate::store::{InboxFilter, InboxItem};
 
 use super::{see_other, BLayout, Staff};

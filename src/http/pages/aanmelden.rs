@@ -131,7 +131,11 @@ async fn submit(
             page(&state, f, naam, email, None),
         ));
     }
-    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
+    if let Err(r) = state
+        .form_limiter
+        .hit(state.client_ip(&headers, peer))
+        .map_err(crate::http::forms::Rejection::from)
+    {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             page(&state, f, naam, email, Some(r.message().into())),

@@ -168,7 +168,11 @@ async fn submit(
             page(&state, soort, bericht, email, errors, None),
         ));
     }
-    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
+    if let Err(r) = state
+        .form_limiter
+        .hit(state.client_ip(&headers, peer))
+        .map_err(crate::http::forms::Rejection::from)
+    {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             page(

@@ -20,7 +20,7 @@ use crate::http::AppState;
 use crate::store::{SiteQuestion, StoreError};
 
 use super::view::Layout;
-use super::{render_status, request_id, today, PageError};
+use super::{render_status, request_id, PageError};
 
 const FORM: &str = "leervraag";
 /// Shortest and longest question accepted.
@@ -237,16 +237,21 @@ async fn submit(
             ))
         }
     };
-    if let Err(r) = state.form_limiter.hit(state.client_ip(&headers, peer)) {
+    if let Err(r) = state
+        .form_limiter
+        .hit(state.client_ip(&headers, peer))
+        .map_err(crate::http::forms::Rejection::from)
+    {
         return Ok(render_status(
             StatusCode::TOO_MANY_REQUESTS,
             form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
         ));
     }
     let catalog = state.catalog.clone();
+    let today = catalog.clock().today();
     let query = valid.query.clone();
     let outcome =
-        tokio::task::spawn_blocking(move || catalog.matcher(today()).match_question(&query, 10))
+        tokio::task::spawn_blocking(move || catalog.matcher(today).match_question(&query, 10))
             .await
             .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
     let themas = {
@@ -265,7 +270,7 @@ async fn submit(
         sector: valid.query.sector.clone(),
         gemeente: valid.gemeente.clone(),
         themas,
-        datum: today(),
+        datum: today,
     };
     let stored = SiteQuestion {
         question: &question,

@@ -289,7 +289,7 @@ fn theme_counts(snapshot: &Snapshot) -> Vec<(Term, usize)> {
 
 async fn home(State(state): State<AppState>) -> Response {
     let snapshot = state.catalog.snapshot();
-    let today = today();
+    let today = state.catalog.clock().today();
     render(HomePage {
         l: Layout::new(
             "Leren over leefbare en veilige wijken",
@@ -562,7 +562,7 @@ async fn offering(
         },
         json_ld: json_ld(o, &state.base_url),
         similar,
-        past: !o.is_current(today()),
+        past: !o.is_current(state.catalog.clock().today()),
         o: o.clone(),
     }))
 }
@@ -704,7 +704,7 @@ async fn agenda(
             .filter(|v| !v.is_empty())
     };
     let snapshot = state.catalog.snapshot();
-    let today = today();
+    let today = state.catalog.clock().today();
     let all = coming(&snapshot, today, None);
     let mut nav: Vec<(String, String, usize)> = Vec::new();
     for o in &all {

@@ -1,0 +1,119 @@
+//! Settings: everything the application can be told at start, with its defaults. Secrets show
+//! only redacted in `Debug` (the SMTP URL's password, see [`crate::mail::MailTransport`]).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::domain::clock::Clock;
+use crate::mail::MailTransport;
+use crate::store::beside_db;
+
+/// How the application runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SQLite database file, or a `postgres://` URL.
+    pub db: PathBuf,
+    /// The search index folder of this instance; by default next to the SQLite file, or
+    /// `./wijkwijzer.index` with PostgreSQL. Instances on one machine need one each.
+    pub index: Option<PathBuf>,
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Do not load demo data into an empty database.
+    pub empty: bool,
+    /// Public base URL (`https://wijkwijzer.example`); defaults to `http://ADDR`.
+    pub base_url: Option<String>,
+    /// A thesaurus file that replaces the built-in one.
+    pub thesaurus: Option<PathBuf>,
+    /// Minimum time between showing and sending a public form.
+    pub min_fill: Duration,
+    /// Public form submissions allowed per IP address per window.
+    pub form_rate: (usize, Duration),
+    /// Cache rendered public pages per catalogue version.
+    pub page_cache: bool,
+    /// E-mail delivery.
+    pub mail: MailConfig,
+    /// Months after closing before personal data (e-mail, name) is erased.
+    pub retention_months: u32,
+    /// Back-office logout after this long without a request.
+    pub session_idle: Duration,
+    /// Back-office logout this long after login.
+    pub session_absolute: Duration,
+    /// Failed logins allowed per account per window (per IP: four times as many).
+    pub login_rate: (usize, Duration),
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
+    pub match_rate: (usize, Duration),
+    /// Where the time comes from: the system clock, or a fixed moment in tests.
+    pub clock: Clock,
+}
+
+impl Config {
+    /// The search index folder of this instance.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| beside_db(&self.db, ".index"))
+    }
+
+    /// Defaults for `db` and `addr`.
+    pub fn new(db: PathBuf, addr: SocketAddr) -> Config {
+        Config {
+            mail: MailConfig::from_env(&db),
+            db,
+            index: None,
+            addr,
+            empty: false,
+            base_url: None,
+            thesaurus: None,
+            min_fill: Duration::from_secs(2),
+            form_rate: (20, Duration::from_secs(600)),
+            page_cache: true,
+            retention_months: 12,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            login_rate: (5, Duration::from_secs(15 * 60)),
+            trust_proxy: false,
+            match_rate: (30, Duration::from_secs(60)),
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// Mail settings.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// Where mail goes.
+    pub transport: MailTransport,
+    /// The sender.
+    pub from: String,
+    /// How often the worker looks for due mail.
+    pub interval: Duration,
+    /// Delay before the first retry; doubles with every failed attempt.
+    pub backoff: Duration,
+    /// Attempts before a mail is marked failed (`mislukt`).
+    pub max_attempts: i64,
+}
+
+impl MailConfig {
+    /// Settings from the environment: `WIJKWIJZER_SMTP_URL` (else a folder next to the
+    /// database, or `WIJKWIJZER_MAIL_DIR`) and `WIJKWIJZER_MAIL_FROM`.
+    pub fn from_env(db: &std::path::Path) -> MailConfig {
+        let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
+            Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
+            _ => MailTransport::Folder(
+                std::env::var("WIJKWIJZER_MAIL_DIR")
+                    .map_or_else(|_| crate::store::beside_db(db, ".mail"), PathBuf::from),
+            ),
+        };
+        MailConfig {
+            transport,
+            from: std::env::var("WIJKWIJZER_MAIL_FROM")
+                .unwrap_or_else(|_| "WijkWijzer Leernetwerk <noreply@wijkwijzer.example>".into()),
+            interval: Duration::from_secs(5),
+            backoff: Duration::from_secs(30),
+            max_attempts: 8,
+        }
+    }
+}
