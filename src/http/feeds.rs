@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -16,7 +16,7 @@ use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
-use super::pages::{error_page, newest, not_found_page, request_id, today};
+use super::pages::{error_page, newest, not_found_page, today};
 use super::params;
 use super::AppState;
 
@@ -130,18 +130,14 @@ async fn atom_all(State(state): State<AppState>) -> Response {
     )
 }
 
-async fn atom_theme(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn atom_theme(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let snapshot = state.catalog.snapshot();
     match file.strip_suffix(".atom") {
         Some(slug) if snapshot.taxonomy.term(Vocabulary::Theme, slug).is_some() => typed(
             "application/atom+xml; charset=utf-8",
             atom(&snapshot, &state.base_url, Some(slug)),
         ),
-        _ => not_found_page(request_id(&headers)),
+        _ => not_found_page(),
     }
 }
 
@@ -284,11 +280,7 @@ pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) ->
 
 /// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
 /// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
-async fn ics_all(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
+async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
     if pairs.is_empty() {
@@ -326,7 +318,7 @@ async fn ics_all(
         Ok(page) => page.items.iter().map(|(o, _)| o.id.as_str()).collect(),
         Err(e) => {
             tracing::error!(error = %e, "agenda-selectie mislukt");
-            return internal_error(&headers);
+            return internal_error();
         }
     };
     typed(
@@ -337,14 +329,10 @@ async fn ics_all(
     )
 }
 
-async fn ics_theme(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn ics_theme(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let snapshot = state.catalog.snapshot();
     if snapshot.taxonomy.term(Vocabulary::Theme, &slug).is_none() {
-        return not_found_page(request_id(&headers));
+        return not_found_page();
     }
     typed(
         "text/calendar; charset=utf-8",
@@ -353,29 +341,22 @@ async fn ics_theme(
 }
 
 /// The Dutch error page for a failure on our side, with the request id.
-fn internal_error(headers: &HeaderMap) -> Response {
+fn internal_error() -> Response {
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Er ging iets mis",
         "Dit bestand kon nu niet worden gemaakt. Probeer het later nog eens.",
-        request_id(headers),
     )
 }
 
 /// The whole catalogue in the import format (`catalog.jsonl` fields), as a download.
-fn download(
-    state: &AppState,
-    headers: &HeaderMap,
-    format: Format,
-    content_type: &'static str,
-    name: &str,
-) -> Response {
+fn download(state: &AppState, format: Format, content_type: &'static str, name: &str) -> Response {
     let snapshot = state.catalog.snapshot();
     let items: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     let mut body = Vec::new();
     if let Err(e) = transfer::export(&items, format, offering::FIELDS, &mut body) {
         tracing::error!(error = %e, "export van het aanbod mislukt");
-        return internal_error(headers);
+        return internal_error();
     }
     let disposition = format!("attachment; filename=\"{name}\"");
     (
@@ -392,20 +373,18 @@ fn download(
         .into_response()
 }
 
-async fn download_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn download_csv(State(state): State<AppState>) -> Response {
     download(
         &state,
-        &headers,
         Format::Csv,
         "text/csv; charset=utf-8",
         "leeraanbod.csv",
     )
 }
 
-async fn download_jsonl(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn download_jsonl(State(state): State<AppState>) -> Response {
     download(
         &state,
-        &headers,
         Format::Jsonl,
         "application/jsonl; charset=utf-8",
         "leeraanbod.jsonl",

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod forms;
 pub mod guard;
 pub mod offering_form;
+pub mod page_error;
 pub mod pages;
 pub mod params;
 /// Back-office sessions live in the store (see [`crate::store::sessions`]).

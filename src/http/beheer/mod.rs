@@ -1,7 +1,7 @@
 //! The back office of the coordination point under `/beheer`: sessions (tower-sessions in the
 //! database), login, CSRF on every POST, a role check on every route, and the work areas.
-//! Handlers return `Result<Response, Response>`: the error side is a finished page (login
-//! redirect, 403, 404 or 500 with the request id).
+//! Handlers return `Result<Response, PageError>`; [`office_errors`] shows a [`PageError`] in the
+//! back office's own frame (403, 404 or 500 with the request id).
 
 pub mod aanbieders;
 pub mod aanbod;
@@ -27,9 +27,11 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::auth::{random_hex, Area, Role};
+use crate::http::current_request_id;
 use crate::http::forms::{constant_time_eq, same_origin};
+use crate::http::page_error::PageError;
+use crate::http::pages::render_status;
 use crate::http::pages::view::assets;
-use crate::http::pages::{render_status, request_id};
 use crate::store::User;
 
 use super::AppState;
@@ -236,6 +238,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(aanbieders::router())
         .merge(overig::router())
         .merge(trajecten::router())
+        .layer(middleware::from_fn(office_errors))
         .layer(middleware::from_fn_with_state(state.clone(), csrf))
         .layer(sessions)
 }
@@ -254,10 +257,9 @@ async fn csrf(
     if matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let rid = request_id(req.headers());
     if same_origin(req.headers(), state.forms.origin.as_deref()).is_err() {
         crate::security_event!("csrf_geweigerd", reden = "andere site");
-        return forbidden_csrf(rid);
+        return forbidden_csrf();
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
@@ -268,7 +270,6 @@ async fn csrf(
                 "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter of verstuur minder tegelijk.",
                 MAX_FORM / (1024 * 1024)
             ),
-            rid,
         );
     };
     let fields = crate::http::offering_form::pairs(&bytes);
@@ -285,18 +286,18 @@ async fn csrf(
                 .await;
             // The session ended while the form was open: show what was typed, not a bare login.
             if is_login_redirect(&res) {
-                return session_expired(&fields, rid);
+                return session_expired(&fields);
             }
             res
         }
         // No token in the session: it expired (or never was) while the form was open.
         None if !sent.is_empty() => {
             crate::security_event!("csrf_geweigerd", reden = "sessie verlopen");
-            session_expired(&fields, rid)
+            session_expired(&fields)
         }
         _ => {
             crate::security_event!("csrf_geweigerd", reden = "token");
-            forbidden_csrf(rid)
+            forbidden_csrf()
         }
     }
 }
@@ -328,7 +329,7 @@ impl ExpiredPage {
 
 /// The page for a form that arrived after its session ended: nothing is saved, and every text
 /// the user typed is shown so that it can be copied back after logging in again.
-fn session_expired(fields: &[(String, String)], request_id: String) -> Response {
+fn session_expired(fields: &[(String, String)]) -> Response {
     let texts = fields
         .iter()
         .filter(|(k, v)| !matches!(k.as_str(), "csrf" | "terug") && !v.trim().is_empty())
@@ -340,17 +341,16 @@ fn session_expired(fields: &[(String, String)], request_id: String) -> Response 
             l: BLayout::anonymous("Sessie verlopen", "/beheer/melding", String::new()),
             texts,
             terug: "/beheer".to_string(),
-            request_id,
+            request_id: current_request_id(),
         },
     )
 }
 
-fn forbidden_csrf(request_id: String) -> Response {
+fn forbidden_csrf() -> Response {
     message_page(
         StatusCode::FORBIDDEN,
         "Formulier verlopen",
         "Het formulier kon niet worden gecontroleerd: het is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-        request_id,
     )
 }
 
@@ -445,43 +445,53 @@ struct MessagePage {
     request_id: String,
 }
 
-/// A plain back-office message page (errors, refusals).
-pub fn message_page(
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-    request_id: String,
-) -> Response {
+/// A plain back-office message page (errors, refusals) with the request id.
+pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
     render_status(
         status,
         MessagePage {
             l: BLayout::anonymous(heading, "/beheer/melding", String::new()),
             heading: heading.into(),
             message: message.into(),
-            request_id,
+            request_id: current_request_id(),
         },
     )
 }
 
-/// A 500 page for a failure on our side.
-pub fn internal(e: impl std::fmt::Display, request_id: String) -> Response {
-    tracing::error!(cause = %e, %request_id, "fout in beheer");
-    message_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Er ging iets mis",
-        "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het over een paar minuten opnieuw.",
-        request_id,
-    )
+/// The back-office page for a [`PageError`].
+fn office_page(e: &PageError) -> Response {
+    match e {
+        PageError::NotFound => message_page(
+            StatusCode::NOT_FOUND,
+            "Niet gevonden",
+            "Dit bestaat niet (meer). Misschien is het al afgehandeld of verwijderd.",
+        ),
+        PageError::Refused {
+            status,
+            heading,
+            message,
+        } => message_page(*status, heading, message),
+        PageError::Internal(_) => message_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Er ging iets mis",
+            "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het over een paar minuten opnieuw.",
+        ),
+    }
 }
 
-/// A 404 page.
-pub fn not_found(request_id: String) -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Niet gevonden",
-        "Dit bestaat niet (meer). Misschien is het al afgehandeld of verwijderd.",
-        request_id,
-    )
+/// Shows a [`PageError`] of a back-office route in the back office's frame (the public error page
+/// it rendered is replaced; the headers set on the way, such as cookies, stay).
+pub async fn office_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let Some(error) = res.extensions().get::<PageError>().cloned() else {
+        return res;
+    };
+    let (mut parts, _) = res.into_parts();
+    let (page, body) = office_page(&error).into_parts();
+    parts.status = page.status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(page.headers);
+    Response::from_parts(parts, body)
 }
 
 /// A logged-in account of the coordination point.
@@ -492,15 +502,11 @@ pub struct Staff {
     pub csrf: String,
     /// The session.
     pub session: Session,
-    /// The request id (for error pages).
-    pub request_id: String,
 }
 
 impl Staff {
     /// Allows the request when the role may work in `area`, else a 403 page.
-    // The error is a finished response, as axum handlers return it; boxing would only add noise.
-    #[allow(clippy::result_large_err)]
-    pub fn need(self, area: Area) -> Result<Staff, Response> {
+    pub fn need(self, area: Area) -> Result<Staff, PageError> {
         if self.user.role.may(area) {
             Ok(self)
         } else {
@@ -510,14 +516,13 @@ impl Staff {
                 rol = self.user.role.slug(),
                 gebied = ?area
             );
-            Err(message_page(
+            Err(PageError::refused(
                 StatusCode::FORBIDDEN,
                 "Geen toegang",
-                &format!(
+                format!(
                     "Je bent ingelogd als {}. Deze pagina is niet voor jouw rol. Vraag een beheerder als je hier wel bij moet kunnen.",
                     self.user.role.label()
                 ),
-                self.request_id,
             ))
         }
     }
@@ -525,16 +530,6 @@ impl Staff {
     /// The audit actor name.
     pub fn actor(&self) -> &str {
         &self.user.email
-    }
-
-    /// A 500 page for this request.
-    pub fn internal(&self, e: impl std::fmt::Display) -> Response {
-        internal(e, self.request_id.clone())
-    }
-
-    /// A 404 page for this request.
-    pub fn not_found(&self) -> Response {
-        not_found(self.request_id.clone())
     }
 }
 
@@ -580,13 +575,12 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
-        let rid = request_id(&parts.headers);
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|e| internal(e.1, rid.clone()))?;
+            .map_err(|e| PageError::internal(e.1).into_response())?;
         let user = match session_account(state, &session)
             .await
-            .map_err(|e| internal(e, rid.clone()))?
+            .map_err(|e| PageError::internal(e).into_response())?
         {
             SessionAccount::Active(user) => user,
             // A session cookie whose session is gone (deleted by a reset, or expired).
@@ -607,7 +601,6 @@ impl FromRequestParts<AppState> for Staff {
             user,
             csrf,
             session,
-            request_id: rid,
         })
     }
 }

@@ -15,6 +15,7 @@ use crate::auth::Area;
 use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
 use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::moment;
 use crate::http::AppState;
@@ -47,14 +48,9 @@ fn text(s: &Submission, k: &str) -> String {
         .to_string()
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
-    let subs = state
-        .catalog
-        .store()
-        .submissions("ingediend")
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let subs = state.catalog.store().submissions("ingediend").await?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     Ok(render_status(
         StatusCode::OK,
@@ -144,11 +140,11 @@ fn page(
     )
 }
 
-async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Submission, Response> {
+async fn load(state: &AppState, id: i64) -> Result<Submission, PageError> {
     match state.catalog.store().submission(id).await {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(staff.not_found()),
-        Err(e) => Err(staff.internal(e)),
+        Ok(None) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -163,12 +159,12 @@ async fn detail(
     staff: Staff,
     Path(id): Path<String>,
     Query(q): Query<Notice>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
     Ok(page(
@@ -188,12 +184,12 @@ async fn save(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     if s.status != "ingediend" {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
@@ -201,9 +197,7 @@ async fn save(
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs, &taxonomy);
     let approve = first(&pairs, "actie") == "goedkeuren";
-    let offering_id = super::free_offering_id(&state, f.value("titel"))
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let offering_id = super::free_offering_id(&state, f.value("titel")).await?;
     let parsed = f.parse(&offering_id, &taxonomy);
     if parsed.is_some()
         && approve
@@ -231,8 +225,7 @@ async fn save(
     if !approve {
         store
             .edit_submission(id, &serde_json::Value::Object(f.record()), staff.actor())
-            .await
-            .map_err(|e| staff.internal(e))?;
+            .await?;
         return Ok(see_other(&format!(
             "/beheer/aanmeldingen/{id}?melding=opgeslagen"
         )));
@@ -265,7 +258,7 @@ async fn save(
                 StatusCode::CONFLICT,
             ));
         }
-        Err(e) => return Err(staff.internal(e)),
+        Err(e) => return Err(e.into()),
     }
     super::show_committed(&state, Some(&[offering.id.as_str()])).await;
     Ok(see_other(&format!("/aanbod/{}", offering.id)))
@@ -276,12 +269,12 @@ async fn reject(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
@@ -305,7 +298,6 @@ async fn reject(
         .catalog
         .store()
         .reject_submission(id, &reden, mail.as_ref(), staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::auth::Area;
 use crate::http::forms::parse_email;
 use crate::http::offering_form::{first, pairs};
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::store::AuditEntry;
@@ -39,14 +40,9 @@ struct MessagesPage {
     messages: Vec<Message>,
 }
 
-async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Berichten)?;
-    let messages = state
-        .catalog
-        .store()
-        .contact_inbox()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let messages = state.catalog.store().contact_inbox().await?;
     Ok(render_status(
         StatusCode::OK,
         MessagesPage {
@@ -60,23 +56,15 @@ async fn close_message(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Berichten)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
     let store = state.catalog.store();
-    let closed = store
-        .close_contact(id, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
-    if !closed
-        && !store
-            .contact_exists(id)
-            .await
-            .map_err(|e| staff.internal(e))?
-    {
-        return Err(staff.not_found());
+    let closed = store.close_contact(id, staff.actor()).await?;
+    if !closed && !store.contact_exists(id).await? {
+        return Err(PageError::NotFound);
     }
     Ok(see_other("/beheer/berichten"))
 }
@@ -104,15 +92,14 @@ async fn audit(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<AuditQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Audit)?;
     let page = q.pagina.unwrap_or(1).clamp(1, 100_000);
     let mut entries = state
         .catalog
         .store()
         .audit_log(None, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     let more = entries.len() as i64 > AUDIT_PAGE;
     entries.truncate(AUDIT_PAGE as usize);
     Ok(render_status(
@@ -138,7 +125,7 @@ struct PrivacyPage {
     retention_months: u32,
 }
 
-async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     Ok(render_status(
         StatusCode::OK,
@@ -177,19 +164,14 @@ async fn export(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     let typed = first(&pairs(&body), "email");
     let Some(email) = parse_email(&typed) else {
         return Ok(privacy_error(&state, &staff, typed, "export", BAD_EMAIL));
     };
-    let data = state
-        .catalog
-        .store()
-        .personal_data(&email)
-        .await
-        .map_err(|e| staff.internal(e))?;
-    let json = serde_json::to_string_pretty(&data).map_err(|e| staff.internal(e))?;
+    let data = state.catalog.store().personal_data(&email).await?;
+    let json = serde_json::to_string_pretty(&data).map_err(PageError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
@@ -208,7 +190,7 @@ async fn erase(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     let fields = pairs(&body);
     let typed = first(&fields, "email");
@@ -228,8 +210,7 @@ async fn erase(
         .catalog
         .store()
         .erase_person(&email, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if n > 0 {
         super::show_demand_change(&state).await;
     }

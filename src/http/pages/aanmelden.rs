@@ -19,7 +19,7 @@ use crate::http::AppState;
 use crate::store::StoreError;
 
 use super::view::Layout;
-use super::{render_status, request_id, PageError};
+use super::{render_status, PageError};
 
 const FORM: &str = "aanmelden";
 
@@ -157,7 +157,7 @@ async fn submit(
                 "Ander leeraanbod aanmelden",
             ))
         }
-        Err(e) => return Err(PageError::Internal(e.to_string(), request_id(&headers))),
+        Err(e) => return Err(e.into()),
     }
     Ok(render_status(
         StatusCode::OK,

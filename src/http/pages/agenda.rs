@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -19,7 +19,7 @@ use crate::http::AppState;
 
 use super::charts::{self, BarRow};
 use super::view::{decimal, Card, Layout};
-use super::{render_status, request_id, PageError};
+use super::{render_status, PageError};
 
 /// The routes of the agenda and the gaps.
 pub fn router() -> Router<AppState> {
@@ -33,16 +33,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The stored development tracks; a store failure becomes the error page.
-async fn stored_tracks(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Vec<crate::domain::track::Track>, PageError> {
-    state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| PageError::Internal(e.to_string(), request_id(headers)))
+async fn stored_tracks(state: &AppState) -> Result<Vec<crate::domain::track::Track>, PageError> {
+    Ok(state.catalog.store().tracks().await?)
 }
 
 /// A development track as the public pages show it.
@@ -105,12 +97,9 @@ struct TracksPage {
     groups: Vec<(&'static str, Vec<TrackView>)>,
 }
 
-async fn tracks_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+async fn tracks_page(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let tracks = stored_tracks(&state, &headers).await?;
+    let tracks = stored_tracks(&state).await?;
     let groups = crate::domain::track::TRACK_STATUSES
         .iter()
         .map(|(slug, label)| {
@@ -462,14 +451,11 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
     }
 }
 
-async fn gaps_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let analysis = snapshot.analysis();
     let t = analysis.thresholds;
-    let tracks = stored_tracks(&state, &headers).await?;
+    let tracks = stored_tracks(&state).await?;
     let with_tracks = |g: &Gap| {
         let mut v = gap_view(&snapshot, g);
         v.tracks = tracks
@@ -534,7 +520,6 @@ struct TopicPage {
 async fn topic_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let Some(topic) = snapshot
@@ -544,9 +529,9 @@ async fn topic_page(
         .find(|t| t.slug == slug)
         .cloned()
     else {
-        return Err(PageError::NotFound(request_id(&headers)));
+        return Err(PageError::NotFound);
     };
-    let tracks = stored_tracks(&state, &headers)
+    let tracks = stored_tracks(&state)
         .await?
         .iter()
         .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))

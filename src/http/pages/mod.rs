@@ -11,13 +11,13 @@ pub mod view;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::NaiveDate;
 
-use crate::catalog::{CatalogError, Snapshot};
+use crate::catalog::Snapshot;
 use crate::domain::facets::Facet;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic, Vocabulary};
@@ -51,98 +51,15 @@ pub fn router() -> Router<AppState> {
 
 pub use crate::domain::clock::today;
 
-/// The request id of this request (set by the middleware).
-pub fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get(&super::REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string()
-}
-
-/// A failure while building a page.
-#[derive(Debug)]
-pub enum PageError {
-    /// The thing asked for does not exist.
-    NotFound(String),
-    /// Something broke on our side.
-    Internal(String, String),
-}
-
-impl PageError {
-    fn internal(e: impl std::fmt::Display, headers: &HeaderMap) -> PageError {
-        PageError::Internal(e.to_string(), request_id(headers))
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    l: Layout,
-    heading: String,
-    message: String,
-    request_id: String,
-}
-
-/// The Dutch "not found" page.
-pub fn not_found_page(request_id: String) -> Response {
-    render_status(
-        StatusCode::NOT_FOUND,
-        ErrorPage {
-            l: Layout::new("Pagina niet gevonden", "Deze pagina bestaat niet (meer).", "/404"),
-            heading: "Pagina niet gevonden".into(),
-            message: "Deze pagina bestaat niet (meer). Misschien is het adres veranderd of verkeerd getypt.".into(),
-            request_id,
-        },
-    )
-}
-
-/// A Dutch error page with `status`, a heading, a plain-language message and the request id.
-pub fn error_page(
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-    request_id: String,
-) -> Response {
-    render_status(
-        status,
-        ErrorPage {
-            l: Layout::new(heading, message, format!("/{}", status.as_u16())),
-            heading: heading.into(),
-            message: message.into(),
-            request_id,
-        },
-    )
-}
+pub use super::page_error::{error_page, not_found_page, PageError};
 
 /// The page for a method a page does not support (405); axum adds the `Allow` header.
-pub async fn method_not_allowed(headers: HeaderMap) -> Response {
+pub async fn method_not_allowed() -> Response {
     error_page(
         StatusCode::METHOD_NOT_ALLOWED,
         "Methode niet toegestaan",
         "Deze pagina kan niet op deze manier worden opgevraagd of verstuurd. Ga terug en probeer het via de knoppen en links op de site.",
-        request_id(&headers),
     )
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        match self {
-            PageError::NotFound(request_id) => not_found_page(request_id),
-            PageError::Internal(cause, request_id) => {
-                tracing::error!(%cause, %request_id, "fout bij maken van pagina");
-                render_status(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorPage {
-                        l: Layout::new("Er ging iets mis", "Er ging iets mis aan onze kant.", "/500"),
-                        heading: "Er ging iets mis".into(),
-                        message: "Er ging iets mis aan onze kant. Probeer het over een paar minuten opnieuw.".into(),
-                        request_id,
-                    },
-                )
-            }
-        }
-    }
 }
 
 /// The page for a public form that was sent a second time (a reload or a double click): it was
@@ -375,11 +292,10 @@ async fn theme(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let Some(theme) = snapshot.taxonomy.term(Vocabulary::Theme, &slug).cloned() else {
-        return Err(PageError::NotFound(request_id(&headers)));
+        return Err(PageError::NotFound);
     };
     let (mut query, ignored) = page_query(raw.as_deref(), &snapshot);
     query
@@ -394,8 +310,7 @@ async fn theme(
         action.clone(),
         Some(Facet::Thema),
     )
-    .await
-    .map_err(|e| PageError::internal(e, &headers))?;
+    .await?;
     v.ignored = ignored;
     let mut l = Layout::new(theme.label.clone(), theme.description.clone(), action);
     l.feeds.push((
@@ -420,7 +335,6 @@ struct CataloguePage {
 async fn catalogue_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let (query, ignored) = page_query(raw.as_deref(), &snapshot);
@@ -436,8 +350,7 @@ async fn catalogue_page(
         "/aanbod".to_string(),
         None,
     )
-    .await
-    .map_err(|e| PageError::internal(e, &headers))?;
+    .await?;
     v.ignored = ignored;
     Ok(render(CataloguePage {
         l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
@@ -517,11 +430,10 @@ pub fn json_ld(o: &Offering, base_url: &str) -> String {
 async fn offering(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let Some(o) = snapshot.get(&id) else {
-        return Err(PageError::NotFound(request_id(&headers)));
+        return Err(PageError::NotFound);
     };
     let similar = snapshot
         .similar(&id, 4)
@@ -600,11 +512,10 @@ struct ProviderPage {
 async fn provider(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let Some(p) = snapshot.provider(&slug).cloned() else {
-        return Err(PageError::NotFound(request_id(&headers)));
+        return Err(PageError::NotFound);
     };
     let own: Vec<&Offering> = snapshot
         .offerings
@@ -690,11 +601,7 @@ fn month_label(key: &str) -> Option<String> {
 
 /// The event calendar, one month per page (with a month navigation), so that a phone loads a
 /// month rather than the whole year; a month with very many activities is paged further.
-async fn agenda(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
+async fn agenda(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let pairs = params::pairs(raw.as_deref());
     let param = |name: &str| {
         pairs
@@ -724,7 +631,6 @@ async fn agenda(
                     StatusCode::BAD_REQUEST,
                     "Onbekende maand",
                     "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
-                    request_id(&headers),
                 )
             }
         },
@@ -747,7 +653,6 @@ async fn agenda(
                     StatusCode::BAD_REQUEST,
                     "Onbekende pagina",
                     &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
-                    request_id(&headers),
                 )
             }
         },
@@ -838,12 +743,6 @@ async fn accessibility() -> Response {
 }
 
 /// Fallback for unknown pages.
-pub async fn fallback(headers: HeaderMap) -> Response {
-    not_found_page(request_id(&headers))
-}
-
-impl From<(CatalogError, &HeaderMap)> for PageError {
-    fn from((e, h): (CatalogError, &HeaderMap)) -> PageError {
-        PageError::internal(e, h)
-    }
+pub async fn fallback() -> Response {
+    not_found_page()
 }
