@@ -9,6 +9,7 @@ pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod form_fields;
 pub mod forms;
 pub mod guard;
 pub mod offering_form;

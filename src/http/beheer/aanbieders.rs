@@ -11,7 +11,7 @@ use axum::Router;
 
 use crate::auth::Area;
 use crate::domain::offering::slugify;
-use crate::http::offering_form::{first, pairs};
+use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;

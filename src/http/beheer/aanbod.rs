@@ -11,7 +11,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::Area;
-use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::form_fields::{first, pairs};
+use crate::http::offering_form::OfferingForm;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;

@@ -5,10 +5,12 @@
 
 pub mod aanbieders;
 pub mod aanbod;
+pub mod audit_log;
 pub mod dashboard;
 pub mod login;
+pub mod messages;
 pub mod moderatie;
-pub mod overig;
+pub mod privacy;
 pub mod trajecten;
 pub mod vragen;
 
@@ -236,7 +238,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(moderatie::router())
         .merge(aanbod::router())
         .merge(aanbieders::router())
-        .merge(overig::router())
+        .merge(messages::router())
+        .merge(audit_log::router())
+        .merge(privacy::router())
         .merge(trajecten::router())
         .layer(middleware::from_fn(office_errors))
         .layer(middleware::from_fn_with_state(state.clone(), csrf))
@@ -272,8 +276,8 @@ async fn csrf(
             ),
         );
     };
-    let fields = crate::http::offering_form::pairs(&bytes);
-    let sent = crate::http::offering_form::first(&fields, "csrf");
+    let fields = crate::http::form_fields::pairs(&bytes);
+    let sent = crate::http::form_fields::first(&fields, "csrf");
     let mut expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
     if expected.is_none() && parts.uri.path() == "/beheer/inloggen" {
         expected = login::login_cookie(&state, &parts.headers)

@@ -15,7 +15,7 @@ use crate::auth::Area;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
-use crate::http::offering_form::pairs;
+use crate::http::form_fields::pairs;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{decimal, label, labels, moment, options};

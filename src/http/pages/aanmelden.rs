@@ -13,8 +13,9 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::http::extract::PageBody;
+use crate::http::form_fields::{first, pairs};
 use crate::http::forms::parse_email;
-use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::offering_form::OfferingForm;
 use crate::http::AppState;
 use crate::store::StoreError;
 

@@ -1,117 +1,31 @@
-//! Contact messages, the audit log, and privacy requests (export and erase one person's data).
+//! Privacy requests: export and erase one person's data.
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 
 use crate::auth::Area;
+use crate::http::form_fields::{first, pairs};
 use crate::http::forms::parse_email;
-use crate::http::offering_form::{first, pairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
-use crate::store::AuditEntry;
 
-use super::{see_other, BLayout, Staff};
+use super::{BLayout, Staff};
 
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/beheer/berichten", get(messages))
-        .route("/beheer/berichten/{id}/afgehandeld", post(close_message))
-        .route("/beheer/logboek", get(audit))
         .route("/beheer/privacy", get(privacy))
         .route("/beheer/privacy/export", post(export))
         .route("/beheer/privacy/wissen", post(erase))
 }
 
-/// A contact message row.
-type Message = (i64, String, String, Option<String>, String, String);
-
-#[derive(Template)]
-#[template(path = "beheer/berichten.html")]
-struct MessagesPage {
-    l: BLayout,
-    messages: Vec<Message>,
-}
-
-async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Berichten)?;
-    let messages = state.catalog.store().contact_inbox().await?;
-    Ok(render_status(
-        StatusCode::OK,
-        MessagesPage {
-            l: BLayout::new("Vragen en suggesties", "/beheer/berichten", &staff),
-            messages,
-        },
-    ))
-}
-
-async fn close_message(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Berichten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
-    let store = state.catalog.store();
-    let closed = store.close_contact(id, staff.actor()).await?;
-    if !closed && !store.contact_exists(id).await? {
-        return Err(PageError::NotFound);
-    }
-    Ok(see_other("/beheer/berichten"))
-}
-
-#[derive(Deserialize, Default)]
-struct AuditQuery {
-    #[serde(default)]
-    pagina: Option<i64>,
-}
-
-#[derive(Template)]
-#[template(path = "beheer/logboek.html")]
-struct AuditPage {
-    l: BLayout,
-    entries: Vec<AuditEntry>,
-    page: i64,
-    more: bool,
-}
-
-const AUDIT_PAGE: i64 = 100;
-
 const BAD_EMAIL: &str = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.";
-
-async fn audit(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Audit)?;
-    let page = q.pagina.unwrap_or(1).clamp(1, 100_000);
-    let mut entries = state
-        .catalog
-        .store()
-        .audit_log(None, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
-        .await?;
-    let more = entries.len() as i64 > AUDIT_PAGE;
-    entries.truncate(AUDIT_PAGE as usize);
-    Ok(render_status(
-        StatusCode::OK,
-        AuditPage {
-            l: BLayout::new("Logboek", "/beheer/logboek", &staff),
-            entries,
-            page,
-            more,
-        },
-    ))
-}
 
 #[derive(Template)]
 #[template(path = "beheer/privacy.html")]
