@@ -1,10 +1,10 @@
-//! Login (e-mail, password, then TOTP when on; a beheerder must set it up), logout, the
-//! one-time password link, and setting up the second factor.
+//! Login (e-mail, password, then TOTP when on; a beheerder must set it up), logout, and setting
+//! up the second factor. The one-time password link is in [`super::password_link`].
 
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -30,10 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/inloggen/code", get(show_code).post(code))
         .route("/beheer/tweestaps", get(show_enrol).post(enrol))
         .route("/beheer/uitloggen", post(logout))
-        .route(
-            "/beheer/wachtwoord/{token}",
-            get(show_password).post(set_password),
-        )
 }
 
 #[derive(Deserialize, Default)]
@@ -599,107 +595,4 @@ async fn logout(session: Session) -> Response {
     }
     let _ = session.flush().await;
     see_other("/beheer/inloggen?melding=uitgelogd")
-}
-
-#[derive(Template)]
-#[template(path = "beheer/wachtwoord.html")]
-struct PasswordPage {
-    l: BLayout,
-    email: String,
-    error: Option<String>,
-    token: String,
-}
-
-async fn show_password(
-    State(state): State<AppState>,
-    session: Session,
-    Path(token): Path<String>,
-) -> Response {
-    match state
-        .catalog
-        .store()
-        .password_token_user(&auth::token_hash(&token))
-        .await
-    {
-        Ok(Some(u)) => render_status(
-            StatusCode::OK,
-            PasswordPage {
-                l: BLayout::anonymous(
-                    "Wachtwoord kiezen",
-                    "/beheer/wachtwoord",
-                    csrf_token(&session).await,
-                ),
-                email: u.email,
-                error: None,
-                token,
-            },
-        ),
-        Ok(None) => invalid_link(),
-        Err(e) => PageError::internal(e).into_response(),
-    }
-}
-
-fn invalid_link() -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Link ongeldig of verlopen",
-        "Deze link om een wachtwoord te kiezen is al gebruikt of verlopen. Vraag een beheerder om een nieuwe link.",
-    )
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    #[serde(default)]
-    wachtwoord: String,
-    #[serde(default)]
-    herhaal: String,
-}
-
-async fn set_password(
-    State(state): State<AppState>,
-    session: Session,
-    Path(token): Path<String>,
-    PageForm(form): PageForm<PasswordForm>,
-) -> Response {
-    let hash = auth::token_hash(&token);
-    let user = match state.catalog.store().password_token_user(&hash).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return invalid_link(),
-        Err(e) => return PageError::internal(e).into_response(),
-    };
-    let problem = if form.wachtwoord != form.herhaal {
-        Some("De twee wachtwoorden zijn niet gelijk.".to_string())
-    } else {
-        auth::check_new_password(&form.wachtwoord, &user.email).err()
-    };
-    if let Some(error) = problem {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            PasswordPage {
-                l: BLayout::anonymous(
-                    "Fout: wachtwoord kiezen",
-                    "/beheer/wachtwoord",
-                    csrf_token(&session).await,
-                ),
-                email: user.email,
-                error: Some(error),
-                token,
-            },
-        );
-    }
-    let password = form.wachtwoord;
-    let new_hash = match auth::hash_password_off_runtime(password).await {
-        Ok(h) => h,
-        Err(e) => return PageError::internal(e).into_response(),
-    };
-    match state
-        .catalog
-        .store()
-        .use_password_token(&hash, &new_hash)
-        .await
-    {
-        Ok(true) => see_other("/beheer/inloggen?melding=wachtwoord"),
-        Ok(false) => invalid_link(),
-        Err(e) => PageError::internal(e).into_response(),
-    }
 }

@@ -6,10 +6,13 @@
 pub mod aanbieders;
 pub mod aanbod;
 pub mod audit_log;
+pub mod csrf;
 pub mod dashboard;
+pub mod frame;
 pub mod login;
 pub mod messages;
 pub mod moderatie;
+pub mod password_link;
 pub mod privacy;
 pub mod trajecten;
 pub mod vragen;
@@ -17,8 +20,6 @@ pub mod vragen;
 use std::time::Duration;
 
 use crate::http::session_store::Sessions;
-use askama::Template;
-use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
@@ -28,15 +29,14 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::auth::{random_hex, Area, Role};
-use crate::http::current_request_id;
-use crate::http::forms::{constant_time_eq, same_origin};
+use crate::auth::{Area, Role};
+use crate::http::forms::constant_time_eq;
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
-use crate::http::pages::view::assets;
 use crate::store::User;
 
 use super::AppState;
+pub use csrf::csrf_token;
+pub use frame::{message_page, office_errors, BLayout};
 
 /// Session keys.
 pub(crate) mod keys {
@@ -233,6 +233,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .with_expiry(Expiry::OnInactivity(idle));
     Router::new()
         .merge(login::router())
+        .merge(password_link::router())
         .merge(dashboard::router())
         .merge(vragen::router())
         .merge(moderatie::router())
@@ -243,259 +244,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(privacy::router())
         .merge(trajecten::router())
         .layer(middleware::from_fn(office_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(sessions)
-}
-
-/// The largest back-office form body.
-const MAX_FORM: usize = 1024 * 1024;
-
-/// Rejects every state-changing request without the session's CSRF token (field `csrf`) or
-/// from another site; GET and HEAD pass.
-async fn csrf(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    session: Session,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD) {
-        return next.run(req).await;
-    }
-    if same_origin(req.headers(), state.forms.origin.as_deref()).is_err() {
-        crate::security_event!("csrf_geweigerd", reden = "andere site");
-        return forbidden_csrf();
-    }
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-        return message_page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Formulier te groot",
-            &format!(
-                "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter of verstuur minder tegelijk.",
-                MAX_FORM / (1024 * 1024)
-            ),
-        );
-    };
-    let fields = crate::http::form_fields::pairs(&bytes);
-    let sent = crate::http::form_fields::first(&fields, "csrf");
-    let mut expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
-    if expected.is_none() && parts.uri.path() == "/beheer/inloggen" {
-        expected = login::login_cookie(&state, &parts.headers)
-            .map(|c| state.forms.bind(login::LOGIN_PURPOSE, &c));
-    }
-    match expected {
-        Some(e) if !sent.is_empty() && constant_time_eq(e.as_bytes(), sent.as_bytes()) => {
-            let res = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            // The session ended while the form was open: show what was typed, not a bare login.
-            if is_login_redirect(&res) {
-                return session_expired(&fields);
-            }
-            res
-        }
-        // No token in the session: it expired (or never was) while the form was open.
-        None if !sent.is_empty() => {
-            crate::security_event!("csrf_geweigerd", reden = "sessie verlopen");
-            session_expired(&fields)
-        }
-        _ => {
-            crate::security_event!("csrf_geweigerd", reden = "token");
-            forbidden_csrf()
-        }
-    }
-}
-
-/// True for the redirect the [`Staff`] extractor gives when the session has ended.
-fn is_login_redirect(res: &Response) -> bool {
-    res.status().is_redirection()
-        && res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|l| l.starts_with("/beheer/inloggen?terug="))
-}
-
-#[derive(Template)]
-#[template(path = "beheer/verlopen.html")]
-struct ExpiredPage {
-    l: BLayout,
-    texts: Vec<(String, String)>,
-    terug: String,
-    request_id: String,
-}
-
-impl ExpiredPage {
-    fn rows(&self, value: &str) -> usize {
-        value.lines().count().clamp(2, 20)
-    }
-}
-
-/// The page for a form that arrived after its session ended: nothing is saved, and every text
-/// the user typed is shown so that it can be copied back after logging in again.
-fn session_expired(fields: &[(String, String)]) -> Response {
-    let texts = fields
-        .iter()
-        .filter(|(k, v)| !matches!(k.as_str(), "csrf" | "terug") && !v.trim().is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    render_status(
-        StatusCode::UNAUTHORIZED,
-        ExpiredPage {
-            l: BLayout::anonymous("Sessie verlopen", "/beheer/melding", String::new()),
-            texts,
-            terug: "/beheer".to_string(),
-            request_id: current_request_id(),
-        },
-    )
-}
-
-fn forbidden_csrf() -> Response {
-    message_page(
-        StatusCode::FORBIDDEN,
-        "Formulier verlopen",
-        "Het formulier kon niet worden gecontroleerd: het is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-    )
-}
-
-/// The session's CSRF token, created when missing.
-pub async fn csrf_token(session: &Session) -> String {
-    if let Ok(Some(t)) = session.get::<String>(keys::CSRF).await {
-        return t;
-    }
-    let t = random_hex(32);
-    let _ = session.insert(keys::CSRF, &t).await;
-    t
-}
-
-/// The frame of a back-office page.
-pub struct BLayout {
-    /// Page title.
-    pub title: String,
-    /// Stylesheet.
-    pub css: &'static str,
-    /// This page's path (current menu item).
-    pub path: String,
-    /// Menu items this account may use `(href, label)`.
-    pub nav: Vec<(&'static str, &'static str)>,
-    /// Logged-in account, if any.
-    pub email: Option<String>,
-    /// Its role label.
-    pub role: &'static str,
-    /// CSRF token for the forms on the page.
-    pub csrf: String,
-}
-
-const MENU: [(&str, &str, Area); 10] = [
-    ("/beheer", "Overzicht", Area::Dashboard),
-    ("/beheer/vragen", "Leervragen", Area::Vragen),
-    ("/beheer/aanmeldingen", "Aanmeldingen", Area::Moderatie),
-    ("/beheer/aanbod", "Aanbod", Area::Aanbod),
-    ("/beheer/aanbieders", "Aanbieders", Area::Aanbod),
-    ("/beheer/berichten", "Berichten", Area::Berichten),
-    ("/beheer/trajecten", "Ontwikkeltrajecten", Area::Trajecten),
-    ("/beheer/logboek", "Logboek", Area::Audit),
-    ("/beheer/privacy", "Privacy", Area::Privacy),
-    ("/beheer/mail", "Mail en accounts", Area::Beheer),
-];
-
-impl BLayout {
-    /// A page frame for a logged-in account.
-    pub fn new(title: impl Into<String>, path: impl Into<String>, staff: &Staff) -> BLayout {
-        BLayout {
-            title: title.into(),
-            css: assets::SITE_CSS_PATH,
-            path: path.into(),
-            nav: MENU
-                .iter()
-                .filter(|(_, _, a)| staff.user.role.may(*a))
-                .map(|(h, l, _)| (*h, *l))
-                .collect(),
-            email: Some(staff.user.email.clone()),
-            role: staff.user.role.label(),
-            csrf: staff.csrf.clone(),
-        }
-    }
-
-    /// A page frame before login.
-    pub fn anonymous(title: impl Into<String>, path: impl Into<String>, csrf: String) -> BLayout {
-        BLayout {
-            title: title.into(),
-            css: assets::SITE_CSS_PATH,
-            path: path.into(),
-            nav: Vec::new(),
-            email: None,
-            role: "",
-            csrf,
-        }
-    }
-
-    /// True when `href` is the current menu item.
-    pub fn is_current(&self, href: &str) -> bool {
-        if href == "/beheer" {
-            self.path == "/beheer"
-        } else {
-            self.path == href || self.path.starts_with(&format!("{href}/"))
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "beheer/message.html")]
-struct MessagePage {
-    l: BLayout,
-    heading: String,
-    message: String,
-    request_id: String,
-}
-
-/// A plain back-office message page (errors, refusals) with the request id.
-pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    render_status(
-        status,
-        MessagePage {
-            l: BLayout::anonymous(heading, "/beheer/melding", String::new()),
-            heading: heading.into(),
-            message: message.into(),
-            request_id: current_request_id(),
-        },
-    )
-}
-
-/// The back-office page for a [`PageError`].
-fn office_page(e: &PageError) -> Response {
-    match e {
-        PageError::NotFound => message_page(
-            StatusCode::NOT_FOUND,
-            "Niet gevonden",
-            "Dit bestaat niet (meer). Misschien is het al afgehandeld of verwijderd.",
-        ),
-        PageError::Refused {
-            status,
-            heading,
-            message,
-        } => message_page(*status, heading, message),
-        PageError::Internal(_) => message_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Er ging iets mis",
-            "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het over een paar minuten opnieuw.",
-        ),
-    }
-}
-
-/// Shows a [`PageError`] of a back-office route in the back office's frame (the public error page
-/// it rendered is replaced; the headers set on the way, such as cookies, stay).
-pub async fn office_errors(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
-    let Some(error) = res.extensions().get::<PageError>().cloned() else {
-        return res;
-    };
-    let (mut parts, _) = res.into_parts();
-    let (page, body) = office_page(&error).into_parts();
-    parts.status = page.status;
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.extend(page.headers);
-    Response::from_parts(parts, body)
 }
 
 /// A logged-in account of the coordination point.
