@@ -72,7 +72,7 @@ pub fn dutch_refusal(head: &[u8]) -> Option<Vec<u8>> {
     if end + 4 != head.len() || !fields.contains("\r\ncontent-length: 0") {
         return None;
     }
-    let id = crate::security::random_hex(8);
+    let id = super::request_id::new_request_id();
     tracing::info!(request_id = %id, status = %String::from_utf8_lossy(status), "verzoek geweigerd voordat het gelezen kon worden");
     let body = format!(
         "<!doctype html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, InvalidParam};
-use super::pages::{error_page, request_id};
+use super::pages::error_page;
 
 /// A JSON body for the API; every rejection is a Dutch problem document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -194,11 +194,10 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let rid = request_id(req.headers());
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| PageForm(v))
-            .map_err(|e| form_error_page(e.status(), rid))
+            .map_err(|e| form_error_page(e.status()))
     }
 }
 
@@ -213,16 +212,15 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let rid = request_id(req.headers());
         Bytes::from_request(req, state)
             .await
             .map(PageBody)
-            .map_err(|e| form_error_page(e.status(), rid))
+            .map_err(|e| form_error_page(e.status()))
     }
 }
 
 /// The error page for a form that could not be read (too large, or not a form).
-pub fn form_error_page(status: StatusCode, request_id: String) -> Response {
+pub fn form_error_page(status: StatusCode) -> Response {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         error_page(
             status,
@@ -231,14 +229,12 @@ pub fn form_error_page(status: StatusCode, request_id: String) -> Response {
                 "Het formulier is te groot om te versturen (hoogstens {} MB). Maak je tekst korter en probeer het opnieuw.",
                 super::MAX_BODY / (1024 * 1024)
             ),
-            request_id,
         )
     } else {
         error_page(
             status,
             "Formulier niet gelezen",
             "Het formulier kon niet worden gelezen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-            request_id,
         )
     }
     .into_response()

@@ -1,10 +1,12 @@
 //! Machine-readable views of the catalogue: the open-data downloads, Atom feeds, iCalendar
-//! agendas, sitemap.xml and robots.txt. Text is escaped for each format here; nothing is built from unescaped input.
+//! agendas, sitemap.xml and robots.txt. The Atom feeds and the sitemap are askama templates
+//! (`templates/feeds/`) escaped by [`XmlEscaper`]; iCalendar text is escaped here.
 
 use std::collections::HashSet;
 
+use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -16,7 +18,7 @@ use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
-use super::pages::{error_page, newest, not_found_page, request_id, today};
+use super::pages::{error_page, newest, not_found_page, today};
 use super::params;
 use super::AppState;
 
@@ -43,15 +45,44 @@ fn typed(content_type: &'static str, body: String) -> Response {
         .into_response()
 }
 
+/// The escaper of the XML templates (`templates/feeds/*.xml`, see `askama.toml`): [`xml_escape`],
+/// which also drops the control characters XML 1.0 does not allow.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct XmlEscaper;
+
+impl askama::filters::Escaper for XmlEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, s: &str) -> std::fmt::Result {
+        dest.write_str(&xml_escape(s))
+    }
+}
+
+/// An Atom feed.
+#[derive(Template)]
+#[template(path = "feeds/atom.xml")]
+struct AtomFeed<'a> {
+    title: String,
+    self_url: String,
+    alternate_url: String,
+    updated: &'a str,
+    entries: Vec<AtomEntry<'a>>,
+}
+
+/// One offering in an Atom feed.
+struct AtomEntry<'a> {
+    url: String,
+    offering: &'a Offering,
+    published: &'a str,
+    updated: &'a str,
+}
+
 /// An Atom feed of the newest offerings (of one theme, when given).
-pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
+pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Result<String, askama::Error> {
     let entries = newest(snapshot, theme);
     let updated = entries
         .iter()
         .map(|s| s.updated_at.as_str())
         .max()
-        .unwrap_or("2026-01-01T00:00:00.000Z")
-        .to_string();
+        .unwrap_or("2026-01-01T00:00:00.000Z");
     let (title, self_path, alt) = match theme {
         Some(t) => (
             format!(
@@ -70,78 +101,47 @@ pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> String {
             "/aanbod".to_string(),
         ),
     };
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nl\">\n");
-    xml.push_str(&format!(
-        "<title>{} · WijkWijzer Leernetwerk</title>\n",
-        xml_escape(&title)
-    ));
-    xml.push_str(&format!(
-        "<id>{}</id>\n",
-        xml_escape(&format!("{base}{self_path}"))
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(&format!("{base}{self_path}"))
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&format!("{base}{alt}"))
-    ));
-    xml.push_str(&format!(
-        "<updated>{}</updated>\n<author><name>WijkWijzer Leernetwerk</name></author>\n",
-        xml_escape(&updated)
-    ));
-    for s in entries.into_iter().take(50) {
-        let o = &s.offering;
-        let url = format!("{base}/aanbod/{}", o.id);
-        xml.push_str("<entry>\n");
-        xml.push_str(&format!("<title>{}</title>\n", xml_escape(&o.titel)));
-        xml.push_str(&format!("<id>{}</id>\n", xml_escape(&url)));
-        xml.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&url)
-        ));
-        xml.push_str(&format!(
-            "<published>{}</published>\n<updated>{}</updated>\n",
-            xml_escape(&s.created_at),
-            xml_escape(&s.updated_at)
-        ));
-        xml.push_str(&format!(
-            "<author><name>{}</name></author>\n",
-            xml_escape(&o.aanbieder)
-        ));
-        for t in &o.themas {
-            xml.push_str(&format!("<category term=\"{}\"/>\n", xml_escape(t)));
-        }
-        xml.push_str(&format!(
-            "<summary>{}</summary>\n</entry>\n",
-            xml_escape(&o.samenvatting)
-        ));
+    AtomFeed {
+        title,
+        self_url: format!("{base}{self_path}"),
+        alternate_url: format!("{base}{alt}"),
+        updated,
+        entries: entries
+            .into_iter()
+            .take(50)
+            .map(|s| AtomEntry {
+                url: format!("{base}/aanbod/{}", s.offering.id),
+                offering: &s.offering,
+                published: &s.created_at,
+                updated: &s.updated_at,
+            })
+            .collect(),
     }
-    xml.push_str("</feed>\n");
-    xml
+    .render()
+}
+
+/// An Atom feed as a response; a failure to render is the Dutch error page.
+fn atom_response(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Response {
+    match atom(snapshot, base, theme) {
+        Ok(xml) => typed("application/atom+xml; charset=utf-8", xml),
+        Err(e) => {
+            tracing::error!(error = %e, "atom-feed");
+            internal_error()
+        }
+    }
 }
 
 async fn atom_all(State(state): State<AppState>) -> Response {
-    typed(
-        "application/atom+xml; charset=utf-8",
-        atom(&state.catalog.snapshot(), &state.base_url, None),
-    )
+    atom_response(&state.catalog.snapshot(), &state.base_url, None)
 }
 
-async fn atom_theme(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn atom_theme(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let snapshot = state.catalog.snapshot();
     match file.strip_suffix(".atom") {
-        Some(slug) if snapshot.taxonomy.term(Vocabulary::Theme, slug).is_some() => typed(
-            "application/atom+xml; charset=utf-8",
-            atom(&snapshot, &state.base_url, Some(slug)),
-        ),
-        _ => not_found_page(request_id(&headers)),
+        Some(slug) if snapshot.taxonomy.term(Vocabulary::Theme, slug).is_some() => {
+            atom_response(&snapshot, &state.base_url, Some(slug))
+        }
+        _ => not_found_page(),
     }
 }
 
@@ -284,11 +284,7 @@ pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) ->
 
 /// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
 /// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
-async fn ics_all(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Response {
+async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
     if pairs.is_empty() {
@@ -326,7 +322,7 @@ async fn ics_all(
         Ok(page) => page.items.iter().map(|(o, _)| o.id.as_str()).collect(),
         Err(e) => {
             tracing::error!(error = %e, "agenda-selectie mislukt");
-            return internal_error(&headers);
+            return internal_error();
         }
     };
     typed(
@@ -337,14 +333,10 @@ async fn ics_all(
     )
 }
 
-async fn ics_theme(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+async fn ics_theme(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let snapshot = state.catalog.snapshot();
     if snapshot.taxonomy.term(Vocabulary::Theme, &slug).is_none() {
-        return not_found_page(request_id(&headers));
+        return not_found_page();
     }
     typed(
         "text/calendar; charset=utf-8",
@@ -353,29 +345,22 @@ async fn ics_theme(
 }
 
 /// The Dutch error page for a failure on our side, with the request id.
-fn internal_error(headers: &HeaderMap) -> Response {
+fn internal_error() -> Response {
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Er ging iets mis",
         "Dit bestand kon nu niet worden gemaakt. Probeer het later nog eens.",
-        request_id(headers),
     )
 }
 
 /// The whole catalogue in the import format (`catalog.jsonl` fields), as a download.
-fn download(
-    state: &AppState,
-    headers: &HeaderMap,
-    format: Format,
-    content_type: &'static str,
-    name: &str,
-) -> Response {
+fn download(state: &AppState, format: Format, content_type: &'static str, name: &str) -> Response {
     let snapshot = state.catalog.snapshot();
     let items: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     let mut body = Vec::new();
     if let Err(e) = transfer::export(&items, format, offering::FIELDS, &mut body) {
         tracing::error!(error = %e, "export van het aanbod mislukt");
-        return internal_error(headers);
+        return internal_error();
     }
     let disposition = format!("attachment; filename=\"{name}\"");
     (
@@ -392,20 +377,18 @@ fn download(
         .into_response()
 }
 
-async fn download_csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn download_csv(State(state): State<AppState>) -> Response {
     download(
         &state,
-        &headers,
         Format::Csv,
         "text/csv; charset=utf-8",
         "leeraanbod.csv",
     )
 }
 
-async fn download_jsonl(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn download_jsonl(State(state): State<AppState>) -> Response {
     download(
         &state,
-        &headers,
         Format::Jsonl,
         "application/jsonl; charset=utf-8",
         "leeraanbod.jsonl",
@@ -460,15 +443,23 @@ async fn sitemap(State(state): State<AppState>) -> Response {
             .iter()
             .map(|s| format!("/aanbod/{}", s.offering.id)),
     );
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for p in paths {
-        xml.push_str(&format!(
-            "<url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base}{p}"))
-        ));
+    let sitemap = Sitemap {
+        urls: paths.into_iter().map(|p| format!("{base}{p}")).collect(),
+    };
+    match sitemap.render() {
+        Ok(xml) => typed("application/xml; charset=utf-8", xml),
+        Err(e) => {
+            tracing::error!(error = %e, "sitemap");
+            internal_error()
+        }
     }
-    xml.push_str("</urlset>\n");
-    typed("application/xml; charset=utf-8", xml)
+}
+
+/// The sitemap: every public page's address.
+#[derive(Template)]
+#[template(path = "feeds/sitemap.xml")]
+struct Sitemap {
+    urls: Vec<String>,
 }
 
 async fn robots(State(state): State<AppState>) -> Response {

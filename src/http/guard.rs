@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::pages::{error_page, request_id};
+use super::pages::error_page;
 
 /// The longest query string accepted (bytes, as sent): the longest search the OpenAPI document
 /// allows (every filter with its most values, the longest text) fits.
@@ -21,7 +21,6 @@ pub const MAX_PARAMS: usize = 150;
 
 /// Refuses overlong queries and control characters in the path; cleans queries and form bodies.
 pub async fn layer(req: Request, next: Next) -> Response {
-    let rid = request_id(req.headers());
     let api = req.uri().path().starts_with("/api/");
     // No page or id holds a control character: nothing is there.
     if has_control(req.uri().path().as_bytes()) {
@@ -30,7 +29,6 @@ pub async fn layer(req: Request, next: Next) -> Response {
             StatusCode::NOT_FOUND,
             "Niet gevonden",
             "Op dit adres staat niets: het bevat tekens die in geen adres van deze site voorkomen. Controleer de link.",
-            rid,
         );
     }
     let (mut parts, body) = req.into_parts();
@@ -43,7 +41,6 @@ pub async fn layer(req: Request, next: Next) -> Response {
                 &format!(
                     "Het adres is te lang (hoogstens {MAX_QUERY} tekens na het vraagteken). Kies minder filters of een kortere zoektekst."
                 ),
-                rid,
             );
         }
         if query.split('&').filter(|p| !p.is_empty()).count() > MAX_PARAMS {
@@ -54,7 +51,6 @@ pub async fn layer(req: Request, next: Next) -> Response {
                 &format!(
                     "Het adres bevat te veel parameters (hoogstens {MAX_PARAMS}). Kies minder filters."
                 ),
-                rid,
             );
         }
         // The API checks every parameter itself and refuses a value with a control character
@@ -83,7 +79,6 @@ pub async fn layer(req: Request, next: Next) -> Response {
                 "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter.",
                 super::MAX_BODY / (1024 * 1024)
             ),
-            rid,
         );
     };
     let cleaned = strip_controls(&bytes);
@@ -174,7 +169,7 @@ pub fn strip_controls(s: &[u8]) -> Vec<u8> {
     out
 }
 
-fn refuse(api: bool, status: StatusCode, title: &str, detail: &str, rid: String) -> Response {
+fn refuse(api: bool, status: StatusCode, title: &str, detail: &str) -> Response {
     if api {
         let mut res = super::error::status_problem_with(status, detail.to_string());
         res.headers_mut().insert(
@@ -183,7 +178,7 @@ fn refuse(api: bool, status: StatusCode, title: &str, detail: &str, rid: String)
         );
         res
     } else {
-        error_page(status, title, detail, rid)
+        error_page(status, title, detail)
     }
 }
 

@@ -1,5 +1,6 @@
 //! HTTP: the shared application state, the router built from one router per area, and the
-//! middleware every response gets (security headers, compression, request ids).
+//! middleware every response gets (security headers, compression, request ids and the request
+//! span from [`request_id`]).
 
 pub mod api;
 pub mod beheer;
@@ -8,11 +9,14 @@ pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod form_fields;
 pub mod forms;
 pub mod guard;
 pub mod offering_form;
+pub mod page_error;
 pub mod pages;
 pub mod params;
+pub mod request_id;
 /// Back-office sessions live in the store (see [`crate::store::sessions`]).
 pub use crate::store::sessions as session_store;
 
@@ -27,6 +31,7 @@ use axum::Router;
 use tower_http::compression::CompressionLayer;
 
 use crate::catalog::Catalog;
+pub use request_id::{current_request_id, REQUEST_ID};
 
 /// State shared by all handlers.
 #[derive(Clone)]
@@ -99,9 +104,6 @@ pub fn rate_key(ip: std::net::IpAddr) -> std::net::IpAddr {
     }
 }
 
-/// The request id header.
-pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
 /// The largest request body any route reads (forms, the API's JSON); larger bodies get a
 /// Dutch 413 (see [`extract`]).
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -109,7 +111,7 @@ pub const MAX_BODY: usize = 2 * 1024 * 1024;
 /// The complete router. Routes without their own 405 answer (the API has problem+json) get
 /// the Dutch error page for a method they do not support.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(api::router())
         .merge(pages::router())
         .merge(feeds::router())
@@ -123,7 +125,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
-        ))
+        ));
+    request_id::layer(routes)
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -144,38 +147,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-tokio::task_local! {
-    /// The id of the request being handled (set by the security-headers middleware).
-    static CURRENT_REQUEST: String;
-}
-
-/// The id of the request this code runs for, or `-` outside a request.
-pub fn current_request_id() -> String {
-    CURRENT_REQUEST
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_string())
-}
-
-/// A random request id (16 hex digits): it says nothing about the process or the traffic.
-fn request_id() -> String {
-    crate::security::random_hex(8)
-}
-
 pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
-async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let id = request_id();
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        req.headers_mut().insert(REQUEST_ID.clone(), v);
-    }
-    let span = tracing::info_span!("verzoek", request_id = %id, method = %req.method(), path = %req.uri().path());
-    let mut res = CURRENT_REQUEST
-        .scope(
-            id.clone(),
-            tracing::Instrument::instrument(next.run(req), span),
-        )
-        .await;
+/// The security headers every response gets (CSP, HSTS with an `https://` base URL, and more).
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
     let h = res.headers_mut();
     if state.base_url.starts_with("https://") {
         h.insert(
@@ -200,9 +177,6 @@ async fn security_headers(State(state): State<AppState>, mut req: Request, next:
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        h.insert(REQUEST_ID.clone(), v);
-    }
     res
 }
 

@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::domain::offering::slugify;
-use crate::http::offering_form::{first, pairs};
+use crate::http::form_fields::{first, pairs};
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
@@ -33,7 +34,7 @@ struct ListPage {
     providers: Vec<crate::catalog::Provider>,
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     Ok(render_status(
         StatusCode::OK,
@@ -62,9 +63,9 @@ async fn page(
     slug: &str,
     error: Option<String>,
     naam: String,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let store = state.catalog.store();
-    let all = store.all_offerings().await.map_err(|e| staff.internal(e))?;
+    let all = store.all_offerings().await?;
     let offerings: Vec<(String, String, bool)> = all
         .iter()
         .filter(|o| slugify(&o.aanbieder) == slug)
@@ -75,12 +76,9 @@ async fn page(
         .find(|o| slugify(&o.aanbieder) == slug)
         .map(|o| o.aanbieder.clone())
     else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let history = store
-        .provider_history(&name, 20)
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let history = store.provider_history(&name, 20).await?;
     Ok(render_status(
         if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -111,22 +109,21 @@ async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(slug): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     page(&state, &staff, &slug, None, String::new()).await
 }
 
-async fn current_name(state: &AppState, staff: &Staff, slug: &str) -> Result<String, Response> {
+async fn current_name(state: &AppState, slug: &str) -> Result<String, PageError> {
     state
         .catalog
         .store()
         .all_offerings()
-        .await
-        .map_err(|e| staff.internal(e))?
+        .await?
         .into_iter()
         .find(|o| slugify(&o.aanbieder) == slug)
         .map(|o| o.aanbieder)
-        .ok_or_else(|| staff.not_found())
+        .ok_or(PageError::NotFound)
 }
 
 async fn rename(
@@ -134,9 +131,9 @@ async fn rename(
     staff: Staff,
     Path(slug): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
-    let old = current_name(&state, &staff, &slug).await?;
+    let old = current_name(&state, &slug).await?;
     let new = first(&pairs(&body), "naam");
     let n = new.chars().count();
     if !(2..=200).contains(&n) || slugify(&new).is_empty() {
@@ -154,8 +151,7 @@ async fn rename(
             .catalog
             .store()
             .rename_provider(&old, &new, staff.actor())
-            .await
-            .map_err(|e| staff.internal(e))?;
+            .await?;
         super::show_committed(&state, None).await;
     }
     Ok(see_other(&format!("/beheer/aanbieders/{}", slugify(&new))))
@@ -165,15 +161,14 @@ async fn unpublish(
     State(state): State<AppState>,
     staff: Staff,
     Path(slug): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
-    let name = current_name(&state, &staff, &slug).await?;
+    let name = current_name(&state, &slug).await?;
     state
         .catalog
         .store()
         .unpublish_provider(&name, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     super::show_committed(&state, None).await;
     Ok(see_other(&format!("/beheer/aanbieders/{slug}")))
 }

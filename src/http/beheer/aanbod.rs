@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::form_fields::{first, pairs};
+use crate::http::offering_form::OfferingForm;
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
@@ -45,14 +47,9 @@ async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
-    let all = state
-        .catalog
-        .store()
-        .all_offerings()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let all = state.catalog.store().all_offerings().await?;
     let needle = crate::domain::analysis::fold(q.zoek.trim());
     let rows = all
         .into_iter()
@@ -84,7 +81,7 @@ struct FormPage {
     notice: Option<&'static str>,
 }
 
-async fn new(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn new(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     let f = OfferingForm::empty(&state.catalog.snapshot().taxonomy);
     Ok(render_status(
@@ -104,13 +101,11 @@ async fn create(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
-    let id = super::free_offering_id(&state, f.value("titel"))
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let id = super::free_offering_id(&state, f.value("titel")).await?;
     let Some(o) = f.parse(&id, &taxonomy) else {
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -128,8 +123,7 @@ async fn create(
         .catalog
         .store()
         .save_offering(&o, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     super::show_committed(&state, Some(&[o.id.as_str()])).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{}?melding=opgeslagen",
@@ -149,19 +143,12 @@ async fn form_page(
     id: &str,
     f: Option<OfferingForm>,
     notice: Option<&'static str>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let store = state.catalog.store();
-    let Some((record, published)) = store
-        .offering_record(id)
-        .await
-        .map_err(|e| staff.internal(e))?
-    else {
-        return Err(staff.not_found());
+    let Some((record, published)) = store.offering_record(id).await? else {
+        return Err(PageError::NotFound);
     };
-    let history = store
-        .audit_log(Some(("aanbod", id)), 50, 0)
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let history = store.audit_log(Some(("aanbod", id)), 50, 0).await?;
     let failed = f.is_some();
     let f =
         f.unwrap_or_else(|| OfferingForm::from_value(&record, &state.catalog.snapshot().taxonomy));
@@ -195,7 +182,7 @@ async fn edit(
     staff: Staff,
     Path(id): Path<String>,
     Query(q): Query<Notice>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Opgeslagen."),
@@ -211,19 +198,12 @@ async fn save(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
-    if state
-        .catalog
-        .store()
-        .offering_record(&id)
-        .await
-        .map_err(|e| staff.internal(e))?
-        .is_none()
-    {
-        return Err(staff.not_found());
+    if state.catalog.store().offering_record(&id).await?.is_none() {
+        return Err(PageError::NotFound);
     }
     let Some(o) = f.parse(&id, &taxonomy) else {
         return form_page(&state, &staff, &id, Some(f), None).await;
@@ -232,8 +212,7 @@ async fn save(
         .catalog
         .store()
         .save_offering(&o, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     super::show_committed(&state, Some(&[o.id.as_str()])).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{id}?melding=opgeslagen"
@@ -245,17 +224,16 @@ async fn publication(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Aanbod)?;
     let publish = first(&pairs(&body), "gepubliceerd") == "ja";
     let found = state
         .catalog
         .store()
         .set_published(&id, publish, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if !found {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     super::show_committed(&state, None).await;
     Ok(see_other(&format!(

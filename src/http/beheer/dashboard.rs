@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::status::MailStatus;
 use crate::http::extract::PageForm;
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
@@ -49,16 +50,13 @@ async fn dashboard(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<Notice>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Dashboard)?;
     let store = state.catalog.store();
-    let counts = store
-        .dashboard_counts()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let counts = store.dashboard_counts().await?;
     let OutboxCounts {
         waiting, problems, ..
-    } = store.outbox_counts().await.map_err(|e| staff.internal(e))?;
+    } = store.outbox_counts().await?;
     let role = staff.user.role;
     Ok(render_status(
         axum::http::StatusCode::OK,
@@ -89,11 +87,11 @@ struct MailPage {
     folder: Option<String>,
 }
 
-async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn mail(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Beheer)?;
     let store = state.catalog.store();
-    let mails = store.outbox(200).await.map_err(|e| staff.internal(e))?;
-    let users = store.users().await.map_err(|e| staff.internal(e))?;
+    let mails = store.outbox(200).await?;
+    let users = store.users().await?;
     Ok(render_status(
         axum::http::StatusCode::OK,
         MailPage {
@@ -109,18 +107,15 @@ async fn retry(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Beheer)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
     let store = state.catalog.store();
-    let queued = store
-        .retry_mail(id, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
-    if !queued && !store.mail_exists(id).await.map_err(|e| staff.internal(e))? {
-        return Err(staff.not_found());
+    let queued = store.retry_mail(id, staff.actor()).await?;
+    if !queued && !store.mail_exists(id).await? {
+        return Err(PageError::NotFound);
     }
     Ok(see_other("/beheer/mail"))
 }
@@ -137,25 +132,23 @@ async fn account_status(
     State(state): State<AppState>,
     staff: Staff,
     PageForm(form): PageForm<AccountForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Beheer)?;
     // Compared as the store finds accounts (trimmed, case-insensitive), so " eigen@…" is caught too.
     if form.email.trim().to_lowercase() == staff.user.email.trim().to_lowercase() {
-        return Err(super::message_page(
+        return Err(PageError::refused(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "Niet mogelijk",
             "Je kunt je eigen account niet uitschakelen.",
-            staff.request_id,
         ));
     }
     let found = state
         .catalog
         .store()
         .set_user_disabled(&form.email, form.uitgeschakeld == "ja", staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if !found {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     Ok(see_other("/beheer/mail"))
 }

@@ -1,24 +1,25 @@
-//! Login (e-mail, password, then TOTP when on; a beheerder must set it up), logout, the
-//! one-time password link, and setting up the second factor.
+//! Login (e-mail, password, then TOTP when on; a beheerder must set it up), logout, and setting
+//! up the second factor. The one-time password link is in [`super::password_link`].
 
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::http::extract::PageForm;
-use crate::http::pages::{render_status, request_id};
+use crate::http::page_error::PageError;
+use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security;
 
 use super::{
-    csrf_token, internal, keys, message_page, pending_account, see_other, session_account, BLayout,
+    csrf_token, keys, message_page, pending_account, see_other, session_account, BLayout,
     SessionAccount,
 };
 
@@ -29,10 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/inloggen/code", get(show_code).post(code))
         .route("/beheer/tweestaps", get(show_enrol).post(enrol))
         .route("/beheer/uitloggen", post(logout))
-        .route(
-            "/beheer/wachtwoord/{token}",
-            get(show_password).post(set_password),
-        )
 }
 
 #[derive(Deserialize, Default)]
@@ -177,7 +174,6 @@ async fn login(
     session: Session,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    let rid = request_id(&headers);
     let email = form.email.trim().to_lowercase();
     let page = |status, error: &str, csrf: String| {
         render_status(
@@ -218,11 +214,11 @@ async fn login(
             crate::security_event!("inloggen_geblokkeerd", reden = "account");
             return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
         }
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     }
     let user = match state.catalog.store().user_by_email(&email).await {
         Ok(u) => u,
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     };
     let hash = user
         .as_ref()
@@ -261,17 +257,17 @@ async fn login(
         .clear_login_attempts(&password_key(&email))
         .await
     {
-        return internal(e, rid);
+        return PageError::internal(e).into_response();
     }
     state.login_ip.undo(&ip);
     if session.cycle_id().await.is_err() {
-        return internal("sessie vernieuwen mislukt", rid);
+        return PageError::internal("sessie vernieuwen mislukt").into_response();
     }
     let _ = session.remove::<i64>(keys::USER).await;
     let terug = safe_return(&form.terug);
     if user.totp_secret.is_some() || user.role.needs_totp() {
         if let Err(e) = start_pending(&session, user.id, &verified_hash, &form.csrf).await {
-            return internal(e, rid);
+            return PageError::internal(e).into_response();
         }
         crate::security_event!("wachtwoord_juist_tweede_stap", user_id = user.id);
         if user.totp_secret.is_some() {
@@ -287,7 +283,7 @@ async fn login(
             crate::security_event!("ingelogd", user_id = user.id);
             see_other(&terug)
         }
-        Err(e) => internal(e, rid),
+        Err(e) => PageError::internal(e).into_response(),
     }
 }
 
@@ -352,14 +348,13 @@ struct CodePage {
 
 async fn show_code(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     Query(q): Query<LoginQuery>,
 ) -> Response {
     match pending_account(&state, &session).await {
         Ok(Some(u)) if u.totp_secret.is_some() => {}
         Ok(_) => return see_other("/beheer/inloggen"),
-        Err(e) => return internal(e, request_id(&headers)),
+        Err(e) => return PageError::internal(e).into_response(),
     }
     let csrf = csrf_token(&session).await;
     render_status(
@@ -387,11 +382,10 @@ async fn code(
     session: Session,
     PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    let rid = request_id(&headers);
     let user = match pending_account(&state, &session).await {
         Ok(Some(u)) => u,
         Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     };
     let uid = user.id;
     let csrf = csrf_token(&session).await;
@@ -418,7 +412,7 @@ async fn code(
             crate::security_event!("inlogcode_geblokkeerd", reden = "account", user_id = uid);
             return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
         }
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     }
     let Some(secret) = &user.totp_secret else {
         return see_other("/beheer/inloggen");
@@ -443,7 +437,7 @@ async fn code(
         );
     }
     if let Err(e) = state.catalog.store().clear_login_attempts(&key).await {
-        return internal(e, rid);
+        return PageError::internal(e).into_response();
     }
     state.login_ip.undo(&ip);
     match complete(&session, uid).await {
@@ -451,7 +445,7 @@ async fn code(
             crate::security_event!("ingelogd", user_id = uid);
             see_other(&safe_return(&form.terug))
         }
-        Err(e) => internal(e, rid),
+        Err(e) => PageError::internal(e).into_response(),
     }
 }
 
@@ -502,7 +496,6 @@ async fn enrol_page(
     session: &Session,
     error: Option<String>,
     status: StatusCode,
-    rid: String,
 ) -> Response {
     let (user, required) = match enrolling(state, session).await {
         Ok(Some(x)) => x,
@@ -511,17 +504,16 @@ async fn enrol_page(
                 StatusCode::OK,
                 "Tweestapsverificatie staat aan",
                 "Tweestapsverificatie staat al aan voor je account. Nieuwe telefoon of app kwijt? Vraag een beheerder om je account te resetten.",
-                rid,
             )
         }
         Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     };
     let secret = match session.get::<String>(keys::ENROL).await.ok().flatten() {
         Some(s) => s,
         None => {
             let Some(s) = security::new_totp_secret() else {
-                return internal("geen willekeur", rid);
+                return PageError::internal("geen willekeur").into_response();
             };
             let _ = session.insert(keys::ENROL, &s).await;
             s
@@ -545,25 +537,19 @@ async fn enrol_page(
     )
 }
 
-async fn show_enrol(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-) -> Response {
-    enrol_page(&state, &session, None, StatusCode::OK, request_id(&headers)).await
+async fn show_enrol(State(state): State<AppState>, session: Session) -> Response {
+    enrol_page(&state, &session, None, StatusCode::OK).await
 }
 
 async fn enrol(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<CodeForm>,
 ) -> Response {
-    let rid = request_id(&headers);
     let (user, pending) = match enrolling(&state, &session).await {
         Ok(Some(x)) => x,
         Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     };
     let Some(secret) = session.get::<String>(keys::ENROL).await.ok().flatten() else {
         return see_other("/beheer/tweestaps");
@@ -575,7 +561,6 @@ async fn enrol(
             &session,
             Some("Deze code klopt niet. Typ de zes cijfers die je app nu toont.".into()),
             StatusCode::UNPROCESSABLE_ENTITY,
-            rid,
         )
         .await;
     };
@@ -592,13 +577,13 @@ async fn enrol(
     {
         Ok(true) => {}
         Ok(false) => return see_other("/beheer/tweestaps"),
-        Err(e) => return internal(e, rid),
+        Err(e) => return PageError::internal(e).into_response(),
     }
     crate::security_event!("tweestaps_ingesteld", user_id = user.id);
     let _ = session.remove::<String>(keys::ENROL).await;
     if pending {
         if let Err(e) = complete(&session, user.id).await {
-            return internal(e, rid);
+            return PageError::internal(e).into_response();
         }
     }
     see_other("/beheer?melding=tweestaps")
@@ -610,112 +595,4 @@ async fn logout(session: Session) -> Response {
     }
     let _ = session.flush().await;
     see_other("/beheer/inloggen?melding=uitgelogd")
-}
-
-#[derive(Template)]
-#[template(path = "beheer/wachtwoord.html")]
-struct PasswordPage {
-    l: BLayout,
-    email: String,
-    error: Option<String>,
-    token: String,
-}
-
-async fn show_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    Path(token): Path<String>,
-) -> Response {
-    let rid = request_id(&headers);
-    match state
-        .catalog
-        .store()
-        .password_token_user(&security::token_hash(&token))
-        .await
-    {
-        Ok(Some(u)) => render_status(
-            StatusCode::OK,
-            PasswordPage {
-                l: BLayout::anonymous(
-                    "Wachtwoord kiezen",
-                    "/beheer/wachtwoord",
-                    csrf_token(&session).await,
-                ),
-                email: u.email,
-                error: None,
-                token,
-            },
-        ),
-        Ok(None) => invalid_link(rid),
-        Err(e) => internal(e, rid),
-    }
-}
-
-fn invalid_link(rid: String) -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Link ongeldig of verlopen",
-        "Deze link om een wachtwoord te kiezen is al gebruikt of verlopen. Vraag een beheerder om een nieuwe link.",
-        rid,
-    )
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    #[serde(default)]
-    wachtwoord: String,
-    #[serde(default)]
-    herhaal: String,
-}
-
-async fn set_password(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    Path(token): Path<String>,
-    PageForm(form): PageForm<PasswordForm>,
-) -> Response {
-    let rid = request_id(&headers);
-    let hash = security::token_hash(&token);
-    let user = match state.catalog.store().password_token_user(&hash).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return invalid_link(rid),
-        Err(e) => return internal(e, rid),
-    };
-    let problem = if form.wachtwoord != form.herhaal {
-        Some("De twee wachtwoorden zijn niet gelijk.".to_string())
-    } else {
-        security::check_new_password(&form.wachtwoord, &user.email).err()
-    };
-    if let Some(error) = problem {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            PasswordPage {
-                l: BLayout::anonymous(
-                    "Fout: wachtwoord kiezen",
-                    "/beheer/wachtwoord",
-                    csrf_token(&session).await,
-                ),
-                email: user.email,
-                error: Some(error),
-                token,
-            },
-        );
-    }
-    let password = form.wachtwoord;
-    let new_hash = match security::hash_password_off_runtime(password).await {
-        Ok(h) => h,
-        Err(e) => return internal(e, rid),
-    };
-    match state
-        .catalog
-        .store()
-        .use_password_token(&hash, &new_hash)
-        .await
-    {
-        Ok(true) => see_other("/beheer/inloggen?melding=wachtwoord"),
-        Ok(false) => invalid_link(rid),
-        Err(e) => internal(e, rid),
-    }
 }

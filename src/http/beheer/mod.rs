@@ -1,22 +1,25 @@
 //! The back office of the coordination point under `/beheer`: sessions (tower-sessions in the
 //! database), login, CSRF on every POST, a role check on every route, and the work areas.
-//! Handlers return `Result<Response, Response>`: the error side is a finished page (login
-//! redirect, 403, 404 or 500 with the request id).
+//! Handlers return `Result<Response, PageError>`; [`office_errors`] shows a [`PageError`] in the
+//! back office's own frame (403, 404 or 500 with the request id).
 
 pub mod aanbieders;
 pub mod aanbod;
+pub mod audit_log;
+pub mod csrf;
 pub mod dashboard;
+pub mod frame;
 pub mod login;
+pub mod messages;
 pub mod moderatie;
-pub mod overig;
+pub mod password_link;
+pub mod privacy;
 pub mod trajecten;
 pub mod vragen;
 
 use std::time::Duration;
 
 use crate::http::session_store::Sessions;
-use askama::Template;
-use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
@@ -26,13 +29,14 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::http::forms::{constant_time_eq, same_origin};
-use crate::http::pages::view::assets;
-use crate::http::pages::{render_status, request_id};
-use crate::security::{random_hex, Area, Role};
+use crate::http::forms::constant_time_eq;
+use crate::http::page_error::PageError;
+use crate::security::{Area, Role};
 use crate::store::User;
 
 use super::AppState;
+pub use csrf::csrf_token;
+pub use frame::{message_page, office_errors, BLayout};
 
 /// Session keys.
 pub(crate) mod keys {
@@ -229,259 +233,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .with_expiry(Expiry::OnInactivity(idle));
     Router::new()
         .merge(login::router())
+        .merge(password_link::router())
         .merge(dashboard::router())
         .merge(vragen::router())
         .merge(moderatie::router())
         .merge(aanbod::router())
         .merge(aanbieders::router())
-        .merge(overig::router())
+        .merge(messages::router())
+        .merge(audit_log::router())
+        .merge(privacy::router())
         .merge(trajecten::router())
-        .layer(middleware::from_fn_with_state(state.clone(), csrf))
+        .layer(middleware::from_fn(office_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(sessions)
-}
-
-/// The largest back-office form body.
-const MAX_FORM: usize = 1024 * 1024;
-
-/// Rejects every state-changing request without the session's CSRF token (field `csrf`) or
-/// from another site; GET and HEAD pass.
-async fn csrf(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    session: Session,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD) {
-        return next.run(req).await;
-    }
-    let rid = request_id(req.headers());
-    if same_origin(req.headers(), state.forms.origin.as_deref()).is_err() {
-        crate::security_event!("csrf_geweigerd", reden = "andere site");
-        return forbidden_csrf(rid);
-    }
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-        return message_page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Formulier te groot",
-            &format!(
-                "Het formulier is te groot om te versturen (hoogstens {} MB). Maak de tekst korter of verstuur minder tegelijk.",
-                MAX_FORM / (1024 * 1024)
-            ),
-            rid,
-        );
-    };
-    let fields = crate::http::offering_form::pairs(&bytes);
-    let sent = crate::http::offering_form::first(&fields, "csrf");
-    let mut expected: Option<String> = session.get(keys::CSRF).await.ok().flatten();
-    if expected.is_none() && parts.uri.path() == "/beheer/inloggen" {
-        expected = login::login_cookie(&state, &parts.headers)
-            .map(|c| state.forms.bind(login::LOGIN_PURPOSE, &c));
-    }
-    match expected {
-        Some(e) if !sent.is_empty() && constant_time_eq(e.as_bytes(), sent.as_bytes()) => {
-            let res = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            // The session ended while the form was open: show what was typed, not a bare login.
-            if is_login_redirect(&res) {
-                return session_expired(&fields, rid);
-            }
-            res
-        }
-        // No token in the session: it expired (or never was) while the form was open.
-        None if !sent.is_empty() => {
-            crate::security_event!("csrf_geweigerd", reden = "sessie verlopen");
-            session_expired(&fields, rid)
-        }
-        _ => {
-            crate::security_event!("csrf_geweigerd", reden = "token");
-            forbidden_csrf(rid)
-        }
-    }
-}
-
-/// True for the redirect the [`Staff`] extractor gives when the session has ended.
-fn is_login_redirect(res: &Response) -> bool {
-    res.status().is_redirection()
-        && res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|l| l.starts_with("/beheer/inloggen?terug="))
-}
-
-#[derive(Template)]
-#[template(path = "beheer/verlopen.html")]
-struct ExpiredPage {
-    l: BLayout,
-    texts: Vec<(String, String)>,
-    terug: String,
-    request_id: String,
-}
-
-impl ExpiredPage {
-    fn rows(&self, value: &str) -> usize {
-        value.lines().count().clamp(2, 20)
-    }
-}
-
-/// The page for a form that arrived after its session ended: nothing is saved, and every text
-/// the user typed is shown so that it can be copied back after logging in again.
-fn session_expired(fields: &[(String, String)], request_id: String) -> Response {
-    let texts = fields
-        .iter()
-        .filter(|(k, v)| !matches!(k.as_str(), "csrf" | "terug") && !v.trim().is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    render_status(
-        StatusCode::UNAUTHORIZED,
-        ExpiredPage {
-            l: BLayout::anonymous("Sessie verlopen", "/beheer/melding", String::new()),
-            texts,
-            terug: "/beheer".to_string(),
-            request_id,
-        },
-    )
-}
-
-fn forbidden_csrf(request_id: String) -> Response {
-    message_page(
-        StatusCode::FORBIDDEN,
-        "Formulier verlopen",
-        "Het formulier kon niet worden gecontroleerd: het is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-        request_id,
-    )
-}
-
-/// The session's CSRF token, created when missing.
-pub async fn csrf_token(session: &Session) -> String {
-    if let Ok(Some(t)) = session.get::<String>(keys::CSRF).await {
-        return t;
-    }
-    let t = random_hex(32);
-    let _ = session.insert(keys::CSRF, &t).await;
-    t
-}
-
-/// The frame of a back-office page.
-pub struct BLayout {
-    /// Page title.
-    pub title: String,
-    /// Stylesheet.
-    pub css: &'static str,
-    /// This page's path (current menu item).
-    pub path: String,
-    /// Menu items this account may use `(href, label)`.
-    pub nav: Vec<(&'static str, &'static str)>,
-    /// Logged-in account, if any.
-    pub email: Option<String>,
-    /// Its role label.
-    pub role: &'static str,
-    /// CSRF token for the forms on the page.
-    pub csrf: String,
-}
-
-const MENU: [(&str, &str, Area); 10] = [
-    ("/beheer", "Overzicht", Area::Dashboard),
-    ("/beheer/vragen", "Leervragen", Area::Vragen),
-    ("/beheer/aanmeldingen", "Aanmeldingen", Area::Moderatie),
-    ("/beheer/aanbod", "Aanbod", Area::Aanbod),
-    ("/beheer/aanbieders", "Aanbieders", Area::Aanbod),
-    ("/beheer/berichten", "Berichten", Area::Berichten),
-    ("/beheer/trajecten", "Ontwikkeltrajecten", Area::Trajecten),
-    ("/beheer/logboek", "Logboek", Area::Audit),
-    ("/beheer/privacy", "Privacy", Area::Privacy),
-    ("/beheer/mail", "Mail en accounts", Area::Beheer),
-];
-
-impl BLayout {
-    /// A page frame for a logged-in account.
-    pub fn new(title: impl Into<String>, path: impl Into<String>, staff: &Staff) -> BLayout {
-        BLayout {
-            title: title.into(),
-            css: assets::SITE_CSS_PATH,
-            path: path.into(),
-            nav: MENU
-                .iter()
-                .filter(|(_, _, a)| staff.user.role.may(*a))
-                .map(|(h, l, _)| (*h, *l))
-                .collect(),
-            email: Some(staff.user.email.clone()),
-            role: staff.user.role.label(),
-            csrf: staff.csrf.clone(),
-        }
-    }
-
-    /// A page frame before login.
-    pub fn anonymous(title: impl Into<String>, path: impl Into<String>, csrf: String) -> BLayout {
-        BLayout {
-            title: title.into(),
-            css: assets::SITE_CSS_PATH,
-            path: path.into(),
-            nav: Vec::new(),
-            email: None,
-            role: "",
-            csrf,
-        }
-    }
-
-    /// True when `href` is the current menu item.
-    pub fn is_current(&self, href: &str) -> bool {
-        if href == "/beheer" {
-            self.path == "/beheer"
-        } else {
-            self.path == href || self.path.starts_with(&format!("{href}/"))
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "beheer/message.html")]
-struct MessagePage {
-    l: BLayout,
-    heading: String,
-    message: String,
-    request_id: String,
-}
-
-/// A plain back-office message page (errors, refusals).
-pub fn message_page(
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-    request_id: String,
-) -> Response {
-    render_status(
-        status,
-        MessagePage {
-            l: BLayout::anonymous(heading, "/beheer/melding", String::new()),
-            heading: heading.into(),
-            message: message.into(),
-            request_id,
-        },
-    )
-}
-
-/// A 500 page for a failure on our side.
-pub fn internal(e: impl std::fmt::Display, request_id: String) -> Response {
-    tracing::error!(cause = %e, %request_id, "fout in beheer");
-    message_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Er ging iets mis",
-        "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het over een paar minuten opnieuw.",
-        request_id,
-    )
-}
-
-/// A 404 page.
-pub fn not_found(request_id: String) -> Response {
-    message_page(
-        StatusCode::NOT_FOUND,
-        "Niet gevonden",
-        "Dit bestaat niet (meer). Misschien is het al afgehandeld of verwijderd.",
-        request_id,
-    )
 }
 
 /// A logged-in account of the coordination point.
@@ -492,15 +256,11 @@ pub struct Staff {
     pub csrf: String,
     /// The session.
     pub session: Session,
-    /// The request id (for error pages).
-    pub request_id: String,
 }
 
 impl Staff {
     /// Allows the request when the role may work in `area`, else a 403 page.
-    // The error is a finished response, as axum handlers return it; boxing would only add noise.
-    #[allow(clippy::result_large_err)]
-    pub fn need(self, area: Area) -> Result<Staff, Response> {
+    pub fn need(self, area: Area) -> Result<Staff, PageError> {
         if self.user.role.may(area) {
             Ok(self)
         } else {
@@ -510,14 +270,13 @@ impl Staff {
                 rol = self.user.role.slug(),
                 gebied = ?area
             );
-            Err(message_page(
+            Err(PageError::refused(
                 StatusCode::FORBIDDEN,
                 "Geen toegang",
-                &format!(
+                format!(
                     "Je bent ingelogd als {}. Deze pagina is niet voor jouw rol. Vraag een beheerder als je hier wel bij moet kunnen.",
                     self.user.role.label()
                 ),
-                self.request_id,
             ))
         }
     }
@@ -525,16 +284,6 @@ impl Staff {
     /// The audit actor name.
     pub fn actor(&self) -> &str {
         &self.user.email
-    }
-
-    /// A 500 page for this request.
-    pub fn internal(&self, e: impl std::fmt::Display) -> Response {
-        internal(e, self.request_id.clone())
-    }
-
-    /// A 404 page for this request.
-    pub fn not_found(&self) -> Response {
-        not_found(self.request_id.clone())
     }
 }
 
@@ -580,13 +329,12 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
-        let rid = request_id(&parts.headers);
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|e| internal(e.1, rid.clone()))?;
+            .map_err(|e| PageError::internal(e.1).into_response())?;
         let user = match session_account(state, &session)
             .await
-            .map_err(|e| internal(e, rid.clone()))?
+            .map_err(|e| PageError::internal(e).into_response())?
         {
             SessionAccount::Active(user) => user,
             // A session cookie whose session is gone (deleted by a reset, or expired).
@@ -607,7 +355,6 @@ impl FromRequestParts<AppState> for Staff {
             user,
             csrf,
             session,
-            request_id: rid,
         })
     }
 }

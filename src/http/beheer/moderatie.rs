@@ -14,7 +14,9 @@ use serde::Deserialize;
 use crate::domain::offering::Offering;
 use crate::domain::similar::most_like;
 use crate::domain::status::SubmissionStatus;
-use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::form_fields::{first, pairs};
+use crate::http::offering_form::OfferingForm;
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::moment;
 use crate::http::AppState;
@@ -48,14 +50,13 @@ fn text(s: &Submission, k: &str) -> String {
         .to_string()
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let subs = state
         .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     Ok(render_status(
         StatusCode::OK,
@@ -145,11 +146,11 @@ fn page(
     )
 }
 
-async fn load(state: &AppState, staff: &Staff, id: i64) -> Result<Submission, Response> {
+async fn load(state: &AppState, id: i64) -> Result<Submission, PageError> {
     match state.catalog.store().submission(id).await {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(staff.not_found()),
-        Err(e) => Err(staff.internal(e)),
+        Ok(None) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -164,12 +165,12 @@ async fn detail(
     staff: Staff,
     Path(id): Path<String>,
     Query(q): Query<Notice>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
     Ok(page(
@@ -189,12 +190,12 @@ async fn save(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
@@ -202,9 +203,7 @@ async fn save(
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs, &taxonomy);
     let approve = first(&pairs, "actie") == "goedkeuren";
-    let offering_id = super::free_offering_id(&state, f.value("titel"))
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let offering_id = super::free_offering_id(&state, f.value("titel")).await?;
     let parsed = f.parse(&offering_id, &taxonomy);
     if parsed.is_some()
         && approve
@@ -232,8 +231,7 @@ async fn save(
     if !approve {
         store
             .edit_submission(id, &serde_json::Value::Object(f.record()), staff.actor())
-            .await
-            .map_err(|e| staff.internal(e))?;
+            .await?;
         return Ok(see_other(&format!(
             "/beheer/aanmeldingen/{id}?melding=opgeslagen"
         )));
@@ -266,7 +264,7 @@ async fn save(
                 StatusCode::CONFLICT,
             ));
         }
-        Err(e) => return Err(staff.internal(e)),
+        Err(e) => return Err(e.into()),
     }
     super::show_committed(&state, Some(&[offering.id.as_str()])).await;
     Ok(see_other(&format!("/aanbod/{}", offering.id)))
@@ -277,12 +275,12 @@ async fn reject(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let s = load(&state, &staff, id).await?;
+    let s = load(&state, id).await?;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
@@ -306,7 +304,6 @@ async fn reject(
         .catalog
         .store()
         .reject_submission(id, &reden, mail.as_ref(), staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }

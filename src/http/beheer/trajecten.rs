@@ -12,7 +12,8 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::domain::track::{Track, TrackInput, TRACK_STATUSES};
-use crate::http::offering_form::{first, pairs};
+use crate::http::form_fields::{first, pairs};
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
@@ -35,14 +36,9 @@ struct ListPage {
     gaps: Vec<(String, String)>,
 }
 
-async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
-    let tracks = state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| staff.internal(e))?;
+    let tracks = state.catalog.store().tracks().await?;
     let snapshot = state.catalog.snapshot();
     let gaps = snapshot
         .analysis()
@@ -237,7 +233,7 @@ async fn new(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<NewQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
     let known = state
         .catalog
@@ -261,7 +257,7 @@ async fn store_track(
     staff: &Staff,
     id: Option<i64>,
     body: &[u8],
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let t = input(body);
     let snapshot = state.catalog.snapshot();
     match t.parse(id.unwrap_or(0), &snapshot.taxonomy, |o| {
@@ -272,8 +268,7 @@ async fn store_track(
                 .catalog
                 .store()
                 .save_track(&track, staff.actor())
-                .await
-                .map_err(|e| staff.internal(e))?;
+                .await?;
             super::show_committed(state, Some(&[])).await;
             Ok(see_other(&format!("/beheer/trajecten/{id}")))
         }
@@ -288,7 +283,7 @@ async fn create(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
     store_track(&state, &staff, None, &body).await
 }
@@ -297,19 +292,13 @@ async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    let Some(t) = state
-        .catalog
-        .store()
-        .track(id)
-        .await
-        .map_err(|e| staff.internal(e))?
-    else {
-        return Err(staff.not_found());
+    let Some(t) = state.catalog.store().track(id).await? else {
+        return Err(PageError::NotFound);
     };
     Ok(form(
         &state,
@@ -325,20 +314,13 @@ async fn save(
     staff: Staff,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
     let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     };
-    if state
-        .catalog
-        .store()
-        .track(id)
-        .await
-        .map_err(|e| staff.internal(e))?
-        .is_none()
-    {
-        return Err(staff.not_found());
+    if state.catalog.store().track(id).await?.is_none() {
+        return Err(PageError::NotFound);
     }
     store_track(&state, &staff, Some(id), &body).await
 }

@@ -15,7 +15,8 @@ use crate::domain::facets::{Filters, Sort};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
-use crate::http::offering_form::pairs;
+use crate::http::form_fields::pairs;
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{decimal, label, labels, moment, options};
 use crate::http::AppState;
@@ -77,7 +78,7 @@ async fn list(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<ListQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Vragen)?;
     let snapshot = state.catalog.snapshot();
     // A status the inbox does not know matches no question.
@@ -96,12 +97,7 @@ async fn list(
     let items = if status == Some(None) {
         Vec::new()
     } else {
-        state
-            .catalog
-            .store()
-            .inbox(&filter, 500)
-            .await
-            .map_err(|e| staff.internal(e))?
+        state.catalog.store().inbox(&filter, 500).await?
     };
     let rows = items
         .into_iter()
@@ -191,23 +187,21 @@ async fn detail_page(
     antwoord: Option<String>,
     error: Option<Fout>,
     notice: Option<&'static str>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let store = state.catalog.store();
-    let Some(item) = store.inbox_item(id).await.map_err(|e| staff.internal(e))? else {
-        return Err(staff.not_found());
+    let Some(item) = store.inbox_item(id).await? else {
+        return Err(PageError::NotFound);
     };
     let mailed = store
         .answer_mailed_at(id)
-        .await
-        .map_err(|e| staff.internal(e))?
+        .await?
         .iter()
         .map(|at| moment(at))
         .collect();
     let snapshot = state.catalog.snapshot();
     let matches: Vec<MatchRow> = store
         .matches_of(id)
-        .await
-        .map_err(|e| staff.internal(e))?
+        .await?
         .into_iter()
         .map(|m| MatchRow {
             titel: snapshot.get(&m.offering_id).map_or_else(
@@ -223,17 +217,14 @@ async fn detail_page(
     let found = if zoek.trim().is_empty() {
         Vec::new()
     } else {
-        let page = state
-            .catalog
-            .search(
-                &snapshot,
-                zoek,
-                &Filters::default(),
-                Sort::Relevantie,
-                1,
-                10,
-            )
-            .map_err(|e| staff.internal(e))?;
+        let page = state.catalog.search(
+            &snapshot,
+            zoek,
+            &Filters::default(),
+            Sort::Relevantie,
+            1,
+            10,
+        )?;
         page.items
             .iter()
             .filter(|(o, _)| {
@@ -306,7 +297,7 @@ async fn detail(
     staff: Staff,
     Path(id): Path<String>,
     Query(q): Query<DetailQuery>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Vragen)?;
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Opgeslagen."),
@@ -329,25 +320,24 @@ async fn link(
     staff: Staff,
     Path(id): Path<String>,
     PageForm(form): PageForm<LinkForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Vragen)?;
     let status = match form.actie.as_str() {
         "bevestig" | "voeg-toe" => MatchStatus::Bevestigd,
         "verwijder" => MatchStatus::Verwijderd,
-        _ => return Err(staff.not_found()),
+        _ => return Err(PageError::NotFound),
     };
     let snapshot = state.catalog.snapshot();
     if status == MatchStatus::Bevestigd && snapshot.get(&form.aanbod).is_none() {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     let found = state
         .catalog
         .store()
         .set_match(&id, &form.aanbod, status, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if !found {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     super::show_demand_change(&state).await;
     Ok(see_other(&format!(
@@ -381,7 +371,7 @@ async fn themes(
     staff: Staff,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Vragen)?;
     let chosen = match chosen_themes(&pairs(&body), &state.catalog.snapshot().taxonomy) {
         Ok(c) => c,
@@ -394,10 +384,9 @@ async fn themes(
         .catalog
         .store()
         .set_question_themes(&id, &chosen, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if !found {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     super::show_demand_change(&state).await;
     Ok(see_other(&format!(
@@ -420,11 +409,11 @@ async fn update(
     staff: Staff,
     Path(id): Path<String>,
     PageForm(form): PageForm<UpdateForm>,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Vragen)?;
     let store = state.catalog.store();
-    let Some(item) = store.inbox_item(&id).await.map_err(|e| staff.internal(e))? else {
-        return Err(staff.not_found());
+    let Some(item) = store.inbox_item(&id).await? else {
+        return Err(PageError::NotFound);
     };
     let antwoord = form.antwoord.trim().to_string();
     let send = form.verstuur == "ja";
@@ -459,11 +448,7 @@ async fn update(
     }
     let mailed_before = send
         && item.antwoord.as_deref() == Some(antwoord.as_str())
-        && !store
-            .answer_mailed_at(&id)
-            .await
-            .map_err(|e| staff.internal(e))?
-            .is_empty();
+        && !store.answer_mailed_at(&id).await?.is_empty();
     if mailed_before {
         return detail_page(
             &state,
@@ -500,8 +485,7 @@ async fn update(
         let snapshot = state.catalog.snapshot();
         let offerings = store
             .matches_of(&id)
-            .await
-            .map_err(|e| staff.internal(e))?
+            .await?
             .into_iter()
             .filter(|m| m.status == MatchStatus::Bevestigd)
             .filter_map(|m| {
@@ -525,10 +509,9 @@ async fn update(
             mail.as_ref(),
             staff.actor(),
         )
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if !done {
-        return Err(staff.not_found());
+        return Err(PageError::NotFound);
     }
     super::show_demand_change(&state).await;
     Ok(see_other(&format!(

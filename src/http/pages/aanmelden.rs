@@ -13,13 +13,14 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::http::extract::PageBody;
+use crate::http::form_fields::{first, pairs};
 use crate::http::forms::parse_email;
-use crate::http::offering_form::{first, pairs, OfferingForm};
+use crate::http::offering_form::OfferingForm;
 use crate::http::AppState;
 use crate::store::StoreError;
 
 use super::view::Layout;
-use super::{render_status, request_id, PageError};
+use super::{render_status, PageError};
 
 const FORM: &str = "aanmelden";
 
@@ -161,7 +162,7 @@ async fn submit(
                 "Ander leeraanbod aanmelden",
             ))
         }
-        Err(e) => return Err(PageError::Internal(e.to_string(), request_id(&headers))),
+        Err(e) => return Err(e.into()),
     }
     Ok(render_status(
         StatusCode::OK,

@@ -1,12 +1,18 @@
 //! The catalogue view: search box, facet checkboxes with disjunctive counts, active-filter
-//! chips, results and pagination; used by `/aanbod` and `/themas/{slug}`.
+//! chips, results and pagination; used by `/aanbod` (here) and `/themas/{slug}`.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
 
 use crate::catalog::{Catalog, CatalogError, Snapshot};
 use crate::domain::facets::{Facet, Sort};
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::params::{CatalogQuery, DEFAULT_PAGE_SIZE};
+use crate::http::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
+use crate::http::AppState;
 
-use super::view::{location_label, Card};
+use super::view::{location_label, Card, Layout};
+use super::{render, today, PageError};
 
 /// One checkbox.
 pub struct FacetOption {
@@ -377,4 +383,69 @@ pub fn build(
         ),
         ignored: Vec::new(),
     })
+}
+
+/// Parses catalogue parameters for a page; invalid values are dropped with a notice.
+/// The catalogue query of a page: parameters with a bad value are left out, and each is named
+/// (in Dutch) so that the page can say what it did not use.
+pub(super) fn page_query(
+    raw: Option<&str>,
+    snapshot: &Snapshot,
+) -> (params::CatalogQuery, Vec<String>) {
+    let mut pairs = params::pairs(raw);
+    let mut ignored = Vec::new();
+    loop {
+        match params::parse(&pairs, snapshot, today(), &[]) {
+            Ok(q) => return (q, ignored),
+            Err(errors) => {
+                let bad: Vec<String> = errors.iter().map(|e| e.name.clone()).collect();
+                ignored.extend(errors.into_iter().map(|e| {
+                    let name = if e.name == "q" {
+                        "zoektekst".into()
+                    } else {
+                        e.name
+                    };
+                    format!("{name}: {}", e.reason)
+                }));
+                let before = pairs.len();
+                pairs.retain(|(k, v)| !bad.contains(k) || v.trim().is_empty());
+                if pairs.len() == before {
+                    pairs.clear();
+                }
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalogue_page.html")]
+struct CataloguePage {
+    l: Layout,
+    v: CatalogueView,
+}
+
+pub(super) async fn catalogue_page(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let (query, ignored) = page_query(raw.as_deref(), &snapshot);
+    let title = if query.q.is_empty() {
+        "Leeraanbod".to_string()
+    } else {
+        format!("Leeraanbod voor ‘{}’", query.q)
+    };
+    let mut v = build_off_runtime(
+        state.catalog.clone(),
+        snapshot,
+        query,
+        "/aanbod".to_string(),
+        None,
+    )
+    .await?;
+    v.ignored = ignored;
+    Ok(render(CataloguePage {
+        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
+        v,
+    }))
 }

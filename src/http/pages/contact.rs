@@ -17,7 +17,7 @@ use crate::http::AppState;
 use crate::store::StoreError;
 
 use super::view::Layout;
-use super::{render_status, request_id, PageError};
+use super::{render_status, PageError};
 
 const FORM: &str = "contact";
 /// The kinds of message, `(value, label)`.
@@ -199,7 +199,7 @@ async fn submit(
                 "Een nieuw bericht sturen",
             ))
         }
-        Err(e) => return Err(PageError::Internal(e.to_string(), request_id(&headers))),
+        Err(e) => return Err(e.into()),
     }
     Ok(render_status(
         StatusCode::OK,

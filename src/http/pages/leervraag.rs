@@ -20,7 +20,7 @@ use crate::http::AppState;
 use crate::store::{SiteQuestion, StoreError};
 
 use super::view::Layout;
-use super::{render_status, request_id, PageError};
+use super::{render_status, PageError};
 
 const FORM: &str = "leervraag";
 /// Shortest and longest question accepted.
@@ -253,7 +253,7 @@ async fn submit(
     let outcome =
         tokio::task::spawn_blocking(move || catalog.matcher(today).match_question(&query, 10))
             .await
-            .map_err(|err| PageError::Internal(err.to_string(), request_id(&headers)))?;
+            .map_err(PageError::internal)?;
     let themas = {
         let snapshot = state.catalog.snapshot();
         outcome
@@ -296,7 +296,7 @@ async fn submit(
                 "Nog een vraag stellen",
             ))
         }
-        Err(err) => return Err(PageError::Internal(err.to_string(), request_id(&headers))),
+        Err(err) => return Err(err.into()),
     }
     if let Err(err) = state.catalog.refresh_demand().await {
         tracing::warn!(error = %err, "leeragenda verversen mislukt");

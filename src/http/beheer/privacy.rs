@@ -1,128 +1,31 @@
-//! Contact messages, the audit log, and privacy requests (export and erase one person's data).
+//! Privacy requests: export and erase one person's data.
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
 
-use crate::domain::status::MessageStatus;
+use crate::http::form_fields::{first, pairs};
 use crate::http::forms::parse_email;
-use crate::http::offering_form::{first, pairs};
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
-use crate::store::{AuditEntry, ContactMessage};
 
-use super::{see_other, BLayout, Staff};
+use super::{BLayout, Staff};
 
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/beheer/berichten", get(messages))
-        .route("/beheer/berichten/{id}/afgehandeld", post(close_message))
-        .route("/beheer/logboek", get(audit))
         .route("/beheer/privacy", get(privacy))
         .route("/beheer/privacy/export", post(export))
         .route("/beheer/privacy/wissen", post(erase))
 }
 
-#[derive(Template)]
-#[template(path = "beheer/berichten.html")]
-struct MessagesPage {
-    l: BLayout,
-    messages: Vec<ContactMessage>,
-}
-
-async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
-    let staff = staff.need(Area::Berichten)?;
-    let messages = state
-        .catalog
-        .store()
-        .contact_inbox()
-        .await
-        .map_err(|e| staff.internal(e))?;
-    Ok(render_status(
-        StatusCode::OK,
-        MessagesPage {
-            l: BLayout::new("Vragen en suggesties", "/beheer/berichten", &staff),
-            messages,
-        },
-    ))
-}
-
-async fn close_message(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
-) -> Result<Response, Response> {
-    let staff = staff.need(Area::Berichten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(staff.not_found());
-    };
-    let store = state.catalog.store();
-    let closed = store
-        .close_contact(id, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
-    if !closed
-        && !store
-            .contact_exists(id)
-            .await
-            .map_err(|e| staff.internal(e))?
-    {
-        return Err(staff.not_found());
-    }
-    Ok(see_other("/beheer/berichten"))
-}
-
-#[derive(Deserialize, Default)]
-struct AuditQuery {
-    #[serde(default)]
-    pagina: Option<i64>,
-}
-
-#[derive(Template)]
-#[template(path = "beheer/logboek.html")]
-struct AuditPage {
-    l: BLayout,
-    entries: Vec<AuditEntry>,
-    page: i64,
-    more: bool,
-}
-
-const AUDIT_PAGE: i64 = 100;
-
 const BAD_EMAIL: &str = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.";
-
-async fn audit(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, Response> {
-    let staff = staff.need(Area::Audit)?;
-    let page = q.pagina.unwrap_or(1).clamp(1, 100_000);
-    let mut entries = state
-        .catalog
-        .store()
-        .audit_log(None, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
-        .await
-        .map_err(|e| staff.internal(e))?;
-    let more = entries.len() as i64 > AUDIT_PAGE;
-    entries.truncate(AUDIT_PAGE as usize);
-    Ok(render_status(
-        StatusCode::OK,
-        AuditPage {
-            l: BLayout::new("Logboek", "/beheer/logboek", &staff),
-            entries,
-            page,
-            more,
-        },
-    ))
-}
 
 #[derive(Template)]
 #[template(path = "beheer/privacy.html")]
@@ -136,7 +39,7 @@ struct PrivacyPage {
     retention_months: u32,
 }
 
-async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, Response> {
+async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     Ok(render_status(
         StatusCode::OK,
@@ -175,19 +78,14 @@ async fn export(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     let typed = first(&pairs(&body), "email");
     let Some(email) = parse_email(&typed) else {
         return Ok(privacy_error(&state, &staff, typed, "export", BAD_EMAIL));
     };
-    let data = state
-        .catalog
-        .store()
-        .personal_data(&email)
-        .await
-        .map_err(|e| staff.internal(e))?;
-    let json = serde_json::to_string_pretty(&data).map_err(|e| staff.internal(e))?;
+    let data = state.catalog.store().personal_data(&email).await?;
+    let json = serde_json::to_string_pretty(&data).map_err(PageError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
@@ -206,7 +104,7 @@ async fn erase(
     State(state): State<AppState>,
     staff: Staff,
     body: Bytes,
-) -> Result<Response, Response> {
+) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
     let fields = pairs(&body);
     let typed = first(&fields, "email");
@@ -226,8 +124,7 @@ async fn erase(
         .catalog
         .store()
         .erase_person(&email, staff.actor())
-        .await
-        .map_err(|e| staff.internal(e))?;
+        .await?;
     if n > 0 {
         super::show_demand_change(&state).await;
     }

@@ -1,0 +1,125 @@
+//! The learning agenda in the API: demand next to supply, the gaps and the development tracks.
+
+use axum::extract::{RawQuery, State};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::no_parameters;
+use crate::http::error::{ApiError, Problem};
+use crate::http::AppState;
+
+/// The learning agenda: demand next to supply per theme and per theme × target group.
+#[derive(Serialize, ToSchema)]
+pub struct AgendaResponse {
+    /// Number of learning questions.
+    pub leervragen: usize,
+    /// Number of offerings.
+    pub leeraanbod: usize,
+    /// Questions not yet matched by the engine (their `passend` is still unknown).
+    #[serde(rename = "nogTeKoppelen")]
+    pub nog_te_koppelen: usize,
+    /// Figures per theme.
+    #[schema(value_type = Vec<Object>)]
+    pub themas: Vec<crate::domain::gaps::ThemeFigures>,
+}
+
+/// The learning agenda.
+#[utoipa::path(
+    get,
+    path = "/leeragenda",
+    summary = "De leeragenda: vraag en aanbod per thema en doelgroep",
+    description = "Per thema, en per thema en doelgroep, het aantal leervragen naast het aantal keer leeraanbod.",
+    responses(
+        (status = 200, description = "De leeragenda", body = AgendaResponse),
+        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "leeragenda"
+)]
+pub(super) async fn learning_agenda(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<AgendaResponse>, ApiError> {
+    no_parameters(raw.as_deref())?;
+    let snapshot = state.catalog.snapshot();
+    Ok(Json(AgendaResponse {
+        leervragen: snapshot.demand.len(),
+        leeraanbod: snapshot.offerings.len(),
+        nog_te_koppelen: snapshot
+            .demand
+            .iter()
+            .filter(|q| q.passend.is_none())
+            .count(),
+        themas: snapshot.analysis().themes.clone(),
+    }))
+}
+
+/// The gaps, best first.
+#[derive(Serialize, ToSchema)]
+pub struct GapsResponse {
+    /// Every theme that is a gap, best first, with `thema`, `score`, `uitleg` and the figures.
+    #[schema(value_type = Vec<Object>)]
+    pub lacunes: Vec<crate::domain::gaps::Gap>,
+    /// The thresholds in force.
+    #[schema(value_type = Object)]
+    pub drempels: crate::domain::gaps::Thresholds,
+}
+
+/// The gap analysis.
+#[utoipa::path(
+    get,
+    path = "/lacunes",
+    summary = "De lacunes, met cijfers en uitleg",
+    description = "Elk thema dat een lacune is (veel vraag, weinig passend aanbod), de grootste eerst, met de cijfers, een uitleg en de drempels die gelden.",
+    responses(
+        (status = 200, description = "De lacunes en de drempels", body = GapsResponse),
+        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "leeragenda"
+)]
+pub(super) async fn lacunes(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<GapsResponse>, ApiError> {
+    no_parameters(raw.as_deref())?;
+    let analysis = state.catalog.snapshot().analysis();
+    Ok(Json(GapsResponse {
+        lacunes: analysis.gaps.clone(),
+        drempels: analysis.thresholds,
+    }))
+}
+
+/// Development tracks.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TracksResponse {
+    /// Every development track, newest first.
+    pub ontwikkeltrajecten: Vec<crate::domain::track::Track>,
+}
+
+/// Development tracks: what is being developed for the gaps, by whom and when.
+#[utoipa::path(
+    get,
+    path = "/ontwikkeltrajecten",
+    summary = "Ontwikkeltrajecten: wat er voor de lacunes wordt ontwikkeld",
+    description = "Alle ontwikkeltrajecten, de nieuwste eerst: wat er voor welke lacune wordt ontwikkeld, door wie en wanneer.",
+    responses(
+        (status = 200, description = "De ontwikkeltrajecten", body = TracksResponse),
+        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "leeragenda"
+)]
+pub(super) async fn tracks(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<TracksResponse>, ApiError> {
+    no_parameters(raw.as_deref())?;
+    let t = state
+        .catalog
+        .store()
+        .tracks()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Json(TracksResponse {
+        ontwikkeltrajecten: t,
+    }))
+}

@@ -1,0 +1,151 @@
+//! The event calendar (`/agenda`): activities from today on, one month per page.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+
+use crate::domain::offering::Offering;
+use crate::http::params;
+use crate::http::AppState;
+
+use super::view::{dutch_month, when, Card, Layout};
+use super::{coming, error_page, render};
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct EventCalendarPage {
+    l: Layout,
+    /// Every month with activities `(key, label, count)`, "Nu bezig" first.
+    nav: Vec<(String, String, usize)>,
+    /// The month shown.
+    current: String,
+    /// Its label.
+    label: String,
+    /// Its activities on this page: `(when, card)`.
+    items: Vec<(String, Card)>,
+    /// Activities in the month shown.
+    total: usize,
+    /// Page within the month, and the number of pages.
+    page: usize,
+    pages: usize,
+    /// The previous and next month `(key, label)`.
+    prev: Option<(String, String)>,
+    next: Option<(String, String)>,
+}
+
+/// Activities shown per page of one month.
+const EVENTS_PER_PAGE: usize = 100;
+
+/// The month key of an activity: `nu` when it started before today and still runs, else
+/// `YYYY-MM` of its start.
+fn event_month(o: &Offering, today: NaiveDate) -> String {
+    match o.startdatum.filter(|s| *s >= today) {
+        Some(d) => d.format("%Y-%m").to_string(),
+        None => "nu".to_string(),
+    }
+}
+
+fn month_label(key: &str) -> Option<String> {
+    if key == "nu" {
+        return Some("Nu bezig".to_string());
+    }
+    NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| key.len() == 7)
+        .map(dutch_month)
+}
+
+/// The event calendar, one month per page (with a month navigation), so that a phone loads a
+/// month rather than the whole year; a month with very many activities is paged further.
+pub(super) async fn event_calendar(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let pairs = params::pairs(raw.as_deref());
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let snapshot = state.catalog.snapshot();
+    let today = state.catalog.clock().today();
+    let all = coming(&snapshot, today, None);
+    let mut nav: Vec<(String, String, usize)> = Vec::new();
+    for o in &all {
+        let key = event_month(o, today);
+        match nav.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(n) => n.2 += 1,
+            None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
+        }
+    }
+    // "Nu bezig" (already started) first, then the months in order.
+    nav.sort_by(|a, b| (a.0 != "nu", &a.0).cmp(&(b.0 != "nu", &b.0)));
+    let current = match param("maand") {
+        Some(m) => match month_label(&m) {
+            Some(_) => m,
+            None => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Onbekende maand",
+                    "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
+                )
+            }
+        },
+        None => nav
+            .first()
+            .map_or_else(|| today.format("%Y-%m").to_string(), |n| n.0.clone()),
+    };
+    let in_month: Vec<&Offering> = all
+        .into_iter()
+        .filter(|o| event_month(o, today) == current)
+        .collect();
+    let total = in_month.len();
+    let pages = total.div_ceil(EVENTS_PER_PAGE).max(1);
+    let page = match param("pagina") {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if (1..=pages).contains(&n) => n,
+            _ => {
+                return error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Onbekende pagina",
+                    &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
+                )
+            }
+        },
+    };
+    let items = in_month
+        .into_iter()
+        .skip((page - 1) * EVENTS_PER_PAGE)
+        .take(EVENTS_PER_PAGE)
+        .map(|o| (when(o), Card::new(&snapshot, o)))
+        .collect();
+    let position = nav.iter().position(|n| n.0 == current);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| nav.get(i))
+            .map(|n| (n.0.clone(), n.1.clone()))
+    };
+    let prev = neighbour(position.and_then(|p| p.checked_sub(1)));
+    let next = neighbour(position.map(|p| p + 1));
+    let label = month_label(&current).unwrap_or_default();
+    render(EventCalendarPage {
+        l: Layout::new(
+            format!("Agenda: {label}"),
+            "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
+            "/agenda",
+        ),
+        nav,
+        current,
+        label,
+        items,
+        total,
+        page,
+        pages,
+        prev,
+        next,
+    })
+}

@@ -1,0 +1,252 @@
+//! The gaps (`/lacunes`, `/lacunes/{slug}`): the themes with much demand and little fitting
+//! supply, with their figures, charts and plain-Dutch explanations.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use crate::catalog::Snapshot;
+use crate::domain::gaps::{self, Gap, Partnership, Thresholds};
+use crate::domain::offering::Offering;
+use crate::domain::status::QuestionStatus;
+use crate::domain::taxonomy::Topic;
+use crate::http::AppState;
+
+use super::learning_agenda::{pct, rows, unchecked_note, Row};
+use super::tracks::{stored_tracks, track_view, TrackView};
+use super::view::{decimal, Card, Layout};
+use super::{render_status, PageError};
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lacunes", get(gaps_page))
+        .route("/lacunes/{slug}", get(topic_page))
+}
+
+/// A gap as shown on the page.
+pub struct GapView {
+    g: Gap,
+    link: String,
+    cross: String,
+    unanswered: String,
+    largest: String,
+    /// Demand pressure and score with a decimal comma.
+    vraagdruk: String,
+    score: String,
+    /// Development tracks on this gap's theme `(title, status, lead)`.
+    tracks: Vec<(String, &'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "lacunes.html")]
+struct GapsPage {
+    l: Layout,
+    gaps: Vec<GapView>,
+    /// How many counted questions no coordinator has looked at yet (a sentence, or empty).
+    unchecked: String,
+    /// Themes that are no gap by the two rules, but where at least half of the (enough)
+    /// questions found no fitting offering: `(link, label, share, questions)`.
+    unmet: Vec<(String, String, String, usize)>,
+    t: Thresholds,
+    vraagdruk: String,
+    domein: String,
+    sector: String,
+}
+
+fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
+    match snapshot.taxonomy.topic_for_theme(theme) {
+        Some(t) => format!("/lacunes/{}", t.slug),
+        None => format!("/themas/{theme}"),
+    }
+}
+
+fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
+    let largest = g
+        .cijfers
+        .grootste_sector
+        .as_deref()
+        .map(|s| super::view::label(snapshot, crate::domain::taxonomy::Vocabulary::Sector, s))
+        .unwrap_or_else(|| "geen".into());
+    GapView {
+        link: gap_link(snapshot, &g.thema),
+        cross: pct(g.cijfers.domeinoverstijgend),
+        unanswered: pct(g.cijfers.onbeantwoord),
+        largest: format!("{largest} ({})", pct(g.cijfers.grootste_sector_aandeel)),
+        vraagdruk: decimal(g.cijfers.vraagdruk, 2),
+        score: decimal(g.score, 2),
+        tracks: Vec::new(),
+        g: g.clone(),
+    }
+}
+
+async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let analysis = snapshot.analysis();
+    let t = analysis.thresholds;
+    let tracks = stored_tracks(&state).await?;
+    let with_tracks = |g: &Gap| {
+        let mut v = gap_view(&snapshot, g);
+        v.tracks = tracks
+            .iter()
+            .filter(|tr| tr.themas.contains(&g.thema))
+            .map(|tr| {
+                let view = track_view(&snapshot, tr);
+                (view.titel, view.status, view.trekker)
+            })
+            .collect();
+        v
+    };
+    Ok(render_status(
+        StatusCode::OK,
+        GapsPage {
+            l: Layout::new(
+                "Lacunes",
+                "Waar de vraag naar leren niet wordt beantwoord, met cijfers en uitleg.",
+                "/lacunes",
+            ),
+            gaps: analysis.gaps.iter().map(with_tracks).collect(),
+            unchecked: unchecked_note(&snapshot),
+            unmet: analysis
+                .themes
+                .iter()
+                .filter(|f| {
+                    f.vraag >= t.min_vraag
+                        && f.onbeantwoord >= 0.5
+                        && !analysis.gaps.iter().any(|g| g.thema == f.thema)
+                })
+                .map(|f| {
+                    (
+                        format!("/themas/{}", f.thema),
+                        f.label.clone(),
+                        pct(f.onbeantwoord),
+                        f.vraag,
+                    )
+                })
+                .collect(),
+            vraagdruk: decimal(t.vraagdruk, 1),
+            domein: pct(t.domeinoverstijgend),
+            sector: pct(t.grootste_sector),
+            t,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "lacune.html")]
+struct TopicPage {
+    l: Layout,
+    topic: Topic,
+    themes: Vec<(String, String)>,
+    figures: Vec<Row>,
+    gap: Option<GapView>,
+    offerings: Vec<Card>,
+    questions: Vec<(String, String)>,
+    partnerships: Vec<Partnership>,
+    tracks: Vec<TrackView>,
+}
+
+async fn topic_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    let Some(topic) = snapshot
+        .taxonomy
+        .vraagstukken
+        .iter()
+        .find(|t| t.slug == slug)
+        .cloned()
+    else {
+        return Err(PageError::NotFound);
+    };
+    let tracks = stored_tracks(&state)
+        .await?
+        .iter()
+        .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
+        .map(|t| track_view(&snapshot, t))
+        .collect();
+    let analysis = snapshot.analysis();
+    let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
+    let figures = rows(&snapshot)
+        .into_iter()
+        .filter(|r| topic.themas.contains(&r.f.thema))
+        .collect();
+    let gap = analysis
+        .gaps
+        .iter()
+        .find(|g| topic.themas.contains(&g.thema))
+        .map(|g| gap_view(&snapshot, g));
+    let offerings = snapshot
+        .offerings
+        .iter()
+        .map(|s| &s.offering)
+        .filter(|o| in_topic(&o.themas))
+        .map(|o| Card::new(&snapshot, o))
+        .collect();
+    let groups = |slug: &Option<String>| {
+        slug.as_deref()
+            .map(|s| {
+                super::view::label(
+                    &snapshot,
+                    crate::domain::taxonomy::Vocabulary::TargetGroup,
+                    s,
+                )
+            })
+            .unwrap_or_default()
+    };
+    // Questions asked on the site are not shown in public; the inventory's are.
+    // Those the coordination point marked lacune first, then those the engine found no fit for.
+    let mut open: Vec<&crate::store::DemandRow> = snapshot
+        .demand
+        .iter()
+        .filter(|q| {
+            in_topic(&q.themas)
+                && !q.id.starts_with("site-")
+                && (q.status == QuestionStatus::Lacune || q.passend != Some(true))
+        })
+        .collect();
+    open.sort_by_key(|q| (q.status != QuestionStatus::Lacune, q.passend.is_none()));
+    let questions = open
+        .into_iter()
+        .take(12)
+        .map(|q| (q.vraag.clone(), groups(&q.doelgroep)))
+        .collect();
+    let all: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
+    let partnerships = topic
+        .themas
+        .first()
+        .map(|t| gaps::partnerships(t, &all, &snapshot.taxonomy, 5))
+        .unwrap_or_default();
+    let themes = topic
+        .themas
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                super::view::label(&snapshot, crate::domain::taxonomy::Vocabulary::Theme, t),
+            )
+        })
+        .collect();
+    Ok(render_status(
+        StatusCode::OK,
+        TopicPage {
+            l: Layout::new(
+                topic.label.clone(),
+                topic.description.clone(),
+                "/lacunes/detail",
+            ),
+            topic,
+            themes,
+            figures,
+            gap,
+            offerings,
+            questions,
+            partnerships,
+            tracks,
+        },
+    ))
+}
