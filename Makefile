@@ -40,3 +40,4 @@ test-browser:
 bench:
 	scripts/install-test-deps.sh --bench
 	scripts/bench.sh
+	scripts/bench-uncached.sh

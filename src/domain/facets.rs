@@ -214,31 +214,49 @@ pub fn apply<'a>(
         .zip(counts)
         .map(|(f, c)| (*f, c.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
         .collect();
+    let total = selected.len();
+    let start = page.saturating_sub(1).saturating_mul(page_size);
+    // Only the offerings up to the end of this page need their order: select them first.
+    let end = start.saturating_add(page_size).min(total);
+    type Hit<'b> = (&'b Offering, f32);
+    let by_relevance = |a: &Hit, b: &Hit| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| b.0.startdatum.cmp(&a.0.startdatum))
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    };
+    let by_date = |a: &Hit, b: &Hit| {
+        (a.0.startdatum.is_none(), a.0.startdatum, &a.0.id).cmp(&(
+            b.0.startdatum.is_none(),
+            b.0.startdatum,
+            &b.0.id,
+        ))
+    };
     match sort {
-        Sort::Relevantie => selected.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| b.0.startdatum.cmp(&a.0.startdatum))
-                .then_with(|| a.0.id.cmp(&b.0.id))
-        }),
-        Sort::Datum => selected.sort_by(|a, b| {
-            (a.0.startdatum.is_none(), a.0.startdatum, &a.0.id).cmp(&(
-                b.0.startdatum.is_none(),
-                b.0.startdatum,
-                &b.0.id,
-            ))
-        }),
+        Sort::Relevantie => first_in_order(&mut selected, end, by_relevance),
+        Sort::Datum => first_in_order(&mut selected, end, by_date),
         Sort::Titel => {
             selected.sort_by_cached_key(|(o, _)| (super::analysis::fold(&o.titel), o.id.clone()))
         }
     }
-    let total = selected.len();
-    let start = page.saturating_sub(1).saturating_mul(page_size);
     let items = selected.into_iter().skip(start).take(page_size).collect();
     Page {
         total,
         items,
         facets,
         cross_domain,
+    }
+}
+
+/// Puts the first `end` items of `items` in `order` (the rest stay behind them, unordered).
+fn first_in_order<T>(items: &mut [T], end: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if end == 0 {
+        return;
+    }
+    if end < items.len() {
+        items.select_nth_unstable_by(end - 1, &order);
+    }
+    if let Some(head) = items.get_mut(..end) {
+        head.sort_by(order);
     }
 }
 
@@ -388,6 +406,33 @@ mod tests {
         )
         .total;
         assert!(n3 < n2);
+    }
+
+    #[test]
+    fn every_page_is_the_slice_of_the_full_order() {
+        let offerings = sample();
+        // Scores with ties, so that the tie-breaks decide part of the order.
+        let hits = || {
+            offerings
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o, "org", (i % 4) as f32))
+        };
+        for sort in [Sort::Relevantie, Sort::Datum, Sort::Titel] {
+            let all: Vec<&str> = apply(hits(), &Filters::default(), sort, 1, 1000)
+                .items
+                .iter()
+                .map(|(o, _)| o.id.as_str())
+                .collect();
+            for size in [1, 7, 10, 60, 61] {
+                let mut paged = Vec::new();
+                for page in 1..=(60 / size + 1) {
+                    let p = apply(hits(), &Filters::default(), sort, page, size);
+                    paged.extend(p.items.iter().map(|(o, _)| o.id.as_str()));
+                }
+                assert_eq!(paged, all, "{sort:?} by {size}");
+            }
+        }
     }
 
     #[test]

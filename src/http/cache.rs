@@ -66,6 +66,7 @@ struct Entries {
 pub struct PageCache {
     entries: RwLock<Entries>,
     clock: AtomicU64,
+    hits: AtomicU64,
     disabled: bool,
 }
 
@@ -83,6 +84,11 @@ impl PageCache {
         self.entries.read().map_or(0, |e| e.bytes)
     }
 
+    /// How many requests were answered from the cache since start.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
     fn tick(&self) -> u64 {
         self.clock.fetch_add(1, Ordering::Relaxed)
     }
@@ -94,6 +100,7 @@ impl PageCache {
             .get(key)
             .filter(|e| e.version == version && e.day == day)?;
         e.used.store(self.tick(), Ordering::Relaxed);
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some((e.headers.clone(), e.body.clone()))
     }
 
@@ -149,6 +156,17 @@ fn cacheable(path: &str) -> bool {
     public || api
 }
 
+/// The data versions a page at `path` depends on: the learning agenda and the gaps also on the
+/// learning questions; every other cached page only on the catalogue, so that a question asked
+/// on the site leaves them cached.
+fn versions(path: &str, catalogue: i64, demand: i64) -> (i64, i64) {
+    if path.starts_with("/leeragenda") || path.starts_with("/lacunes") {
+        (catalogue, demand)
+    } else {
+        (catalogue, 0)
+    }
+}
+
 /// True when every parameter of the query is one a page reads.
 fn known_query(query: Option<&str>) -> bool {
     query.is_none_or(|q| {
@@ -170,7 +188,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     let key = req.uri().to_string();
     let snapshot = state.catalog.snapshot();
-    let version = (snapshot.version, snapshot.demand_version);
+    let version = versions(req.uri().path(), snapshot.version, snapshot.demand_version);
     let day = state.catalog.clock().today();
     if let Some((headers, body)) = state.cache.get(&key, version, day) {
         let mut res = Response::new(Body::from(body));

@@ -2,7 +2,7 @@
 //! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
 
 use super::helpers::{
-    cli, demo_offerings, fixture, spawn_app, spawn_configured, spawn_with, TestApp,
+    ask_on_site, cli, demo_offerings, fixture, spawn_app, spawn_configured, spawn_with, TestApp,
 };
 use wijkwijzer::domain::clock::Clock;
 
@@ -480,4 +480,36 @@ async fn an_offering_is_past_from_the_dutch_day_after_its_end() {
         !on_agenda(&app, &link).await,
         "off the agenda the next Dutch day"
     );
+}
+
+#[tokio::test]
+async fn a_question_asked_on_the_site_leaves_catalogue_pages_cached() {
+    let app = spawn_app().await;
+    let pages = ["/aanbod", "/aanbod?q=wijk", "/themas", "/api/v1/aanbod"];
+    for p in pages.iter().chain(&["/leeragenda"]) {
+        assert_eq!(app.get(p).await.status(), 200, "{p}");
+    }
+    let demand = app.state.catalog.snapshot().demand_version;
+    ask_on_site(
+        &app,
+        "Hoe houden we een buurtpreventie-app gezond en veilig?",
+    )
+    .await;
+    for _ in 0..100 {
+        if app.state.catalog.snapshot().demand_version != demand {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_ne!(app.state.catalog.snapshot().demand_version, demand);
+    // Catalogue pages do not depend on questions: every one comes from the cache.
+    let before = app.state.cache.hits();
+    for p in pages {
+        assert_eq!(app.get(p).await.status(), 200, "{p}");
+    }
+    assert_eq!(app.state.cache.hits() - before, pages.len() as u64);
+    // The learning agenda does: it is made again.
+    let before = app.state.cache.hits();
+    assert_eq!(app.get("/leeragenda").await.status(), 200);
+    assert_eq!(app.state.cache.hits(), before);
 }
