@@ -28,9 +28,17 @@ pub struct FitSignals {
     /// summary (topic words score high, words of running prose low), and each question word the
     /// catalogue does not know counts as half a maximally rare missing word.
     pub kern: f64,
-    /// The fit on which `passend` is decided (0..1): `kern`, lowered when the best offering is
-    /// not meant for the asker's target group.
+    /// The fit of the rule used before the fit model (0..1): `kern`, lowered when the best
+    /// offering is not meant for the asker's target group.
     pub zekerheid: f64,
+    /// How far the first result's score stands above the second's.
+    pub marge: f64,
+    /// The asker named a target group and the best offering is not meant for it.
+    pub andere_doelgroep: bool,
+    /// A result whose form can answer a question is among the first; without one, nothing fits.
+    pub antwoord: bool,
+    /// The asker is a resident (a personal question rather than a professional's).
+    pub bewoner: bool,
 }
 
 impl Matcher {
@@ -129,6 +137,9 @@ impl Matcher {
             thema: theme,
             kern,
             zekerheid,
+            andere_doelgroep: other_group,
+            antwoord: true,
+            ..FitSignals::default()
         }
     }
 }

@@ -11,7 +11,7 @@ use super::super::offering::Offering;
 use super::super::taxonomy::{Taxonomy, Term};
 use super::query::single_deletions;
 use super::thesaurus::phrase_stems;
-use super::{LabelledQuestion, MatchParams, Matcher, Thesaurus, STORY_FORMS};
+use super::{FitModel, LabelledQuestion, MatchParams, Matcher, Thesaurus, STORY_FORMS};
 
 /// One posting: document, weighted term frequency, and its part in title, keywords and summary.
 type Posting = (u32, f32, f32);
@@ -281,6 +281,7 @@ impl<'a> IndexBuilder<'a> {
             group_labels: label_map(&taxonomy.doelgroepen),
             sector_labels: label_map(&taxonomy.sectoren),
             thesaurus: thesaurus.clone(),
+            model: FitModel::builtin(),
         }
     }
 

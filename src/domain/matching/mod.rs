@@ -6,6 +6,7 @@
 mod explain;
 mod fit;
 mod index;
+mod model;
 mod query;
 mod rank;
 mod thesaurus;
@@ -20,6 +21,9 @@ use super::taxonomy::Taxonomy;
 use index::Doc;
 
 pub use fit::FitSignals;
+pub use model::{
+    features, Example, Fit, FitModel, FEATURES, LAMBDA, MOGELIJK_VANAF, N_FEATURES, PASSEND_VANAF,
+};
 pub use thesaurus::Thesaurus;
 
 /// Forms that tell stories rather than teach: the taxonomy describes a podcast as "gesprekken en
@@ -79,8 +83,12 @@ pub struct MatchResult {
 /// The outcome of matching one question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchOutcome {
-    /// Whether a well-fitting offering was found (false feeds the gap analysis).
+    /// Whether a well-fitting offering was found: `fit` is `passend`.
     pub passend: bool,
+    /// The three-way answer: `passend`, `mogelijk` or `geen`.
+    pub fit: Fit,
+    /// The fit model's probability that a good answer exists (0..1).
+    pub kans: f64,
     /// The best offerings, best first.
     pub resultaten: Vec<MatchResult>,
     /// The signals behind `passend` (not serialised).
@@ -129,8 +137,6 @@ pub struct MatchParams {
     /// Weight of a question word unknown to the catalogue in `kern`, relative to a maximally rare
     /// word.
     pub w_onbekend: f64,
-    /// Threshold on the fit for `passend`.
-    pub drempel: f64,
     /// Weight of one labelled learning question in the term-theme associations (an offering
     /// counts 1).
     pub w_vraagkennis: f64,
@@ -157,7 +163,6 @@ impl Default for MatchParams {
             w_verlopen: 0.1,
             fit_andere_doelgroep: 0.85,
             w_onbekend: 0.5,
-            drempel: 0.21,
             w_vraagkennis: 1.0,
         }
     }
@@ -189,6 +194,8 @@ pub struct Matcher {
     group_labels: HashMap<String, String>,
     sector_labels: HashMap<String, String>,
     thesaurus: Thesaurus,
+    /// The fit model deciding `passend`, `mogelijk` or `geen`.
+    model: FitModel,
 }
 
 impl Matcher {
@@ -236,6 +243,17 @@ impl Matcher {
             today,
             MatchParams::default(),
         )
+    }
+
+    /// The matcher with another fit model (for example one that learned from coordinators).
+    pub fn with_model(mut self, model: FitModel) -> Matcher {
+        self.model = model;
+        self
+    }
+
+    /// The fit model in use.
+    pub fn model(&self) -> &FitModel {
+        &self.model
     }
 
     /// Number of offerings in the matcher.

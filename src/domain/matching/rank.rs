@@ -3,8 +3,26 @@
 
 use std::cmp::Ordering;
 
+use super::model::Fit;
 use super::query::QTerm;
-use super::{MatchOutcome, MatchQuery, MatchResult, Matcher, FIT_CANDIDATES};
+use super::{FitSignals, MatchOutcome, MatchQuery, MatchResult, Matcher, FIT_CANDIDATES};
+
+/// The target group slug of residents.
+const BEWONERS: &str = "bewoners";
+
+/// The reason the fit model gives on the offering it decided on.
+fn fit_reason(fit: Fit, s: &FitSignals, named_group: bool) -> Option<String> {
+    match fit {
+        Fit::Passend if named_group && !s.andere_doelgroep => Some("Past bij je rol".to_string()),
+        Fit::Geen if s.thema < 0.5 => {
+            Some("Gaat over een ander onderwerp dan je vraag".to_string())
+        }
+        Fit::Geen | Fit::Mogelijk if s.kern < 0.3 => {
+            Some("Behandelt maar een deel van je vraag".to_string())
+        }
+        _ => None,
+    }
+}
 
 impl Matcher {
     /// Keeps the best `k` of `items` (by score, ties by offering id), best first.
@@ -96,28 +114,43 @@ impl Matcher {
                 max_text / (rest.iter().sum::<f64>() / rest.len() as f64)
             }
         };
-        let signalen = self.fit(
-            &qterms,
-            unknown,
-            q.doelgroep.as_ref(),
-            scored
-                .iter()
-                .take(FIT_CANDIDATES)
-                .find(|x| self.docs[x.0].answers)
-                .map(|x| (x.0, x.2)),
-            piek,
-        );
+        let best = scored
+            .iter()
+            .take(FIT_CANDIDATES)
+            .find(|x| self.docs[x.0].answers)
+            .map(|x| (x.0, x.2));
+        let mut signalen = self.fit(&qterms, unknown, q.doelgroep.as_ref(), best, piek);
+        signalen.marge = match scored.as_slice() {
+            [first, second, ..] => first.1 - second.1,
+            [first] => first.1,
+            [] => 0.0,
+        };
+        signalen.bewoner = q.doelgroep.as_deref() == Some(BEWONERS);
+        let kans = if signalen.antwoord {
+            self.model.kans(&signalen)
+        } else {
+            0.0
+        };
+        let fit = Fit::of(kans);
         let resultaten = scored
             .iter()
-            .map(|&(d, s, _)| MatchResult {
-                id: self.docs[d].id.clone(),
-                titel: self.docs[d].titel.clone(),
-                score: (s * 10000.0).round() / 10000.0,
-                waarom: self.reasons(q, &qterms, &profile, d),
+            .map(|&(d, s, _)| {
+                let mut waarom = self.reasons(q, &qterms, &profile, d);
+                if best.is_some_and(|b| b.0 == d) {
+                    waarom.extend(fit_reason(fit, &signalen, q.doelgroep.is_some()));
+                }
+                MatchResult {
+                    id: self.docs[d].id.clone(),
+                    titel: self.docs[d].titel.clone(),
+                    score: (s * 10000.0).round() / 10000.0,
+                    waarom,
+                }
             })
             .collect();
         MatchOutcome {
-            passend: signalen.zekerheid >= p.drempel,
+            passend: fit == Fit::Passend,
+            fit,
+            kans,
             resultaten,
             signalen,
         }

@@ -368,3 +368,58 @@ fn one_edit_distance() {
     assert!(within_one_edit("schuld", "schold"));
     assert!(!within_one_edit("schuld", "scholt"));
 }
+
+#[test]
+fn the_fit_model_gives_three_answers_with_a_probability() {
+    let m = matcher();
+    for (vraag, group) in [
+        (
+            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
+            Some("wijkprofessionals"),
+        ),
+        ("Hoe repareer ik de ketting van mijn racefiets?", None),
+        ("Iets over geld", Some("bewoners")),
+    ] {
+        let o = m.match_question(&ask(vraag, group), 10);
+        assert!((0.0..=1.0).contains(&o.kans), "{vraag}: {}", o.kans);
+        assert_eq!(o.fit, Fit::of(o.kans), "{vraag}");
+        assert_eq!(o.passend, o.fit == Fit::Passend, "{vraag}");
+        if o.resultaten.is_empty() {
+            assert_eq!(o.fit, Fit::Geen);
+        }
+    }
+    let none = m.match_question(
+        &ask("Hoe repareer ik de ketting van mijn racefiets?", None),
+        10,
+    );
+    assert_eq!(none.fit, Fit::Geen, "{none:?}");
+}
+
+#[test]
+fn the_fit_model_explains_its_decision_in_dutch() {
+    let m = matcher();
+    let o = m.match_question(
+        &ask(
+            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
+            Some("wijkprofessionals"),
+        ),
+        10,
+    );
+    if o.fit == Fit::Passend && !o.signalen.andere_doelgroep {
+        assert!(
+            o.resultaten
+                .iter()
+                .any(|r| r.waarom.iter().any(|w| w == "Past bij je rol")),
+            "{o:?}"
+        );
+    }
+    let reasons: Vec<&String> = o.resultaten.iter().flat_map(|r| &r.waarom).collect();
+    assert!(
+        reasons
+            .iter()
+            .filter(|w| w.as_str() == "Past bij je rol")
+            .count()
+            <= 1,
+        "one fit reason, on the result the model decided on"
+    );
+}
