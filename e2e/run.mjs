@@ -302,6 +302,29 @@ async function questionFormRun(browser, base) {
     results.check(h1.includes('Je leervraag is ontvangen'), `${name}: bevestiging na versturen`, h1);
     v = await runAxe(page);
     results.check(v.length === 0, `${name}: axe 0 overtredingen op de bevestiging`, formatViolations(v));
+    // The three answers of the fit model, each worded honestly.
+    const wordings = [
+      ['passend', null, 'Dit aanbod past bij je vraag'],
+      ['mogelijk', 'Hoe organiseer ik een buurtfeest voor de hele straat?', 'Dit aanbod gaat over je onderwerp, maar misschien niet over je vraag'],
+      ['geen', 'Hoe repareer ik de ketting van mijn racefiets?', 'We vonden nog geen aanbod dat goed past'],
+    ];
+    const sentText = await page.locator('main').innerText();
+    results.check(sentText.includes(wordings[0][2]), `${name}: passend gemeld als passend`, sentText.slice(0, 400));
+    for (const [fit, vraag, wording] of wordings.slice(1)) {
+      await page.goto(new URL('/leervraag', base).href);
+      await sleep(2500);
+      await page.fill('#vraag', vraag);
+      await page.selectOption('#doelgroep', 'bewoners');
+      await page.getByRole('button', { name: 'Verstuur je vraag' }).click();
+      await page.waitForLoadState('load');
+      const text = await page.locator('main').innerText();
+      results.check(text.includes(wording), `${name}: ${fit} eerlijk verwoord`, text.slice(0, 400));
+      for (const [other, , otherWording] of wordings) {
+        if (other !== fit) results.check(!text.includes(otherWording), `${name}: ${fit} niet verwoord als ${other}`);
+      }
+      v = await runAxe(page);
+      results.check(v.length === 0, `${name}: axe 0 overtredingen bij ${fit}`, formatViolations(v));
+    }
   } catch (e) {
     results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
   } finally {

@@ -2,9 +2,9 @@
 //! on judged questions.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::domain::evaluation::{self, Judged};
+use crate::domain::evaluation;
 use crate::domain::matching::{LabelledQuestion, MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
 use crate::store::Store;
@@ -91,18 +91,23 @@ fn match_line(id: &str, outcome: &crate::domain::matching::MatchOutcome) -> serd
     serde_json::json!({
         "id": id,
         "passend": outcome.passend,
+        "fit": outcome.fit,
+        "kans": (outcome.kans * 1000.0).round() / 1000.0,
+        "signalen": outcome.signalen,
         "resultaten": outcome.resultaten.iter().map(|r| serde_json::json!({"id": r.id, "score": r.score})).collect::<Vec<_>>(),
     })
 }
 
-/// The `eval` command.
+/// The `eval` command: the scores of the built-in fit model, or with `folds` (and a seed) a
+/// cross-validation of it.
 pub(super) fn eval(
     catalog: &Path,
     demand: Option<&Path>,
-    questions: &Path,
+    questions: &[PathBuf],
     taxonomy: Option<&Path>,
     vandaag: Option<chrono::NaiveDate>,
     output: Option<&Path>,
+    folds: Option<(usize, u64)>,
 ) -> anyhow::Result<i32> {
     let taxonomy = match taxonomy {
         Some(p) => Taxonomy::parse(&std::fs::read_to_string(p)?)
@@ -127,61 +132,50 @@ pub(super) fn eval(
     };
     let matcher =
         Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
-    let judged_text = std::fs::read_to_string(questions)?;
-    let mut rows = Vec::new();
-    for line in judged_text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line)?;
-        let grades: std::collections::HashMap<String, u8> = v
-            .get("relevant")
-            .and_then(|r| r.as_object())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, g)| g.as_u64().map(|g| (k.clone(), g as u8)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let query = MatchQuery {
-            vraag: v
-                .get("vraag")
-                .and_then(|x| x.as_str())
-                .unwrap_or("")
-                .to_string(),
-            doelgroep: v
-                .get("doelgroep")
-                .and_then(|x| x.as_str())
-                .map(str::to_string),
-            sector: v.get("sector").and_then(|x| x.as_str()).map(str::to_string),
-            themas: Vec::new(),
-        };
-        let outcome = matcher.match_question(&query, 10);
-        let id = v
-            .get("id")
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string();
-        rows.push((
-            id,
-            grades,
-            v.get("lacune").and_then(|x| x.as_bool()).unwrap_or(false),
-            outcome,
-        ));
+    let mut judged = Vec::new();
+    for path in questions {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("kan {} niet lezen: {e}", path.display()))?;
+        judged.extend(
+            evaluation::parse_judged(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
     }
-    if let Some(path) = output {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-        for (id, _, _, outcome) in &rows {
-            writeln!(f, "{}", match_line(id, outcome))?;
-        }
-    }
-    let judged: Vec<Judged> = rows
+    let outcomes: Vec<_> = judged
         .iter()
-        .map(|(_, grades, lacune, outcome)| Judged {
-            grades,
-            lacune: *lacune,
-            ranked: outcome.resultaten.iter().map(|r| r.id.as_str()).collect(),
-            passend: outcome.passend,
+        .map(|q| {
+            matcher.match_question(
+                &MatchQuery {
+                    vraag: q.vraag.clone(),
+                    doelgroep: q.doelgroep.clone(),
+                    sector: q.sector.clone(),
+                    themas: Vec::new(),
+                },
+                10,
+            )
         })
         .collect();
-    println!("{}", serde_json::to_string(&evaluation::score(&judged))?);
+    if let Some(path) = output {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (q, outcome) in judged.iter().zip(&outcomes) {
+            writeln!(f, "{}", match_line(&q.id, outcome))?;
+        }
+    }
+    let cases: Vec<evaluation::Case> = judged
+        .iter()
+        .zip(&outcomes)
+        .map(|(q, o)| evaluation::Case::new(q, o))
+        .collect();
+    match folds {
+        Some((folds, seed)) => {
+            let report = evaluation::cross_validate(&cases, folds, seed);
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        None => println!(
+            "{}",
+            serde_json::to_string(&evaluation::score_with(&cases, matcher.model()))?
+        ),
+    }
     Ok(0)
 }
 

@@ -84,9 +84,9 @@ pub enum Command {
         /// Aanbod (catalog.jsonl).
         #[arg(long)]
         catalog: PathBuf,
-        /// Beoordeelde vragen (questions-dev.jsonl).
-        #[arg(long)]
-        questions: PathBuf,
+        /// Beoordeelde vragen (questions-dev.jsonl); mag vaker, de bestanden tellen samen.
+        #[arg(long, required = true)]
+        questions: Vec<PathBuf>,
         /// Taxonomie (standaard de ingebouwde).
         #[arg(long)]
         taxonomy: Option<PathBuf>,
@@ -100,6 +100,13 @@ pub enum Command {
         /// vragenstellers te leren.
         #[arg(long)]
         demand: Option<PathBuf>,
+        /// Kruisvalidatie in zoveel delen: het fitmodel leert op de andere delen en wordt op
+        /// elk deel gemeten (gemiddelde, spreiding, in-sample, betrouwbaarheid, leercurve).
+        #[arg(long)]
+        folds: Option<usize>,
+        /// Startwaarde voor de verdeling over de delen.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Beheer accounts van het coördinatiepunt.
     User {
@@ -172,6 +179,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             vandaag,
             output,
             demand,
+            folds,
+            seed,
         } => eval::eval(
             &catalog,
             demand.as_deref(),
@@ -179,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             taxonomy.as_deref(),
             vandaag,
             output.as_deref(),
+            folds.map(|f| (f, seed)),
         ),
         Command::Export { what, format } => import::export(&cli.db, what, format).await,
     }

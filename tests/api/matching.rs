@@ -27,6 +27,9 @@ async fn api_matches_with_reasons_deterministically() {
     assert_eq!(res.headers()["api-version"], "1.0.0");
     let first: Value = res.json().await.unwrap();
     assert_eq!(first["passend"], true, "{first}");
+    assert_eq!(first["fit"], "passend", "{first}");
+    let kans = first["kans"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&kans), "{first}");
     let results = first["resultaten"].as_array().unwrap();
     assert!(!results.is_empty() && results.len() <= 10);
     for r in results {
@@ -71,6 +74,25 @@ async fn api_says_honestly_when_nothing_fits() {
     .await
     .unwrap();
     assert_eq!(res["passend"], false, "{res}");
+    assert_ne!(res["fit"], "passend", "{res}");
+    assert!(res["kans"].as_f64().unwrap() < 0.5, "{res}");
+}
+
+#[tokio::test]
+async fn the_document_describes_the_three_answers_and_the_probability() {
+    let app = spawn_app().await;
+    let doc = app.get_json("/api/v1/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    let props = &schemas["MatchResponse"]["properties"];
+    assert_eq!(props["kans"]["minimum"], 0, "{props}");
+    assert_eq!(props["kans"]["maximum"], 1, "{props}");
+    assert_eq!(
+        schemas["FitAnswer"]["enum"],
+        json!(["passend", "mogelijk", "geen"]),
+        "{schemas}"
+    );
+    let required = schemas["MatchResponse"]["required"].to_string();
+    assert!(required.contains("fit") && required.contains("kans") && required.contains("passend"));
 }
 
 #[tokio::test]

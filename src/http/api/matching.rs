@@ -45,11 +45,40 @@ pub struct MatchResponseItem {
     pub waarom: Vec<String>,
 }
 
+/// Whether a good answer exists: `passend` (yes), `mogelijk` (related offerings, not sure they
+/// answer the question) or `geen` (nothing fits; the coordination point looks at it).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FitAnswer {
+    /// A good answer exists.
+    Passend,
+    /// Related offerings, not sure they answer the question.
+    Mogelijk,
+    /// Nothing fits.
+    Geen,
+}
+
+impl From<crate::domain::matching::Fit> for FitAnswer {
+    fn from(f: crate::domain::matching::Fit) -> FitAnswer {
+        use crate::domain::matching::Fit;
+        match f {
+            Fit::Passend => FitAnswer::Passend,
+            Fit::Mogelijk => FitAnswer::Mogelijk,
+            Fit::Geen => FitAnswer::Geen,
+        }
+    }
+}
+
 /// The matches for a question.
 #[derive(Serialize, ToSchema)]
 pub struct MatchResponse {
-    /// Whether a well-fitting offering was found.
+    /// Whether a well-fitting offering was found (the same as `fit` = `passend`).
     pub passend: bool,
+    /// The three-way answer.
+    pub fit: FitAnswer,
+    /// The estimated probability (0 to 1, three decimals) that a good answer exists.
+    #[schema(minimum = 0, maximum = 1)]
+    pub kans: f64,
     /// Top 10, best first.
     pub resultaten: Vec<MatchResponseItem>,
 }
@@ -59,7 +88,7 @@ pub struct MatchResponse {
     post,
     path = "/matches",
     summary = "Koppel een leervraag aan het leeraanbod",
-    description = "Geeft de tien best passende keer leeraanbod met score en redenen (waarom), en of er goed passend aanbod is (passend). Per bezoeker (IPv4-adres of IPv6-/64-netwerk) kunnen in een minuut een beperkt aantal vragen worden gekoppeld (standaard 30); daarboven volgt 429 met de header `Retry-After`.",
+    description = "Geeft de tien best passende keer leeraanbod met score en redenen (waarom), en of er goed passend aanbod is: `fit` is `passend` (een goed antwoord), `mogelijk` (verwant aanbod, niet zeker of het de vraag beantwoordt) of `geen` (niets past; het coördinatiepunt kijkt ernaar), met `kans` de geschatte kans op een goed antwoord; `passend` blijft voor bestaande koppelingen. Per bezoeker (IPv4-adres of IPv6-/64-netwerk) kunnen in een minuut een beperkt aantal vragen worden gekoppeld (standaard 30); daarboven volgt 429 met de header `Retry-After`.",
     request_body = MatchRequest,
     responses(
         (status = 200, description = "Passend aanbod met uitleg", body = MatchResponse),
@@ -132,6 +161,8 @@ pub(super) async fn matches(
             .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Json(MatchResponse {
         passend: outcome.passend,
+        fit: outcome.fit.into(),
+        kans: (outcome.kans.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
         resultaten: outcome
             .resultaten
             .into_iter()

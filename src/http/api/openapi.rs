@@ -12,7 +12,7 @@ use super::catalogue::{
     LocatieParam, ProviderResponse, SearchResponse, SortParam, ThemeResponse, VanafParam, Vandaag,
 };
 use super::learning_agenda::{AgendaResponse, GapsResponse, TracksResponse};
-use super::matching::{MatchRequest, MatchResponse, MatchResponseItem};
+use super::matching::{FitAnswer, MatchRequest, MatchResponse, MatchResponseItem};
 use super::API_VERSION;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Topic;
@@ -92,7 +92,7 @@ impl Modify for VersionHeader {
         (name = "openapi", description = "Dit document"),
     ),
     paths(super::catalogue::search, super::catalogue::offering, super::catalogue::themes, super::catalogue::providers, super::matching::matches, super::learning_agenda::learning_agenda, super::learning_agenda::lacunes, super::learning_agenda::tracks, openapi),
-    components(schemas(TracksResponse, crate::domain::track::Track, crate::domain::track::TrackStatus, SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, ErrorItem, ErrorIn, Topic, LocatieParam, SortParam, VanafParam, Vandaag)),
+    components(schemas(TracksResponse, crate::domain::track::Track, crate::domain::track::TrackStatus, SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, FitAnswer, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, ErrorItem, ErrorIn, Topic, LocatieParam, SortParam, VanafParam, Vandaag)),
     modifiers(&VersionHeader),
 )]
 struct ApiDoc;

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::domain::matching::{MatchQuery, MatchResult};
+use crate::domain::matching::{Fit, MatchQuery, MatchResult};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::{Term, Vocabulary};
 use crate::http::extract::PageForm;
@@ -75,6 +75,8 @@ struct ResultPage {
     l: Layout,
     vraag: String,
     passend: bool,
+    /// The related offerings may answer the question (`mogelijk`).
+    mogelijk: bool,
     results: Vec<Shown>,
     with_email: bool,
 }
@@ -305,7 +307,10 @@ async fn submit(
     let results = outcome
         .resultaten
         .iter()
-        .take(if outcome.passend { 5 } else { 3 })
+        .take(match outcome.fit {
+            Fit::Passend | Fit::Mogelijk => 5,
+            Fit::Geen => 3,
+        })
         .filter_map(|r| {
             snapshot.get(&r.id).map(|o| Shown {
                 id: o.id.clone(),
@@ -325,6 +330,7 @@ async fn submit(
             ),
             vraag: question.vraag,
             passend: outcome.passend,
+            mogelijk: outcome.fit == Fit::Mogelijk,
             results,
             with_email: valid.email.is_some(),
         },

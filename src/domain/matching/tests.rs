@@ -1,0 +1,425 @@
+//! Tests of the matching engine on a small catalogue.
+
+use super::super::analysis::stem;
+use super::super::offering::Location;
+use super::super::taxonomy::Term;
+use super::explain::join_and;
+use super::query::within_one_edit;
+use super::*;
+
+fn term(slug: &str, label: &str, description: &str) -> Term {
+    Term {
+        slug: slug.into(),
+        label: label.into(),
+        description: description.into(),
+    }
+}
+
+fn taxonomy() -> Taxonomy {
+    Taxonomy {
+        themas: vec![
+            term(
+                "ondermijning",
+                "Ondermijning",
+                "Drugscriminaliteit en witwassen in de wijk.",
+            ),
+            term(
+                "armoede-en-schulden",
+                "Armoede en schulden",
+                "Geldzorgen en schuldhulpverlening.",
+            ),
+            term(
+                "zorg",
+                "Zorg en kwetsbare bewoners",
+                "Verward of onbegrepen gedrag.",
+            ),
+        ],
+        doelgroepen: vec![
+            term("bewoners", "Bewoners", ""),
+            term("wijkprofessionals", "Wijkprofessionals", ""),
+        ],
+        sectoren: vec![
+            term("veiligheid", "Veiligheid", ""),
+            term("zorg", "Zorg", ""),
+        ],
+        vormen: vec![term("training", "Training", "")],
+        vraagstukken: Vec::new(),
+    }
+}
+
+fn offering(
+    id: &str,
+    titel: &str,
+    tekst: &str,
+    thema: &str,
+    groep: &str,
+    end: Option<&str>,
+) -> Offering {
+    Offering {
+        id: id.into(),
+        titel: titel.into(),
+        samenvatting: tekst.into(),
+        beschrijving: format!("{tekst} In deze bijeenkomst leer je van elkaar."),
+        aanbieder: "Kenniscentrum".into(),
+        partners: Vec::new(),
+        vorm: "training".into(),
+        themas: vec![thema.into()],
+        doelgroepen: vec![groep.into()],
+        sectoren: vec!["veiligheid".into()],
+        trefwoorden: Vec::new(),
+        kosten: "gratis".into(),
+        locatie: Location::Online,
+        regio: "landelijk".into(),
+        startdatum: end.and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()),
+        einddatum: end.and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()),
+        url: "https://a.example".into(),
+    }
+}
+
+fn catalogue() -> Vec<Offering> {
+    vec![
+        offering(
+            "ondermijning-politie",
+            "Ondermijning aanpakken",
+            "Drugscriminaliteit en witwassen herkennen in de wijk.",
+            "ondermijning",
+            "wijkprofessionals",
+            None,
+        ),
+        offering(
+            "ondermijning-bewoners",
+            "Ondermijning aanpakken",
+            "Drugscriminaliteit en witwassen herkennen in de wijk.",
+            "ondermijning",
+            "bewoners",
+            None,
+        ),
+        offering(
+            "schulden",
+            "Schulden en armoede",
+            "Schuldhulpverlening dichtbij in de wijk.",
+            "armoede-en-schulden",
+            "bewoners",
+            None,
+        ),
+        offering(
+            "verward-oud",
+            "Verward gedrag op straat",
+            "Omgaan met verward gedrag en de-escalatie.",
+            "zorg",
+            "wijkprofessionals",
+            Some("2025-01-10"),
+        ),
+        offering(
+            "verward-nieuw",
+            "Verward gedrag herkennen",
+            "Omgaan met verward gedrag en de-escalatie.",
+            "zorg",
+            "wijkprofessionals",
+            Some("2027-01-10"),
+        ),
+    ]
+}
+
+fn thesaurus() -> Thesaurus {
+    Thesaurus::parse(
+        "# test\ndrugsdealers, georganiseerde criminaliteit => ondermijning\n\
+         geldzorgen => schulden\nonbegrepen gedrag = verward gedrag\nbuurt = wijk\n",
+    )
+    .unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+fn matcher() -> Matcher {
+    Matcher::new(&catalogue(), &taxonomy(), &thesaurus(), today())
+}
+
+fn ask(vraag: &str, doelgroep: Option<&str>) -> MatchQuery {
+    MatchQuery {
+        vraag: vraag.into(),
+        doelgroep: doelgroep.map(String::from),
+        sector: None,
+        themas: Vec::new(),
+    }
+}
+
+fn ids(o: &MatchOutcome) -> Vec<&str> {
+    o.resultaten.iter().map(|r| r.id.as_str()).collect()
+}
+
+#[test]
+fn parses_thesaurus_and_reports_bad_lines() {
+    let t = thesaurus();
+    assert_eq!(t.len(), 2 + 1 + 2 + 2);
+    assert!(Thesaurus::parse("alleen een woord")
+        .unwrap_err()
+        .contains("regel 1"));
+    assert!(Thesaurus::parse("\n# x\nde => wijk")
+        .unwrap_err()
+        .contains("regel 3"));
+    assert!(!Thesaurus::builtin().is_empty());
+}
+
+#[test]
+fn thesaurus_bridges_question_words() {
+    let m = matcher();
+    let o = m.match_question(&ask("Er zijn drugsdealers actief", None), 3);
+    assert!(ids(&o)[0].starts_with("ondermijning"), "{:?}", ids(&o));
+    let o = m.match_question(&ask("Ik heb geldzorgen", None), 3);
+    assert_eq!(ids(&o)[0], "schulden");
+    let o = m.match_question(&ask("onbegrepen gedrag bij een bewoner", None), 3);
+    assert!(ids(&o)[0].starts_with("verward"));
+}
+
+#[test]
+fn a_word_the_thesaurus_knows_is_not_read_as_a_typo() {
+    let t = Thesaurus::parse("dealen => drugscriminaliteit").unwrap();
+    let mut cat = catalogue();
+    let last = cat.len() - 1;
+    cat[last].titel = "Signalen delen met partners".to_string();
+    let m = Matcher::new(&cat, &taxonomy(), &t, today());
+    let o = m.match_question(&ask("wat doe je tegen dealen", None), 10);
+    let delen = o.resultaten.iter().find(|r| r.id == cat[last].id);
+    assert!(
+        delen.is_none_or(|r| !r.waarom.iter().any(|w| w.contains("dealen"))),
+        "{delen:?}"
+    );
+    assert!(ids(&o)[0].starts_with("ondermijning"), "{:?}", ids(&o));
+    let exp = t.expansions(&["wat".into(), "dealen".into()].map(|w: String| stem(&w)));
+    assert!(exp[0].is_empty() && exp[1] == vec![vec![stem("drugscriminaliteit")]]);
+}
+
+#[test]
+fn target_group_decides_between_equal_texts() {
+    let m = matcher();
+    let o = m.match_question(&ask("drugscriminaliteit in de wijk", Some("bewoners")), 5);
+    assert_eq!(ids(&o)[0], "ondermijning-bewoners");
+    assert!(o.resultaten[0]
+        .waarom
+        .iter()
+        .any(|w| w == "Geschikt voor bewoners"));
+    // The offering for another group says so.
+    let police = o
+        .resultaten
+        .iter()
+        .find(|r| r.id == "ondermijning-politie")
+        .unwrap();
+    assert!(
+        police
+            .waarom
+            .iter()
+            .any(|w| w.starts_with("Let op: bedoeld voor ")),
+        "{:?}",
+        police.waarom
+    );
+    assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b en c");
+    let o = m.match_question(
+        &ask("drugscriminaliteit in de wijk", Some("wijkprofessionals")),
+        5,
+    );
+    assert_eq!(ids(&o)[0], "ondermijning-politie");
+}
+
+#[test]
+fn current_offerings_rank_above_ended_ones() {
+    let o = matcher().match_question(&ask("verward gedrag", None), 5);
+    let pos = |id| ids(&o).iter().position(|x| *x == id);
+    assert!(pos("verward-nieuw") < pos("verward-oud"), "{:?}", ids(&o));
+    let old = o.resultaten.iter().find(|r| r.id == "verward-oud").unwrap();
+    assert!(old.waarom.iter().any(|w| w.contains("afgelopen")));
+}
+
+#[test]
+fn tolerates_typos_and_compounds() {
+    let m = matcher();
+    let o = m.match_question(&ask("schuldhulpverleneng", None), 3);
+    assert_eq!(ids(&o)[0], "schulden");
+    let o = m.match_question(&ask("wijkondermijning", None), 3);
+    assert!(ids(&o)[0].starts_with("ondermijning"));
+}
+
+#[test]
+fn explains_and_infers_themes() {
+    let o = matcher().match_question(&ask("geldzorgen en schulden", None), 3);
+    let w = &o.resultaten[0].waarom;
+    assert!(w.iter().any(|x| x.starts_with("Komt overeen op:")), "{w:?}");
+    assert!(w.iter().any(|x| x.contains("Armoede en schulden")), "{w:?}");
+}
+
+#[test]
+fn says_when_nothing_fits() {
+    let m = matcher();
+    let o = m.match_question(&ask("fatbikes scooters stoep racen", None), 5);
+    assert!(!o.passend);
+    let o = m.match_question(&ask("schuldhulpverlening in de wijk", None), 5);
+    assert!(o.passend, "{:?}", o.signalen);
+}
+
+#[test]
+fn a_podcast_alone_is_not_a_fitting_answer() {
+    let podcast = Offering {
+        vorm: "podcast".into(),
+        ..offering(
+            "moestuin-podcast",
+            "Moestuinen in de buurt",
+            "Bewoners vertellen over hun moestuin op braakliggende grond.",
+            "zorg",
+            "bewoners",
+            None,
+        )
+    };
+    let mut cat = catalogue();
+    cat.push(podcast.clone());
+    let m = Matcher::new(&cat, &taxonomy(), &thesaurus(), today());
+    let q = ask("moestuin op braakliggende grond", Some("bewoners"));
+    let o = m.match_question(&q, 5);
+    assert_eq!(ids(&o)[0], "moestuin-podcast");
+    assert!(!o.passend, "{:?}", o.signalen);
+
+    cat.push(Offering {
+        id: "moestuin-training".into(),
+        vorm: "training".into(),
+        ..podcast
+    });
+    let o = Matcher::new(&cat, &taxonomy(), &thesaurus(), today()).match_question(&q, 5);
+    assert!(o.passend, "{:?}", o.signalen);
+}
+
+#[test]
+fn is_deterministic_with_ties_by_id() {
+    let m = matcher();
+    let q = ask("omgaan met de-escalatie", None);
+    let a = m.match_question(&q, 5);
+    assert_eq!(a, m.match_question(&q, 5));
+    let many = m.match_question(&ask("wijk", None), 10);
+    for w in many.resultaten.windows(2) {
+        assert!(w[0].score > w[1].score || (w[0].score == w[1].score && w[0].id < w[1].id));
+    }
+    assert_eq!(m.match_question(&q, 0).resultaten.len(), 0);
+}
+
+#[test]
+fn salient_coverage_weighs_topic_words() {
+    let m = matcher();
+    let share = |w: &str| m.focus_share[m.term_ids[&stem(w)] as usize];
+    // A summary word is more topical than a word only the descriptions use.
+    assert!(share("schuldhulpverlening") > share("bijeenkomst"));
+    // An unknown word counts half in `kern`, fully in `dekking`.
+    let s = m
+        .match_question(&ask("schuldhulpverlening fatbikes", None), 5)
+        .signalen;
+    assert!(s.kern > s.dekking && s.kern < 1.0, "{s:?}");
+}
+
+#[test]
+fn learns_the_askers_words_for_a_theme_from_labelled_questions() {
+    let q = ask(
+        "Er wordt gedeald in ons portiek, wat kan ik doen?",
+        Some("bewoners"),
+    );
+    let before = matcher().match_question(&q, 5);
+    assert!(!before
+        .resultaten
+        .iter()
+        .any(|r| r.id.starts_with("ondermijning")));
+    let demand = [
+        ("In ons portiek wordt 's avonds gedeald.", "ondermijning"),
+        (
+            "Jongeren dealen bij het portiek van onze flat.",
+            "ondermijning",
+        ),
+        (
+            "Ik heb geldzorgen en durf de post niet te openen.",
+            "armoede-en-schulden",
+        ),
+    ]
+    .map(|(v, t)| LabelledQuestion {
+        vraag: v.into(),
+        themas: vec![t.into()],
+    });
+    let m = Matcher::with_demand(&catalogue(), &demand, &taxonomy(), &thesaurus(), today());
+    let after = m.match_question(&q, 5);
+    assert_eq!(ids(&after)[0], "ondermijning-bewoners");
+    assert!(after.resultaten[0]
+        .waarom
+        .iter()
+        .any(|w| w == "Zelfde thema: Ondermijning"));
+    // A theme alone is not a fitting answer: the words themselves are not in any offering.
+    assert!(!after.passend);
+    // Without labelled questions nothing changes.
+    let plain = Matcher::with_demand(&catalogue(), &[], &taxonomy(), &thesaurus(), today());
+    assert_eq!(plain.match_question(&q, 5), before);
+}
+
+#[test]
+fn matcher_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Matcher>();
+}
+
+#[test]
+fn one_edit_distance() {
+    assert!(within_one_edit("schuld", "schuldd"));
+    assert!(within_one_edit("schuld", "shculd"));
+    assert!(within_one_edit("schuld", "schuld"));
+    assert!(within_one_edit("schuld", "schold"));
+    assert!(!within_one_edit("schuld", "scholt"));
+}
+
+#[test]
+fn the_fit_model_gives_three_answers_with_a_probability() {
+    let m = matcher();
+    for (vraag, group) in [
+        (
+            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
+            Some("wijkprofessionals"),
+        ),
+        ("Hoe repareer ik de ketting van mijn racefiets?", None),
+        ("Iets over geld", Some("bewoners")),
+    ] {
+        let o = m.match_question(&ask(vraag, group), 10);
+        assert!((0.0..=1.0).contains(&o.kans), "{vraag}: {}", o.kans);
+        assert_eq!(o.fit, Fit::of(o.kans), "{vraag}");
+        assert_eq!(o.passend, o.fit == Fit::Passend, "{vraag}");
+        if o.resultaten.is_empty() {
+            assert_eq!(o.fit, Fit::Geen);
+        }
+    }
+    let none = m.match_question(
+        &ask("Hoe repareer ik de ketting van mijn racefiets?", None),
+        10,
+    );
+    assert_eq!(none.fit, Fit::Geen, "{none:?}");
+}
+
+#[test]
+fn the_fit_model_explains_its_decision_in_dutch() {
+    let m = matcher();
+    let o = m.match_question(
+        &ask(
+            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
+            Some("wijkprofessionals"),
+        ),
+        10,
+    );
+    if o.fit == Fit::Passend && !o.signalen.andere_doelgroep {
+        assert!(
+            o.resultaten
+                .iter()
+                .any(|r| r.waarom.iter().any(|w| w == "Past bij je rol")),
+            "{o:?}"
+        );
+    }
+    let reasons: Vec<&String> = o.resultaten.iter().flat_map(|r| &r.waarom).collect();
+    assert!(
+        reasons
+            .iter()
+            .filter(|w| w.as_str() == "Past bij je rol")
+            .count()
+            <= 1,
+        "one fit reason, on the result the model decided on"
+    );
+}
