@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feeds;
 pub mod forms;
 pub mod guard;
+pub mod mijn;
 pub mod offering_form;
 pub mod pages;
 pub mod params;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The folder mail is written to when no SMTP server is set (then nothing is really sent).
     pub mail_folder: Option<Arc<str>>,
+    /// Mijn WijkWijzer: its rate limits and the secret of unsubscribe links.
+    pub mijn: Arc<mijn::MijnState>,
 }
 
 impl AppState {
@@ -114,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(feeds::router())
         .merge(beheer::router(&state).layer(middleware::from_fn(beheer::no_store)))
+        .merge(mijn::router(&state).layer(middleware::from_fn(beheer::no_store)))
         .route("/healthz", get(healthz))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::fallback)
