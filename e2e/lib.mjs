@@ -212,7 +212,7 @@ export async function startServer({ timeoutMs = 180_000 } = {}) {
     await sleep(250);
   }
   console.log(`server: ready on ${base} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  return { base, stop, logTail, passwordLink };
+  return { base, stop, logTail, passwordLink, mailDir: path.join(dir, 'e2e.db.mail') };
 }
 
 export function sleep(ms) {

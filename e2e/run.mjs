@@ -83,6 +83,9 @@ async function pageList(base, ids) {
     { path: '/open-data', status: 200 },
     { path: '/aanbod?thema=bestaat-niet&aanbieder=ook-niet', status: 200 },
     { path: '/toegankelijkheid', status: 200 },
+    { path: '/mijn', status: 200 },
+    { path: `/mijn/volgen?thema=${enc(ids.themeSlug)}`, status: 200 },
+    { path: '/mijn/volgen?zoek=q%3Dwijk', status: 200 },
     { path: '/bestaat-niet', status: 404 },
   ];
   for (const p of OPTIONAL_PAGES) {
@@ -456,6 +459,179 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
   }
 }
 
+/** The mails in the mail folder, oldest first: { headers, subject, text } with the plain-text part decoded. */
+function readMails(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const decode = (headers, body) => {
+    const cte = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+    if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (cte === 'quoted-printable') {
+      const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => `%${h}`);
+      try {
+        return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, '%25'));
+      } catch {
+        return bytes;
+      }
+    }
+    return body;
+  };
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => {
+    const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+    const split = raw.indexOf('\r\n\r\n');
+    const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+    let text = raw.slice(split + 4);
+    if (boundary) {
+      for (const part of text.split(`--${boundary}`)) {
+        const at = part.indexOf('\r\n\r\n');
+        const ph = part.slice(0, at);
+        if (/content-type:\s*text\/plain/i.test(ph)) text = decode(ph, part.slice(at + 4));
+      }
+    }
+    const subject = /^subject:\s*(.*)$/im.exec(headers)?.[1] || '';
+    return { file: f, headers, subject, text };
+  });
+}
+
+async function waitForMail(dir, pred, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const m = readMails(dir).reverse().find(pred);
+    if (m) return m;
+    await sleep(500);
+  }
+  return null;
+}
+
+/**
+ * Mijn WijkWijzer as a person walks it: follow a theme without an account (keyboard only),
+ * the confirmation mail in the mail folder, confirm; a coordinator publishes an offering on the
+ * theme and answers the person's question; the digest mail arrives with it; its one-click
+ * unsubscribe works without signing in; the account page shows the answer; delete the account.
+ */
+async function mijnRun(browser, base, mailDir) {
+  console.log('\n# Mijn WijkWijzer');
+  const name = 'mijn';
+  const theme = 'vertrouwen-en-verbinding';
+  const email = 'volger@e2e.example';
+  const vraag = 'Hoe organiseer ik als bewoner een buurtgesprek over vertrouwen in de wijk?';
+  const titel = 'E2E training vertrouwen volgen';
+  const { page, close } = await openPage(browser, base);
+  try {
+    // A question asked with the address before there is an account.
+    {
+      const html = await (await fetch(new URL('/leervraag', base))).text();
+      const token = /name="token" value="([^"]+)"/.exec(html)?.[1];
+      await sleep(2200);
+      const body = new URLSearchParams({ token, vraag, doelgroep: 'bewoners', email, toestemming: 'ja', website: '' });
+      const res = await fetch(new URL('/leervraag', base), { method: 'POST', body });
+      results.check(res.status === 200, `${name}: leervraag met e-mailadres gesteld`, `status ${res.status}`);
+    }
+    // Follow the theme with the keyboard only.
+    await page.goto(new URL(`/themas/${theme}`, base).href);
+    const btn = await tabUntil(page, (el) => el.tag === 'button' && /Volg dit thema/.test(el.text), 200);
+    if (!results.check(!!btn, `${name}: Tab bereikt de knop "Volg dit thema"`, page.url())) return;
+    await Promise.all([page.waitForURL((u) => u.pathname === '/mijn/volgen'), page.keyboard.press('Enter')]);
+    await axeHere(page, `${name}: volgen`);
+    await sleep(2500);
+    const field = await tabUntil(page, (el) => el.tag === 'input' && el.name === 'email', 50);
+    if (!results.check(!!field, `${name}: Tab bereikt het e-mailveld`, '')) return;
+    await page.keyboard.type(email);
+    await tabUntil(page, (el) => el.tag === 'input' && el.name === 'toestemming', 10);
+    await page.keyboard.press('Space');
+    await tabUntil(page, (el) => el.tag === 'button' && /Volgen/.test(el.text), 10);
+    const [sent] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await axeHere(page, `${name}: kijk in je mail`, 200, sent?.status());
+    results.check((await page.locator('h1').innerText()).includes('Kijk in je mail'), `${name}: bevestigingspagina na volgen`, '');
+
+    const linkMail = await waitForMail(mailDir, (m) => m.text.includes('/mijn/inloggen/'), 30_000);
+    if (!results.check(!!linkMail, `${name}: bevestigingsmail in de mailmap`, mailDir)) return;
+    const link = /https?:\/\/\S+\/mijn\/inloggen\/[0-9a-f]{64}/.exec(linkMail.text)?.[0];
+    results.check(!!link, `${name}: link in de bevestigingsmail`, linkMail.text.slice(0, 400));
+    await page.goto(link);
+    await axeHere(page, `${name}: e-mailadres bevestigen`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Bevestigen en inloggen' }).click()]);
+    const u = new URL(page.url());
+    results.check(u.pathname === '/mijn' && u.searchParams.get('melding') === 'gevolgd', `${name}: bevestigd en ingelogd`, page.url());
+    await axeHere(page, `${name}: accountpagina`);
+    const account = await page.locator('main').innerText();
+    results.check(account.includes('Thema:') && account.includes(vraag), `${name}: accountpagina toont het thema en de eigen vraag`, account.slice(0, 400));
+
+    // A coordinator publishes an offering on the theme.
+    {
+      const html = await (await fetch(new URL('/aanbod/aanmelden', base))).text();
+      const token = /name="token" value="([^"]+)"/.exec(html)?.[1];
+      await sleep(2200);
+      const body = new URLSearchParams({
+        token, titel, samenvatting: 'Een training over vertrouwen tussen bewoners en professionals.',
+        beschrijving: 'Oefenen in de wijk.', aanbieder: 'Stichting E2E', partners: '', vorm: 'training',
+        themas: theme, doelgroepen: 'wijkprofessionals', sectoren: 'wonen', trefwoorden: '',
+        kosten: 'gratis', locatie: 'online', regio: 'landelijk', startdatum: '', einddatum: '',
+        url: 'https://e2e.example/volgen', contact_naam: 'Test', contact_email: 'aanbieder@e2e.example', website: '',
+      });
+      await fetch(new URL('/aanbod/aanmelden', base), { method: 'POST', body });
+    }
+    const coordinator = await login(browser, base, E2E_ACCOUNTS[0][0]);
+    try {
+      await coordinator.page.goto(new URL('/beheer/aanmeldingen', base).href);
+      await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('link', { name: titel }).first().click()]);
+      await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('button', { name: 'Goedkeuren en publiceren' }).click()]);
+    } catch (e) {
+      results.fail(`${name}: coördinator publiceert aanbod`, e.stack || String(e));
+    }
+    const digest = await waitForMail(mailDir, (m) => m.text.includes(titel) && /Nieuw op WijkWijzer/.test(m.subject), 90_000);
+    if (!results.check(!!digest, `${name}: overzichtsmail met het nieuwe aanbod komt aan`, readMails(mailDir).map((m) => m.subject).join(' | '))) {
+      await coordinator.close();
+      return;
+    }
+    results.check(/^List-Unsubscribe: <https?:\/\/[^>]+\/mijn\/afmelden\/\d+\/[0-9a-f]{64}>/im.test(digest.headers)
+      && /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im.test(digest.headers), `${name}: List-Unsubscribe en List-Unsubscribe-Post (RFC 8058)`, digest.headers);
+    // The coordinator answers the question.
+    try {
+      await coordinator.page.goto(new URL('/beheer/vragen', base).href);
+      await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('link', { name: vraag }).first().click()]);
+      await coordinator.page.fill('#antwoord', 'Begin met een kleine tafel op het plein; de training hieronder helpt.');
+      await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('button', { name: /Antwoord mailen/ }).click()]);
+    } catch (e) {
+      results.fail(`${name}: coördinator beantwoordt de vraag`, e.stack || String(e));
+    } finally {
+      await coordinator.close();
+    }
+    await page.goto(new URL('/mijn', base).href);
+    const withAnswer = await page.locator('main').innerText();
+    results.check(withAnswer.includes('Begin met een kleine tafel op het plein'), `${name}: accountpagina toont het antwoord van de coördinator`, withAnswer.slice(0, 600));
+
+    // One click, without signing in.
+    const unsubscribe = /https?:\/\/\S+\/mijn\/afmelden\/\d+\/[0-9a-f]{64}/.exec(digest.text)?.[0];
+    {
+      const anon = await openPage(browser, base);
+      try {
+        await anon.page.goto(unsubscribe);
+        await axeHere(anon.page, `${name}: afmelden`);
+        await Promise.all([anon.page.waitForNavigation(), anon.page.getByRole('button', { name: 'Afmelden voor alle mail' }).click()]);
+        await axeHere(anon.page, `${name}: afgemeld`);
+        results.check((await anon.page.locator('h1').innerText()).includes('Je bent afgemeld'), `${name}: afmelden zonder inloggen`, anon.page.url());
+      } finally {
+        await anon.close();
+      }
+    }
+    await page.goto(new URL('/mijn', base).href);
+    results.check((await page.locator('main').innerText()).includes('Je volgt nog niets'), `${name}: na afmelden volgt de persoon niets meer`, '');
+
+    // Delete the account.
+    await page.check('#zeker');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verwijder mijn account' }).click()]);
+    await axeHere(page, `${name}: account verwijderd`);
+    results.check((await page.locator('h1').innerText()).includes('Je account is verwijderd'), `${name}: account verwijderd`, '');
+    await page.goto(new URL('/mijn', base).href);
+    results.check((await page.locator('main').innerText()).includes('Stuur mij een link'), `${name}: na verwijderen uitgelogd`, '');
+  } catch (e) {
+    results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
+  } finally {
+    await close();
+  }
+}
+
 async function screenshots(browser, base, ids) {
   console.log('\n# screenshots');
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -494,6 +670,8 @@ async function main() {
   try {
     let base = process.env.E2E_BASE_URL;
     if (!base) {
+      // Digests every two seconds, so that the alert mail arrives within the test.
+      process.env.WIJKWIJZER_DIGEST_INTERVAL ||= '2';
       server = await startServer();
       base = server.base;
     }
@@ -507,6 +685,7 @@ async function main() {
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
+    if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

@@ -75,6 +75,8 @@ pub struct Application {
     state: AppState,
     mailer: Mailer,
     retention_months: u32,
+    digest_interval: Duration,
+    participant_months: u32,
 }
 
 impl Application {
@@ -129,7 +131,15 @@ impl Application {
             listener,
             mailer,
             retention_months: config.retention_months,
+            digest_interval: config.digest_interval,
+            participant_months: config.participant_months,
             state: AppState {
+                mijn: Arc::new(crate::http::mijn::MijnState::new(
+                    config.mijn_rate.0,
+                    config.mijn_rate.1,
+                    secret.clone(),
+                    &config.clock,
+                )),
                 session_store,
                 sessions: SessionSettings {
                     secure,
@@ -247,6 +257,13 @@ impl Application {
             self.state.session_store.clone(),
             self.retention_months,
             self.state.catalog.clock().clone(),
+            (self.participant_months, self.state.base_url.to_string()),
+        )));
+        background.push(tokio::spawn(crate::digest::run(
+            Arc::clone(&self.state.catalog),
+            self.state.base_url.to_string(),
+            self.state.mijn.secret.clone(),
+            self.digest_interval,
         )));
         let store = self.state.catalog.store().clone();
         let sessions = self.state.session_store.clone();
@@ -334,8 +351,15 @@ fn release_freed_memory() {
     }
 }
 
-/// Hourly: erases personal data past its retention period, expired sessions and old login attempts.
-async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32, clock: Clock) {
+/// Hourly: erases personal data past its retention period, unused Mijn WijkWijzer accounts,
+/// expired sessions and old login attempts.
+async fn housekeeping(
+    store: Store,
+    sessions: Sessions,
+    retention_months: u32,
+    clock: Clock,
+    (participant_months, base_url): (u32, String),
+) {
     use tower_sessions::session_store::ExpiredDeletion;
     // First run a minute after start, not during it.
     let hour = Duration::from_secs(3600);
@@ -348,6 +372,8 @@ async fn housekeeping(store: Store, sessions: Sessions, retention_months: u32, c
             Ok(n) => tracing::info!(records = n, "persoonsgegevens gewist na bewaartermijn"),
             Err(e) => tracing::warn!(error = %e, "bewaartermijn toepassen mislukt"),
         }
+        crate::digest::retain_participants(&store, &base_url, participant_months, clock.now())
+            .await;
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
         }

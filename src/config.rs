@@ -45,6 +45,14 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `POST /api/v1/matches` requests allowed per client (IPv4 address, IPv6 /64) per window.
     pub match_rate: (usize, Duration),
+    /// Mijn WijkWijzer sign-in links allowed per e-mail address per window (per IP: four times as
+    /// many).
+    pub mijn_rate: (usize, Duration),
+    /// How often the digest job looks for news to mail.
+    pub digest_interval: Duration,
+    /// Months without use after which a Mijn WijkWijzer account is warned and, a month later,
+    /// deleted.
+    pub participant_months: u32,
     /// Where the time comes from: the system clock, or a fixed moment in tests.
     pub clock: Clock,
 }
@@ -76,6 +84,9 @@ impl Config {
             login_rate: (5, Duration::from_secs(15 * 60)),
             trust_proxy: false,
             match_rate: (30, Duration::from_secs(60)),
+            mijn_rate: (3, Duration::from_secs(15 * 60)),
+            digest_interval: Duration::from_secs(60),
+            participant_months: 24,
             clock: Clock::system(),
         }
     }

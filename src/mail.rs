@@ -83,13 +83,37 @@ impl MailConfig {
     }
 }
 
-fn message(from: &str, mail: &OutgoingMail) -> Result<Message, String> {
+/// Defines a header with a fixed name and a text value (the `List-Unsubscribe` pair, RFC 8058).
+macro_rules! list_header {
+    ($ty:ident, $name:literal) => {
+        #[derive(Clone)]
+        struct $ty(String);
+        impl lettre::message::header::Header for $ty {
+            fn name() -> lettre::message::header::HeaderName {
+                lettre::message::header::HeaderName::new_from_ascii_str($name)
+            }
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($ty(s.to_string()))
+            }
+            fn display(&self) -> lettre::message::header::HeaderValue {
+                lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+list_header!(ListUnsubscribe, "List-Unsubscribe");
+list_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
+
+fn message(from: &str, mail: &OutgoingMail, unsubscribe: Option<&str>) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("afzender: {e}"))?;
     let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(&mail.subject)
+    let mut builder = Message::builder().from(from).to(to).subject(&mail.subject);
+    if let Some(url) = unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(format!("<{url}>")))
+            .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
+    }
+    builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -142,7 +166,12 @@ impl Mailer {
         })
     }
 
-    async fn deliver(&self, mail: &OutgoingMail, id: i64) -> Result<(), String> {
+    async fn deliver(
+        &self,
+        mail: &OutgoingMail,
+        id: i64,
+        unsubscribe: Option<&str>,
+    ) -> Result<(), String> {
         match &self.config.transport {
             MailTransport::Memory(sink) => {
                 sink.0
@@ -152,7 +181,7 @@ impl Mailer {
                 Ok(())
             }
             MailTransport::Folder(dir) => {
-                let msg = message(&self.config.from, mail)?;
+                let msg = message(&self.config.from, mail, unsubscribe)?;
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -161,7 +190,7 @@ impl Mailer {
                     .map_err(|e| e.to_string())
             }
             MailTransport::Smtp(_) => {
-                let msg = message(&self.config.from, mail)?;
+                let msg = message(&self.config.from, mail, unsubscribe)?;
                 let Some(smtp) = &self.smtp else {
                     return Err("geen SMTP-verbinding ingesteld".into());
                 };
@@ -181,12 +210,13 @@ impl Mailer {
                 mail,
                 attempts,
                 next_attempt_at: claim,
+                list_unsubscribe,
                 ..
             }) = store.due_mails(1, MAIL_LEASE).await?.pop()
             else {
                 break;
             };
-            match self.deliver(&mail, id).await {
+            match self.deliver(&mail, id, list_unsubscribe.as_deref()).await {
                 Ok(()) => {
                     store.mail_sent(id, &claim).await?;
                     sent += 1;
@@ -284,7 +314,9 @@ fn text_body(paragraphs: &[String], links: &[(String, String)]) -> String {
     text
 }
 
-fn compose(
+/// A mail in the house style: `paragraphs`, then `links` `(title, url)`, then the greeting; plain
+/// text and HTML.
+pub(crate) fn compose(
     to: &str,
     subject: &str,
     paragraphs: Vec<String>,
@@ -386,9 +418,22 @@ mod tests {
     #[test]
     fn builds_a_mime_message() {
         let m = approved_mail("a@b.nl", "Titel", "https://w.example/aanbod/x");
-        let msg = message("WijkWijzer <noreply@w.example>", &m).unwrap();
+        let msg = message("WijkWijzer <noreply@w.example>", &m, None).unwrap();
         let raw = String::from_utf8(msg.formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/html"));
+        assert!(!raw.contains("List-Unsubscribe"));
+        let alert = message(
+            "WijkWijzer <noreply@w.example>",
+            &m,
+            Some("https://w.example/mijn/afmelden/1/abc"),
+        )
+        .unwrap();
+        let raw = String::from_utf8(alert.formatted()).unwrap();
+        assert!(
+            raw.contains("List-Unsubscribe: <https://w.example/mijn/afmelden/1/abc>"),
+            "{raw}"
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     }
 }

@@ -40,6 +40,9 @@ pub struct ServeArgs {
     /// IPv6-/64-netwerk); daarboven antwoordt de API met 429.
     #[arg(long, env = "WIJKWIJZER_MATCH_RATE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     match_rate: u32,
+    /// Om de hoeveel seconden de overzichtsmails van Mijn WijkWijzer worden gemaakt.
+    #[arg(long, env = "WIJKWIJZER_DIGEST_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    digest_interval: u64,
 }
 
 impl ServeArgs {
@@ -54,6 +57,7 @@ impl ServeArgs {
         config.retention_months = self.retention_months;
         config.trust_proxy = self.trust_proxy;
         config.match_rate = (self.match_rate as usize, std::time::Duration::from_secs(60));
+        config.digest_interval = std::time::Duration::from_secs(self.digest_interval);
         config
     }
 }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod evaluation;
 pub mod facets;
 pub mod fields;
+pub mod follow;
 pub mod gaps;
 pub mod matching;
 

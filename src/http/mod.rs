@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod form_fields;
 pub mod forms;
 pub mod guard;
+pub mod mijn;
 pub mod offering_form;
 pub mod page_error;
 pub mod pages;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The folder mail is written to when no SMTP server is set (then nothing is really sent).
     pub mail_folder: Option<Arc<str>>,
+    /// Mijn WijkWijzer: its rate limits and the secret of unsubscribe links.
+    pub mijn: Arc<mijn::MijnState>,
 }
 
 impl AppState {
@@ -116,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(feeds::router())
         .merge(beheer::router(&state).layer(middleware::from_fn(beheer::no_store)))
+        .merge(mijn::router(&state).layer(middleware::from_fn(beheer::no_store)))
         .route("/healthz", get(healthz))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .fallback(pages::fallback)

@@ -15,9 +15,11 @@ mod audit;
 mod backup;
 mod contact;
 mod dashboard;
+mod follows;
 mod matches;
 mod offerings;
 mod outbox;
+mod participants;
 mod privacy;
 mod providers;
 mod questions;
@@ -31,9 +33,13 @@ use audit::Change;
 pub use backup::BackupReport;
 pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
+pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};
 pub use matches::QuestionMatch;
 pub use offerings::{OfferingSummary, StoredOffering};
 pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
+pub use participants::{
+    new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
+};
 pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
 pub use submissions::Submission;
 pub use users::User;

@@ -46,6 +46,8 @@ pub struct OutboxRow {
     pub created_at: String,
     /// When the next attempt is due.
     pub next_attempt_at: String,
+    /// The one-click unsubscribe address of an alert mail (`List-Unsubscribe`, RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Writes a mail to the outbox inside the caller's transaction.
@@ -69,6 +71,30 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
+/// Writes an alert mail with its one-click unsubscribe address to the outbox inside the caller's
+/// transaction.
+pub(crate) async fn enqueue_unsubscribable(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    mail: &OutgoingMail,
+    unsubscribe: &str,
+) -> Result<(), StoreError> {
+    let ts = now();
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at, list_unsubscribe) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(&ts)
+    .bind(&ts)
+    .bind(unsubscribe)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
     Ok(OutboxRow {
         id: r.col("id")?,
@@ -83,12 +109,13 @@ fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
         last_error: r.col("last_error")?,
         created_at: r.col("created_at")?,
         next_attempt_at: r.col("next_attempt_at")?,
+        list_unsubscribe: r.col("list_unsubscribe")?,
     })
 }
 
 const COLUMNS: &str =
     "id, recipient, subject, body_text, body_html, status, attempts, last_error, \
-                       created_at, next_attempt_at";
+                       created_at, next_attempt_at, list_unsubscribe";
 
 impl Store {
     /// Claims the mails due for an attempt now, oldest first: each is held for `lease` so that no

@@ -10,6 +10,7 @@ mod helpers;
 mod import_export;
 mod mail;
 mod matching;
+mod mijn;
 mod open_data;
 mod operations;
 mod pages;

@@ -76,6 +76,8 @@ pub struct CatalogueView {
     pub ignored: Vec<String>,
     /// "Stel je leervraag" with the search text filled in.
     pub leervraag: String,
+    /// This search with its filters as a query string (for "Volg deze zoekopdracht").
+    pub zoek: String,
 }
 
 fn legend(f: Facet) -> &'static str {
@@ -347,7 +349,9 @@ pub fn build(
     } else {
         href("/leervraag", &[("vraag".to_string(), query.q.clone())])
     };
+    let zoek = crate::domain::follow::search_key(&to_pairs(query, None, None, None));
     Ok(CatalogueView {
+        zoek,
         leervraag,
         action: action.to_string(),
         q: query.q.clone(),

@@ -1,0 +1,499 @@
+//! The digest job of Mijn WijkWijzer: from the change events after each follower's last mail it
+//! makes one mail per person and period (a day for *direct*, a week for *wekelijks*) and writes it
+//! to the outbox together with the claimed digest row (see `store::follows`), so that a period is
+//! mailed once, also with several instances, and a run that stops half-way is resumed. Every mail
+//! has a signed one-click unsubscribe link.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::catalog::Catalog;
+use crate::domain::follow::{FollowKind, Frequency, SavedSearch};
+use crate::domain::offering::Offering;
+use crate::domain::track::Track;
+use crate::store::{DigestMail, OutgoingMail, StoreError};
+
+/// Digests written per transaction.
+const BATCH: usize = 500;
+/// Items listed in one mail at most (the rest is counted).
+const MAX_ITEMS: usize = 25;
+
+/// The signature of the unsubscribe link of participant `id` (HMAC-SHA256 with the platform's
+/// secret), as hex.
+pub fn unsubscribe_signature(secret: &[u8], id: i64) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
+        return String::new();
+    };
+    mac.update(b"afmelden|");
+    mac.update(id.to_string().as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// True when `signature` is the unsubscribe signature of participant `id`.
+pub fn unsubscribe_signature_ok(secret: &[u8], id: i64, signature: &str) -> bool {
+    let expected = unsubscribe_signature(secret, id);
+    !expected.is_empty()
+        && crate::http::forms::constant_time_eq(expected.as_bytes(), signature.as_bytes())
+}
+
+/// The one-click unsubscribe address of participant `id`.
+pub fn unsubscribe_url(base_url: &str, secret: &[u8], id: i64) -> String {
+    format!(
+        "{base_url}/mijn/afmelden/{id}/{}",
+        unsubscribe_signature(secret, id)
+    )
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DigestReport {
+    /// Mails written to the outbox.
+    pub mailed: usize,
+    /// People with news (mailed now or by another instance).
+    pub with_news: usize,
+    /// Follows read.
+    pub follows: usize,
+    /// Events read.
+    pub events: usize,
+}
+
+/// One item of a digest.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    /// New offering (event id, offering id).
+    New(i64, String),
+    /// Changed dates.
+    Dates(i64, String),
+    /// New development track.
+    Track(i64, i64),
+    /// An answer to one's own question (event id, question text).
+    Answer(i64, String),
+}
+
+impl Item {
+    fn event(&self) -> i64 {
+        match self {
+            Item::New(e, _) | Item::Dates(e, _) | Item::Track(e, _) | Item::Answer(e, _) => *e,
+        }
+    }
+}
+
+/// A person in this run.
+struct Person {
+    id: i64,
+    email: String,
+    after: i64,
+    follows: Vec<(FollowKind, String)>,
+    items: Vec<Item>,
+}
+
+/// Runs the digests due on `day` for both frequencies.
+pub async fn run_once(
+    catalog: &Catalog,
+    base_url: &str,
+    secret: &[u8],
+    day: NaiveDate,
+) -> Result<DigestReport, StoreError> {
+    let mut report = DigestReport::default();
+    for frequency in [Frequency::Direct, Frequency::Wekelijks] {
+        let Some(period) = frequency.period(day) else {
+            continue;
+        };
+        let r = run_period(catalog, base_url, secret, day, frequency, &period).await?;
+        report.mailed += r.mailed;
+        report.with_news += r.with_news;
+        report.follows += r.follows;
+        report.events += r.events;
+    }
+    Ok(report)
+}
+
+/// Runs the digests of one frequency and period.
+pub async fn run_period(
+    catalog: &Catalog,
+    base_url: &str,
+    secret: &[u8],
+    day: NaiveDate,
+    frequency: Frequency,
+    period: &str,
+) -> Result<DigestReport, StoreError> {
+    let store = catalog.store();
+    let last = store.last_follow_event().await?;
+    let done: HashSet<i64> = store.digested(period).await?;
+    let rows = store.followers(frequency).await?;
+    let follows = rows.len();
+    // People, in order; their follows indexed by what they follow.
+    let mut people: Vec<Person> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut by_key: HashMap<(FollowKind, String), Vec<(usize, i64)>> = HashMap::new();
+    for r in rows {
+        if done.contains(&r.participant_id) {
+            continue;
+        }
+        let at = *index.entry(r.participant_id).or_insert_with(|| {
+            people.push(Person {
+                id: r.participant_id,
+                email: r.email.clone(),
+                after: r.after,
+                follows: Vec::new(),
+                items: Vec::new(),
+            });
+            people.len() - 1
+        });
+        people[at]
+            .follows
+            .push((r.follow.kind, r.follow.value.clone()));
+        by_key
+            .entry((r.follow.kind, r.follow.value))
+            .or_default()
+            .push((at, r.since_event.max(r.after)));
+    }
+    let answers = if frequency == Frequency::Direct {
+        store.unmailed_answers(0).await?
+    } else {
+        Vec::new()
+    };
+    for a in answers {
+        if done.contains(&a.participant_id) || a.event_id > last {
+            continue;
+        }
+        let at = *index.entry(a.participant_id).or_insert_with(|| {
+            people.push(Person {
+                id: a.participant_id,
+                email: a.email.clone(),
+                after: a.after,
+                follows: Vec::new(),
+                items: Vec::new(),
+            });
+            people.len() - 1
+        });
+        people[at].items.push(Item::Answer(a.event_id, a.vraag));
+    }
+    let from = people.iter().map(|p| p.after).min().unwrap_or(last);
+    let events = if by_key.is_empty() {
+        Vec::new()
+    } else {
+        store.follow_events(from).await?
+    };
+    let tracks: HashMap<i64, Track> = if events.iter().any(|e| e.kind == "traject") {
+        store
+            .tracks()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let snapshot = catalog.snapshot();
+    let taxonomy = &snapshot.taxonomy;
+    let searches: Vec<(SavedSearch, &Vec<(usize, i64)>)> = by_key
+        .iter()
+        .filter(|((k, _), _)| *k == FollowKind::Zoekopdracht)
+        .filter_map(|((_, v), who)| {
+            let q = crate::http::params::parse(
+                &crate::http::params::pairs(Some(v)),
+                &snapshot,
+                day,
+                &[],
+            )
+            .ok()?;
+            Some((SavedSearch::new(q.filters, &q.q), who))
+        })
+        .collect();
+    for e in events.iter().filter(|e| e.id <= last) {
+        match e.kind.as_str() {
+            "nieuw" | "datum" => {
+                let Some(o) = snapshot.get(&e.ref_id) else {
+                    continue;
+                };
+                let make = || {
+                    if e.kind == "nieuw" {
+                        Item::New(e.id, e.ref_id.clone())
+                    } else {
+                        Item::Dates(e.id, e.ref_id.clone())
+                    }
+                };
+                for theme in &o.themas {
+                    hit(
+                        by_key.get(&(FollowKind::Thema, theme.clone())),
+                        &mut people,
+                        e.id,
+                        &make,
+                    );
+                }
+                for topic in taxonomy
+                    .vraagstukken
+                    .iter()
+                    .filter(|t| t.themas.iter().any(|th| o.themas.contains(th)))
+                {
+                    hit(
+                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
+                        &mut people,
+                        e.id,
+                        &make,
+                    );
+                }
+                hit(
+                    by_key.get(&(FollowKind::Aanbieder, o.provider_slug())),
+                    &mut people,
+                    e.id,
+                    &make,
+                );
+                let text = crate::domain::follow::offering_text(o);
+                for (search, who) in &searches {
+                    if search.matches_text(o, &text, day) {
+                        hit(Some(who), &mut people, e.id, &make);
+                    }
+                }
+            }
+            "traject" => {
+                let Some(t) = e.ref_id.parse::<i64>().ok().and_then(|id| tracks.get(&id)) else {
+                    continue;
+                };
+                let make = || Item::Track(e.id, t.id);
+                for theme in &t.themas {
+                    hit(
+                        by_key.get(&(FollowKind::Thema, theme.clone())),
+                        &mut people,
+                        e.id,
+                        &make,
+                    );
+                }
+                for topic in taxonomy
+                    .vraagstukken
+                    .iter()
+                    .filter(|tp| tp.themas.iter().any(|th| t.themas.contains(th)))
+                {
+                    hit(
+                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
+                        &mut people,
+                        e.id,
+                        &make,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut report = DigestReport {
+        follows,
+        events: events.len(),
+        ..DigestReport::default()
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    for p in &mut people {
+        if p.items.is_empty() {
+            continue;
+        }
+        p.items.sort();
+        p.items.dedup();
+        report.with_news += 1;
+        let upto = p.items.iter().map(Item::event).max().unwrap_or(0).max(last);
+        let unsubscribe = unsubscribe_url(base_url, secret, p.id);
+        let mail = digest_mail(p, frequency, &snapshot, &tracks, base_url, &unsubscribe);
+        batch.push(DigestMail {
+            participant_id: p.id,
+            upto_event: upto,
+            items: i64::try_from(p.items.len()).unwrap_or(i64::MAX),
+            mail,
+            unsubscribe,
+        });
+        if batch.len() >= BATCH {
+            report.mailed += store.mail_digests(period, frequency, &batch).await?;
+            batch.clear();
+        }
+    }
+    report.mailed += store.mail_digests(period, frequency, &batch).await?;
+    Ok(report)
+}
+
+/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
+fn hit(
+    who: Option<&Vec<(usize, i64)>>,
+    people: &mut [Person],
+    event: i64,
+    item: &dyn Fn() -> Item,
+) {
+    for (at, since) in who.into_iter().flatten() {
+        if event > *since {
+            people[*at].items.push(item());
+        }
+    }
+}
+
+fn offering_line(o: &Offering) -> String {
+    match o.startdatum {
+        Some(d) => format!(
+            "{} ({}, vanaf {})",
+            o.titel,
+            o.aanbieder,
+            crate::http::pages::view::dutch_date(d)
+        ),
+        None => format!("{} ({})", o.titel, o.aanbieder),
+    }
+}
+
+/// The mail of one digest: the items (each with its link), why the person gets it, the
+/// unsubscribe link and where to manage follows. Only this person's own things are in it.
+fn digest_mail(
+    p: &Person,
+    frequency: Frequency,
+    snapshot: &crate::catalog::Snapshot,
+    tracks: &HashMap<i64, Track>,
+    base_url: &str,
+    unsubscribe: &str,
+) -> OutgoingMail {
+    let mut links = Vec::new();
+    for item in p.items.iter().take(MAX_ITEMS) {
+        match item {
+            Item::New(_, id) | Item::Dates(_, id) => {
+                if let Some(o) = snapshot.get(id) {
+                    let label = if matches!(item, Item::New(..)) {
+                        "Nieuw"
+                    } else {
+                        "Nieuwe data"
+                    };
+                    links.push((
+                        format!("{label}: {}", offering_line(o)),
+                        format!("{base_url}/aanbod/{id}"),
+                    ));
+                }
+            }
+            Item::Track(_, id) => {
+                if let Some(t) = tracks.get(id) {
+                    links.push((
+                        format!("Nieuw ontwikkeltraject: {} ({})", t.titel, t.trekker),
+                        format!("{base_url}/ontwikkeltrajecten"),
+                    ));
+                }
+            }
+            Item::Answer(_, vraag) => {
+                let short: String = vraag.chars().take(80).collect();
+                links.push((
+                    format!("Antwoord op je leervraag: “{short}”"),
+                    format!("{base_url}/mijn"),
+                ));
+            }
+        }
+    }
+    let n = p.items.len();
+    let mut paragraphs = vec![
+        "Hallo,".to_string(),
+        match frequency {
+            Frequency::Direct => {
+                "Er is nieuws over wat je volgt op WijkWijzer Leernetwerk.".to_string()
+            }
+            Frequency::Wekelijks => {
+                "Dit is je weekoverzicht van WijkWijzer Leernetwerk.".to_string()
+            }
+        },
+    ];
+    if n > MAX_ITEMS {
+        paragraphs.push(format!(
+            "Hieronder staan de eerste {MAX_ITEMS} van {n} berichten. De rest vind je in het leeraanbod."
+        ));
+    }
+    let snapshot_tax = &snapshot.taxonomy;
+    let followed: Vec<String> = p
+        .follows
+        .iter()
+        .map(|(k, v)| {
+            let provider = snapshot.provider(v).map(|x| x.name.clone());
+            crate::domain::follow::describe(*k, v, snapshot_tax, provider.as_deref())
+        })
+        .collect();
+    if !followed.is_empty() {
+        paragraphs.push(format!(
+            "Je krijgt deze mail omdat je dit volgt: {}.",
+            followed.join("; ")
+        ));
+    }
+    links.push((
+        "Kiezen wat je volgt en hoe vaak (Mijn WijkWijzer)".to_string(),
+        format!("{base_url}/mijn"),
+    ));
+    links.push((
+        "Geen mail meer: afmelden met één klik".to_string(),
+        unsubscribe.to_string(),
+    ));
+    let subject = match frequency {
+        Frequency::Direct if n == 1 => {
+            "Nieuw op WijkWijzer: 1 bericht over wat je volgt".to_string()
+        }
+        Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
+        Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
+    };
+    crate::mail::compose(&p.email, &subject, paragraphs, links)
+}
+
+/// Runs the digest job every `interval` (the first run after one interval).
+pub async fn run(
+    catalog: std::sync::Arc<Catalog>,
+    base_url: String,
+    secret: Vec<u8>,
+    interval: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match run_once(&catalog, &base_url, &secret, catalog.clock().today()).await {
+            Ok(r) if r.mailed > 0 => tracing::info!(mails = r.mailed, "overzichtsmails klaargezet"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "overzichtsmails maken mislukt"),
+        }
+    }
+}
+
+/// The mail that warns of the deletion of an unused account.
+pub fn warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
+    crate::mail::compose(
+        to,
+        "Je account op Mijn WijkWijzer wordt verwijderd",
+        vec![
+            "Hallo,".into(),
+            format!("Je hebt je account op Mijn WijkWijzer {months} maanden niet gebruikt. Over een maand verwijderen we het, met alles wat je volgt en je bewaarde aanbod."),
+            "Wil je het houden? Log dan in. Dan blijft alles zoals het is.".into(),
+        ],
+        vec![("Inloggen op Mijn WijkWijzer".into(), format!("{base_url}/mijn"))],
+    )
+}
+
+/// The retention of unused accounts (run by the hourly housekeeping): accounts unused for
+/// `months` get a warning mail, and are deleted a month after it when still unused.
+pub async fn retain_participants(
+    store: &crate::store::Store,
+    base_url: &str,
+    months: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let at = |m: u32| {
+        now.checked_sub_months(chrono::Months::new(m))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    match store
+        .retain_participants(&at(0), &at(months), &at(1), |to| {
+            warning_mail(base_url, to, months)
+        })
+        .await
+    {
+        Ok((0, 0)) => {}
+        Ok((warned, deleted)) => {
+            tracing::info!(
+                gewaarschuwd = warned,
+                verwijderd = deleted,
+                "ongebruikte accounts van Mijn WijkWijzer"
+            )
+        }
+        Err(e) => tracing::warn!(error = %e, "bewaartermijn van accounts toepassen mislukt"),
+    }
+}

@@ -1,0 +1,316 @@
+//! Bookmarks ("bewaren") of offerings with their `.ics` and CSV export, and the private Atom feed
+//! of what a person follows (a secret, revocable address; no session needed to read it).
+
+use std::collections::{HashMap, HashSet};
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_sessions::Session;
+
+use crate::domain::follow::{offering_matches, SavedSearch};
+use crate::domain::text::xml_escape;
+use crate::http::extract::PageForm;
+use crate::http::pages::{not_found_page, today};
+use crate::http::AppState;
+
+use super::account::form_signed as signed_form;
+use super::{internal, signed_in};
+
+/// The bookmark and feed routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mijn/bewaren", get(show).post(save))
+        .route("/mijn/bewaren/weg", post(remove))
+        .route("/mijn/bewaard.ics", get(ics))
+        .route("/mijn/bewaard.csv", get(csv))
+        .route("/mijn/feed/{file}", get(feed))
+}
+
+#[derive(askama::Template)]
+#[template(path = "mijn/bewaren.html")]
+struct SavePage {
+    l: crate::http::pages::view::Layout,
+    id: String,
+    titel: String,
+    csrf: String,
+}
+
+fn sign_in_first() -> Response {
+    super::notice_page(
+        StatusCode::OK,
+        "Log eerst in om te bewaren",
+        vec!["Bewaren kan met een account op Mijn WijkWijzer. Je logt in met je e-mailadres: je krijgt een link per mail, een wachtwoord is niet nodig.".into()],
+        vec![("Inloggen op Mijn WijkWijzer", "/mijn"), ("Terug naar het aanbod", "/aanbod")],
+    )
+}
+
+/// The page behind the Bewaren button of an offering (its page is the same for everyone).
+async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let id = q.get("aanbod").map_or("", |s| s.trim()).to_string();
+    let Some(titel) = state.catalog.snapshot().get(&id).map(|o| o.titel.clone()) else {
+        return not_found_page();
+    };
+    match signed_in(&state, &session).await {
+        Ok(Some(s)) => crate::http::pages::render_status(
+            StatusCode::OK,
+            SavePage {
+                l: crate::http::pages::view::Layout::new(
+                    "Bewaren",
+                    "Bewaar leeraanbod in Mijn WijkWijzer.",
+                    "/mijn",
+                ),
+                id,
+                titel,
+                csrf: s.csrf,
+            },
+        ),
+        Ok(None) => sign_in_first(),
+        Err(e) => internal(e, &headers),
+    }
+}
+
+async fn save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let id = form.get("aanbod").map_or("", |s| s.trim()).to_string();
+    let signed = match signed_in(&state, &session).await {
+        Ok(s) => s,
+        Err(e) => return internal(e, &headers),
+    };
+    if signed.is_none() {
+        return sign_in_first();
+    }
+    let s = match signed_form(&state, &headers, &session, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if state.catalog.snapshot().get(&id).is_none() {
+        return not_found_page();
+    }
+    match state.catalog.store().bookmark(s.participant.id, &id).await {
+        Ok(()) => Redirect::to("/mijn?melding=bewaard").into_response(),
+        Err(e) => internal(e, &headers),
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let s = match signed_form(&state, &headers, &session, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let id = form.get("aanbod").map_or("", |s| s.trim());
+    match state.catalog.store().unbookmark(s.participant.id, id).await {
+        Ok(()) => Redirect::to("/mijn?melding=gestopt").into_response(),
+        Err(e) => internal(e, &headers),
+    }
+}
+
+/// The signed-in participant's bookmarked offering ids, or the reply.
+async fn bookmarked(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+) -> Result<Vec<String>, Response> {
+    let s = match signed_in(state, session).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(Redirect::to("/mijn").into_response()),
+        Err(e) => return Err(internal(e, headers)),
+    };
+    state
+        .catalog
+        .store()
+        .bookmarks(s.participant.id)
+        .await
+        .map(|b| b.into_iter().map(|(id, _)| id).collect())
+        .map_err(|e| internal(e, headers))
+}
+
+fn attachment(content_type: &'static str, name: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, name),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn ics(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Response {
+    let ids: HashSet<String> = match bookmarked(&state, &headers, &session).await {
+        Ok(ids) => ids.into_iter().collect(),
+        Err(r) => return r,
+    };
+    let snapshot = state.catalog.snapshot();
+    let body = crate::http::feeds::ics(&snapshot, &state.base_url, |o| ids.contains(&o.id));
+    attachment(
+        "text/calendar; charset=utf-8",
+        "attachment; filename=\"bewaard.ics\"",
+        body,
+    )
+}
+
+/// A CSV field, quoted when needed; a leading formula character is neutralised.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+async fn csv(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Response {
+    let ids = match bookmarked(&state, &headers, &session).await {
+        Ok(ids) => ids,
+        Err(r) => return r,
+    };
+    let snapshot = state.catalog.snapshot();
+    let mut out = String::from("id,titel,aanbieder,startdatum,einddatum,kosten,url\r\n");
+    for id in ids {
+        let Some(o) = snapshot.get(&id) else {
+            continue;
+        };
+        let row = [
+            o.id.clone(),
+            o.titel.clone(),
+            o.aanbieder.clone(),
+            o.startdatum.map(|d| d.to_string()).unwrap_or_default(),
+            o.einddatum.map(|d| d.to_string()).unwrap_or_default(),
+            o.kosten.clone(),
+            format!("{}/aanbod/{}", state.base_url, o.id),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    attachment(
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"bewaard.csv\"",
+        out,
+    )
+}
+
+/// The private Atom feed: the newest offerings that match what the person follows.
+async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Response {
+    let Some(token) = file
+        .strip_suffix(".atom")
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    else {
+        return not_found_page();
+    };
+    let store = state.catalog.store();
+    let p = match store.participant_by_feed(token).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return not_found_page(),
+        Err(e) => return internal(e, &headers),
+    };
+    let follows = match store.follows_of(p.id).await {
+        Ok(f) => f,
+        Err(e) => return internal(e, &headers),
+    };
+    let snapshot = state.catalog.snapshot();
+    let day = today();
+    let searches: Vec<Option<SavedSearch>> = follows
+        .iter()
+        .map(|f| {
+            crate::http::params::parse(
+                &crate::http::params::pairs(Some(&f.value)),
+                &snapshot,
+                day,
+                &[],
+            )
+            .ok()
+            .map(|q| SavedSearch::new(q.filters, &q.q))
+        })
+        .collect();
+    let entries: Vec<_> = crate::http::pages::newest(&snapshot, None)
+        .into_iter()
+        .filter(|s| {
+            follows.iter().zip(&searches).any(|(f, search)| {
+                offering_matches(
+                    f.kind,
+                    &f.value,
+                    search.as_ref(),
+                    &s.offering,
+                    &snapshot.taxonomy,
+                    day,
+                )
+            })
+        })
+        .take(50)
+        .collect();
+    let base = &state.base_url;
+    let updated = entries
+        .iter()
+        .map(|s| s.updated_at.as_str())
+        .max()
+        .unwrap_or("2026-01-01T00:00:00.000Z");
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nl\">\n");
+    xml.push_str("<title>Wat ik volg · WijkWijzer Leernetwerk</title>\n");
+    xml.push_str(&format!(
+        "<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&format!(
+            "{base}/mijn/feed/{}",
+            crate::security::token_hash(token)
+        )),
+        xml_escape(&format!("{base}/aanbod"))
+    ));
+    xml.push_str(&format!(
+        "<updated>{}</updated>\n<author><name>WijkWijzer Leernetwerk</name></author>\n",
+        xml_escape(updated)
+    ));
+    for s in entries {
+        let o = &s.offering;
+        let url = format!("{base}/aanbod/{}", o.id);
+        xml.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            xml_escape(&o.titel),
+            xml_escape(&url),
+            xml_escape(&url),
+            xml_escape(&s.created_at),
+            xml_escape(&s.updated_at),
+            xml_escape(&o.aanbieder),
+            xml_escape(&o.samenvatting),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    (
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
+        ],
+        xml,
+    )
+        .into_response()
+}

@@ -1,0 +1,526 @@
+//! Mijn WijkWijzer under `/mijn`: participants sign in with a one-time link by mail (no password),
+//! in a session of their own (its own cookie and keys: a participant never reaches `/beheer`).
+//! Sign-in and following without an account are public forms ([`FormGuard`] tokens, rate limits
+//! per address and per IP); forms of a signed-in participant carry the session's CSRF token.
+//!
+//! [`FormGuard`]: crate::http::forms::FormGuard
+
+pub mod account;
+pub mod afmelden;
+pub mod bewaren;
+pub mod volgen;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use crate::http::extract::PageForm;
+use crate::http::forms::{constant_time_eq, parse_email, same_origin, Rejection};
+use crate::http::pages::view::Layout;
+use crate::http::pages::{error_page, render_status};
+use crate::http::AppState;
+use crate::security::RateLimiter;
+use crate::store::{OutgoingMail, Participant, PendingFollow, LINK_MINUTES};
+
+/// Session keys of a participant (none of them is a back-office key).
+mod keys {
+    /// The signed-in participant.
+    pub const PARTICIPANT: &str = "deelnemer";
+    /// Unix ms of sign-in.
+    pub const SINCE: &str = "deelnemer_sinds";
+    /// The CSRF token of the session's forms.
+    pub const CSRF: &str = "deelnemer_csrf";
+}
+
+/// What Mijn WijkWijzer keeps besides the shared state: its rate limits and the secret that signs
+/// unsubscribe links.
+pub struct MijnState {
+    /// Sign-in and follow requests per e-mail address.
+    pub per_address: RateLimiter<String>,
+    /// Sign-in and follow requests per client (IPv4 address, IPv6 /64).
+    pub per_ip: RateLimiter<IpAddr>,
+    /// Signs unsubscribe links (the platform's form secret).
+    pub secret: Vec<u8>,
+}
+
+impl MijnState {
+    /// Limits of `max` requests per `window` per address (four times as many per IP).
+    pub fn new(
+        max: usize,
+        window: std::time::Duration,
+        secret: Vec<u8>,
+        clock: &crate::domain::clock::Clock,
+    ) -> MijnState {
+        MijnState {
+            per_address: RateLimiter::new(max, window).with_clock(clock.clone()),
+            per_ip: RateLimiter::new(max.saturating_mul(4), window).with_clock(clock.clone()),
+            secret,
+        }
+    }
+}
+
+/// The session cookie of participants (`__Host-` prefixed when secure).
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.sessions.secure {
+        "__Host-wijkwijzer-mijn"
+    } else {
+        "wijkwijzer-mijn"
+    }
+}
+
+/// The routes of Mijn WijkWijzer with their own session layer.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let idle = tower_sessions::cookie::time::Duration::seconds(
+        i64::try_from(state.sessions.idle.as_secs()).unwrap_or(1800),
+    );
+    let sessions = SessionManagerLayer::new(state.session_store.clone())
+        .with_name(cookie_name(state))
+        .with_secure(state.sessions.secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    Router::new()
+        .route("/mijn", get(account::show))
+        .route("/mijn/inloggen", post(request_link))
+        .route("/mijn/inloggen/{token}", get(show_confirm).post(confirm))
+        .route("/mijn/uitloggen", post(sign_out))
+        .merge(account::router())
+        .merge(volgen::router())
+        .merge(bewaren::router())
+        .layer(sessions)
+        .merge(afmelden::router())
+}
+
+/// A signed-in participant.
+pub struct Signed {
+    /// The account.
+    pub participant: Participant,
+    /// The session.
+    pub session: Session,
+    /// The CSRF token of the session's forms.
+    pub csrf: String,
+}
+
+/// The participant signed in to `session`, checked on every use: the account still exists, the
+/// session began after the last "sign out everywhere", and within the absolute timeout. A session
+/// that fails a check is emptied.
+pub async fn signed_in(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<Signed>, crate::store::StoreError> {
+    let Some(id) = session.get::<i64>(keys::PARTICIPANT).await.ok().flatten() else {
+        return Ok(None);
+    };
+    let since: i64 = session.get(keys::SINCE).await.ok().flatten().unwrap_or(0);
+    let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
+    let fresh = chrono::Utc::now().timestamp_millis() - since <= absolute;
+    let participant = if fresh {
+        state
+            .catalog
+            .store()
+            .participant(id)
+            .await?
+            .filter(|p| since >= p.sessions_after)
+    } else {
+        None
+    };
+    let Some(participant) = participant else {
+        crate::security_event!("deelnemer_sessie_beeindigd", deelnemer = id);
+        let _ = session.flush().await;
+        return Ok(None);
+    };
+    state.catalog.store().participant_seen(id).await?;
+    let csrf = match session.get::<String>(keys::CSRF).await.ok().flatten() {
+        Some(t) => t,
+        None => {
+            let t = crate::security::random_hex(32);
+            let _ = session.insert(keys::CSRF, &t).await;
+            t
+        }
+    };
+    Ok(Some(Signed {
+        participant,
+        session: session.clone(),
+        csrf,
+    }))
+}
+
+/// Checks a signed-in form: same origin and the session's CSRF token.
+pub fn form_ok(headers: &HeaderMap, state: &AppState, signed: &Signed, sent: &str) -> bool {
+    let ok = same_origin(headers, state.forms.origin.as_deref()).is_ok()
+        && !sent.is_empty()
+        && constant_time_eq(signed.csrf.as_bytes(), sent.as_bytes());
+    if !ok {
+        crate::security_event!("csrf_geweigerd", reden = "mijn");
+    }
+    ok
+}
+
+/// The page for a signed-in form that did not check out (403).
+pub fn form_refused(_headers: &HeaderMap) -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        "Formulier verlopen",
+        "Het formulier kon niet worden gecontroleerd: het is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+    )
+}
+
+/// A 500 page for a failure on our side.
+pub fn internal(e: impl std::fmt::Display, _headers: &HeaderMap) -> Response {
+    crate::http::pages::PageError::Internal(e.to_string()).into_response()
+}
+
+/// Records a sign-in request against the limits of `ip` and `email`; `Err` when over either.
+pub fn limit(state: &AppState, ip: IpAddr, email: &str) -> Result<(), Rejection> {
+    state.mijn.per_ip.hit(ip)?;
+    if let Err(r) = state.mijn.per_address.hit(email.to_lowercase()) {
+        state.mijn.per_ip.undo(&ip);
+        return Err(r.into());
+    }
+    Ok(())
+}
+
+/// The sign-in mail: the one-time link, how long it works, and that nothing happens without it.
+pub fn link_mail(base_url: &str, to: &str, token: &str, pending: Option<&str>) -> OutgoingMail {
+    let mut paragraphs = vec!["Hallo,".to_string()];
+    match pending {
+        Some(what) => paragraphs.push(format!(
+            "Je wilt op WijkWijzer Leernetwerk volgen: {what}. Bevestig eerst dat dit je e-mailadres is. Daarna sturen we je mail over nieuw leeraanbod."
+        )),
+        None => paragraphs.push(
+            "Je wilt inloggen op Mijn WijkWijzer. Gebruik daarvoor de link hieronder.".to_string(),
+        ),
+    }
+    paragraphs.push(format!(
+        "De link werkt {LINK_MINUTES} minuten en één keer. Heb je dit niet zelf gevraagd? Dan hoef je niets te doen: zonder de link gebeurt er niets en sturen we je geen mail meer."
+    ));
+    crate::mail::compose(
+        to,
+        "Je link voor Mijn WijkWijzer",
+        paragraphs,
+        vec![(
+            "Bevestig je e-mailadres en log in".to_string(),
+            format!("{base_url}/mijn/inloggen/{token}"),
+        )],
+    )
+}
+
+#[derive(Template)]
+#[template(path = "mijn/inloggen.html")]
+pub(crate) struct SignInPage {
+    pub l: Layout,
+    pub token: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub notice: Option<&'static str>,
+}
+
+/// The sign-in page (shown at `/mijn` when nobody is signed in).
+pub fn sign_in_page(
+    state: &AppState,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Response {
+    let title = if error.is_some() {
+        "Fout: Mijn WijkWijzer"
+    } else {
+        "Mijn WijkWijzer"
+    };
+    render_status(
+        status,
+        SignInPage {
+            l: Layout::new(
+                title,
+                "Log in met je e-mailadres: volg thema's en zoekopdrachten en zie je eigen leervragen.",
+                "/mijn",
+            )
+            .retaining(state.retention_months),
+            token: state.forms.token(SIGN_IN_FORM),
+            email,
+            error,
+            notice,
+        },
+    )
+}
+
+const SIGN_IN_FORM: &str = "mijn-inloggen";
+const CONFIRM_FORM: &str = "mijn-bevestigen";
+
+#[derive(Template)]
+#[template(path = "mijn/melding.html")]
+pub(crate) struct NoticePage {
+    pub l: Layout,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub links: Vec<(String, String)>,
+}
+
+/// A plain page that tells what happened, with links onward.
+pub fn notice_page(
+    status: StatusCode,
+    heading: &str,
+    paragraphs: Vec<String>,
+    links: Vec<(&str, &str)>,
+) -> Response {
+    render_status(
+        status,
+        NoticePage {
+            l: Layout::new(
+                heading,
+                paragraphs.first().cloned().unwrap_or_default(),
+                "/mijn",
+            ),
+            heading: heading.to_string(),
+            paragraphs,
+            links: links
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        },
+    )
+}
+
+/// The page after a sign-in link was requested: the same for every address, known or not.
+pub fn link_sent_page(follow: Option<&str>) -> Response {
+    let mut p = vec![format!(
+        "Als het e-mailadres klopt, krijg je binnen een paar minuten een mail met een link. De link werkt {LINK_MINUTES} minuten en één keer."
+    )];
+    if let Some(what) = follow {
+        p.push(format!(
+            "Na het bevestigen volg je: {what}. Zonder bevestiging sturen we niets."
+        ));
+    }
+    p.push("Geen mail gekregen? Kijk ook bij de ongewenste mail, of vraag over een paar minuten een nieuwe link aan.".into());
+    notice_page(
+        StatusCode::OK,
+        "Kijk in je mail",
+        p,
+        vec![("Terug naar het leeraanbod", "/aanbod")],
+    )
+}
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The reply to a public form that was refused: `None` when it may go on.
+fn screened(
+    state: &AppState,
+    form_name: &str,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Option<Rejection> {
+    state.forms.screen(form_name, headers, form).err()
+}
+
+async fn request_link(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let typed = field(&form, "email");
+    if let Some(r) = screened(&state, SIGN_IN_FORM, &headers, &form) {
+        return sign_in_page(&state, r.status(), typed, Some(r.message().into()), None);
+    }
+    let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
+        return sign_in_page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            typed,
+            Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
+            None,
+        );
+    };
+    if let Err(r) = limit(&state, state.client_ip(&headers, peer), &email) {
+        crate::security_event!("deelnemer_link_geblokkeerd");
+        return sign_in_page(&state, r.status(), typed, Some(r.message().into()), None);
+    }
+    let base = state.base_url.clone();
+    match state
+        .catalog
+        .store()
+        .sign_in_link(&email, None, |token| link_mail(&base, &email, token, None))
+        .await
+    {
+        Ok(()) => {
+            crate::security_event!("deelnemer_link_gevraagd");
+            link_sent_page(None)
+        }
+        Err(e) => internal(e, &headers),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mijn/bevestigen.html")]
+struct ConfirmPage {
+    l: Layout,
+    action: String,
+    token: String,
+}
+
+fn link_expired(state: &AppState) -> Response {
+    sign_in_page(
+        state,
+        StatusCode::GONE,
+        String::new(),
+        Some(format!(
+            "Deze link werkt niet meer: hij is al gebruikt of ouder dan {LINK_MINUTES} minuten. Vraag hieronder een nieuwe link aan."
+        )),
+        None,
+    )
+}
+
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The link from the mail shows a button: a mail scanner that opens links uses nothing up.
+async fn show_confirm(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !well_formed(&token) {
+        return link_expired(&state);
+    }
+    match state.catalog.store().sign_in_link_valid(&token).await {
+        Ok(true) => render_status(
+            StatusCode::OK,
+            ConfirmPage {
+                l: Layout::new(
+                    "Bevestig je e-mailadres",
+                    "Bevestig je e-mailadres om in te loggen op Mijn WijkWijzer.",
+                    "/mijn",
+                ),
+                action: format!("/mijn/inloggen/{token}"),
+                token: state.forms.token(CONFIRM_FORM),
+            },
+        ),
+        Ok(false) => link_expired(&state),
+        Err(e) => internal(e, &HeaderMap::new()),
+    }
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Path(token): Path<String>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = screened(&state, CONFIRM_FORM, &headers, &form) {
+        // The minimum fill time does not apply to a single button.
+        if r != Rejection::TooFast {
+            return error_page(r.status(), "Formulier verlopen", r.message());
+        }
+    }
+    if !well_formed(&token) {
+        return link_expired(&state);
+    }
+    let signed = match state.catalog.store().use_sign_in_link(&token).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            crate::security_event!("deelnemer_link_ongeldig");
+            return link_expired(&state);
+        }
+        Err(e) => return internal(e, &headers),
+    };
+    // A new session id at sign-in (no fixation), and a fresh form token.
+    if let Err(e) = session.cycle_id().await {
+        return internal(e, &headers);
+    }
+    let _ = session.remove::<String>(keys::CSRF).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    if session
+        .insert(keys::PARTICIPANT, signed.participant.id)
+        .await
+        .and(session.insert(keys::SINCE, now).await)
+        .is_err()
+    {
+        return internal("sessie niet opgeslagen", &headers);
+    }
+    crate::security_event!("deelnemer_ingelogd", deelnemer = signed.participant.id);
+    let to = if signed.followed.is_some() {
+        "/mijn?melding=gevolgd"
+    } else {
+        "/mijn?melding=ingelogd"
+    };
+    Redirect::to(to).into_response()
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Response {
+    match signed_in(&state, &session).await {
+        Ok(Some(s)) => {
+            if !form_ok(&headers, &state, &s, &form.csrf) {
+                return form_refused(&headers);
+            }
+            let _ = session.flush().await;
+            crate::security_event!("deelnemer_uitgelogd", deelnemer = s.participant.id);
+            Redirect::to("/mijn?melding=uitgelogd").into_response()
+        }
+        Ok(None) => Redirect::to("/mijn").into_response(),
+        Err(e) => internal(e, &headers),
+    }
+}
+
+/// A pending follow in words, for the pages and the mail.
+pub fn pending_text(state: &AppState, p: &PendingFollow) -> String {
+    let snapshot = state.catalog.snapshot();
+    let provider = snapshot.provider(&p.value).map(|x| x.name.clone());
+    crate::domain::follow::describe(p.kind, &p.value, &snapshot.taxonomy, provider.as_deref())
+}
+
+/// Notices shown on the account page after a redirect.
+#[derive(Deserialize, Default)]
+pub struct Melding {
+    /// Which notice.
+    #[serde(default)]
+    pub melding: String,
+}
+
+/// The Dutch text of a notice.
+pub fn melding_text(m: &str) -> Option<&'static str> {
+    match m {
+        "ingelogd" => Some("Je bent ingelogd."),
+        "gevolgd" => Some(
+            "Je e-mailadres is bevestigd. Je volgt dit nu en krijgt mail bij nieuw leeraanbod.",
+        ),
+        "uitgelogd" => Some("Je bent uitgelogd."),
+        "volgen-aangepast" => Some("Je keuze is opgeslagen."),
+        "gestopt" => Some("Je volgt dit niet meer."),
+        "naam" => Some("Je naam is opgeslagen."),
+        "bewaard" => Some("Het leeraanbod is bewaard."),
+        "feed" => Some("Je hebt een nieuw feedadres. Het oude adres werkt niet meer."),
+        "feed-weg" => Some("Je feedadres werkt niet meer."),
+        _ => None,
+    }
+}
+
+/// Query of pages that only show a notice.
+pub type MeldingQuery = Query<Melding>;
+
+/// Shared handle of the Mijn WijkWijzer state.
+pub type Shared = Arc<MijnState>;
