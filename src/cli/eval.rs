@@ -93,9 +93,24 @@ fn match_line(id: &str, outcome: &crate::domain::matching::MatchOutcome) -> serd
         "passend": outcome.passend,
         "fit": outcome.fit,
         "kans": (outcome.kans * 1000.0).round() / 1000.0,
-        "signalen": outcome.signalen,
+        "signalen": rounded(serde_json::to_value(&outcome.signalen).unwrap_or_default()),
         "resultaten": outcome.resultaten.iter().map(|r| serde_json::json!({"id": r.id, "score": r.score})).collect::<Vec<_>>(),
     })
+}
+
+/// `v` with every number rounded to four decimals, as the scores are: the last bits of a sum
+/// depend on the order the database returned the offerings in, not on the answer.
+fn rounded(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() => {
+                serde_json::json!((f * 10_000.0).round() / 10_000.0)
+            }
+            _ => serde_json::Value::Number(n),
+        },
+        serde_json::Value::Object(m) => m.into_iter().map(|(k, v)| (k, rounded(v))).collect(),
+        other => other,
+    }
 }
 
 /// The `eval` command: the scores of the built-in fit model, or with `folds` (and a seed) a
