@@ -93,7 +93,7 @@ fn match_line(id: &str, outcome: &crate::domain::matching::MatchOutcome) -> serd
         "passend": outcome.passend,
         "fit": outcome.fit,
         "kans": (outcome.kans * 1000.0).round() / 1000.0,
-        "signalen": rounded(serde_json::to_value(&outcome.signalen).unwrap_or_default()),
+        "signalen": rounded(serde_json::to_value(outcome.signalen).unwrap_or_default()),
         "resultaten": outcome.resultaten.iter().map(|r| serde_json::json!({"id": r.id, "score": r.score})).collect::<Vec<_>>(),
     })
 }
