@@ -309,11 +309,20 @@ impl Store {
     /// into the database file, so that the file alone is the whole database again.
     pub async fn close(&self) {
         if matches!(self.backend, Backend::Sqlite(_)) {
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "write-ahead log wegschrijven mislukt");
+            // A connection whose task was just stopped may still be rolling back: the checkpoint
+            // reports "busy" then, so it is tried again for up to a second.
+            for _ in 0..50 {
+                match sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&self.pool)
+                    .await
+                {
+                    Ok(row) if row.col::<i64, _>(0).unwrap_or(1) == 0 => break,
+                    Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "write-ahead log wegschrijven mislukt");
+                        break;
+                    }
+                }
             }
         }
         self.pool.close().await;
