@@ -105,7 +105,7 @@ pub struct CatalogData {
     pub taxonomy: Taxonomy,
     /// All offerings, ordered by id.
     pub offerings: Vec<StoredOffering>,
-    pub(super) by_seq: HashMap<i64, usize>,
+    pub(super) by_seq: rustc_hash::FxHashMap<i64, usize>,
     pub(super) by_id: HashMap<String, usize>,
     /// Providers, ordered by name.
     pub providers: Vec<Provider>,

@@ -256,8 +256,11 @@ impl Collector for AllHits {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
-        let mut best: HashMap<i64, f32> = HashMap::new();
+    fn merge_fruits(&self, mut fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
+        if fruits.len() == 1 {
+            return Ok(fruits.pop().unwrap_or_default());
+        }
+        let mut best: rustc_hash::FxHashMap<i64, f32> = rustc_hash::FxHashMap::default();
         for (seq, score) in fruits.into_iter().flatten() {
             let e = best.entry(seq).or_insert(score);
             *e = e.max(score);
