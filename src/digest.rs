@@ -13,6 +13,7 @@ use sha2::Sha256;
 use crate::catalog::Catalog;
 use crate::domain::follow::{FollowKind, Frequency, SavedSearch};
 use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Taxonomy;
 use crate::domain::track::Track;
 use crate::store::{DigestMail, OutgoingMail, StoreError};
 
@@ -132,7 +133,7 @@ pub async fn run_period(
     // People, in order; their follows indexed by what they follow.
     let mut people: Vec<Person> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut by_key: HashMap<(FollowKind, String), Vec<(usize, i64)>> = HashMap::new();
+    let mut by_key: Followers = HashMap::new();
     for r in rows {
         if done.contains(&r.participant_id) {
             continue;
@@ -221,36 +222,13 @@ pub async fn run_period(
                         Item::Dates(e.id, e.ref_id.clone())
                     }
                 };
-                for theme in &o.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|t| t.themas.iter().any(|th| o.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                hit(
-                    by_key.get(&(FollowKind::Aanbieder, o.provider_slug())),
-                    &mut people,
-                    e.id,
-                    &make,
-                );
+                let keys = theme_keys(&o.themas, taxonomy)
+                    .chain(std::iter::once((FollowKind::Aanbieder, o.provider_slug())));
+                hit(&by_key, keys, &mut people, e.id, &make);
                 let text = crate::domain::follow::offering_text(o);
                 for (search, who) in &searches {
                     if search.matches_text(o, &text, day) {
-                        hit(Some(who), &mut people, e.id, &make);
+                        add(who, &mut people, e.id, &make);
                     }
                 }
             }
@@ -259,26 +237,13 @@ pub async fn run_period(
                     continue;
                 };
                 let make = || Item::Track(e.id, t.id);
-                for theme in &t.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|tp| tp.themas.iter().any(|th| t.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
+                hit(
+                    &by_key,
+                    theme_keys(&t.themas, taxonomy),
+                    &mut people,
+                    e.id,
+                    &make,
+                );
             }
             _ => {}
         }
@@ -315,14 +280,44 @@ pub async fn run_period(
     Ok(report)
 }
 
-/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
+/// Who follows what: per follow key, each follower (index in `people`) with the event after which
+/// news counts.
+type Followers = HashMap<(FollowKind, String), Vec<(usize, i64)>>;
+
+/// The follow keys of something with `themes`: each theme, and each topic with one of them.
+fn theme_keys<'a>(
+    themes: &'a [String],
+    taxonomy: &'a Taxonomy,
+) -> impl Iterator<Item = (FollowKind, String)> + 'a {
+    let topics = taxonomy
+        .vraagstukken
+        .iter()
+        .filter(|t| t.themas.iter().any(|th| themes.contains(th)))
+        .map(|t| (FollowKind::Vraagstuk, t.slug.clone()));
+    themes
+        .iter()
+        .map(|t| (FollowKind::Thema, t.clone()))
+        .chain(topics)
+}
+
+/// Adds the item `item()` to every follower of one of `keys` for whom event `event` is new.
 fn hit(
-    who: Option<&Vec<(usize, i64)>>,
+    by_key: &Followers,
+    keys: impl Iterator<Item = (FollowKind, String)>,
     people: &mut [Person],
     event: i64,
     item: &dyn Fn() -> Item,
 ) {
-    for (at, since) in who.into_iter().flatten() {
+    for key in keys {
+        if let Some(who) = by_key.get(&key) {
+            add(who, people, event, item);
+        }
+    }
+}
+
+/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
+fn add(who: &[(usize, i64)], people: &mut [Person], event: i64, item: &dyn Fn() -> Item) {
+    for (at, since) in who {
         if event > *since {
             people[*at].items.push(item());
         }
