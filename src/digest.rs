@@ -12,8 +12,9 @@ use sha2::Sha256;
 
 use crate::catalog::Catalog;
 use crate::domain::follow::{FollowKind, Frequency, SavedSearch};
-use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Taxonomy;
 use crate::domain::track::Track;
+use crate::mail::{Digest, DigestEntry};
 use crate::store::{DigestMail, OutgoingMail, StoreError};
 
 /// Digests written per transaction.
@@ -132,7 +133,7 @@ pub async fn run_period(
     // People, in order; their follows indexed by what they follow.
     let mut people: Vec<Person> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut by_key: HashMap<(FollowKind, String), Vec<(usize, i64)>> = HashMap::new();
+    let mut by_key: Followers = HashMap::new();
     for r in rows {
         if done.contains(&r.participant_id) {
             continue;
@@ -221,36 +222,13 @@ pub async fn run_period(
                         Item::Dates(e.id, e.ref_id.clone())
                     }
                 };
-                for theme in &o.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|t| t.themas.iter().any(|th| o.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                hit(
-                    by_key.get(&(FollowKind::Aanbieder, o.provider_slug())),
-                    &mut people,
-                    e.id,
-                    &make,
-                );
+                let keys = theme_keys(&o.themas, taxonomy)
+                    .chain(std::iter::once((FollowKind::Aanbieder, o.provider_slug())));
+                hit(&by_key, keys, &mut people, e.id, &make);
                 let text = crate::domain::follow::offering_text(o);
                 for (search, who) in &searches {
                     if search.matches_text(o, &text, day) {
-                        hit(Some(who), &mut people, e.id, &make);
+                        add(who, &mut people, e.id, &make);
                     }
                 }
             }
@@ -259,26 +237,13 @@ pub async fn run_period(
                     continue;
                 };
                 let make = || Item::Track(e.id, t.id);
-                for theme in &t.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|tp| tp.themas.iter().any(|th| t.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
+                hit(
+                    &by_key,
+                    theme_keys(&t.themas, taxonomy),
+                    &mut people,
+                    e.id,
+                    &make,
+                );
             }
             _ => {}
         }
@@ -315,34 +280,52 @@ pub async fn run_period(
     Ok(report)
 }
 
-/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
+/// Who follows what: per follow key, each follower (index in `people`) with the event after which
+/// news counts.
+type Followers = HashMap<(FollowKind, String), Vec<(usize, i64)>>;
+
+/// The follow keys of something with `themes`: each theme, and each topic with one of them.
+fn theme_keys<'a>(
+    themes: &'a [String],
+    taxonomy: &'a Taxonomy,
+) -> impl Iterator<Item = (FollowKind, String)> + 'a {
+    let topics = taxonomy
+        .vraagstukken
+        .iter()
+        .filter(|t| t.themas.iter().any(|th| themes.contains(th)))
+        .map(|t| (FollowKind::Vraagstuk, t.slug.clone()));
+    themes
+        .iter()
+        .map(|t| (FollowKind::Thema, t.clone()))
+        .chain(topics)
+}
+
+/// Adds the item `item()` to every follower of one of `keys` for whom event `event` is new.
 fn hit(
-    who: Option<&Vec<(usize, i64)>>,
+    by_key: &Followers,
+    keys: impl Iterator<Item = (FollowKind, String)>,
     people: &mut [Person],
     event: i64,
     item: &dyn Fn() -> Item,
 ) {
-    for (at, since) in who.into_iter().flatten() {
+    for key in keys {
+        if let Some(who) = by_key.get(&key) {
+            add(who, people, event, item);
+        }
+    }
+}
+
+/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
+fn add(who: &[(usize, i64)], people: &mut [Person], event: i64, item: &dyn Fn() -> Item) {
+    for (at, since) in who {
         if event > *since {
             people[*at].items.push(item());
         }
     }
 }
 
-fn offering_line(o: &Offering) -> String {
-    match o.startdatum {
-        Some(d) => format!(
-            "{} ({}, vanaf {})",
-            o.titel,
-            o.aanbieder,
-            crate::http::pages::view::dutch_date(d)
-        ),
-        None => format!("{} ({})", o.titel, o.aanbieder),
-    }
-}
-
-/// The mail of one digest: the items (each with its link), why the person gets it, the
-/// unsubscribe link and where to manage follows. Only this person's own things are in it.
+/// The mail of one digest: the first [`MAX_ITEMS`] items that still exist, why the person gets
+/// it, the unsubscribe link and where to manage follows. Only this person's own things are in it.
 fn digest_mail(
     p: &Person,
     frequency: Frequency,
@@ -351,87 +334,47 @@ fn digest_mail(
     base_url: &str,
     unsubscribe: &str,
 ) -> OutgoingMail {
-    let mut links = Vec::new();
-    for item in p.items.iter().take(MAX_ITEMS) {
-        match item {
+    let entries = p
+        .items
+        .iter()
+        .take(MAX_ITEMS)
+        .filter_map(|item| match item {
             Item::New(_, id) | Item::Dates(_, id) => {
-                if let Some(o) = snapshot.get(id) {
-                    let label = if matches!(item, Item::New(..)) {
-                        "Nieuw"
-                    } else {
-                        "Nieuwe data"
-                    };
-                    links.push((
-                        format!("{label}: {}", offering_line(o)),
-                        format!("{base_url}/aanbod/{id}"),
-                    ));
-                }
+                snapshot.get(id).map(|o| DigestEntry::Offering {
+                    id: id.clone(),
+                    new: matches!(item, Item::New(..)),
+                    titel: o.titel.clone(),
+                    aanbieder: o.aanbieder.clone(),
+                    vanaf: o.startdatum.map(crate::http::pages::view::dutch_date),
+                })
             }
-            Item::Track(_, id) => {
-                if let Some(t) = tracks.get(id) {
-                    links.push((
-                        format!("Nieuw ontwikkeltraject: {} ({})", t.titel, t.trekker),
-                        format!("{base_url}/ontwikkeltrajecten"),
-                    ));
-                }
-            }
-            Item::Answer(_, vraag) => {
-                let short: String = vraag.chars().take(80).collect();
-                links.push((
-                    format!("Antwoord op je leervraag: “{short}”"),
-                    format!("{base_url}/mijn"),
-                ));
-            }
-        }
-    }
-    let n = p.items.len();
-    let mut paragraphs = vec![
-        "Hallo,".to_string(),
-        match frequency {
-            Frequency::Direct => {
-                "Er is nieuws over wat je volgt op WijkWijzer Leernetwerk.".to_string()
-            }
-            Frequency::Wekelijks => {
-                "Dit is je weekoverzicht van WijkWijzer Leernetwerk.".to_string()
-            }
-        },
-    ];
-    if n > MAX_ITEMS {
-        paragraphs.push(format!(
-            "Hieronder staan de eerste {MAX_ITEMS} van {n} berichten. De rest vind je in het leeraanbod."
-        ));
-    }
-    let snapshot_tax = &snapshot.taxonomy;
-    let followed: Vec<String> = p
+            Item::Track(_, id) => tracks.get(id).map(|t| DigestEntry::Track {
+                titel: t.titel.clone(),
+                trekker: t.trekker.clone(),
+            }),
+            Item::Answer(_, vraag) => Some(DigestEntry::Answer {
+                vraag: vraag.chars().take(80).collect(),
+            }),
+        })
+        .collect();
+    let followed = p
         .follows
         .iter()
         .map(|(k, v)| {
             let provider = snapshot.provider(v).map(|x| x.name.clone());
-            crate::domain::follow::describe(*k, v, snapshot_tax, provider.as_deref())
+            crate::domain::follow::describe(*k, v, &snapshot.taxonomy, provider.as_deref())
         })
         .collect();
-    if !followed.is_empty() {
-        paragraphs.push(format!(
-            "Je krijgt deze mail omdat je dit volgt: {}.",
-            followed.join("; ")
-        ));
-    }
-    links.push((
-        "Kiezen wat je volgt en hoe vaak (Mijn WijkWijzer)".to_string(),
-        format!("{base_url}/mijn"),
-    ));
-    links.push((
-        "Geen mail meer: afmelden met één klik".to_string(),
-        unsubscribe.to_string(),
-    ));
-    let subject = match frequency {
-        Frequency::Direct if n == 1 => {
-            "Nieuw op WijkWijzer: 1 bericht over wat je volgt".to_string()
-        }
-        Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
-        Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
-    };
-    crate::mail::compose(&p.email, &subject, paragraphs, links)
+    crate::mail::digest_mail(&Digest {
+        to: &p.email,
+        frequency,
+        entries,
+        total: p.items.len(),
+        max_items: MAX_ITEMS,
+        followed,
+        base_url,
+        unsubscribe,
+    })
 }
 
 /// Runs the digest job every `interval` (the first run after one interval).
@@ -453,20 +396,6 @@ pub async fn run(
     }
 }
 
-/// The mail that warns of the deletion of an unused account.
-pub fn warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
-    crate::mail::compose(
-        to,
-        "Je account op Mijn WijkWijzer wordt verwijderd",
-        vec![
-            "Hallo,".into(),
-            format!("Je hebt je account op Mijn WijkWijzer {months} maanden niet gebruikt. Over een maand verwijderen we het, met alles wat je volgt en je bewaarde aanbod."),
-            "Wil je het houden? Log dan in. Dan blijft alles zoals het is.".into(),
-        ],
-        vec![("Inloggen op Mijn WijkWijzer".into(), format!("{base_url}/mijn"))],
-    )
-}
-
 /// The retention of unused accounts (run by the hourly housekeeping): accounts unused for
 /// `months` get a warning mail, and are deleted a month after it when still unused.
 pub async fn retain_participants(
@@ -482,7 +411,7 @@ pub async fn retain_participants(
     };
     match store
         .retain_participants(&at(0), &at(months), &at(1), |to| {
-            warning_mail(base_url, to, months)
+            crate::mail::retention_warning_mail(base_url, to, months)
         })
         .await
     {

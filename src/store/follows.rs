@@ -11,7 +11,7 @@ use crate::domain::follow::{Follow, FollowKind, Frequency};
 
 /// A change that can be news: `nieuw` or `datum` (offering id), `traject` (track id), `antwoord`
 /// (question id).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FollowEvent {
     /// Row number (events are numbered in order).
     pub id: i64,
@@ -37,7 +37,7 @@ pub struct FollowerRow {
 }
 
 /// An answered own question that a participant has not been mailed about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnswerRow {
     /// The participant.
     pub participant_id: i64,
@@ -188,19 +188,12 @@ impl Store {
 
     /// The events after `after`, oldest first.
     pub async fn follow_events(&self, after: i64) -> Result<Vec<FollowEvent>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
+        Ok(
+            sqlx::query_as("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
                 .bind(after)
                 .fetch_all(self.pool())
-                .await?;
-        Ok(rows
-            .iter()
-            .map(|r| FollowEvent {
-                id: r.get(0),
-                kind: r.get(1),
-                ref_id: r.get(2),
-            })
-            .collect())
+                .await?,
+        )
     }
 
     /// The newest event number (0 when there is none).
@@ -243,25 +236,16 @@ impl Store {
 
     /// Answers to participants' own questions given after their last direct mail.
     pub async fn unmailed_answers(&self, after: i64) -> Result<Vec<AnswerRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.email, p.direct_after, e.id, q.vraag FROM follow_events e \
+        Ok(sqlx::query_as(
+            "SELECT p.id AS participant_id, p.email, p.direct_after AS after, e.id AS event_id, \
+             q.vraag FROM follow_events e \
              JOIN learning_questions q ON q.id = e.ref_id \
              JOIN participants p ON lower(p.email) = lower(q.email) \
              WHERE e.kind = 'antwoord' AND e.id > $1 AND e.id > p.direct_after ORDER BY p.id, e.id",
         )
         .bind(after)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AnswerRow {
-                participant_id: r.get(0),
-                email: r.get(1),
-                after: r.get(2),
-                event_id: r.get(3),
-                vraag: r.get(4),
-            })
-            .collect())
+        .await?)
     }
 
     /// Mails a batch of digests for `period` in one transaction: per person, the digest row is

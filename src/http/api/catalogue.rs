@@ -9,7 +9,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::no_parameters;
+use super::{no_parameters, NoParameters};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
@@ -227,9 +227,8 @@ pub struct ThemeResponse {
 )]
 pub(super) async fn themes(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<Vec<ThemeResponse>>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
     Ok(Json(
         snapshot
@@ -276,9 +275,8 @@ pub struct ProviderResponse {
 )]
 pub(super) async fn providers(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<Vec<ProviderResponse>>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
     Ok(Json(
         snapshot

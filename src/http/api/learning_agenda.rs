@@ -1,11 +1,11 @@
 //! The learning agenda in the API: demand next to supply, the gaps and the development tracks.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::no_parameters;
+use super::NoParameters;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
 
@@ -38,9 +38,8 @@ pub struct AgendaResponse {
 )]
 pub(super) async fn learning_agenda(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<AgendaResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
     Ok(Json(AgendaResponse {
         leervragen: snapshot.demand.len(),
@@ -79,9 +78,8 @@ pub struct GapsResponse {
 )]
 pub(super) async fn lacunes(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<GapsResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let analysis = state.catalog.snapshot().analysis();
     Ok(Json(GapsResponse {
         lacunes: analysis.gaps.clone(),
@@ -110,9 +108,8 @@ pub struct TracksResponse {
 )]
 pub(super) async fn tracks(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<TracksResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let t = state
         .catalog
         .store()

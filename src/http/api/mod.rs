@@ -95,6 +95,21 @@ async fn api_headers(req: axum::extract::Request, next: Next) -> Response {
     res
 }
 
+/// The query of an operation that takes no parameters: as an extractor it refuses every
+/// non-empty parameter with a 400 problem naming it, like [`no_parameters`].
+pub(crate) struct NoParameters;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoParameters {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        no_parameters(parts.uri.query()).map(|()| NoParameters)
+    }
+}
+
 /// Refuses every non-empty query parameter of an operation that takes none (an empty value
 /// counts as leaving the parameter out, as on `/aanbod`).
 pub(crate) fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {

@@ -109,9 +109,7 @@ async fn retry(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Beheer)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let store = state.catalog.store();
     let queued = store.retry_mail(id, staff.actor()).await?;
     if !queued && !store.mail_exists(id).await? {

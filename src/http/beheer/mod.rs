@@ -409,6 +409,11 @@ pub async fn free_offering_id(
     Ok(id)
 }
 
+/// The number in a path like `/beheer/aanmeldingen/{id}`; anything else is not found.
+pub fn row_id(id: &str) -> Result<i64, PageError> {
+    id.parse().map_err(|_| PageError::NotFound)
+}
+
 /// Redirects after a POST (303 See Other).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

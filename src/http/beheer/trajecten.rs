@@ -294,9 +294,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let Some(t) = state.catalog.store().track(id).await? else {
         return Err(PageError::NotFound);
     };
@@ -316,9 +314,7 @@ async fn save(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     if state.catalog.store().track(id).await?.is_none() {
         return Err(PageError::NotFound);
     }

@@ -15,6 +15,7 @@ pub mod learning_agenda;
 pub mod leervraag;
 pub mod offering;
 pub mod providers;
+pub mod public_form;
 pub mod themes;
 pub mod tracks;
 pub mod view;
