@@ -86,13 +86,28 @@ impl Item {
     }
 }
 
-/// A person in this run.
+/// A person in this run: their follows (with the event after which news counts) and their
+/// answered questions. Their items are gathered only when their mail is made.
 struct Person {
     id: i64,
     email: String,
     after: i64,
-    follows: Vec<(FollowKind, String)>,
+    follows: Vec<(FollowKind, String, i64)>,
+    answers: Vec<Item>,
     items: Vec<Item>,
+}
+
+impl Person {
+    fn new(id: i64, email: String, after: i64) -> Person {
+        Person {
+            id,
+            email,
+            after,
+            follows: Vec::new(),
+            answers: Vec::new(),
+            items: Vec::new(),
+        }
+    }
 }
 
 /// Runs the digests due on `day` for both frequencies.
@@ -117,6 +132,10 @@ pub async fn run_once(
 }
 
 /// Runs the digests of one frequency and period.
+///
+/// The news is indexed by follow key once (each event under the themes, topics, provider and
+/// saved searches it concerns); then each person's mail is made from their own few follows, so
+/// the memory used grows with the number of people and events, not with their product.
 pub async fn run_period(
     catalog: &Catalog,
     base_url: &str,
@@ -130,31 +149,22 @@ pub async fn run_period(
     let done: HashSet<i64> = store.digested(period).await?;
     let rows = store.followers(frequency).await?;
     let follows = rows.len();
-    // People, in order; their follows indexed by what they follow.
     let mut people: Vec<Person> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut by_key: Followers = HashMap::new();
+    let mut followed: HashSet<(FollowKind, String)> = HashSet::new();
     for r in rows {
         if done.contains(&r.participant_id) {
             continue;
         }
         let at = *index.entry(r.participant_id).or_insert_with(|| {
-            people.push(Person {
-                id: r.participant_id,
-                email: r.email.clone(),
-                after: r.after,
-                follows: Vec::new(),
-                items: Vec::new(),
-            });
+            people.push(Person::new(r.participant_id, r.email, r.after));
             people.len() - 1
         });
+        let since = r.since_event.max(r.after);
+        followed.insert((r.follow.kind, r.follow.value.clone()));
         people[at]
             .follows
-            .push((r.follow.kind, r.follow.value.clone()));
-        by_key
-            .entry((r.follow.kind, r.follow.value))
-            .or_default()
-            .push((at, r.since_event.max(r.after)));
+            .push((r.follow.kind, r.follow.value, since));
     }
     let answers = if frequency == Frequency::Direct {
         store.unmailed_answers(0).await?
@@ -166,19 +176,14 @@ pub async fn run_period(
             continue;
         }
         let at = *index.entry(a.participant_id).or_insert_with(|| {
-            people.push(Person {
-                id: a.participant_id,
-                email: a.email.clone(),
-                after: a.after,
-                follows: Vec::new(),
-                items: Vec::new(),
-            });
+            people.push(Person::new(a.participant_id, a.email.clone(), a.after));
             people.len() - 1
         });
-        people[at].items.push(Item::Answer(a.event_id, a.vraag));
+        people[at].answers.push(Item::Answer(a.event_id, a.vraag));
     }
+    drop(index);
     let from = people.iter().map(|p| p.after).min().unwrap_or(last);
-    let events = if by_key.is_empty() {
+    let events = if followed.is_empty() {
         Vec::new()
     } else {
         store.follow_events(from).await?
@@ -195,10 +200,10 @@ pub async fn run_period(
     };
     let snapshot = catalog.snapshot();
     let taxonomy = &snapshot.taxonomy;
-    let searches: Vec<(SavedSearch, &Vec<(usize, i64)>)> = by_key
+    let searches: Vec<(SavedSearch, &String)> = followed
         .iter()
-        .filter(|((k, _), _)| *k == FollowKind::Zoekopdracht)
-        .filter_map(|((_, v), who)| {
+        .filter(|(k, _)| *k == FollowKind::Zoekopdracht)
+        .filter_map(|(_, v)| {
             let q = crate::http::params::parse(
                 &crate::http::params::pairs(Some(v)),
                 &snapshot,
@@ -206,46 +211,48 @@ pub async fn run_period(
                 &[],
             )
             .ok()?;
-            Some((SavedSearch::new(q.filters, &q.q), who))
+            Some((SavedSearch::new(q.filters, &q.q), v))
         })
         .collect();
+    // The news: each event once, under every followed key it concerns.
+    let mut news: Vec<(i64, Item)> = Vec::new();
+    let mut by_key: News = HashMap::new();
     for e in events.iter().filter(|e| e.id <= last) {
-        match e.kind.as_str() {
+        let keys: Vec<(FollowKind, String)> = match e.kind.as_str() {
             "nieuw" | "datum" => {
                 let Some(o) = snapshot.get(&e.ref_id) else {
                     continue;
                 };
-                let make = || {
-                    if e.kind == "nieuw" {
-                        Item::New(e.id, e.ref_id.clone())
-                    } else {
-                        Item::Dates(e.id, e.ref_id.clone())
-                    }
-                };
-                let keys = theme_keys(&o.themas, taxonomy)
-                    .chain(std::iter::once((FollowKind::Aanbieder, o.provider_slug())));
-                hit(&by_key, keys, &mut people, e.id, &make);
+                news.push(if e.kind == "nieuw" {
+                    (e.id, Item::New(e.id, e.ref_id.clone()))
+                } else {
+                    (e.id, Item::Dates(e.id, e.ref_id.clone()))
+                });
                 let text = crate::domain::follow::offering_text(o);
-                for (search, who) in &searches {
-                    if search.matches_text(o, &text, day) {
-                        add(who, &mut people, e.id, &make);
-                    }
-                }
+                theme_keys(&o.themas, taxonomy)
+                    .chain(std::iter::once((FollowKind::Aanbieder, o.provider_slug())))
+                    .chain(
+                        searches
+                            .iter()
+                            .filter(|(search, _)| search.matches_text(o, &text, day))
+                            .map(|(_, v)| (FollowKind::Zoekopdracht, (*v).clone())),
+                    )
+                    .collect()
             }
             "traject" => {
                 let Some(t) = e.ref_id.parse::<i64>().ok().and_then(|id| tracks.get(&id)) else {
                     continue;
                 };
-                let make = || Item::Track(e.id, t.id);
-                hit(
-                    &by_key,
-                    theme_keys(&t.themas, taxonomy),
-                    &mut people,
-                    e.id,
-                    &make,
-                );
+                news.push((e.id, Item::Track(e.id, t.id)));
+                theme_keys(&t.themas, taxonomy).collect()
             }
-            _ => {}
+            _ => continue,
+        };
+        let at = news.len() - 1;
+        for key in keys {
+            if followed.contains(&key) {
+                by_key.entry(key).or_default().push(at);
+            }
         }
     }
     let mut report = DigestReport {
@@ -255,11 +262,10 @@ pub async fn run_period(
     };
     let mut batch = Vec::with_capacity(BATCH);
     for p in &mut people {
+        gather(p, &news, &by_key);
         if p.items.is_empty() {
             continue;
         }
-        p.items.sort();
-        p.items.dedup();
         report.with_news += 1;
         let upto = p.items.iter().map(Item::event).max().unwrap_or(0).max(last);
         let unsubscribe = unsubscribe_url(base_url, secret, p.id);
@@ -271,6 +277,7 @@ pub async fn run_period(
             mail,
             unsubscribe,
         });
+        p.items = Vec::new();
         if batch.len() >= BATCH {
             report.mailed += store.mail_digests(period, frequency, &batch).await?;
             batch.clear();
@@ -280,9 +287,8 @@ pub async fn run_period(
     Ok(report)
 }
 
-/// Who follows what: per follow key, each follower (index in `people`) with the event after which
-/// news counts.
-type Followers = HashMap<(FollowKind, String), Vec<(usize, i64)>>;
+/// The news per followed key: positions in the run's list of news.
+type News = HashMap<(FollowKind, String), Vec<usize>>;
 
 /// The follow keys of something with `themes`: each theme, and each topic with one of them.
 fn theme_keys<'a>(
@@ -300,28 +306,24 @@ fn theme_keys<'a>(
         .chain(topics)
 }
 
-/// Adds the item `item()` to every follower of one of `keys` for whom event `event` is new.
-fn hit(
-    by_key: &Followers,
-    keys: impl Iterator<Item = (FollowKind, String)>,
-    people: &mut [Person],
-    event: i64,
-    item: &dyn Fn() -> Item,
-) {
-    for key in keys {
-        if let Some(who) = by_key.get(&key) {
-            add(who, people, event, item);
-        }
+/// Puts into `p.items` the news of `p`'s follows that is new for them, and their answers,
+/// sorted and without repeats.
+fn gather(p: &mut Person, news: &[(i64, Item)], by_key: &News) {
+    let mut items: Vec<Item> = std::mem::take(&mut p.answers);
+    for (kind, value, since) in &p.follows {
+        let Some(at) = by_key.get(&(*kind, value.clone())) else {
+            continue;
+        };
+        items.extend(
+            at.iter()
+                .filter_map(|i| news.get(*i))
+                .filter(|(event, _)| event > since)
+                .map(|(_, item)| item.clone()),
+        );
     }
-}
-
-/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
-fn add(who: &[(usize, i64)], people: &mut [Person], event: i64, item: &dyn Fn() -> Item) {
-    for (at, since) in who {
-        if event > *since {
-            people[*at].items.push(item());
-        }
-    }
+    items.sort();
+    items.dedup();
+    p.items = items;
 }
 
 /// The mail of one digest: the first [`MAX_ITEMS`] items that still exist, why the person gets
@@ -360,7 +362,7 @@ fn digest_mail(
     let followed = p
         .follows
         .iter()
-        .map(|(k, v)| {
+        .map(|(k, v, _)| {
             let provider = snapshot.provider(v).map(|x| x.name.clone());
             crate::domain::follow::describe(*k, v, &snapshot.taxonomy, provider.as_deref())
         })
