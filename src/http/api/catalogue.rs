@@ -139,14 +139,7 @@ fn search_response(
     snapshot: &crate::catalog::Snapshot,
     query: &params::CatalogQuery,
 ) -> Result<SearchResponse, ApiError> {
-    let page = catalog.search(
-        snapshot,
-        &query.q,
-        &query.filters,
-        query.sort,
-        query.page,
-        query.page_size,
-    )?;
+    let page = query.run(catalog, snapshot)?;
     Ok(SearchResponse {
         totaal: page.total,
         pagina: query.page,

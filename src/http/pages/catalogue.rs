@@ -187,14 +187,7 @@ pub fn build(
     action: &str,
     fixed: Option<Facet>,
 ) -> Result<CatalogueView, CatalogError> {
-    let page = catalog.search(
-        snapshot,
-        &query.q,
-        &query.filters,
-        query.sort,
-        query.page,
-        query.page_size,
-    )?;
+    let page = query.run(catalog, snapshot)?;
     let mut groups = Vec::new();
     for facet in Facet::ALL {
         if Some(facet) == fixed {
