@@ -4,6 +4,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use crate::domain::clock::Clock;
 use crate::store::Store;
 
 /// Account commands.
@@ -58,7 +59,7 @@ pub enum UserWhat {
 }
 
 /// The `user` commands.
-pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
+pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Result<i32> {
     use crate::security::{self, Role};
     let store = Store::open(db).await?;
     match what {
@@ -107,7 +108,7 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             if hash.is_none() {
                 let token = security::random_hex(32);
                 store
-                    .create_password_token(id, &security::token_hash(&token), 72)
+                    .create_password_token(id, &security::token_hash(&token), 72, clock.now())
                     .await?;
                 println!(
                     "Eenmalige link om het wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",
@@ -132,7 +133,7 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             };
             let token = security::random_hex(32);
             store
-                .create_password_token(id, &security::token_hash(&token), 72)
+                .create_password_token(id, &security::token_hash(&token), 72, clock.now())
                 .await?;
             println!(
                 "Account {email} gereset; alle sessies zijn beëindigd.\nEenmalige link om een nieuw wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",

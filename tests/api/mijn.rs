@@ -91,7 +91,7 @@ async fn publish(app: &TestApp, o: &wijkwijzer::domain::offering::Offering) {
 }
 
 fn day() -> chrono::NaiveDate {
-    wijkwijzer::domain::clock::today()
+    wijkwijzer::domain::clock::Clock::system().today()
 }
 
 async fn run_digests(app: &TestApp, day: chrono::NaiveDate) -> wijkwijzer::digest::DigestReport {
@@ -366,11 +366,13 @@ async fn three_followers(app: &TestApp) -> Vec<i64> {
     for i in 0..3 {
         let email = format!("p{i}@voorbeeld.nl");
         store
-            .sign_in_link(&email, None, |_| wijkwijzer::store::OutgoingMail {
-                to: email.clone(),
-                subject: "x".into(),
-                text: "x".into(),
-                html: "x".into(),
+            .sign_in_link(&email, None, chrono::Utc::now(), |_| {
+                wijkwijzer::store::OutgoingMail {
+                    to: email.clone(),
+                    subject: "x".into(),
+                    text: "x".into(),
+                    html: "x".into(),
+                }
             })
             .await
             .unwrap();
@@ -385,7 +387,11 @@ async fn three_followers(app: &TestApp) -> Vec<i64> {
             .execute(store.pool())
             .await
             .unwrap();
-        let signed = store.use_sign_in_link(&token).await.unwrap().unwrap();
+        let signed = store
+            .use_sign_in_link(&token, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         store
             .follow(
                 signed.participant.id,
