@@ -127,7 +127,7 @@ pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Re
             totp,
             base_url,
         } => {
-            let Some(id) = store.reset_user(&email, totp, "cli").await? else {
+            let Some(id) = store.reset_user(&email, totp, "cli", clock.now()).await? else {
                 eprintln!("Geen account met e-mailadres {email}.");
                 return Ok(1);
             };
@@ -177,7 +177,10 @@ pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Re
             Ok(2)
         }
         UserWhat::Disable { email } => {
-            if store.set_user_disabled(&email, true, "cli").await? {
+            if store
+                .set_user_disabled(&email, true, "cli", clock.now())
+                .await?
+            {
                 println!("Account {email} uitgeschakeld.");
                 Ok(0)
             } else {
@@ -186,7 +189,10 @@ pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Re
             }
         }
         UserWhat::Enable { email } => {
-            if store.set_user_disabled(&email, false, "cli").await? {
+            if store
+                .set_user_disabled(&email, false, "cli", clock.now())
+                .await?
+            {
                 println!("Account {email} ingeschakeld.");
                 Ok(0)
             } else {

@@ -107,20 +107,22 @@ impl Store {
         row.as_ref().map(user).transpose()
     }
 
-    /// Disables or enables an account; false when there is no such account.
+    /// Disables or enables an account at `now` (sessions begun before it end); false when there
+    /// is no such account.
     pub async fn set_user_disabled(
         &self,
         email: &str,
         disabled: bool,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let id: Option<i64> = sqlx::query(
             "UPDATE users SET disabled = $1, updated_at = $2, sessions_after = $3 WHERE lower(email) = lower($4) RETURNING id",
         )
         .bind(i64::from(disabled))
-        .bind(now())
-        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(stamp(now))
+        .bind(now.timestamp_millis())
         .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
@@ -148,13 +150,14 @@ impl Store {
         Ok(done)
     }
 
-    /// Resets an account: clears the password (and with `totp` the second factor) and ends all
-    /// its sessions; returns its id, or `None` when there is no such account.
+    /// Resets an account at `now`: clears the password (and with `totp` the second factor) and
+    /// ends all its sessions; returns its id, or `None` when there is no such account.
     pub async fn reset_user(
         &self,
         email: &str,
         totp: bool,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
@@ -165,8 +168,8 @@ impl Store {
         )
         .bind(totp)
         .bind(totp)
-        .bind(chrono::Utc::now().timestamp_millis())
-        .bind(now())
+        .bind(now.timestamp_millis())
+        .bind(stamp(now))
         .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?;

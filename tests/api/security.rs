@@ -55,7 +55,10 @@ async fn a_pending_login_cannot_enrol_its_own_second_factor_after_a_totp_reset()
     account(&app, BEHEERDER, Role::Beheerder).await;
     let mut attacker = after_password_step(&app, BEHEERDER).await;
     let store = app.state.catalog.store();
-    store.reset_user(BEHEERDER, true, "test").await.unwrap();
+    store
+        .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
+        .await
+        .unwrap();
 
     let (s, loc, body) = attacker.get("/beheer/tweestaps").await;
     assert_eq!((s, loc.as_str()), (303, "/beheer/inloggen"), "{body}");
@@ -78,7 +81,7 @@ async fn a_revoked_session_cannot_plant_a_second_factor_after_a_reset() {
     app.state
         .catalog
         .store()
-        .reset_user(BEHEERDER, true, "test")
+        .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = old.get("/beheer/tweestaps").await;
@@ -103,7 +106,7 @@ async fn a_pending_login_does_not_survive_a_plain_reset() {
     app.state
         .catalog
         .store()
-        .reset_user(BEHEERDER, false, "test")
+        .reset_user(BEHEERDER, false, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = attacker
@@ -123,11 +126,11 @@ async fn a_pending_login_ends_when_the_account_is_disabled() {
     let mut b = after_password_step(&app, BEHEERDER).await;
     let store = app.state.catalog.store();
     store
-        .set_user_disabled(BEHEERDER, true, "test")
+        .set_user_disabled(BEHEERDER, true, "test", chrono::Utc::now())
         .await
         .unwrap();
     store
-        .set_user_disabled(BEHEERDER, false, "test")
+        .set_user_disabled(BEHEERDER, false, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = b
@@ -149,14 +152,20 @@ async fn reset_and_disable_delete_the_accounts_sessions() {
     assert_eq!(second.login(email, PASSWORD).await.0, 303);
     assert_eq!(sessions_of(&app, uid).await, 2);
     let store = app.state.catalog.store();
-    store.reset_user(email, false, "test").await.unwrap();
+    store
+        .reset_user(email, false, "test", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(sessions_of(&app, uid).await, 0);
 
     let _r = logged_in(&app, Role::Redacteur).await;
     let email = "redacteur@wijkwijzer.example";
     let uid = user_id(&app, email).await;
     assert_eq!(sessions_of(&app, uid).await, 1);
-    store.set_user_disabled(email, true, "test").await.unwrap();
+    store
+        .set_user_disabled(email, true, "test", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(sessions_of(&app, uid).await, 0);
 }
 
