@@ -198,7 +198,13 @@ pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Result<Option<bool>, StoreEr
 }
 
 pub(crate) fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    stamp(Utc::now())
+}
+
+/// A moment as the store writes it (RFC 3339 UTC with milliseconds, so that text order is time
+/// order).
+pub(crate) fn stamp(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 pub(crate) fn list_json(v: &[String]) -> String {

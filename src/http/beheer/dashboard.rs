@@ -143,7 +143,12 @@ async fn account_status(
     let found = state
         .catalog
         .store()
-        .set_user_disabled(&form.email, form.uitgeschakeld == "ja", staff.actor())
+        .set_user_disabled(
+            &form.email,
+            form.uitgeschakeld == "ja",
+            staff.actor(),
+            state.clock().now(),
+        )
         .await?;
     if !found {
         return Err(PageError::NotFound);

@@ -185,7 +185,7 @@ async fn topic_page(
         .iter()
         .map(|s| &s.offering)
         .filter(|o| in_topic(&o.themas))
-        .map(|o| Card::new(&snapshot, o))
+        .map(|o| Card::new(&snapshot, o, state.clock().today()))
         .collect();
     let groups = |slug: &Option<String>| {
         slug.as_deref()

@@ -206,11 +206,12 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
     })
 }
 
-fn new_question_id() -> String {
+/// A new id of a question asked on the site on the Dutch day `today`.
+fn new_question_id(today: chrono::NaiveDate) -> String {
     let mut bytes = [0u8; 5];
     let _ = getrandom::fill(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("site-{}-{hex}", chrono::Utc::now().format("%Y%m%d"))
+    format!("site-{}-{hex}", today.format("%Y%m%d"))
 }
 
 async fn submit(
@@ -252,7 +253,7 @@ async fn submit(
             .unwrap_or_default()
     };
     let question = LearningQuestion {
-        id: new_question_id(),
+        id: new_question_id(today),
         vraag: valid.query.vraag.clone(),
         doelgroep: valid.query.doelgroep.clone(),
         sector: valid.query.sector.clone(),

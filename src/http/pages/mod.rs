@@ -57,8 +57,6 @@ pub fn router() -> Router<AppState> {
         .merge(aanmelden::router())
 }
 
-pub use crate::domain::clock::today;
-
 pub use super::page_error::{error_page, not_found_page, PageError};
 
 /// The page for a method a page does not support (405); axum adds the `Allow` header.
