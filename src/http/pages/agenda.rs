@@ -351,7 +351,7 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
             num(f.grootste_sector_aandeel),
             f.sectoren.to_string(),
             if is_gap { "ja" } else { "nee" }.to_string(),
-            num(f.score),
+            num(f.score()),
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
