@@ -220,7 +220,7 @@ pub enum VanafParam {
         ("locatie" = Option<Vec<LocatieParam>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
         ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
         ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
-        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer sectoren; false of weglaten: geen filter"),
+        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer beroepsdomeinen (bewonersorganisaties tellen niet als domein); false of weglaten: geen filter"),
         ("vanaf" = Option<VanafParam>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
         ("sort" = Option<SortParam>, Query, description = "relevantie, datum of titel"),
         ("page" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "Paginanummer, 1 tot en met 10000"),
@@ -560,7 +560,12 @@ pub struct AgendaResponse {
     /// Questions not yet matched by the engine (their `passend` is still unknown).
     #[serde(rename = "nogTeKoppelen")]
     pub nog_te_koppelen: usize,
-    /// Figures per theme.
+    /// The date the figures hold for (the supply usable on that day).
+    #[serde(rename = "standPer")]
+    #[schema(value_type = String, format = Date, example = "2026-12-06")]
+    pub stand_per: chrono::NaiveDate,
+    /// Figures per theme, each with `oordeel` (`lacune`, `bijna lacune`, `geen lacune`) and
+    /// per target group in `per_doelgroep`.
     #[schema(value_type = Vec<Object>)]
     pub themas: Vec<crate::domain::gaps::ThemeFigures>,
 }
@@ -591,6 +596,7 @@ async fn learning_agenda(
             .iter()
             .filter(|q| q.passend.is_none())
             .count(),
+        stand_per: snapshot.analysis().datum,
         themas: snapshot.analysis().themes.clone(),
     }))
 }
@@ -598,9 +604,20 @@ async fn learning_agenda(
 /// The gaps, best first.
 #[derive(Serialize, ToSchema)]
 pub struct GapsResponse {
-    /// Every theme that is a gap, best first, with `thema`, `score`, `uitleg` and the figures.
+    /// Every theme labelled `lacune`, best first, with `thema`, `score` (the shortfall in
+    /// offerings, also `tekort`), its interval `tekortLaag`–`tekortHoog`, `oordeel`, `uitleg`,
+    /// `watVerandert` and the figures, per target group in `per_doelgroep`.
     #[schema(value_type = Vec<Object>)]
     pub lacunes: Vec<crate::domain::gaps::Gap>,
+    /// Every (theme, target group) labelled `lacune`, best first: `thema`, `doelgroep`, `vraag`,
+    /// `aanbod`, `tekort`, `tekortLaag`, `tekortHoog`, `oordeel`, `watVerandert`.
+    #[serde(rename = "lacunesPerDoelgroep")]
+    #[schema(value_type = Vec<Object>)]
+    pub lacunes_per_doelgroep: Vec<crate::domain::gaps::GroupGap>,
+    /// The date the figures hold for (the supply usable on that day).
+    #[serde(rename = "standPer")]
+    #[schema(value_type = String, format = Date, example = "2026-12-06")]
+    pub stand_per: chrono::NaiveDate,
     /// The thresholds in force.
     #[schema(value_type = Object)]
     pub drempels: crate::domain::gaps::Thresholds,
@@ -611,7 +628,7 @@ pub struct GapsResponse {
     get,
     path = "/lacunes",
     summary = "De lacunes, met cijfers en uitleg",
-    description = "Elk thema dat een lacune is (veel vraag, weinig passend aanbod), de grootste eerst, met de cijfers, een uitleg en de drempels die gelden.",
+    description = "Elk thema dat een lacune is (meer vraag dan het bruikbare aanbod aankan), de grootste eerst, met het tekort en de onzekerheid ervan, het oordeel, een uitleg en wat het oordeel zou veranderen; daarnaast de lacunes per thema en doelgroep, de datum waarop de cijfers gelden en de drempels.",
     responses(
         (status = 200, description = "De lacunes en de drempels", body = GapsResponse),
         (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
@@ -626,6 +643,8 @@ async fn lacunes(
     let analysis = state.catalog.snapshot().analysis();
     Ok(Json(GapsResponse {
         lacunes: analysis.gaps.clone(),
+        lacunes_per_doelgroep: analysis.group_gaps.clone(),
+        stand_per: analysis.datum,
         drempels: analysis.thresholds,
     }))
 }

@@ -4,6 +4,7 @@
 //! ranked gaps with a plain-Dutch explanation. Pure: the same data, date and thresholds give the
 //! same result.
 
+pub mod compare;
 pub mod partners;
 pub mod score;
 
@@ -49,7 +50,7 @@ pub struct Thresholds {
     pub gewicht_eenzijdig: f64,
     /// From this score (offerings short) a theme or cell is a gap.
     pub lacune: f64,
-    /// Below this score it is no gap; in between "bijna lacune".
+    /// At or below this score it is no gap; in between "bijna lacune".
     pub geen_lacune: f64,
     /// Normal quantile of the interval (1.96: 95%).
     pub z: f64,
@@ -62,10 +63,10 @@ impl Default for Thresholds {
             domeinoverstijgend: 0.25,
             grootste_sector: 0.8,
             min_vraag: 3,
-            draagkracht: 1.1,
+            draagkracht: 0.9,
             gewicht_eenzijdig: 0.5,
-            lacune: 1.0,
-            geen_lacune: -1.0,
+            lacune: 2.0,
+            geen_lacune: 0.0,
             z: 1.96,
         }
     }

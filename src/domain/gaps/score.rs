@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::Thresholds;
 
 /// Weight of a question without a fitting offering in the unmet demand.
-pub const WEIGHT_UNANSWERED: f64 = 1.5;
+pub const WEIGHT_UNANSWERED: f64 = 1.25;
 /// Weight of a question whose fit is not known yet.
 pub const WEIGHT_UNKNOWN: f64 = 1.0;
 /// Weight of a question with a fitting offering.
-pub const WEIGHT_ANSWERED: f64 = 0.5;
+pub const WEIGHT_ANSWERED: f64 = 0.75;
 
 /// The verdict on a theme or a (theme, target group) cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -76,7 +76,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The weighted unmet demand: unanswered 1.5, unknown 1, answered 0.5 per question.
+    /// The weighted unmet demand: unanswered 1.25, unknown 1, answered 0.75 per question.
     pub fn unmet(&self) -> f64 {
         let answered = self.bekend - self.onbeantwoord;
         let unknown = self.vraag - self.bekend;
@@ -118,12 +118,13 @@ pub struct Assessment {
     pub wat_verandert: String,
 }
 
-/// The label of a score: a gap from `t.lacune`, no gap below `t.geen_lacune`, and in between
-/// "bijna lacune". The band is wider than what one offering or one question moves the score.
+/// The label of a score: a gap from `t.lacune`, no gap at or below `t.geen_lacune`, and in
+/// between "bijna lacune". The band is wider than what one offering or one question moves the
+/// score, and a cell without demand or supply (score 0) is no gap.
 pub fn label_of(score: f64, t: &Thresholds) -> Label {
     if score >= t.lacune {
         Label::Gap
-    } else if score >= t.geen_lacune {
+    } else if score > t.geen_lacune {
         Label::NearGap
     } else {
         Label::NoGap
@@ -169,13 +170,14 @@ pub fn assess(tally: &Tally, cap: f64, t: &Thresholds, wie: &str) -> Assessment 
     }
 }
 
-/// The smallest whole number of offerings or questions that takes `score` across `threshold`.
-fn needed(distance: f64, per_unit: f64) -> usize {
-    if distance <= 0.0 {
-        return 1;
-    }
-    let units = (distance / per_unit - 1e-9).floor() as usize + 1;
-    units.max(1)
+/// The smallest whole number of units of `per_unit` that covers `distance` (at least 1).
+fn reach(distance: f64, per_unit: f64) -> usize {
+    ((distance / per_unit - 1e-9).ceil().max(1.0)) as usize
+}
+
+/// The smallest whole number of units of `per_unit` that exceeds `distance` (at least 1).
+fn exceed(distance: f64, per_unit: f64) -> usize {
+    ((distance / per_unit + 1e-9).floor().max(0.0) as usize) + 1
 }
 
 fn offerings_text(n: usize, wie: &str) -> String {
@@ -208,31 +210,20 @@ fn questions_text(n: usize, wie: &str) -> String {
 pub fn what_changes(score: f64, label: Label, cap: f64, t: &Thresholds, wie: &str) -> String {
     let per_question = WEIGHT_UNANSWERED / cap;
     match label {
-        Label::Gap => {
-            let to_near = needed(score - t.lacune + 1e-9, 1.0);
-            let to_none = needed(score - t.geen_lacune + 1e-9, 1.0);
-            format!(
-                "Met {} wordt dit 'bijna lacune', met {} 'geen lacune'.",
-                offerings_text(to_near, wie),
-                offerings_text(to_none, wie)
-            )
-        }
-        Label::NearGap => {
-            let to_none = needed(score - t.geen_lacune + 1e-9, 1.0);
-            let to_gap = needed(t.lacune - score, per_question);
-            format!(
-                "Met {} wordt dit 'geen lacune'; met {} wordt het een lacune.",
-                offerings_text(to_none, wie),
-                questions_text(to_gap, wie)
-            )
-        }
-        Label::NoGap => {
-            let to_near = needed(t.geen_lacune - score, per_question);
-            format!(
-                "Met {} wordt dit 'bijna lacune'.",
-                questions_text(to_near, wie)
-            )
-        }
+        Label::Gap => format!(
+            "Met {} wordt dit 'bijna lacune', met {} 'geen lacune'.",
+            offerings_text(exceed(score - t.lacune, 1.0), wie),
+            offerings_text(reach(score - t.geen_lacune, 1.0), wie)
+        ),
+        Label::NearGap => format!(
+            "Met {} wordt dit 'geen lacune'; met {} wordt het een lacune.",
+            offerings_text(reach(score - t.geen_lacune, 1.0), wie),
+            questions_text(reach(t.lacune - score, per_question), wie)
+        ),
+        Label::NoGap => format!(
+            "Met {} wordt dit 'bijna lacune'.",
+            questions_text(exceed(t.geen_lacune - score, per_question), wie)
+        ),
     }
 }
 
@@ -279,7 +270,7 @@ mod tests {
         let a = assess(&unknown, 2.0, &t, "");
         assert!(a.score_laag <= a.score && a.score <= a.score_hoog);
         assert_eq!(a.score, 5.0);
-        assert_eq!((a.score_laag, a.score_hoog), (2.5, 7.5));
+        assert_eq!((a.score_laag, a.score_hoog), (3.75, 6.25));
         let known = Tally {
             vraag: 10,
             bekend: 10,
@@ -326,11 +317,11 @@ mod tests {
     #[test]
     fn the_label_has_a_dead_band_wider_than_one_offering_or_question() {
         let t = Thresholds::default();
-        assert_eq!(label_of(1.0, &t), Label::Gap);
-        assert_eq!(label_of(0.99, &t), Label::NearGap);
-        assert_eq!(label_of(-1.0, &t), Label::NearGap);
-        assert_eq!(label_of(-1.01, &t), Label::NoGap);
-        // One offering moves the score by at most 1, one question by at most 1.5 / capacity.
+        assert_eq!(label_of(2.0, &t), Label::Gap);
+        assert_eq!(label_of(1.99, &t), Label::NearGap);
+        assert_eq!(label_of(0.01, &t), Label::NearGap);
+        assert_eq!(label_of(0.0, &t), Label::NoGap);
+        // One offering moves the score by at most 1, one question by at most 1.25 / capacity.
         assert!(t.lacune - t.geen_lacune > 1.0);
         assert!(t.lacune - t.geen_lacune > WEIGHT_UNANSWERED / capacity(1, 1, &t));
         assert_eq!(Label::Gap.steps(Label::NoGap), 2);
@@ -396,7 +387,7 @@ mod tests {
     #[test]
     fn the_explanation_says_what_would_change_the_verdict() {
         let t = Thresholds::default();
-        // Score 2.5: 3 offerings take it below 1, 4 below -1.
+        // Score 2.5: 1 offering takes it below 2, 3 to 0 or below.
         let gap = Tally {
             vraag: 5,
             ..Tally::default()
@@ -405,24 +396,24 @@ mod tests {
         assert_eq!(a.label, Label::Gap);
         assert_eq!(
             a.wat_verandert,
-            "Met nog 2 keer domeinoverstijgend leeraanbod voor beleidsmakers wordt dit 'bijna lacune', met nog 4 keer domeinoverstijgend leeraanbod voor beleidsmakers 'geen lacune'."
+            "Met nog 1 keer domeinoverstijgend leeraanbod voor beleidsmakers wordt dit 'bijna lacune', met nog 3 keer domeinoverstijgend leeraanbod voor beleidsmakers 'geen lacune'."
         );
         // Check the counts by applying them.
         let near = Tally {
-            aanbod: 2,
-            domeinoverstijgend: 2,
-            ..gap
-        };
-        assert_eq!(assess(&near, 2.0, &t, "").label, Label::NearGap);
-        let one_less = Tally {
             aanbod: 1,
             domeinoverstijgend: 1,
             ..gap
         };
-        assert_eq!(assess(&one_less, 2.0, &t, "").label, Label::Gap);
+        assert_eq!(assess(&near, 2.0, &t, "").label, Label::NearGap);
+        let one_less = Tally {
+            aanbod: 2,
+            domeinoverstijgend: 2,
+            ..gap
+        };
+        assert_eq!(assess(&one_less, 2.0, &t, "").label, Label::NearGap);
         let none = Tally {
-            aanbod: 4,
-            domeinoverstijgend: 4,
+            aanbod: 3,
+            domeinoverstijgend: 3,
             ..gap
         };
         assert_eq!(assess(&none, 2.0, &t, "").label, Label::NoGap);
@@ -436,14 +427,23 @@ mod tests {
         assert_eq!(q.label, Label::NoGap);
         assert_eq!(
             q.wat_verandert,
-            "Met 2 leervragen meer zonder passend aanbod wordt dit 'bijna lacune'."
+            "Met 4 leervragen meer zonder passend aanbod wordt dit 'bijna lacune'."
         );
         let after = Tally {
-            vraag: 2,
-            bekend: 2,
-            onbeantwoord: 2,
+            vraag: 4,
+            bekend: 4,
+            onbeantwoord: 4,
             ..quiet
         };
         assert_eq!(assess(&after, 1.5, &t, "").label, Label::NearGap);
+        let before = Tally {
+            vraag: 3,
+            bekend: 3,
+            onbeantwoord: 3,
+            ..quiet
+        };
+        assert_eq!(assess(&before, 1.5, &t, "").label, Label::NoGap);
+        // Without demand or supply there is no gap.
+        assert_eq!(assess(&Tally::default(), 1.5, &t, "").label, Label::NoGap);
     }
 }

@@ -12,14 +12,14 @@ use axum::Router;
 use chrono::Datelike;
 
 use crate::catalog::Snapshot;
-use crate::domain::gaps::{self, Gap, Partnership, ThemeFigures, Thresholds};
+use crate::domain::gaps::{self, Gap, Label, Partnership, ThemeFigures, Thresholds};
 use crate::domain::offering::Offering;
 use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Topic;
 use crate::http::AppState;
 
 use super::charts::{self, BarRow};
-use super::view::{decimal, Card, Layout};
+use super::view::{decimal, dutch_date, Card, Layout};
 use super::{render_status, request_id, PageError};
 
 /// The routes of the agenda and the gaps.
@@ -165,6 +165,8 @@ struct AgendaPage {
     quarters: Vec<(String, usize)>,
     total_demand: usize,
     total_supply: usize,
+    /// "6 december 2026": the date the figures hold for.
+    stand: String,
 }
 
 fn rows(snapshot: &Snapshot) -> Vec<Row> {
@@ -284,6 +286,7 @@ async fn agenda(State(state): State<AppState>) -> Response {
                 .collect(),
             total_demand,
             total_supply,
+            stand: dutch_date(analysis.datum),
         },
     )
 }
@@ -304,7 +307,7 @@ fn unchecked_note(snapshot: &Snapshot) -> String {
 }
 
 /// The columns of the agenda CSV.
-const AGENDA_CSV_COLUMNS: [&str; 13] = [
+const AGENDA_CSV_COLUMNS: [&str; 18] = [
     "thema",
     "label",
     "doelgroep",
@@ -318,6 +321,11 @@ const AGENDA_CSV_COLUMNS: [&str; 13] = [
     "sectoren",
     "lacune",
     "score",
+    "oordeel",
+    "tekort_laag",
+    "tekort_hoog",
+    "beeindigd",
+    "stand_per",
 ];
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
@@ -337,7 +345,8 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
     let _ = w.write_record(AGENDA_CSV_COLUMNS);
     let analysis = snapshot.analysis();
     for f in &analysis.themes {
-        let is_gap = f.te_weinig_aanbod || f.eenzijdig_aanbod;
+        let is_gap = f.verdict() == Label::Gap;
+        let b = &f.beoordeling;
         let _ = w.write_record([
             cell(&f.thema),
             cell(&f.label),
@@ -352,6 +361,11 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
             f.sectoren.to_string(),
             if is_gap { "ja" } else { "nee" }.to_string(),
             num(f.score()),
+            b.label.text().to_string(),
+            num(b.score_laag),
+            num(b.score_hoog),
+            f.beeindigd.to_string(),
+            analysis.datum.to_string(),
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
@@ -361,7 +375,17 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
-            row.resize(AGENDA_CSV_COLUMNS.len(), String::new());
+            row.resize(AGENDA_CSV_COLUMNS.len() - 7, String::new());
+            let c = &g.beoordeling;
+            row.extend([
+                if c.label == Label::Gap { "ja" } else { "nee" }.to_string(),
+                num(c.score),
+                c.label.text().to_string(),
+                num(c.score_laag),
+                num(c.score_hoog),
+                String::new(),
+                analysis.datum.to_string(),
+            ]);
             let _ = w.write_record(row);
         }
     }
@@ -374,7 +398,7 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
     }
 }
 
-fn csv_response(body: String, filename: &'static str) -> Response {
+fn csv_response(body: String, filename: String) -> Response {
     (
         [
             (
@@ -383,7 +407,8 @@ fn csv_response(body: String, filename: &'static str) -> Response {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_static(filename),
+                HeaderValue::from_str(&filename)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
             ),
         ],
         body,
@@ -392,18 +417,22 @@ fn csv_response(body: String, filename: &'static str) -> Response {
 }
 
 async fn agenda_csv(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let date = snapshot.analysis().datum;
     csv_response(
-        agenda_csv_text(&state.catalog.snapshot(), false),
-        "attachment; filename=\"leeragenda.csv\"",
+        agenda_csv_text(&snapshot, false),
+        format!("attachment; filename=\"leeragenda-{date}.csv\""),
     )
 }
 
 /// The same figures for Excel with Dutch settings: semicolons, decimal commas and a byte order
 /// mark.
 async fn agenda_csv_excel(State(state): State<AppState>) -> Response {
+    let snapshot = state.catalog.snapshot();
+    let date = snapshot.analysis().datum;
     csv_response(
-        agenda_csv_text(&state.catalog.snapshot(), true),
-        "attachment; filename=\"leeragenda-excel.csv\"",
+        agenda_csv_text(&snapshot, true),
+        format!("attachment; filename=\"leeragenda-excel-{date}.csv\""),
     )
 }
 
@@ -417,6 +446,10 @@ pub struct GapView {
     /// Demand pressure and score with a decimal comma.
     vraagdruk: String,
     score: String,
+    /// "tussen 1,20 en 3,80".
+    interval: String,
+    /// Per target group: `(label, questions, supply, verdict, shortfall)`.
+    groups: Vec<(String, usize, usize, &'static str, String)>,
     /// Development tracks on this gap's theme `(title, status, lead)`.
     tracks: Vec<(String, &'static str, String)>,
 }
@@ -435,6 +468,17 @@ struct GapsPage {
     vraagdruk: String,
     domein: String,
     sector: String,
+    /// Cells (theme, target group) that are a gap.
+    group_gaps: Vec<GroupGapView>,
+    /// Themes labelled "bijna lacune".
+    near: Vec<NearView>,
+    /// "6 december 2026".
+    stand: String,
+    /// The thresholds with a decimal comma: gap, no gap, one-sector weight, carrying capacity.
+    drempel_lacune: String,
+    drempel_geen: String,
+    gewicht: String,
+    draagkracht: String,
 }
 
 fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
@@ -443,6 +487,29 @@ fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
         None => format!("/themas/{theme}"),
     }
 }
+
+fn interval(a: &gaps::Assessment) -> String {
+    format!(
+        "tussen {} en {}",
+        decimal(a.score_laag, 1),
+        decimal(a.score_hoog, 1)
+    )
+}
+
+/// A (theme, target group) gap as shown on the page.
+pub struct GroupGapView {
+    link: String,
+    theme: String,
+    group: String,
+    vraag: usize,
+    aanbod: usize,
+    score: String,
+    interval: String,
+    wat_verandert: String,
+}
+
+/// A theme in the dead band: `(link, label, shortfall, interval, what would change it)`.
+type NearView = (String, String, String, String, String);
 
 fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
     let largest = g
@@ -458,6 +525,25 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
         largest: format!("{largest} ({})", pct(g.cijfers.grootste_sector_aandeel)),
         vraagdruk: decimal(g.cijfers.vraagdruk, 2),
         score: decimal(g.score, 2),
+        interval: interval(&g.cijfers.beoordeling),
+        groups: g
+            .cijfers
+            .per_doelgroep
+            .iter()
+            .map(|c| {
+                (
+                    super::view::label(
+                        snapshot,
+                        crate::domain::taxonomy::Vocabulary::TargetGroup,
+                        &c.doelgroep,
+                    ),
+                    c.vraag,
+                    c.aanbod,
+                    c.beoordeling.label.text(),
+                    decimal(c.beoordeling.score, 1),
+                )
+            })
+            .collect(),
         tracks: Vec::new(),
         g: g.clone(),
     }
@@ -513,6 +599,47 @@ async fn gaps_page(
             vraagdruk: decimal(t.vraagdruk, 1),
             domein: pct(t.domeinoverstijgend),
             sector: pct(t.grootste_sector),
+            group_gaps: analysis
+                .group_gaps
+                .iter()
+                .map(|c| GroupGapView {
+                    link: gap_link(&snapshot, &c.thema),
+                    theme: super::view::label(
+                        &snapshot,
+                        crate::domain::taxonomy::Vocabulary::Theme,
+                        &c.thema,
+                    ),
+                    group: super::view::label(
+                        &snapshot,
+                        crate::domain::taxonomy::Vocabulary::TargetGroup,
+                        &c.doelgroep,
+                    ),
+                    vraag: c.vraag,
+                    aanbod: c.aanbod,
+                    score: decimal(c.beoordeling.score, 1),
+                    interval: interval(&c.beoordeling),
+                    wat_verandert: c.beoordeling.wat_verandert.clone(),
+                })
+                .collect(),
+            near: analysis
+                .themes
+                .iter()
+                .filter(|f| f.verdict() == Label::NearGap)
+                .map(|f| {
+                    (
+                        gap_link(&snapshot, &f.thema),
+                        f.label.clone(),
+                        decimal(f.score(), 1),
+                        interval(&f.beoordeling),
+                        f.beoordeling.wat_verandert.clone(),
+                    )
+                })
+                .collect(),
+            stand: dutch_date(analysis.datum),
+            drempel_lacune: decimal(t.lacune, 0),
+            drempel_geen: decimal(t.geen_lacune, 0),
+            gewicht: decimal(t.gewicht_eenzijdig, 1),
+            draagkracht: decimal(t.draagkracht, 1),
             t,
         },
     ))
