@@ -24,6 +24,7 @@ mod privacy;
 mod providers;
 mod questions;
 pub mod sessions;
+mod snapshots;
 mod submissions;
 mod tracks;
 mod users;
@@ -41,6 +42,7 @@ pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
 pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;
 pub use users::User;
 

@@ -15,6 +15,7 @@ pub mod learning_agenda;
 pub mod leervraag;
 pub mod offering;
 pub mod providers;
+pub mod snapshots;
 pub mod themes;
 pub mod tracks;
 pub mod view;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(leervraag::router())
         .merge(learning_agenda::router())
         .merge(gaps::router())
+        .merge(snapshots::router())
         .merge(tracks::router())
         .merge(contact::router())
         .merge(aanmelden::router())
