@@ -484,6 +484,8 @@ async function peilingRun(browser, base, report) {
     const hidden = await page.evaluate(() => getComputedStyle(document.querySelector('.ww-header')).display === 'none'
       && getComputedStyle(document.querySelector('.ww-footer')).display === 'none');
     results.check(hidden, 'peiling: kop en voet niet afgedrukt', '');
+    await page.setViewportSize({ width: 800, height: 1100 });
+    await page.screenshot({ path: new URL(`./artifacts/peiling-${date}-print.png`, import.meta.url).pathname, fullPage: true });
     fs.mkdirSync(new URL('./artifacts/', import.meta.url), { recursive: true });
     const pdf = await page.pdf({ path: new URL(`./artifacts/peiling-${date}.pdf`, import.meta.url).pathname, format: 'A4', printBackground: true });
     results.check(pdf.length > 10000 && pdf.subarray(0, 5).toString() === '%PDF-', `peiling: als PDF afgedrukt (${pdf.length} bytes)`, '');
