@@ -345,3 +345,67 @@ async fn two_peilingen_compare_on_a_page_and_in_the_api_with_the_tracks_on_a_gap
         .await;
     assert_eq!(res.status(), 400);
 }
+
+#[tokio::test]
+async fn an_inventory_round_labels_what_came_in_and_closes_with_a_peiling() {
+    let (app, _clock) = app_at("2027-03-10T10:00:00Z").await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, body) = b
+        .post(
+            "/beheer/rondes",
+            &[
+                ("label", ""),
+                ("startdatum", "1 maart"),
+                ("einddatum", "2027-04-30"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(body.contains("Geef de ronde een naam"), "{body}");
+    assert!(body.contains("Vul een datum in als 2027-03-01."));
+    let round = [
+        ("label", "Voorjaar 2027"),
+        ("startdatum", "2027-03-01"),
+        ("einddatum", "2027-04-30"),
+    ];
+    let (s, loc, _) = b.post("/beheer/rondes", &round).await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer/peilingen"));
+    let (s, _, body) = b.post("/beheer/rondes", &round).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("Er is al een ronde met deze naam"));
+    let (_, agenda) = text(&app, "/leeragenda").await;
+    assert!(agenda.contains("<strong>Voorjaar 2027</strong>: tot en met 30 april 2027"));
+    assert!(agenda.contains("href=\"/aanbod/aanmelden\""));
+
+    let asked =
+        super::helpers::ask_on_site(&app, "Hoe betrekken we jongeren bij de wijkaanpak?").await;
+    let store = app.state.catalog.store();
+    let rounds = store.rounds().await.unwrap();
+    assert_eq!(rounds.len(), 1);
+    let before = rounds[0].questions;
+    assert!(before >= 1);
+    let id = rounds[0].round.id;
+    let (s, loc, _) = b.post(&format!("/beheer/rondes/{id}/afsluiten"), &[]).await;
+    assert_eq!((s, loc.as_str()), (303, "/leeragenda/peilingen/2027-03-10"));
+    let label: Option<String> =
+        sqlx::query_scalar("SELECT ronde FROM learning_questions WHERE id = $1")
+            .bind(&asked.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(label.as_deref(), Some("Voorjaar 2027"));
+    let after = store.rounds().await.unwrap();
+    assert_eq!(
+        after[0].questions, before,
+        "the labelled ones are those counted"
+    );
+    let peiling = app.get_json("/api/v1/peilingen/2027-03-10").await;
+    assert_eq!(peiling["ronde"], "Voorjaar 2027");
+    let (_, list) = text(&app, "/leeragenda/peilingen").await;
+    assert!(list.contains("Inventarisatierondes"));
+    assert!(list.contains("<a href=\"/leeragenda/peilingen/2027-03-10\">10 maart 2027</a>"));
+    let (s, _, _) = b.post(&format!("/beheer/rondes/{id}/afsluiten"), &[]).await;
+    assert_eq!(s, 404, "a closed round cannot be closed again");
+    let (_, agenda) = text(&app, "/leeragenda").await;
+    assert!(!agenda.contains("<strong>Voorjaar 2027</strong>"));
+}

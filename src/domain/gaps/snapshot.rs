@@ -76,6 +76,9 @@ pub struct Snapshot {
     pub vraagstukken: Vec<TopicFigures>,
     /// The development tracks at the time.
     pub trajecten: Vec<TrackNote>,
+    /// The inventory round this peiling closed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ronde: Option<String>,
 }
 
 /// What a peiling is made from besides the analysis.
@@ -143,6 +146,7 @@ pub fn freeze(
         lacunes_per_doelgroep: group_gaps(themas),
         vraagstukken: topic_figures(tax, themas),
         trajecten,
+        ronde: None,
     }
 }
 

@@ -62,6 +62,8 @@ struct AgendaPage {
     stand: String,
     /// The latest peiling `(href, date)`.
     last: Option<(String, String)>,
+    /// The inventory round open today `(label, last day)`.
+    round: Option<(String, String)>,
 }
 
 pub(super) fn rows(analysis: &Analysis) -> Vec<Row> {
@@ -138,6 +140,15 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
             .or_insert(0) += 1;
     }
     let last = state.catalog.store().snapshot_list().await?;
+    let today = state.catalog.clock().today();
+    let round = state
+        .catalog
+        .store()
+        .rounds()
+        .await?
+        .into_iter()
+        .find(|x| x.round.is_open(today))
+        .map(|x| (x.round.label, dutch_date(x.round.ends_on)));
     Ok(render_status(
         StatusCode::OK,
         AgendaPage {
@@ -159,6 +170,7 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
             total_supply,
             stand: dutch_date(analysis.datum),
             last: last_snapshot(&last),
+            round,
         },
     ))
 }

@@ -103,10 +103,40 @@ struct ListPage {
     /// `(value, label)` for the comparison form, newest first.
     dates: Vec<(String, String)>,
     courses: Vec<CourseView>,
+    /// Inventory rounds `(label, period, questions, offerings, peiling href and date)`.
+    rounds: Vec<RoundRow>,
 }
+
+/// An inventory round in the list.
+type RoundRow = (String, String, i64, i64, Option<(String, String)>);
 
 async fn list(State(state): State<AppState>) -> Result<Response, PageError> {
     let all = state.catalog.store().snapshots().await?;
+    let rounds = state
+        .catalog
+        .store()
+        .rounds()
+        .await?
+        .into_iter()
+        .map(|x| {
+            let peiling = x
+                .round
+                .closed_on
+                .filter(|d| all.iter().any(|s| s.datum == *d))
+                .map(|d| (format!("/leeragenda/peilingen/{d}"), dutch_date(d)));
+            (
+                x.round.label,
+                format!(
+                    "{} tot en met {}",
+                    dutch_date(x.round.starts_on),
+                    dutch_date(x.round.ends_on)
+                ),
+                x.questions,
+                x.offerings,
+                peiling,
+            )
+        })
+        .collect();
     let current = state.catalog.snapshot();
     let rows = all
         .iter()
@@ -176,6 +206,7 @@ async fn list(State(state): State<AppState>) -> Result<Response, PageError> {
             rows,
             dates,
             courses,
+            rounds,
         },
     ))
 }
