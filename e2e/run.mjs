@@ -434,6 +434,14 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
       const published = new URL(page.url()).pathname;
       results.check(/^\/leeragenda\/peilingen\/\d{4}-\d{2}-\d{2}$/.test(published), 'beheer: peiling gepubliceerd', page.url());
       peilingPath = published;
+      // An inventory round: a form with an error (axe), then opened; the agenda promotes it.
+      await page.goto(new URL('/beheer/peilingen', base).href);
+      const [roundRes] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Ronde openen")')]);
+      await axeHere(page, 'beheer: ronde met fouten', 422, roundRes?.status());
+      await page.fill('#label', 'E2E-ronde');
+      await page.fill('#einddatum', '2099-12-31');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Ronde openen")')]);
+      results.check((await page.locator('th:has-text("E2E-ronde")').count()) === 1, 'beheer: ronde geopend', page.url());
     }
     await close();
     for (const p of paths) await checkPage(browser, base, { path: p, status: 200 }, { storageState });
