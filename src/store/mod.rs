@@ -23,7 +23,9 @@ mod participants;
 mod privacy;
 mod providers;
 mod questions;
+mod rounds;
 pub mod sessions;
+mod snapshots;
 mod submissions;
 mod tracks;
 mod users;
@@ -41,6 +43,8 @@ pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
 pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use rounds::RoundSummary;
+pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;
 pub use users::User;
 

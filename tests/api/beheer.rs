@@ -159,6 +159,20 @@ fn routes() -> Vec<Route> {
             vec![("titel", "")],
             Area::Trajecten,
         ),
+        ("GET", "/beheer/peilingen".into(), vec![], Area::Peilingen),
+        ("POST", "/beheer/peilingen".into(), vec![], Area::Peilingen),
+        (
+            "POST",
+            "/beheer/rondes".into(),
+            vec![("label", "")],
+            Area::Peilingen,
+        ),
+        (
+            "POST",
+            "/beheer/rondes/999/afsluiten".into(),
+            vec![],
+            Area::Peilingen,
+        ),
         ("GET", "/beheer/logboek".into(), vec![], Area::Audit),
         ("GET", "/beheer/privacy".into(), vec![], Area::Privacy),
         (

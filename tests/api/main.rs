@@ -14,5 +14,6 @@ mod mijn;
 mod open_data;
 mod operations;
 mod pages;
+mod peilingen;
 mod search;
 mod security;

@@ -92,7 +92,7 @@ pub enum VanafParam {
         ("locatie" = Option<Vec<LocatieParam>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
         ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
         ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
-        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer sectoren; false of weglaten: geen filter"),
+        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer beroepsdomeinen (bewonersorganisaties tellen niet als domein); false of weglaten: geen filter"),
         ("vanaf" = Option<VanafParam>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
         ("sort" = Option<SortParam>, Query, description = "relevantie, datum of titel"),
         ("page" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "Paginanummer, 1 tot en met 10000"),

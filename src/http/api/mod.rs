@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod learning_agenda;
 pub mod matching;
 pub mod openapi;
+pub mod snapshots;
 
 pub use openapi::{openapi_document, served_document};
 
@@ -49,6 +50,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/leeragenda", get(learning_agenda))
         .route("/api/v1/lacunes", get(lacunes))
         .route("/api/v1/ontwikkeltrajecten", get(tracks))
+        .route("/api/v1/peilingen", get(snapshots::snapshots))
+        .route("/api/v1/peilingen/vergelijking", get(snapshots::comparison))
+        .route("/api/v1/peilingen/{datum}", get(snapshots::snapshot))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1", get(openapi))
         .route(

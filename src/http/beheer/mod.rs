@@ -13,6 +13,7 @@ pub mod login;
 pub mod messages;
 pub mod moderatie;
 pub mod password_link;
+pub mod peilingen;
 pub mod privacy;
 pub mod trajecten;
 pub mod vragen;
@@ -242,6 +243,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(audit_log::router())
         .merge(privacy::router())
         .merge(trajecten::router())
+        .merge(peilingen::router())
         .layer(middleware::from_fn(office_errors))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(sessions)

@@ -41,7 +41,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
     let tracks = state.catalog.store().tracks().await?;
     let snapshot = state.catalog.snapshot();
     let gaps = snapshot
-        .analysis()
+        .analysis(state.catalog.clock().today())
         .gaps
         .iter()
         .map(|g| {
@@ -116,7 +116,7 @@ fn form(
 ) -> Response {
     let snapshot = state.catalog.snapshot();
     let gap_themes: Vec<String> = snapshot
-        .analysis()
+        .analysis(state.catalog.clock().today())
         .gaps
         .iter()
         .map(|g| g.thema.clone())

@@ -16,6 +16,7 @@ pub mod leervraag;
 pub mod offering;
 pub mod providers;
 pub mod public_form;
+pub mod snapshots;
 pub mod themes;
 pub mod tracks;
 pub mod view;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(leervraag::router())
         .merge(learning_agenda::router())
         .merge(gaps::router())
+        .merge(snapshots::router())
         .merge(tracks::router())
         .merge(contact::router())
         .merge(aanmelden::router())
