@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-export WIJKWIJZER_LOG=info
+export WIJKWIJZER_LOG=${WIJKWIJZER_LOG:-warn,wijkwijzer::digest=info}
 cargo build --release -q
 BIN="$CARGO_TARGET_DIR/release/wijkwijzer"
 OUT=bench/out-digest
@@ -28,5 +28,7 @@ curl -fs -o /dev/null "http://127.0.0.1:$PORT/aanbod?q=wijk"
 echo "peak RSS before the digest run: $(grep VmHWM /proc/$SERVER/status)"
 echo "== /aanbod?q=wijk while the digest runs (wrk -t2 -c64 -d60s)"
 wrk -t2 -c64 -d60s --latency "http://127.0.0.1:$PORT/aanbod?q=wijk" | grep -E "Requests/sec|50%|90%|99%"
-echo "peak RSS after: $(grep VmHWM /proc/$SERVER/status)"
+for _ in $(seq 600); do grep -q overzichtsmails "$OUT/server.log" && break; sleep 1; done
+echo "peak RSS after the digest run: $(grep VmHWM /proc/$SERVER/status)"
+echo "digest run (ms = its duration):"
 grep -E "overzichtsmails" "$OUT/server.log" | tail -3

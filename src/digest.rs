@@ -390,8 +390,15 @@ pub async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let started = std::time::Instant::now();
         match run_once(&catalog, &base_url, &secret, catalog.clock().today()).await {
-            Ok(r) if r.mailed > 0 => tracing::info!(mails = r.mailed, "overzichtsmails klaargezet"),
+            Ok(r) if r.mailed > 0 => tracing::info!(
+                mails = r.mailed,
+                follows = r.follows,
+                events = r.events,
+                ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                "overzichtsmails klaargezet"
+            ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "overzichtsmails maken mislukt"),
         }
