@@ -441,3 +441,57 @@ pub fn demo_offerings(
     std::fs::write(&path, out).expect("write");
     path
 }
+
+/// Submits an offering titled `titel` on the public form: `(status, body)`.
+pub async fn submit_offering(app: &TestApp, titel: &str) -> (u16, String) {
+    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    let token = token_in(&html);
+    let res = app
+        .client
+        .post(app.url("/aanbod/aanmelden"))
+        .form(&[
+            ("token", token.as_str()),
+            ("titel", titel),
+            (
+                "samenvatting",
+                "Een praktijkdag over buurtbemiddeling bij burenruzies.",
+            ),
+            (
+                "beschrijving",
+                "Deelnemers oefenen met acteurs.\n\nMet een terugkomdag.",
+            ),
+            ("aanbieder", "Stichting Goede Buren"),
+            ("partners", "Woonstichting Thuis\nPolitie Eenheid Oost"),
+            ("vorm", "training"),
+            ("themas", "vertrouwen-en-verbinding"),
+            ("doelgroepen", "wijkprofessionals"),
+            ("sectoren", "wonen"),
+            ("sectoren", "veiligheid"),
+            ("trefwoorden", "burenruzie, bemiddeling"),
+            ("kosten", "gratis"),
+            ("locatie", "fysiek"),
+            ("regio", "Gelderland"),
+            ("startdatum", ""),
+            ("einddatum", ""),
+            ("url", "https://goedeburen.example/praktijkdag"),
+            ("contact_naam", "Sanne de Vries"),
+            ("contact_email", "sanne@goedeburen.example"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The mails sent, once there are `n` of them (or after five seconds, what there is).
+pub async fn wait_for_mail(app: &TestApp, n: usize) -> Vec<wijkwijzer::store::OutgoingMail> {
+    for _ in 0..100 {
+        let sent = app.mail.sent();
+        if sent.len() >= n {
+            return sent;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.mail.sent()
+}

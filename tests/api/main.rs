@@ -3,7 +3,7 @@
 
 mod agenda;
 mod api_contract;
-mod beheer;
+mod backoffice;
 mod catalogue_api;
 mod errors;
 mod helpers;
@@ -14,5 +14,7 @@ mod mijn;
 mod open_data;
 mod operations;
 mod pages;
+mod privacy;
+mod public_forms;
 mod search;
 mod security;
