@@ -109,7 +109,7 @@ async fn question_is_matched_answered_and_mailed() {
         .await;
     assert_eq!(s, 303);
     assert!(loc.ends_with("melding=verstuurd"));
-    let mails = wait_for_mail(&app, 1).await;
+    let mails = app.wait_for_mail(1).await;
     assert_eq!(mails.len(), 1);
     let m = &mails[0];
     assert_eq!(m.to, "vrager@gemeente.example");

@@ -80,7 +80,7 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
         search.contains("praktijkdag-buurtbemiddeling"),
         "searchable at once: {search}"
     );
-    let mails = wait_for_mail(&app, 1).await;
+    let mails = app.wait_for_mail(1).await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].to, "sanne@goedeburen.example");
     assert!(mails[0].text.contains("Praktijkdag buurtbemiddeling"));
@@ -141,7 +141,7 @@ async fn rejected_offering_mails_the_reason() {
         )
         .await;
     assert_eq!((s, loc.as_str()), (303, "/beheer/aanmeldingen"));
-    let mails = wait_for_mail(&app, 1).await;
+    let mails = app.wait_for_mail(1).await;
     assert_eq!(mails[0].to, "sanne@goedeburen.example");
     assert!(mails[0].text.contains("Dit aanbod gaat niet over wijken."));
     assert!(mails[0].html.contains("Dit aanbod gaat niet over wijken."));
