@@ -7,196 +7,128 @@ use wijkwijzer::security::{Area, Role};
 use super::{OFFERING, QUESTION};
 use crate::helpers::*;
 
-/// Every back-office route with a request that the allowed roles may make.
-/// A route: method, path, form fields, and the area it belongs to.
-type Route = (
-    &'static str,
-    String,
-    Vec<(&'static str, &'static str)>,
-    Area,
-);
+/// A back-office request that the roles allowed in its area may make.
+struct Route {
+    method: &'static str,
+    path: String,
+    fields: Vec<(&'static str, &'static str)>,
+    area: Area,
+}
 
+fn get(path: impl Into<String>, area: Area) -> Route {
+    Route {
+        method: "GET",
+        path: path.into(),
+        fields: Vec::new(),
+        area,
+    }
+}
+
+fn post(path: impl Into<String>, fields: &[(&'static str, &'static str)], area: Area) -> Route {
+    Route {
+        method: "POST",
+        path: path.into(),
+        fields: fields.to_vec(),
+        area,
+    }
+}
+
+/// Every back-office route, with a request for each.
 fn routes() -> Vec<Route> {
+    use Area::*;
     vec![
-        ("GET", "/beheer".into(), vec![], Area::Dashboard),
-        ("GET", "/beheer/vragen".into(), vec![], Area::Vragen),
-        (
-            "GET",
-            "/beheer/vragen?status=nieuw&thema=langjarige-wijkaanpak".into(),
-            vec![],
-            Area::Vragen,
+        get("/beheer", Dashboard),
+        get("/beheer/vragen", Vragen),
+        get(
+            "/beheer/vragen?status=nieuw&thema=langjarige-wijkaanpak",
+            Vragen,
         ),
-        (
-            "GET",
-            format!("/beheer/vragen/{QUESTION}?zoek=wijk"),
-            vec![],
-            Area::Vragen,
-        ),
-        (
-            "POST",
+        get(format!("/beheer/vragen/{QUESTION}?zoek=wijk"), Vragen),
+        post(
             format!("/beheer/vragen/{QUESTION}"),
-            vec![("status", "in-behandeling"), ("antwoord", "")],
-            Area::Vragen,
+            &[("status", "in-behandeling"), ("antwoord", "")],
+            Vragen,
         ),
-        (
-            "POST",
+        post(
             format!("/beheer/vragen/{QUESTION}/koppeling"),
-            vec![("aanbod", OFFERING), ("actie", "bevestig")],
-            Area::Vragen,
+            &[("aanbod", OFFERING), ("actie", "bevestig")],
+            Vragen,
         ),
-        (
-            "POST",
+        post(
             format!("/beheer/vragen/{QUESTION}/themas"),
-            vec![("thema", "gemengde-wijken")],
-            Area::Vragen,
+            &[("thema", "gemengde-wijken")],
+            Vragen,
         ),
-        (
-            "GET",
-            "/beheer/aanmeldingen".into(),
-            vec![],
-            Area::Moderatie,
+        get("/beheer/aanmeldingen", Moderatie),
+        get("/beheer/aanmeldingen/999", Moderatie),
+        post(
+            "/beheer/aanmeldingen/999",
+            &[("actie", "opslaan")],
+            Moderatie,
         ),
-        (
-            "GET",
-            "/beheer/aanmeldingen/999".into(),
-            vec![],
-            Area::Moderatie,
+        post(
+            "/beheer/aanmeldingen/999/afwijzen",
+            &[("reden", "dubbel aanbod")],
+            Moderatie,
         ),
-        (
-            "POST",
-            "/beheer/aanmeldingen/999".into(),
-            vec![("actie", "opslaan")],
-            Area::Moderatie,
-        ),
-        (
-            "POST",
-            "/beheer/aanmeldingen/999/afwijzen".into(),
-            vec![("reden", "dubbel aanbod")],
-            Area::Moderatie,
-        ),
-        ("GET", "/beheer/aanbod".into(), vec![], Area::Aanbod),
-        ("GET", "/beheer/aanbod/nieuw".into(), vec![], Area::Aanbod),
-        (
-            "POST",
-            "/beheer/aanbod/nieuw".into(),
-            vec![("titel", "")],
-            Area::Aanbod,
-        ),
-        (
-            "GET",
+        get("/beheer/aanbod", Aanbod),
+        get("/beheer/aanbod/nieuw", Aanbod),
+        post("/beheer/aanbod/nieuw", &[("titel", "")], Aanbod),
+        get(format!("/beheer/aanbod/{OFFERING}"), Aanbod),
+        post(
             format!("/beheer/aanbod/{OFFERING}"),
-            vec![],
-            Area::Aanbod,
+            &[("titel", "")],
+            Aanbod,
         ),
-        (
-            "POST",
-            format!("/beheer/aanbod/{OFFERING}"),
-            vec![("titel", "")],
-            Area::Aanbod,
-        ),
-        (
-            "POST",
+        post(
             format!("/beheer/aanbod/{OFFERING}/publicatie"),
-            vec![("gepubliceerd", "ja")],
-            Area::Aanbod,
+            &[("gepubliceerd", "ja")],
+            Aanbod,
         ),
-        ("GET", "/beheer/aanbieders".into(), vec![], Area::Aanbod),
-        (
-            "GET",
-            "/beheer/aanbieders/buurtbemiddeling-gelderland".into(),
-            vec![],
-            Area::Aanbod,
+        get("/beheer/aanbieders", Aanbod),
+        get("/beheer/aanbieders/buurtbemiddeling-gelderland", Aanbod),
+        post(
+            "/beheer/aanbieders/buurtbemiddeling-gelderland",
+            &[("naam", "")],
+            Aanbod,
         ),
-        (
-            "POST",
-            "/beheer/aanbieders/buurtbemiddeling-gelderland".into(),
-            vec![("naam", "")],
-            Area::Aanbod,
+        post("/beheer/aanbieders/bestaat-niet/van-de-site", &[], Aanbod),
+        get("/beheer/berichten", Berichten),
+        post("/beheer/berichten/999/afgehandeld", &[], Berichten),
+        get("/beheer/trajecten", Trajecten),
+        get("/beheer/trajecten/nieuw", Trajecten),
+        post("/beheer/trajecten/nieuw", &[("titel", "")], Trajecten),
+        get("/beheer/trajecten/999", Trajecten),
+        get("/beheer/trajecten/geen-getal", Trajecten),
+        post("/beheer/trajecten/999", &[("titel", "")], Trajecten),
+        get("/beheer/logboek", Audit),
+        get("/beheer/privacy", Privacy),
+        post(
+            "/beheer/privacy/export",
+            &[("email", "iemand@voorbeeld.nl")],
+            Privacy,
         ),
-        (
-            "POST",
-            "/beheer/aanbieders/bestaat-niet/van-de-site".into(),
-            vec![],
-            Area::Aanbod,
+        post(
+            "/beheer/privacy/wissen",
+            &[("email", "iemand@voorbeeld.nl")],
+            Privacy,
         ),
-        ("GET", "/beheer/berichten".into(), vec![], Area::Berichten),
-        (
-            "POST",
-            "/beheer/berichten/999/afgehandeld".into(),
-            vec![],
-            Area::Berichten,
-        ),
-        ("GET", "/beheer/trajecten".into(), vec![], Area::Trajecten),
-        (
-            "GET",
-            "/beheer/trajecten/nieuw".into(),
-            vec![],
-            Area::Trajecten,
-        ),
-        (
-            "POST",
-            "/beheer/trajecten/nieuw".into(),
-            vec![("titel", "")],
-            Area::Trajecten,
-        ),
-        (
-            "GET",
-            "/beheer/trajecten/999".into(),
-            vec![],
-            Area::Trajecten,
-        ),
-        (
-            "GET",
-            "/beheer/trajecten/geen-getal".into(),
-            vec![],
-            Area::Trajecten,
-        ),
-        (
-            "POST",
-            "/beheer/trajecten/999".into(),
-            vec![("titel", "")],
-            Area::Trajecten,
-        ),
-        ("GET", "/beheer/logboek".into(), vec![], Area::Audit),
-        ("GET", "/beheer/privacy".into(), vec![], Area::Privacy),
-        (
-            "POST",
-            "/beheer/privacy/export".into(),
-            vec![("email", "iemand@voorbeeld.nl")],
-            Area::Privacy,
-        ),
-        (
-            "POST",
-            "/beheer/privacy/wissen".into(),
-            vec![("email", "iemand@voorbeeld.nl")],
-            Area::Privacy,
-        ),
-        ("GET", "/beheer/mail".into(), vec![], Area::Beheer),
-        (
-            "POST",
-            "/beheer/mail/999/opnieuw".into(),
-            vec![],
-            Area::Beheer,
-        ),
-        (
-            "POST",
-            "/beheer/accounts/status".into(),
-            vec![("email", "niemand@voorbeeld.nl"), ("uitgeschakeld", "ja")],
-            Area::Beheer,
+        get("/beheer/mail", Beheer),
+        post("/beheer/mail/999/opnieuw", &[], Beheer),
+        post(
+            "/beheer/accounts/status",
+            &[("email", "niemand@voorbeeld.nl"), ("uitgeschakeld", "ja")],
+            Beheer,
         ),
     ]
 }
 
-async fn request(
-    b: &mut Browser,
-    method: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let (s, loc, _) = if method == "GET" {
-        b.get(path).await
+/// `(status, Location)` of the request `route`.
+async fn request(b: &mut Browser, route: &Route) -> (u16, String) {
+    let (s, loc, _) = if route.method == "GET" {
+        b.get(&route.path).await
     } else {
-        b.post(path, fields).await
+        b.post(&route.path, &route.fields).await
     };
     (s, loc)
 }
@@ -206,8 +138,9 @@ async fn every_route_checks_the_role() {
     let app = spawn_app().await;
     // Anonymous: GET goes to the login page, POST is refused.
     let mut anon = Browser::new(&app);
-    for (method, path, fields, _) in routes() {
-        let (s, loc) = request(&mut anon, method, &path, &fields).await;
+    for route in routes() {
+        let (s, loc) = request(&mut anon, &route).await;
+        let (method, path) = (route.method, &route.path);
         if method == "GET" {
             assert_eq!(s, 303, "anonymous GET {path}");
             assert!(loc.starts_with("/beheer/inloggen?terug="), "{path}: {loc}");
@@ -217,11 +150,12 @@ async fn every_route_checks_the_role() {
     }
     for role in [Role::Beheerder, Role::Coordinator, Role::Redacteur] {
         let mut b = logged_in(&app, role).await;
-        for (method, path, fields, area) in routes() {
+        for route in routes() {
             let token = b.csrf.clone();
-            let (s, loc) = request(&mut b, method, &path, &fields).await;
+            let (s, loc) = request(&mut b, &route).await;
             b.csrf = token;
-            if role.may(area) {
+            let (method, path) = (route.method, &route.path);
+            if role.may(route.area) {
                 assert!(
                     s != 403 && !loc.starts_with("/beheer/inloggen"),
                     "{role:?} {method} {path}: {s} {loc}"
@@ -248,16 +182,7 @@ async fn state_changes_need_the_session_csrf_token() {
     assert_eq!(s, 403);
     // From another site, even with the token.
     let res = b
-        .client
-        .post(format!("{}{path}", b.base))
-        .header(
-            "cookie",
-            b.cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
+        .post_request(&path)
         .header("origin", "https://kwaadwillend.example")
         .form(&[("csrf", b.csrf.as_str()), ("status", "lacune")])
         .send()

@@ -136,11 +136,9 @@ async fn reset_ends_sessions_and_gives_a_new_link() {
             .0,
         401
     );
-    let mut n = Browser::new(&app);
-    n.get(&path).await;
     let new = "een heel nieuw wachtwoord";
-    let (s, _, _) = n
-        .post(&path, &[("wachtwoord", new), ("herhaal", new)])
+    let (s, _, _) = Browser::new(&app)
+        .post_form(&path, &[("wachtwoord", new), ("herhaal", new)])
         .await;
     assert_eq!(s, 303);
     assert_eq!(

@@ -10,13 +10,9 @@ use crate::helpers::*;
 #[tokio::test]
 async fn question_is_matched_answered_and_mailed() {
     let app = spawn_app().await;
-    let html = app.get("/leervraag").await.text().await.unwrap();
-    let token = token_in(&html);
-    let res = app
-        .client
-        .post(app.url("/leervraag"))
-        .form(&[
-            ("token", token.as_str()),
+    let q = ask_on_site_with(
+        &app,
+        &[
             (
                 "vraag",
                 "Hoe houden we onze wijkaanpak vol als de subsidie stopt?",
@@ -27,23 +23,10 @@ async fn question_is_matched_answered_and_mailed() {
             ("email", "vrager@gemeente.example"),
             ("toestemming", "ja"),
             ("website", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        ],
+    )
+    .await;
     let store = app.state.catalog.store();
-    let q = store
-        .inbox(
-            &wijkwijzer::store::InboxFilter {
-                bron: Some("site".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap()
-        .remove(0);
     let matches = store.matches_of(&q.id).await.unwrap();
     assert!(!matches.is_empty());
     let mut b = logged_in(&app, Role::Coordinator).await;

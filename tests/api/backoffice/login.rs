@@ -1,14 +1,18 @@
 //! Signing in to the back office: session rotation and logout, the cookie's attributes, idle and
 //! absolute timeouts, the limit on failed logins, and TOTP for a beheerder.
 
+use std::time::Duration;
+
 use wijkwijzer::security::Role;
 
 use crate::helpers::*;
 
 #[tokio::test]
 async fn login_rotates_the_session_and_logout_ends_it() {
-    let app = spawn_app().await;
-    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
+    let app = TestApp::builder()
+        .user("coordinator@wijkwijzer.example", Role::Coordinator)
+        .spawn()
+        .await;
     let mut b = Browser::new(&app);
     b.get("/beheer/inloggen").await;
     let before = b.cookies.clone();
@@ -39,13 +43,11 @@ async fn login_rotates_the_session_and_logout_ends_it() {
 
 #[tokio::test]
 async fn session_cookie_is_host_prefixed_secure_httponly_lax() {
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| c.base_url = Some("https://wijkwijzer.example".into()),
-    )
-    .await;
-    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
+    let app = TestApp::builder()
+        .base_url("https://wijkwijzer.example")
+        .user("coordinator@wijkwijzer.example", Role::Coordinator)
+        .spawn()
+        .await;
     let mut b = Browser::new(&app);
     // The login form has no session yet: its CSRF token is bound to a strict login cookie.
     b.get("/beheer/inloggen").await;
@@ -75,37 +77,31 @@ async fn session_cookie_is_host_prefixed_secure_httponly_lax() {
 
 #[tokio::test]
 async fn sessions_end_after_idle_and_absolute_timeouts() {
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.session_idle = std::time::Duration::from_secs(2);
-            c.session_absolute = std::time::Duration::from_secs(30);
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .config(|c| {
+            c.session_idle = Duration::from_secs(2);
+            c.session_absolute = Duration::from_secs(30);
+        })
+        .spawn()
+        .await;
     let mut b = logged_in(&app, Role::Coordinator).await;
-    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    tokio::time::sleep(Duration::from_millis(3200)).await;
     assert_eq!(b.get("/beheer").await.0, 303, "idle timeout");
 
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.session_absolute = std::time::Duration::from_secs(4);
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .config(|c| c.session_absolute = Duration::from_secs(4))
+        .spawn()
+        .await;
     let mut b = logged_in(&app, Role::Coordinator).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         b.get("/beheer/vragen").await.0,
         200,
         "active within the limit"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(b.get("/beheer").await.0, 200, "still active");
-    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     let (s, loc, _) = b.get("/beheer").await;
     assert_eq!(s, 303, "absolute timeout despite activity");
     assert!(loc.contains("melding=verlopen"), "{loc}");
@@ -113,8 +109,10 @@ async fn sessions_end_after_idle_and_absolute_timeouts() {
 
 #[tokio::test]
 async fn repeated_failed_logins_are_limited_with_a_dutch_message() {
-    let app = spawn_app().await;
-    account(&app, "coordinator@wijkwijzer.example", Role::Coordinator).await;
+    let app = TestApp::builder()
+        .user("coordinator@wijkwijzer.example", Role::Coordinator)
+        .spawn()
+        .await;
     let mut b = Browser::new(&app);
     for _ in 0..5 {
         let (s, _) = b
@@ -122,9 +120,8 @@ async fn repeated_failed_logins_are_limited_with_a_dutch_message() {
             .await;
         assert_eq!(s, 401);
     }
-    b.get("/beheer/inloggen").await;
     let (s, _, html) = b
-        .post(
+        .post_form(
             "/beheer/inloggen",
             &[
                 ("email", "coordinator@wijkwijzer.example"),

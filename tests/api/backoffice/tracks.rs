@@ -45,9 +45,8 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
         "{filled}"
     );
     assert!(filled.contains(&format!(">{}</textarea>", esc(&partners))));
-    b.get("/beheer/trajecten/nieuw").await;
     let (s, _, html) = b
-        .post(
+        .post_form(
             "/beheer/trajecten/nieuw",
             &[
                 ("titel", ""),
