@@ -7,6 +7,7 @@ mod backoffice;
 mod catalogue_api;
 mod errors;
 mod helpers;
+mod http_hardening;
 mod import_export;
 mod mail;
 mod matching;
