@@ -114,16 +114,7 @@ async fn one_persons_data_is_exported_and_erased() {
     let mut b = logged_in(&app, Role::Coordinator).await;
     b.get("/beheer/privacy").await;
     let res = b
-        .client
-        .post(format!("{}/beheer/privacy/export", b.base))
-        .header(
-            "cookie",
-            b.cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
+        .post_request("/beheer/privacy/export")
         .form(&[
             ("csrf", b.csrf.as_str()),
             ("email", "SANNE@goedeburen.example"),
@@ -167,7 +158,10 @@ async fn one_persons_data_is_exported_and_erased() {
 
 #[tokio::test]
 async fn the_retention_period_shown_is_the_configured_one() {
-    let app = spawn_configured(false, |_| {}, |c| c.retention_months = 6).await;
+    let app = TestApp::builder()
+        .config(|c| c.retention_months = 6)
+        .spawn()
+        .await;
     for path in ["/privacy", "/contact", "/leervraag", "/aanbod/aanmelden"] {
         let html = app.get(path).await.text().await.unwrap();
         assert!(html.contains("6 maanden"), "{path}");
