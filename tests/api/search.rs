@@ -1,25 +1,15 @@
 //! Dutch search through the API: stemming, diacritics, compounds, typos and the title boost;
 //! control characters in the search text are dropped before it is searched or shown.
 
-use super::helpers::{cli, fixture, spawn_with, TestApp};
+use super::helpers::{fixture, TestApp};
 
+/// The search fixture alone.
 async fn app() -> TestApp {
-    spawn_with(true, |db| {
-        let out = cli(
-            db,
-            &[
-                "import",
-                "aanbod",
-                fixture("search.jsonl").to_str().unwrap(),
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await
+    TestApp::builder()
+        .empty()
+        .import("aanbod", fixture("search.jsonl"))
+        .spawn()
+        .await
 }
 
 async fn ids(app: &TestApp, q: &str) -> Vec<String> {
