@@ -54,6 +54,11 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The body of `path` as text, whatever the status.
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let res = self.get(path).await;
         assert_eq!(res.status(), 200, "GET {path}");

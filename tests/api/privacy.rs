@@ -163,7 +163,7 @@ async fn the_retention_period_shown_is_the_configured_one() {
         .spawn()
         .await;
     for path in ["/privacy", "/contact", "/leervraag", "/aanbod/aanmelden"] {
-        let html = app.get(path).await.text().await.unwrap();
+        let html = app.text(path).await;
         assert!(html.contains("6 maanden"), "{path}");
         assert!(!html.contains("12 maanden"), "{path}");
     }

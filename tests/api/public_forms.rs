@@ -11,7 +11,7 @@ use crate::helpers::*;
 
 /// Opens "Stel je leervraag": a labelled question field and a link to the privacy statement.
 async fn check_leervraag_form(app: &TestApp) {
-    let html = app.get("/leervraag").await.text().await.unwrap();
+    let html = app.text("/leervraag").await;
     assert!(html.contains("<label for=\"vraag\">"));
     assert!(html.contains("href=\"/privacy\""));
 }
@@ -184,7 +184,7 @@ async fn form_refuses_submissions_faster_than_a_person() {
 #[tokio::test]
 async fn contact_form_stores_the_message_and_explains_errors() {
     let app = spawn_app().await;
-    let html = app.get("/contact").await.text().await.unwrap();
+    let html = app.text("/contact").await;
     assert!(html.contains("href=\"/privacy\""));
     let (s, html) = app
         .post_form(
@@ -328,7 +328,7 @@ async fn a_form_sent_twice_is_stored_once() {
 #[tokio::test]
 async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     let app = spawn_app().await;
-    let html = app.get("/aanbod/aanmelden").await.text().await.unwrap();
+    let html = app.text("/aanbod/aanmelden").await;
     assert!(html.contains("href=\"/privacy\""));
     let (s, page) = app
         .post_form(

@@ -167,12 +167,7 @@ async fn search_text_loses_control_characters() {
 #[tokio::test]
 async fn each_search_result_says_why_it_is_shown_and_for_whom() {
     let app = app().await;
-    let html = app
-        .get("/aanbod?q=drugs+overlast+portiek")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/aanbod?q=drugs+overlast+portiek").await;
     assert!(html.contains("Bevat: drugs, overlast, portiek"), "{html}");
     assert!(
         html.contains("Gaat over iets verwants aan: drugs"),
@@ -180,6 +175,6 @@ async fn each_search_result_says_why_it_is_shown_and_for_whom() {
     );
     assert!(html.contains("<li>Voor "), "target group on the card");
     // Without a search text there is nothing to explain.
-    let all = app.get("/aanbod").await.text().await.unwrap();
+    let all = app.text("/aanbod").await;
     assert!(!all.contains("class=\"ww-why\""));
 }

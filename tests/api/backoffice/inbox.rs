@@ -177,7 +177,7 @@ async fn question_is_matched_answered_and_mailed() {
             .unwrap()
     };
     let before = unanswered(app.get_json("/api/v1/leeragenda").await);
-    let page_before = app.get("/leeragenda").await.text().await.unwrap();
+    let page_before = app.text("/leeragenda").await;
     b.post(
         &format!("/beheer/vragen/{QUESTION}"),
         &[("status", "lacune"), ("antwoord", "")],
@@ -185,18 +185,13 @@ async fn question_is_matched_answered_and_mailed() {
     .await;
     let after = unanswered(app.get_json("/api/v1/leeragenda").await);
     assert!(after > before, "onbeantwoord {before} → {after}");
-    let page_after = app.get("/leeragenda").await.text().await.unwrap();
+    let page_after = app.text("/leeragenda").await;
     assert_ne!(
         page_before, page_after,
         "the cached page follows the change"
     );
     // The public gap page lists it among the questions without a fitting offering, first.
-    let topic = app
-        .get("/lacunes/wijkaanpak-lange-termijn")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let topic = app.text("/lacunes/wijkaanpak-lange-termijn").await;
     let listed = topic
         .split("Leervragen zonder passend aanbod</h2>")
         .nth(1)

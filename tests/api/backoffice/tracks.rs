@@ -77,7 +77,7 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     let (s, loc, _) = b.post("/beheer/trajecten/nieuw", &fields).await;
     assert_eq!(s, 303);
     let id = loc.rsplit('/').next().unwrap().to_string();
-    let public = app.get("/ontwikkeltrajecten").await.text().await.unwrap();
+    let public = app.text("/ontwikkeltrajecten").await;
     assert!(public.contains("Leerlijn wijkaanpak na de subsidie"));
     assert!(public.contains("Platform Wijkaanpak"));
     assert!(public.contains("Corporatie Thuis, Politie Oost"));
@@ -100,12 +100,7 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
         .unwrap()
         .slug
         .clone();
-    let gap = app
-        .get(&format!("/lacunes/{topic}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let gap = app.text(&format!("/lacunes/{topic}")).await;
     assert!(
         gap.contains("Leerlijn wijkaanpak na de subsidie"),
         "on the gap page"
@@ -117,12 +112,7 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     done.push(("aanbod", OFFERING));
     let (s, _, _) = b.post(&format!("/beheer/trajecten/{id}"), &done).await;
     assert_eq!(s, 303);
-    let gap = app
-        .get(&format!("/lacunes/{topic}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let gap = app.text(&format!("/lacunes/{topic}")).await;
     assert!(
         gap.contains(&format!("href=\"/aanbod/{OFFERING}\"")),
         "result linked, cache refreshed"
