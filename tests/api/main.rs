@@ -19,3 +19,4 @@ mod privacy;
 mod public_forms;
 mod search;
 mod security;
+mod startup;
