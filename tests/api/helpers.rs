@@ -215,13 +215,6 @@ pub async fn spawn_app() -> TestApp {
     TestApp::builder().spawn().await
 }
 
-/// Starts the application; `prepare` may load data into the database (`--db` value) before start.
-/// The older form of [`TestApp::builder`].
-#[allow(dead_code)]
-pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
-    spawn_configured(empty, prepare, |_| {}).await
-}
-
 /// Starts the application with a configuration tweak. The older form of [`TestApp::builder`].
 #[allow(dead_code)]
 pub async fn spawn_configured(
