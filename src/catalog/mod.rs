@@ -256,19 +256,22 @@ impl Catalog {
         let today = self.clock.today();
         if text.is_empty() {
             // Without a text, "relevant" means: still available first.
-            let hits = snapshot
-                .offerings
-                .iter()
-                .zip(&snapshot.provider_slugs)
-                .map(|(s, p)| {
-                    let current = if s.offering.is_current(today) {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                    (&s.offering, p.as_str(), current)
-                });
-            return Ok(facets::apply(hits, filters, sort, page, page_size));
+            let hits = snapshot.offerings.iter().enumerate().map(|(i, s)| {
+                let current = if s.offering.is_current(today) {
+                    1.0
+                } else {
+                    0.0
+                };
+                (i, &s.offering, current)
+            });
+            return Ok(facets::apply(
+                &snapshot.facet_table,
+                hits,
+                filters,
+                sort,
+                page,
+                page_size,
+            ));
         }
         let hits = self.index.search(text, &self.thesaurus)?;
         let hits = hits.into_iter().filter_map(|(seq, score)| {
@@ -280,10 +283,17 @@ impl Catalog {
                 } else {
                     score * ENDED_WEIGHT
                 };
-                (o, snapshot.provider_slugs[*i].as_str(), score)
+                (*i, o, score)
             })
         });
-        Ok(facets::apply(hits, filters, sort, page, page_size))
+        Ok(facets::apply(
+            &snapshot.facet_table,
+            hits,
+            filters,
+            sort,
+            page,
+            page_size,
+        ))
     }
 }
 

@@ -105,12 +105,14 @@ pub struct CatalogData {
     pub taxonomy: Taxonomy,
     /// All offerings, ordered by id.
     pub offerings: Vec<StoredOffering>,
-    pub(super) by_seq: HashMap<i64, usize>,
+    pub(super) by_seq: rustc_hash::FxHashMap<i64, usize>,
     pub(super) by_id: HashMap<String, usize>,
     /// Providers, ordered by name.
     pub providers: Vec<Provider>,
     /// Provider slug per offering (same order as `offerings`).
     pub(super) provider_slugs: Vec<String>,
+    /// Facet values as numbers, prepared once per version (same order as `offerings`).
+    pub(super) facet_table: crate::domain::facets::FacetTable,
     /// "Vergelijkbaar aanbod", prepared once per version (same order as `offerings`).
     pub(super) similar: crate::domain::similar::SimilarIndex,
     /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
@@ -151,10 +153,16 @@ impl CatalogData {
         providers.sort_by(|a, b| {
             crate::domain::analysis::fold(&a.name).cmp(&crate::domain::analysis::fold(&b.name))
         });
-        let provider_slugs = offerings
+        let provider_slugs: Vec<String> = offerings
             .iter()
             .map(|s| s.offering.provider_slug())
             .collect();
+        let facet_table = crate::domain::facets::FacetTable::new(
+            offerings
+                .iter()
+                .zip(&provider_slugs)
+                .map(|(s, p)| (&s.offering, p.as_str())),
+        );
         let keywords: Vec<Vec<String>> = offerings
             .iter()
             .map(|s| crate::domain::similar::folded_keywords(&s.offering))
@@ -187,6 +195,7 @@ impl CatalogData {
             by_id,
             providers,
             provider_slugs,
+            facet_table,
             similar,
             regions,
             provider_index,

@@ -149,16 +149,84 @@ pub struct Page<'a> {
     pub cross_domain: usize,
 }
 
-/// Filters `hits` (offering, its provider slug, its text score), counts facets, sorts and
+/// The facet values of the catalogue as numbers, prepared once per catalogue version, so that
+/// filtering and counting a search compares and adds numbers instead of strings.
+#[derive(Debug, Clone, Default)]
+pub struct FacetTable {
+    /// Per facet: the values in first-seen order (the ordinal is the position).
+    values: Vec<Vec<String>>,
+    /// Per facet: value → ordinal.
+    ordinals: Vec<HashMap<String, u32>>,
+    /// The ordinals of all offerings, facet after facet per offering.
+    ords: Vec<u32>,
+    /// Where each (offering, facet) run starts in `ords`; one more entry than runs.
+    starts: Vec<u32>,
+    /// Per offering: made for two or more professional domains.
+    cross: Vec<bool>,
+}
+
+impl FacetTable {
+    /// The table of `offerings` (each with its provider slug), in this order.
+    pub fn new<'a>(offerings: impl IntoIterator<Item = (&'a Offering, &'a str)>) -> FacetTable {
+        let mut t = FacetTable {
+            values: vec![Vec::new(); Facet::ALL.len()],
+            ordinals: vec![HashMap::new(); Facet::ALL.len()],
+            starts: vec![0],
+            ..FacetTable::default()
+        };
+        for (o, provider) in offerings {
+            for (i, facet) in Facet::ALL.iter().enumerate() {
+                let (values, ordinals, ords) = (&mut t.values[i], &mut t.ordinals[i], &mut t.ords);
+                facet.each_value(o, provider, |v| {
+                    let ord = match ordinals.get(v) {
+                        Some(ord) => *ord,
+                        None => {
+                            let ord = values.len() as u32;
+                            values.push(v.to_string());
+                            ordinals.insert(v.to_string(), ord);
+                            ord
+                        }
+                    };
+                    ords.push(ord);
+                });
+                t.starts.push(t.ords.len() as u32);
+            }
+            t.cross.push(super::gaps::is_cross_domain(o));
+        }
+        t
+    }
+
+    /// The ordinals of offering `item` for facet number `facet`.
+    fn of(&self, item: usize, facet: usize) -> &[u32] {
+        let run = item * Facet::ALL.len() + facet;
+        let start = self.starts.get(run).copied().unwrap_or(0) as usize;
+        let end = self.starts.get(run + 1).copied().unwrap_or(0) as usize;
+        self.ords.get(start..end).unwrap_or(&[])
+    }
+
+    /// Per value of facet number `facet`: wanted or not (an unknown wanted value matches none).
+    fn wanted(&self, facet: usize, wanted: &[String]) -> Vec<bool> {
+        let mut out = vec![false; self.values[facet].len()];
+        for w in wanted {
+            if let Some(ord) = self.ordinals[facet].get(w.as_str()) {
+                out[*ord as usize] = true;
+            }
+        }
+        out
+    }
+}
+
+/// Filters `hits` (position in `table`, offering, its text score), counts facets, sorts and
 /// returns one page (`page` counts from 1).
 pub fn apply<'a>(
-    hits: impl IntoIterator<Item = (&'a Offering, &'a str, f32)>,
+    table: &FacetTable,
+    hits: impl IntoIterator<Item = (usize, &'a Offering, f32)>,
     filters: &Filters,
     sort: Sort,
     page: usize,
     page_size: usize,
 ) -> Page<'a> {
-    let active: Vec<(usize, Facet, &Vec<String>)> = Facet::ALL
+    let active: Vec<(usize, Vec<bool>)> = Facet::ALL
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
@@ -166,24 +234,24 @@ pub fn apply<'a>(
                 .facets
                 .get(f)
                 .filter(|v| !v.is_empty())
-                .map(|v| (i, *f, v))
+                .map(|v| (i, table.wanted(i, v)))
         })
         .collect();
-    let mut counts: Vec<HashMap<&'a str, usize>> = vec![HashMap::new(); Facet::ALL.len()];
+    let mut counts: Vec<Vec<usize>> = table.values.iter().map(|v| vec![0; v.len()]).collect();
     let mut selected = Vec::new();
     let mut cross_domain = 0;
-    for (o, provider, score) in hits {
+    for (item, o, score) in hits {
         if !filters.base_ok(o) {
             continue;
         }
-        let cross = super::gaps::is_cross_domain(o);
+        let cross = table.cross.get(item).copied().unwrap_or(false);
         if filters.domeinoverstijgend && !cross {
             continue;
         }
         let mut failed: Option<usize> = None;
         let mut failures = 0;
-        for (i, facet, wanted) in &active {
-            if !facet.matches(o, provider, wanted) {
+        for (i, wanted) in &active {
+            if !table.of(item, *i).iter().any(|ord| wanted[*ord as usize]) {
                 failures += 1;
                 failed = Some(*i);
                 if failures > 1 {
@@ -196,15 +264,17 @@ pub fn apply<'a>(
                 if cross {
                     cross_domain += 1;
                 }
-                for (i, facet) in Facet::ALL.iter().enumerate() {
-                    let c = &mut counts[i];
-                    facet.each_value(o, provider, |v| *c.entry(v).or_insert(0) += 1);
+                for (i, c) in counts.iter_mut().enumerate() {
+                    for ord in table.of(item, i) {
+                        c[*ord as usize] += 1;
+                    }
                 }
                 selected.push((o, score));
             }
             (1, Some(i)) => {
-                let c = &mut counts[i];
-                Facet::ALL[i].each_value(o, provider, |v| *c.entry(v).or_insert(0) += 1);
+                for ord in table.of(item, i) {
+                    counts[i][*ord as usize] += 1;
+                }
             }
             _ => {}
         }
@@ -212,7 +282,16 @@ pub fn apply<'a>(
     let facets: FacetCounts = Facet::ALL
         .iter()
         .zip(counts)
-        .map(|(f, c)| (*f, c.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+        .zip(&table.values)
+        .map(|((f, c), values)| {
+            let found = c
+                .into_iter()
+                .zip(values)
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, v)| (v.clone(), n))
+                .collect();
+            (*f, found)
+        })
         .collect();
     let total = selected.len();
     let start = page.saturating_sub(1).saturating_mul(page_size);
@@ -309,6 +388,10 @@ mod tests {
             .collect()
     }
 
+    fn table(offerings: &[Offering]) -> FacetTable {
+        FacetTable::new(offerings.iter().map(|o| (o, "org")))
+    }
+
     fn brute(offerings: &[Offering], filters: &Filters, facet: Facet, value: &str) -> usize {
         offerings
             .iter()
@@ -337,7 +420,8 @@ mod tests {
             .facets
             .insert(Facet::Regio, vec!["landelijk".into()]);
         let page = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &filters,
             Sort::Titel,
             1,
@@ -377,7 +461,8 @@ mod tests {
         two.facets
             .insert(Facet::Thema, vec!["a".into(), "b".into()]);
         let n1 = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &one,
             Sort::Titel,
             1,
@@ -385,7 +470,8 @@ mod tests {
         )
         .total;
         let n2 = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &two,
             Sort::Titel,
             1,
@@ -398,7 +484,8 @@ mod tests {
             .facets
             .insert(Facet::Doelgroep, vec!["bewoners".into()]);
         let n3 = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &three,
             Sort::Titel,
             1,
@@ -416,10 +503,11 @@ mod tests {
             offerings
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (o, "org", (i % 4) as f32))
+                .map(|(i, o)| (i, o, (i % 4) as f32))
         };
+        let t = table(&offerings);
         for sort in [Sort::Relevantie, Sort::Datum, Sort::Titel] {
-            let all: Vec<&str> = apply(hits(), &Filters::default(), sort, 1, 1000)
+            let all: Vec<&str> = apply(&t, hits(), &Filters::default(), sort, 1, 1000)
                 .items
                 .iter()
                 .map(|(o, _)| o.id.as_str())
@@ -427,7 +515,7 @@ mod tests {
             for size in [1, 7, 10, 60, 61] {
                 let mut paged = Vec::new();
                 for page in 1..=(60 / size + 1) {
-                    let p = apply(hits(), &Filters::default(), sort, page, size);
+                    let p = apply(&t, hits(), &Filters::default(), sort, page, size);
                     paged.extend(p.items.iter().map(|(o, _)| o.id.as_str()));
                 }
                 assert_eq!(paged, all, "{sort:?} by {size}");
@@ -439,14 +527,16 @@ mod tests {
     fn paging_and_sorting() {
         let offerings = sample();
         let all = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &Filters::default(),
             Sort::Titel,
             1,
             1000,
         );
         let p2 = apply(
-            offerings.iter().map(|o| (o, "org", 0.0)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
             &Filters::default(),
             Sort::Titel,
             2,
@@ -455,10 +545,8 @@ mod tests {
         assert_eq!(p2.total, 60);
         assert_eq!(p2.items[0].0.id, all.items[10].0.id);
         let scored = apply(
-            offerings
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o, "org", i as f32)),
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, i as f32)),
             &Filters::default(),
             Sort::Relevantie,
             1,

@@ -89,6 +89,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     vocabulary: Vocabulary,
+    near: query::NearSpellings,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -177,6 +178,7 @@ impl SearchIndex {
             reader,
             fields,
             vocabulary,
+            near: query::NearSpellings::default(),
         };
         if fresh {
             this.load_vocabulary()?;
@@ -204,6 +206,7 @@ impl SearchIndex {
             reader,
             fields,
             vocabulary,
+            near: query::NearSpellings::default(),
         };
         this.rebuild(offerings, version)?;
         Ok(this)

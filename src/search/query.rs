@@ -2,11 +2,14 @@
 //! spellings, and every hit collected with its score.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, SegmentReader, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::{
     SearchError, SearchIndex, ENOUGH_HITS, FUZZY_BOOST, KEYWORD_BOOST, THESAURUS_BOOST, TITLE_BOOST,
@@ -45,7 +48,7 @@ impl SearchIndex {
                     .doc_freq(&Term::from_field_text(self.fields.body, s))
                     .unwrap_or(0);
                 if df >= common {
-                    self.word_query(w, &[], &vocabulary, false)
+                    self.word_query(&searcher, w, &[], &vocabulary, false)
                 } else {
                     // A related word found in a quarter of all offerings narrows nothing down:
                     // `portiek` brings `woningen`, not `buurt`.
@@ -61,10 +64,10 @@ impl SearchIndex {
                         })
                         .cloned()
                         .collect();
-                    self.word_query(w, &narrow, &vocabulary, true)
+                    self.word_query(&searcher, w, &narrow, &vocabulary, true)
                 }
             })
-            .collect();
+            .collect::<Result<_, SearchError>>()?;
         let n = clauses.len();
         let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
         let query = BooleanQuery::union_with_minimum_required_clauses(
@@ -99,12 +102,12 @@ impl SearchIndex {
     /// letters that the thesaurus does not know, a near spelling (when `near` allows).
     fn word_query(
         &self,
+        searcher: &Searcher,
         word: &str,
         expansions: &[Vec<String>],
         vocabulary: &HashSet<String>,
         near: bool,
-    ) -> Box<dyn Query> {
-        let f = self.fields;
+    ) -> Result<Box<dyn Query>, SearchError> {
         let mut alts: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Should, self.stem_query(&stem(word)))];
         let parts = decompound(word, vocabulary);
@@ -131,13 +134,67 @@ impl SearchIndex {
         let len = word.chars().count();
         if near && len >= 5 && expansions.is_empty() {
             let distance = if len >= 9 { 2 } else { 1 };
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.woorden, word), distance, true);
+            let terms = self.near_spellings(searcher, word, distance)?;
+            // The same documents and the same constant score as a fuzzy term query, without
+            // running the automaton over the term dictionary again.
+            let any: Vec<(Occur, Box<dyn Query>)> = terms
+                .iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let set = BooleanQuery::new(any);
             alts.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)),
+                Box::new(ConstScoreQuery::new(Box::new(set), FUZZY_BOOST)),
             ));
         }
-        Box::new(BooleanQuery::new(alts))
+        Ok(Box::new(BooleanQuery::new(alts)))
+    }
+
+    /// The indexed words within `distance` edits of `word` (a transposition is one edit),
+    /// looked up once per word and index generation.
+    pub(super) fn near_spellings(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        distance: u8,
+    ) -> Result<Arc<Vec<Term>>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let key = (word.to_string(), distance);
+        if let Ok(cache) = self.near.0.lock() {
+            if cache.generation == generation {
+                if let Some(terms) = cache.words.get(&key) {
+                    return Ok(Arc::clone(terms));
+                }
+            }
+        }
+        let field = self.fields.woorden;
+        let mut terms = Vec::new();
+        for segment in searcher.segment_readers() {
+            let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
+                .automaton()?;
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().search(automaton).into_stream()?;
+            while stream.advance() {
+                if let Ok(w) = std::str::from_utf8(stream.key()) {
+                    terms.push(Term::from_field_text(field, w));
+                }
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        let terms = Arc::new(terms);
+        if let Ok(mut cache) = self.near.0.lock() {
+            if cache.generation != generation || cache.words.len() >= NEAR_CACHE_WORDS {
+                cache.generation = generation;
+                cache.words.clear();
+            }
+            cache.words.insert(key, Arc::clone(&terms));
+        }
+        Ok(terms)
     }
 
     /// A stem in title, keywords or body.
@@ -163,6 +220,19 @@ impl SearchIndex {
     }
 }
 
+/// How many looked-up words the near-spelling cache holds before it starts again.
+const NEAR_CACHE_WORDS: usize = 20_000;
+
+/// Near spellings already looked up, for one index generation.
+#[derive(Default)]
+pub(super) struct NearSpellings(Mutex<NearEntries>);
+
+#[derive(Default)]
+struct NearEntries {
+    generation: u64,
+    words: HashMap<(String, u8), Arc<Vec<Term>>>,
+}
+
 /// Collects every matching document as `(seq, score)`.
 struct AllHits;
 
@@ -186,8 +256,11 @@ impl Collector for AllHits {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
-        let mut best: HashMap<i64, f32> = HashMap::new();
+    fn merge_fruits(&self, mut fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
+        if fruits.len() == 1 {
+            return Ok(fruits.pop().unwrap_or_default());
+        }
+        let mut best: rustc_hash::FxHashMap<i64, f32> = rustc_hash::FxHashMap::default();
         for (seq, score) in fruits.into_iter().flatten() {
             let e = best.entry(seq).or_insert(score);
             *e = e.max(score);

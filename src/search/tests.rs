@@ -180,3 +180,76 @@ fn a_related_word_in_a_quarter_of_the_offerings_is_not_added() {
     let buurt = index(5).search("buurt", &thesaurus).unwrap();
     assert_eq!(buurt.iter().map(|h| h.0).collect::<Vec<_>>(), vec![1000]);
 }
+
+#[test]
+fn cached_near_spellings_find_what_a_fuzzy_query_finds_and_follow_the_index() {
+    let titles = [
+        "Buurtbemiddeling in de praktijk",
+        "Buurtbemiddelaars opleiden",
+        "Ondermijning herkennen",
+        "Ondermijnende criminaliteit",
+        "Jongerenwerk en veiligheid",
+        "Jongeren in beeld",
+        "Vroegsignalering van verwarde personen",
+    ];
+    let offerings: Vec<StoredOffering> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| stored(i as i64 + 1, t))
+        .collect();
+    let index = SearchIndex::in_memory(&offerings, 1).unwrap();
+    let searcher = index.reader.searcher();
+    for (word, distance) in [
+        ("buurtbemidelaars", 2u8),
+        ("ondermijing", 2),
+        ("jongren", 1),
+        ("vroegsignaleringg", 2),
+        ("xyzzyq", 1),
+    ] {
+        let term = Term::from_field_text(index.fields.woorden, word);
+        let fuzzy = tantivy::query::FuzzyTermQuery::new(term, distance, true);
+        let mut expected: Vec<u32> = searcher
+            .search(&fuzzy, &tantivy::collector::DocSetCollector)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.doc_id)
+            .collect();
+        expected.sort();
+        let near = index.near_spellings(&searcher, word, distance).unwrap();
+        let again = index.near_spellings(&searcher, word, distance).unwrap();
+        assert!(
+            std::sync::Arc::ptr_eq(&near, &again),
+            "{word}: looked up once"
+        );
+        let any = tantivy::query::BooleanQuery::new(
+            near.iter()
+                .map(|t| {
+                    let q: Box<dyn tantivy::query::Query> = Box::new(
+                        tantivy::query::TermQuery::new(t.clone(), IndexRecordOption::Basic),
+                    );
+                    (tantivy::query::Occur::Should, q)
+                })
+                .collect(),
+        );
+        let mut got: Vec<u32> = searcher
+            .search(&any, &tantivy::collector::DocSetCollector)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.doc_id)
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{word}");
+    }
+    assert!(!index
+        .near_spellings(&searcher, "jongren", 1)
+        .unwrap()
+        .is_empty());
+
+    // A new index generation does not reuse the old lookups.
+    let mut more = offerings.clone();
+    more.push(stored(99, "Jongens en meiden"));
+    index.rebuild(&more, 2).unwrap();
+    let newer = index.reader.searcher();
+    let near = index.near_spellings(&newer, "jongns", 1).unwrap();
+    assert!(near.iter().any(|t| t.value().as_str() == Some("jongens")));
+}

@@ -249,6 +249,12 @@ pub fn search_words(q: &str, thesaurus: &crate::domain::matching::Thesaurus) -> 
         .collect()
 }
 
+/// True when `raw` in lower case begins with `prefix` (without building the lower-case word).
+fn starts_like(raw: &str, prefix: &str) -> bool {
+    let mut lower = raw.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| lower.next() == Some(p))
+}
+
 /// Why a search found `o`, in one line: the search words it contains (by stem), and those it
 /// matches through a related word of the thesaurus.
 pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
@@ -272,9 +278,8 @@ pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
             if raw.len() < 2 {
                 continue;
             }
-            let lower = raw.to_lowercase();
-            if prefixes.iter().any(|p| lower.starts_with(p.as_str())) {
-                let folded = fold(&lower);
+            if prefixes.iter().any(|p| starts_like(raw, p)) {
+                let folded = fold(&raw.to_lowercase());
                 present.extend(words(&folded).map(stem));
             }
         }
@@ -328,7 +333,15 @@ pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::moment;
+    use super::{moment, starts_like};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn starts_like_is_lowercase_then_starts_with(raw in "[a-zA-ZÀ-ÿİẞ]{0,8}", p in "[a-zà-ÿi̇ß]{0,4}") {
+            prop_assert_eq!(starts_like(&raw, &p), raw.to_lowercase().starts_with(p.as_str()));
+        }
+    }
 
     #[test]
     fn moments_read_as_dutch_dates() {
