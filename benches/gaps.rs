@@ -46,22 +46,26 @@ fn main() {
         .map(|(i, q)| DemandItem {
             themas: &q.themas,
             doelgroep: q.doelgroep.as_deref(),
-            passend: Some(i % 4 != 0),
-            lacune: i % 50 == 0,
+            beantwoord: if i % 50 == 0 {
+                Some(false)
+            } else {
+                Some(i % 4 != 0)
+            },
         })
         .collect();
     let t = Thresholds::default();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
     let mut c = Criterion::default().configure_from_args().sample_size(20);
     c.bench_function("gap analysis, 10,000 offerings, 50,000 questions", |b| {
         b.iter(|| {
-            let figures = theme_figures(&tax, &refs, &items, &t);
+            let figures = theme_figures(&tax, &refs, &items, &t, today);
             black_box(gaps_from(&figures, &tax))
         })
     });
     let mut times: Vec<f64> = (0..30)
         .map(|_| {
             let start = Instant::now();
-            let figures = theme_figures(&tax, &refs, &items, &t);
+            let figures = theme_figures(&tax, &refs, &items, &t, today);
             black_box(gaps_from(&figures, &tax));
             start.elapsed().as_secs_f64() * 1000.0
         })

@@ -393,10 +393,11 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
   const roles = [
     [coordinator, ['/beheer', '/beheer/vragen', '/beheer/vragen?status=nieuw', '/beheer/vragen?themas=koppeling', '/beheer/vragen/lv-demo-001?zoek=wijk',
       '/beheer/aanmeldingen', '/beheer/aanmeldingen/1', '/beheer/berichten', '/beheer/trajecten', '/beheer/trajecten/nieuw', '/beheer/trajecten/nieuw?thema=gemengde-wijken',
-      '/beheer/logboek', '/beheer/privacy', '/beheer/tweestaps']],
+      '/beheer/logboek', '/beheer/privacy', '/beheer/tweestaps', '/beheer/peilingen']],
     [redacteur, ['/beheer', '/beheer/aanbod', '/beheer/aanbod/nieuw', `/beheer/aanbod/${encodeURIComponent(ids.offeringId)}`,
       '/beheer/aanbieders', `/beheer/aanbieders/${encodeURIComponent(ids.providerSlug)}`]],
   ];
+  let peilingPath = null;
   for (const [email, paths] of roles) {
     const { context, page, close } = await login(browser, base, email);
     const ok = new URL(page.url()).pathname === '/beheer';
@@ -426,10 +427,28 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
       await page.check('#thema-gemengde-wijken');
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Thema\'s opslaan")')]);
       results.check(await page.locator('#thema-gemengde-wijken:checked').count() === 1, 'beheer: thema\'s van een leervraag opgeslagen', page.url());
+      // A peiling of today, published from the back office, then its public pages.
+      await page.goto(new URL('/beheer/peilingen', base).href);
+      await axeHere(page, 'beheer: peilingen');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Publiceer de peiling")')]);
+      const published = new URL(page.url()).pathname;
+      results.check(/^\/leeragenda\/peilingen\/\d{4}-\d{2}-\d{2}$/.test(published), 'beheer: peiling gepubliceerd', page.url());
+      peilingPath = published;
+      // An inventory round: a form with an error (axe), then opened; the agenda promotes it.
+      await page.goto(new URL('/beheer/peilingen', base).href);
+      const [roundRes] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Ronde openen")')]);
+      await axeHere(page, 'beheer: ronde met fouten', 422, roundRes?.status());
+      await page.fill('#label', 'E2E-ronde');
+      await page.fill('#einddatum', '2099-12-31');
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Ronde openen")')]);
+      results.check((await page.locator('th:has-text("E2E-ronde")').count()) === 1, 'beheer: ronde geopend', page.url());
     }
     await close();
     for (const p of paths) await checkPage(browser, base, { path: p, status: 200 }, { storageState });
   }
+
+  if (peilingPath) await peilingRun(browser, base, peilingPath);
+  else results.fail('peilingen', 'geen peiling gepubliceerd');
 
   if (passwordLink) await checkPage(browser, base, { path: passwordLink, status: 200 });
   else results.fail('beheer: eenmalige wachtwoordlink', 'user add gaf geen link');
@@ -456,6 +475,32 @@ async function backOfficeRun(browser, base, ids, passwordLink) {
       results.fail('beheer: tweestaps', e.stack || String(e));
       await close();
     }
+  }
+}
+
+/** The public pages of a peiling (axe on each) and its report printed to PDF by Chromium. */
+async function peilingRun(browser, base, report) {
+  const date = report.split('/').pop();
+  for (const p of ['/leeragenda/peilingen', report, `/leeragenda/peilingen/vergelijk?van=${date}&tot=${date}`]) {
+    await checkPage(browser, base, { path: p, status: 200 });
+  }
+  await checkPage(browser, base, { path: '/leeragenda/peilingen/2000-01-01', status: 404 });
+  const { page, close } = await openPage(browser, base);
+  try {
+    await page.goto(new URL(report, base).href, { waitUntil: 'load' });
+    await page.emulateMedia({ media: 'print' });
+    const hidden = await page.evaluate(() => getComputedStyle(document.querySelector('.ww-header')).display === 'none'
+      && getComputedStyle(document.querySelector('.ww-footer')).display === 'none');
+    results.check(hidden, 'peiling: kop en voet niet afgedrukt', '');
+    await page.setViewportSize({ width: 800, height: 1100 });
+    await page.screenshot({ path: new URL(`./artifacts/peiling-${date}-print.png`, import.meta.url).pathname, fullPage: true });
+    fs.mkdirSync(new URL('./artifacts/', import.meta.url), { recursive: true });
+    const pdf = await page.pdf({ path: new URL(`./artifacts/peiling-${date}.pdf`, import.meta.url).pathname, format: 'A4', printBackground: true });
+    results.check(pdf.length > 10000 && pdf.subarray(0, 5).toString() === '%PDF-', `peiling: als PDF afgedrukt (${pdf.length} bytes)`, '');
+  } catch (e) {
+    results.fail('peiling: afdrukken', e.stack || String(e));
+  } finally {
+    await close();
   }
 }
 

@@ -15,6 +15,9 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 DB="$OUT/bench.db"
 PORT=18090
 python3 scripts/gen_offerings.py --n 10000 --out "$OUT/aanbod-10k.jsonl" >/dev/null
+TAX=../shared/data/taxonomy.json
+[ -f "$TAX" ] || TAX=data/demo/taxonomy.json
+"$BIN" --db "$DB" import taxonomie "$TAX" >/dev/null
 "$BIN" --db "$DB" import aanbod "$OUT/aanbod-10k.jsonl" >/dev/null
 python3 scripts/seed_followers.py "$DB" --followers "${FOLLOWERS:-100000}" --changes "${CHANGES:-500}"
 WIJKWIJZER_MAIL_DIR="$OUT/mail" "$BIN" --db "$DB" serve --empty --addr "127.0.0.1:$PORT" --digest-interval 20 >"$OUT/server.log" 2>&1 &

@@ -74,7 +74,6 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     mailer: Mailer,
-    retention_months: u32,
     digest_interval: Duration,
     participant_months: u32,
 }
@@ -130,7 +129,6 @@ impl Application {
         Ok(Application {
             listener,
             mailer,
-            retention_months: config.retention_months,
             digest_interval: config.digest_interval,
             participant_months: config.participant_months,
             state: AppState {
@@ -252,13 +250,9 @@ impl Application {
         background.push(tokio::spawn(
             self.mailer.run(self.state.catalog.store().clone()),
         ));
-        background.push(tokio::spawn(housekeeping(
-            self.state.catalog.store().clone(),
-            self.state.session_store.clone(),
-            self.retention_months,
-            self.state.catalog.clock().clone(),
-            (self.participant_months, self.state.base_url.to_string()),
-        )));
+        background.push(tokio::spawn(
+            Housekeeping::new(&self.state, self.participant_months).run(),
+        ));
         background.push(tokio::spawn(crate::digest::run(
             Arc::clone(&self.state.catalog),
             self.state.base_url.to_string(),
@@ -351,35 +345,64 @@ fn release_freed_memory() {
     }
 }
 
-/// Hourly: erases personal data past its retention period, unused Mijn WijkWijzer accounts,
-/// expired sessions and old login attempts.
-async fn housekeeping(
+/// The hourly housekeeping: erases personal data past its retention period, unused Mijn
+/// WijkWijzer accounts, expired sessions and old login attempts, at the clock's moment.
+pub struct Housekeeping {
     store: Store,
     sessions: Sessions,
     retention_months: u32,
+    participant_months: u32,
+    base_url: String,
     clock: Clock,
-    (participant_months, base_url): (u32, String),
-) {
-    use tower_sessions::session_store::ExpiredDeletion;
-    // First run a minute after start, not during it.
-    let hour = Duration::from_secs(3600);
-    let mut tick =
-        tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), hour);
-    loop {
-        tick.tick().await;
-        match erase_expired(&store, retention_months, clock.now()).await {
+}
+
+impl Housekeeping {
+    /// The housekeeping of the application with `state`; unused participant accounts are warned
+    /// after `participant_months`.
+    pub fn new(state: &AppState, participant_months: u32) -> Housekeeping {
+        Housekeeping {
+            store: state.catalog.store().clone(),
+            sessions: state.session_store.clone(),
+            retention_months: state.retention_months,
+            participant_months,
+            base_url: state.base_url.to_string(),
+            clock: state.clock().clone(),
+        }
+    }
+
+    /// One round, now (failures are logged; the next round tries again).
+    pub async fn run_once(&self) {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let store = &self.store;
+        match erase_expired(store, self.retention_months, self.clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(records = n, "persoonsgegevens gewist na bewaartermijn"),
             Err(e) => tracing::warn!(error = %e, "bewaartermijn toepassen mislukt"),
         }
-        crate::digest::retain_participants(&store, &base_url, participant_months, clock.now())
-            .await;
-        if let Err(e) = sessions.delete_expired().await {
+        crate::digest::retain_participants(
+            store,
+            &self.base_url,
+            self.participant_months,
+            self.clock.now(),
+        )
+        .await;
+        if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
         }
-        let day_ago = clock.now().timestamp_millis() - 24 * 3600 * 1000;
+        let day_ago = self.clock.now().timestamp_millis() - 24 * 3600 * 1000;
         if let Err(e) = store.purge_login_attempts(day_ago).await {
             tracing::warn!(error = %e, "oude inlogpogingen opruimen mislukt");
+        }
+    }
+
+    /// Every hour, the first round a minute after start (not during it).
+    async fn run(self) {
+        let hour = Duration::from_secs(3600);
+        let mut tick =
+            tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(60), hour);
+        loop {
+            tick.tick().await;
+            self.run_once().await;
         }
     }
 }

@@ -12,8 +12,9 @@ use sha2::Sha256;
 
 use crate::catalog::Catalog;
 use crate::domain::follow::{FollowKind, Frequency, SavedSearch};
-use crate::domain::offering::Offering;
+use crate::domain::taxonomy::Taxonomy;
 use crate::domain::track::Track;
+use crate::mail::{Digest, DigestEntry};
 use crate::store::{DigestMail, OutgoingMail, StoreError};
 
 /// Digests written per transaction.
@@ -85,13 +86,28 @@ impl Item {
     }
 }
 
-/// A person in this run.
+/// A person in this run: their follows (with the event after which news counts) and their
+/// answered questions. Their items are gathered only when their mail is made.
 struct Person {
     id: i64,
     email: String,
     after: i64,
-    follows: Vec<(FollowKind, String)>,
+    follows: Vec<(FollowKind, String, i64)>,
+    answers: Vec<Item>,
     items: Vec<Item>,
+}
+
+impl Person {
+    fn new(id: i64, email: String, after: i64) -> Person {
+        Person {
+            id,
+            email,
+            after,
+            follows: Vec::new(),
+            answers: Vec::new(),
+            items: Vec::new(),
+        }
+    }
 }
 
 /// Runs the digests due on `day` for both frequencies.
@@ -116,6 +132,10 @@ pub async fn run_once(
 }
 
 /// Runs the digests of one frequency and period.
+///
+/// The news is indexed by follow key once (each event under the themes, topics, provider and
+/// saved searches it concerns); then each person's mail is made from their own few follows, so
+/// the memory used grows with the number of people and events, not with their product.
 pub async fn run_period(
     catalog: &Catalog,
     base_url: &str,
@@ -129,31 +149,22 @@ pub async fn run_period(
     let done: HashSet<i64> = store.digested(period).await?;
     let rows = store.followers(frequency).await?;
     let follows = rows.len();
-    // People, in order; their follows indexed by what they follow.
     let mut people: Vec<Person> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let mut by_key: HashMap<(FollowKind, String), Vec<(usize, i64)>> = HashMap::new();
+    let mut followed: HashSet<(FollowKind, String)> = HashSet::new();
     for r in rows {
         if done.contains(&r.participant_id) {
             continue;
         }
         let at = *index.entry(r.participant_id).or_insert_with(|| {
-            people.push(Person {
-                id: r.participant_id,
-                email: r.email.clone(),
-                after: r.after,
-                follows: Vec::new(),
-                items: Vec::new(),
-            });
+            people.push(Person::new(r.participant_id, r.email, r.after));
             people.len() - 1
         });
+        let since = r.since_event.max(r.after);
+        followed.insert((r.follow.kind, r.follow.value.clone()));
         people[at]
             .follows
-            .push((r.follow.kind, r.follow.value.clone()));
-        by_key
-            .entry((r.follow.kind, r.follow.value))
-            .or_default()
-            .push((at, r.since_event.max(r.after)));
+            .push((r.follow.kind, r.follow.value, since));
     }
     let answers = if frequency == Frequency::Direct {
         store.unmailed_answers(0).await?
@@ -165,19 +176,14 @@ pub async fn run_period(
             continue;
         }
         let at = *index.entry(a.participant_id).or_insert_with(|| {
-            people.push(Person {
-                id: a.participant_id,
-                email: a.email.clone(),
-                after: a.after,
-                follows: Vec::new(),
-                items: Vec::new(),
-            });
+            people.push(Person::new(a.participant_id, a.email.clone(), a.after));
             people.len() - 1
         });
-        people[at].items.push(Item::Answer(a.event_id, a.vraag));
+        people[at].answers.push(Item::Answer(a.event_id, a.vraag));
     }
+    drop(index);
     let from = people.iter().map(|p| p.after).min().unwrap_or(last);
-    let events = if by_key.is_empty() {
+    let events = if followed.is_empty() {
         Vec::new()
     } else {
         store.follow_events(from).await?
@@ -194,10 +200,10 @@ pub async fn run_period(
     };
     let snapshot = catalog.snapshot();
     let taxonomy = &snapshot.taxonomy;
-    let searches: Vec<(SavedSearch, &Vec<(usize, i64)>)> = by_key
+    let searches: Vec<(SavedSearch, &String)> = followed
         .iter()
-        .filter(|((k, _), _)| *k == FollowKind::Zoekopdracht)
-        .filter_map(|((_, v), who)| {
+        .filter(|(k, _)| *k == FollowKind::Zoekopdracht)
+        .filter_map(|(_, v)| {
             let q = crate::http::params::parse(
                 &crate::http::params::pairs(Some(v)),
                 &snapshot,
@@ -205,82 +211,48 @@ pub async fn run_period(
                 &[],
             )
             .ok()?;
-            Some((SavedSearch::new(q.filters, &q.q), who))
+            Some((SavedSearch::new(q.filters, &q.q), v))
         })
         .collect();
+    // The news: each event once, under every followed key it concerns.
+    let mut news: Vec<(i64, Item)> = Vec::new();
+    let mut by_key: News = HashMap::new();
     for e in events.iter().filter(|e| e.id <= last) {
-        match e.kind.as_str() {
+        let keys: Vec<(FollowKind, String)> = match e.kind.as_str() {
             "nieuw" | "datum" => {
                 let Some(o) = snapshot.get(&e.ref_id) else {
                     continue;
                 };
-                let make = || {
-                    if e.kind == "nieuw" {
-                        Item::New(e.id, e.ref_id.clone())
-                    } else {
-                        Item::Dates(e.id, e.ref_id.clone())
-                    }
-                };
-                for theme in &o.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|t| t.themas.iter().any(|th| o.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                hit(
-                    by_key.get(&(FollowKind::Aanbieder, o.provider_slug())),
-                    &mut people,
-                    e.id,
-                    &make,
-                );
+                news.push(if e.kind == "nieuw" {
+                    (e.id, Item::New(e.id, e.ref_id.clone()))
+                } else {
+                    (e.id, Item::Dates(e.id, e.ref_id.clone()))
+                });
                 let text = crate::domain::follow::offering_text(o);
-                for (search, who) in &searches {
-                    if search.matches_text(o, &text, day) {
-                        hit(Some(who), &mut people, e.id, &make);
-                    }
-                }
+                theme_keys(&o.themas, taxonomy)
+                    .chain(std::iter::once((FollowKind::Aanbieder, o.provider_slug())))
+                    .chain(
+                        searches
+                            .iter()
+                            .filter(|(search, _)| search.matches_text(o, &text, day))
+                            .map(|(_, v)| (FollowKind::Zoekopdracht, (*v).clone())),
+                    )
+                    .collect()
             }
             "traject" => {
                 let Some(t) = e.ref_id.parse::<i64>().ok().and_then(|id| tracks.get(&id)) else {
                     continue;
                 };
-                let make = || Item::Track(e.id, t.id);
-                for theme in &t.themas {
-                    hit(
-                        by_key.get(&(FollowKind::Thema, theme.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
-                for topic in taxonomy
-                    .vraagstukken
-                    .iter()
-                    .filter(|tp| tp.themas.iter().any(|th| t.themas.contains(th)))
-                {
-                    hit(
-                        by_key.get(&(FollowKind::Vraagstuk, topic.slug.clone())),
-                        &mut people,
-                        e.id,
-                        &make,
-                    );
-                }
+                news.push((e.id, Item::Track(e.id, t.id)));
+                theme_keys(&t.themas, taxonomy).collect()
             }
-            _ => {}
+            _ => continue,
+        };
+        let at = news.len() - 1;
+        for key in keys {
+            if followed.contains(&key) {
+                by_key.entry(key).or_default().push(at);
+            }
         }
     }
     let mut report = DigestReport {
@@ -290,11 +262,10 @@ pub async fn run_period(
     };
     let mut batch = Vec::with_capacity(BATCH);
     for p in &mut people {
+        gather(p, &news, &by_key);
         if p.items.is_empty() {
             continue;
         }
-        p.items.sort();
-        p.items.dedup();
         report.with_news += 1;
         let upto = p.items.iter().map(Item::event).max().unwrap_or(0).max(last);
         let unsubscribe = unsubscribe_url(base_url, secret, p.id);
@@ -306,6 +277,7 @@ pub async fn run_period(
             mail,
             unsubscribe,
         });
+        p.items = Vec::new();
         if batch.len() >= BATCH {
             report.mailed += store.mail_digests(period, frequency, &batch).await?;
             batch.clear();
@@ -315,34 +287,47 @@ pub async fn run_period(
     Ok(report)
 }
 
-/// Adds the item `item()` to everyone in `who` for whom event `event` is new.
-fn hit(
-    who: Option<&Vec<(usize, i64)>>,
-    people: &mut [Person],
-    event: i64,
-    item: &dyn Fn() -> Item,
-) {
-    for (at, since) in who.into_iter().flatten() {
-        if event > *since {
-            people[*at].items.push(item());
-        }
-    }
+/// The news per followed key: positions in the run's list of news.
+type News = HashMap<(FollowKind, String), Vec<usize>>;
+
+/// The follow keys of something with `themes`: each theme, and each topic with one of them.
+fn theme_keys<'a>(
+    themes: &'a [String],
+    taxonomy: &'a Taxonomy,
+) -> impl Iterator<Item = (FollowKind, String)> + 'a {
+    let topics = taxonomy
+        .vraagstukken
+        .iter()
+        .filter(|t| t.themas.iter().any(|th| themes.contains(th)))
+        .map(|t| (FollowKind::Vraagstuk, t.slug.clone()));
+    themes
+        .iter()
+        .map(|t| (FollowKind::Thema, t.clone()))
+        .chain(topics)
 }
 
-fn offering_line(o: &Offering) -> String {
-    match o.startdatum {
-        Some(d) => format!(
-            "{} ({}, vanaf {})",
-            o.titel,
-            o.aanbieder,
-            crate::http::pages::view::dutch_date(d)
-        ),
-        None => format!("{} ({})", o.titel, o.aanbieder),
+/// Puts into `p.items` the news of `p`'s follows that is new for them, and their answers,
+/// sorted and without repeats.
+fn gather(p: &mut Person, news: &[(i64, Item)], by_key: &News) {
+    let mut items: Vec<Item> = std::mem::take(&mut p.answers);
+    for (kind, value, since) in &p.follows {
+        let Some(at) = by_key.get(&(*kind, value.clone())) else {
+            continue;
+        };
+        items.extend(
+            at.iter()
+                .filter_map(|i| news.get(*i))
+                .filter(|(event, _)| event > since)
+                .map(|(_, item)| item.clone()),
+        );
     }
+    items.sort();
+    items.dedup();
+    p.items = items;
 }
 
-/// The mail of one digest: the items (each with its link), why the person gets it, the
-/// unsubscribe link and where to manage follows. Only this person's own things are in it.
+/// The mail of one digest: the first [`MAX_ITEMS`] items that still exist, why the person gets
+/// it, the unsubscribe link and where to manage follows. Only this person's own things are in it.
 fn digest_mail(
     p: &Person,
     frequency: Frequency,
@@ -351,87 +336,47 @@ fn digest_mail(
     base_url: &str,
     unsubscribe: &str,
 ) -> OutgoingMail {
-    let mut links = Vec::new();
-    for item in p.items.iter().take(MAX_ITEMS) {
-        match item {
-            Item::New(_, id) | Item::Dates(_, id) => {
-                if let Some(o) = snapshot.get(id) {
-                    let label = if matches!(item, Item::New(..)) {
-                        "Nieuw"
-                    } else {
-                        "Nieuwe data"
-                    };
-                    links.push((
-                        format!("{label}: {}", offering_line(o)),
-                        format!("{base_url}/aanbod/{id}"),
-                    ));
-                }
-            }
-            Item::Track(_, id) => {
-                if let Some(t) = tracks.get(id) {
-                    links.push((
-                        format!("Nieuw ontwikkeltraject: {} ({})", t.titel, t.trekker),
-                        format!("{base_url}/ontwikkeltrajecten"),
-                    ));
-                }
-            }
-            Item::Answer(_, vraag) => {
-                let short: String = vraag.chars().take(80).collect();
-                links.push((
-                    format!("Antwoord op je leervraag: “{short}”"),
-                    format!("{base_url}/mijn"),
-                ));
-            }
-        }
-    }
-    let n = p.items.len();
-    let mut paragraphs = vec![
-        "Hallo,".to_string(),
-        match frequency {
-            Frequency::Direct => {
-                "Er is nieuws over wat je volgt op WijkWijzer Leernetwerk.".to_string()
-            }
-            Frequency::Wekelijks => {
-                "Dit is je weekoverzicht van WijkWijzer Leernetwerk.".to_string()
-            }
-        },
-    ];
-    if n > MAX_ITEMS {
-        paragraphs.push(format!(
-            "Hieronder staan de eerste {MAX_ITEMS} van {n} berichten. De rest vind je in het leeraanbod."
-        ));
-    }
-    let snapshot_tax = &snapshot.taxonomy;
-    let followed: Vec<String> = p
-        .follows
+    let entries = p
+        .items
         .iter()
-        .map(|(k, v)| {
-            let provider = snapshot.provider(v).map(|x| x.name.clone());
-            crate::domain::follow::describe(*k, v, snapshot_tax, provider.as_deref())
+        .take(MAX_ITEMS)
+        .filter_map(|item| match item {
+            Item::New(_, id) | Item::Dates(_, id) => {
+                snapshot.get(id).map(|o| DigestEntry::Offering {
+                    id: id.clone(),
+                    new: matches!(item, Item::New(..)),
+                    titel: o.titel.clone(),
+                    aanbieder: o.aanbieder.clone(),
+                    vanaf: o.startdatum.map(crate::http::pages::view::dutch_date),
+                })
+            }
+            Item::Track(_, id) => tracks.get(id).map(|t| DigestEntry::Track {
+                titel: t.titel.clone(),
+                trekker: t.trekker.clone(),
+            }),
+            Item::Answer(_, vraag) => Some(DigestEntry::Answer {
+                vraag: vraag.chars().take(80).collect(),
+            }),
         })
         .collect();
-    if !followed.is_empty() {
-        paragraphs.push(format!(
-            "Je krijgt deze mail omdat je dit volgt: {}.",
-            followed.join("; ")
-        ));
-    }
-    links.push((
-        "Kiezen wat je volgt en hoe vaak (Mijn WijkWijzer)".to_string(),
-        format!("{base_url}/mijn"),
-    ));
-    links.push((
-        "Geen mail meer: afmelden met één klik".to_string(),
-        unsubscribe.to_string(),
-    ));
-    let subject = match frequency {
-        Frequency::Direct if n == 1 => {
-            "Nieuw op WijkWijzer: 1 bericht over wat je volgt".to_string()
-        }
-        Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
-        Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
-    };
-    crate::mail::compose(&p.email, &subject, paragraphs, links)
+    let followed = p
+        .follows
+        .iter()
+        .map(|(k, v, _)| {
+            let provider = snapshot.provider(v).map(|x| x.name.clone());
+            crate::domain::follow::describe(*k, v, &snapshot.taxonomy, provider.as_deref())
+        })
+        .collect();
+    crate::mail::digest_mail(&Digest {
+        to: &p.email,
+        frequency,
+        entries,
+        total: p.items.len(),
+        max_items: MAX_ITEMS,
+        followed,
+        base_url,
+        unsubscribe,
+    })
 }
 
 /// Runs the digest job every `interval` (the first run after one interval).
@@ -453,20 +398,6 @@ pub async fn run(
     }
 }
 
-/// The mail that warns of the deletion of an unused account.
-pub fn warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
-    crate::mail::compose(
-        to,
-        "Je account op Mijn WijkWijzer wordt verwijderd",
-        vec![
-            "Hallo,".into(),
-            format!("Je hebt je account op Mijn WijkWijzer {months} maanden niet gebruikt. Over een maand verwijderen we het, met alles wat je volgt en je bewaarde aanbod."),
-            "Wil je het houden? Log dan in. Dan blijft alles zoals het is.".into(),
-        ],
-        vec![("Inloggen op Mijn WijkWijzer".into(), format!("{base_url}/mijn"))],
-    )
-}
-
 /// The retention of unused accounts (run by the hourly housekeeping): accounts unused for
 /// `months` get a warning mail, and are deleted a month after it when still unused.
 pub async fn retain_participants(
@@ -482,7 +413,7 @@ pub async fn retain_participants(
     };
     match store
         .retain_participants(&at(0), &at(months), &at(1), |to| {
-            warning_mail(base_url, to, months)
+            crate::mail::retention_warning_mail(base_url, to, months)
         })
         .await
     {

@@ -86,7 +86,7 @@ impl Catalog {
                 data: Arc::new(CatalogData::new(version, taxonomy, offerings)),
                 demand_version,
                 demand: Arc::new(demand),
-                analysis: OnceLock::new(),
+                analysis: std::sync::Mutex::new(None),
                 labelled: OnceLock::new(),
             })),
             thesaurus,
@@ -182,7 +182,7 @@ impl Catalog {
             data,
             demand_version,
             demand: Arc::new(demand),
-            analysis: OnceLock::new(),
+            analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
         });
         Ok(())
@@ -231,7 +231,7 @@ impl Catalog {
             data: Arc::new(snapshot),
             demand_version,
             demand: Arc::new(demand),
-            analysis: OnceLock::new(),
+            analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
         });
         Ok(())

@@ -2,9 +2,11 @@
 //! them once (providers, regions, keywords, gap analysis, the matcher's labelled questions).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::domain::gaps::{self, DemandItem, Gap, ThemeFigures, Thresholds};
+use chrono::NaiveDate;
+
+use crate::domain::gaps::{self, DemandItem, Gap, GroupGap, ThemeFigures, Thresholds};
 use crate::domain::matching::LabelledQuestion;
 use crate::domain::offering::Offering;
 use crate::domain::status::QuestionStatus;
@@ -29,7 +31,7 @@ pub struct Snapshot {
     pub demand_version: i64,
     /// All learning questions.
     pub demand: Arc<Vec<DemandRow>>,
-    pub(super) analysis: OnceLock<Arc<Analysis>>,
+    pub(super) analysis: Mutex<Option<Arc<Analysis>>>,
     /// Fingerprint of the learning questions the matcher learns from.
     pub(super) labelled: OnceLock<u64>,
 }
@@ -48,8 +50,12 @@ pub struct Analysis {
     pub themes: Vec<ThemeFigures>,
     /// The gaps, best first.
     pub gaps: Vec<Gap>,
+    /// The (theme, target group) cells that are a gap, best first.
+    pub group_gaps: Vec<GroupGap>,
     /// The thresholds used.
     pub thresholds: Thresholds,
+    /// The date the supply was judged on ("stand per").
+    pub datum: NaiveDate,
 }
 
 impl Snapshot {
@@ -71,29 +77,44 @@ impl Snapshot {
         })
     }
 
-    /// The gap analysis, computed once per snapshot.
-    pub fn analysis(&self) -> Arc<Analysis> {
-        Arc::clone(self.analysis.get_or_init(|| {
-            let offerings: Vec<&Offering> = self.offerings.iter().map(|s| &s.offering).collect();
-            let demand: Vec<DemandItem> = self
-                .demand
-                .iter()
-                .map(|q| DemandItem {
-                    themas: &q.themas,
-                    doelgroep: q.doelgroep.as_deref(),
-                    passend: q.passend,
-                    lacune: q.status == QuestionStatus::Lacune,
-                })
-                .collect();
-            let thresholds = Thresholds::default();
-            let themes = gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds);
-            let gaps = gaps::gaps_from(&themes, &self.taxonomy);
-            Arc::new(Analysis {
-                themes,
-                gaps,
-                thresholds,
+    /// The gap analysis with the supply usable on `today` (the catalogue's clock), computed once
+    /// per snapshot and day.
+    pub fn analysis(&self, today: NaiveDate) -> Arc<Analysis> {
+        let mut cached = self
+            .analysis
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(a) = cached.as_ref().filter(|a| a.datum == today) {
+            return Arc::clone(a);
+        }
+        let offerings: Vec<&Offering> = self.offerings.iter().map(|s| &s.offering).collect();
+        let demand: Vec<DemandItem> = self
+            .demand
+            .iter()
+            .map(|q| DemandItem {
+                themas: &q.themas,
+                doelgroep: q.doelgroep.as_deref(),
+                // A coordinator's verdict "lacune" overrides the engine.
+                beantwoord: if q.status == QuestionStatus::Lacune {
+                    Some(false)
+                } else {
+                    q.passend
+                },
             })
-        }))
+            .collect();
+        let thresholds = Thresholds::default();
+        let themes = gaps::theme_figures(&self.taxonomy, &offerings, &demand, &thresholds, today);
+        let gaps = gaps::gaps_from(&themes, &self.taxonomy);
+        let group_gaps = gaps::group_gaps(&themes);
+        let a = Arc::new(Analysis {
+            themes,
+            gaps,
+            group_gaps,
+            thresholds,
+            datum: today,
+        });
+        *cached = Some(Arc::clone(&a));
+        a
     }
 }
 

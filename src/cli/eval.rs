@@ -12,11 +12,11 @@ use crate::transfer;
 
 use super::import::{read_file, report};
 
-/// The `match` command: one JSON line per question of `input`.
+/// The `match` command: one JSON line per question of `input`, matched as on `today`.
 pub(super) async fn match_file(
     db: &Path,
     input: &Path,
-    vandaag: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
 ) -> anyhow::Result<i32> {
     let store = Store::open(db).await?;
     let taxonomy = store.taxonomy().await?.unwrap_or_else(Taxonomy::builtin);
@@ -26,7 +26,6 @@ pub(super) async fn match_file(
         .into_iter()
         .map(|s| s.offering)
         .collect();
-    let today = vandaag.unwrap_or_else(crate::domain::clock::today);
     let demand: Vec<LabelledQuestion> = store
         .demand()
         .await?
@@ -113,14 +112,14 @@ fn rounded(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The `eval` command: the scores of the built-in fit model, or with `folds` (and a seed) a
-/// cross-validation of it.
+/// The `eval` command: the scores of the built-in fit model on `today`, or with `folds` (and a
+/// seed) a cross-validation of it.
 pub(super) fn eval(
     catalog: &Path,
     demand: Option<&Path>,
     questions: &[PathBuf],
     taxonomy: Option<&Path>,
-    vandaag: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
     output: Option<&Path>,
     folds: Option<(usize, u64)>,
 ) -> anyhow::Result<i32> {
@@ -134,7 +133,6 @@ pub(super) fn eval(
         Ok(o) => o,
         Err(problems) => return Ok(report(catalog, &problems)),
     };
-    let today = vandaag.unwrap_or_else(crate::domain::clock::today);
     let demand = match demand {
         Some(p) => {
             let (text, format) = read_file(p)?;

@@ -148,6 +148,8 @@ pub fn error_text(err: &anyhow::Error) -> String {
 
 /// Runs the command line; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    // The one place the command line reads the time from.
+    let clock = crate::domain::clock::Clock::system();
     match cli.command {
         Command::Serve(args) => serve::serve(cli.db, args).await,
         Command::Import { what } => import::import(&cli.db, what).await,
@@ -163,15 +165,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let Command::User { what } = cli.command else {
                 return Ok(1);
             };
-            user::user(&cli.db, what).await
+            user::user(&cli.db, what, &clock).await
         }
         Command::User { .. } | Command::Match { .. } | Command::Export { .. }
             if no_database(&cli.db) =>
         {
             Ok(1)
         }
-        Command::User { what } => user::user(&cli.db, what).await,
-        Command::Match { input, vandaag } => eval::match_file(&cli.db, &input, vandaag).await,
+        Command::User { what } => user::user(&cli.db, what, &clock).await,
+        Command::Match { input, vandaag } => {
+            eval::match_file(&cli.db, &input, vandaag.unwrap_or_else(|| clock.today())).await
+        }
         Command::Eval {
             catalog,
             questions,
@@ -186,7 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             demand.as_deref(),
             &questions,
             taxonomy.as_deref(),
-            vandaag,
+            vandaag.unwrap_or_else(|| clock.today()),
             output.as_deref(),
             folds.map(|f| (f, seed)),
         ),

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use crate::domain::clock::Clock;
 use crate::store::Store;
 
 /// Account commands.
@@ -58,7 +59,7 @@ pub enum UserWhat {
 }
 
 /// The `user` commands.
-pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
+pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Result<i32> {
     use crate::security::{self, Role};
     let store = Store::open(db).await?;
     match what {
@@ -107,7 +108,7 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             if hash.is_none() {
                 let token = security::random_hex(32);
                 store
-                    .create_password_token(id, &security::token_hash(&token), 72)
+                    .create_password_token(id, &security::token_hash(&token), 72, clock.now())
                     .await?;
                 println!(
                     "Eenmalige link om het wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",
@@ -126,13 +127,13 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             totp,
             base_url,
         } => {
-            let Some(id) = store.reset_user(&email, totp, "cli").await? else {
+            let Some(id) = store.reset_user(&email, totp, "cli", clock.now()).await? else {
                 eprintln!("Geen account met e-mailadres {email}.");
                 return Ok(1);
             };
             let token = security::random_hex(32);
             store
-                .create_password_token(id, &security::token_hash(&token), 72)
+                .create_password_token(id, &security::token_hash(&token), 72, clock.now())
                 .await?;
             println!(
                 "Account {email} gereset; alle sessies zijn beëindigd.\nEenmalige link om een nieuw wachtwoord te kiezen (72 uur geldig):\n{}/beheer/wachtwoord/{token}",
@@ -176,7 +177,10 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             Ok(2)
         }
         UserWhat::Disable { email } => {
-            if store.set_user_disabled(&email, true, "cli").await? {
+            if store
+                .set_user_disabled(&email, true, "cli", clock.now())
+                .await?
+            {
                 println!("Account {email} uitgeschakeld.");
                 Ok(0)
             } else {
@@ -185,7 +189,10 @@ pub(super) async fn user(db: &Path, what: UserWhat) -> anyhow::Result<i32> {
             }
         }
         UserWhat::Enable { email } => {
-            if store.set_user_disabled(&email, false, "cli").await? {
+            if store
+                .set_user_disabled(&email, false, "cli", clock.now())
+                .await?
+            {
                 println!("Account {email} ingeschakeld.");
                 Ok(0)
             } else {

@@ -91,11 +91,6 @@ pub fn dutch_date(t: DateTime<Utc>) -> NaiveDate {
     dutch(t).date_naive()
 }
 
-/// Today in the Netherlands (whatever the server's time zone), read from the system clock.
-pub fn today() -> chrono::NaiveDate {
-    Clock::system().today()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -342,27 +342,17 @@ fn first_in_order<T>(items: &mut [T], end: usize, order: impl Fn(&T, &T) -> std:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::offering::Location;
 
     fn offering(id: &str, thema: &[&str], vorm: &str, doelgroep: &str, regio: &str) -> Offering {
         Offering {
-            id: id.into(),
-            titel: id.into(),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
             aanbieder: "Org".into(),
-            partners: vec![],
             vorm: vorm.into(),
             themas: thema.iter().map(|s| s.to_string()).collect(),
             doelgroepen: vec![doelgroep.into()],
             sectoren: vec!["veiligheid".into()],
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
             regio: regio.into(),
-            startdatum: None,
-            einddatum: None,
             url: "https://a.example".into(),
+            ..crate::domain::offering::example(id)
         }
     }
 

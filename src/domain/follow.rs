@@ -286,27 +286,15 @@ pub fn search_key(pairs: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::offering::Location;
 
     fn offering(themes: &[&str], provider: &str) -> Offering {
         Offering {
-            id: "x".into(),
             titel: "Training ondermijning herkennen".into(),
             samenvatting: "Signalen van criminele uitbuiting".into(),
-            beschrijving: String::new(),
             aanbieder: provider.into(),
-            partners: vec![],
-            vorm: "training".into(),
             themas: themes.iter().map(|s| s.to_string()).collect(),
             doelgroepen: vec!["wijkprofessionals".into()],
-            sectoren: vec![],
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
-            url: String::new(),
+            ..crate::domain::offering::example("x")
         }
     }
 

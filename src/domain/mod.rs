@@ -8,6 +8,7 @@ pub mod facets;
 pub mod fields;
 pub mod follow;
 pub mod gaps;
+pub mod inventory;
 pub mod matching;
 
 pub mod offering;

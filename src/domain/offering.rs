@@ -305,6 +305,31 @@ fn is_https_url(s: &str) -> bool {
     }
 }
 
+/// An online training for tests, titled by its id and with no themes, groups or keywords; set the
+/// fields a test needs with `Offering { themas, ..example("x") }`.
+#[cfg(test)]
+pub(crate) fn example(id: &str) -> Offering {
+    Offering {
+        id: id.into(),
+        titel: id.into(),
+        samenvatting: String::new(),
+        beschrijving: String::new(),
+        aanbieder: "A".into(),
+        partners: vec![],
+        vorm: "training".into(),
+        themas: vec![],
+        doelgroepen: vec![],
+        sectoren: vec![],
+        trefwoorden: vec![],
+        kosten: "gratis".into(),
+        locatie: Location::Online,
+        regio: "landelijk".into(),
+        startdatum: None,
+        einddatum: None,
+        url: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

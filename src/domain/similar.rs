@@ -4,7 +4,7 @@
 use super::analysis::fold;
 use super::offering::Offering;
 
-/// The keywords of an offering in folded form, for [`similar`].
+/// The keywords of an offering in folded form, for [`resemblance`].
 pub fn folded_keywords(o: &Offering) -> Vec<String> {
     o.trefwoorden.iter().map(|k| fold(k)).collect()
 }
@@ -28,22 +28,6 @@ pub fn resemblance(base: (&Offering, &[String]), other: (&Offering, &[String])) 
         }
 }
 
-/// The `k` offerings most like `base`, best first; ties by id. Items are offerings with their
-/// folded keywords.
-pub fn similar<'a>(
-    base: (&Offering, &[String]),
-    all: impl Iterator<Item = (&'a Offering, &'a [String])>,
-    k: usize,
-) -> Vec<&'a Offering> {
-    let mut scored: Vec<(f32, &Offering)> = all
-        .filter(|(o, _)| o.id != base.0.id)
-        .map(|other| (resemblance(base, other), other.0))
-        .filter(|(s, _)| *s > 0.0)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    scored.into_iter().take(k).map(|(_, o)| o).collect()
-}
-
 /// The features [`resemblance`] compares, as interned numbers, for one offering.
 #[derive(Debug, Clone, Default)]
 struct Features {
@@ -56,7 +40,8 @@ struct Features {
 
 /// Offerings prepared for "vergelijkbaar aanbod": features as interned numbers and, per theme and
 /// keyword, the offerings that carry it, so one look-up scores only the offerings that share a
-/// theme or a keyword (the others score 0) with integer comparisons. Gives what [`similar`] gives.
+/// theme or a keyword (the others score 0) with integer comparisons. Gives what a full scan
+/// with [`resemblance`] gives (a property test checks it).
 #[derive(Debug, Clone, Default)]
 pub struct SimilarIndex {
     items: Vec<Features>,
@@ -217,27 +202,13 @@ pub fn most_like<'a>(
 #[cfg(test)]
 mod duplicate_tests {
     use super::*;
-    use crate::domain::offering::Location;
 
     fn offering(id: &str, titel: &str, url: &str) -> Offering {
         Offering {
-            id: id.into(),
             titel: titel.into(),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
-            aanbieder: "A".into(),
-            partners: vec![],
-            vorm: "training".into(),
             themas: vec!["t".into()],
-            doelgroepen: vec![],
-            sectoren: vec![],
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
             url: url.into(),
+            ..crate::domain::offering::example(id)
         }
     }
 
@@ -268,30 +239,35 @@ mod duplicate_tests {
 #[cfg(test)]
 mod index_tests {
     use super::*;
-    use crate::domain::offering::Location;
     use proptest::prelude::*;
 
     fn offering(id: usize, themas: &[u8], kw: &[u8], groups: &[u8], vorm: u8) -> Offering {
         let names = |v: &[u8], p: &str| v.iter().map(|n| format!("{p}{n}")).collect::<Vec<_>>();
         Offering {
-            id: format!("o{id:03}"),
             titel: format!("Aanbod {id}"),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
-            aanbieder: "A".into(),
-            partners: vec![],
             vorm: format!("v{vorm}"),
             themas: names(themas, "t"),
             doelgroepen: names(groups, "g"),
             sectoren: names(groups, "s"),
             trefwoorden: names(kw, "Kw"),
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
-            url: String::new(),
+            ..crate::domain::offering::example(&format!("o{id:03}"))
         }
+    }
+
+    /// The reference: a full scan with [`resemblance`], the `k` offerings most like `base`, best
+    /// first; ties by id.
+    fn similar<'a>(
+        base: (&Offering, &[String]),
+        all: impl Iterator<Item = (&'a Offering, &'a [String])>,
+        k: usize,
+    ) -> Vec<&'a Offering> {
+        let mut scored: Vec<(f32, &Offering)> = all
+            .filter(|(o, _)| o.id != base.0.id)
+            .map(|other| (resemblance(base, other), other.0))
+            .filter(|(s, _)| *s > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        scored.into_iter().take(k).map(|(_, o)| o).collect()
     }
 
     proptest! {

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::catalog::Snapshot;
 use crate::domain::facets::Sort;
@@ -18,7 +18,7 @@ use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
-use super::pages::{error_page, newest, not_found_page, today};
+use super::pages::{error_page, newest, not_found_page};
 use super::params;
 use super::AppState;
 
@@ -201,10 +201,16 @@ fn event_location(o: &Offering) -> String {
     }
 }
 
-/// An iCalendar agenda of the dated offerings from today on that `keep` accepts.
-pub fn ics(snapshot: &Snapshot, base: &str, keep: impl Fn(&Offering) -> bool) -> String {
-    let today = today();
-    let stamp = Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+/// An iCalendar agenda, made at `now`, of the dated offerings from that Dutch day on that `keep`
+/// accepts.
+pub fn ics(
+    snapshot: &Snapshot,
+    base: &str,
+    now: DateTime<Utc>,
+    keep: impl Fn(&Offering) -> bool,
+) -> String {
+    let today = crate::domain::clock::dutch_date(now);
+    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -290,10 +296,12 @@ async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     if pairs.is_empty() {
         return typed(
             "text/calendar; charset=utf-8",
-            ics(&snapshot, &state.base_url, |_| true),
+            ics(&snapshot, &state.base_url, state.clock().now(), |_| true),
         );
     }
-    let query = match params::parse(&pairs, &snapshot, today(), &["sort", "page", "pageSize"]) {
+    let now = state.clock().now();
+    let today = crate::domain::clock::dutch_date(now);
+    let query = match params::parse(&pairs, &snapshot, today, &["sort", "page", "pageSize"]) {
         Ok(q) => q,
         Err(errors) => {
             let reasons: Vec<String> = errors
@@ -327,7 +335,7 @@ async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
     };
     typed(
         "text/calendar; charset=utf-8",
-        ics(&snapshot, &state.base_url, |o| {
+        ics(&snapshot, &state.base_url, now, |o| {
             selected.contains(o.id.as_str())
         }),
     )
@@ -340,7 +348,9 @@ async fn ics_theme(State(state): State<AppState>, Path(slug): Path<String>) -> R
     }
     typed(
         "text/calendar; charset=utf-8",
-        ics(&snapshot, &state.base_url, |o| o.themas.contains(&slug)),
+        ics(&snapshot, &state.base_url, state.clock().now(), |o| {
+            o.themas.contains(&slug)
+        }),
     )
 }
 

@@ -68,6 +68,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Where the time comes from (the catalogue's clock: the system clock, or a fixed moment in
+    /// tests); handlers read "now" and "today" from it.
+    pub fn clock(&self) -> &crate::domain::clock::Clock {
+        self.catalog.clock()
+    }
+
     /// The client's key for rate limits: the peer, or with `trust_proxy` the address the proxy
     /// put last in `X-Forwarded-For` (earlier entries can be forged by the client); an IPv6
     /// client counts as its /64 network (one subscriber usually has a whole /64).

@@ -35,6 +35,24 @@ pub struct CatalogQuery {
     pub page_size: usize,
 }
 
+impl CatalogQuery {
+    /// This search in `snapshot`: one page of results with the facet counts.
+    pub fn run<'a>(
+        &self,
+        catalog: &crate::catalog::Catalog,
+        snapshot: &'a Snapshot,
+    ) -> Result<crate::domain::facets::Page<'a>, crate::catalog::CatalogError> {
+        catalog.search(
+            snapshot,
+            &self.q,
+            &self.filters,
+            self.sort,
+            self.page,
+            self.page_size,
+        )
+    }
+}
+
 /// Splits a raw query string into pairs.
 pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     raw.and_then(|r| serde_urlencoded::from_str::<Vec<(String, String)>>(r).ok())

@@ -150,36 +150,21 @@ impl SearchIndex {
                 .and_then(|m| m.payload)
                 .is_some_and(|p| p == version.to_string())
         });
-        let (index, vocabulary) = match existing {
+        let index = match existing {
             Some(index) if fresh => {
                 // An index of an older version gets the marker it lacked.
                 if !dir.join(MARKER).is_file() {
                     std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
                 }
-                let vocabulary = Vocabulary::default();
-                register(&index, &vocabulary);
-                (index, vocabulary)
+                index
             }
             _ => {
                 drop(existing);
                 reset_folder(dir)?;
-                let index = Index::create_in_dir(dir, schema)?;
-                let vocabulary = Vocabulary::default();
-                register(&index, &vocabulary);
-                (index, vocabulary)
+                Index::create_in_dir(dir, schema)?
             }
         };
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let this = SearchIndex {
-            index,
-            reader,
-            fields,
-            vocabulary,
-            near: query::NearSpellings::default(),
-        };
+        let this = SearchIndex::prepared(index, fields)?;
         if fresh {
             this.load_vocabulary()?;
         } else {
@@ -194,22 +179,27 @@ impl SearchIndex {
         version: i64,
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        let this = SearchIndex::prepared(Index::create_in_ram(schema), fields)?;
+        this.rebuild(offerings, version)?;
+        Ok(this)
+    }
+
+    /// The index with its tokenizers registered and a reader that reloads only when told (after a
+    /// commit).
+    fn prepared(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
         let vocabulary = Vocabulary::default();
         register(&index, &vocabulary);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let this = SearchIndex {
+        Ok(SearchIndex {
             index,
             reader,
             fields,
             vocabulary,
             near: query::NearSpellings::default(),
-        };
-        this.rebuild(offerings, version)?;
-        Ok(this)
+        })
     }
 
     /// Reads the decompounding vocabulary back from the folded-words field.

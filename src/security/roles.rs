@@ -5,7 +5,7 @@
 pub enum Role {
     /// Admin: users and settings, and everything else.
     Beheerder,
-    /// Questions, matches, moderation, development tracks.
+    /// Questions, matches, moderation, development tracks, peilingen.
     Coordinator,
     /// Editor: offerings and providers.
     Redacteur,
@@ -26,6 +26,8 @@ pub enum Area {
     Berichten,
     /// Development tracks.
     Trajecten,
+    /// Publishing peilingen (snapshots of the learning agenda and gaps).
+    Peilingen,
     /// The audit log.
     Audit,
     /// Privacy: export and erase one person's data.
@@ -90,6 +92,8 @@ mod tests {
         assert!(Role::Redacteur.may(Area::Aanbod));
         assert!(!Role::Redacteur.may(Area::Vragen));
         assert!(!Role::Redacteur.may(Area::Audit));
+        assert!(Role::Coordinator.may(Area::Peilingen));
+        assert!(!Role::Redacteur.may(Area::Peilingen));
         assert_eq!(Role::parse("coördinator"), Some(Role::Coordinator));
         assert_eq!(Role::parse("baas"), None);
     }

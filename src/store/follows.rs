@@ -6,12 +6,12 @@
 use sqlx::Row;
 
 use super::outbox::OutgoingMail;
-use super::{now, Store, StoreError};
+use super::{now, Columns, Store, StoreError};
 use crate::domain::follow::{Follow, FollowKind, Frequency};
 
 /// A change that can be news: `nieuw` or `datum` (offering id), `traject` (track id), `antwoord`
 /// (question id).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FollowEvent {
     /// Row number (events are numbered in order).
     pub id: i64,
@@ -37,7 +37,7 @@ pub struct FollowerRow {
 }
 
 /// An answered own question that a participant has not been mailed about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnswerRow {
     /// The participant.
     pub participant_id: i64,
@@ -94,13 +94,20 @@ pub(crate) async fn add_follow(
     Ok(())
 }
 
-fn follow(r: &sqlx::any::AnyRow) -> Option<Follow> {
-    Some(Follow {
-        id: r.get("id"),
-        kind: FollowKind::parse(r.get::<&str, _>("soort"))?,
-        value: r.get("waarde"),
-        frequency: Frequency::parse(r.get::<&str, _>("frequentie"))?,
-    })
+/// A follow row; `None` for a kind or frequency this version does not know.
+fn follow(r: &sqlx::any::AnyRow) -> Result<Option<Follow>, StoreError> {
+    let (Some(kind), Some(frequency)) = (
+        FollowKind::parse(r.col::<&str, _>("soort")?),
+        Frequency::parse(r.col::<&str, _>("frequentie")?),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Follow {
+        id: r.col("id")?,
+        kind,
+        value: r.col("waarde")?,
+        frequency,
+    }))
 }
 
 impl Store {
@@ -126,7 +133,11 @@ impl Store {
         .bind(participant)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().filter_map(follow).collect())
+        let mut out = Vec::new();
+        for r in &rows {
+            out.extend(follow(r)?);
+        }
+        Ok(out)
     }
 
     /// Changes how often a follow mails; false when it is not this participant's.
@@ -188,19 +199,12 @@ impl Store {
 
     /// The events after `after`, oldest first.
     pub async fn follow_events(&self, after: i64) -> Result<Vec<FollowEvent>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
+        Ok(
+            sqlx::query_as("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
                 .bind(after)
                 .fetch_all(self.pool())
-                .await?;
-        Ok(rows
-            .iter()
-            .map(|r| FollowEvent {
-                id: r.get(0),
-                kind: r.get(1),
-                ref_id: r.get(2),
-            })
-            .collect())
+                .await?,
+        )
     }
 
     /// The newest event number (0 when there is none).
@@ -215,53 +219,46 @@ impl Store {
 
     /// Every follow of `frequency` with its person and that person's cursor for it.
     pub async fn followers(&self, frequency: Frequency) -> Result<Vec<FollowerRow>, StoreError> {
+        use futures_util::TryStreamExt;
         let cursor = match frequency {
             Frequency::Direct => "p.direct_after",
             Frequency::Wekelijks => "p.weekly_after",
         };
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT f.id, f.soort, f.waarde, f.frequentie, f.since_event, p.id AS pid, p.email, \
              {cursor} AS after FROM follows f JOIN participants p ON p.id = f.participant_id \
              WHERE f.frequentie = $1 ORDER BY p.id, f.id"
-        ))
-        .bind(frequency.slug())
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(FollowerRow {
-                    participant_id: r.get("pid"),
-                    email: r.get("email"),
-                    after: r.get("after"),
-                    since_event: r.get("since_event"),
-                    follow: follow(r)?,
-                })
-            })
-            .collect())
+        );
+        // Row by row: a hundred thousand followers are never all held as database rows at once.
+        let mut rows = sqlx::query(&sql).bind(frequency.slug()).fetch(self.pool());
+        let mut out = Vec::new();
+        while let Some(r) = rows.try_next().await? {
+            let Some(follow) = follow(&r)? else {
+                continue;
+            };
+            out.push(FollowerRow {
+                participant_id: r.col("pid")?,
+                email: r.col("email")?,
+                after: r.col("after")?,
+                since_event: r.col("since_event")?,
+                follow,
+            });
+        }
+        Ok(out)
     }
 
     /// Answers to participants' own questions given after their last direct mail.
     pub async fn unmailed_answers(&self, after: i64) -> Result<Vec<AnswerRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.email, p.direct_after, e.id, q.vraag FROM follow_events e \
+        Ok(sqlx::query_as(
+            "SELECT p.id AS participant_id, p.email, p.direct_after AS after, e.id AS event_id, \
+             q.vraag FROM follow_events e \
              JOIN learning_questions q ON q.id = e.ref_id \
              JOIN participants p ON lower(p.email) = lower(q.email) \
              WHERE e.kind = 'antwoord' AND e.id > $1 AND e.id > p.direct_after ORDER BY p.id, e.id",
         )
         .bind(after)
         .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AnswerRow {
-                participant_id: r.get(0),
-                email: r.get(1),
-                after: r.get(2),
-                event_id: r.get(3),
-                vraag: r.get(4),
-            })
-            .collect())
+        .await?)
     }
 
     /// Mails a batch of digests for `period` in one transaction: per person, the digest row is

@@ -23,7 +23,9 @@ mod participants;
 mod privacy;
 mod providers;
 mod questions;
+mod rounds;
 pub mod sessions;
+mod snapshots;
 mod submissions;
 mod tracks;
 mod users;
@@ -41,6 +43,8 @@ pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
 pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use rounds::RoundSummary;
+pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;
 pub use users::User;
 
@@ -198,7 +202,13 @@ pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Result<Option<bool>, StoreEr
 }
 
 pub(crate) fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    stamp(Utc::now())
+}
+
+/// A moment as the store writes it (RFC 3339 UTC with milliseconds, so that text order is time
+/// order).
+pub(crate) fn stamp(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 pub(crate) fn list_json(v: &[String]) -> String {

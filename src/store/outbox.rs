@@ -55,20 +55,7 @@ pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     mail: &OutgoingMail,
 ) -> Result<(), StoreError> {
-    let ts = now();
-    sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6)",
-    )
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
-    .bind(&ts)
-    .bind(&ts)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    insert(tx, mail, None).await
 }
 
 /// Writes an alert mail with its one-click unsubscribe address to the outbox inside the caller's
@@ -78,16 +65,23 @@ pub(crate) async fn enqueue_unsubscribable(
     mail: &OutgoingMail,
     unsubscribe: &str,
 ) -> Result<(), StoreError> {
+    insert(tx, mail, Some(unsubscribe)).await
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    mail: &OutgoingMail,
+    unsubscribe: Option<&str>,
+) -> Result<(), StoreError> {
     let ts = now();
     sqlx::query(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at, list_unsubscribe) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7)",
+         VALUES ($1,$2,$3,$4,$5,$5,$6)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
-    .bind(&ts)
     .bind(&ts)
     .bind(unsubscribe)
     .execute(&mut **tx)

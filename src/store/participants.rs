@@ -3,11 +3,12 @@
 //! minutes), bookmarks, the private feed token, their own questions, export and deletion, and the
 //! retention of unused accounts.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 use sqlx::Row;
 
 use super::outbox::{enqueue, OutgoingMail};
-use super::{now, Store, StoreError};
+use super::{now, stamp, Store, StoreError};
 use crate::domain::follow::{FollowKind, Frequency};
 
 /// How long a sign-in link works.
@@ -92,25 +93,21 @@ pub fn new_token() -> Result<(String, String), StoreError> {
     Ok((token, hash))
 }
 
-fn minutes_from_now(minutes: i64) -> String {
-    (chrono::Utc::now() + chrono::TimeDelta::minutes(minutes))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl Store {
-    /// Stores a one-time sign-in link for `email` (with a follow to add once the address is
-    /// confirmed) and writes the mail `mail(token)` to the outbox in the same transaction.
-    /// Expired links are removed on the way.
+    /// Stores a one-time sign-in link for `email`, made at `now` (with a follow to add once the
+    /// address is confirmed) and writes the mail `mail(token)` to the outbox in the same
+    /// transaction. Expired links are removed on the way.
     pub async fn sign_in_link(
         &self,
         email: &str,
         pending: Option<&PendingFollow>,
+        now: DateTime<Utc>,
         mail: impl FnOnce(&str) -> OutgoingMail,
     ) -> Result<(), StoreError> {
         let (token, hash) = new_token()?;
         let mut tx = self.write().await?;
         sqlx::query("DELETE FROM participant_links WHERE expires_at < $1")
-            .bind(now())
+            .bind(stamp(now))
             .execute(&mut *tx)
             .await?;
         sqlx::query(
@@ -122,7 +119,7 @@ impl Store {
         .bind(pending.map(|p| p.kind.slug()))
         .bind(pending.map(|p| p.value.clone()))
         .bind(pending.map(|p| p.frequency.slug()))
-        .bind(minutes_from_now(LINK_MINUTES))
+        .bind(stamp(now + TimeDelta::minutes(LINK_MINUTES)))
         .execute(&mut *tx)
         .await?;
         enqueue(&mut tx, &mail(&token)).await?;
@@ -130,37 +127,45 @@ impl Store {
         Ok(())
     }
 
-    /// Whether `token` is a sign-in link that still works (nothing is used up).
-    pub async fn sign_in_link_valid(&self, token: &str) -> Result<bool, StoreError> {
+    /// Whether `token` is a sign-in link that still works at `now` (nothing is used up).
+    pub async fn sign_in_link_valid(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         Ok(
             sqlx::query(
                 "SELECT 1 FROM participant_links WHERE token_hash = $1 AND expires_at > $2",
             )
             .bind(crate::security::token_hash(token))
-            .bind(now())
+            .bind(stamp(now))
             .fetch_optional(self.pool())
             .await?
             .is_some(),
         )
     }
 
-    /// Uses a sign-in link once: confirms the address (making the account when new), adds the
-    /// follow that waited for it. `None` when the link is unknown, used or expired.
-    pub async fn use_sign_in_link(&self, token: &str) -> Result<Option<SignedIn>, StoreError> {
+    /// Uses a sign-in link once at `now`: confirms the address (making the account when new),
+    /// adds the follow that waited for it. `None` when the link is unknown, used or expired.
+    pub async fn use_sign_in_link(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SignedIn>, StoreError> {
+        let ts = stamp(now);
         let mut tx = self.write().await?;
         let Some(link) = sqlx::query(
             "DELETE FROM participant_links WHERE token_hash = $1 AND expires_at > $2 \
              RETURNING email, follow_soort, follow_waarde, follow_frequentie",
         )
         .bind(crate::security::token_hash(token))
-        .bind(now())
+        .bind(&ts)
         .fetch_optional(&mut *tx)
         .await?
         else {
             return Ok(None);
         };
         let email: String = link.get("email");
-        let ts = now();
         sqlx::query(
             "INSERT INTO participants (email, created_at, last_seen_at) VALUES ($1,$2,$3) \
              ON CONFLICT DO NOTHING",
@@ -219,17 +224,15 @@ impl Store {
         Ok(row.as_ref().map(participant))
     }
 
-    /// Records that a participant used the site (for the retention of unused accounts), at most
-    /// once an hour; a warning about deletion no longer holds.
-    pub async fn participant_seen(&self, id: i64) -> Result<(), StoreError> {
-        let hour_ago = (chrono::Utc::now() - chrono::TimeDelta::hours(1))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    /// Records that a participant used the site at `now` (for the retention of unused accounts),
+    /// at most once an hour; a warning about deletion no longer holds.
+    pub async fn participant_seen(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE participants SET last_seen_at = $1, warned_at = NULL WHERE id = $2 AND last_seen_at < $3",
         )
-        .bind(now())
+        .bind(stamp(now))
         .bind(id)
-        .bind(hour_ago)
+        .bind(stamp(now - TimeDelta::hours(1)))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -249,10 +252,14 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of a participant (sign out everywhere).
-    pub async fn end_participant_sessions(&self, id: i64) -> Result<(), StoreError> {
+    /// Ends every session of a participant begun before `now` (sign out everywhere).
+    pub async fn end_participant_sessions(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE participants SET sessions_after = $1 WHERE id = $2")
-            .bind(chrono::Utc::now().timestamp_millis())
+            .bind(now.timestamp_millis())
             .bind(id)
             .execute(self.pool())
             .await?;

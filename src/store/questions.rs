@@ -65,6 +65,20 @@ fn status(r: &sqlx::any::AnyRow) -> Result<QuestionStatus, StoreError> {
     parsed(r, "status", QuestionStatus::parse)
 }
 
+/// A learning question from its row.
+fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
+    Ok(LearningQuestion {
+        id: r.col("id")?,
+        vraag: r.col("vraag")?,
+        doelgroep: r.col("doelgroep")?,
+        sector: r.col("sector")?,
+        gemeente: r.col("gemeente")?,
+        themas: parse_list(r.col("themas")?)?,
+        datum: parse_date(Some(r.col("datum")?))?
+            .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
+    })
+}
+
 fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
     Ok(InboxItem {
         id: r.col("id")?,
@@ -152,20 +166,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(LearningQuestion {
-                    id: r.col("id")?,
-                    vraag: r.col("vraag")?,
-                    doelgroep: r.col("doelgroep")?,
-                    sector: r.col("sector")?,
-                    gemeente: r.col("gemeente")?,
-                    themas: parse_list(r.col("themas")?)?,
-                    datum: parse_date(Some(r.col("datum")?))?
-                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
-                })
-            })
-            .collect()
+        rows.iter().map(question).collect()
     }
 
     /// Inserts or updates learning questions by id, all in one transaction.
@@ -254,22 +255,22 @@ impl Store {
 
     /// What the gap analysis needs of every learning question.
     pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
+        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, gemeente, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter()
+        rows.iter()
             .map(|r| {
+                let q = question(r)?;
                 Ok(DemandRow {
-                    id: r.col("id")?,
-                    vraag: r.col("vraag")?,
-                    doelgroep: r.col("doelgroep")?,
-                    sector: r.col("sector")?,
-                    themas: parse_list(r.col("themas")?)?,
-                    datum: parse_date(Some(r.col("datum")?))?
-                        .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
-                    status: status(&r)?,
-                    passend: opt_flag(&r, "passend")?,
-                    themas_automatisch: flag(&r, "themas_automatisch")?,
+                    id: q.id,
+                    vraag: q.vraag,
+                    doelgroep: q.doelgroep,
+                    sector: q.sector,
+                    themas: q.themas,
+                    datum: q.datum,
+                    status: status(r)?,
+                    passend: opt_flag(r, "passend")?,
+                    themas_automatisch: flag(r, "themas_automatisch")?,
                 })
             })
             .collect()

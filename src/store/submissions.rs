@@ -142,22 +142,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let ts = now();
-        let done = sqlx::query(
-            "UPDATE offering_submissions SET status = $1, offering_id = $2, data = $3, \
-             updated_at = $4, closed_at = $5 WHERE id = $6 AND status = $7",
-        )
-        .bind(SubmissionStatus::Goedgekeurd.as_str())
-        .bind(&offering.id)
-        .bind(serde_json::to_string(offering).unwrap_or_default())
-        .bind(&ts)
-        .bind(&ts)
-        .bind(id)
-        .bind(SubmissionStatus::Ingediend.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            > 0;
-        if !done {
+        let closed = Closing::Approved(offering);
+        if !close_submission(&mut tx, id, &closed, &ts).await? {
             return Ok(false);
         }
         let taken = sqlx::query("SELECT 1 FROM offerings WHERE id = $1")
@@ -190,21 +176,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let ts = now();
-        let done = sqlx::query(
-            "UPDATE offering_submissions SET status = $1, reden = $2, updated_at = $3, closed_at = $4 \
-             WHERE id = $5 AND status = $6",
-        )
-        .bind(SubmissionStatus::Afgewezen.as_str())
-        .bind(reden)
-        .bind(&ts)
-        .bind(&ts)
-        .bind(id)
-        .bind(SubmissionStatus::Ingediend.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            > 0;
-        if !done {
+        if !close_submission(&mut tx, id, &Closing::Rejected(reden), &ts).await? {
             return Ok(false);
         }
         if let Some(m) = mail {
@@ -215,4 +187,46 @@ impl Store {
         commit(tx, [change], None).await?;
         Ok(true)
     }
+}
+
+/// How a waiting submission is closed.
+enum Closing<'a> {
+    /// Published as this offering.
+    Approved(&'a Offering),
+    /// Not accepted, for this reason.
+    Rejected(&'a str),
+}
+
+/// Closes submission `id` inside `tx` if it is still waiting; false when it is not.
+async fn close_submission(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    closing: &Closing<'_>,
+    ts: &str,
+) -> Result<bool, StoreError> {
+    let (status, offering_id, data, reden) = match closing {
+        Closing::Approved(o) => (
+            SubmissionStatus::Goedgekeurd,
+            Some(o.id.as_str()),
+            Some(serde_json::to_string(o).unwrap_or_default()),
+            None,
+        ),
+        Closing::Rejected(reden) => (SubmissionStatus::Afgewezen, None, None, Some(*reden)),
+    };
+    let done = sqlx::query(
+        "UPDATE offering_submissions SET status = $1, offering_id = COALESCE($2, offering_id), \
+         data = COALESCE($3, data), reden = COALESCE($4, reden), updated_at = $5, closed_at = $5 \
+         WHERE id = $6 AND status = $7",
+    )
+    .bind(status.as_str())
+    .bind(offering_id)
+    .bind(data)
+    .bind(reden)
+    .bind(ts)
+    .bind(id)
+    .bind(SubmissionStatus::Ingediend.as_str())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(done > 0)
 }

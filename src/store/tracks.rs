@@ -58,11 +58,15 @@ impl Store {
         }
         let ts = now();
         let mut tx = self.write().await?;
-        let id: i64 = if t.id > 0 {
-            sqlx::query(
-                "UPDATE development_tracks SET titel = $1, doel = $2, themas = $3, trekker = $4, partners = $5, \
-                 doelgroepen = $6, status = $7, planning = $8, aanbod = $9, updated_at = $10 WHERE id = $11",
-            )
+        // The same values in the same places for both statements; an update adds the id.
+        let sql = if t.id > 0 {
+            "UPDATE development_tracks SET titel = $1, doel = $2, themas = $3, trekker = $4, partners = $5, \
+             doelgroepen = $6, status = $7, planning = $8, aanbod = $9, updated_at = $10 WHERE id = $11"
+        } else {
+            "INSERT INTO development_tracks (titel, doel, themas, trekker, partners, doelgroepen, status, \
+             planning, aanbod, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id"
+        };
+        let query = sqlx::query(sql)
             .bind(&t.titel)
             .bind(&t.doel)
             .bind(list_json(&t.themas))
@@ -72,30 +76,12 @@ impl Store {
             .bind(t.status.slug())
             .bind(&t.planning)
             .bind(list_json(&t.aanbod))
-            .bind(&ts)
-            .bind(t.id)
-            .execute(&mut *tx)
-            .await?;
+            .bind(&ts);
+        let id: i64 = if t.id > 0 {
+            query.bind(t.id).execute(&mut *tx).await?;
             t.id
         } else {
-            sqlx::query(
-                "INSERT INTO development_tracks (titel, doel, themas, trekker, partners, doelgroepen, status, \
-                 planning, aanbod, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
-            )
-            .bind(&t.titel)
-            .bind(&t.doel)
-            .bind(list_json(&t.themas))
-            .bind(&t.trekker)
-            .bind(list_json(&t.partners))
-            .bind(list_json(&t.doelgroepen))
-            .bind(t.status.slug())
-            .bind(&t.planning)
-            .bind(list_json(&t.aanbod))
-            .bind(&ts)
-            .bind(&ts)
-            .fetch_one(&mut *tx)
-            .await?
-            .col(0)?
+            query.fetch_one(&mut *tx).await?.col(0)?
         };
         let after = serde_json::to_value(t).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());

@@ -1,10 +1,10 @@
 //! Back-office accounts and their one-time password links.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::audit::Change;
-use super::{commit, now, Backend, Columns, Store, StoreError};
+use super::{commit, now, stamp, Backend, Columns, Store, StoreError};
 use crate::security::Role;
 
 /// A back-office account.
@@ -107,20 +107,22 @@ impl Store {
         row.as_ref().map(user).transpose()
     }
 
-    /// Disables or enables an account; false when there is no such account.
+    /// Disables or enables an account at `now` (sessions begun before it end); false when there
+    /// is no such account.
     pub async fn set_user_disabled(
         &self,
         email: &str,
         disabled: bool,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let id: Option<i64> = sqlx::query(
             "UPDATE users SET disabled = $1, updated_at = $2, sessions_after = $3 WHERE lower(email) = lower($4) RETURNING id",
         )
         .bind(i64::from(disabled))
-        .bind(now())
-        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(stamp(now))
+        .bind(now.timestamp_millis())
         .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?
@@ -148,13 +150,14 @@ impl Store {
         Ok(done)
     }
 
-    /// Resets an account: clears the password (and with `totp` the second factor) and ends all
-    /// its sessions; returns its id, or `None` when there is no such account.
+    /// Resets an account at `now`: clears the password (and with `totp` the second factor) and
+    /// ends all its sessions; returns its id, or `None` when there is no such account.
     pub async fn reset_user(
         &self,
         email: &str,
         totp: bool,
         actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
@@ -165,8 +168,8 @@ impl Store {
         )
         .bind(totp)
         .bind(totp)
-        .bind(chrono::Utc::now().timestamp_millis())
-        .bind(now())
+        .bind(now.timestamp_millis())
+        .bind(stamp(now))
         .bind(email.trim())
         .fetch_optional(&mut *tx)
         .await?;
@@ -227,15 +230,15 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a one-time password link (its hash) valid for `hours`.
+    /// Stores a one-time password link (its hash) valid for `hours` from `now`.
     pub async fn create_password_token(
         &self,
         user_id: i64,
         token_hash: &str,
         hours: i64,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let expires = (Utc::now() + Duration::hours(hours))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let expires = stamp(now + Duration::hours(hours));
         sqlx::query(
             "INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES ($1,$2,$3)",
         )
@@ -247,13 +250,17 @@ impl Store {
         Ok(())
     }
 
-    /// The account a valid (unexpired) one-time link belongs to.
-    pub async fn password_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+    /// The account a one-time link that is still valid at `now` belongs to.
+    pub async fn password_token_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(
             "SELECT user_id FROM password_tokens WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
-        .bind(now())
+        .bind(stamp(now))
         .fetch_optional(self.pool())
         .await?;
         match row {
@@ -262,19 +269,20 @@ impl Store {
         }
     }
 
-    /// Sets the password through a one-time link and uses the link up; false when the link is
-    /// unknown or expired.
+    /// Sets the password through a one-time link at `now` and uses the link up; false when the
+    /// link is unknown or expired.
     pub async fn use_password_token(
         &self,
         token_hash: &str,
         password_hash: &str,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let row = sqlx::query(
             "DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id",
         )
         .bind(token_hash)
-        .bind(now())
+        .bind(stamp(now))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -286,8 +294,8 @@ impl Store {
             "UPDATE users SET password_hash = $1, updated_at = $2, sessions_after = $3 WHERE id = $4 RETURNING email",
         )
         .bind(password_hash)
-        .bind(now())
-        .bind(chrono::Utc::now().timestamp_millis())
+        .bind(stamp(now))
+        .bind(now.timestamp_millis())
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await?
@@ -367,14 +375,16 @@ impl Store {
 
     /// Counts a login attempt for `key` (an account, or the code step of one) and says whether it
     /// may go ahead: false when `max` attempts were counted in the last `window` already (this one
-    /// is then not counted). The count lives in the database, so the limit holds across instances.
+    /// is then not counted), at `now`. The count lives in the database, so the limit holds across
+    /// instances.
     pub async fn login_attempt(
         &self,
         key: &str,
         max: usize,
         window: std::time::Duration,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let now = Utc::now().timestamp_millis();
+        let now = now.timestamp_millis();
         let since = now.saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
         let mut tx = self.write().await?;
         sqlx::query("DELETE FROM login_attempts WHERE account = $1 AND at <= $2")

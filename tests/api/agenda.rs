@@ -69,6 +69,15 @@ async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_t
     }
     let scores: Vec<f64> = gaps.iter().map(|g| g["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+    // The cross-domain measure discriminates: residents' organisations do not count as a domain.
+    let agenda = app.get_json("/api/v1/leeragenda").await;
+    let full = agenda["themas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["domeinoverstijgend"].as_f64().unwrap() >= 1.0)
+        .count();
+    assert!(full <= 3, "{full} themes at 100% cross-domain: {agenda}");
 
     // Cross-sector supply arrives for one gap theme: it is no longer a gap.
     let gap_theme = gaps[0]["thema"].as_str().unwrap().to_string();
@@ -268,8 +277,121 @@ async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
     );
     let html = app.get("/lacunes").await.text().await.unwrap();
     assert!(!html.contains("geen enkel thema een lacune"));
-    // Each gap names its theme and score once (no repeated JSON keys).
+    // Each gap names its theme and score once (no repeated JSON keys): a derived struct refuses
+    // a duplicate field, where a `Value` would keep the last silently.
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Keys {
+        thema: String,
+        score: f64,
+        label: String,
+        oordeel: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        lacunes: Vec<Keys>,
+    }
     let raw = app.get("/api/v1/lacunes").await.text().await.unwrap();
-    assert_eq!(raw.matches("\"thema\":").count(), 5, "{raw}");
-    assert_eq!(raw.matches("\"score\":").count(), 5, "{raw}");
+    let doc: Doc = serde_json::from_str(&raw).unwrap_or_else(|e| panic!("{e}: {raw}"));
+    assert_eq!(doc.lacunes.len(), 5);
+    assert!(doc.lacunes.iter().all(|g| g.oordeel == "lacune"));
+}
+
+/// Once every demo question is matched, the five topics are still the gaps; every gap carries its
+/// interval and the date, and the per-group level is there.
+#[tokio::test]
+async fn the_five_topics_stay_the_gaps_after_matching_with_interval_date_and_groups() {
+    let app = spawn_app().await;
+    let mut agenda = app.get_json("/api/v1/leeragenda").await;
+    for _ in 0..200 {
+        if agenda["nogTeKoppelen"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        agenda = app.get_json("/api/v1/leeragenda").await;
+    }
+    assert_eq!(agenda["nogTeKoppelen"], 0);
+    let today = app.state.catalog.clock().today().to_string();
+    assert_eq!(agenda["standPer"], today.as_str());
+    let mut gaps = gap_themes(&app).await;
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        vec![
+            "gemengde-wijken",
+            "langjarige-wijkaanpak",
+            "preventief-signaleren",
+            "sociale-stijging",
+            "vertrouwen-en-verbinding",
+        ]
+    );
+    let v = app.get_json("/api/v1/lacunes").await;
+    assert_eq!(v["standPer"], today.as_str());
+    for g in v["lacunes"].as_array().unwrap() {
+        let (lo, s, hi) = (
+            g["tekortLaag"].as_f64().unwrap(),
+            g["score"].as_f64().unwrap(),
+            g["tekortHoog"].as_f64().unwrap(),
+        );
+        assert!(lo <= s && s <= hi && lo < hi, "{g}");
+        assert_eq!(g["tekort"], g["score"]);
+        assert!(g["watVerandert"]
+            .as_str()
+            .unwrap()
+            .contains("'bijna lacune'"));
+        assert_eq!(g["perDoelgroep"].as_array().unwrap().len(), 3);
+    }
+    let cells = v["lacunesPerDoelgroep"].as_array().unwrap();
+    assert!(!cells.is_empty(), "{v}");
+    for c in cells {
+        assert_eq!(c["oordeel"], "lacune");
+        assert!(
+            c["watVerandert"].as_str().unwrap().contains(" voor "),
+            "{c}"
+        );
+    }
+    // Every theme has a verdict; the cross-domain share discriminates.
+    let themes = agenda["themas"].as_array().unwrap();
+    assert!(themes.iter().all(
+        |t| ["lacune", "bijna lacune", "geen lacune"].contains(&t["oordeel"].as_str().unwrap())
+    ));
+    let full = themes
+        .iter()
+        .filter(|t| t["domeinoverstijgend"].as_f64().unwrap() >= 1.0)
+        .count();
+    assert!(full <= 4, "{full} of 16 themes at 100% cross-domain");
+    let html = app.get("/lacunes").await.text().await.unwrap();
+    let stand = format!(
+        "Stand per {}",
+        wijkwijzer::http::pages::view::dutch_date(app.state.catalog.clock().today())
+    );
+    assert!(html.contains(&stand));
+    assert!(html.contains("Lacunes per doelgroep"));
+    assert!(html.contains("Bewonersorganisaties zijn een publiek, geen beroepsdomein"));
+    assert!(html.contains("Wilson"));
+    assert!(app
+        .get("/leeragenda")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains(&stand));
+    let csv = app.get("/leeragenda.csv").await;
+    let disposition = csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains(&format!("leeragenda-{today}.csv")),
+        "{disposition}"
+    );
+    let text = csv.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[at("stand_per")], today.as_str());
+        assert!(["lacune", "bijna lacune", "geen lacune"].contains(&&r[at("oordeel")]));
+    }
 }

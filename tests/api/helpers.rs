@@ -334,3 +334,21 @@ pub fn demo_offerings(
     std::fs::write(&path, out).expect("write");
     path
 }
+
+/// A moment in UTC from RFC 3339 text.
+#[allow(dead_code)]
+pub fn moment(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("RFC 3339 moment")
+        .with_timezone(&chrono::Utc)
+}
+
+/// Starts the application with the demo data on a clock that stands still at `at` (RFC 3339)
+/// until the test moves it with the returned handle (`set`, `advance`).
+#[allow(dead_code)]
+pub async fn spawn_at(at: &str) -> (TestApp, wijkwijzer::domain::clock::Clock) {
+    let clock = wijkwijzer::domain::clock::Clock::fixed(moment(at));
+    let fixed = clock.clone();
+    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+    (app, clock)
+}

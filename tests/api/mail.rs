@@ -300,3 +300,16 @@ async fn an_outcome_counts_only_while_the_claim_holds() {
     let row = store.outbox(10).await.unwrap().remove(0);
     assert_eq!((row.status.as_str(), row.attempts), ("verzonden", 1));
 }
+
+/// The sign-in mail from the templates is, to the byte, the mail Mijn WijkWijzer sends now (it
+/// still composes it from strings), with and without a follow to confirm.
+#[test]
+fn the_sign_in_mail_from_templates_is_the_one_mijn_sends() {
+    let base = "https://w.example";
+    for pending in [None, Some("Thema: Zorg & welzijn <x>\n\"y\"")] {
+        assert_eq!(
+            wijkwijzer::mail::sign_in_mail(base, "p@x.nl", "tok123", pending),
+            wijkwijzer::http::mijn::link_mail(base, "p@x.nl", "tok123", pending),
+        );
+    }
+}

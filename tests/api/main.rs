@@ -15,6 +15,7 @@ mod mijn;
 mod open_data;
 mod operations;
 mod pages;
+mod peilingen;
 mod privacy;
 mod public_forms;
 mod search;

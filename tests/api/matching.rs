@@ -271,7 +271,7 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_matcher_is_rebuilt_in_the_background_after_a_change() {
     let app = spawn_app().await;
-    let today = wijkwijzer::http::pages::today();
+    let today = app.state.clock().today();
     let catalog = app.state.catalog.clone();
     let wait_ready = || async {
         for _ in 0..100 {

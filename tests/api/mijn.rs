@@ -9,7 +9,8 @@ use wijkwijzer::domain::follow::{FollowKind, Frequency};
 use wijkwijzer::store::DigestMail;
 
 use crate::helpers::{
-    ask_on_site, logged_in, spawn_app, spawn_beside, spawn_configured, token_in, Browser, TestApp,
+    ask_on_site, logged_in, moment, spawn_app, spawn_at, spawn_beside, spawn_configured, token_in,
+    Browser, TestApp,
 };
 
 /// The newest mail in the outbox to `to`.
@@ -91,7 +92,7 @@ async fn publish(app: &TestApp, o: &wijkwijzer::domain::offering::Offering) {
 }
 
 fn day() -> chrono::NaiveDate {
-    wijkwijzer::domain::clock::today()
+    wijkwijzer::domain::clock::Clock::system().today()
 }
 
 async fn run_digests(app: &TestApp, day: chrono::NaiveDate) -> wijkwijzer::digest::DigestReport {
@@ -306,7 +307,9 @@ async fn follow_without_account_is_double_opt_in_and_the_digest_is_mailed_once()
         .await
         .unwrap()
         .contains("Afmelden voor alle mail"));
-    let forged = format!("{}0", &path[..path.len() - 1]);
+    // The last hex digit changed (never to itself).
+    let last = if path.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &path[..path.len() - 1]);
     let res = anonymous
         .post(app.url(&forged))
         .body("List-Unsubscribe=One-Click")
@@ -366,11 +369,13 @@ async fn three_followers(app: &TestApp) -> Vec<i64> {
     for i in 0..3 {
         let email = format!("p{i}@voorbeeld.nl");
         store
-            .sign_in_link(&email, None, |_| wijkwijzer::store::OutgoingMail {
-                to: email.clone(),
-                subject: "x".into(),
-                text: "x".into(),
-                html: "x".into(),
+            .sign_in_link(&email, None, chrono::Utc::now(), |_| {
+                wijkwijzer::store::OutgoingMail {
+                    to: email.clone(),
+                    subject: "x".into(),
+                    text: "x".into(),
+                    html: "x".into(),
+                }
             })
             .await
             .unwrap();
@@ -385,7 +390,11 @@ async fn three_followers(app: &TestApp) -> Vec<i64> {
             .execute(store.pool())
             .await
             .unwrap();
-        let signed = store.use_sign_in_link(&token).await.unwrap().unwrap();
+        let signed = store
+            .use_sign_in_link(&token, chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
         store
             .follow(
                 signed.participant.id,
@@ -659,6 +668,126 @@ async fn unused_accounts_are_warned_then_deleted() {
     let much_later = now + chrono::Months::new(27);
     wijkwijzer::digest::retain_participants(store, &base, 24, much_later).await;
     assert!(store.participant(id).await.unwrap().is_none());
+}
+
+/// How many accounts `email` has (0 or 1).
+async fn accounts_of(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.state.catalog.store().pool())
+        .await
+        .unwrap()
+}
+
+/// The mails delivered to `to` with `subject`, waiting up to five seconds for `at_least`.
+async fn delivered(
+    app: &TestApp,
+    to: &str,
+    subject: &str,
+    at_least: usize,
+) -> Vec<wijkwijzer::store::OutgoingMail> {
+    for _ in 0..100 {
+        let mails: Vec<_> = app
+            .mail
+            .sent()
+            .into_iter()
+            .filter(|m| m.to == to && m.subject == subject)
+            .collect();
+        if mails.len() >= at_least {
+            return mails;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Vec::new()
+}
+
+/// The retention of accounts at fixed moments, run by the housekeeping: unused for 24 months
+/// gives one warning mail (with the sign-in address, about nobody else), a month after it the
+/// account is deleted when still unused, and kept when its owner signed in in between.
+#[tokio::test]
+async fn the_housekeeping_warns_unused_accounts_and_deletes_them_a_month_later() {
+    const WARNING: &str = "Je account op Mijn WijkWijzer wordt verwijderd";
+    let (app, clock) = spawn_at("2024-01-15T10:00:00Z").await;
+    let housekeeping = wijkwijzer::app::Housekeeping::new(&app.state, 24);
+    signed_in(&app, "oud@voorbeeld.nl").await;
+    signed_in(&app, "blijft@voorbeeld.nl").await;
+    clock.set(moment("2025-01-15T10:00:00Z"));
+    signed_in(&app, "nieuw@voorbeeld.nl").await;
+    // A day short of 24 months nobody is warned.
+    clock.set(moment("2026-01-14T10:00:00Z"));
+    housekeeping.run_once().await;
+    // 24 months and a day unused: warned, once.
+    clock.set(moment("2026-01-16T10:00:00Z"));
+    housekeeping.run_once().await;
+    housekeeping.run_once().await;
+    let base = app.state.base_url.to_string();
+    for to in ["oud@voorbeeld.nl", "blijft@voorbeeld.nl"] {
+        let mails = delivered(&app, to, WARNING, 1).await;
+        assert_eq!(mails.len(), 1, "one warning to {to}");
+        let text = &mails[0].text;
+        assert!(text.contains(&format!("{base}/mijn")), "{text}");
+        assert!(text.contains("24 maanden"), "{text}");
+        assert!(!text.contains("@voorbeeld.nl"), "nobody's address: {text}");
+        assert!(!mails[0].html.contains("@voorbeeld.nl"));
+    }
+    let early = app.mail.sent();
+    assert!(
+        early
+            .iter()
+            .filter(|m| m.subject == WARNING)
+            .all(|m| m.to != "nieuw@voorbeeld.nl"),
+        "an account used a year ago is not warned"
+    );
+    assert_eq!(
+        early.iter().filter(|m| m.subject == WARNING).count(),
+        2,
+        "nothing warned on the day before"
+    );
+    // The owner of one account signs in after the warning.
+    clock.set(moment("2026-01-25T10:00:00Z"));
+    signed_in(&app, "blijft@voorbeeld.nl").await;
+    // Less than a month after the warning nothing is deleted.
+    clock.set(moment("2026-02-15T10:00:00Z"));
+    housekeeping.run_once().await;
+    assert_eq!(accounts_of(&app, "oud@voorbeeld.nl").await, 1);
+    // A month after it the unused account is gone; the used one and the young one stay.
+    clock.set(moment("2026-02-17T10:00:00Z"));
+    housekeeping.run_once().await;
+    assert_eq!(accounts_of(&app, "oud@voorbeeld.nl").await, 0);
+    assert_eq!(accounts_of(&app, "blijft@voorbeeld.nl").await, 1);
+    assert_eq!(accounts_of(&app, "nieuw@voorbeeld.nl").await, 1);
+    assert_eq!(
+        app.mail
+            .sent()
+            .iter()
+            .filter(|m| m.subject == WARNING)
+            .count(),
+        2,
+        "no second warning"
+    );
+}
+
+/// A sign-in link works for 15 minutes from the moment it was asked for, by the clock.
+#[tokio::test]
+async fn a_sign_in_link_expires_after_fifteen_minutes() {
+    let (app, clock) = spawn_at("2026-03-29T00:50:00Z").await;
+    let mut b = Browser::new(&app);
+    let (s, _) = ask_link(&mut b, "kort@voorbeeld.nl").await;
+    assert_eq!(s, 200);
+    let mail = last_mail_to(&app, "kort@voorbeeld.nl").await.unwrap();
+    let link = link_in(&mail.mail.text);
+    // Across the switch to summer time: 14 minutes 59 later it still works.
+    clock.set(moment("2026-03-29T01:04:59Z"));
+    let (s, _, page) = b.get(&link).await;
+    assert_eq!(s, 200, "{page}");
+    let token = token_in(&page);
+    clock.set(moment("2026-03-29T01:05:00Z"));
+    let (s, _, page) = b.get(&link).await;
+    assert_eq!(s, 410, "{page}");
+    assert!(page.contains("Deze link werkt niet meer"), "{page}");
+    let (s, _, page) = b.post(&link, &[("token", &token), ("website", "")]).await;
+    assert_eq!(s, 410, "{page}");
+    assert_eq!(accounts_of(&app, "kort@voorbeeld.nl").await, 0);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The public website: every page type, escaping of hostile catalogue text, feeds as valid
 //! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
 
-use super::helpers::{ask_on_site, demo_offerings, fixture, spawn_app, TestApp};
+use super::helpers::{ask_on_site, demo_offerings, fixture, moment, spawn_app, spawn_at, TestApp};
 use wijkwijzer::domain::clock::Clock;
 
 async fn page(app: &TestApp, path: &str) -> String {
@@ -459,6 +459,50 @@ async fn an_offering_is_past_from_the_dutch_day_after_its_end() {
         !on_agenda(&app, &link).await,
         "off the agenda the next Dutch day"
     );
+}
+
+/// The card of offering `id` on a page: from its link to the next card.
+fn card<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("<a href=\"/aanbod/{id}\">"))
+        .unwrap_or_else(|| panic!("{id} on the page"));
+    let rest = &html[at..];
+    &rest[..rest.find("class=\"ww-card\"").unwrap_or(rest.len())]
+}
+
+/// At a fixed date the event calendar opens on what runs now, leaves out what is over, and the
+/// cards mark an ended offering "Voorbij"; when the clock moves on, all three follow.
+#[tokio::test]
+async fn the_agenda_and_the_past_marks_follow_the_clock() {
+    let (app, clock) = spawn_at("2026-09-20T10:00:00Z").await;
+    // 15 September to 6 October 2026, and 12 May 2026.
+    let running = "training-opbouwwerk-in-een-gemengde-wijk";
+    let over = "werkbezoek-zuidermolen-twaalf-jaar-samen";
+    let link = |id: &str| format!("href=\"/aanbod/{id}\"");
+    let agenda = page(&app, "/agenda").await;
+    assert!(agenda.contains(">Nu bezig</h2>"), "{agenda}");
+    assert!(agenda.contains(&link(running)));
+    assert!(!agenda.contains(&link(over)));
+    assert!(agenda.contains("href=\"/agenda?maand=2027-01\""));
+    let ics = app.get("/agenda.ics").await.text().await.unwrap();
+    assert!(ics.contains("DTSTAMP:20260920T100000Z"), "{ics}");
+    assert!(ics.contains(&format!("UID:{running}@")));
+    assert!(!ics.contains(&format!("UID:{over}@")));
+    let list = page(&app, "/aanbod?pageSize=100").await;
+    assert!(card(&list, over).contains(">Voorbij</span>"));
+    assert!(!card(&list, running).contains(">Voorbij</span>"));
+
+    clock.set(moment("2026-10-07T10:00:00Z"));
+    let agenda = page(&app, "/agenda").await;
+    assert!(!agenda.contains("Nu bezig"), "{agenda}");
+    assert!(agenda.contains(">Januari 2027</h2>"), "{agenda}");
+    assert!(!agenda.contains(&link(running)));
+    let ics = app.get("/agenda.ics").await.text().await.unwrap();
+    assert!(ics.contains("DTSTAMP:20261007T100000Z"));
+    assert!(!ics.contains(&format!("UID:{running}@")));
+    let list = page(&app, "/aanbod?pageSize=100").await;
+    assert!(card(&list, running).contains(">Voorbij</span>"));
+    assert!(card(&list, over).contains(">Voorbij</span>"));
 }
 
 #[tokio::test]

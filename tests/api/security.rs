@@ -60,7 +60,10 @@ async fn a_pending_login_cannot_enrol_its_own_second_factor_after_a_totp_reset()
         .await;
     let mut attacker = after_password_step(&app, BEHEERDER).await;
     let store = app.state.catalog.store();
-    store.reset_user(BEHEERDER, true, "test").await.unwrap();
+    store
+        .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
+        .await
+        .unwrap();
 
     let (s, loc, body) = attacker.get("/beheer/tweestaps").await;
     assert_eq!((s, loc.as_str()), (303, "/beheer/inloggen"), "{body}");
@@ -83,7 +86,7 @@ async fn a_revoked_session_cannot_plant_a_second_factor_after_a_reset() {
     app.state
         .catalog
         .store()
-        .reset_user(BEHEERDER, true, "test")
+        .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = old.get("/beheer/tweestaps").await;
@@ -111,7 +114,7 @@ async fn a_pending_login_does_not_survive_a_plain_reset() {
     app.state
         .catalog
         .store()
-        .reset_user(BEHEERDER, false, "test")
+        .reset_user(BEHEERDER, false, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = attacker.enter_code(secret).await;
@@ -129,11 +132,11 @@ async fn a_pending_login_ends_when_the_account_is_disabled() {
     let mut b = after_password_step(&app, BEHEERDER).await;
     let store = app.state.catalog.store();
     store
-        .set_user_disabled(BEHEERDER, true, "test")
+        .set_user_disabled(BEHEERDER, true, "test", chrono::Utc::now())
         .await
         .unwrap();
     store
-        .set_user_disabled(BEHEERDER, false, "test")
+        .set_user_disabled(BEHEERDER, false, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = b.enter_code(secret).await;
@@ -150,14 +153,20 @@ async fn reset_and_disable_delete_the_accounts_sessions() {
     assert_eq!(second.login(email, PASSWORD).await.0, 303);
     assert_eq!(sessions_of(&app, uid).await, 2);
     let store = app.state.catalog.store();
-    store.reset_user(email, false, "test").await.unwrap();
+    store
+        .reset_user(email, false, "test", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(sessions_of(&app, uid).await, 0);
 
     let _r = logged_in(&app, Role::Redacteur).await;
     let email = "redacteur@wijkwijzer.example";
     let uid = user_id(&app, email).await;
     assert_eq!(sessions_of(&app, uid).await, 1);
-    store.set_user_disabled(email, true, "test").await.unwrap();
+    store
+        .set_user_disabled(email, true, "test", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(sessions_of(&app, uid).await, 0);
 }
 
@@ -399,4 +408,95 @@ async fn security_events_are_logged_with_the_request_id() {
     assert!(log.contains("csrf_geweigerd"), "{log}");
     assert!(!log.contains("geheim-wachtwoord"), "{log}");
     assert!(!log.contains("geheim-adres"), "{log}");
+}
+
+/// A one-time password link works for 72 hours from the moment it was made, by the clock.
+#[tokio::test]
+async fn a_password_link_works_for_72_hours_by_the_clock() {
+    let (app, clock) = spawn_at("2026-10-24T12:00:00Z").await;
+    let store = app.state.catalog.store();
+    let id = store
+        .create_user("nieuw@wijkwijzer.example", Role::Coordinator, None, "test")
+        .await
+        .unwrap();
+    let token = "ab".repeat(32);
+    store
+        .create_password_token(
+            id,
+            &wijkwijzer::security::token_hash(&token),
+            72,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    let path = format!("/beheer/wachtwoord/{token}");
+    // Across the end of summer time: 72 hours, not three calendar days of local time.
+    clock.set(moment("2026-10-27T11:59:59Z"));
+    let res = app.get(&path).await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("nieuw@wijkwijzer.example"));
+    clock.set(moment("2026-10-27T12:00:00Z"));
+    let res = app.get(&path).await;
+    assert_eq!(res.status(), 404);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Link ongeldig of verlopen"));
+}
+
+/// The code of a login, the wait between its two steps and the session's absolute timeout all
+/// follow the clock.
+#[tokio::test]
+async fn the_login_steps_and_the_session_age_follow_the_clock() {
+    let (app, clock) = spawn_at("2026-10-25T00:30:00Z").await;
+    let secret = account(&app, BEHEERDER, Role::Beheerder).await.unwrap();
+    let code_at = |unix: i64| {
+        format!(
+            "{:06}",
+            wijkwijzer::security::totp_code(&secret, wijkwijzer::security::totp_step(unix as u64))
+                .unwrap()
+        )
+    };
+    // The code step waits at most 15 minutes after the password.
+    let mut b = after_password_step(&app, BEHEERDER).await;
+    clock.advance(std::time::Duration::from_secs(15 * 60 + 1));
+    let code = code_at(clock.now().timestamp());
+    let (s, loc, body) = b
+        .post(
+            "/beheer/inloggen/code",
+            &[("code", &code), ("terug", "/beheer")],
+        )
+        .await;
+    assert_refused(s, &loc, &body);
+    // The code of the clock's moment is the one that counts (not that of the machine's time).
+    let mut b = after_password_step(&app, BEHEERDER).await;
+    let machine = code_at(chrono::Utc::now().timestamp());
+    let (s, _, _) = b
+        .post(
+            "/beheer/inloggen/code",
+            &[("code", &machine), ("terug", "/beheer")],
+        )
+        .await;
+    assert_eq!(s, 401);
+    let code = code_at(clock.now().timestamp());
+    let (s, loc, body) = b
+        .post(
+            "/beheer/inloggen/code",
+            &[("code", &code), ("terug", "/beheer")],
+        )
+        .await;
+    assert_eq!((s, loc.as_str()), (303, "/beheer"), "{body}");
+    // Logged in for at most 12 hours.
+    clock.advance(std::time::Duration::from_secs(12 * 3600));
+    assert_eq!(b.get("/beheer").await.0, 200);
+    clock.advance(std::time::Duration::from_secs(1));
+    let (s, loc, _) = b.get("/beheer").await;
+    assert_eq!(s, 303);
+    assert!(loc.starts_with("/beheer/inloggen"), "{loc}");
+    assert!(loc.contains("melding=verlopen"), "{loc}");
 }

@@ -1,7 +1,6 @@
 //! Tests of the matching engine on a small catalogue.
 
 use super::super::analysis::stem;
-use super::super::offering::Location;
 use super::super::taxonomy::Term;
 use super::explain::join_and;
 use super::query::within_one_edit;
@@ -56,23 +55,17 @@ fn offering(
     end: Option<&str>,
 ) -> Offering {
     Offering {
-        id: id.into(),
         titel: titel.into(),
         samenvatting: tekst.into(),
         beschrijving: format!("{tekst} In deze bijeenkomst leer je van elkaar."),
         aanbieder: "Kenniscentrum".into(),
-        partners: Vec::new(),
-        vorm: "training".into(),
         themas: vec![thema.into()],
         doelgroepen: vec![groep.into()],
         sectoren: vec!["veiligheid".into()],
-        trefwoorden: Vec::new(),
-        kosten: "gratis".into(),
-        locatie: Location::Online,
-        regio: "landelijk".into(),
         startdatum: end.and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()),
         einddatum: end.and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok()),
         url: "https://a.example".into(),
+        ..crate::domain::offering::example(id)
     }
 }
 

@@ -9,7 +9,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::no_parameters;
+use super::{no_parameters, NoParameters};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
@@ -92,7 +92,7 @@ pub enum VanafParam {
         ("locatie" = Option<Vec<LocatieParam>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
         ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
         ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
-        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer sectoren; false of weglaten: geen filter"),
+        ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer beroepsdomeinen (bewonersorganisaties tellen niet als domein); false of weglaten: geen filter"),
         ("vanaf" = Option<VanafParam>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
         ("sort" = Option<SortParam>, Query, description = "relevantie, datum of titel"),
         ("page" = Option<usize>, Query, minimum = 1, maximum = 10000, description = "Paginanummer, 1 tot en met 10000"),
@@ -139,14 +139,7 @@ fn search_response(
     snapshot: &crate::catalog::Snapshot,
     query: &params::CatalogQuery,
 ) -> Result<SearchResponse, ApiError> {
-    let page = catalog.search(
-        snapshot,
-        &query.q,
-        &query.filters,
-        query.sort,
-        query.page,
-        query.page_size,
-    )?;
+    let page = query.run(catalog, snapshot)?;
     Ok(SearchResponse {
         totaal: page.total,
         pagina: query.page,
@@ -227,9 +220,8 @@ pub struct ThemeResponse {
 )]
 pub(super) async fn themes(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<Vec<ThemeResponse>>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
     Ok(Json(
         snapshot
@@ -276,9 +268,8 @@ pub struct ProviderResponse {
 )]
 pub(super) async fn providers(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<Vec<ProviderResponse>>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
     Ok(Json(
         snapshot

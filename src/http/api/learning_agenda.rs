@@ -1,11 +1,11 @@
 //! The learning agenda in the API: demand next to supply, the gaps and the development tracks.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::no_parameters;
+use super::NoParameters;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
 
@@ -19,7 +19,12 @@ pub struct AgendaResponse {
     /// Questions not yet matched by the engine (their `passend` is still unknown).
     #[serde(rename = "nogTeKoppelen")]
     pub nog_te_koppelen: usize,
-    /// Figures per theme.
+    /// The date the figures hold for (the supply usable on that day).
+    #[serde(rename = "standPer")]
+    #[schema(value_type = String, format = Date, example = "2026-12-06")]
+    pub stand_per: chrono::NaiveDate,
+    /// Figures per theme, each with `oordeel` (`lacune`, `bijna lacune`, `geen lacune`) and
+    /// per target group in `per_doelgroep`.
     #[schema(value_type = Vec<Object>)]
     pub themas: Vec<crate::domain::gaps::ThemeFigures>,
 }
@@ -38,10 +43,10 @@ pub struct AgendaResponse {
 )]
 pub(super) async fn learning_agenda(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<AgendaResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
+    let analysis = snapshot.analysis(state.catalog.clock().today());
     Ok(Json(AgendaResponse {
         leervragen: snapshot.demand.len(),
         leeraanbod: snapshot.offerings.len(),
@@ -50,16 +55,28 @@ pub(super) async fn learning_agenda(
             .iter()
             .filter(|q| q.passend.is_none())
             .count(),
-        themas: snapshot.analysis().themes.clone(),
+        stand_per: analysis.datum,
+        themas: analysis.themes.clone(),
     }))
 }
 
 /// The gaps, best first.
 #[derive(Serialize, ToSchema)]
 pub struct GapsResponse {
-    /// Every theme that is a gap, best first, with `thema`, `score`, `uitleg` and the figures.
+    /// Every theme labelled `lacune`, best first, with `thema`, `score` (the shortfall in
+    /// offerings, also `tekort`), its interval `tekortLaag`–`tekortHoog`, `oordeel`, `uitleg`,
+    /// `watVerandert` and the figures, per target group in `per_doelgroep`.
     #[schema(value_type = Vec<Object>)]
     pub lacunes: Vec<crate::domain::gaps::Gap>,
+    /// Every (theme, target group) labelled `lacune`, best first: `thema`, `doelgroep`, `vraag`,
+    /// `aanbod`, `tekort`, `tekortLaag`, `tekortHoog`, `oordeel`, `watVerandert`.
+    #[serde(rename = "lacunesPerDoelgroep")]
+    #[schema(value_type = Vec<Object>)]
+    pub lacunes_per_doelgroep: Vec<crate::domain::gaps::GroupGap>,
+    /// The date the figures hold for (the supply usable on that day).
+    #[serde(rename = "standPer")]
+    #[schema(value_type = String, format = Date, example = "2026-12-06")]
+    pub stand_per: chrono::NaiveDate,
     /// The thresholds in force.
     #[schema(value_type = Object)]
     pub drempels: crate::domain::gaps::Thresholds,
@@ -70,7 +87,7 @@ pub struct GapsResponse {
     get,
     path = "/lacunes",
     summary = "De lacunes, met cijfers en uitleg",
-    description = "Elk thema dat een lacune is (veel vraag, weinig passend aanbod), de grootste eerst, met de cijfers, een uitleg en de drempels die gelden.",
+    description = "Elk thema dat een lacune is (meer vraag dan het bruikbare aanbod aankan), de grootste eerst, met het tekort en de onzekerheid ervan, het oordeel, een uitleg en wat het oordeel zou veranderen; daarnaast de lacunes per thema en doelgroep, de datum waarop de cijfers gelden en de drempels.",
     responses(
         (status = 200, description = "De lacunes en de drempels", body = GapsResponse),
         (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
@@ -79,12 +96,16 @@ pub struct GapsResponse {
 )]
 pub(super) async fn lacunes(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<GapsResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
-    let analysis = state.catalog.snapshot().analysis();
+    let analysis = state
+        .catalog
+        .snapshot()
+        .analysis(state.catalog.clock().today());
     Ok(Json(GapsResponse {
         lacunes: analysis.gaps.clone(),
+        lacunes_per_doelgroep: analysis.group_gaps.clone(),
+        stand_per: analysis.datum,
         drempels: analysis.thresholds,
     }))
 }
@@ -110,9 +131,8 @@ pub struct TracksResponse {
 )]
 pub(super) async fn tracks(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<TracksResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
     let t = state
         .catalog
         .store()

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod learning_agenda;
 pub mod matching;
 pub mod openapi;
+pub mod snapshots;
 
 pub use openapi::{openapi_document, served_document};
 
@@ -49,6 +50,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/leeragenda", get(learning_agenda))
         .route("/api/v1/lacunes", get(lacunes))
         .route("/api/v1/ontwikkeltrajecten", get(tracks))
+        .route("/api/v1/peilingen", get(snapshots::snapshots))
+        .route("/api/v1/peilingen/vergelijking", get(snapshots::comparison))
+        .route("/api/v1/peilingen/{datum}", get(snapshots::snapshot))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1", get(openapi))
         .route(
@@ -93,6 +97,21 @@ async fn api_headers(req: axum::extract::Request, next: Next) -> Response {
         );
     }
     res
+}
+
+/// The query of an operation that takes no parameters: as an extractor it refuses every
+/// non-empty parameter with a 400 problem naming it, like [`no_parameters`].
+pub(crate) struct NoParameters;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoParameters {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        no_parameters(parts.uri.query()).map(|()| NoParameters)
+    }
 }
 
 /// Refuses every non-empty query parameter of an operation that takes none (an empty value

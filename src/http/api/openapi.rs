@@ -91,8 +91,8 @@ impl Modify for VersionHeader {
         (name = "leeragenda", description = "Vraag en aanbod naast elkaar: leeragenda, lacunes en ontwikkeltrajecten"),
         (name = "openapi", description = "Dit document"),
     ),
-    paths(super::catalogue::search, super::catalogue::offering, super::catalogue::themes, super::catalogue::providers, super::matching::matches, super::learning_agenda::learning_agenda, super::learning_agenda::lacunes, super::learning_agenda::tracks, openapi),
-    components(schemas(TracksResponse, crate::domain::track::Track, crate::domain::track::TrackStatus, SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, FitAnswer, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, ErrorItem, ErrorIn, Topic, LocatieParam, SortParam, VanafParam, Vandaag)),
+    paths(super::catalogue::search, super::catalogue::offering, super::catalogue::themes, super::catalogue::providers, super::matching::matches, super::learning_agenda::learning_agenda, super::learning_agenda::lacunes, super::learning_agenda::tracks, super::snapshots::snapshots, super::snapshots::snapshot, super::snapshots::comparison, openapi),
+    components(schemas(TracksResponse, super::snapshots::SnapshotsResponse, super::snapshots::SnapshotItem, super::snapshots::ComparisonResponse, crate::domain::track::Track, crate::domain::track::TrackStatus, SearchResponse, AgendaResponse, GapsResponse, MatchRequest, MatchResponse, MatchResponseItem, FitAnswer, Offering, ThemeResponse, ProviderResponse, Problem, InvalidParam, ErrorItem, ErrorIn, Topic, LocatieParam, SortParam, VanafParam, Vandaag)),
     modifiers(&VersionHeader),
 )]
 struct ApiDoc;

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
+use crate::domain::offering::Offering;
 use crate::http::form_fields::{first, pairs};
 use crate::http::offering_form::OfferingForm;
 use crate::http::page_error::PageError;
@@ -119,12 +120,21 @@ async fn create(
             },
         ));
     };
+    store_offering(&state, &staff, &o).await
+}
+
+/// Saves offering `o`, shows it on the site and goes back to its form with "Opgeslagen."
+async fn store_offering(
+    state: &AppState,
+    staff: &Staff,
+    o: &Offering,
+) -> Result<Response, PageError> {
     state
         .catalog
         .store()
-        .save_offering(&o, staff.actor())
+        .save_offering(o, staff.actor())
         .await?;
-    super::show_committed(&state, Some(&[o.id.as_str()])).await;
+    super::show_committed(state, Some(&[o.id.as_str()])).await;
     Ok(see_other(&format!(
         "/beheer/aanbod/{}?melding=opgeslagen",
         o.id
@@ -208,15 +218,7 @@ async fn save(
     let Some(o) = f.parse(&id, &taxonomy) else {
         return form_page(&state, &staff, &id, Some(f), None).await;
     };
-    state
-        .catalog
-        .store()
-        .save_offering(&o, staff.actor())
-        .await?;
-    super::show_committed(&state, Some(&[o.id.as_str()])).await;
-    Ok(see_other(&format!(
-        "/beheer/aanbod/{id}?melding=opgeslagen"
-    )))
+    store_offering(&state, &staff, &o).await
 }
 
 async fn publication(

@@ -109,9 +109,7 @@ async fn retry(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Beheer)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let store = state.catalog.store();
     let queued = store.retry_mail(id, staff.actor()).await?;
     if !queued && !store.mail_exists(id).await? {
@@ -145,7 +143,12 @@ async fn account_status(
     let found = state
         .catalog
         .store()
-        .set_user_disabled(&form.email, form.uitgeschakeld == "ja", staff.actor())
+        .set_user_disabled(
+            &form.email,
+            form.uitgeschakeld == "ja",
+            staff.actor(),
+            state.clock().now(),
+        )
         .await?;
     if !found {
         return Err(PageError::NotFound);

@@ -33,7 +33,7 @@ pub struct BLayout {
     pub csrf: String,
 }
 
-const MENU: [(&str, &str, Area); 10] = [
+const MENU: [(&str, &str, Area); 11] = [
     ("/beheer", "Overzicht", Area::Dashboard),
     ("/beheer/vragen", "Leervragen", Area::Vragen),
     ("/beheer/aanmeldingen", "Aanmeldingen", Area::Moderatie),
@@ -41,6 +41,7 @@ const MENU: [(&str, &str, Area); 10] = [
     ("/beheer/aanbieders", "Aanbieders", Area::Aanbod),
     ("/beheer/berichten", "Berichten", Area::Berichten),
     ("/beheer/trajecten", "Ontwikkeltrajecten", Area::Trajecten),
+    ("/beheer/peilingen", "Peilingen", Area::Peilingen),
     ("/beheer/logboek", "Logboek", Area::Audit),
     ("/beheer/privacy", "Privacy", Area::Privacy),
     ("/beheer/mail", "Mail en accounts", Area::Beheer),

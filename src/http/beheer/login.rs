@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -173,118 +173,106 @@ async fn login(
     headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<LoginForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let email = form.email.trim().to_lowercase();
-    let page = |status, error: &str, csrf: String| {
-        render_status(
+    // The CSRF layer checked the token; the page shown again keeps the same one.
+    let (csrf, _) = login_csrf(&state, &session, &headers).await;
+    let page = |status, error: &str| {
+        Ok(render_status(
             status,
             LoginPage {
-                l: BLayout::anonymous("Fout: inloggen", "/beheer/inloggen", csrf),
+                l: BLayout::anonymous("Fout: inloggen", "/beheer/inloggen", csrf.clone()),
                 email: form.email.trim().to_string(),
                 error: Some(error.to_string()),
                 notice: None,
                 terug: safe_return(&form.terug),
             },
-        )
+        ))
     };
-    // The CSRF layer checked the token; the page shown again keeps the same one.
-    let (csrf, _) = login_csrf(&state, &session, &headers).await;
     if email.is_empty() || form.wachtwoord.is_empty() {
         return page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Vul je e-mailadres en je wachtwoord in.",
-            csrf,
         );
     }
-    // Recorded before the check (one step under a lock), so parallel guesses cannot slip past.
     let ip = state.client_ip(&headers, peer);
-    if state.login_ip.hit(ip).is_err() {
-        crate::security_event!("inloggen_geblokkeerd", reden = "ip");
-        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
+    let key = password_key(&email);
+    if let Some(reden) = over_limit(&state, ip, &key).await? {
+        crate::security_event!("inloggen_geblokkeerd", reden = reden);
+        return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
-    let (max, window) = state.login_limit;
-    match state
-        .catalog
-        .store()
-        .login_attempt(&password_key(&email), max, window)
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => {
-            crate::security_event!("inloggen_geblokkeerd", reden = "account");
-            return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY, csrf);
-        }
-        Err(e) => return PageError::internal(e).into_response(),
-    }
-    let user = match state.catalog.store().user_by_email(&email).await {
-        Ok(u) => u,
-        Err(e) => return PageError::internal(e).into_response(),
-    };
+    let user = state.catalog.store().user_by_email(&email).await?;
     let hash = user
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| security::dummy_hash().to_string());
     let password = form.wachtwoord.clone();
     let ok = security::verify_password_off_runtime(password, hash).await;
-    let (user, verified_hash) = match user {
-        Some(u) if ok && !u.disabled => match u.password_hash.clone() {
-            Some(h) => (u, h),
-            None => {
-                crate::security_event!("inloggen_mislukt", user_id = u.id);
-                return page(
-                    StatusCode::UNAUTHORIZED,
-                    "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
-                    csrf,
-                );
-            }
-        },
-        other => {
-            crate::security_event!(
-                "inloggen_mislukt",
-                user_id = other.as_ref().map(|u| u.id),
-                uitgeschakeld = other.as_ref().is_some_and(|u| u.disabled)
-            );
-            return page(
-                StatusCode::UNAUTHORIZED,
-                "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
-                csrf,
-            );
-        }
+    let checked = user
+        .as_ref()
+        .filter(|u| ok && !u.disabled)
+        .and_then(|u| u.password_hash.clone().map(|h| (u, h)));
+    let Some((user, verified_hash)) = checked else {
+        crate::security_event!(
+            "inloggen_mislukt",
+            user_id = user.as_ref().map(|u| u.id),
+            uitgeschakeld = user.as_ref().is_some_and(|u| u.disabled)
+        );
+        return page(
+            StatusCode::UNAUTHORIZED,
+            "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld.",
+        );
     };
-    if let Err(e) = state
-        .catalog
-        .store()
-        .clear_login_attempts(&password_key(&email))
-        .await
-    {
-        return PageError::internal(e).into_response();
-    }
-    state.login_ip.undo(&ip);
-    if session.cycle_id().await.is_err() {
-        return PageError::internal("sessie vernieuwen mislukt").into_response();
-    }
+    passed(&state, ip, &key).await?;
+    session.cycle_id().await?;
     let _ = session.remove::<i64>(keys::USER).await;
     let terug = safe_return(&form.terug);
+    let now = state.clock().now().timestamp_millis();
     if user.totp_secret.is_some() || user.role.needs_totp() {
-        if let Err(e) = start_pending(&session, user.id, &verified_hash, &form.csrf).await {
-            return PageError::internal(e).into_response();
-        }
+        start_pending(&session, user.id, &verified_hash, &form.csrf, now).await?;
         crate::security_event!("wachtwoord_juist_tweede_stap", user_id = user.id);
         if user.totp_secret.is_some() {
-            return see_other(&format!(
+            return Ok(see_other(&format!(
                 "/beheer/inloggen/code?terug={}",
                 urlencode(&terug)
-            ));
+            )));
         }
-        return see_other("/beheer/tweestaps");
+        return Ok(see_other("/beheer/tweestaps"));
     }
-    match complete(&session, user.id).await {
-        Ok(()) => {
-            crate::security_event!("ingelogd", user_id = user.id);
-            see_other(&terug)
-        }
-        Err(e) => PageError::internal(e).into_response(),
+    complete(&session, user.id, now).await?;
+    crate::security_event!("ingelogd", user_id = user.id);
+    Ok(see_other(&terug))
+}
+
+/// Counts one attempt of a login step against the limits per client and per `key` (recorded
+/// before the check, one step under a lock, so that parallel guesses cannot slip past); which
+/// limit it is over ("ip" or "account"), if any.
+async fn over_limit(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    key: &str,
+) -> Result<Option<&'static str>, PageError> {
+    if state.login_ip.hit(ip).is_err() {
+        return Ok(Some("ip"));
     }
+    let (max, window) = state.login_limit;
+    let now = state.clock().now();
+    if !state
+        .catalog
+        .store()
+        .login_attempt(key, max, window, now)
+        .await?
+    {
+        return Ok(Some("account"));
+    }
+    Ok(None)
+}
+
+/// A login step that succeeded: its attempts no longer count against the client or `key`.
+async fn passed(state: &AppState, ip: std::net::IpAddr, key: &str) -> Result<(), PageError> {
+    state.catalog.store().clear_login_attempts(key).await?;
+    state.login_ip.undo(&ip);
+    Ok(())
 }
 
 /// The login-attempt key of a password step (its own key space, apart from [`code_key`]).
@@ -304,11 +292,10 @@ async fn start_pending(
     uid: i64,
     verified_hash: &str,
     csrf: &str,
+    now_ms: i64,
 ) -> Result<(), tower_sessions::session::Error> {
     session.insert(keys::PENDING, uid).await?;
-    session
-        .insert(keys::PENDING_AT, chrono::Utc::now().timestamp_millis())
-        .await?;
+    session.insert(keys::PENDING_AT, now_ms).await?;
     session
         .insert(keys::PENDING_PW, security::hash_fingerprint(verified_hash))
         .await?;
@@ -326,14 +313,17 @@ fn urlencode(s: &str) -> String {
         .to_string()
 }
 
-/// Finishes a login: a new session id, the account, the login time and a new CSRF token.
-async fn complete(session: &Session, uid: i64) -> Result<(), tower_sessions::session::Error> {
+/// Finishes a login: a new session id, the account, the login time (`now_ms`) and a new CSRF
+/// token.
+async fn complete(
+    session: &Session,
+    uid: i64,
+    now_ms: i64,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     super::forget_pending(session).await;
     session.insert(keys::USER, uid).await?;
-    session
-        .insert(keys::LOGIN_AT, chrono::Utc::now().timestamp_millis())
-        .await?;
+    session.insert(keys::LOGIN_AT, now_ms).await?;
     session.insert(keys::CSRF, security::random_hex(32)).await?;
     Ok(())
 }
@@ -350,21 +340,20 @@ async fn show_code(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<LoginQuery>,
-) -> Response {
-    match pending_account(&state, &session).await {
-        Ok(Some(u)) if u.totp_secret.is_some() => {}
-        Ok(_) => return see_other("/beheer/inloggen"),
-        Err(e) => return PageError::internal(e).into_response(),
+) -> Result<Response, PageError> {
+    let pending = pending_account(&state, &session).await?;
+    if pending.is_none_or(|u| u.totp_secret.is_none()) {
+        return Ok(see_other("/beheer/inloggen"));
     }
     let csrf = csrf_token(&session).await;
-    render_status(
+    Ok(render_status(
         StatusCode::OK,
         CodePage {
             l: BLayout::anonymous("Inlogcode", "/beheer/inloggen/code", csrf),
             error: None,
             terug: safe_return(&q.terug),
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -381,45 +370,35 @@ async fn code(
     headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<CodeForm>,
-) -> Response {
-    let user = match pending_account(&state, &session).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return PageError::internal(e).into_response(),
+) -> Result<Response, PageError> {
+    let Some(user) = pending_account(&state, &session).await? else {
+        return Ok(see_other("/beheer/inloggen"));
     };
     let uid = user.id;
     let csrf = csrf_token(&session).await;
     let page = |status, error: &str| {
-        render_status(
+        Ok(render_status(
             status,
             CodePage {
                 l: BLayout::anonymous("Fout: inlogcode", "/beheer/inloggen/code", csrf.clone()),
                 error: Some(error.to_string()),
                 terug: safe_return(&form.terug),
             },
-        )
+        ))
     };
     let key = code_key(uid);
     let ip = state.client_ip(&headers, peer);
-    if state.login_ip.hit(ip).is_err() {
-        crate::security_event!("inlogcode_geblokkeerd", reden = "ip", user_id = uid);
+    if let Some(reden) = over_limit(&state, ip, &key).await? {
+        crate::security_event!("inlogcode_geblokkeerd", reden = reden, user_id = uid);
         return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
     }
-    let (max, window) = state.login_limit;
-    match state.catalog.store().login_attempt(&key, max, window).await {
-        Ok(true) => {}
-        Ok(false) => {
-            crate::security_event!("inlogcode_geblokkeerd", reden = "account", user_id = uid);
-            return page(StatusCode::TOO_MANY_REQUESTS, TOO_MANY);
-        }
-        Err(e) => return PageError::internal(e).into_response(),
-    }
     let Some(secret) = &user.totp_secret else {
-        return see_other("/beheer/inloggen");
+        return Ok(see_other("/beheer/inloggen"));
     };
-    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
+    let now = state.clock().now();
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let last = u64::try_from(user.totp_last_step).unwrap_or(0);
-    let step = security::verify_totp(secret, &form.code, now, last);
+    let step = security::verify_totp(secret, &form.code, unix, last);
     let fresh = match step {
         Some(s) => state
             .catalog
@@ -436,17 +415,10 @@ async fn code(
             "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die je app nu toont.",
         );
     }
-    if let Err(e) = state.catalog.store().clear_login_attempts(&key).await {
-        return PageError::internal(e).into_response();
-    }
-    state.login_ip.undo(&ip);
-    match complete(&session, uid).await {
-        Ok(()) => {
-            crate::security_event!("ingelogd", user_id = uid);
-            see_other(&safe_return(&form.terug))
-        }
-        Err(e) => PageError::internal(e).into_response(),
-    }
+    passed(&state, ip, &key).await?;
+    complete(&session, uid, now.timestamp_millis()).await?;
+    crate::security_event!("ingelogd", user_id = uid);
+    Ok(see_other(&safe_return(&form.terug)))
 }
 
 #[derive(Template)]
@@ -496,25 +468,28 @@ async fn enrol_page(
     session: &Session,
     error: Option<String>,
     status: StatusCode,
-) -> Response {
-    let (user, required) = match enrolling(state, session).await {
-        Ok(Some(x)) => x,
-        Ok(None) if session.get::<i64>(keys::USER).await.ok().flatten().is_some() => {
-            return message_page(
+) -> Result<Response, PageError> {
+    let Some((user, required)) = enrolling(state, session).await? else {
+        if session
+            .get::<i64>(keys::USER)
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return Ok(message_page(
                 StatusCode::OK,
                 "Tweestapsverificatie staat aan",
                 "Tweestapsverificatie staat al aan voor je account. Nieuwe telefoon of app kwijt? Vraag een beheerder om je account te resetten.",
-            )
+            ));
         }
-        Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return PageError::internal(e).into_response(),
+        return Ok(see_other("/beheer/inloggen"));
     };
     let secret = match session.get::<String>(keys::ENROL).await.ok().flatten() {
         Some(s) => s,
         None => {
-            let Some(s) = security::new_totp_secret() else {
-                return PageError::internal("geen willekeur").into_response();
-            };
+            let s =
+                security::new_totp_secret().ok_or_else(|| PageError::internal("geen willekeur"))?;
             let _ = session.insert(keys::ENROL, &s).await;
             s
         }
@@ -525,7 +500,7 @@ async fn enrol_page(
     } else {
         "Tweestapsverificatie instellen"
     };
-    render_status(
+    Ok(render_status(
         status,
         EnrolPage {
             l: BLayout::anonymous(title, "/beheer/tweestaps", csrf),
@@ -534,10 +509,13 @@ async fn enrol_page(
             error,
             required,
         },
-    )
+    ))
 }
 
-async fn show_enrol(State(state): State<AppState>, session: Session) -> Response {
+async fn show_enrol(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, PageError> {
     enrol_page(&state, &session, None, StatusCode::OK).await
 }
 
@@ -545,17 +523,16 @@ async fn enrol(
     State(state): State<AppState>,
     session: Session,
     PageForm(form): PageForm<CodeForm>,
-) -> Response {
-    let (user, pending) = match enrolling(&state, &session).await {
-        Ok(Some(x)) => x,
-        Ok(None) => return see_other("/beheer/inloggen"),
-        Err(e) => return PageError::internal(e).into_response(),
+) -> Result<Response, PageError> {
+    let Some((user, pending)) = enrolling(&state, &session).await? else {
+        return Ok(see_other("/beheer/inloggen"));
     };
     let Some(secret) = session.get::<String>(keys::ENROL).await.ok().flatten() else {
-        return see_other("/beheer/tweestaps");
+        return Ok(see_other("/beheer/tweestaps"));
     };
-    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
-    let Some(step) = security::verify_totp(&secret, &form.code, now, 0) else {
+    let now = state.clock().now();
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    let Some(step) = security::verify_totp(&secret, &form.code, unix, 0) else {
         return enrol_page(
             &state,
             &session,
@@ -567,26 +544,22 @@ async fn enrol(
     // Only while the account still has the password this session was checked against (a reset
     // in between clears it), so a stale session cannot plant its own second factor.
     let Some(password_hash) = user.password_hash.as_deref() else {
-        return see_other("/beheer/inloggen");
+        return Ok(see_other("/beheer/inloggen"));
     };
-    match state
+    if !state
         .catalog
         .store()
         .set_totp_for_password(user.id, &secret, step, password_hash)
-        .await
+        .await?
     {
-        Ok(true) => {}
-        Ok(false) => return see_other("/beheer/tweestaps"),
-        Err(e) => return PageError::internal(e).into_response(),
+        return Ok(see_other("/beheer/tweestaps"));
     }
     crate::security_event!("tweestaps_ingesteld", user_id = user.id);
     let _ = session.remove::<String>(keys::ENROL).await;
     if pending {
-        if let Err(e) = complete(&session, user.id).await {
-            return PageError::internal(e).into_response();
-        }
+        complete(&session, user.id, now.timestamp_millis()).await?;
     }
-    see_other("/beheer?melding=tweestaps")
+    Ok(see_other("/beheer?melding=tweestaps"))
 }
 
 async fn logout(session: Session) -> Response {

@@ -48,9 +48,7 @@ async fn close_message(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Berichten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let store = state.catalog.store();
     let closed = store.close_contact(id, staff.actor()).await?;
     if !closed && !store.contact_exists(id).await? {

@@ -13,6 +13,7 @@ pub mod login;
 pub mod messages;
 pub mod moderatie;
 pub mod password_link;
+pub mod peilingen;
 pub mod privacy;
 pub mod trajecten;
 pub mod vragen;
@@ -94,7 +95,7 @@ pub async fn session_account(
         .flatten()
         .unwrap_or(0);
     let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
-    let outcome = if chrono::Utc::now().timestamp_millis() - login_at > absolute {
+    let outcome = if state.clock().now().timestamp_millis() - login_at > absolute {
         SessionAccount::Expired
     } else {
         match state.catalog.store().user_by_id(uid).await? {
@@ -134,7 +135,7 @@ pub async fn pending_account(
         .ok()
         .flatten()
         .unwrap_or_default();
-    let now = chrono::Utc::now().timestamp_millis();
+    let now = state.clock().now().timestamp_millis();
     let user = if now - at > PENDING_LIMIT_MS || fingerprint.is_empty() {
         None
     } else {
@@ -169,12 +170,11 @@ pub async fn forget_pending(session: &Session) {
 }
 
 /// Extends an active session at most once a minute, so that a coordinator who keeps working is
-/// not logged out by the idle timeout (the absolute timeout still holds).
-async fn touch(session: &Session, idle: Duration) {
+/// not logged out by the idle timeout (the absolute timeout still holds); `now` in Unix ms.
+async fn touch(session: &Session, idle: Duration, now: i64) {
     let every = i64::try_from(idle.as_millis() / 2)
         .unwrap_or(TOUCH_EVERY_MS)
         .min(TOUCH_EVERY_MS);
-    let now = chrono::Utc::now().timestamp_millis();
     let seen: i64 = session.get(keys::SEEN).await.ok().flatten().unwrap_or(0);
     if now - seen >= every {
         let _ = session.insert(keys::SEEN, now).await;
@@ -243,6 +243,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(audit_log::router())
         .merge(privacy::router())
         .merge(trajecten::router())
+        .merge(peilingen::router())
         .layer(middleware::from_fn(office_errors))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(sessions)
@@ -349,7 +350,12 @@ impl FromRequestParts<AppState> for Staff {
             let _ = session.flush().await;
             return Err(to_login(parts, None));
         }
-        touch(&session, state.sessions.idle).await;
+        touch(
+            &session,
+            state.sessions.idle,
+            state.clock().now().timestamp_millis(),
+        )
+        .await;
         let csrf = csrf_token(&session).await;
         Ok(Staff {
             user,
@@ -407,6 +413,11 @@ pub async fn free_offering_id(
         n += 1;
     }
     Ok(id)
+}
+
+/// The number in a path like `/beheer/aanmeldingen/{id}`; anything else is not found.
+pub fn row_id(id: &str) -> Result<i64, PageError> {
+    id.parse().map_err(|_| PageError::NotFound)
 }
 
 /// Redirects after a POST (303 See Other).

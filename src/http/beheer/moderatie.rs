@@ -167,9 +167,7 @@ async fn detail(
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
@@ -192,9 +190,7 @@ async fn save(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let s = load(&state, id).await?;
     if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
@@ -277,9 +273,7 @@ async fn reject(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let s = load(&state, id).await?;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {

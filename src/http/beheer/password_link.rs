@@ -41,7 +41,7 @@ async fn show_password(
 ) -> Result<Response, PageError> {
     let store = state.catalog.store();
     let Some(u) = store
-        .password_token_user(&security::token_hash(&token))
+        .password_token_user(&security::token_hash(&token), state.clock().now())
         .await?
     else {
         return Ok(invalid_link());
@@ -85,7 +85,10 @@ async fn set_password(
 ) -> Result<Response, PageError> {
     let hash = security::token_hash(&token);
     let store = state.catalog.store();
-    let Some(user) = store.password_token_user(&hash).await? else {
+    let Some(user) = store
+        .password_token_user(&hash, state.clock().now())
+        .await?
+    else {
         return Ok(invalid_link());
     };
     let problem = if form.wachtwoord != form.herhaal {
@@ -111,9 +114,14 @@ async fn set_password(
     let new_hash = security::hash_password_off_runtime(form.wachtwoord)
         .await
         .map_err(PageError::internal)?;
-    Ok(if store.use_password_token(&hash, &new_hash).await? {
-        see_other("/beheer/inloggen?melding=wachtwoord")
-    } else {
-        invalid_link()
-    })
+    Ok(
+        if store
+            .use_password_token(&hash, &new_hash, state.clock().now())
+            .await?
+        {
+            see_other("/beheer/inloggen?melding=wachtwoord")
+        } else {
+            invalid_link()
+        },
+    )
 }

@@ -41,17 +41,22 @@ struct PrivacyPage {
 
 async fn privacy(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Privacy)?;
-    Ok(render_status(
+    Ok(privacy_page(&state, &staff, None))
+}
+
+/// The privacy page with an empty form and, after an erasure, `notice`.
+fn privacy_page(state: &AppState, staff: &Staff, notice: Option<String>) -> Response {
+    render_status(
         StatusCode::OK,
         PrivacyPage {
-            l: BLayout::new("Privacy", "/beheer/privacy", &staff),
+            l: BLayout::new("Privacy", "/beheer/privacy", staff),
             email: String::new(),
             form: "",
             error: None,
-            notice: None,
+            notice,
             retention_months: state.retention_months,
         },
-    ))
+    )
 }
 
 fn privacy_error(
@@ -128,21 +133,12 @@ async fn erase(
     if n > 0 {
         super::show_demand_change(&state).await;
     }
-    Ok(render_status(
-        StatusCode::OK,
-        PrivacyPage {
-            l: BLayout::new("Privacy", "/beheer/privacy", &staff),
-            email: String::new(),
-            form: "",
-            error: None,
-            notice: Some(if n == 0 {
-                format!("Er stonden geen gegevens van {email} in WijkWijzer. Er is niets gewist.")
-            } else {
-                format!(
-                    "Het e-mailadres en de naam van {email} zijn gewist uit {n} gegevens. De teksten van leervragen blijven bewaard voor de leeragenda."
-                )
-            }),
-            retention_months: state.retention_months,
-        },
-    ))
+    let notice = if n == 0 {
+        format!("Er stonden geen gegevens van {email} in WijkWijzer. Er is niets gewist.")
+    } else {
+        format!(
+            "Het e-mailadres en de naam van {email} zijn gewist uit {n} gegevens. De teksten van leervragen blijven bewaard voor de leeragenda."
+        )
+    };
+    Ok(privacy_page(&state, &staff, Some(notice)))
 }

@@ -41,7 +41,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
     let tracks = state.catalog.store().tracks().await?;
     let snapshot = state.catalog.snapshot();
     let gaps = snapshot
-        .analysis()
+        .analysis(state.catalog.clock().today())
         .gaps
         .iter()
         .map(|g| {
@@ -116,7 +116,7 @@ fn form(
 ) -> Response {
     let snapshot = state.catalog.snapshot();
     let gap_themes: Vec<String> = snapshot
-        .analysis()
+        .analysis(state.catalog.clock().today())
         .gaps
         .iter()
         .map(|g| g.thema.clone())
@@ -294,9 +294,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     let Some(t) = state.catalog.store().track(id).await? else {
         return Err(PageError::NotFound);
     };
@@ -316,9 +314,7 @@ async fn save(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
-    let Ok(id) = id.parse::<i64>() else {
-        return Err(PageError::NotFound);
-    };
+    let id = super::row_id(&id)?;
     if state.catalog.store().track(id).await?.is_none() {
         return Err(PageError::NotFound);
     }

@@ -336,13 +336,22 @@ async fn link(
         .store()
         .set_match(&id, &form.aanbod, status, staff.actor())
         .await?;
+    saved(&state, &id, found, "opgeslagen").await
+}
+
+/// After a change to question `id` (`found`: it exists): the agenda is refreshed and the question
+/// shown again with the notice `melding` (`opgeslagen`, `verstuurd`).
+async fn saved(
+    state: &AppState,
+    id: &str,
+    found: bool,
+    melding: &str,
+) -> Result<Response, PageError> {
     if !found {
         return Err(PageError::NotFound);
     }
-    super::show_demand_change(&state).await;
-    Ok(see_other(&format!(
-        "/beheer/vragen/{id}?melding=opgeslagen"
-    )))
+    super::show_demand_change(state).await;
+    Ok(see_other(&format!("/beheer/vragen/{id}?melding={melding}")))
 }
 
 /// The themes ticked in a form (checkboxes `thema`): known slugs, each once, at least one.
@@ -385,13 +394,7 @@ async fn themes(
         .store()
         .set_question_themes(&id, &chosen, staff.actor())
         .await?;
-    if !found {
-        return Err(PageError::NotFound);
-    }
-    super::show_demand_change(&state).await;
-    Ok(see_other(&format!(
-        "/beheer/vragen/{id}?melding=opgeslagen"
-    )))
+    saved(&state, &id, found, "opgeslagen").await
 }
 
 #[derive(Deserialize)]
@@ -510,12 +513,6 @@ async fn update(
             staff.actor(),
         )
         .await?;
-    if !done {
-        return Err(PageError::NotFound);
-    }
-    super::show_demand_change(&state).await;
-    Ok(see_other(&format!(
-        "/beheer/vragen/{id}?melding={}",
-        if send { "verstuurd" } else { "opgeslagen" }
-    )))
+    let notice = if send { "verstuurd" } else { "opgeslagen" };
+    saved(&state, &id, done, notice).await
 }

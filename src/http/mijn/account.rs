@@ -2,25 +2,22 @@
 //! status, offerings and answer, bookmarks, the private feed, the display name, and "download my
 //! data" / "delete my account".
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
 use crate::domain::follow::{describe, Frequency};
-use crate::http::extract::PageForm;
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
 
 use super::{
-    form_ok, form_refused, internal, melding_text, notice_page, sign_in_page, signed_in, Melding,
-    Signed,
+    melding_text, notice_page, sign_in_page, signed_in, to_account, Melding, Signed, SignedForm,
 };
 
 /// The account routes.
@@ -70,40 +67,34 @@ struct AccountPage {
 /// `/mijn`: the account page, or the sign-in page when nobody is signed in.
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     axum::extract::Query(m): axum::extract::Query<Melding>,
-) -> Response {
-    match signed_in(&state, &session).await {
-        Ok(Some(s)) => account_page(&state, &headers, &s, melding_text(&m.melding), None).await,
-        Ok(None) => sign_in_page(
+) -> Result<Response, PageError> {
+    match signed_in(&state, &session).await? {
+        Some(s) => account_page(&state, &s, melding_text(&m.melding), None).await,
+        None => Ok(sign_in_page(
             &state,
             StatusCode::OK,
             String::new(),
             None,
             melding_text(&m.melding),
-        ),
-        Err(e) => internal(e, &headers),
+        )),
     }
 }
 
 async fn account_page(
     state: &AppState,
-    headers: &HeaderMap,
     s: &Signed,
     notice: Option<&'static str>,
     feed: Option<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     let store = state.catalog.store();
     let p = &s.participant;
-    let (follows, questions, bookmarks) = match tokio::try_join!(
+    let (follows, questions, bookmarks) = tokio::try_join!(
         store.follows_of(p.id),
         store.own_questions(&p.email),
         store.bookmarks(p.id)
-    ) {
-        Ok(x) => x,
-        Err(e) => return internal(e, headers),
-    };
+    )?;
     let snapshot = state.catalog.snapshot();
     let title_of = |id: &String| {
         (
@@ -145,7 +136,7 @@ async fn account_page(
         })
         .collect();
     let bookmarks = bookmarks.iter().map(|(id, _)| title_of(id)).collect();
-    render_status(
+    Ok(render_status(
         StatusCode::OK,
         AccountPage {
             l: Layout::new(
@@ -164,105 +155,64 @@ async fn account_page(
             questions,
             bookmarks,
         },
-    )
-}
-
-/// The signed-in participant of a form, after the CSRF check; else the finished reply.
-pub(super) async fn form_signed(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: &Session,
-    form: &HashMap<String, String>,
-) -> Result<Signed, Response> {
-    match signed_in(state, session).await {
-        Ok(Some(s)) => {
-            if form_ok(
-                headers,
-                state,
-                &s,
-                form.get("csrf").map_or("", String::as_str),
-            ) {
-                Ok(s)
-            } else {
-                Err(form_refused(headers))
-            }
-        }
-        Ok(None) => Err(Redirect::to("/mijn").into_response()),
-        Err(e) => Err(internal(e, headers)),
-    }
+    ))
 }
 
 async fn set_name(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let s = match form_signed(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
     let naam = form.get("naam").map_or("", |n| n.trim());
     if naam.chars().count() > 100 {
-        return notice_page(
+        return Ok(notice_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Naam te lang",
             vec!["Je naam mag hoogstens 100 tekens hebben. Ga terug en maak hem korter.".into()],
             vec![("Terug naar Mijn WijkWijzer", "/mijn")],
-        );
+        ));
     }
     let naam = (!naam.is_empty()).then_some(naam);
-    match state
+    state
         .catalog
         .store()
         .set_participant_name(s.participant.id, naam)
-        .await
-    {
-        Ok(()) => Redirect::to("/mijn?melding=naam").into_response(),
-        Err(e) => internal(e, &headers),
-    }
+        .await?;
+    Ok(to_account("naam"))
 }
 
 /// "Download my data": everything about the person as a JSON file.
-async fn download(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Response {
-    let s = match signed_in(&state, &session).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Redirect::to("/mijn").into_response(),
-        Err(e) => return internal(e, &headers),
+async fn download(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
+    let Some(s) = signed_in(&state, &session).await? else {
+        return Ok(to_account(""));
     };
-    match state.catalog.store().participant_data(&s.participant).await {
-        Ok(data) => (
-            [
-                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"mijn-wijkwijzer.json\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            serde_json::to_string_pretty(&data).unwrap_or_default(),
-        )
-            .into_response(),
-        Err(e) => internal(e, &headers),
-    }
+    let data = state
+        .catalog
+        .store()
+        .participant_data(&s.participant)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mijn-wijkwijzer.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        serde_json::to_string_pretty(&data).unwrap_or_default(),
+    )
+        .into_response())
 }
 
 /// "Delete my account": the account, follows, bookmarks and digests, and the address on own
 /// questions and in queued mails, at once.
 async fn delete(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let s = match form_signed(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
     if !form.contains_key("zeker") {
         return account_page(
             &state,
-            &headers,
             &s,
             Some("Je account is niet verwijderd: vink eerst aan dat je het zeker weet."),
             None,
@@ -272,15 +222,13 @@ async fn delete(
     let store = state.catalog.store();
     let id = s.participant.id;
     // The address first (idempotent), then the account: a failure half-way can be retried.
-    if let Err(e) = store.erase_person(&s.participant.email, "deelnemer").await {
-        return internal(e, &headers);
-    }
-    if let Err(e) = store.delete_participant(id, "account verwijderd").await {
-        return internal(e, &headers);
-    }
-    let _ = session.flush().await;
+    store
+        .erase_person(&s.participant.email, "deelnemer")
+        .await?;
+    store.delete_participant(id, "account verwijderd").await?;
+    let _ = s.session.flush().await;
     crate::security_event!("deelnemer_verwijderd", deelnemer = id);
-    notice_page(
+    Ok(notice_page(
         StatusCode::OK,
         "Je account is verwijderd",
         vec![
@@ -288,86 +236,62 @@ async fn delete(
             "De tekst van je leervragen blijft bewaard voor de leeragenda, zonder gegevens die naar jou wijzen.".into(),
         ],
         vec![("Naar de startpagina", "/")],
-    )
+    ))
 }
 
 async fn change_follow(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
     Path(id): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let s = match form_signed(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return crate::http::pages::not_found_page();
-    };
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let id = id.parse::<i64>().map_err(|_| PageError::NotFound)?;
     let store = state.catalog.store();
     let pid = s.participant.id;
-    let result = match form.get("actie").map(String::as_str) {
-        Some("stoppen") => store.unfollow(pid, id).await.map(|ok| (ok, "gestopt")),
+    let (found, melding) = match form.get("actie").map(String::as_str) {
+        Some("stoppen") => (store.unfollow(pid, id).await?, "gestopt"),
         _ => match form.get("frequentie").and_then(|f| Frequency::parse(f)) {
-            Some(f) => store
-                .set_follow_frequency(pid, id, f)
-                .await
-                .map(|ok| (ok, "volgen-aangepast")),
+            Some(f) => (
+                store.set_follow_frequency(pid, id, f).await?,
+                "volgen-aangepast",
+            ),
             None => {
-                return notice_page(
+                return Ok(notice_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "Kies hoe vaak",
                     vec!["Kies ‘direct’ of ‘wekelijks’.".into()],
                     vec![("Terug naar Mijn WijkWijzer", "/mijn")],
-                )
+                ))
             }
         },
     };
-    match result {
-        Ok((true, melding)) => Redirect::to(&format!("/mijn?melding={melding}")).into_response(),
-        Ok((false, _)) => crate::http::pages::not_found_page(),
-        Err(e) => internal(e, &headers),
+    if !found {
+        return Err(PageError::NotFound);
     }
+    Ok(to_account(melding))
 }
 
 async fn new_feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let mut s = match form_signed(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match state.catalog.store().new_feed_token(s.participant.id).await {
-        Ok(token) => {
-            s.participant.has_feed = true;
-            let url = format!("{}/mijn/feed/{token}.atom", state.base_url);
-            account_page(&state, &headers, &s, melding_text("feed"), Some(url)).await
-        }
-        Err(e) => internal(e, &headers),
-    }
+    SignedForm { signed: mut s, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let token = state
+        .catalog
+        .store()
+        .new_feed_token(s.participant.id)
+        .await?;
+    s.participant.has_feed = true;
+    let url = format!("{}/mijn/feed/{token}.atom", state.base_url);
+    account_page(&state, &s, melding_text("feed"), Some(url)).await
 }
 
 async fn revoke_feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let s = match form_signed(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match state
+    SignedForm { signed: s, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    state
         .catalog
         .store()
         .revoke_feed_token(s.participant.id)
-        .await
-    {
-        Ok(()) => Redirect::to("/mijn?melding=feed-weg").into_response(),
-        Err(e) => internal(e, &headers),
-    }
+        .await?;
+    Ok(to_account("feed-weg"))
 }

@@ -4,18 +4,19 @@
 //! RFC 8058), stops all alert mail. The signature is the capability: no form token is needed.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
 use askama::Template;
 
+use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
 
-use super::{internal, notice_page};
+use super::notice_page;
 
 /// The unsubscribe routes (no session).
 pub fn router() -> Router<AppState> {
@@ -68,17 +69,14 @@ async fn show(
 
 async fn unsubscribe(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path((participant, signature)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(id) = checked(&state, &participant, &signature) else {
-        return bad_link();
+        return Ok(bad_link());
     };
-    if let Err(e) = state.catalog.store().unfollow_all(id).await {
-        return internal(e, &headers);
-    }
+    state.catalog.store().unfollow_all(id).await?;
     crate::security_event!("deelnemer_afgemeld", deelnemer = id);
-    notice_page(
+    Ok(notice_page(
         StatusCode::OK,
         "Je bent afgemeld",
         vec![
@@ -86,5 +84,5 @@ async fn unsubscribe(
             "Wil je toch weer iets volgen, of je account verwijderen? Log dan in op Mijn WijkWijzer.".into(),
         ],
         vec![("Naar Mijn WijkWijzer", "/mijn")],
-    )
+    ))
 }

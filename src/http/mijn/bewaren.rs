@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
@@ -13,11 +13,10 @@ use tower_sessions::Session;
 use crate::domain::follow::{offering_matches, SavedSearch};
 use crate::domain::text::xml_escape;
 use crate::http::extract::PageForm;
-use crate::http::pages::{not_found_page, today};
+use crate::http::page_error::PageError;
 use crate::http::AppState;
 
-use super::account::form_signed as signed_form;
-use super::{internal, signed_in};
+use super::{form_signed, signed_in, to_account, SignedForm};
 
 /// The bookmark and feed routes.
 pub fn router() -> Router<AppState> {
@@ -50,31 +49,29 @@ fn sign_in_first() -> Response {
 /// The page behind the Bewaren button of an offering (its page is the same for everyone).
 async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let id = q.get("aanbod").map_or("", |s| s.trim()).to_string();
     let Some(titel) = state.catalog.snapshot().get(&id).map(|o| o.titel.clone()) else {
-        return not_found_page();
+        return Err(PageError::NotFound);
     };
-    match signed_in(&state, &session).await {
-        Ok(Some(s)) => crate::http::pages::render_status(
-            StatusCode::OK,
-            SavePage {
-                l: crate::http::pages::view::Layout::new(
-                    "Bewaren",
-                    "Bewaar leeraanbod in Mijn WijkWijzer.",
-                    "/mijn",
-                ),
-                id,
-                titel,
-                csrf: s.csrf,
-            },
-        ),
-        Ok(None) => sign_in_first(),
-        Err(e) => internal(e, &headers),
-    }
+    let Some(s) = signed_in(&state, &session).await? else {
+        return Ok(sign_in_first());
+    };
+    Ok(crate::http::pages::render_status(
+        StatusCode::OK,
+        SavePage {
+            l: crate::http::pages::view::Layout::new(
+                "Bewaren",
+                "Bewaar leeraanbod in Mijn WijkWijzer.",
+                "/mijn",
+            ),
+            id,
+            titel,
+            csrf: s.csrf,
+        },
+    ))
 }
 
 async fn save(
@@ -82,63 +79,38 @@ async fn save(
     headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let id = form.get("aanbod").map_or("", |s| s.trim()).to_string();
-    let signed = match signed_in(&state, &session).await {
-        Ok(s) => s,
-        Err(e) => return internal(e, &headers),
+) -> Result<Response, PageError> {
+    let Some(s) = form_signed(&state, &headers, &session, &form).await? else {
+        return Ok(sign_in_first());
     };
-    if signed.is_none() {
-        return sign_in_first();
+    let id = form.get("aanbod").map_or("", |s| s.trim());
+    if state.catalog.snapshot().get(id).is_none() {
+        return Err(PageError::NotFound);
     }
-    let s = match signed_form(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if state.catalog.snapshot().get(&id).is_none() {
-        return not_found_page();
-    }
-    match state.catalog.store().bookmark(s.participant.id, &id).await {
-        Ok(()) => Redirect::to("/mijn?melding=bewaard").into_response(),
-        Err(e) => internal(e, &headers),
-    }
+    state.catalog.store().bookmark(s.participant.id, id).await?;
+    Ok(to_account("bewaard"))
 }
 
 async fn remove(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let s = match signed_form(&state, &headers, &session, &form).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
     let id = form.get("aanbod").map_or("", |s| s.trim());
-    match state.catalog.store().unbookmark(s.participant.id, id).await {
-        Ok(()) => Redirect::to("/mijn?melding=gestopt").into_response(),
-        Err(e) => internal(e, &headers),
-    }
-}
-
-/// The signed-in participant's bookmarked offering ids, or the reply.
-async fn bookmarked(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: &Session,
-) -> Result<Vec<String>, Response> {
-    let s = match signed_in(state, session).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(Redirect::to("/mijn").into_response()),
-        Err(e) => return Err(internal(e, headers)),
-    };
     state
         .catalog
         .store()
-        .bookmarks(s.participant.id)
-        .await
-        .map(|b| b.into_iter().map(|(id, _)| id).collect())
-        .map_err(|e| internal(e, headers))
+        .unbookmark(s.participant.id, id)
+        .await?;
+    Ok(to_account("gestopt"))
+}
+
+/// The signed-in participant's bookmarked offering ids; `None` when nobody is signed in.
+async fn bookmarked(state: &AppState, session: &Session) -> Result<Option<Vec<String>>, PageError> {
+    let Some(s) = signed_in(state, session).await? else {
+        return Ok(None);
+    };
+    let bookmarks = state.catalog.store().bookmarks(s.participant.id).await?;
+    Ok(Some(bookmarks.into_iter().map(|(id, _)| id).collect()))
 }
 
 fn attachment(content_type: &'static str, name: &'static str, body: String) -> Response {
@@ -153,18 +125,20 @@ fn attachment(content_type: &'static str, name: &'static str, body: String) -> R
         .into_response()
 }
 
-async fn ics(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Response {
-    let ids: HashSet<String> = match bookmarked(&state, &headers, &session).await {
-        Ok(ids) => ids.into_iter().collect(),
-        Err(r) => return r,
+async fn ics(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
+    let Some(ids) = bookmarked(&state, &session).await? else {
+        return Ok(to_account(""));
     };
+    let ids: HashSet<String> = ids.into_iter().collect();
     let snapshot = state.catalog.snapshot();
-    let body = crate::http::feeds::ics(&snapshot, &state.base_url, |o| ids.contains(&o.id));
-    attachment(
+    let body = crate::http::feeds::ics(&snapshot, &state.base_url, state.clock().now(), |o| {
+        ids.contains(&o.id)
+    });
+    Ok(attachment(
         "text/calendar; charset=utf-8",
         "attachment; filename=\"bewaard.ics\"",
         body,
-    )
+    ))
 }
 
 /// A CSV field, quoted when needed; a leading formula character is neutralised.
@@ -181,10 +155,9 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-async fn csv(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Response {
-    let ids = match bookmarked(&state, &headers, &session).await {
-        Ok(ids) => ids,
-        Err(r) => return r,
+async fn csv(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
+    let Some(ids) = bookmarked(&state, &session).await? else {
+        return Ok(to_account(""));
     };
     let snapshot = state.catalog.snapshot();
     let mut out = String::from("id,titel,aanbieder,startdatum,einddatum,kosten,url\r\n");
@@ -209,37 +182,30 @@ async fn csv(State(state): State<AppState>, headers: HeaderMap, session: Session
         );
         out.push_str("\r\n");
     }
-    attachment(
+    Ok(attachment(
         "text/csv; charset=utf-8",
         "attachment; filename=\"bewaard.csv\"",
         out,
-    )
+    ))
 }
 
 /// The private Atom feed: the newest offerings that match what the person follows.
 async fn feed(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(file): Path<String>,
-) -> Response {
-    let Some(token) = file
+) -> Result<Response, PageError> {
+    let token = file
         .strip_suffix(".atom")
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-    else {
-        return not_found_page();
-    };
+        .ok_or(PageError::NotFound)?;
     let store = state.catalog.store();
-    let p = match store.participant_by_feed(token).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return not_found_page(),
-        Err(e) => return internal(e, &headers),
-    };
-    let follows = match store.follows_of(p.id).await {
-        Ok(f) => f,
-        Err(e) => return internal(e, &headers),
-    };
+    let p = store
+        .participant_by_feed(token)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let follows = store.follows_of(p.id).await?;
     let snapshot = state.catalog.snapshot();
-    let day = today();
+    let day = state.clock().today();
     let searches: Vec<Option<SavedSearch>> = follows
         .iter()
         .map(|f| {
@@ -304,7 +270,7 @@ async fn feed(
         ));
     }
     xml.push_str("</feed>\n");
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
             (header::CACHE_CONTROL, "private, no-store"),
@@ -312,5 +278,5 @@ async fn feed(
         ],
         xml,
     )
-        .into_response()
+        .into_response())
 }

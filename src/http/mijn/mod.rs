@@ -15,7 +15,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,8 +26,9 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::http::extract::PageForm;
 use crate::http::forms::{constant_time_eq, parse_email, same_origin, Rejection};
+use crate::http::page_error::PageError;
+use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
-use crate::http::pages::{error_page, render_status};
 use crate::http::AppState;
 use crate::security::RateLimiter;
 use crate::store::{OutgoingMail, Participant, PendingFollow, LINK_MINUTES};
@@ -124,7 +125,8 @@ pub async fn signed_in(
     };
     let since: i64 = session.get(keys::SINCE).await.ok().flatten().unwrap_or(0);
     let absolute = i64::try_from(state.sessions.absolute.as_millis()).unwrap_or(43_200_000);
-    let fresh = chrono::Utc::now().timestamp_millis() - since <= absolute;
+    let now = state.clock().now();
+    let fresh = now.timestamp_millis() - since <= absolute;
     let participant = if fresh {
         state
             .catalog
@@ -140,7 +142,7 @@ pub async fn signed_in(
         let _ = session.flush().await;
         return Ok(None);
     };
-    state.catalog.store().participant_seen(id).await?;
+    state.catalog.store().participant_seen(id, now).await?;
     let csrf = match session.get::<String>(keys::CSRF).await.ok().flatten() {
         Some(t) => t,
         None => {
@@ -156,29 +158,86 @@ pub async fn signed_in(
     }))
 }
 
-/// Checks a signed-in form: same origin and the session's CSRF token.
-pub fn form_ok(headers: &HeaderMap, state: &AppState, signed: &Signed, sent: &str) -> bool {
+/// Checks a signed-in form: same origin and the session's CSRF token; a form that does not
+/// check out is refused (403).
+pub fn check_form(
+    headers: &HeaderMap,
+    state: &AppState,
+    signed: &Signed,
+    sent: &str,
+) -> Result<(), PageError> {
     let ok = same_origin(headers, state.forms.origin.as_deref()).is_ok()
         && !sent.is_empty()
         && constant_time_eq(signed.csrf.as_bytes(), sent.as_bytes());
-    if !ok {
-        crate::security_event!("csrf_geweigerd", reden = "mijn");
+    if ok {
+        return Ok(());
     }
-    ok
-}
-
-/// The page for a signed-in form that did not check out (403).
-pub fn form_refused(_headers: &HeaderMap) -> Response {
-    error_page(
+    crate::security_event!("csrf_geweigerd", reden = "mijn");
+    Err(PageError::refused(
         StatusCode::FORBIDDEN,
         "Formulier verlopen",
         "Het formulier kon niet worden gecontroleerd: het is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
-    )
+    ))
 }
 
-/// A 500 page for a failure on our side.
-pub fn internal(e: impl std::fmt::Display, _headers: &HeaderMap) -> Response {
-    crate::http::pages::PageError::Internal(e.to_string()).into_response()
+/// The signed-in participant of a form, after the CSRF check (a form that does not check out is
+/// refused); `None` when nobody is signed in.
+pub async fn form_signed(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+    form: &HashMap<String, String>,
+) -> Result<Option<Signed>, PageError> {
+    let Some(s) = signed_in(state, session).await? else {
+        return Ok(None);
+    };
+    check_form(
+        headers,
+        state,
+        &s,
+        form.get("csrf").map_or("", String::as_str),
+    )?;
+    Ok(Some(s))
+}
+
+/// A form of a signed-in participant that checked out ([`form_signed`]), with its fields; when
+/// nobody is signed in the request is sent to `/mijn`.
+pub struct SignedForm {
+    /// The participant.
+    pub signed: Signed,
+    /// The form's fields.
+    pub form: HashMap<String, String>,
+}
+
+impl FromRequest<AppState> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<SignedForm, Response> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|e| PageError::internal(e.1).into_response())?;
+        let headers = parts.headers.clone();
+        let PageForm(form) = PageForm::<HashMap<String, String>>::from_request(
+            Request::from_parts(parts, body),
+            state,
+        )
+        .await?;
+        match form_signed(state, &headers, &session, &form).await {
+            Ok(Some(signed)) => Ok(SignedForm { signed, form }),
+            Ok(None) => Err(to_account("")),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// Back to the account page (303), with the notice `melding` when it is not empty.
+pub fn to_account(melding: &str) -> Response {
+    if melding.is_empty() {
+        Redirect::to("/mijn").into_response()
+    } else {
+        Redirect::to(&format!("/mijn?melding={melding}")).into_response()
+    }
 }
 
 /// Records a sign-in request against the limits of `ip` and `email`; `Err` when over either.
@@ -333,37 +392,40 @@ async fn request_link(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let typed = field(&form, "email");
+    let refuse = |status, error: &str| {
+        Ok(sign_in_page(
+            &state,
+            status,
+            typed.clone(),
+            Some(error.into()),
+            None,
+        ))
+    };
     if let Some(r) = screened(&state, SIGN_IN_FORM, &headers, &form) {
-        return sign_in_page(&state, r.status(), typed, Some(r.message().into()), None);
+        return refuse(r.status(), r.message());
     }
     let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
-        return sign_in_page(
-            &state,
+        return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            typed,
-            Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
-            None,
+            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
         );
     };
     if let Err(r) = limit(&state, state.client_ip(&headers, peer), &email) {
         crate::security_event!("deelnemer_link_geblokkeerd");
-        return sign_in_page(&state, r.status(), typed, Some(r.message().into()), None);
+        return refuse(r.status(), r.message());
     }
     let base = state.base_url.clone();
-    match state
+    state
         .catalog
         .store()
-        .sign_in_link(&email, None, |token| link_mail(&base, &email, token, None))
-        .await
-    {
-        Ok(()) => {
-            crate::security_event!("deelnemer_link_gevraagd");
-            link_sent_page(None)
-        }
-        Err(e) => internal(e, &headers),
-    }
+        .sign_in_link(&email, None, state.clock().now(), |token| {
+            link_mail(&base, &email, token, None)
+        })
+        .await?;
+    crate::security_event!("deelnemer_link_gevraagd");
+    Ok(link_sent_page(None))
 }
 
 #[derive(Template)]
@@ -391,26 +453,30 @@ fn well_formed(token: &str) -> bool {
 }
 
 /// The link from the mail shows a button: a mail scanner that opens links uses nothing up.
-async fn show_confirm(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    if !well_formed(&token) {
-        return link_expired(&state);
+async fn show_confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let store = state.catalog.store();
+    if !well_formed(&token)
+        || !store
+            .sign_in_link_valid(&token, state.clock().now())
+            .await?
+    {
+        return Ok(link_expired(&state));
     }
-    match state.catalog.store().sign_in_link_valid(&token).await {
-        Ok(true) => render_status(
-            StatusCode::OK,
-            ConfirmPage {
-                l: Layout::new(
-                    "Bevestig je e-mailadres",
-                    "Bevestig je e-mailadres om in te loggen op Mijn WijkWijzer.",
-                    "/mijn",
-                ),
-                action: format!("/mijn/inloggen/{token}"),
-                token: state.forms.token(CONFIRM_FORM),
-            },
-        ),
-        Ok(false) => link_expired(&state),
-        Err(e) => internal(e, &HeaderMap::new()),
-    }
+    Ok(render_status(
+        StatusCode::OK,
+        ConfirmPage {
+            l: Layout::new(
+                "Bevestig je e-mailadres",
+                "Bevestig je e-mailadres om in te loggen op Mijn WijkWijzer.",
+                "/mijn",
+            ),
+            action: format!("/mijn/inloggen/{token}"),
+            token: state.forms.token(CONFIRM_FORM),
+        },
+    ))
 }
 
 async fn confirm(
@@ -419,45 +485,38 @@ async fn confirm(
     session: Session,
     Path(token): Path<String>,
     PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Some(r) = screened(&state, CONFIRM_FORM, &headers, &form) {
         // The minimum fill time does not apply to a single button.
         if r != Rejection::TooFast {
-            return error_page(r.status(), "Formulier verlopen", r.message());
+            return Err(PageError::refused(
+                r.status(),
+                "Formulier verlopen",
+                r.message(),
+            ));
         }
     }
     if !well_formed(&token) {
-        return link_expired(&state);
+        return Ok(link_expired(&state));
     }
-    let signed = match state.catalog.store().use_sign_in_link(&token).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            crate::security_event!("deelnemer_link_ongeldig");
-            return link_expired(&state);
-        }
-        Err(e) => return internal(e, &headers),
+    let now = state.clock().now();
+    let Some(signed) = state.catalog.store().use_sign_in_link(&token, now).await? else {
+        crate::security_event!("deelnemer_link_ongeldig");
+        return Ok(link_expired(&state));
     };
     // A new session id at sign-in (no fixation), and a fresh form token.
-    if let Err(e) = session.cycle_id().await {
-        return internal(e, &headers);
-    }
+    session.cycle_id().await?;
     let _ = session.remove::<String>(keys::CSRF).await;
-    let now = chrono::Utc::now().timestamp_millis();
-    if session
+    session
         .insert(keys::PARTICIPANT, signed.participant.id)
-        .await
-        .and(session.insert(keys::SINCE, now).await)
-        .is_err()
-    {
-        return internal("sessie niet opgeslagen", &headers);
-    }
+        .await?;
+    session.insert(keys::SINCE, now.timestamp_millis()).await?;
     crate::security_event!("deelnemer_ingelogd", deelnemer = signed.participant.id);
-    let to = if signed.followed.is_some() {
-        "/mijn?melding=gevolgd"
+    Ok(to_account(if signed.followed.is_some() {
+        "gevolgd"
     } else {
-        "/mijn?melding=ingelogd"
-    };
-    Redirect::to(to).into_response()
+        "ingelogd"
+    }))
 }
 
 #[derive(Deserialize)]
@@ -471,19 +530,14 @@ async fn sign_out(
     headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<CsrfForm>,
-) -> Response {
-    match signed_in(&state, &session).await {
-        Ok(Some(s)) => {
-            if !form_ok(&headers, &state, &s, &form.csrf) {
-                return form_refused(&headers);
-            }
-            let _ = session.flush().await;
-            crate::security_event!("deelnemer_uitgelogd", deelnemer = s.participant.id);
-            Redirect::to("/mijn?melding=uitgelogd").into_response()
-        }
-        Ok(None) => Redirect::to("/mijn").into_response(),
-        Err(e) => internal(e, &headers),
-    }
+) -> Result<Response, PageError> {
+    let Some(s) = signed_in(&state, &session).await? else {
+        return Ok(to_account(""));
+    };
+    check_form(&headers, &state, &s, &form.csrf)?;
+    let _ = session.flush().await;
+    crate::security_event!("deelnemer_uitgelogd", deelnemer = s.participant.id);
+    Ok(to_account("uitgelogd"))
 }
 
 /// A pending follow in words, for the pages and the mail.

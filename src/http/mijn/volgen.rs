@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use tower_sessions::Session;
@@ -17,14 +17,13 @@ use crate::domain::follow::{search_key, FollowKind, Frequency};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
+use crate::http::page_error::PageError;
+use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
-use crate::http::pages::{render_status, today};
 use crate::http::AppState;
 use crate::store::PendingFollow;
 
-use super::{
-    form_ok, form_refused, internal, limit, link_mail, link_sent_page, pending_text, signed_in,
-};
+use super::{check_form, limit, link_mail, link_sent_page, pending_text, signed_in, to_account};
 
 const FORM: &str = "mijn-volgen";
 /// The longest followed value (a search's query string).
@@ -107,7 +106,7 @@ fn checked(state: &AppState, kind: FollowKind, value: &str) -> bool {
         FollowKind::Zoekopdracht => crate::http::params::parse(
             &crate::http::params::pairs(Some(value)),
             &snapshot,
-            today(),
+            state.clock().today(),
             &[],
         )
         .is_ok(),
@@ -182,19 +181,15 @@ fn unknown() -> Response {
 
 async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let pairs = crate::http::params::pairs(raw.as_deref());
     let Some((kind, value)) = wanted(&state, &pairs) else {
-        return unknown();
+        return Ok(unknown());
     };
-    let csrf = match signed_in(&state, &session).await {
-        Ok(s) => s.map(|s| s.csrf),
-        Err(e) => return internal(e, &headers),
-    };
-    page(
+    let csrf = signed_in(&state, &session).await?.map(|s| s.csrf);
+    Ok(page(
         &state,
         StatusCode::OK,
         kind,
@@ -203,7 +198,7 @@ async fn show(
         String::new(),
         true,
         None,
-    )
+    ))
 }
 
 async fn submit(
@@ -212,94 +207,64 @@ async fn submit(
     headers: HeaderMap,
     session: Session,
     PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let pairs: Vec<(String, String)> = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let Some((kind, value)) = wanted(&state, &pairs) else {
-        return unknown();
+        return Ok(unknown());
     };
     let frequency = form
         .get("frequentie")
         .and_then(|f| Frequency::parse(f))
         .unwrap_or(Frequency::Direct);
-    let direct = frequency == Frequency::Direct;
-    let signed = match signed_in(&state, &session).await {
-        Ok(s) => s,
-        Err(e) => return internal(e, &headers),
-    };
-    if let Some(s) = signed {
-        if !form_ok(
+    if let Some(s) = signed_in(&state, &session).await? {
+        check_form(
             &headers,
             &state,
             &s,
             form.get("csrf").map_or("", String::as_str),
-        ) {
-            return form_refused(&headers);
-        }
-        return match state
+        )?;
+        state
             .catalog
             .store()
             .follow(s.participant.id, kind, &value, frequency)
-            .await
-        {
-            Ok(()) => Redirect::to("/mijn?melding=volgen-aangepast").into_response(),
-            Err(e) => internal(e, &headers),
-        };
+            .await?;
+        return Ok(to_account("volgen-aangepast"));
     }
     let typed = form
         .get("email")
         .map(|e| e.trim().to_string())
         .unwrap_or_default();
-    if let Err(r) = state.forms.screen(FORM, &headers, &form) {
-        return page(
+    // The form again with what was typed and why it was refused.
+    let refuse = |status: StatusCode, error: &str| {
+        Ok(page(
             &state,
-            r.status(),
+            status,
             kind,
-            value,
+            value.clone(),
             None,
-            typed,
-            direct,
-            Some(r.message().into()),
-        );
+            typed.clone(),
+            frequency == Frequency::Direct,
+            Some(error.to_string()),
+        ))
+    };
+    if let Err(r) = state.forms.screen(FORM, &headers, &form) {
+        return refuse(r.status(), r.message());
     }
     let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
-        return page(
-            &state,
+        return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            kind,
-            value,
-            None,
-            typed,
-            direct,
-            Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
+            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
         );
     };
     if !form.contains_key("toestemming") {
-        return page(
-            &state,
+        return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
-            kind,
-            value,
-            None,
-            typed,
-            direct,
-            Some(
-                "Geef toestemming om je e-mailadres te gebruiken voor mail over wat je volgt."
-                    .into(),
-            ),
+            "Geef toestemming om je e-mailadres te gebruiken voor mail over wat je volgt.",
         );
     }
     if let Err(r) = limit(&state, state.client_ip(&headers, peer), &email) {
         crate::security_event!("deelnemer_link_geblokkeerd");
-        return page(
-            &state,
-            r.status(),
-            kind,
-            value,
-            None,
-            typed,
-            direct,
-            Some(r.message().into()),
-        );
+        return refuse(r.status(), r.message());
     }
     let pending = PendingFollow {
         kind,
@@ -308,18 +273,13 @@ async fn submit(
     };
     let what = pending_text(&state, &pending);
     let base = state.base_url.clone();
-    match state
+    state
         .catalog
         .store()
-        .sign_in_link(&email, Some(&pending), |token| {
+        .sign_in_link(&email, Some(&pending), state.clock().now(), |token| {
             link_mail(&base, &email, token, Some(&what))
         })
-        .await
-    {
-        Ok(()) => {
-            crate::security_event!("deelnemer_link_gevraagd", volgen = kind.slug());
-            link_sent_page(Some(&what))
-        }
-        Err(e) => internal(e, &headers),
-    }
+        .await?;
+    crate::security_event!("deelnemer_link_gevraagd", volgen = kind.slug());
+    Ok(link_sent_page(Some(&what)))
 }

@@ -17,12 +17,17 @@ use crate::http::form_fields::{first, pairs};
 use crate::http::forms::parse_email;
 use crate::http::offering_form::OfferingForm;
 use crate::http::AppState;
-use crate::store::StoreError;
 
+use super::public_form::{self, SentBefore};
 use super::view::Layout;
 use super::{render_status, PageError};
 
 const FORM: &str = "aanmelden";
+const SENT: SentBefore = SentBefore {
+    heading: "Je aanmelding was al ontvangen",
+    path: "/aanbod/aanmelden",
+    again: "Ander leeraanbod aanmelden",
+};
 
 /// The routes of this form.
 pub fn router() -> Router<AppState> {
@@ -102,48 +107,34 @@ async fn submit(
         first(&pairs, "contact_email"),
     );
     let fields: HashMap<String, String> = pairs.iter().cloned().collect();
-    let once = match state.forms.screen(FORM, &headers, &fields) {
-        Ok(once) => once,
-        Err(r) => {
-            return Ok(render_status(
-                r.status(),
-                page(&state, f, naam, email, Some(r.message().into())),
-            ))
+    let taken = public_form::take(&state, FORM, &headers, peer, &fields, || {
+        f.check(&snapshot.taxonomy);
+        let parsed_email = parse_email(&email);
+        if parsed_email.is_none() {
+            f.errors.insert(
+                "contact_email".into(),
+                "Vul je e-mailadres in, zoals naam@voorbeeld.nl. We mailen je als het aanbod is bekeken."
+                    .into(),
+            );
         }
+        if naam.chars().count() > 200 {
+            f.errors.insert(
+                "contact_naam".into(),
+                "Je naam is te lang (hoogstens 200 tekens).".into(),
+            );
+        }
+        if f.errors.is_empty() {
+            Ok(parsed_email)
+        } else {
+            Err(())
+        }
+    });
+    let (once, parsed_email) = match taken {
+        Ok(taken) => taken,
+        Err(refused) => return Ok(refused.page(|_, message| page(&state, f, naam, email, message))),
     };
-    f.check(&snapshot.taxonomy);
-    let parsed_email = parse_email(&email);
-    if parsed_email.is_none() {
-        f.errors.insert(
-            "contact_email".into(),
-            "Vul je e-mailadres in, zoals naam@voorbeeld.nl. We mailen je als het aanbod is bekeken."
-                .into(),
-        );
-    }
-    if naam.chars().count() > 200 {
-        f.errors.insert(
-            "contact_naam".into(),
-            "Je naam is te lang (hoogstens 200 tekens).".into(),
-        );
-    }
-    if !f.errors.is_empty() {
-        return Ok(render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&state, f, naam, email, None),
-        ));
-    }
-    if let Err(r) = state
-        .form_limiter
-        .hit(state.client_ip(&headers, peer))
-        .map_err(crate::http::forms::Rejection::from)
-    {
-        return Ok(render_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            page(&state, f, naam, email, Some(r.message().into())),
-        ));
-    }
     let record = Value::Object(f.record());
-    match state
+    let stored = state
         .catalog
         .store()
         .insert_submission(
@@ -152,17 +143,9 @@ async fn submit(
             parsed_email.as_deref(),
             &once.0,
         )
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::AlreadySent) => {
-            return Ok(super::already_sent(
-                "Je aanmelding was al ontvangen",
-                "/aanbod/aanmelden",
-                "Ander leeraanbod aanmelden",
-            ))
-        }
-        Err(e) => return Err(e.into()),
+        .await;
+    if let Err(page) = SENT.check(stored)? {
+        return Ok(page);
     }
     Ok(render_status(
         StatusCode::OK,

@@ -12,7 +12,7 @@ use crate::http::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
 use crate::http::AppState;
 
 use super::view::{location_label, Card, Layout};
-use super::{render, today, PageError};
+use super::{render, PageError};
 
 /// One checkbox.
 pub struct FacetOption {
@@ -187,14 +187,7 @@ pub fn build(
     action: &str,
     fixed: Option<Facet>,
 ) -> Result<CatalogueView, CatalogError> {
-    let page = catalog.search(
-        snapshot,
-        &query.q,
-        &query.filters,
-        query.sort,
-        query.page,
-        query.page_size,
-    )?;
+    let page = query.run(catalog, snapshot)?;
     let mut groups = Vec::new();
     for facet in Facet::ALL {
         if Some(facet) == fixed {
@@ -365,10 +358,11 @@ pub fn build(
         chips,
         results: {
             let search = super::view::search_words(&query.q, catalog.thesaurus());
+            let today = catalog.clock().today();
             page.items
                 .iter()
                 .map(|(o, _)| {
-                    let mut c = Card::new(snapshot, o);
+                    let mut c = Card::new(snapshot, o, today);
                     if !search.is_empty() {
                         c.waarom = Some(super::view::search_reason(o, &search));
                     }
@@ -395,11 +389,12 @@ pub fn build(
 pub(super) fn page_query(
     raw: Option<&str>,
     snapshot: &Snapshot,
+    today: chrono::NaiveDate,
 ) -> (params::CatalogQuery, Vec<String>) {
     let mut pairs = params::pairs(raw);
     let mut ignored = Vec::new();
     loop {
-        match params::parse(&pairs, snapshot, today(), &[]) {
+        match params::parse(&pairs, snapshot, today, &[]) {
             Ok(q) => return (q, ignored),
             Err(errors) => {
                 let bad: Vec<String> = errors.iter().map(|e| e.name.clone()).collect();
@@ -433,7 +428,7 @@ pub(super) async fn catalogue_page(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let (query, ignored) = page_query(raw.as_deref(), &snapshot);
+    let (query, ignored) = page_query(raw.as_deref(), &snapshot, state.clock().today());
     let title = if query.q.is_empty() {
         "Leeraanbod".to_string()
     } else {

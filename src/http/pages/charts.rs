@@ -1,5 +1,6 @@
-//! Server-side SVG charts for the learning agenda: a demand-versus-supply bar chart and a
-//! theme × target-group heat map. Every text is XML-escaped; no inline styles or scripts.
+//! Server-side SVG charts for the learning agenda: a demand-versus-supply bar chart, a
+//! theme × target-group heat map and the course of a shortfall over the peilingen. Every text is
+//! XML-escaped; no inline styles or scripts.
 
 use crate::http::feeds::xml_escape;
 
@@ -137,6 +138,92 @@ pub fn heatmap(
     s
 }
 
+/// A line chart of a shortfall over a series of peilingen (`(date label, shortfall)`, oldest
+/// first, evenly spaced), with a dashed line at `limit` (from there it is a gap). One point is a
+/// dot; none gives an empty frame.
+pub fn course(id: &str, title: &str, desc: &str, points: &[(String, f64)], limit: f64) -> String {
+    let (left, right, top, bottom) = (56.0, 24.0, 20.0, 44.0);
+    let (plot_w, plot_h) = (560.0, 170.0);
+    let width = left + plot_w + right;
+    let height = top + plot_h + bottom;
+    let hi = points
+        .iter()
+        .map(|p| p.1)
+        .fold(limit, f64::max)
+        .ceil()
+        .max(1.0);
+    let lo = points.iter().map(|p| p.1).fold(0.0, f64::min).floor();
+    let span = (hi - lo).max(1.0);
+    let y = |v: f64| top + plot_h * (hi - v) / span;
+    let x = |i: usize| {
+        if points.len() <= 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (points.len() - 1) as f64
+        }
+    };
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart\">\
+<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        xml_escape(title),
+        xml_escape(desc)
+    );
+    s.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{:.1}\" stroke=\"#4a4a4a\"/>\
+<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#4a4a4a\"/>",
+        top + plot_h,
+        y(0.0),
+        left + plot_w,
+        y(0.0)
+    ));
+    let mut ticks = vec![lo, 0.0, hi];
+    ticks.dedup();
+    for v in ticks {
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1a1a1a\">{}</text>",
+            left - 6.0,
+            y(v) + 4.0,
+            super::view::decimal(v, 0)
+        ));
+    }
+    s.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{ly:.1}\" x2=\"{:.1}\" y2=\"{ly:.1}\" stroke=\"{DEMAND}\" stroke-dasharray=\"6 4\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"{DEMAND}\">grens lacune</text>",
+        left + plot_w,
+        left + plot_w,
+        y(limit) - 5.0,
+        ly = y(limit)
+    ));
+    if points.len() > 1 {
+        let line: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+            .collect();
+        s.push_str(&format!(
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{SUPPLY}\" stroke-width=\"3\"/>",
+            line.join(" ")
+        ));
+    }
+    for (i, (label, v)) in points.iter().enumerate() {
+        s.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{SUPPLY}\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>",
+            x(i),
+            y(*v),
+            x(i),
+            y(*v) - 10.0,
+            super::view::decimal(*v, 1),
+            x(i),
+            top + plot_h + 28.0,
+            xml_escape(label)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +250,24 @@ mod tests {
             &[("r".into(), vec![(1.0, "x".into())])],
         );
         assert!(h.contains("a&quot;"));
+    }
+
+    #[test]
+    fn a_course_has_a_point_per_peiling_and_the_gap_limit() {
+        let svg = course(
+            "c",
+            "T",
+            "D",
+            &[("6-12-2026".into(), 4.5), ("<b>".into(), -1.0)],
+            2.0,
+        );
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains("<polyline"));
+        assert!(svg.contains("grens lacune"));
+        assert!(svg.contains("&lt;b&gt;"));
+        assert!(!svg.contains("style="));
+        let one = course("d", "T", "D", &[("6-12-2026".into(), 1.0)], 2.0);
+        assert_eq!(one.matches("<circle").count(), 1);
+        assert!(!one.contains("<polyline"));
     }
 }

@@ -14,12 +14,17 @@ use axum::Router;
 use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
-use crate::store::StoreError;
 
+use super::public_form::{self, SentBefore};
 use super::view::Layout;
 use super::{render_status, PageError};
 
 const FORM: &str = "contact";
+const SENT: SentBefore = SentBefore {
+    heading: "Je bericht was al ontvangen",
+    path: "/contact",
+    again: "Een nieuw bericht sturen",
+};
 /// The kinds of message, `(value, label)`.
 const KINDS: [(&str, &str); 3] = [
     ("vraag", "Een vraag"),
@@ -115,91 +120,66 @@ async fn submit(
             .unwrap_or_default()
     };
     let (soort, bericht, email) = (get("soort"), get("bericht"), get("email"));
-    let once = match state.forms.screen(FORM, &headers, &form) {
-        Ok(once) => once,
-        Err(r) => {
-            return Ok(render_status(
-                r.status(),
+    let taken = public_form::take(&state, FORM, &headers, peer, &form, || {
+        let mut errors = HashMap::new();
+        if !KINDS.iter().any(|(v, _)| *v == soort) {
+            errors.insert(
+                "soort",
+                "Kies of het een vraag, een suggestie of iets anders is.".to_string(),
+            );
+        }
+        let n = bericht.chars().count();
+        if n < 5 {
+            errors.insert(
+                "bericht",
+                "Schrijf je bericht in minstens 5 tekens.".to_string(),
+            );
+        } else if n > MAX_MESSAGE {
+            errors.insert(
+                "bericht",
+                format!("Je bericht is te lang: {n} tekens. Het maximum is {MAX_MESSAGE}."),
+            );
+        }
+        let parsed_email = if email.is_empty() {
+            None
+        } else {
+            parse_email(&email)
+        };
+        if !email.is_empty() && parsed_email.is_none() {
+            errors.insert(
+                "email",
+                "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."
+                    .to_string(),
+            );
+        }
+        if errors.is_empty() {
+            Ok(parsed_email)
+        } else {
+            Err(errors)
+        }
+    });
+    let (once, parsed_email) = match taken {
+        Ok(taken) => taken,
+        Err(refused) => {
+            return Ok(refused.page(|errors, message| {
                 page(
                     &state,
                     soort,
                     bericht,
                     email,
-                    HashMap::new(),
-                    Some(r.message().into()),
-                ),
-            ))
+                    errors.unwrap_or_default(),
+                    message,
+                )
+            }))
         }
     };
-    let mut errors = HashMap::new();
-    if !KINDS.iter().any(|(v, _)| *v == soort) {
-        errors.insert(
-            "soort",
-            "Kies of het een vraag, een suggestie of iets anders is.".to_string(),
-        );
-    }
-    let n = bericht.chars().count();
-    if n < 5 {
-        errors.insert(
-            "bericht",
-            "Schrijf je bericht in minstens 5 tekens.".to_string(),
-        );
-    } else if n > MAX_MESSAGE {
-        errors.insert(
-            "bericht",
-            format!("Je bericht is te lang: {n} tekens. Het maximum is {MAX_MESSAGE}."),
-        );
-    }
-    let parsed_email = if email.is_empty() {
-        None
-    } else {
-        parse_email(&email)
-    };
-    if !email.is_empty() && parsed_email.is_none() {
-        errors.insert(
-            "email",
-            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."
-                .to_string(),
-        );
-    }
-    if !errors.is_empty() {
-        return Ok(render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            page(&state, soort, bericht, email, errors, None),
-        ));
-    }
-    if let Err(r) = state
-        .form_limiter
-        .hit(state.client_ip(&headers, peer))
-        .map_err(crate::http::forms::Rejection::from)
-    {
-        return Ok(render_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            page(
-                &state,
-                soort,
-                bericht,
-                email,
-                HashMap::new(),
-                Some(r.message().into()),
-            ),
-        ));
-    }
-    match state
+    let stored = state
         .catalog
         .store()
         .insert_contact(&soort, &bericht, parsed_email.as_deref(), &once.0)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::AlreadySent) => {
-            return Ok(super::already_sent(
-                "Je bericht was al ontvangen",
-                "/contact",
-                "Een nieuw bericht sturen",
-            ))
-        }
-        Err(e) => return Err(e.into()),
+        .await;
+    if let Err(page) = SENT.check(stored)? {
+        return Ok(page);
     }
     Ok(render_status(
         StatusCode::OK,

@@ -122,7 +122,7 @@ pub(super) async fn event_calendar(
         .into_iter()
         .skip((page - 1) * EVENTS_PER_PAGE)
         .take(EVENTS_PER_PAGE)
-        .map(|o| (when(o), Card::new(&snapshot, o)))
+        .map(|o| (when(o), Card::new(&snapshot, o, today)))
         .collect();
     let position = nav.iter().position(|n| n.0 == current);
     let neighbour = |i: Option<usize>| {

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::catalog::Snapshot;
-use crate::domain::gaps::{self, Gap, Partnership, Thresholds};
+use crate::domain::gaps::{self, Gap, Label, Partnership, Thresholds};
 use crate::domain::offering::Offering;
 use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Topic;
@@ -17,7 +17,7 @@ use crate::http::AppState;
 
 use super::learning_agenda::{pct, rows, unchecked_note, Row};
 use super::tracks::{stored_tracks, track_view, TrackView};
-use super::view::{decimal, Card, Layout};
+use super::view::{decimal, dutch_date, Card, Layout};
 use super::{render_status, PageError};
 
 /// The routes.
@@ -37,6 +37,10 @@ pub struct GapView {
     /// Demand pressure and score with a decimal comma.
     vraagdruk: String,
     score: String,
+    /// "tussen 1,20 en 3,80".
+    interval: String,
+    /// Per target group: `(label, questions, supply, verdict, shortfall)`.
+    groups: Vec<(String, usize, usize, &'static str, String)>,
     /// Development tracks on this gap's theme `(title, status, lead)`.
     tracks: Vec<(String, &'static str, String)>,
 }
@@ -51,18 +55,74 @@ struct GapsPage {
     /// Themes that are no gap by the two rules, but where at least half of the (enough)
     /// questions found no fitting offering: `(link, label, share, questions)`.
     unmet: Vec<(String, String, String, usize)>,
-    t: Thresholds,
-    vraagdruk: String,
-    domein: String,
-    sector: String,
+    m: MethodView,
+    /// Cells (theme, target group) that are a gap.
+    group_gaps: Vec<GroupGapView>,
+    /// Themes labelled "bijna lacune".
+    near: Vec<NearView>,
+    /// "6 december 2026".
+    stand: String,
+    /// The latest peiling `(href, date)`.
+    last: Option<(String, String)>,
 }
 
-fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
+/// The thresholds as "Hoe we rekenen" shows them (`hoe_we_rekenen.html`), with decimal commas.
+pub struct MethodView {
+    pub(super) vraagdruk: String,
+    pub(super) domein: String,
+    pub(super) sector: String,
+    pub(super) min_vraag: usize,
+    pub(super) drempel_lacune: String,
+    pub(super) drempel_geen: String,
+    pub(super) gewicht: String,
+    pub(super) draagkracht: String,
+}
+
+impl MethodView {
+    /// The view of thresholds `t`.
+    pub fn new(t: &Thresholds) -> MethodView {
+        MethodView {
+            vraagdruk: decimal(t.vraagdruk, 1),
+            domein: pct(t.domeinoverstijgend),
+            sector: pct(t.grootste_sector),
+            min_vraag: t.min_vraag,
+            drempel_lacune: decimal(t.lacune, 0),
+            drempel_geen: decimal(t.geen_lacune, 0),
+            gewicht: decimal(t.gewicht_eenzijdig, 1),
+            draagkracht: decimal(t.draagkracht, 1),
+        }
+    }
+}
+
+pub(super) fn gap_link(snapshot: &Snapshot, theme: &str) -> String {
     match snapshot.taxonomy.topic_for_theme(theme) {
         Some(t) => format!("/lacunes/{}", t.slug),
         None => format!("/themas/{theme}"),
     }
 }
+
+pub(super) fn interval(a: &gaps::Assessment) -> String {
+    format!(
+        "tussen {} en {}",
+        decimal(a.score_laag, 1),
+        decimal(a.score_hoog, 1)
+    )
+}
+
+/// A (theme, target group) gap as shown on the page.
+pub struct GroupGapView {
+    link: String,
+    theme: String,
+    group: String,
+    vraag: usize,
+    aanbod: usize,
+    score: String,
+    interval: String,
+    wat_verandert: String,
+}
+
+/// A theme in the dead band: `(link, label, shortfall, interval, what would change it)`.
+type NearView = (String, String, String, String, String);
 
 fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
     let largest = g
@@ -78,6 +138,25 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
         largest: format!("{largest} ({})", pct(g.cijfers.grootste_sector_aandeel)),
         vraagdruk: decimal(g.cijfers.vraagdruk, 2),
         score: decimal(g.score, 2),
+        interval: interval(&g.cijfers.beoordeling),
+        groups: g
+            .cijfers
+            .per_doelgroep
+            .iter()
+            .map(|c| {
+                (
+                    super::view::label(
+                        snapshot,
+                        crate::domain::taxonomy::Vocabulary::TargetGroup,
+                        &c.doelgroep,
+                    ),
+                    c.vraag,
+                    c.aanbod,
+                    c.beoordeling.label.text(),
+                    decimal(c.beoordeling.score, 1),
+                )
+            })
+            .collect(),
         tracks: Vec::new(),
         g: g.clone(),
     }
@@ -85,7 +164,7 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
 
 async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let analysis = snapshot.analysis();
+    let analysis = snapshot.analysis(state.catalog.clock().today());
     let t = analysis.thresholds;
     let tracks = stored_tracks(&state).await?;
     let with_tracks = |g: &Gap| {
@@ -127,10 +206,47 @@ async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError>
                     )
                 })
                 .collect(),
-            vraagdruk: decimal(t.vraagdruk, 1),
-            domein: pct(t.domeinoverstijgend),
-            sector: pct(t.grootste_sector),
-            t,
+            group_gaps: analysis
+                .group_gaps
+                .iter()
+                .map(|c| GroupGapView {
+                    link: gap_link(&snapshot, &c.thema),
+                    theme: super::view::label(
+                        &snapshot,
+                        crate::domain::taxonomy::Vocabulary::Theme,
+                        &c.thema,
+                    ),
+                    group: super::view::label(
+                        &snapshot,
+                        crate::domain::taxonomy::Vocabulary::TargetGroup,
+                        &c.doelgroep,
+                    ),
+                    vraag: c.vraag,
+                    aanbod: c.aanbod,
+                    score: decimal(c.beoordeling.score, 1),
+                    interval: interval(&c.beoordeling),
+                    wat_verandert: c.beoordeling.wat_verandert.clone(),
+                })
+                .collect(),
+            near: analysis
+                .themes
+                .iter()
+                .filter(|f| f.verdict() == Label::NearGap)
+                .map(|f| {
+                    (
+                        gap_link(&snapshot, &f.thema),
+                        f.label.clone(),
+                        decimal(f.score(), 1),
+                        interval(&f.beoordeling),
+                        f.beoordeling.wat_verandert.clone(),
+                    )
+                })
+                .collect(),
+            stand: dutch_date(analysis.datum),
+            last: super::learning_agenda::last_snapshot(
+                &state.catalog.store().snapshot_list().await?,
+            ),
+            m: MethodView::new(&t),
         },
     ))
 }
@@ -169,9 +285,9 @@ async fn topic_page(
         .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
         .map(|t| track_view(&snapshot, t))
         .collect();
-    let analysis = snapshot.analysis();
+    let analysis = snapshot.analysis(state.catalog.clock().today());
     let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
-    let figures = rows(&snapshot)
+    let figures = rows(&analysis)
         .into_iter()
         .filter(|r| topic.themas.contains(&r.f.thema))
         .collect();
@@ -185,7 +301,7 @@ async fn topic_page(
         .iter()
         .map(|s| &s.offering)
         .filter(|o| in_topic(&o.themas))
-        .map(|o| Card::new(&snapshot, o))
+        .map(|o| Card::new(&snapshot, o, state.clock().today()))
         .collect();
     let groups = |slug: &Option<String>| {
         slug.as_deref()

@@ -38,12 +38,12 @@ pub(super) async fn home(State(state): State<AppState>) -> Response {
             .into_iter()
             .filter(|s| s.offering.is_current(today))
             .take(6)
-            .map(|s| Card::new(&snapshot, &s.offering))
+            .map(|s| Card::new(&snapshot, &s.offering, today))
             .collect(),
         coming: coming(&snapshot, today, None)
             .into_iter()
             .take(5)
-            .map(|o| (o.startdatum.map(dutch_date).unwrap_or_default(), Card::new(&snapshot, o)))
+            .map(|o| (o.startdatum.map(dutch_date).unwrap_or_default(), Card::new(&snapshot, o, today)))
             .collect(),
         total: snapshot.offerings.len(),
     })

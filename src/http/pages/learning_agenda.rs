@@ -9,16 +9,16 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
-use crate::catalog::Snapshot;
-use crate::domain::gaps::ThemeFigures;
+use crate::catalog::{Analysis, Snapshot};
+use crate::domain::gaps::{Label, ThemeFigures};
 use crate::domain::status::QuestionStatus;
 use crate::http::AppState;
 
 use super::charts::{self, BarRow};
-use super::render_status;
-use super::view::{decimal, Layout};
+use super::view::{decimal, dutch_date, Layout};
+use super::{render_status, PageError};
 
 /// The routes.
 pub fn router() -> Router<AppState> {
@@ -58,11 +58,16 @@ struct AgendaPage {
     quarters: Vec<(String, usize)>,
     total_demand: usize,
     total_supply: usize,
+    /// "6 december 2026": the date the figures hold for.
+    stand: String,
+    /// The latest peiling `(href, date)`.
+    last: Option<(String, String)>,
+    /// The inventory round open today `(label, last day)`.
+    round: Option<(String, String)>,
 }
 
-pub(super) fn rows(snapshot: &Snapshot) -> Vec<Row> {
-    snapshot
-        .analysis()
+pub(super) fn rows(analysis: &Analysis) -> Vec<Row> {
+    analysis
         .themes
         .iter()
         .map(|f| Row {
@@ -79,10 +84,10 @@ pub(super) fn rows(snapshot: &Snapshot) -> Vec<Row> {
         .collect()
 }
 
-async fn learning_agenda_page(State(state): State<AppState>) -> Response {
+async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
-    let analysis = snapshot.analysis();
-    let rows = rows(&snapshot);
+    let analysis = snapshot.analysis(state.catalog.clock().today());
+    let rows = rows(&analysis);
     let groups: Vec<String> = snapshot
         .taxonomy
         .doelgroepen
@@ -127,38 +132,24 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Response {
     );
     let total_demand = snapshot.demand.len();
     let total_supply = snapshot.offerings.len();
-    let mut by_demand: Vec<&ThemeFigures> = analysis.themes.iter().collect();
-    by_demand.sort_by(|a, b| b.vraag.cmp(&a.vraag).then_with(|| a.thema.cmp(&b.thema)));
-    let most: Vec<String> = by_demand
-        .iter()
-        .take(3)
-        .map(|f| format!("{} ({})", f.label, f.vraag))
-        .collect();
-    let gap_labels: Vec<String> = analysis
-        .gaps
-        .iter()
-        .take(5)
-        .map(|g| g.cijfers.label.clone())
-        .collect();
-    let summary = format!(
-        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {} {}",
-        most.join(", "),
-        if gap_labels.is_empty() {
-            "Op dit moment is geen thema een lacune.".to_string()
-        } else {
-            format!("De grootste lacunes zijn: {}.", gap_labels.join(", "))
-        },
-        unchecked_note(&snapshot)
-    )
-    .trim_end()
-    .to_string();
+    let summary = summary(&snapshot, &analysis);
     let mut quarters: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for q in snapshot.demand.iter() {
         *quarters
             .entry((q.datum.year(), q.datum.month0() / 3 + 1))
             .or_insert(0) += 1;
     }
-    render_status(
+    let last = state.catalog.store().snapshot_list().await?;
+    let today = state.catalog.clock().today();
+    let round = state
+        .catalog
+        .store()
+        .rounds()
+        .await?
+        .into_iter()
+        .find(|x| x.round.is_open(today))
+        .map(|x| (x.round.label, dutch_date(x.round.ends_on)));
+    Ok(render_status(
         StatusCode::OK,
         AgendaPage {
             l: Layout::new(
@@ -177,8 +168,52 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Response {
                 .collect(),
             total_demand,
             total_supply,
+            stand: dutch_date(analysis.datum),
+            last: last_snapshot(&last),
+            round,
         },
+    ))
+}
+
+/// The link to the latest peiling `(href, "6 december 2026")`, if there is one.
+pub(super) fn last_snapshot(list: &[crate::store::SnapshotEntry]) -> Option<(String, String)> {
+    list.first().map(|e| {
+        (
+            format!("/leeragenda/peilingen/{}", e.datum),
+            dutch_date(e.datum),
+        )
+    })
+}
+
+/// The summary of the learning agenda in plain Dutch.
+pub(crate) fn summary(snapshot: &Snapshot, analysis: &Analysis) -> String {
+    let total_demand = snapshot.demand.len();
+    let total_supply = snapshot.offerings.len();
+    let mut by_demand: Vec<&ThemeFigures> = analysis.themes.iter().collect();
+    by_demand.sort_by(|a, b| b.vraag.cmp(&a.vraag).then_with(|| a.thema.cmp(&b.thema)));
+    let most: Vec<String> = by_demand
+        .iter()
+        .take(3)
+        .map(|f| format!("{} ({})", f.label, f.vraag))
+        .collect();
+    let gap_labels: Vec<String> = analysis
+        .gaps
+        .iter()
+        .take(5)
+        .map(|g| g.cijfers.label.clone())
+        .collect();
+    format!(
+        "Er zijn {total_demand} leervragen en {total_supply} keer leeraanbod. De meeste vragen gaan over {}. {} {}",
+        most.join(", "),
+        if gap_labels.is_empty() {
+            "Op dit moment is geen thema een lacune.".to_string()
+        } else {
+            format!("De grootste lacunes zijn: {}.", gap_labels.join(", "))
+        },
+        unchecked_note(snapshot)
     )
+    .trim_end()
+    .to_string()
 }
 
 /// How many questions count with themes the engine gave and no coordinator has looked at yet
@@ -197,7 +232,7 @@ pub(super) fn unchecked_note(snapshot: &Snapshot) -> String {
 }
 
 /// The columns of the agenda CSV.
-const AGENDA_CSV_COLUMNS: [&str; 13] = [
+const AGENDA_CSV_COLUMNS: [&str; 18] = [
     "thema",
     "label",
     "doelgroep",
@@ -211,10 +246,15 @@ const AGENDA_CSV_COLUMNS: [&str; 13] = [
     "sectoren",
     "lacune",
     "score",
+    "oordeel",
+    "tekort_laag",
+    "tekort_hoog",
+    "beeindigd",
+    "stand_per",
 ];
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
-pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
+pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(if excel { b';' } else { b',' })
         .from_writer(Vec::new());
@@ -228,9 +268,9 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
     // Texts (labels and slugs from the taxonomy) are protected against formulas; numbers not.
     let cell = |s: &str| crate::transfer::neutralise_cell(s).into_owned();
     let _ = w.write_record(AGENDA_CSV_COLUMNS);
-    let analysis = snapshot.analysis();
-    for f in &analysis.themes {
-        let is_gap = f.te_weinig_aanbod || f.eenzijdig_aanbod;
+    for f in themes {
+        let is_gap = f.verdict() == Label::Gap;
+        let b = &f.beoordeling;
         let _ = w.write_record([
             cell(&f.thema),
             cell(&f.label),
@@ -244,7 +284,12 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
             num(f.grootste_sector_aandeel),
             f.sectoren.to_string(),
             if is_gap { "ja" } else { "nee" }.to_string(),
-            num(f.score),
+            num(f.score()),
+            b.label.text().to_string(),
+            num(b.score_laag),
+            num(b.score_hoog),
+            f.beeindigd.to_string(),
+            datum.to_string(),
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
@@ -254,7 +299,17 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
-            row.resize(AGENDA_CSV_COLUMNS.len(), String::new());
+            row.resize(AGENDA_CSV_COLUMNS.len() - 7, String::new());
+            let c = &g.beoordeling;
+            row.extend([
+                if c.label == Label::Gap { "ja" } else { "nee" }.to_string(),
+                num(c.score),
+                c.label.text().to_string(),
+                num(c.score_laag),
+                num(c.score_hoog),
+                String::new(),
+                datum.to_string(),
+            ]);
             let _ = w.write_record(row);
         }
     }
@@ -267,7 +322,8 @@ pub fn agenda_csv_text(snapshot: &Snapshot, excel: bool) -> String {
     }
 }
 
-fn csv_response(body: String, filename: &'static str) -> Response {
+/// A CSV download named `filename` (the whole `Content-Disposition` value).
+pub(super) fn csv_response(body: String, filename: String) -> Response {
     (
         [
             (
@@ -276,7 +332,8 @@ fn csv_response(body: String, filename: &'static str) -> Response {
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_static(filename),
+                HeaderValue::from_str(&filename)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
             ),
         ],
         body,
@@ -285,17 +342,27 @@ fn csv_response(body: String, filename: &'static str) -> Response {
 }
 
 async fn agenda_csv(State(state): State<AppState>) -> Response {
+    let analysis = state
+        .catalog
+        .snapshot()
+        .analysis(state.catalog.clock().today());
+    let date = analysis.datum;
     csv_response(
-        agenda_csv_text(&state.catalog.snapshot(), false),
-        "attachment; filename=\"leeragenda.csv\"",
+        agenda_csv_text(&analysis.themes, date, false),
+        format!("attachment; filename=\"leeragenda-{date}.csv\""),
     )
 }
 
 /// The same figures for Excel with Dutch settings: semicolons, decimal commas and a byte order
 /// mark.
 async fn agenda_csv_excel(State(state): State<AppState>) -> Response {
+    let analysis = state
+        .catalog
+        .snapshot()
+        .analysis(state.catalog.clock().today());
+    let date = analysis.datum;
     csv_response(
-        agenda_csv_text(&state.catalog.snapshot(), true),
-        "attachment; filename=\"leeragenda-excel.csv\"",
+        agenda_csv_text(&analysis.themes, date, true),
+        format!("attachment; filename=\"leeragenda-excel-{date}.csv\""),
     )
 }

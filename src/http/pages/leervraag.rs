@@ -17,12 +17,18 @@ use crate::domain::taxonomy::{Term, Vocabulary};
 use crate::http::extract::PageForm;
 use crate::http::forms::parse_email;
 use crate::http::AppState;
-use crate::store::{SiteQuestion, StoreError};
+use crate::store::SiteQuestion;
 
+use super::public_form::{self, SentBefore};
 use super::view::Layout;
 use super::{render_status, PageError};
 
 const FORM: &str = "leervraag";
+const SENT: SentBefore = SentBefore {
+    heading: "Je leervraag was al ontvangen",
+    path: "/leervraag",
+    again: "Nog een vraag stellen",
+};
 /// Shortest and longest question accepted.
 const MIN_QUESTION: usize = 10;
 const MAX_QUESTION: usize = 2000;
@@ -200,11 +206,12 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
     })
 }
 
-fn new_question_id() -> String {
+/// A new id of a question asked on the site on the Dutch day `today`.
+fn new_question_id(today: chrono::NaiveDate) -> String {
     let mut bytes = [0u8; 5];
     let _ = getrandom::fill(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("site-{}-{hex}", chrono::Utc::now().format("%Y%m%d"))
+    format!("site-{}-{hex}", today.format("%Y%m%d"))
 }
 
 async fn submit(
@@ -221,34 +228,14 @@ async fn submit(
         email: field(&form, "email"),
         toestemming: form.contains_key("toestemming"),
     };
-    let once = match state.forms.screen(FORM, &headers, &form) {
-        Ok(once) => once,
-        Err(r) => {
-            return Ok(render_status(
-                r.status(),
-                form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
-            ))
+    let taken = public_form::take(&state, FORM, &headers, peer, &form, || validate(&state, &e));
+    let (once, valid) = match taken {
+        Ok(taken) => taken,
+        Err(refused) => {
+            return Ok(refused
+                .page(|errors, message| form_page(&state, e, errors.unwrap_or_default(), message)))
         }
     };
-    let valid = match validate(&state, &e) {
-        Ok(v) => v,
-        Err(errors) => {
-            return Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form_page(&state, e, errors, None),
-            ))
-        }
-    };
-    if let Err(r) = state
-        .form_limiter
-        .hit(state.client_ip(&headers, peer))
-        .map_err(crate::http::forms::Rejection::from)
-    {
-        return Ok(render_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            form_page(&state, e, HashMap::new(), Some(r.message().to_string())),
-        ));
-    }
     let catalog = state.catalog.clone();
     let today = catalog.clock().today();
     let query = valid.query.clone();
@@ -266,7 +253,7 @@ async fn submit(
             .unwrap_or_default()
     };
     let question = LearningQuestion {
-        id: new_question_id(),
+        id: new_question_id(today),
         vraag: valid.query.vraag.clone(),
         doelgroep: valid.query.doelgroep.clone(),
         sector: valid.query.sector.clone(),
@@ -284,21 +271,13 @@ async fn submit(
             .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
             .collect(),
     };
-    match state
+    let inserted = state
         .catalog
         .store()
         .insert_site_question(&stored, &once.0)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadySent) => {
-            return Ok(super::already_sent(
-                "Je leervraag was al ontvangen",
-                "/leervraag",
-                "Nog een vraag stellen",
-            ))
-        }
-        Err(err) => return Err(err.into()),
+        .await;
+    if let Err(page) = SENT.check(inserted)? {
+        return Ok(page);
     }
     if let Err(err) = state.catalog.refresh_demand().await {
         tracing::warn!(error = %err, "leeragenda verversen mislukt");

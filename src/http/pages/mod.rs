@@ -15,6 +15,8 @@ pub mod learning_agenda;
 pub mod leervraag;
 pub mod offering;
 pub mod providers;
+pub mod public_form;
+pub mod snapshots;
 pub mod themes;
 pub mod tracks;
 pub mod view;
@@ -51,12 +53,11 @@ pub fn router() -> Router<AppState> {
         .merge(leervraag::router())
         .merge(learning_agenda::router())
         .merge(gaps::router())
+        .merge(snapshots::router())
         .merge(tracks::router())
         .merge(contact::router())
         .merge(aanmelden::router())
 }
-
-pub use crate::domain::clock::today;
 
 pub use super::page_error::{error_page, not_found_page, PageError};
 

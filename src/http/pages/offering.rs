@@ -88,10 +88,11 @@ pub(super) async fn offering(
     let Some(o) = snapshot.get(&id) else {
         return Err(PageError::NotFound);
     };
+    let today = state.clock().today();
     let similar = snapshot
         .similar(&id, 4)
         .into_iter()
-        .map(|s| Card::new(&snapshot, s))
+        .map(|s| Card::new(&snapshot, s, today))
         .collect();
     Ok(render(OfferingPage {
         l: Layout::new(o.titel.clone(), o.samenvatting.clone(), "/aanbod/detail"),
@@ -127,7 +128,7 @@ pub(super) async fn offering(
         },
         json_ld: json_ld(o, &state.base_url),
         similar,
-        past: !o.is_current(state.catalog.clock().today()),
+        past: !o.is_current(today),
         o: o.clone(),
     }))
 }

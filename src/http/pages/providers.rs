@@ -46,6 +46,7 @@ pub(super) async fn provider(
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
+    let today = state.clock().today();
     let Some(p) = snapshot.provider(&slug).cloned() else {
         return Err(PageError::NotFound);
     };
@@ -65,7 +66,7 @@ pub(super) async fn provider(
                 .iter()
                 .any(|n| crate::domain::offering::slugify(n) == slug)
         })
-        .map(|o| Card::new(&snapshot, o))
+        .map(|o| Card::new(&snapshot, o, today))
         .collect();
     let mut themes: Vec<(String, String)> = Vec::new();
     for t in &snapshot.taxonomy.themas {
@@ -79,7 +80,10 @@ pub(super) async fn provider(
             format!("Leeraanbod van {}", p.name),
             "/aanbieders/detail",
         ),
-        offerings: own.into_iter().map(|o| Card::new(&snapshot, o)).collect(),
+        offerings: own
+            .into_iter()
+            .map(|o| Card::new(&snapshot, o, today))
+            .collect(),
         partner_in,
         themes,
         name: p.name,

@@ -69,7 +69,7 @@ pub(super) async fn theme(
     let Some(theme) = snapshot.taxonomy.term(Vocabulary::Theme, &slug).cloned() else {
         return Err(PageError::NotFound);
     };
-    let (mut query, ignored) = page_query(raw.as_deref(), &snapshot);
+    let (mut query, ignored) = page_query(raw.as_deref(), &snapshot, state.clock().today());
     query
         .filters
         .facets

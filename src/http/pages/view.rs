@@ -191,8 +191,8 @@ pub struct Card {
 }
 
 impl Card {
-    /// The card of `o`.
-    pub fn new(snapshot: &Snapshot, o: &Offering) -> Card {
+    /// The card of `o`, marked past when it ended before `today`.
+    pub fn new(snapshot: &Snapshot, o: &Offering, today: NaiveDate) -> Card {
         Card {
             id: o.id.clone(),
             titel: o.titel.clone(),
@@ -214,7 +214,7 @@ impl Card {
                 .collect::<Vec<_>>()
                 .join(", "),
             waarom: None,
-            voorbij: !o.is_current(super::today()),
+            voorbij: !o.is_current(today),
         }
     }
 }

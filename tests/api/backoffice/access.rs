@@ -101,6 +101,10 @@ fn routes() -> Vec<Route> {
         get("/beheer/trajecten/999", Trajecten),
         get("/beheer/trajecten/geen-getal", Trajecten),
         post("/beheer/trajecten/999", &[("titel", "")], Trajecten),
+        get("/beheer/peilingen", Peilingen),
+        post("/beheer/peilingen", &[], Peilingen),
+        post("/beheer/rondes", &[("label", "")], Peilingen),
+        post("/beheer/rondes/999/afsluiten", &[], Peilingen),
         get("/beheer/logboek", Audit),
         get("/beheer/privacy", Privacy),
         post(

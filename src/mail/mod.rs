@@ -1,0 +1,18 @@
+//! E-mail: the transports that deliver the outbox (SMTP via lettre, a folder of `.eml` files,
+//! memory in tests; `transport.rs`), the worker that sends due mail with retries and exponential
+//! backoff (`worker.rs`), and the Dutch texts of every mail the platform sends, as askama
+//! templates under `templates/mail/` (`texts.rs`). Mail is written to the outbox by `store`, in
+//! the transaction of the change it reports; this module imports nothing of `http`, `app` or
+//! `cli`.
+
+mod texts;
+mod transport;
+mod worker;
+
+pub use crate::config::MailConfig;
+pub use texts::{
+    answer_mail, approved_mail, compose, digest_mail, rejected_mail, retention_warning_mail,
+    sign_in_mail, Digest, DigestEntry,
+};
+pub use transport::{MailTransport, MemorySink};
+pub use worker::Mailer;

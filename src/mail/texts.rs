@@ -1,0 +1,311 @@
+//! The texts of every mail the platform sends, as askama templates under `templates/mail/`: a
+//! `.txt` for the plain part (no escaping) and an `.html` for the HTML part (escaped by askama),
+//! each extending `base.txt` / `base.html` (the greeting). Each mail is one template struct with
+//! its subject and a function that makes the [`OutgoingMail`].
+
+use askama::Template;
+
+use crate::domain::follow::Frequency;
+use crate::store::{OutgoingMail, LINK_MINUTES};
+
+/// Filters of the mail templates.
+mod filters {
+    /// The lines of an HTML paragraph whose values are already escaped, joined by `<br>` (a line
+    /// break in the text is a line break in the HTML).
+    #[askama::filter_fn]
+    pub fn lines_br<T: std::fmt::Display>(
+        value: T,
+        _env: &dyn askama::Values,
+    ) -> askama::Result<askama::filters::Safe<String>> {
+        Ok(askama::filters::Safe(
+            value.to_string().lines().collect::<Vec<_>>().join("<br>"),
+        ))
+    }
+}
+
+/// One template rendered, plain text and HTML, as a mail to `to`. The templates hold only text
+/// and numbers, so rendering does not fail; if it ever did, the error is logged and the part
+/// stays empty (HTML: the plain text in a `<pre>`).
+fn mail<T: Template, H: Template>(to: &str, subject: &str, text: &T, html: &H) -> OutgoingMail {
+    let text = text.render().unwrap_or_else(|e| {
+        tracing::error!(fout = %e, "mailtekst niet opgebouwd");
+        String::new()
+    });
+    let html = html.render().unwrap_or_else(|e| {
+        tracing::error!(fout = %e, "mail-HTML niet opgebouwd; alleen tekst");
+        format!("<pre>{}</pre>", crate::domain::text::xml_escape(&text))
+    });
+    OutgoingMail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text,
+        html,
+    }
+}
+
+/// Declares `$html`, the HTML part of the mail `$text`: a template over the same fields.
+macro_rules! html_part {
+    ($html:ident of $text:ident = $path:tt) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $html<'a>(&'a $text<'a>);
+
+        impl<'a> std::ops::Deref for $html<'a> {
+            type Target = $text<'a>;
+
+            fn deref(&self) -> &$text<'a> {
+                self.0
+            }
+        }
+    };
+}
+
+/// The answer to a learning question.
+#[derive(Template)]
+#[template(path = "mail/answer.txt")]
+struct Answer<'a> {
+    vraag: &'a str,
+    antwoord: &'a str,
+    offerings: &'a [(String, String)],
+}
+html_part!(AnswerHtml of Answer = "mail/answer.html");
+
+/// The answer to a learning question, with the confirmed offerings `(title, url)`.
+pub fn answer_mail(
+    to: &str,
+    vraag: &str,
+    antwoord: &str,
+    offerings: Vec<(String, String)>,
+) -> OutgoingMail {
+    let offerings = offerings.as_slice();
+    let m = Answer {
+        vraag,
+        antwoord,
+        offerings,
+    };
+    mail(to, "Antwoord op je leervraag", &m, &AnswerHtml(&m))
+}
+
+/// The mail to a submitter whose offering was published.
+#[derive(Template)]
+#[template(path = "mail/approved.txt")]
+struct Approved<'a> {
+    titel: &'a str,
+    url: &'a str,
+}
+html_part!(ApprovedHtml of Approved = "mail/approved.html");
+
+/// The mail to a submitter whose offering was published.
+pub fn approved_mail(to: &str, titel: &str, url: &str) -> OutgoingMail {
+    let m = Approved { titel, url };
+    mail(
+        to,
+        "Je leeraanbod staat op WijkWijzer",
+        &m,
+        &ApprovedHtml(&m),
+    )
+}
+
+/// The mail to a submitter whose offering was not accepted.
+#[derive(Template)]
+#[template(path = "mail/rejected.txt")]
+struct Rejected<'a> {
+    titel: &'a str,
+    reden: &'a str,
+}
+html_part!(RejectedHtml of Rejected = "mail/rejected.html");
+
+/// The mail to a submitter whose offering was not accepted, with the reason.
+pub fn rejected_mail(to: &str, titel: &str, reden: &str) -> OutgoingMail {
+    let m = Rejected { titel, reden };
+    mail(to, "Je aanmelding van leeraanbod", &m, &RejectedHtml(&m))
+}
+
+/// The sign-in mail of Mijn WijkWijzer.
+#[derive(Template)]
+#[template(path = "mail/sign_in_link.txt")]
+struct SignIn<'a> {
+    base_url: &'a str,
+    token: &'a str,
+    pending: Option<&'a str>,
+    minutes: i64,
+}
+html_part!(SignInHtml of SignIn = "mail/sign_in_link.html");
+
+/// The sign-in mail of Mijn WijkWijzer: the one-time link, how long it works, and that nothing
+/// happens without it; with `pending` (a follow in words) it confirms that follow too.
+pub fn sign_in_mail(base_url: &str, to: &str, token: &str, pending: Option<&str>) -> OutgoingMail {
+    let minutes = LINK_MINUTES;
+    let m = SignIn {
+        base_url,
+        token,
+        pending,
+        minutes,
+    };
+    mail(to, "Je link voor Mijn WijkWijzer", &m, &SignInHtml(&m))
+}
+
+/// The warning before an unused account of Mijn WijkWijzer is deleted.
+#[derive(Template)]
+#[template(path = "mail/retention_warning.txt")]
+struct Warning<'a> {
+    base_url: &'a str,
+    months: u32,
+}
+html_part!(WarningHtml of Warning = "mail/retention_warning.html");
+
+/// The mail that warns of the deletion of an account unused for `months`.
+pub fn retention_warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
+    let m = Warning { base_url, months };
+    let subject = "Je account op Mijn WijkWijzer wordt verwijderd";
+    mail(to, subject, &m, &WarningHtml(&m))
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DigestEntry {
+    /// A new offering (`new`), or new dates of one.
+    Offering {
+        /// Its id.
+        id: String,
+        /// New, rather than new dates.
+        new: bool,
+        /// Title.
+        titel: String,
+        /// Provider.
+        aanbieder: String,
+        /// Its start date in Dutch, if it has one.
+        vanaf: Option<String>,
+    },
+    /// A new development track.
+    Track {
+        /// Title.
+        titel: String,
+        /// Lead organisation.
+        trekker: String,
+    },
+    /// An answer to one's own question.
+    Answer {
+        /// The beginning of the question.
+        vraag: String,
+    },
+}
+
+/// What a digest mail says (`templates/mail/digest.txt` and `.html`).
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+pub struct Digest<'a> {
+    /// The address.
+    pub to: &'a str,
+    /// Direct or weekly.
+    pub frequency: Frequency,
+    /// The lines listed (at most `max_items`).
+    pub entries: Vec<DigestEntry>,
+    /// How many items there are in all.
+    pub total: usize,
+    /// How many items a digest lists at most.
+    pub max_items: usize,
+    /// What the person follows, in words.
+    pub followed: Vec<String>,
+    /// The site's address.
+    pub base_url: &'a str,
+    /// The one-click unsubscribe address.
+    pub unsubscribe: &'a str,
+}
+html_part!(DigestHtml of Digest = "mail/digest.html");
+
+/// The mail of one digest: the items (each with its link), why the person gets it, the
+/// unsubscribe link and where to manage follows.
+pub fn digest_mail(d: &Digest<'_>) -> OutgoingMail {
+    let n = d.total;
+    let subject = match d.frequency {
+        Frequency::Direct if n == 1 => {
+            "Nieuw op WijkWijzer: 1 bericht over wat je volgt".to_string()
+        }
+        Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
+        Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
+    };
+    mail(d.to, &subject, d, &DigestHtml(d))
+}
+
+/// The HTML body of a mail (`templates/mail/bericht.html`; askama escapes every value).
+#[derive(askama::Template)]
+#[template(path = "mail/bericht.html")]
+struct HtmlMail<'a> {
+    /// Paragraphs, each as its lines.
+    paragraphs: Vec<Vec<&'a str>>,
+    /// Links `(title, url)`.
+    links: &'a [(String, String)],
+}
+
+fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
+    let page = HtmlMail {
+        paragraphs: paragraphs.iter().map(|p| p.lines().collect()).collect(),
+        links,
+    };
+    page.render().unwrap_or_else(|e| {
+        tracing::error!(fout = %e, "mail-HTML niet opgebouwd; alleen tekst");
+        format!(
+            "<pre>{}</pre>",
+            crate::domain::text::xml_escape(&text_body(paragraphs, links))
+        )
+    })
+}
+
+fn text_body(paragraphs: &[String], links: &[(String, String)]) -> String {
+    let mut text = paragraphs.join("\n\n");
+    if !links.is_empty() {
+        text.push_str("\n\n");
+        for (title, url) in links {
+            text.push_str(&format!("- {title}\n  {url}\n"));
+        }
+    }
+    text.push_str("\n\nMet vriendelijke groet,\nHet coördinatiepunt van WijkWijzer Leernetwerk\n");
+    text
+}
+
+/// A mail in the house style from Rust strings: `paragraphs`, then `links` `(title, url)`, then
+/// the greeting; plain text and HTML. Only `http::mijn::link_mail` still uses it, until it calls
+/// [`sign_in_mail`] (the same mail from templates); then this and `mail/bericht.html` go.
+pub fn compose(
+    to: &str,
+    subject: &str,
+    paragraphs: Vec<String>,
+    links: Vec<(String, String)>,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text: text_body(&paragraphs, &links),
+        html: html_page(&paragraphs, &links),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_are_escaped_and_have_both_bodies() {
+        let m = answer_mail(
+            "a@b.nl",
+            "Hoe <b>pak</b> ik dit aan?",
+            "Kijk hier & daar.",
+            vec![("Training".into(), "https://x.example/a?b=1&c=2".into())],
+        );
+        assert!(m.html.contains("&#60;b&#62;pak&#60;/b&#62;"), "{}", m.html);
+        assert!(m.html.contains("Kijk hier &#38; daar."));
+        assert!(m.html.contains("href=\"https://x.example/a?b=1&#38;c=2\""));
+        assert!(!m.html.contains("<img"));
+        // A line break in the text is a line break in the HTML.
+        assert!(
+            m.html.contains("leervraag:<br>“Hoe &#60;b&#62;pak"),
+            "{}",
+            m.html
+        );
+        assert!(m.text.contains("Hoe <b>pak</b> ik dit aan?"));
+        assert!(m.text.contains("https://x.example/a?b=1&c=2"));
+        let r = rejected_mail("a@b.nl", "X", "Dubbel met bestaand aanbod.");
+        assert!(r.text.contains("Dubbel met bestaand aanbod."));
+    }
+}

@@ -1,0 +1,177 @@
+//! Where mail goes: an SMTP server (lettre), a folder of `.eml` files, or memory (tests); the
+//! MIME message with its plain and HTML part and, for alerts, the RFC 8058 `List-Unsubscribe`
+//! headers.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::Message;
+
+use super::MailConfig;
+use crate::store::OutgoingMail;
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// An SMTP server, as a lettre URL (`smtp://user:pass@host:587?tls=required`).
+    Smtp(String),
+    /// One `.eml` file per mail in a folder (development default).
+    Folder(PathBuf),
+    /// Kept in memory (tests).
+    Memory(MemorySink),
+}
+
+/// Shows the SMTP URL without its password, so that a logged configuration holds no secret.
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::Smtp(url) => {
+                f.debug_tuple("Smtp").field(&without_password(url)).finish()
+            }
+            MailTransport::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+            MailTransport::Memory(sink) => f.debug_tuple("Memory").field(sink).finish(),
+        }
+    }
+}
+
+/// `url` with the password of its user part replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Mails "sent" in memory, for tests.
+#[derive(Clone, Debug, Default)]
+pub struct MemorySink(Arc<Mutex<Vec<OutgoingMail>>>);
+
+impl MemorySink {
+    /// The mails sent so far.
+    pub fn sent(&self) -> Vec<OutgoingMail> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// Keeps `mail` as sent.
+    pub(super) fn push(&self, mail: &OutgoingMail) -> Result<(), String> {
+        self.0
+            .lock()
+            .map_err(|_| "geheugen niet beschikbaar".to_string())?
+            .push(mail.clone());
+        Ok(())
+    }
+}
+
+impl MailConfig {
+    /// Checks the sender address (`WIJKWIJZER_MAIL_FROM`).
+    pub fn check_sender(&self) -> anyhow::Result<()> {
+        self.from.parse::<Mailbox>().map(|_| ()).map_err(|e| {
+            anyhow::anyhow!(
+                "ongeldige afzender WIJKWIJZER_MAIL_FROM '{}': {e}; geef bijvoorbeeld 'WijkWijzer <noreply@wijkwijzer.nl>'",
+                self.from
+            )
+        })
+    }
+}
+
+/// Defines a header with a fixed name and a text value (the `List-Unsubscribe` pair, RFC 8058).
+macro_rules! list_header {
+    ($ty:ident, $name:literal) => {
+        #[derive(Clone)]
+        struct $ty(String);
+        impl lettre::message::header::Header for $ty {
+            fn name() -> lettre::message::header::HeaderName {
+                lettre::message::header::HeaderName::new_from_ascii_str($name)
+            }
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($ty(s.to_string()))
+            }
+            fn display(&self) -> lettre::message::header::HeaderValue {
+                lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+list_header!(ListUnsubscribe, "List-Unsubscribe");
+list_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
+
+/// The MIME message of `mail` from `from`: plain text and HTML as alternatives, with the
+/// `List-Unsubscribe` pair when `unsubscribe` is given.
+pub(super) fn message(
+    from: &str,
+    mail: &OutgoingMail,
+    unsubscribe: Option<&str>,
+) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("afzender: {e}"))?;
+    let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
+    let mut builder = Message::builder().from(from).to(to).subject(&mail.subject);
+    if let Some(url) = unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(format!("<{url}>")))
+            .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
+    }
+    builder
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(mail.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(mail.html.clone()),
+                ),
+        )
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::approved_mail;
+
+    #[test]
+    fn the_smtp_password_is_not_shown() {
+        let t = MailTransport::Smtp("smtp://post:geheim@mail.example:587?tls=required".into());
+        assert_eq!(
+            format!("{t:?}"),
+            r#"Smtp("smtp://post:***@mail.example:587?tls=required")"#
+        );
+        let t = MailTransport::Smtp("smtp://mail.example:25".into());
+        assert_eq!(format!("{t:?}"), r#"Smtp("smtp://mail.example:25")"#);
+    }
+
+    #[test]
+    fn builds_a_mime_message() {
+        let m = approved_mail("a@b.nl", "Titel", "https://w.example/aanbod/x");
+        let msg = message("WijkWijzer <noreply@w.example>", &m, None).unwrap();
+        let raw = String::from_utf8(msg.formatted()).unwrap();
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/html"));
+        assert!(!raw.contains("List-Unsubscribe"));
+        let alert = message(
+            "WijkWijzer <noreply@w.example>",
+            &m,
+            Some("https://w.example/mijn/afmelden/1/abc"),
+        )
+        .unwrap();
+        let raw = String::from_utf8(alert.formatted()).unwrap();
+        assert!(
+            raw.contains("List-Unsubscribe: <https://w.example/mijn/afmelden/1/abc>"),
+            "{raw}"
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    }
+}
