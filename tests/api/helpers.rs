@@ -91,7 +91,6 @@ type Tweak<'a> = Box<dyn FnOnce(&mut Config) + 'a>;
 #[must_use]
 pub struct TestAppBuilder<'a> {
     empty: bool,
-    dir: Option<tempfile::TempDir>,
     db: Option<PathBuf>,
     imports: Vec<(String, PathBuf)>,
     users: Vec<(String, Role)>,
@@ -160,10 +159,7 @@ impl<'a> TestAppBuilder<'a> {
 
     /// Starts the application on port 0.
     pub async fn spawn(self) -> TestApp {
-        let dir = match self.dir {
-            Some(dir) => dir,
-            None => tempfile::tempdir().expect("tempdir"),
-        };
+        let dir = tempfile::tempdir().expect("tempdir");
         let db = match self.db {
             Some(db) => db,
             None => test_db(dir.path()).await,
@@ -213,25 +209,6 @@ impl<'a> TestAppBuilder<'a> {
 /// Starts the application with the demo data and the defaults.
 pub async fn spawn_app() -> TestApp {
     TestApp::builder().spawn().await
-}
-
-/// Starts the application with a configuration tweak. The older form of [`TestApp::builder`].
-#[allow(dead_code)]
-pub async fn spawn_configured(
-    empty: bool,
-    prepare: impl FnOnce(&Path),
-    tweak: impl FnOnce(&mut Config),
-) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = test_db(dir.path()).await;
-    prepare(&db);
-    let mut b = TestApp::builder().config(tweak);
-    b.dir = Some(dir);
-    b.db = Some(db);
-    if empty {
-        b = b.empty();
-    }
-    b.spawn().await
 }
 
 /// Starts another instance on the database of `other` (see [`TestAppBuilder::beside`]).
@@ -346,9 +323,8 @@ pub fn moment(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
 /// Starts the application with the demo data on a clock that stands still at `at` (RFC 3339)
 /// until the test moves it with the returned handle (`set`, `advance`).
 #[allow(dead_code)]
-pub async fn spawn_at(at: &str) -> (TestApp, wijkwijzer::domain::clock::Clock) {
-    let clock = wijkwijzer::domain::clock::Clock::fixed(moment(at));
-    let fixed = clock.clone();
-    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+pub async fn spawn_at(at: &str) -> (TestApp, Clock) {
+    let clock = Clock::fixed(moment(at));
+    let app = TestApp::builder().clock(clock.clone()).spawn().await;
     (app, clock)
 }

@@ -9,7 +9,7 @@ use wijkwijzer::domain::follow::{FollowKind, Frequency};
 use wijkwijzer::store::DigestMail;
 
 use crate::helpers::{
-    ask_on_site, logged_in, moment, spawn_app, spawn_at, spawn_beside, spawn_configured, token_in,
+    ask_on_site, ask_on_site_with, logged_in, moment, spawn_app, spawn_at, spawn_beside, token_in,
     Browser, TestApp,
 };
 
@@ -204,14 +204,10 @@ async fn the_page_never_tells_whether_an_address_has_an_account() {
 
 #[tokio::test]
 async fn sign_in_links_are_rate_limited_per_address_and_per_ip() {
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.mijn_rate = (2, Duration::from_secs(600));
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .config(|c| c.mijn_rate = (2, Duration::from_secs(600)))
+        .spawn()
+        .await;
     let mut b = Browser::new(&app);
     assert_eq!(ask_link(&mut b, "a@voorbeeld.nl").await.0, 200);
     assert_eq!(ask_link(&mut b, "A@voorbeeld.nl").await.0, 200);
@@ -475,12 +471,9 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
     let app = spawn_app().await;
     // A question asked with the address before the account existed.
     let q = {
-        let token = token_in(&app.get("/leervraag").await.text().await.unwrap());
-        let res = app
-            .client
-            .post(app.url("/leervraag"))
-            .form(&[
-                ("token", token.as_str()),
+        ask_on_site_with(
+            &app,
+            &[
                 (
                     "vraag",
                     "Hoe herken ik criminele uitbuiting van jongeren in de wijk?",
@@ -489,11 +482,9 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
                 ("email", "vrager@voorbeeld.nl"),
                 ("toestemming", "ja"),
                 ("website", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+            ],
+        )
+        .await;
         ask_on_site(&app, "Een vraag van iemand anders over buurtbemiddeling").await;
         app.state
             .catalog
