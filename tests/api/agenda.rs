@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::helpers::{cli, shared_data, spawn_app, spawn_with, TestApp};
+use super::helpers::{cli, shared_data, spawn_app, TestApp};
 
 async fn gap_themes(app: &TestApp) -> Vec<String> {
     let v = app.get_json("/api/v1/lacunes").await;
@@ -30,21 +30,13 @@ fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_the_data() {
     let Some(data) = shared_data() else { return };
-    let app = spawn_with(true, |db| {
-        for (what, file) in [
-            ("taxonomie", "taxonomy.json"),
-            ("aanbod", "catalog.jsonl"),
-            ("leervragen", "demand.jsonl"),
-        ] {
-            let out = cli(db, &["import", what, data.join(file).to_str().unwrap()]);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    })
-    .await;
+    let app = TestApp::builder()
+        .empty()
+        .import("taxonomie", data.join("taxonomy.json"))
+        .import("aanbod", data.join("catalog.jsonl"))
+        .import("leervragen", data.join("demand.jsonl"))
+        .spawn()
+        .await;
     let taxonomy: Value =
         serde_json::from_str(&std::fs::read_to_string(data.join("taxonomy.json")).unwrap())
             .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_configured, TestApp};
+use crate::helpers::{spawn_app, TestApp};
 
 /// Every GET list of the API.
 const LISTS: [&str; 6] = [
@@ -243,15 +243,11 @@ async fn post_match(app: &TestApp, ip: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn matching_is_rate_limited_per_client() {
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.match_rate = (3, Duration::from_secs(60));
-            c.trust_proxy = true;
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .behind_proxy()
+        .config(|c| c.match_rate = (3, Duration::from_secs(60)))
+        .spawn()
+        .await;
     for _ in 0..3 {
         assert_eq!(post_match(&app, "192.0.2.7").await.status(), 200);
     }

@@ -301,12 +301,7 @@ async fn cross_domain_filter_and_count() {
         .unwrap()
         .iter()
         .all(|o| domains(o) >= 2));
-    let html = app
-        .get("/aanbod?domeinoverstijgend=true")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/aanbod?domeinoverstijgend=true").await;
     assert!(html.contains("name=\"domeinoverstijgend\" value=\"true\" checked"));
     assert!(html.contains("<span class=\"ww-badge\">Domeinoverstijgend</span>"));
 }

@@ -226,17 +226,9 @@ async fn a_too_large_back_office_form_gets_a_dutch_page_and_changes_nothing() {
     let id = "lv-demo-001";
     let before = store.inbox_item(id).await.unwrap().unwrap();
     let big = "a".repeat(1024 * 1024 + 10);
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let res = app
-        .client
-        .post(app.url(&format!("/beheer/vragen/{id}")))
+    let res = b
+        .post_request(&format!("/beheer/vragen/{id}"))
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
         .body(format!("csrf={}&status=beantwoord&antwoord={big}", b.csrf))
         .send()
         .await

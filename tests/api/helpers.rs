@@ -1,14 +1,24 @@
 //! Test helpers: an application on port 0 with its own database: a SQLite file in a temporary
 //! folder, or a fresh PostgreSQL database when `WIJKWIJZER_TEST_POSTGRES` names a server
-//! (`postgres://user@host:port[?options]`, see `scripts/test-postgres.sh`).
+//! (`postgres://user@host:port[?options]`, see `scripts/test-postgres.sh`). Start one with
+//! [`TestApp::builder`] (or [`spawn_app`] for the demo data and the defaults).
 
+mod browser;
+mod forms;
+
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use wijkwijzer::app::Application;
 use wijkwijzer::config::Config;
+use wijkwijzer::domain::clock::Clock;
 use wijkwijzer::http::AppState;
 use wijkwijzer::mail::{MailTransport, MemorySink};
+use wijkwijzer::security::Role;
+
+pub use browser::*;
+pub use forms::*;
 
 /// A running test application.
 #[allow(dead_code)]
@@ -21,10 +31,17 @@ pub struct TestApp {
     pub db: PathBuf,
     /// Mails sent (when the test did not configure another transport).
     pub mail: MemorySink,
+    /// The TOTP secret of each account made by [`TestAppBuilder::user`] that needs one.
+    pub totp: BTreeMap<String, String>,
 }
 
 #[allow(dead_code)]
 impl TestApp {
+    /// How a test application starts: options, then [`TestAppBuilder::spawn`].
+    pub fn builder<'a>() -> TestAppBuilder<'a> {
+        TestAppBuilder::default()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -37,6 +54,11 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The body of `path` as text, whatever the status.
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         let res = self.get(path).await;
         assert_eq!(res.status(), 200, "GET {path}");
@@ -46,11 +68,153 @@ impl TestApp {
     pub fn db(&self) -> PathBuf {
         self.db.clone()
     }
+
+    /// The mails sent, once there are `n` of them (or after five seconds, what there is).
+    pub async fn wait_for_mail(&self, n: usize) -> Vec<wijkwijzer::store::OutgoingMail> {
+        for _ in 0..100 {
+            let sent = self.mail.sent();
+            if sent.len() >= n {
+                return sent;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.mail.sent()
+    }
 }
 
-/// Starts the application with the demo data.
+/// A configuration change made before the start.
+type Tweak<'a> = Box<dyn FnOnce(&mut Config) + 'a>;
+
+/// The options of a test application; [`TestApp::builder`] makes one with the demo data, mail in
+/// memory, no minimum fill time and a generous form limit.
+#[derive(Default)]
+#[must_use]
+pub struct TestAppBuilder<'a> {
+    empty: bool,
+    db: Option<PathBuf>,
+    imports: Vec<(String, PathBuf)>,
+    users: Vec<(String, Role)>,
+    tweaks: Vec<Tweak<'a>>,
+}
+
+#[allow(dead_code)]
+impl<'a> TestAppBuilder<'a> {
+    /// No demo data: the database holds only what [`import`](Self::import) loads.
+    pub fn empty(mut self) -> Self {
+        self.empty = true;
+        self
+    }
+
+    /// Imports `file` as `what` (`taxonomie`, `aanbod`, `leervragen`) with the command line
+    /// before the start.
+    pub fn import(mut self, what: &str, file: impl Into<PathBuf>) -> Self {
+        self.imports.push((what.to_string(), file.into()));
+        self
+    }
+
+    /// An account with [`PASSWORD`]; a beheerder's TOTP secret is in [`TestApp::totp`].
+    pub fn user(mut self, email: &str, role: Role) -> Self {
+        self.users.push((email.to_string(), role));
+        self
+    }
+
+    /// The clock the application reads (e.g. [`Clock::fixed`]).
+    pub fn clock(self, clock: Clock) -> Self {
+        self.config(move |c| c.clock = clock)
+    }
+
+    /// The public address, as behind a TLS proxy (`https://…` makes cookies `Secure`).
+    pub fn base_url(self, url: &str) -> Self {
+        let url = url.to_string();
+        self.config(move |c| c.base_url = Some(url))
+    }
+
+    /// Behind a reverse proxy: the visitor's address comes from `X-Forwarded-For`.
+    pub fn behind_proxy(self) -> Self {
+        self.config(|c| c.trust_proxy = true)
+    }
+
+    /// Mail goes to `transport` instead of [`TestApp::mail`].
+    pub fn mail(self, transport: MailTransport) -> Self {
+        self.config(move |c| c.mail.transport = transport)
+    }
+
+    /// Any other setting.
+    pub fn config(mut self, tweak: impl FnOnce(&mut Config) + 'a) -> Self {
+        self.tweaks.push(Box::new(tweak));
+        self
+    }
+
+    /// A second instance on the database of `other`, with its own index folder (as a second
+    /// server of one platform would run).
+    pub fn beside(self, other: &TestApp) -> Self {
+        self.on_database(other.db.clone()).empty()
+    }
+
+    /// The database `db` (a SQLite file or a PostgreSQL URL) instead of a new one.
+    pub fn on_database(mut self, db: PathBuf) -> Self {
+        self.db = Some(db);
+        self
+    }
+
+    /// Starts the application on port 0.
+    pub async fn spawn(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = match self.db {
+            Some(db) => db,
+            None => test_db(dir.path()).await,
+        };
+        for (what, file) in &self.imports {
+            let out = cli(&db, &["import", what, file.to_str().expect("path")]);
+            assert!(
+                out.status.success(),
+                "import {what}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let mut config = Config::new(db.clone(), "127.0.0.1:0".parse().expect("addr"));
+        config.index = Some(dir.path().join("test.index"));
+        config.empty = self.empty;
+        config.min_fill = std::time::Duration::ZERO;
+        config.form_rate = (1000, std::time::Duration::from_secs(60));
+        let mail = MemorySink::default();
+        config.mail.transport = MailTransport::Memory(mail.clone());
+        config.mail.interval = std::time::Duration::from_millis(50);
+        config.mail.backoff = std::time::Duration::from_millis(100);
+        for tweak in self.tweaks {
+            tweak(&mut config);
+        }
+        let app = Application::build(&config).await.expect("build");
+        let addr = app.addr().expect("addr");
+        let state = app.state();
+        tokio::spawn(app.run());
+        let mut app = TestApp {
+            addr,
+            state,
+            client: reqwest::Client::new(),
+            dir,
+            db,
+            mail,
+            totp: BTreeMap::new(),
+        };
+        for (email, role) in self.users {
+            if let Some(secret) = account(&app, &email, role).await {
+                app.totp.insert(email, secret);
+            }
+        }
+        app
+    }
+}
+
+/// Starts the application with the demo data and the defaults.
 pub async fn spawn_app() -> TestApp {
-    spawn_with(false, |_| {}).await
+    TestApp::builder().spawn().await
+}
+
+/// Starts another instance on the database of `other` (see [`TestAppBuilder::beside`]).
+#[allow(dead_code)]
+pub async fn spawn_beside(other: &TestApp) -> TestApp {
+    TestApp::builder().beside(other).spawn().await
 }
 
 /// The PostgreSQL server the tests run against, if any.
@@ -93,60 +257,6 @@ pub async fn test_db(dir: &Path) -> PathBuf {
     PathBuf::from(postgres_database(&server, &name))
 }
 
-/// Starts the application; `prepare` may load data into the database (`--db` value) before start.
-pub async fn spawn_with(empty: bool, prepare: impl FnOnce(&Path)) -> TestApp {
-    spawn_configured(empty, prepare, |_| {}).await
-}
-
-/// Starts the application with a configuration tweak.
-pub async fn spawn_configured(
-    empty: bool,
-    prepare: impl FnOnce(&Path),
-    tweak: impl FnOnce(&mut Config),
-) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = test_db(dir.path()).await;
-    prepare(&db);
-    start(dir, db, empty, tweak).await
-}
-
-/// Starts another instance on the database of `other`, with its own index folder (as a second
-/// server of one platform would run).
-pub async fn spawn_beside(other: &TestApp) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    start(dir, other.db.clone(), true, |_| {}).await
-}
-
-async fn start(
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    empty: bool,
-    tweak: impl FnOnce(&mut Config),
-) -> TestApp {
-    let mut config = Config::new(db.clone(), "127.0.0.1:0".parse().expect("addr"));
-    config.index = Some(dir.path().join("test.index"));
-    config.empty = empty;
-    config.min_fill = std::time::Duration::ZERO;
-    config.form_rate = (1000, std::time::Duration::from_secs(60));
-    let mail = MemorySink::default();
-    config.mail.transport = MailTransport::Memory(mail.clone());
-    config.mail.interval = std::time::Duration::from_millis(50);
-    config.mail.backoff = std::time::Duration::from_millis(100);
-    tweak(&mut config);
-    let app = Application::build(&config).await.expect("build");
-    let addr = app.addr().expect("addr");
-    let state = app.state();
-    tokio::spawn(app.run());
-    TestApp {
-        addr,
-        state,
-        client: reqwest::Client::new(),
-        dir,
-        db,
-        mail,
-    }
-}
-
 /// The shared sample data folder, or `None` (with a visible message) when it is absent.
 pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
@@ -174,246 +284,6 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-/// A browser for the back office: keeps its own cookies (also `Secure` ones over plain http),
-/// follows no redirects, and reads the CSRF token of the last page.
-#[allow(dead_code)]
-pub struct Browser {
-    pub base: String,
-    pub client: reqwest::Client,
-    pub cookies: std::collections::BTreeMap<String, String>,
-    pub csrf: String,
-    pub last_set_cookie: Vec<String>,
-}
-
-#[allow(dead_code)]
-impl Browser {
-    pub fn new(app: &TestApp) -> Browser {
-        Browser {
-            base: format!("http://{}", app.addr),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: Default::default(),
-            csrf: String::new(),
-            last_set_cookie: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn absorb(&mut self, res: &reqwest::Response) {
-        self.last_set_cookie = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_string))
-            .collect();
-        for c in &self.last_set_cookie {
-            let pair = c.split(';').next().unwrap_or("");
-            if let Some((k, v)) = pair.split_once('=') {
-                let expired = c.contains("Max-Age=0") || v.is_empty();
-                if expired {
-                    self.cookies.remove(k);
-                } else {
-                    self.cookies.insert(k.to_string(), v.to_string());
-                }
-            }
-        }
-    }
-
-    fn read_csrf(&mut self, html: &str) {
-        if let Some(t) = html
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-        {
-            self.csrf = t.to_string();
-        }
-    }
-
-    /// GET: `(status, Location, body)`.
-    pub async fn get(&mut self, path: &str) -> (u16, String, String) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .expect("get");
-        self.absorb(&res);
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let body = res.text().await.unwrap_or_default();
-        self.read_csrf(&body);
-        (status, location, body)
-    }
-
-    /// POST a form (the CSRF token is added unless the fields hold one): `(status, Location, body)`.
-    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut form: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        if !fields.iter().any(|(k, _)| *k == "csrf") {
-            form.push(("csrf".into(), self.csrf.clone()));
-        }
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .form(&form)
-            .send()
-            .await
-            .expect("post");
-        self.absorb(&res);
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let body = res.text().await.unwrap_or_default();
-        self.read_csrf(&body);
-        (status, location, body)
-    }
-
-    /// Logs in with e-mail and password: the final status and Location.
-    pub async fn login(&mut self, email: &str, password: &str) -> (u16, String) {
-        self.get("/beheer/inloggen").await;
-        let (s, loc, _) = self
-            .post(
-                "/beheer/inloggen",
-                &[
-                    ("email", email),
-                    ("wachtwoord", password),
-                    ("terug", "/beheer"),
-                ],
-            )
-            .await;
-        if s == 303 && loc == "/beheer" {
-            self.get("/beheer").await;
-        }
-        (s, loc)
-    }
-}
-
-/// Password used for test accounts.
-#[allow(dead_code)]
-pub const PASSWORD: &str = "correct paard batterij niet";
-
-/// Creates an account with [`PASSWORD`]; a beheerder also gets a TOTP secret, returned.
-#[allow(dead_code)]
-pub async fn account(
-    app: &TestApp,
-    email: &str,
-    role: wijkwijzer::security::Role,
-) -> Option<String> {
-    let hash = wijkwijzer::security::hash_password(PASSWORD).expect("hash");
-    let store = app.state.catalog.store();
-    let id = store
-        .create_user(email, role, Some(&hash), "test")
-        .await
-        .expect("user");
-    if role.needs_totp() {
-        let secret = wijkwijzer::security::new_totp_secret().expect("secret");
-        store.set_totp(id, &secret, 0).await.expect("totp");
-        Some(secret)
-    } else {
-        None
-    }
-}
-
-/// The current TOTP code of `secret`.
-#[allow(dead_code)]
-pub fn totp_now(secret: &str) -> String {
-    let now = chrono::Utc::now().timestamp() as u64;
-    format!(
-        "{:06}",
-        wijkwijzer::security::totp_code(secret, wijkwijzer::security::totp_step(now))
-            .expect("code")
-    )
-}
-
-/// A browser logged in as a new account with `role`.
-#[allow(dead_code)]
-pub async fn logged_in(app: &TestApp, role: wijkwijzer::security::Role) -> Browser {
-    let email = format!("{}@wijkwijzer.example", role.slug());
-    let secret = account(app, &email, role).await;
-    let mut b = Browser::new(app);
-    let (s, loc) = b.login(&email, PASSWORD).await;
-    if let Some(secret) = secret {
-        assert_eq!(s, 303);
-        assert!(loc.starts_with("/beheer/inloggen/code"), "{loc}");
-        b.get(&loc).await;
-        let (s, loc, body) = b
-            .post(
-                "/beheer/inloggen/code",
-                &[("code", &totp_now(&secret)), ("terug", "/beheer")],
-            )
-            .await;
-        assert_eq!((s, loc.as_str()), (303, "/beheer"), "{body}");
-        b.get("/beheer").await;
-    } else {
-        assert_eq!((s, loc.as_str()), (303, "/beheer"));
-    }
-    b
-}
-
-/// The signed form token (`name="token"`) in a public form page.
-#[allow(dead_code)]
-pub fn token_in(html: &str) -> String {
-    html.split("name=\"token\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("form token in page")
-        .to_string()
-}
-
-/// Asks `vraag` as a resident on "Stel je leervraag" and returns the stored question (the newest
-/// one asked on the site).
-pub async fn ask_on_site(app: &TestApp, vraag: &str) -> wijkwijzer::store::InboxItem {
-    let token = token_in(&app.get("/leervraag").await.text().await.unwrap());
-    let res = app
-        .client
-        .post(app.url("/leervraag"))
-        .form(&[
-            ("token", token.as_str()),
-            ("vraag", vraag),
-            ("doelgroep", "bewoners"),
-            ("website", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    app.state
-        .catalog
-        .store()
-        .inbox(
-            &wijkwijzer::store::InboxFilter {
-                bron: Some("site".into()),
-                ..Default::default()
-            },
-            1,
-        )
-        .await
-        .unwrap()
-        .remove(0)
 }
 
 /// A JSON Lines file in `dir` with `n` offerings made from the first demo offering, each changed
@@ -453,9 +323,8 @@ pub fn moment(rfc3339: &str) -> chrono::DateTime<chrono::Utc> {
 /// Starts the application with the demo data on a clock that stands still at `at` (RFC 3339)
 /// until the test moves it with the returned handle (`set`, `advance`).
 #[allow(dead_code)]
-pub async fn spawn_at(at: &str) -> (TestApp, wijkwijzer::domain::clock::Clock) {
-    let clock = wijkwijzer::domain::clock::Clock::fixed(moment(at));
-    let fixed = clock.clone();
-    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+pub async fn spawn_at(at: &str) -> (TestApp, Clock) {
+    let clock = Clock::fixed(moment(at));
+    let app = TestApp::builder().clock(clock.clone()).spawn().await;
     (app, clock)
 }

@@ -2,12 +2,13 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use wijkwijzer::domain::status::{MailStatus, QuestionStatus};
 use wijkwijzer::mail::MailTransport;
-use wijkwijzer::store::OutgoingMail;
+use wijkwijzer::store::{OutboxRow, OutgoingMail, Store};
 
 use crate::helpers::*;
 
@@ -70,19 +71,26 @@ async fn smtp_server(refuse: usize) -> (u16, Arc<AtomicUsize>, Arc<Mutex<Vec<Str
     (port, connections, received)
 }
 
+/// The newest mail in the outbox once it has `status` (or `None` after ten seconds).
+async fn first_mail_once(store: &Store, status: MailStatus) -> Option<OutboxRow> {
+    for _ in 0..200 {
+        let r = store.outbox(10).await.unwrap().remove(0);
+        if r.status == status {
+            return Some(r);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
+
 #[tokio::test]
 async fn outbox_retries_until_the_smtp_server_accepts() {
     let (port, connections, received) = smtp_server(2).await;
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.mail.transport = MailTransport::Smtp(format!("smtp://127.0.0.1:{port}"));
-            c.mail.interval = std::time::Duration::from_millis(50);
-            c.mail.backoff = std::time::Duration::from_millis(200);
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .mail(MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")))
+        .config(|c| c.mail.backoff = Duration::from_millis(200))
+        .spawn()
+        .await;
     let store = app.state.catalog.store();
     let mail = OutgoingMail {
         to: "vrager@gemeente.example".into(),
@@ -100,16 +108,9 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
         )
         .await
         .unwrap();
-    let mut row = None;
-    for _ in 0..200 {
-        let r = store.outbox(10).await.unwrap().remove(0);
-        if r.status == MailStatus::Verzonden {
-            row = Some(r);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let row = row.expect("mail sent once the server accepts");
+    let row = first_mail_once(store, MailStatus::Verzonden)
+        .await
+        .expect("mail sent once the server accepts");
     assert_eq!(row.attempts, 3, "two refusals, then success");
     assert!(connections.load(Ordering::SeqCst) >= 3);
     let got = received.lock().unwrap().clone();
@@ -122,17 +123,14 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
 #[tokio::test]
 async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
     let (port, _, received) = smtp_server(usize::MAX).await;
-    let app = spawn_configured(
-        false,
-        |_| {},
-        |c| {
-            c.mail.transport = MailTransport::Smtp(format!("smtp://127.0.0.1:{port}"));
-            c.mail.interval = std::time::Duration::from_millis(50);
-            c.mail.backoff = std::time::Duration::from_millis(20);
+    let app = TestApp::builder()
+        .mail(MailTransport::Smtp(format!("smtp://127.0.0.1:{port}")))
+        .config(|c| {
+            c.mail.backoff = Duration::from_millis(20);
             c.mail.max_attempts = 3;
-        },
-    )
-    .await;
+        })
+        .spawn()
+        .await;
     let store = app.state.catalog.store();
     let mail = OutgoingMail {
         to: "a@b.example".into(),
@@ -150,16 +148,9 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
         )
         .await
         .unwrap();
-    let mut failed = None;
-    for _ in 0..200 {
-        let r = store.outbox(10).await.unwrap().remove(0);
-        if r.status == MailStatus::Mislukt {
-            failed = Some(r);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let failed = failed.expect("given up after max attempts");
+    let failed = first_mail_once(store, MailStatus::Mislukt)
+        .await
+        .expect("given up after max attempts");
     assert_eq!(failed.attempts, 3);
     assert!(failed.last_error.is_some());
     assert!(received.lock().unwrap().is_empty());
@@ -176,16 +167,10 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
 async fn without_smtp_mail_goes_to_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("mail");
-    let f2 = folder.clone();
-    let app = spawn_configured(
-        false,
-        |_| {},
-        move |c| {
-            c.mail.transport = MailTransport::Folder(f2);
-            c.mail.interval = std::time::Duration::from_millis(50);
-        },
-    )
-    .await;
+    let app = TestApp::builder()
+        .mail(MailTransport::Folder(folder.clone()))
+        .spawn()
+        .await;
     let mail = OutgoingMail {
         to: "a@b.example".into(),
         subject: "Map".into(),
@@ -208,7 +193,7 @@ async fn without_smtp_mail_goes_to_a_folder() {
         if folder.exists() && std::fs::read_dir(&folder).unwrap().count() == 1 {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let file = std::fs::read_dir(&folder)
         .unwrap()
@@ -237,7 +222,7 @@ async fn without_smtp_mail_goes_to_a_folder() {
         if std::fs::read_dir(&folder).unwrap().count() == 0 {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
         std::fs::read_dir(&folder).unwrap().count(),
@@ -251,7 +236,6 @@ async fn without_smtp_mail_goes_to_a_folder() {
 #[tokio::test]
 async fn an_outcome_counts_only_while_the_claim_holds() {
     use wijkwijzer::domain::question::LearningQuestion;
-    use wijkwijzer::store::Store;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&test_db(dir.path()).await).await.unwrap();
     let question = LearningQuestion {

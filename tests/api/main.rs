@@ -3,10 +3,11 @@
 
 mod agenda;
 mod api_contract;
-mod beheer;
+mod backoffice;
 mod catalogue_api;
 mod errors;
 mod helpers;
+mod http_hardening;
 mod import_export;
 mod mail;
 mod matching;
@@ -15,5 +16,8 @@ mod open_data;
 mod operations;
 mod pages;
 mod peilingen;
+mod privacy;
+mod public_forms;
 mod search;
 mod security;
+mod startup;

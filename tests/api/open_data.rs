@@ -66,9 +66,9 @@ async fn the_whole_catalogue_downloads_in_the_import_format() {
 #[tokio::test]
 async fn the_open_data_page_links_downloads_and_api() {
     let app = spawn_app().await;
-    let home = app.get("/").await.text().await.unwrap();
+    let home = app.text("/").await;
     assert!(home.contains("href=\"/open-data\""));
-    let html = app.get("/open-data").await.text().await.unwrap();
+    let html = app.text("/open-data").await;
     for link in [
         "href=\"/aanbod.csv\"",
         "href=\"/aanbod.jsonl\"",
@@ -76,7 +76,7 @@ async fn the_open_data_page_links_downloads_and_api() {
     ] {
         assert!(html.contains(link), "{link}");
     }
-    let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+    let sitemap = app.text("/sitemap.xml").await;
     for path in [
         "/open-data<",
         "/leeragenda<",
@@ -97,37 +97,22 @@ async fn the_agenda_of_a_selection_has_only_its_offerings() {
             .map(|u| u.split('@').next().unwrap_or("").to_string())
             .collect()
     };
-    let all = events(&app.get("/agenda.ics").await.text().await.unwrap());
-    let theme = events(
-        &app.get("/themas/jeugd-en-veiligheid/agenda.ics")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let all = events(&app.text("/agenda.ics").await);
+    let theme = events(&app.text("/themas/jeugd-en-veiligheid/agenda.ics").await);
     let res = app.get("/agenda.ics?thema=jeugd-en-veiligheid").await;
     assert_eq!(res.status(), 200);
     let selected = events(&res.text().await.unwrap());
     assert!(!selected.is_empty() && selected.len() < all.len());
     assert_eq!(selected, theme);
     let online = events(
-        &app.get("/agenda.ics?thema=jeugd-en-veiligheid&locatie=online")
-            .await
-            .text()
-            .await
-            .unwrap(),
+        &app.text("/agenda.ics?thema=jeugd-en-veiligheid&locatie=online")
+            .await,
     );
     assert!(online.iter().all(|id| selected.contains(id)));
 
     // Events are at most a week long; a longer offering is its start day, and says until when
     // it runs. Places are in words.
-    let ics = app
-        .get("/agenda.ics")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .replace("\r\n ", "");
+    let ics = app.text("/agenda.ics").await.replace("\r\n ", "");
     let day = |l: &str| chrono::NaiveDate::parse_from_str(l, "%Y%m%d").unwrap();
     let mut long = 0;
     for event in ics.split("BEGIN:VEVENT").skip(1) {
@@ -162,26 +147,18 @@ async fn the_agenda_of_a_selection_has_only_its_offerings() {
     assert!(res.text().await.unwrap().contains("onbekende waarde"));
 
     // The catalogue page links the agenda of what it shows.
-    let html = app
-        .get("/aanbod?thema=jeugd-en-veiligheid")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/aanbod?thema=jeugd-en-veiligheid").await;
     assert!(html.contains("href=\"/agenda.ics?thema=jeugd-en-veiligheid\""));
 }
 
 #[tokio::test]
 async fn the_catalogue_page_says_what_it_did_not_use() {
     let app = spawn_app().await;
-    let all = app.get("/aanbod").await.text().await.unwrap();
+    let all = app.text("/aanbod").await;
     assert!(!all.contains("niet gebruikt"));
     let html = app
-        .get("/aanbod?thema=bestaatniet&doelgroep=bewoners")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .text("/aanbod?thema=bestaatniet&doelgroep=bewoners")
+        .await;
     assert!(html.contains("niet gebruikt"), "notice shown");
     assert!(html.contains("thema: onbekende waarde"), "reason named");
     assert!(html.contains("bestaatniet"));
@@ -189,12 +166,7 @@ async fn the_catalogue_page_says_what_it_did_not_use() {
     assert!(html.contains("Doelgroep: "), "chip of the kept filter");
 
     let long = "a".repeat(300);
-    let html = app
-        .get(&format!("/aanbod?q={long}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.text(&format!("/aanbod?q={long}")).await;
     assert!(html.contains("zoektekst: zoektekst is te lang"));
 
     // A region in other letter case is the same region.
@@ -203,11 +175,8 @@ async fn the_catalogue_page_says_what_it_did_not_use() {
         .unwrap()
         .to_string();
     let upper = app
-        .get(&format!("/aanbod?regio={}", regio.to_uppercase()))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .text(&format!("/aanbod?regio={}", regio.to_uppercase()))
+        .await;
     assert!(!upper.contains("niet gebruikt"), "{regio}");
     assert!(upper.contains(&format!("Regio: {regio}")), "{regio}");
 }
@@ -217,7 +186,7 @@ async fn every_provider_is_a_facet_choice() {
     let app = spawn_app().await;
     let providers = app.get_json("/api/v1/aanbieders").await;
     let with_offerings = providers.as_array().unwrap().len();
-    let html = app.get("/aanbod").await.text().await.unwrap();
+    let html = app.text("/aanbod").await;
     assert_eq!(html.matches("name=\"aanbieder\"").count(), with_offerings);
 }
 
@@ -245,7 +214,7 @@ async fn downloads_carry_no_formulas_and_the_agenda_no_injected_properties() {
     catalog.save_taxonomy(&taxonomy).await.unwrap();
 
     for path in ["/aanbod.csv", "/leeragenda.csv", "/leeragenda-excel.csv"] {
-        let body = app.get(path).await.text().await.unwrap();
+        let body = app.text(path).await;
         let body = body.trim_start_matches('\u{feff}');
         let delimiter = if path.contains("excel") { b';' } else { b',' };
         let mut reader = csv::ReaderBuilder::new()
@@ -276,7 +245,7 @@ async fn downloads_carry_no_formulas_and_the_agenda_no_injected_properties() {
     }
 
     // The CSV download imports again to the very same offering.
-    let csv = app.get("/aanbod.csv").await.text().await.unwrap();
+    let csv = app.text("/aanbod.csv").await;
     let back = wijkwijzer::transfer::parse_offerings(
         &csv,
         wijkwijzer::transfer::Format::Csv,
@@ -286,7 +255,7 @@ async fn downloads_carry_no_formulas_and_the_agenda_no_injected_properties() {
     let mine = back.iter().find(|x| x.id == "vijandig-aanbod").unwrap();
     assert_eq!(Some(mine), catalog.snapshot().get("vijandig-aanbod"));
 
-    let ics = app.get("/agenda.ics").await.text().await.unwrap();
+    let ics = app.text("/agenda.ics").await;
     assert!(
         ics.contains("vijandig-aanbod@"),
         "the event is in the agenda"

@@ -1,10 +1,7 @@
 //! The public website: every page type, escaping of hostile catalogue text, feeds as valid
 //! XML and iCalendar, JSON-LD, security headers and the Dutch 404 page.
 
-use super::helpers::{
-    ask_on_site, cli, demo_offerings, fixture, moment, spawn_app, spawn_at, spawn_configured,
-    spawn_with, TestApp,
-};
+use super::helpers::{ask_on_site, demo_offerings, fixture, moment, spawn_app, spawn_at, TestApp};
 use wijkwijzer::domain::clock::Clock;
 
 async fn page(app: &TestApp, path: &str) -> String {
@@ -166,22 +163,10 @@ async fn ended_offerings_are_marked_in_lists_and_offer_no_sign_up() {
 
 #[tokio::test]
 async fn hostile_catalogue_text_is_escaped_everywhere() {
-    let app = spawn_with(false, |db| {
-        let out = cli(
-            db,
-            &[
-                "import",
-                "aanbod",
-                fixture("hostile.jsonl").to_str().unwrap(),
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await;
+    let app = TestApp::builder()
+        .import("aanbod", fixture("hostile.jsonl"))
+        .spawn()
+        .await;
     for path in [
         "/aanbod/gevaarlijke-tekst",
         "/aanbod?q=training",
@@ -394,17 +379,11 @@ fn agenda_offerings(dir: &std::path::Path, months: u32, per_month: u32) -> std::
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_agenda_shows_one_month_with_a_month_navigation() {
-    let app = spawn_with(false, |db| {
-        let dir = tempfile::tempdir().unwrap();
-        let file = agenda_offerings(dir.path(), 3, 120);
-        let out = cli(db, &["import", "aanbod", file.to_str().unwrap()]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::builder()
+        .import("aanbod", agenda_offerings(dir.path(), 3, 120))
+        .spawn()
+        .await;
     let html = app.get("/agenda").await.text().await.unwrap();
     assert!(html.contains("aria-label=\"Maanden\""), "month navigation");
     let shown = html.matches("class=\"ww-card\"").count();
@@ -463,8 +442,7 @@ async fn an_offering_is_past_from_the_dutch_day_after_its_end() {
         .unwrap()
         .with_timezone(&chrono::Utc);
     let clock = Clock::fixed(at);
-    let fixed = clock.clone();
-    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+    let app = TestApp::builder().clock(clock.clone()).spawn().await;
     let id = "masterclass-uitdaagrecht-in-de-praktijk";
     let link = format!("href=\"/aanbod/{id}\"");
     let detail = page(&app, &format!("/aanbod/{id}")).await;

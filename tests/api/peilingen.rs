@@ -7,7 +7,7 @@ use serde_json::Value;
 use wijkwijzer::domain::clock::Clock;
 use wijkwijzer::security::Role;
 
-use super::helpers::{logged_in, spawn_configured, TestApp};
+use super::helpers::{logged_in, TestApp};
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -15,8 +15,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 
 async fn app_at(at: &str) -> (TestApp, Clock) {
     let clock = Clock::fixed(utc(at));
-    let fixed = clock.clone();
-    let app = spawn_configured(false, |_| {}, move |c| c.clock = fixed).await;
+    let app = TestApp::builder().clock(clock.clone()).spawn().await;
     (app, clock)
 }
 

@@ -1,25 +1,15 @@
 //! Dutch search through the API: stemming, diacritics, compounds, typos and the title boost;
 //! control characters in the search text are dropped before it is searched or shown.
 
-use super::helpers::{cli, fixture, spawn_with, TestApp};
+use super::helpers::{fixture, TestApp};
 
+/// The search fixture alone.
 async fn app() -> TestApp {
-    spawn_with(true, |db| {
-        let out = cli(
-            db,
-            &[
-                "import",
-                "aanbod",
-                fixture("search.jsonl").to_str().unwrap(),
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await
+    TestApp::builder()
+        .empty()
+        .import("aanbod", fixture("search.jsonl"))
+        .spawn()
+        .await
 }
 
 async fn ids(app: &TestApp, q: &str) -> Vec<String> {
@@ -177,12 +167,7 @@ async fn search_text_loses_control_characters() {
 #[tokio::test]
 async fn each_search_result_says_why_it_is_shown_and_for_whom() {
     let app = app().await;
-    let html = app
-        .get("/aanbod?q=drugs+overlast+portiek")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/aanbod?q=drugs+overlast+portiek").await;
     assert!(html.contains("Bevat: drugs, overlast, portiek"), "{html}");
     assert!(
         html.contains("Gaat over iets verwants aan: drugs"),
@@ -190,6 +175,6 @@ async fn each_search_result_says_why_it_is_shown_and_for_whom() {
     );
     assert!(html.contains("<li>Voor "), "target group on the card");
     // Without a search text there is nothing to explain.
-    let all = app.get("/aanbod").await.text().await.unwrap();
+    let all = app.text("/aanbod").await;
     assert!(!all.contains("class=\"ww-why\""));
 }

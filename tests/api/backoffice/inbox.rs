@@ -1,0 +1,290 @@
+//! The question inbox: matches confirmed, removed and added, the answer mailed once, filters, a
+//! lacune in the gap analysis, and themes corrected by a coordinator.
+
+use wijkwijzer::domain::status::{MatchStatus, QuestionStatus};
+use wijkwijzer::security::Role;
+
+use super::QUESTION;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn question_is_matched_answered_and_mailed() {
+    let app = spawn_app().await;
+    let q = ask_on_site_with(
+        &app,
+        &[
+            (
+                "vraag",
+                "Hoe houden we onze wijkaanpak vol als de subsidie stopt?",
+            ),
+            ("doelgroep", "beleidsmakers"),
+            ("sector", "sociaal-domein"),
+            ("gemeente", ""),
+            ("email", "vrager@gemeente.example"),
+            ("toestemming", "ja"),
+            ("website", ""),
+        ],
+    )
+    .await;
+    let store = app.state.catalog.store();
+    let matches = store.matches_of(&q.id).await.unwrap();
+    assert!(!matches.is_empty());
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (_, _, dash) = b.get("/beheer").await;
+    assert!(
+        dash.contains("<strong>1</strong> nieuwe leervraag van de site"),
+        "dashboard counts"
+    );
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    assert!(page.contains(&matches[0].offering_id));
+    // Confirm the first, remove the second, add one found by search.
+    let first = matches[0].offering_id.clone();
+    b.post(
+        &format!("/beheer/vragen/{}/koppeling", q.id),
+        &[("aanbod", &first), ("actie", "bevestig")],
+    )
+    .await;
+    if let Some(second) = matches.get(1) {
+        b.post(
+            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &[("aanbod", &second.offering_id), ("actie", "verwijder")],
+        )
+        .await;
+    }
+    let (_, _, found) = b
+        .get(&format!("/beheer/vragen/{}?zoek=ondermijning", q.id))
+        .await;
+    let added = found
+        .split("name=\"aanbod\" value=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().to_string())
+        .find(|id| !matches.iter().any(|m| m.offering_id == *id))
+        .unwrap();
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &[("aanbod", &added), ("actie", "voeg-toe")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let now = store.matches_of(&q.id).await.unwrap();
+    assert!(now
+        .iter()
+        .any(|m| m.offering_id == first && m.status == MatchStatus::Bevestigd));
+    assert!(now
+        .iter()
+        .any(|m| m.offering_id == added && m.status == MatchStatus::Bevestigd));
+    if let Some(second) = matches.get(1) {
+        assert!(now
+            .iter()
+            .any(|m| m.offering_id == second.offering_id && m.status == MatchStatus::Verwijderd));
+    }
+    // Answer and mail.
+    let (s, loc, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "in-behandeling"),
+                ("verstuur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=verstuurd"));
+    let mails = app.wait_for_mail(1).await;
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    assert_eq!(m.to, "vrager@gemeente.example");
+    assert!(m.text.contains("Kijk eens naar deze twee leernetwerken."));
+    assert!(m.text.contains("Hoe houden we onze wijkaanpak vol"));
+    let title = app
+        .state
+        .catalog
+        .snapshot()
+        .get(&first)
+        .unwrap()
+        .titel
+        .clone();
+    assert!(m.text.contains(&title), "confirmed offering in the mail");
+    assert!(m.html.contains(&format!("/aanbod/{first}")));
+    // The page says the answer went out, and the button now offers a changed answer only.
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    assert!(
+        page.contains("<strong>Het antwoord is gemaild</strong> op "),
+        "{page}"
+    );
+    assert!(page.contains("Aangepast antwoord opnieuw mailen"));
+    // Even with another status in between, the same text is not mailed again.
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "in-behandeling"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (s, _, again) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "beantwoord"),
+                ("verstuur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422, "the same answer is not mailed twice");
+    assert!(again.contains("al verstuurd"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mail.sent().len(), 1);
+    let item = store.inbox_item(&q.id).await.unwrap().unwrap();
+    assert_eq!(
+        item.status,
+        QuestionStatus::InBehandeling,
+        "the refused send changed nothing"
+    );
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "beantwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    // The coordinator sees it all in the audit log.
+    let (s, _, log) = b.get("/beheer/logboek").await;
+    assert_eq!(s, 200);
+    assert!(log.contains("beantwoord en gemaild"));
+    assert!(log.contains("koppeling"));
+    // Filters.
+    let (_, _, list) = b.get("/beheer/vragen?status=beantwoord").await;
+    assert!(list.contains(&q.id));
+    let (_, _, list) = b.get("/beheer/vragen?status=nieuw&bron=site").await;
+    assert!(!list.contains(&q.id));
+    // A lacune counts in the gap analysis, on the public figures at once (no background wait).
+    let unanswered = |v: serde_json::Value| {
+        v["themas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["thema"] == "langjarige-wijkaanpak")
+            .map(|t| t["onbeantwoord"].as_f64().unwrap())
+            .unwrap()
+    };
+    let before = unanswered(app.get_json("/api/v1/leeragenda").await);
+    let page_before = app.text("/leeragenda").await;
+    b.post(
+        &format!("/beheer/vragen/{QUESTION}"),
+        &[("status", "lacune"), ("antwoord", "")],
+    )
+    .await;
+    let after = unanswered(app.get_json("/api/v1/leeragenda").await);
+    assert!(after > before, "onbeantwoord {before} → {after}");
+    let page_after = app.text("/leeragenda").await;
+    assert_ne!(
+        page_before, page_after,
+        "the cached page follows the change"
+    );
+    // The public gap page lists it among the questions without a fitting offering, first.
+    let topic = app.text("/lacunes/wijkaanpak-lange-termijn").await;
+    let listed = topic
+        .split("Leervragen zonder passend aanbod</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("<li>").nth(1))
+        .unwrap_or("");
+    assert!(
+        listed.starts_with("Ons wijkprogramma loopt over twee jaar af"),
+        "{listed}"
+    );
+    let lacunes = app
+        .state
+        .catalog
+        .store()
+        .demand()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.id == QUESTION && d.status == QuestionStatus::Lacune)
+        .count();
+    assert_eq!(lacunes, 1);
+}
+
+#[tokio::test]
+async fn a_coordinator_corrects_the_themes_of_a_question() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let path = format!("/beheer/vragen/{QUESTION}/themas");
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
+    assert!(page.contains("<legend>Thema's van deze vraag (minstens één)</legend>"));
+    assert!(page.contains("Gegeven door de inventarisatie"));
+
+    // None chosen, or an unknown theme: a Dutch error beside the fieldset, nothing changes.
+    let before = store.inbox_item(QUESTION).await.unwrap().unwrap();
+    let (s, _, body) = b.post(&path, &[]).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("id=\"themas-fout\"") && body.contains("Kies minstens één thema."));
+    let (s, _, body) = b.post(&path, &[("thema", "bestaat-niet")]).await;
+    assert_eq!(s, 422);
+    assert!(body.contains("Onbekend thema"), "{body}");
+    assert_eq!(
+        store.inbox_item(QUESTION).await.unwrap().unwrap().themas,
+        before.themas
+    );
+
+    // Two themes (one twice): saved once each, as given by a person, and logged.
+    let (s, location, _) = b
+        .post(
+            &path,
+            &[
+                ("thema", "gemengde-wijken"),
+                ("thema", "sociale-stijging"),
+                ("thema", "gemengde-wijken"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(location.ends_with("melding=opgeslagen"));
+    let after = store.inbox_item(QUESTION).await.unwrap().unwrap();
+    assert_eq!(after.themas, vec!["gemengde-wijken", "sociale-stijging"]);
+    assert!(!after.themas_automatisch);
+    app.state.catalog.refresh_if_changed().await.unwrap();
+    let row = app
+        .state
+        .catalog
+        .snapshot()
+        .demand
+        .iter()
+        .find(|q| q.id == QUESTION)
+        .cloned()
+        .unwrap();
+    assert_eq!(row.labelled().unwrap().themas, after.themas);
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
+    assert!(page
+        .contains("id=\"thema-gemengde-wijken\" name=\"thema\" value=\"gemengde-wijken\" checked"));
+    let (_, _, log) = b.get("/beheer/logboek").await;
+    assert!(
+        log.contains("thema&#39;s gezet") || log.contains("thema's gezet"),
+        "{log}"
+    );
+
+    // A question whose themes the engine chose says so, until a person sets them.
+    let site = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
+    assert!(site.themas_automatisch);
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.id)).await;
+    assert!(page.contains("Nu gekozen door de koppeling"));
+
+    // The inbox finds the questions whose themes still need a look.
+    let (_, _, list) = b.get("/beheer/vragen?themas=koppeling").await;
+    assert!(list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+    assert!(!list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
+    assert!(list.contains("(door de koppeling)"));
+    let (_, _, list) = b.get("/beheer/vragen?themas=mens").await;
+    assert!(list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
+    assert!(!list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+}

@@ -1,0 +1,135 @@
+//! Development tracks: managed in the back office, filled in from a suggested partnership, shown
+//! on the public list, the API and the gap pages.
+
+use wijkwijzer::security::Role;
+
+use super::OFFERING;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn development_tracks_are_managed_and_shown_on_gap_pages() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, _) = b.get("/beheer/trajecten").await;
+    assert_eq!(s, 200);
+    let (s, _, form) = b.get("/beheer/trajecten/nieuw?thema=gemengde-wijken").await;
+    assert_eq!(s, 200);
+    assert!(form.contains("Voorgestelde samenwerking"));
+    assert!(form.contains(
+        "id=\"thema-gemengde-wijken\" name=\"themas\" value=\"gemengde-wijken\" checked"
+    ));
+    // A suggested partnership fills in the lead and the partners.
+    let start = form
+        .find("href=\"/beheer/trajecten/nieuw?thema=gemengde-wijken&#38;trekker=")
+        .expect("a link per suggestion")
+        + "href=\"".len();
+    let href = form[start..start + form[start..].find('"').unwrap()].replace("&#38;", "&");
+    let url = reqwest::Url::parse(&format!("{}{href}", b.base)).unwrap();
+    let value = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap()
+    };
+    let (lead, partners) = (value("trekker"), value("partners"));
+    assert!(!lead.is_empty() && !partners.is_empty(), "{href}");
+    let (s, _, filled) = b.get(&href).await;
+    assert_eq!(s, 200);
+    let esc = |t: &str| {
+        t.replace('&', "&#38;")
+            .replace('\'', "&#39;")
+            .replace('"', "&#34;")
+    };
+    assert!(
+        filled.contains(&format!("name=\"trekker\" value=\"{}\"", esc(&lead))),
+        "{filled}"
+    );
+    assert!(filled.contains(&format!(">{}</textarea>", esc(&partners))));
+    let (s, _, html) = b
+        .post_form(
+            "/beheer/trajecten/nieuw",
+            &[
+                ("titel", ""),
+                ("status", "beschikbaar"),
+                ("trekker", "Platform X"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("Vul de titel in."));
+    assert!(html.contains("Kies minstens één thema."));
+    assert!(html.contains("Een beschikbaar traject noemt het aanbod"));
+    assert!(html.contains("value=\"Platform X\""), "values kept");
+    let fields = [
+        ("titel", "Leerlijn wijkaanpak na de subsidie"),
+        (
+            "doel",
+            "Gemeenten leren hoe een wijkaanpak tien jaar blijft lopen.",
+        ),
+        ("themas", "langjarige-wijkaanpak"),
+        ("trekker", "Platform Wijkaanpak"),
+        ("partners", "Corporatie Thuis\nPolitie Oost"),
+        ("doelgroepen", "beleidsmakers"),
+        ("status", "in-ontwikkeling"),
+        ("planning", "eerste bijeenkomst maart 2027"),
+        ("aanbod", ""),
+    ];
+    let (s, loc, _) = b.post("/beheer/trajecten/nieuw", &fields).await;
+    assert_eq!(s, 303);
+    let id = loc.rsplit('/').next().unwrap().to_string();
+    let public = app.text("/ontwikkeltrajecten").await;
+    assert!(public.contains("Leerlijn wijkaanpak na de subsidie"));
+    assert!(public.contains("Platform Wijkaanpak"));
+    assert!(public.contains("Corporatie Thuis, Politie Oost"));
+    assert!(public.contains("eerste bijeenkomst maart 2027"));
+    assert!(public.contains("In ontwikkeling"));
+    let api = app.get_json("/api/v1/ontwikkeltrajecten").await;
+    assert_eq!(
+        api["ontwikkeltrajecten"][0]["trekker"],
+        "Platform Wijkaanpak"
+    );
+    assert_eq!(api["ontwikkeltrajecten"][0]["status"], "in-ontwikkeling");
+    let topic = app
+        .state
+        .catalog
+        .snapshot()
+        .taxonomy
+        .vraagstukken
+        .iter()
+        .find(|t| t.themas.contains(&"langjarige-wijkaanpak".to_string()))
+        .unwrap()
+        .slug
+        .clone();
+    let gap = app.text(&format!("/lacunes/{topic}")).await;
+    assert!(
+        gap.contains("Leerlijn wijkaanpak na de subsidie"),
+        "on the gap page"
+    );
+    // Available, with the resulting offering.
+    let mut done = fields.to_vec();
+    done.retain(|(k, _)| *k != "status" && *k != "aanbod");
+    done.push(("status", "beschikbaar"));
+    done.push(("aanbod", OFFERING));
+    let (s, _, _) = b.post(&format!("/beheer/trajecten/{id}"), &done).await;
+    assert_eq!(s, 303);
+    let gap = app.text(&format!("/lacunes/{topic}")).await;
+    assert!(
+        gap.contains(&format!("href=\"/aanbod/{OFFERING}\"")),
+        "result linked, cache refreshed"
+    );
+    assert!(gap.contains("Beschikbaar"));
+    let log = app
+        .state
+        .catalog
+        .store()
+        .audit_log(Some(("ontwikkeltraject", &id)), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(log[0]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("in-ontwikkeling"));
+    assert!(log[0].after.as_deref().unwrap().contains("beschikbaar"));
+}
