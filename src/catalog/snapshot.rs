@@ -118,6 +118,9 @@ impl Snapshot {
     }
 }
 
+/// How many similar offerings are kept per offering once computed (an offering page shows 4).
+const SIMILAR_KEPT: usize = 8;
+
 /// The offerings and taxonomy at one catalogue version.
 pub struct CatalogData {
     /// Catalogue version this snapshot reflects.
@@ -136,6 +139,8 @@ pub struct CatalogData {
     pub(super) facet_table: crate::domain::facets::FacetTable,
     /// "Vergelijkbaar aanbod", prepared once per version (same order as `offerings`).
     pub(super) similar: crate::domain::similar::SimilarIndex,
+    /// The first [`SIMILAR_KEPT`] of "vergelijkbaar aanbod" per offering, once asked for.
+    similar_kept: Vec<OnceLock<Box<[u32]>>>,
     /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
     pub(super) regions: HashMap<String, String>,
     /// Provider slug → index in `providers`.
@@ -148,6 +153,7 @@ impl CatalogData {
         taxonomy: Taxonomy,
         offerings: Vec<StoredOffering>,
     ) -> CatalogData {
+        let offerings_len = offerings.len();
         let by_seq = offerings
             .iter()
             .enumerate()
@@ -217,6 +223,9 @@ impl CatalogData {
             providers,
             provider_slugs,
             facet_table,
+            similar_kept: std::iter::repeat_with(OnceLock::new)
+                .take(offerings_len)
+                .collect(),
             similar,
             regions,
             provider_index,
@@ -243,8 +252,22 @@ impl CatalogData {
         let Some(i) = self.by_id.get(id).copied() else {
             return Vec::new();
         };
-        self.similar
-            .similar(i, k)
+        let positions: Vec<usize> = match self.similar_kept.get(i) {
+            Some(kept) if k <= SIMILAR_KEPT => kept
+                .get_or_init(|| {
+                    self.similar
+                        .similar(i, SIMILAR_KEPT)
+                        .into_iter()
+                        .filter_map(|j| u32::try_from(j).ok())
+                        .collect()
+                })
+                .iter()
+                .take(k)
+                .map(|j| *j as usize)
+                .collect(),
+            _ => self.similar.similar(i, k),
+        };
+        positions
             .into_iter()
             .filter_map(|j| self.offerings.get(j))
             .map(|s| &s.offering)
@@ -259,5 +282,46 @@ impl CatalogData {
     /// The provider with this slug.
     pub fn provider(&self, slug: &str) -> Option<&Provider> {
         self.provider_index.get(slug).map(|i| &self.providers[*i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoredOffering;
+
+    #[test]
+    fn kept_similar_offerings_are_the_first_of_the_full_ranking() {
+        let offerings: Vec<StoredOffering> = (0..60)
+            .map(|i| {
+                let mut o = crate::domain::offering::example(&format!("o{i:02}"));
+                o.themas = vec![format!("t{}", i % 4), format!("t{}", i % 7)];
+                o.trefwoorden = vec![format!("kw{}", i % 5)];
+                o.vorm = format!("v{}", i % 3);
+                StoredOffering {
+                    seq: i,
+                    offering: o,
+                    created_at: String::new(),
+                    updated_at: String::new(),
+                }
+            })
+            .collect();
+        let data = CatalogData::new(1, Taxonomy::builtin(), offerings);
+        for (i, s) in data.offerings.iter().enumerate() {
+            for k in [4, 1, 8, 3, 12, 0] {
+                let expected: Vec<&str> = data
+                    .similar
+                    .similar(i, k)
+                    .into_iter()
+                    .map(|j| data.offerings[j].offering.id.as_str())
+                    .collect();
+                let got: Vec<&str> = data
+                    .similar(&s.offering.id, k)
+                    .into_iter()
+                    .map(|o| o.id.as_str())
+                    .collect();
+                assert_eq!(got, expected, "{} k={k}", s.offering.id);
+            }
+        }
     }
 }
