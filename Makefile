@@ -41,3 +41,4 @@ bench:
 	scripts/install-test-deps.sh --bench
 	scripts/bench.sh
 	scripts/bench-uncached.sh
+	scripts/bench-digest.sh
