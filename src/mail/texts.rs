@@ -228,59 +228,6 @@ pub fn digest_mail(d: &Digest<'_>) -> OutgoingMail {
     mail(d.to, &subject, d, &DigestHtml(d))
 }
 
-/// The HTML body of a mail (`templates/mail/bericht.html`; askama escapes every value).
-#[derive(askama::Template)]
-#[template(path = "mail/bericht.html")]
-struct HtmlMail<'a> {
-    /// Paragraphs, each as its lines.
-    paragraphs: Vec<Vec<&'a str>>,
-    /// Links `(title, url)`.
-    links: &'a [(String, String)],
-}
-
-fn html_page(paragraphs: &[String], links: &[(String, String)]) -> String {
-    let page = HtmlMail {
-        paragraphs: paragraphs.iter().map(|p| p.lines().collect()).collect(),
-        links,
-    };
-    page.render().unwrap_or_else(|e| {
-        tracing::error!(fout = %e, "mail-HTML niet opgebouwd; alleen tekst");
-        format!(
-            "<pre>{}</pre>",
-            crate::domain::text::xml_escape(&text_body(paragraphs, links))
-        )
-    })
-}
-
-fn text_body(paragraphs: &[String], links: &[(String, String)]) -> String {
-    let mut text = paragraphs.join("\n\n");
-    if !links.is_empty() {
-        text.push_str("\n\n");
-        for (title, url) in links {
-            text.push_str(&format!("- {title}\n  {url}\n"));
-        }
-    }
-    text.push_str("\n\nMet vriendelijke groet,\nHet coördinatiepunt van WijkWijzer Leernetwerk\n");
-    text
-}
-
-/// A mail in the house style from Rust strings: `paragraphs`, then `links` `(title, url)`, then
-/// the greeting; plain text and HTML. Only `http::mijn::link_mail` still uses it, until it calls
-/// [`sign_in_mail`] (the same mail from templates); then this and `mail/bericht.html` go.
-pub fn compose(
-    to: &str,
-    subject: &str,
-    paragraphs: Vec<String>,
-    links: Vec<(String, String)>,
-) -> OutgoingMail {
-    OutgoingMail {
-        to: to.to_string(),
-        subject: subject.to_string(),
-        text: text_body(&paragraphs, &links),
-        html: html_page(&paragraphs, &links),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

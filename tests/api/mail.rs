@@ -301,15 +301,27 @@ async fn an_outcome_counts_only_while_the_claim_holds() {
     assert_eq!((row.status.as_str(), row.attempts), ("verzonden", 1));
 }
 
-/// The sign-in mail from the templates is, to the byte, the mail Mijn WijkWijzer sends now (it
-/// still composes it from strings), with and without a follow to confirm.
+/// The sign-in mail: the one-time link, how long it works, what is being confirmed (escaped in
+/// the HTML part), in both parts.
 #[test]
-fn the_sign_in_mail_from_templates_is_the_one_mijn_sends() {
+fn the_sign_in_mail_has_the_link_and_escapes_what_is_followed() {
     let base = "https://w.example";
-    for pending in [None, Some("Thema: Zorg & welzijn <x>\n\"y\"")] {
-        assert_eq!(
-            wijkwijzer::mail::sign_in_mail(base, "p@x.nl", "tok123", pending),
-            wijkwijzer::http::mijn::link_mail(base, "p@x.nl", "tok123", pending),
+    let plain = wijkwijzer::mail::sign_in_mail(base, "p@x.nl", "tok123", None);
+    assert_eq!(plain.subject, "Je link voor Mijn WijkWijzer");
+    for body in [&plain.text, &plain.html] {
+        assert!(
+            body.contains("https://w.example/mijn/inloggen/tok123"),
+            "{body}"
         );
+        assert!(body.contains("15 minuten"), "{body}");
     }
+    let follow =
+        wijkwijzer::mail::sign_in_mail(base, "p@x.nl", "tok123", Some("Thema: Zorg & welzijn <x>"));
+    assert!(follow.text.contains("volgen: Thema: Zorg & welzijn <x>."));
+    assert!(
+        follow.html.contains("Zorg &#38; welzijn &#60;x&#62;"),
+        "{}",
+        follow.html
+    );
+    assert!(!follow.html.contains("<x>"));
 }

@@ -31,7 +31,7 @@ use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
 use crate::security::RateLimiter;
-use crate::store::{OutgoingMail, Participant, PendingFollow, LINK_MINUTES};
+use crate::store::{Participant, PendingFollow, LINK_MINUTES};
 
 /// Session keys of a participant (none of them is a back-office key).
 mod keys {
@@ -250,31 +250,6 @@ pub fn limit(state: &AppState, ip: IpAddr, email: &str) -> Result<(), Rejection>
     Ok(())
 }
 
-/// The sign-in mail: the one-time link, how long it works, and that nothing happens without it.
-pub fn link_mail(base_url: &str, to: &str, token: &str, pending: Option<&str>) -> OutgoingMail {
-    let mut paragraphs = vec!["Hallo,".to_string()];
-    match pending {
-        Some(what) => paragraphs.push(format!(
-            "Je wilt op WijkWijzer Leernetwerk volgen: {what}. Bevestig eerst dat dit je e-mailadres is. Daarna sturen we je mail over nieuw leeraanbod."
-        )),
-        None => paragraphs.push(
-            "Je wilt inloggen op Mijn WijkWijzer. Gebruik daarvoor de link hieronder.".to_string(),
-        ),
-    }
-    paragraphs.push(format!(
-        "De link werkt {LINK_MINUTES} minuten en één keer. Heb je dit niet zelf gevraagd? Dan hoef je niets te doen: zonder de link gebeurt er niets en sturen we je geen mail meer."
-    ));
-    crate::mail::compose(
-        to,
-        "Je link voor Mijn WijkWijzer",
-        paragraphs,
-        vec![(
-            "Bevestig je e-mailadres en log in".to_string(),
-            format!("{base_url}/mijn/inloggen/{token}"),
-        )],
-    )
-}
-
 #[derive(Template)]
 #[template(path = "mijn/inloggen.html")]
 pub(crate) struct SignInPage {
@@ -421,7 +396,7 @@ async fn request_link(
         .catalog
         .store()
         .sign_in_link(&email, None, state.clock().now(), |token| {
-            link_mail(&base, &email, token, None)
+            crate::mail::sign_in_mail(&base, &email, token, None)
         })
         .await?;
     crate::security_event!("deelnemer_link_gevraagd");

@@ -23,7 +23,7 @@ use crate::http::pages::view::Layout;
 use crate::http::AppState;
 use crate::store::PendingFollow;
 
-use super::{check_form, limit, link_mail, link_sent_page, pending_text, signed_in, to_account};
+use super::{check_form, limit, link_sent_page, pending_text, signed_in, to_account};
 
 const FORM: &str = "mijn-volgen";
 /// The longest followed value (a search's query string).
@@ -277,7 +277,7 @@ async fn submit(
         .catalog
         .store()
         .sign_in_link(&email, Some(&pending), state.clock().now(), |token| {
-            link_mail(&base, &email, token, Some(&what))
+            crate::mail::sign_in_mail(&base, &email, token, Some(&what))
         })
         .await?;
     crate::security_event!("deelnemer_link_gevraagd", volgen = kind.slug());
