@@ -264,7 +264,8 @@ async fn submit(
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
-        passend: outcome.passend,
+        fit: outcome.fit,
+        kans: outcome.kans,
         matches: outcome
             .resultaten
             .iter()
