@@ -13,6 +13,7 @@ use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, StoredOffering};
 
 mod matcher;
+pub mod params;
 mod snapshot;
 
 use matcher::BuiltMatcher;

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use crate::catalog::params::InvalidParam;
 use crate::catalog::CatalogError;
 
 /// A problem document.
@@ -82,15 +83,6 @@ fn json_pointer(path: &str) -> String {
         pointer.push_str(&part.replace('~', "~0").replace('/', "~1"));
     }
     pointer
-}
-
-/// One rejected parameter.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct InvalidParam {
-    /// Parameter name.
-    pub name: String,
-    /// Dutch reason.
-    pub reason: String,
 }
 
 /// An error of an API handler.

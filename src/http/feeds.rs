@@ -19,8 +19,8 @@ use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
 use super::pages::{error_page, newest, not_found_page};
-use super::params;
 use super::AppState;
+use crate::catalog::params;
 
 /// The feed routes.
 pub fn router() -> Router<AppState> {

@@ -7,6 +7,8 @@ use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::security::constant_time_eq;
+
 /// Name of the honeypot field; people never see it, bots fill it in.
 pub const HONEYPOT: &str = "website";
 
@@ -170,11 +172,6 @@ impl FormGuard {
 /// form with a given key once, so a reload or a double click does not save it twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormOnce(pub String);
-
-/// Compares two byte strings in time independent of where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// Rejects a POST that a browser says came from another site.
 pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> Result<(), Rejection> {

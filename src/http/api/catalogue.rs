@@ -10,10 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{no_parameters, NoParameters};
+use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
-use crate::http::params;
 use crate::http::AppState;
 
 /// A page of catalogue results.

@@ -29,8 +29,8 @@ use axum::Router;
 use super::error::{
     method_not_allowed_problem, not_found_problem, status_problem, ApiError, InvalidParam,
 };
-use super::params;
 use super::AppState;
+use crate::catalog::params;
 use catalogue::{offering, providers, search, themes};
 use learning_agenda::{lacunes, learning_agenda, tracks};
 use matching::matches;

@@ -8,11 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::no_parameters;
+use crate::catalog::params;
 use crate::domain::gaps::compare::Change;
 use crate::domain::gaps::snapshot::{develop, Development, Snapshot};
 use crate::http::error::{ApiError, InvalidParam, Problem};
 use crate::http::pages::snapshots::{count, pair_of, parse_date, PairError};
-use crate::http::params;
 use crate::http::AppState;
 
 /// A published peiling in the list.

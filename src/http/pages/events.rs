@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 
+use crate::catalog::params;
 use crate::domain::offering::Offering;
-use crate::http::params;
 use crate::http::AppState;
 
 use super::view::{dutch_month, when, Card, Layout};

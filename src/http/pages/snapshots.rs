@@ -485,7 +485,7 @@ async fn compare_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let pairs = crate::http::params::pairs(raw.as_deref());
+    let pairs = crate::catalog::params::pairs(raw.as_deref());
     let value = |name: &str| {
         pairs
             .iter()

@@ -1,10 +1,11 @@
 //! View models shared by the public pages: the layout, offering cards, Dutch dates and labels.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::catalog::Snapshot;
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Vocabulary;
+pub use crate::domain::text::{dutch_date, dutch_month};
 
 /// The bundled stylesheet and its hashed path.
 pub mod assets {
@@ -71,26 +72,6 @@ impl Layout {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// `19 januari 2027`.
-pub fn dutch_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// A stored moment (RFC 3339, as the store writes it) in Dutch time: `28 november 2026, 23:34`.
 /// Text that is not such a moment is shown as it is.
 pub fn moment(stored: &str) -> String {
@@ -110,11 +91,6 @@ pub fn moment(stored: &str) -> String {
 /// A number with a fixed number of decimals and a decimal comma.
 pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")
-}
-
-/// `januari 2027`.
-pub fn dutch_month(d: NaiveDate) -> String {
-    format!("{} {}", MONTHS[d.month0() as usize], d.year())
 }
 
 /// When an offering takes place, in words.

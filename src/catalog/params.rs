@@ -1,16 +1,17 @@
-//! Parsing of catalogue search parameters (shared by the API and the catalogue page) into a
-//! typed query; every bad value becomes a Dutch reason per parameter.
+//! Parsing of catalogue search parameters (shared by the API, the catalogue page, the feeds and
+//! a saved search in a digest) into a typed query; every bad value becomes a Dutch reason per
+//! parameter.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::catalog::Snapshot;
 use crate::domain::facets::{Facet, Filters, Sort};
 use crate::domain::offering::Location;
 use crate::domain::taxonomy::Vocabulary;
-
-use super::error::InvalidParam;
 
 /// Default and maximum page sizes.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
@@ -19,6 +20,15 @@ pub const MAX_PAGE_SIZE: usize = 100;
 
 /// The most values one filter takes in a request (more is refused, not silently cut).
 pub const MAX_FILTER_VALUES: usize = 20;
+
+/// One rejected parameter.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct InvalidParam {
+    /// Parameter name.
+    pub name: String,
+    /// Dutch reason.
+    pub reason: String,
+}
 
 /// A validated catalogue search.
 #[derive(Debug, Clone, PartialEq)]
