@@ -30,11 +30,7 @@ pub fn unsubscribe_signature(secret: &[u8], id: i64) -> String {
     };
     mac.update(b"afmelden|");
     mac.update(id.to_string().as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::security::hex(&mac.finalize().into_bytes())
 }
 
 /// True when `signature` is the unsubscribe signature of participant `id`.

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::security::constant_time_eq;
+use crate::security::{constant_time_eq, hex};
 
 /// Name of the honeypot field; people never see it, bots fill it in.
 pub const HONEYPOT: &str = "website";
@@ -106,11 +106,7 @@ impl FormGuard {
         mac.update(issued.to_string().as_bytes());
         mac.update(b"|");
         mac.update(nonce.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&mac.finalize().into_bytes())
     }
 
     /// A signature of `value` for `purpose`: a double-submit CSRF token tied to a cookie that
@@ -125,7 +121,7 @@ impl FormGuard {
         let issued = now_secs();
         let mut bytes = [0u8; 12];
         let _ = getrandom::fill(&mut bytes);
-        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let nonce = hex(&bytes);
         format!("{issued}.{nonce}.{}", self.mac(form, issued, &nonce))
     }
 

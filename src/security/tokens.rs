@@ -12,7 +12,8 @@ pub fn random_hex(n: usize) -> String {
     hex(&bytes)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
