@@ -30,6 +30,16 @@ pub struct InvalidParam {
     pub reason: String,
 }
 
+impl InvalidParam {
+    /// Parameter `name` refused for `reason` (Dutch).
+    pub fn new(name: impl Into<String>, reason: impl Into<String>) -> InvalidParam {
+        InvalidParam {
+            name: name.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// A validated catalogue search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogQuery {
@@ -69,6 +79,15 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The first value of `name` in `pairs`, or an empty text when there is none.
+pub fn first_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Search text without control characters: tabs and line breaks become spaces, the rest
 /// (NUL and the like) is dropped, so nothing invisible reaches the index or the page.
 pub fn clean_text(value: &str) -> String {
@@ -97,12 +116,7 @@ pub fn parse(
     extra: &[&str],
 ) -> Result<CatalogQuery, Vec<InvalidParam>> {
     let mut errors = Vec::new();
-    let mut bad = |name: &str, reason: String| {
-        errors.push(InvalidParam {
-            name: name.to_string(),
-            reason,
-        })
-    };
+    let mut bad = |name: &str, reason: String| errors.push(InvalidParam::new(name, reason));
     let mut query = CatalogQuery {
         q: String::new(),
         filters: Filters {

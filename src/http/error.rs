@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 pub use crate::catalog::params::InvalidParam;
 use crate::catalog::CatalogError;
+use crate::store::StoreError;
 
 /// A problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -125,6 +126,18 @@ pub enum ApiError {
     /// Anything internal.
     #[error(transparent)]
     Internal(#[from] CatalogError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> ApiError {
+        ApiError::Internal(e.into())
+    }
 }
 
 fn problem(
