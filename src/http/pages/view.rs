@@ -88,9 +88,28 @@ pub fn moment(stored: &str) -> String {
     }
 }
 
+/// One row of a gap table (`templates/gap_table.html`): demand, supply, shortfall and verdict.
+pub struct GapTableRow {
+    /// What the row is about: a target group, or the date of a peiling.
+    pub label: String,
+    /// Learning questions.
+    pub vraag: usize,
+    /// Offerings.
+    pub aanbod: usize,
+    /// The shortfall with a decimal comma.
+    pub tekort: String,
+    /// The verdict (`lacune`, `bijna lacune`, `geen lacune`).
+    pub oordeel: &'static str,
+}
+
 /// A number with a fixed number of decimals and a decimal comma.
 pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")
+}
+
+/// `1 november 2026 tot en met 31 januari 2027`.
+pub fn period(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} tot en met {}", dutch_date(from), dutch_date(to))
 }
 
 /// When an offering takes place, in words.
@@ -98,7 +117,7 @@ pub fn when(o: &Offering) -> String {
     match (o.startdatum, o.einddatum) {
         (None, None) => "Altijd beschikbaar".to_string(),
         (Some(s), Some(e)) if s == e => dutch_date(s),
-        (Some(s), Some(e)) => format!("{} tot en met {}", dutch_date(s), dutch_date(e)),
+        (Some(s), Some(e)) => period(s, e),
         (Some(s), None) => format!("Vanaf {}", dutch_date(s)),
         (None, Some(e)) => format!("Tot en met {}", dutch_date(e)),
     }
