@@ -42,7 +42,9 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
-pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use questions::{
+    DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
+};
 pub use rounds::RoundSummary;
 pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;

@@ -267,7 +267,8 @@ async fn submit(
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
-        passend: outcome.passend,
+        fit: outcome.fit,
+        kans: outcome.kans,
         matches: outcome
             .resultaten
             .iter()
