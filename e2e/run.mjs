@@ -32,6 +32,7 @@ import {
   tabUntil,
   totp,
 } from './lib.mjs';
+import { run as peersRun } from './peers.mjs';
 
 const results = new Results();
 
@@ -729,6 +730,7 @@ async function main() {
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
+    await peersRun(browser, base, results);
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     await screenshots(browser, base, ids);

@@ -20,6 +20,7 @@ mod matches;
 mod offerings;
 mod outbox;
 mod participants;
+mod peers;
 mod privacy;
 mod providers;
 mod questions;
@@ -42,6 +43,7 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
+pub use peers::{PeerRow, PeerShare};
 pub use questions::{
     DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
 };
