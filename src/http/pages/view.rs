@@ -34,6 +34,7 @@ const NAV: &[(&str, &str)] = &[
     ("/aanbieders", "Aanbieders"),
     ("/leeragenda", "Leeragenda"),
     ("/lacunes", "Lacunes"),
+    ("/leerkringen", "Leerkringen"),
     ("/leervraag", "Stel je leervraag"),
 ];
 
