@@ -2,6 +2,7 @@
 //! matching and search helpers.
 
 pub mod analysis;
+pub mod circle;
 pub mod clock;
 pub mod evaluation;
 pub mod facets;

@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
+mod circles;
 mod contact;
 mod dashboard;
 mod follows;
@@ -34,6 +35,7 @@ mod users;
 pub use audit::AuditEntry;
 use audit::Change;
 pub use backup::BackupReport;
+pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVITATION_DAYS};
 pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};

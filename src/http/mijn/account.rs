@@ -68,6 +68,8 @@ struct AccountPage {
     follows: Vec<FollowView>,
     questions: Vec<QuestionView>,
     bookmarks: Vec<(String, String)>,
+    /// Learning circles `(href, name, role)`.
+    circles: Vec<(String, String, &'static str)>,
 }
 
 /// `/mijn`: the account page, or the sign-in page when nobody is signed in.
@@ -164,8 +166,40 @@ async fn account_page(
             follows,
             questions,
             bookmarks,
+            circles: state
+                .catalog
+                .store()
+                .circles_of(p.id)
+                .await?
+                .into_iter()
+                .map(|(c, role)| circle_line(&c, role))
+                .collect(),
         },
     ))
+}
+
+/// A circle on the account page `(href, name, role)`: the members' page once it runs.
+fn circle_line(
+    c: &crate::domain::circle::LearningCircle,
+    role: crate::domain::circle::MemberRole,
+) -> (String, String, &'static str) {
+    use crate::domain::circle::MemberRole;
+    let href = if c.is_active() && role.is_member() {
+        format!("/leerkringen/{}/leden", c.slug)
+    } else if c.is_active() {
+        format!("/leerkringen/{}", c.slug)
+    } else {
+        "/leerkringen".to_string()
+    };
+    let what = match (c.status, role) {
+        (crate::domain::circle::CircleStatus::Ingediend, _) => "wacht op beoordeling",
+        (crate::domain::circle::CircleStatus::Afgewezen, _) => "niet opgenomen",
+        (crate::domain::circle::CircleStatus::Gestopt, _) => "gestopt",
+        (_, MemberRole::Begeleider) => "je bent begeleider",
+        (_, MemberRole::Lid) => "je bent lid",
+        (_, MemberRole::Aanvraag) => "je vroeg of je mee mag doen",
+    };
+    (href, c.titel.clone(), what)
 }
 
 async fn set_name(

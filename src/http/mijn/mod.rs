@@ -8,6 +8,7 @@
 pub mod account;
 pub mod afmelden;
 pub mod bewaren;
+pub mod leerkringen;
 pub mod volgen;
 
 use std::collections::HashMap;
@@ -100,6 +101,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(volgen::router())
         .merge(bewaren::router())
+        .merge(leerkringen::router())
         .layer(sessions)
         .merge(afmelden::router())
 }

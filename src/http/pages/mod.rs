@@ -6,6 +6,7 @@
 pub mod aanmelden;
 pub mod catalogue;
 pub mod charts;
+pub mod circles;
 pub mod contact;
 pub mod events;
 pub mod gaps;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(gaps::router())
         .merge(snapshots::router())
         .merge(tracks::router())
+        .merge(circles::router())
         .merge(contact::router())
         .merge(aanmelden::router())
 }
