@@ -9,6 +9,7 @@
 //
 // Exit code 0 only when every check passes.
 import fs from 'node:fs';
+import * as leerkringen from './leerkringen.mjs';
 import path from 'node:path';
 import {
   ARTIFACTS,
@@ -32,6 +33,7 @@ import {
   tabUntil,
   totp,
 } from './lib.mjs';
+import { run as peersRun } from './peers.mjs';
 
 const results = new Results();
 
@@ -729,8 +731,10 @@ async function main() {
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
+    await peersRun(browser, base, results);
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
+    if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

@@ -296,6 +296,13 @@ impl SplitMix {
     }
 }
 
+/// `0..n` in the seeded order the folds are dealt from (also for peer matching).
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    SplitMix(seed).shuffle(&mut order);
+    order
+}
+
 /// The fold of each case: shuffled with `seed`, then dealt out per class (lacune or not) so
 /// each fold has about the same share of lacunes.
 pub fn assign_folds(cases: &[Case], folds: usize, seed: u64) -> Vec<usize> {

@@ -2,6 +2,7 @@
 //! matching and search helpers.
 
 pub mod analysis;
+pub mod circle;
 pub mod clock;
 pub mod evaluation;
 pub mod facets;
@@ -12,6 +13,7 @@ pub mod inventory;
 pub mod matching;
 
 pub mod offering;
+pub mod peers;
 pub mod question;
 pub mod similar;
 pub mod status;

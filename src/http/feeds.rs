@@ -291,6 +291,85 @@ pub fn ics(
     out
 }
 
+/// The iCalendar agenda of a learning circle's meetings, made at `now`: a meeting with a time
+/// lasts two hours (in UTC), one without is a whole day.
+pub fn circle_ics(
+    circle: &crate::domain::circle::LearningCircle,
+    meetings: &[crate::domain::circle::Meeting],
+    base: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    let host = base.split("//").nth(1).unwrap_or("wijkwijzer");
+    let url = format!("{base}/leerkringen/{}", circle.slug);
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//WijkWijzer Leernetwerk//Leerkring//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        fold_line(line, &mut out);
+    }
+    fold_line(
+        &format!(
+            "X-WR-CALNAME:{}",
+            ics_text(&format!("Leerkring {}", circle.titel))
+        ),
+        &mut out,
+    );
+    for m in meetings {
+        fold_line("BEGIN:VEVENT", &mut out);
+        fold_line(
+            &format!("UID:leerkring-{}-{}@{}", circle.id, m.id, ics_text(host)),
+            &mut out,
+        );
+        fold_line(&format!("DTSTAMP:{stamp}"), &mut out);
+        match m.tijd {
+            Some(t) => {
+                let start = crate::domain::clock::from_dutch(m.datum.and_time(t));
+                let end = start + Duration::hours(2);
+                fold_line(
+                    &format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ")),
+                    &mut out,
+                );
+                fold_line(&format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")), &mut out);
+            }
+            None => {
+                let end = m.datum + Duration::days(1);
+                fold_line(
+                    &format!("DTSTART;VALUE=DATE:{}", m.datum.format("%Y%m%d")),
+                    &mut out,
+                );
+                fold_line(
+                    &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
+                    &mut out,
+                );
+            }
+        }
+        fold_line(
+            &format!(
+                "SUMMARY:{}",
+                ics_text(&format!("{} ({})", m.titel, circle.titel))
+            ),
+            &mut out,
+        );
+        fold_line(
+            &format!(
+                "DESCRIPTION:{}",
+                ics_text(&format!("Bijeenkomst van de leerkring {}.", circle.titel))
+            ),
+            &mut out,
+        );
+        fold_line(&format!("LOCATION:{}", ics_text(&m.plaats)), &mut out);
+        fold_line(&format!("URL:{url}"), &mut out);
+        fold_line("END:VEVENT", &mut out);
+    }
+    fold_line("END:VCALENDAR", &mut out);
+    out
+}
+
 /// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
 /// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
 async fn ics_all(

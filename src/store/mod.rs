@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
+mod circles;
 mod contact;
 mod dashboard;
 mod follows;
@@ -20,6 +21,7 @@ mod matches;
 mod offerings;
 mod outbox;
 mod participants;
+mod peers;
 mod privacy;
 mod providers;
 mod questions;
@@ -33,6 +35,7 @@ mod users;
 pub use audit::AuditEntry;
 use audit::Change;
 pub use backup::BackupReport;
+pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVITATION_DAYS};
 pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};
@@ -42,6 +45,7 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
+pub use peers::{PeerRow, PeerShare};
 pub use questions::{
     DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
 };

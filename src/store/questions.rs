@@ -68,7 +68,7 @@ fn status(r: &sqlx::any::AnyRow) -> Result<QuestionStatus, StoreError> {
 }
 
 /// A learning question from its row.
-fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
+pub(super) fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
     Ok(LearningQuestion {
         id: r.col("id")?,
         vraag: r.col("vraag")?,
@@ -138,6 +138,8 @@ pub struct SiteQuestion<'a> {
     pub kans: f64,
     /// Suggested matches `(offering id, score, reasons)`, best first.
     pub matches: Vec<(&'a str, f64, &'a [String])>,
+    /// Consent to be introduced to others with the same question, with what is shared.
+    pub peer: Option<&'a super::PeerShare>,
 }
 
 /// The engine's answer for a question that was not matched yet.
@@ -247,8 +249,9 @@ impl Store {
         accept_once(&mut tx, once).await?;
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
-             status, email, passend, fit, kans, consent_at, created_at, updated_at, themas_automatisch) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,$14,$15,1)",
+             status, email, passend, fit, kans, consent_at, created_at, updated_at, themas_automatisch, \
+             peer_consent, peer_naam, peer_organisatie, peer_rol, peer_gemeente) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,$14,$15,1,$16,$17,$18,$19,$20)",
         )
         .bind(&q.id)
         .bind(&q.vraag)
@@ -265,6 +268,11 @@ impl Store {
         .bind(sq.email.map(|_| ts.clone()))
         .bind(&ts)
         .bind(&ts)
+        .bind(i64::from(sq.peer.is_some()))
+        .bind(sq.peer.and_then(|p| p.naam.clone()))
+        .bind(sq.peer.and_then(|p| p.organisatie.clone()))
+        .bind(i64::from(sq.peer.is_some_and(|p| p.rol)))
+        .bind(i64::from(sq.peer.is_some_and(|p| p.gemeente)))
         .execute(&mut *tx)
         .await?;
         for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {

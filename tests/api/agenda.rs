@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::helpers::{cli, shared_data, spawn_app, TestApp};
+use super::helpers::{shared_data, spawn_app, TestApp};
 
 async fn gap_themes(app: &TestApp) -> Vec<String> {
     let v = app.get_json("/api/v1/lacunes").await;
@@ -15,15 +15,18 @@ async fn gap_themes(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
-    std::fs::write(
-        path,
-        rows.iter()
-            .map(|r| r.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-    .unwrap();
+/// The learning agenda from the API once the engine has matched every demo question.
+async fn matched_agenda(app: &TestApp) -> Value {
+    let mut agenda = app.get_json("/api/v1/leeragenda").await;
+    for _ in 0..200 {
+        if agenda["nogTeKoppelen"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        agenda = app.get_json("/api/v1/leeragenda").await;
+    }
+    assert_eq!(agenda["nogTeKoppelen"], 0, "the demo questions are matched");
+    agenda
 }
 
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
@@ -98,14 +101,7 @@ async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_t
             o
         })
         .collect();
-    let file = app.dir.path().join("extra.jsonl");
-    write_jsonl(&file, &extra);
-    assert!(
-        cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()])
-            .status
-            .success()
-    );
-    app.state.catalog.refresh_if_changed().await.unwrap();
+    app.import_records("aanbod", &extra).await;
     let now = gap_themes(&app).await;
     assert!(
         !now.contains(&gap_theme),
@@ -118,14 +114,7 @@ async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_t
     let questions: Vec<Value> = (0..80)
         .map(|i| serde_json::json!({"id": format!("nieuw-{i}"), "vraag": "Hoe houden we het plein schoon en veilig?", "doelgroep": "bewoners", "themas": [theme], "datum": "2026-10-01"}))
         .collect();
-    let file = app.dir.path().join("vragen.jsonl");
-    write_jsonl(&file, &questions);
-    assert!(
-        cli(&app.db(), &["import", "leervragen", file.to_str().unwrap()])
-            .status
-            .success()
-    );
-    app.state.catalog.refresh_if_changed().await.unwrap();
+    app.import_records("leervragen", &questions).await;
     let after = gap_themes(&app).await;
     assert!(
         after.contains(&theme.to_string()),
@@ -193,15 +182,7 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
 #[tokio::test]
 async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
     let app = spawn_app().await;
-    let mut agenda = app.get_json("/api/v1/leeragenda").await;
-    for _ in 0..200 {
-        if agenda["nogTeKoppelen"] == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        agenda = app.get_json("/api/v1/leeragenda").await;
-    }
-    assert_eq!(agenda["nogTeKoppelen"], 0, "the demo questions are matched");
+    let mut agenda = matched_agenda(&app).await;
     let mut gaps = gap_themes(&app).await;
     // A question the engine answered `mogelijk` counts as neither answered nor unanswered; a
     // coordinator marks them lacune, one at a time, on the non-gap theme with the most
@@ -357,15 +338,7 @@ async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
 #[tokio::test]
 async fn the_five_topics_stay_the_gaps_after_matching_with_interval_date_and_groups() {
     let app = spawn_app().await;
-    let mut agenda = app.get_json("/api/v1/leeragenda").await;
-    for _ in 0..200 {
-        if agenda["nogTeKoppelen"] == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        agenda = app.get_json("/api/v1/leeragenda").await;
-    }
-    assert_eq!(agenda["nogTeKoppelen"], 0);
+    let agenda = matched_agenda(&app).await;
     let today = app.state.catalog.clock().today().to_string();
     assert_eq!(agenda["standPer"], today.as_str());
     let mut gaps = gap_themes(&app).await;

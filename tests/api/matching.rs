@@ -291,11 +291,7 @@ async fn the_matcher_is_rebuilt_in_the_background_after_a_change() {
     .unwrap();
     let mut offering: Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
     offering["id"] = "warm-aanbod".into();
-    let file = app.dir.path().join("aanbod.jsonl");
-    std::fs::write(&file, offering.to_string()).unwrap();
-    let out = cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()]);
-    assert!(out.status.success());
-    catalog.refresh_if_changed().await.unwrap();
+    app.import_records("aanbod", &[offering]).await;
     assert!(catalog.snapshot().get("warm-aanbod").is_some());
     assert!(wait_ready().await, "rebuilt without a request");
 }

@@ -27,7 +27,7 @@ pub use learn::{Judgement, Learned, LearnedSummary};
 pub use model::{
     features, Example, Fit, FitModel, FEATURES, LAMBDA, MOGELIJK_VANAF, N_FEATURES, PASSEND_VANAF,
 };
-pub use thesaurus::Thesaurus;
+pub use thesaurus::{Thesaurus, ThesaurusIndex};
 
 /// Forms that tell stories rather than teach: the taxonomy describes a podcast as "gesprekken en
 /// verhalen uit de praktijk". Such an offering is ranked and shown like any other, but it is not

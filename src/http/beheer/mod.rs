@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod csrf;
 pub mod dashboard;
 pub mod frame;
+pub mod leerkringen;
 pub mod login;
 pub mod messages;
 pub mod moderatie;
@@ -236,6 +237,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(vragen::router())
         .merge(moderatie::router())
+        .merge(leerkringen::router())
         .merge(aanbod::router())
         .merge(aanbieders::router())
         .merge(messages::router())

@@ -33,6 +33,8 @@ struct EventCalendarPage {
     /// The previous and next month `(key, label)`.
     prev: Option<(String, String)>,
     next: Option<(String, String)>,
+    /// Meetings of learning circles in the month shown `(circle slug, circle name, meeting)`.
+    meetings: Vec<(String, String, super::circles::MeetingView)>,
 }
 
 /// Activities shown per page of one month.
@@ -63,6 +65,8 @@ pub(super) async fn event_calendar(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
+    let today = state.catalog.clock().today();
+    let meetings = state.catalog.store().coming_meetings(today).await?;
     let pairs = params::pairs(raw.as_deref());
     let param = |name: &str| {
         pairs
@@ -72,11 +76,17 @@ pub(super) async fn event_calendar(
             .filter(|v| !v.is_empty())
     };
     let snapshot = state.catalog.snapshot();
-    let today = state.catalog.clock().today();
     let all = coming(&snapshot, today, None);
     let mut nav: Vec<(String, String, usize)> = Vec::new();
     for o in &all {
         let key = event_month(o, today);
+        match nav.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(n) => n.2 += 1,
+            None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
+        }
+    }
+    for m in &meetings {
+        let key = m.meeting.datum.format("%Y-%m").to_string();
         match nav.iter_mut().find(|(k, _, _)| *k == key) {
             Some(n) => n.2 += 1,
             None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
@@ -132,6 +142,17 @@ pub(super) async fn event_calendar(
     let prev = neighbour(position.and_then(|p| p.checked_sub(1)));
     let next = neighbour(position.map(|p| p + 1));
     let label = month_label(&current).unwrap_or_default();
+    let month_meetings = meetings
+        .iter()
+        .filter(|m| m.meeting.datum.format("%Y-%m").to_string() == current)
+        .map(|m| {
+            (
+                m.slug.clone(),
+                m.circle.clone(),
+                super::circles::meeting_view(&m.meeting),
+            )
+        })
+        .collect();
     Ok(render(EventCalendarPage {
         l: Layout::new(
             format!("Agenda: {label}"),
@@ -147,5 +168,6 @@ pub(super) async fn event_calendar(
         pages,
         prev,
         next,
+        meetings: month_meetings,
     }))
 }

@@ -43,6 +43,8 @@ pub struct GapView {
     groups: Vec<GapTableRow>,
     /// Development tracks on this gap's theme `(title, status, lead)`.
     tracks: Vec<(String, &'static str, String)>,
+    /// Active learning circles working on this gap `(slug, name)`.
+    circles: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -156,6 +158,7 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
             })
             .collect(),
         tracks: Vec::new(),
+        circles: Vec::new(),
         g: g.clone(),
     }
 }
@@ -165,8 +168,14 @@ async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError>
     let analysis = snapshot.analysis(state.catalog.clock().today());
     let t = analysis.thresholds;
     let tracks = stored_tracks(&state).await?;
+    let circles = state.catalog.store().active_circles().await?;
     let with_tracks = |g: &Gap| {
         let mut v = gap_view(&snapshot, g);
+        v.circles = circles
+            .iter()
+            .filter(|c| c.works_on(&g.thema, &snapshot.taxonomy))
+            .map(|c| (c.slug.clone(), c.titel.clone()))
+            .collect();
         v.tracks = tracks
             .iter()
             .filter(|tr| tr.themas.contains(&g.thema))
@@ -261,6 +270,7 @@ struct TopicPage {
     questions: Vec<(String, String)>,
     partnerships: Vec<Partnership>,
     tracks: Vec<TrackView>,
+    circles: Vec<super::circles::CircleCard>,
 }
 
 async fn topic_page(
@@ -282,6 +292,21 @@ async fn topic_page(
         .iter()
         .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
         .map(|t| track_view(&snapshot, t))
+        .collect();
+    let circles = state
+        .catalog
+        .store()
+        .active_circles()
+        .await?
+        .iter()
+        .filter(|c| {
+            c.vraagstuk.as_deref() == Some(topic.slug.as_str())
+                || topic
+                    .themas
+                    .iter()
+                    .any(|t| c.works_on(t, &snapshot.taxonomy))
+        })
+        .map(|c| super::circles::card(&snapshot, c))
         .collect();
     let analysis = snapshot.analysis(state.catalog.clock().today());
     let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
@@ -361,6 +386,7 @@ async fn topic_page(
             questions,
             partnerships,
             tracks,
+            circles,
         },
     ))
 }

@@ -64,6 +64,9 @@ struct AgendaPage {
     last: Option<(String, String)>,
     /// The inventory round open today `(label, last day)`.
     round: Option<(String, String)>,
+    /// Active learning circles `(slug, name, themes)`: work in progress on the agenda, like
+    /// development tracks.
+    circles: Vec<(String, String, String)>,
 }
 
 pub(super) fn rows(analysis: &Analysis) -> Vec<Row> {
@@ -171,6 +174,28 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
             stand: dutch_date(analysis.datum),
             last: last_snapshot(&last),
             round,
+            circles: state
+                .catalog
+                .store()
+                .active_circles()
+                .await?
+                .iter()
+                .map(|c| {
+                    let themes = c
+                        .themas
+                        .iter()
+                        .map(|t| {
+                            super::view::label(
+                                &snapshot,
+                                crate::domain::taxonomy::Vocabulary::Theme,
+                                t,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (c.slug.clone(), c.titel.clone(), themes)
+                })
+                .collect(),
         },
     ))
 }

@@ -28,6 +28,8 @@ struct OfferingPage {
     json_ld: String,
     similar: Vec<Card>,
     past: bool,
+    /// The learning circle that made it `(slug, name)`.
+    origin: Option<(String, String)>,
 }
 
 /// schema.org `Course` (with a `CourseInstance` when dated) as JSON, safe inside `<script>`.
@@ -129,6 +131,7 @@ pub(super) async fn offering(
         json_ld: json_ld(o, &state.base_url),
         similar,
         past: !o.is_current(today),
+        origin: state.catalog.store().offering_circle(&o.id).await?,
         o: o.clone(),
     }))
 }

@@ -35,6 +35,7 @@ const NAV: &[(&str, &str)] = &[
     ("/aanbieders", "Aanbieders"),
     ("/leeragenda", "Leeragenda"),
     ("/lacunes", "Lacunes"),
+    ("/leerkringen", "Leerkringen"),
     ("/leervraag", "Stel je leervraag"),
 ];
 
