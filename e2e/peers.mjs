@@ -29,8 +29,9 @@ async function ask(browser, base, results, name, { email, gemeente, naam }) {
     await page.focus('#contact_gemeente');
     const button = await tabUntil(page, (e) => e.tag === 'button' || /Verstuur/.test(e.text || ''), 20);
     results.check(button !== null, `${name}: verstuurknop bereikbaar met Tab`, JSON.stringify(await activeElement(page)));
+    const sent = page.waitForNavigation({ waitUntil: 'load' });
     await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
+    await sent;
     const text = await page.locator('main').innerText();
     const r = await runAxe(page);
     results.check(r.length === 0, `${name}: axe 0 overtredingen op de bevestiging`, formatViolations(r));
