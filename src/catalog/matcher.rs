@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use super::{Catalog, CatalogError, Snapshot};
 use crate::domain::matching::{LabelledQuestion, Matcher};
-use crate::domain::offering::Offering;
 use crate::store::DemandRow;
 
 /// The matcher with the catalogue version, date and labelled-questions fingerprint it was built for.
@@ -54,14 +53,9 @@ impl Catalog {
                 return Arc::clone(&built.matcher);
             }
         }
-        let offerings: Vec<Offering> = snapshot
-            .offerings
-            .iter()
-            .map(|s| s.offering.clone())
-            .collect();
         let labelled: Vec<LabelledQuestion> = snapshot.labelled().collect();
         let m = Arc::new(Matcher::with_demand(
-            &offerings,
+            &snapshot.offerings,
             &labelled,
             &snapshot.taxonomy,
             &self.thesaurus,

@@ -13,6 +13,7 @@ use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, StoredOffering};
 
 mod matcher;
+pub mod params;
 mod snapshot;
 
 use matcher::BuiltMatcher;
@@ -254,38 +255,32 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         let today = self.clock.today();
-        if text.is_empty() {
+        let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
             // Without a text, "relevant" means: still available first.
-            let hits = snapshot.offerings.iter().enumerate().map(|(i, s)| {
+            Box::new(snapshot.offerings.iter().enumerate().map(move |(i, s)| {
                 let current = if s.offering.is_current(today) {
                     1.0
                 } else {
                     0.0
                 };
                 (i, &s.offering, current)
-            });
-            return Ok(facets::apply(
-                &snapshot.facet_table,
-                hits,
-                filters,
-                sort,
-                page,
-                page_size,
-            ));
-        }
-        let hits = self.index.search(text, &self.thesaurus)?;
-        let hits = hits.into_iter().filter_map(|(seq, score)| {
-            snapshot.by_seq.get(&seq).map(|i| {
-                let o = &snapshot.offerings[*i].offering;
-                // An offering that has ended ranks below a current one with the same text score.
-                let score = if o.is_current(today) {
-                    score
-                } else {
-                    score * ENDED_WEIGHT
-                };
-                (*i, o, score)
-            })
-        });
+            }))
+        } else {
+            let found = self.index.search(text, &self.thesaurus)?;
+            Box::new(found.into_iter().filter_map(move |(seq, score)| {
+                snapshot.by_seq.get(&seq).map(|i| {
+                    let o = &snapshot.offerings[*i].offering;
+                    // An offering that has ended ranks below a current one with the same text
+                    // score.
+                    let score = if o.is_current(today) {
+                        score
+                    } else {
+                        score * ENDED_WEIGHT
+                    };
+                    (*i, o, score)
+                })
+            }))
+        };
         Ok(facets::apply(
             &snapshot.facet_table,
             hits,

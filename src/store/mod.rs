@@ -391,7 +391,7 @@ impl Store {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh)
             .map_err(|e| StoreError::Corrupt(format!("geen willekeur: {e}")))?;
-        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::security::hex(&fresh);
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('form_secret', $1) ON CONFLICT (key) DO NOTHING",
         )

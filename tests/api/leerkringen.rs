@@ -611,3 +611,98 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
     let circle = app.text(&format!("/leerkringen/{slug}")).await;
     assert!(circle.contains("Handreiking vijftien jaar wijkaanpak"));
 }
+
+/// The acceptance of an invitation of the coordination point (the invitations are written here
+/// through the store; the form that proposes a circle waits for the askers' peer consent).
+#[tokio::test]
+async fn an_invitation_is_accepted_through_a_button_page_and_the_first_to_accept_facilitates() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    let tax = app.state.catalog.snapshot().taxonomy.clone();
+    let input = wijkwijzer::domain::circle::CircleInput {
+        titel: "Voorgesteld: wijkaanpak volhouden".into(),
+        omschrijving: "Voorgesteld door het coördinatiepunt.".into(),
+        leervragen: "Hoe houden we de wijkaanpak vol?".into(),
+        doelgroepen: vec!["beleidsmakers".into()],
+        sectoren: vec![],
+        vorm: "intervisie".into(),
+        ritme: "in overleg".into(),
+        looptijd: "in overleg".into(),
+        begeleiding: "de eerste die meedoet, met het coördinatiepunt".into(),
+        toegang: "uitnodiging".into(),
+        themas: vec!["langjarige-wijkaanpak".into()],
+        vraagstuk: String::new(),
+    };
+    let mut circle = input.parse(&tax).unwrap();
+    circle.voorgesteld = true;
+    let base = app.state.base_url.clone();
+    let mut tokens = Vec::new();
+    let invitations: Vec<_> = ["een@dijkmeer.example", "twee@hoeve.example"]
+        .iter()
+        .enumerate()
+        .map(|(i, to)| {
+            let (token, hash) = wijkwijzer::store::new_link_token().unwrap();
+            let link = format!("{base}/leerkringen/uitnodiging/{token}");
+            tokens.push(token);
+            wijkwijzer::store::NewInvitation {
+                email: to.to_string(),
+                question_id: format!("vraag-{i}"),
+                token_hash: hash,
+                mail: wijkwijzer::mail::circle_invitation_mail(to, &circle.titel, &link, 30),
+            }
+        })
+        .collect();
+    let now = wijkwijzer::domain::clock::Clock::system().now();
+    let (id, slug) = store
+        .propose_circle(&circle, &invitations, now, "coordinator@wijkwijzer.example")
+        .await
+        .unwrap();
+    let mail = last_mail_to(&app, "een@dijkmeer.example").await.unwrap();
+    assert!(mail.mail.text.contains(&tokens[0]));
+    // The link shows a button: opening it changes nothing.
+    let path = format!("/leerkringen/uitnodiging/{}", tokens[0]);
+    let mut one = Browser::new(&app);
+    let (s, _, page) = one.get(&path).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("Uitnodiging aannemen"));
+    assert!(store.members(id).await.unwrap().is_empty());
+    let token = token_in(&page);
+    let (s, loc, body) = one
+        .post(
+            &path,
+            &[
+                ("token", &token),
+                ("website", ""),
+                ("naam", "Karin"),
+                ("organisatie", "Gemeente Dijkmeer"),
+                ("zichtbaar", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(loc, format!("/leerkringen/{slug}/leden?melding=begeleider"));
+    let (s, _, page) = one.get(&loc).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("jij begeleidt deze leerkring"), "{page}");
+    // Used once.
+    let (s, _, _) = Browser::new(&app).get(&path).await;
+    assert_eq!(s, 410);
+    // The second to accept is a member, not listed without consent.
+    let path = format!("/leerkringen/uitnodiging/{}", tokens[1]);
+    let mut two = Browser::new(&app);
+    let (_, _, page) = two.get(&path).await;
+    let token = token_in(&page);
+    let (s, loc, _) = two
+        .post(&path, &[("token", &token), ("website", ""), ("naam", "Piet")])
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=lid"));
+    let members = store.members(id).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].rol, MemberRole::Begeleider);
+    assert_eq!(members[1].rol, MemberRole::Lid);
+    let public = app.text(&format!("/leerkringen/{slug}")).await;
+    assert!(public.contains("Karin, Gemeente Dijkmeer"));
+    assert!(!public.contains("Piet"));
+    assert!(public.contains("voorgesteld door het coördinatiepunt"));
+}

@@ -494,14 +494,14 @@ pub fn group_gaps(figures: &[ThemeFigures]) -> Vec<GroupGap> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::offering::Location;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()
     }
     use crate::domain::taxonomy::Term;
 
-    fn term(slug: &str) -> Term {
+    /// A term labelled by its slug in capitals.
+    pub(super) fn term(slug: &str) -> Term {
         Term {
             slug: slug.into(),
             label: slug.to_uppercase(),
@@ -519,25 +519,15 @@ mod tests {
         }
     }
 
-    fn offering(id: &str, theme: &str, sectors: &[&str], provider: &str) -> Offering {
+    /// An online training for policymakers on one theme.
+    pub(super) fn offering(id: &str, theme: &str, sectors: &[&str], provider: &str) -> Offering {
         Offering {
-            id: id.into(),
-            titel: id.into(),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
             aanbieder: provider.into(),
-            partners: vec![],
-            vorm: "training".into(),
             themas: vec![theme.into()],
             doelgroepen: vec!["beleidsmakers".into()],
             sectoren: sectors.iter().map(|s| s.to_string()).collect(),
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
             url: "https://a.example".into(),
+            ..crate::domain::offering::example(id)
         }
     }
 

@@ -11,6 +11,7 @@ mod query;
 mod rank;
 mod thesaurus;
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -201,7 +202,7 @@ pub struct Matcher {
 impl Matcher {
     /// Builds a matcher with the default weights.
     pub fn new(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
         today: NaiveDate,
@@ -217,7 +218,7 @@ impl Matcher {
 
     /// Builds a matcher with explicit weights.
     pub fn with_params(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
         today: NaiveDate,
@@ -229,7 +230,7 @@ impl Matcher {
     /// Builds a matcher that also learns which words point to which theme from learning questions
     /// whose themes a coordinator assigned: the askers' own vocabulary next to the catalogue's.
     pub fn with_demand(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         demand: &[LabelledQuestion],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,

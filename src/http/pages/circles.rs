@@ -18,7 +18,7 @@ use crate::domain::circle::{
     MemberRole, CIRCLE_FACETS,
 };
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::params;
+use crate::catalog::params;
 use crate::http::AppState;
 
 use super::view::{dutch_date, label, Layout};

@@ -3,15 +3,15 @@
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 
+use crate::catalog::params;
 use crate::domain::offering::Offering;
-use crate::http::params;
 use crate::http::AppState;
 
 use super::view::{dutch_month, when, Card, Layout};
-use super::{coming, error_page, render};
+use super::{coming, render, PageError};
 
 #[derive(Template)]
 #[template(path = "agenda.html")]
@@ -64,12 +64,9 @@ fn month_label(key: &str) -> Option<String> {
 pub(super) async fn event_calendar(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let today = state.catalog.clock().today();
-    let meetings = match state.catalog.store().coming_meetings(today).await {
-        Ok(m) => m,
-        Err(e) => return super::PageError::from(e).into_response(),
-    };
+    let meetings = state.catalog.store().coming_meetings(today).await?;
     let pairs = params::pairs(raw.as_deref());
     let param = |name: &str| {
         pairs
@@ -101,11 +98,11 @@ pub(super) async fn event_calendar(
         Some(m) => match month_label(&m) {
             Some(_) => m,
             None => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende maand",
                     "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
-                )
+                ))
             }
         },
         None => nav
@@ -123,11 +120,11 @@ pub(super) async fn event_calendar(
         Some(p) => match p.parse::<usize>() {
             Ok(n) if (1..=pages).contains(&n) => n,
             _ => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende pagina",
-                    &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
-                )
+                    format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
+                ))
             }
         },
     };
@@ -156,7 +153,7 @@ pub(super) async fn event_calendar(
             )
         })
         .collect();
-    render(EventCalendarPage {
+    Ok(render(EventCalendarPage {
         l: Layout::new(
             format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
@@ -172,5 +169,5 @@ pub(super) async fn event_calendar(
         prev,
         next,
         meetings: month_meetings,
-    })
+    }))
 }

@@ -367,27 +367,29 @@ pub(super) fn csv_response(body: String, filename: String) -> Response {
 }
 
 async fn agenda_csv(State(state): State<AppState>) -> Response {
-    let analysis = state
-        .catalog
-        .snapshot()
-        .analysis(state.catalog.clock().today());
-    let date = analysis.datum;
-    csv_response(
-        agenda_csv_text(&analysis.themes, date, false),
-        format!("attachment; filename=\"leeragenda-{date}.csv\""),
-    )
+    agenda_download(&state, false)
 }
 
 /// The same figures for Excel with Dutch settings: semicolons, decimal commas and a byte order
 /// mark.
 async fn agenda_csv_excel(State(state): State<AppState>) -> Response {
+    agenda_download(&state, true)
+}
+
+/// Today's learning agenda as a CSV download, for Excel with Dutch settings when `excel`.
+fn agenda_download(state: &AppState, excel: bool) -> Response {
     let analysis = state
         .catalog
         .snapshot()
         .analysis(state.catalog.clock().today());
     let date = analysis.datum;
+    let name = if excel {
+        "leeragenda-excel"
+    } else {
+        "leeragenda"
+    };
     csv_response(
-        agenda_csv_text(&analysis.themes, date, true),
-        format!("attachment; filename=\"leeragenda-excel-{date}.csv\""),
+        agenda_csv_text(&analysis.themes, date, excel),
+        format!("attachment; filename=\"{name}-{date}.csv\""),
     )
 }
