@@ -33,6 +33,7 @@ import {
   tabUntil,
   totp,
 } from './lib.mjs';
+import { run as peersRun } from './peers.mjs';
 
 const results = new Results();
 
@@ -730,6 +731,7 @@ async function main() {
     await keyboardRun(browser, base);
     await noJsRun(browser, base);
     await questionFormRun(browser, base);
+    await peersRun(browser, base, results);
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });

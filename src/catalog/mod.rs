@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::domain::clock::Clock;
 use crate::domain::facets::{self, Filters, Page, Sort};
-use crate::domain::matching::Thesaurus;
+use crate::domain::matching::{Learned, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
@@ -50,6 +50,8 @@ pub struct Catalog {
     snapshot: RwLock<Arc<Snapshot>>,
     thesaurus: Thesaurus,
     matcher: Mutex<Option<BuiltMatcher>>,
+    /// What the matcher learned from coordinators' judgements, with their fingerprint.
+    learned: Mutex<Option<(u64, Arc<Learned>)>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
     /// Where "today" comes from.
@@ -67,6 +69,7 @@ impl Catalog {
         let (version, taxonomy, offerings) = load(&store).await?;
         let demand_version = store.demand_version().await?;
         let demand = store.demand().await?;
+        let judgements = store.judgements().await?;
         let dir = index_dir.map(Path::to_path_buf);
         let (index, offerings) = {
             let dir = dir.clone();
@@ -89,9 +92,11 @@ impl Catalog {
                 demand: Arc::new(demand),
                 analysis: std::sync::Mutex::new(None),
                 labelled: OnceLock::new(),
+                judgements: Arc::new(judgements),
             })),
             thesaurus,
             matcher: Mutex::new(None),
+            learned: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
             clock: Clock::system(),
         })
@@ -178,6 +183,7 @@ impl Catalog {
     async fn load_demand(&self) -> Result<(), CatalogError> {
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
+        let judgements = self.store.judgements().await?;
         let data = Arc::clone(&self.snapshot().data);
         self.publish(Snapshot {
             data,
@@ -185,6 +191,7 @@ impl Catalog {
             demand: Arc::new(demand),
             analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
+            judgements: Arc::new(judgements),
         });
         Ok(())
     }
@@ -228,12 +235,14 @@ impl Catalog {
         }
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
+        let judgements = self.store.judgements().await?;
         self.publish(Snapshot {
             data: Arc::new(snapshot),
             demand_version,
             demand: Arc::new(demand),
             analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
+            judgements: Arc::new(judgements),
         });
         Ok(())
     }

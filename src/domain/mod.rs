@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod matching;
 
 pub mod offering;
+pub mod peers;
 pub mod question;
 pub mod similar;
 pub mod status;

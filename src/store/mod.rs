@@ -21,6 +21,7 @@ mod matches;
 mod offerings;
 mod outbox;
 mod participants;
+mod peers;
 mod privacy;
 mod providers;
 mod questions;
@@ -44,7 +45,10 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
-pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use peers::{PeerRow, PeerShare};
+pub use questions::{
+    DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
+};
 pub use rounds::RoundSummary;
 pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;

@@ -68,6 +68,8 @@ pub struct OwnQuestion {
     pub voorgesteld: Vec<String>,
     /// Offerings the coordinator confirmed (ids).
     pub bevestigd: Vec<String>,
+    /// Whether the asker consented to peer contact on it.
+    pub peer_consent: bool,
 }
 
 const COLUMNS: &str = "id, email, naam, created_at, sessions_after, feed_token_hash";
@@ -270,7 +272,7 @@ impl Store {
     /// first, with their suggested and confirmed offerings.
     pub async fn own_questions(&self, email: &str) -> Result<Vec<OwnQuestion>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, vraag, datum, status, antwoord FROM learning_questions \
+            "SELECT id, vraag, datum, status, antwoord, peer_consent FROM learning_questions \
              WHERE lower(email) = lower($1) ORDER BY created_at DESC, id",
         )
         .bind(email)
@@ -293,6 +295,7 @@ impl Store {
                     .collect::<Vec<_>>()
             };
             out.push(OwnQuestion {
+                peer_consent: super::flag(&r, "peer_consent")?,
                 voorgesteld: of("voorgesteld"),
                 bevestigd: of("bevestigd"),
                 id,

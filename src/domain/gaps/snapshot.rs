@@ -11,7 +11,7 @@ use crate::domain::taxonomy::{Taxonomy, Term};
 
 /// The version of the method a peiling was computed with; it changes when the rules or weights of
 /// the gap analysis do, so that a comparison can say that two peilingen were computed apart.
-pub const METHOD_VERSION: &str = "2026.12-tekort-wilson";
+pub const METHOD_VERSION: &str = "2026.12-tekort-wilson-mogelijk";
 
 /// A development track as it stood when the peiling was published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -276,12 +276,14 @@ mod tests {
                 themas: &a,
                 doelgroep: Some("beleidsmakers"),
                 beantwoord: Some(false),
+                mogelijk: false,
             })
             .collect();
         demand.extend((0..4).map(|_| DemandItem {
             themas: &b,
             doelgroep: Some("bewoners"),
             beantwoord: Some(true),
+            mogelijk: false,
         }));
         let datum = NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
         let t = Thresholds::default();

@@ -287,6 +287,8 @@ impl<'a> IndexBuilder<'a> {
             sector_labels: label_map(&taxonomy.sectoren),
             thesaurus: thesaurus.clone(),
             model: FitModel::builtin(),
+            evidence: Vec::new(),
+            learned: None,
         }
     }
 

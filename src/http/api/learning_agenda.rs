@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::NoParameters;
+use crate::domain::matching::Fit;
 use crate::http::error::ApiError;
 use crate::http::AppState;
 
@@ -19,6 +20,10 @@ pub struct AgendaResponse {
     /// Questions not yet matched by the engine (their `passend` is still unknown).
     #[serde(rename = "nogTeKoppelen")]
     pub nog_te_koppelen: usize,
+    /// Questions for which the engine found related offerings without being sure they answer
+    /// them (`fit` = `mogelijk`): neither answered nor unanswered in the figures, and counted
+    /// per theme in `mogelijk`.
+    pub mogelijk: usize,
     /// The date the figures hold for (the supply usable on that day).
     #[serde(rename = "standPer")]
     #[schema(value_type = String, format = Date, example = "2026-12-06")]
@@ -54,6 +59,14 @@ pub(super) async fn learning_agenda(
             .demand
             .iter()
             .filter(|q| q.passend.is_none())
+            .count(),
+        mogelijk: snapshot
+            .demand
+            .iter()
+            .filter(|q| {
+                q.fit == Some(Fit::Mogelijk)
+                    && q.status != crate::domain::status::QuestionStatus::Lacune
+            })
             .count(),
         stand_per: analysis.datum,
         themas: analysis.themes.clone(),

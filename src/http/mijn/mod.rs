@@ -547,6 +547,10 @@ pub fn melding_text(m: &str) -> Option<&'static str> {
         "bewaard" => Some("Het leeraanbod is bewaard."),
         "feed" => Some("Je hebt een nieuw feedadres. Het oude adres werkt niet meer."),
         "feed-weg" => Some("Je feedadres werkt niet meer."),
+        "contact-aan" => {
+            Some("Anderen met dezelfde vraag kunnen je nu vinden, zonder je naam of e-mailadres.")
+        }
+        "contact-uit" => Some("Anderen zien je niet meer bij hun vraag."),
         _ => None,
     }
 }

@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use crate::catalog::params;
 use crate::catalog::Snapshot;
 use crate::domain::circle::{
     circle_formats, format_label, Access, CircleFacet, CircleFilter, LearningCircle, Meeting,
     MemberRole, CIRCLE_FACETS,
 };
 use crate::domain::taxonomy::Vocabulary;
-use crate::catalog::params;
 use crate::http::AppState;
 
 use super::view::{dutch_date, label, Layout};

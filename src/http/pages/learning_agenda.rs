@@ -257,7 +257,7 @@ pub(super) fn unchecked_note(snapshot: &Snapshot) -> String {
 }
 
 /// The columns of the agenda CSV.
-const AGENDA_CSV_COLUMNS: [&str; 18] = [
+const AGENDA_CSV_COLUMNS: [&str; 19] = [
     "thema",
     "label",
     "doelgroep",
@@ -276,6 +276,7 @@ const AGENDA_CSV_COLUMNS: [&str; 18] = [
     "tekort_hoog",
     "beeindigd",
     "stand_per",
+    "mogelijk",
 ];
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
@@ -315,6 +316,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
             num(b.score_hoog),
             f.beeindigd.to_string(),
             datum.to_string(),
+            f.mogelijk.to_string(),
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
@@ -324,7 +326,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
-            row.resize(AGENDA_CSV_COLUMNS.len() - 7, String::new());
+            row.resize(AGENDA_CSV_COLUMNS.len() - 8, String::new());
             let c = &g.beoordeling;
             row.extend([
                 if c.label == Label::Gap { "ja" } else { "nee" }.to_string(),
@@ -334,6 +336,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
                 num(c.score_hoog),
                 String::new(),
                 datum.to_string(),
+                String::new(),
             ]);
             let _ = w.write_record(row);
         }

@@ -47,6 +47,29 @@ pub struct Entered {
     gemeente: String,
     email: String,
     toestemming: bool,
+    /// Consent to be introduced to others with the same question, with what is shared.
+    contact: Option<crate::store::PeerShare>,
+}
+
+impl Entered {
+    fn contact_naam(&self) -> &str {
+        self.contact
+            .as_ref()
+            .and_then(|c| c.naam.as_deref())
+            .unwrap_or("")
+    }
+    fn contact_organisatie(&self) -> &str {
+        self.contact
+            .as_ref()
+            .and_then(|c| c.organisatie.as_deref())
+            .unwrap_or("")
+    }
+    fn contact_rol(&self) -> bool {
+        self.contact.as_ref().is_some_and(|c| c.rol)
+    }
+    fn contact_gemeente(&self) -> bool {
+        self.contact.as_ref().is_some_and(|c| c.gemeente)
+    }
 }
 
 #[derive(Template)]
@@ -85,6 +108,8 @@ struct ResultPage {
     mogelijk: bool,
     results: Vec<Shown>,
     with_email: bool,
+    /// With consent: the explanations of the peers found (`Some(empty)`: nobody yet).
+    peers: Option<Vec<String>>,
 }
 
 fn form_page(
@@ -191,6 +216,13 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
     if email.is_some() && !e.toestemming {
         errors.insert("toestemming", "Geef toestemming om je e-mailadres te gebruiken voor een antwoord, of laat het e-mailadres leeg.".to_string());
     }
+    if let Some(share) = &e.contact {
+        if e.email.is_empty() {
+            errors.insert("contact", "Vul je e-mailadres in: zonder e-mailadres kunnen we je niet met anderen in contact brengen. Of vink dit uit.".to_string());
+        } else if let Some(m) = super::peers::share_error(share) {
+            errors.insert("contact", m);
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -230,6 +262,7 @@ async fn submit(
         gemeente: field(&form, "gemeente"),
         email: field(&form, "email"),
         toestemming: form.contains_key("toestemming"),
+        contact: super::peers::share_from(&form),
     };
     let taken = public_form::take(&state, FORM, &headers, peer, &form, || validate(&state, &e));
     let (once, valid) = match taken {
@@ -267,12 +300,14 @@ async fn submit(
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
-        passend: outcome.passend,
+        fit: outcome.fit,
+        kans: outcome.kans,
         matches: outcome
             .resultaten
             .iter()
             .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
             .collect(),
+        peer: e.contact.as_ref(),
     };
     let inserted = state
         .catalog
@@ -285,6 +320,15 @@ async fn submit(
     if let Err(err) = state.catalog.refresh_demand().await {
         tracing::warn!(error = %err, "leeragenda verversen mislukt");
     }
+    let peers = match (&e.contact, &valid.email) {
+        (Some(_), Some(email)) => Some(
+            super::peers::suggested(&state, email)
+                .await?
+                .remove(&question.id)
+                .unwrap_or_default(),
+        ),
+        _ => None,
+    };
     let snapshot = state.catalog.snapshot();
     let results = outcome
         .resultaten
@@ -315,6 +359,7 @@ async fn submit(
             mogelijk: outcome.fit == Fit::Mogelijk,
             results,
             with_email: valid.email.is_some(),
+            peers,
         },
     ))
 }

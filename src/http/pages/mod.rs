@@ -15,6 +15,7 @@ pub mod info;
 pub mod learning_agenda;
 pub mod leervraag;
 pub mod offering;
+pub mod peers;
 pub mod providers;
 pub mod public_form;
 pub mod snapshots;

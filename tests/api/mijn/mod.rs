@@ -6,6 +6,7 @@
 
 mod account;
 mod follows;
+mod peers;
 mod sign_in;
 
 use std::time::Duration;
