@@ -1,8 +1,8 @@
 // Browser test of the learning circles (issue #18): a participant starts a circle with the
 // guided form (the single-sector notice first), the coordinator approves it, the public page
 // with its meeting in .ics, and a result proposed, approved and found in the catalogue search.
-// The participant's browser runs without JavaScript; axe on every page; the start link is
-// reached with the keyboard.
+// Axe on every page; the start link is reached with the keyboard; the start form is sent once
+// more without JavaScript.
 import { openPage, sleep, tabUntil } from './lib.mjs';
 
 /** Runs the walk; `ctx` holds the suite's shared pieces. */
@@ -12,7 +12,7 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
   const email = 'kring@e2e.example';
   const titel = 'E2E leerkring wijkaanpak volhouden';
   const resultaat = 'E2E handreiking volhouden van de wijkaanpak';
-  const { page, close } = await openPage(browser, base, { javaScriptEnabled: false });
+  const { context, page, close } = await openPage(browser, base);
   try {
     // Sign in to Mijn WijkWijzer by link.
     await page.goto(new URL('/mijn', base).href);
@@ -25,12 +25,23 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     await page.goto(link);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Bevestigen en inloggen' }).click()]);
 
-    // The list, and the start link reached with the keyboard.
-    await page.goto(new URL('/leerkringen', base).href);
-    await axeHere(page, `${name}: lijst`);
-    const start = await tabUntil(page, (el) => el.tag === 'a' && /Zelf een leerkring starten/.test(el.text), 200);
-    if (!results.check(!!start, `${name}: Tab bereikt "Zelf een leerkring starten"`, page.url())) return;
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    // The list, and the start link reached with the keyboard (in a browser with JavaScript,
+    // which the keyboard check reads the focus with).
+    {
+      const kb = await openPage(browser, base);
+      try {
+        await kb.page.goto(new URL('/leerkringen', base).href);
+        await axeHere(kb.page, `${name}: lijst`);
+        const start = await tabUntil(kb.page, (el) => el.tag === 'a' && /Zelf een leerkring starten/.test(el.text), 200);
+        if (results.check(!!start, `${name}: Tab bereikt "Zelf een leerkring starten"`, kb.page.url())) {
+          await Promise.all([kb.page.waitForNavigation(), kb.page.keyboard.press('Enter')]);
+          results.check(new URL(kb.page.url()).pathname === '/leerkringen/starten', `${name}: Enter opent het formulier`, kb.page.url());
+        }
+      } finally {
+        await kb.close();
+      }
+    }
+    await page.goto(new URL('/leerkringen/starten', base).href);
     await axeHere(page, `${name}: formulier starten`);
 
     // One sector: pointed out first (function 3), then confirmed.
@@ -58,6 +69,32 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Leerkring starten' }).click()]);
     await axeHere(page, `${name}: ontvangen`, 200, res?.status());
     results.check((await page.locator('h1').innerText()).includes('Je leerkring is ontvangen'), `${name}: leerkring ontvangen`, '');
+
+    // The same form works without JavaScript (a second circle, same session).
+    {
+      const nojs = await openPage(browser, base, { javaScriptEnabled: false, storageState: await context.storageState() });
+      try {
+        await nojs.page.goto(new URL('/leerkringen/starten', base).href);
+        const p = nojs.page;
+        await p.fill('#titel', `${titel} zonder JavaScript`);
+        await p.fill('#omschrijving', 'Dezelfde stappen, zonder JavaScript.');
+        await p.fill('#leervragen', 'Werkt het formulier zonder JavaScript?');
+        await p.check('#thema-langjarige-wijkaanpak');
+        await p.check('#doelgroep-bewoners');
+        await p.check('#sector-wonen');
+        await p.check('#sector-zorg');
+        await p.selectOption('#vorm', 'werkbezoek');
+        await p.fill('#ritme', 'maandelijks');
+        await p.fill('#looptijd', 'een half jaar');
+        await p.fill('#begeleiding', 'ik');
+        await p.check('#toegang-uitnodiging');
+        await p.fill('#naam', 'Fatima Bakker');
+        await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Leerkring starten' }).click()]);
+        results.check((await p.locator('h1').innerText()).includes('Je leerkring is ontvangen'), `${name}: starten werkt zonder JavaScript`, p.url());
+      } finally {
+        await nojs.close();
+      }
+    }
 
     // Moderation.
     const coordinator = await login(browser, base, coordinatorEmail);

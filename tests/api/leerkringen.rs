@@ -1,8 +1,8 @@
 //! Learning circles: starting one (guided form, single-sector notice), moderation, the public
 //! list and page with `.ics` and `/agenda`, joining (open and by invitation), the members' page
 //! with its authorisation per role, consent to be listed (withdrawn: hidden at once),
-//! announcements through the outbox, leaving, account deletion, circles counted on the gaps, and
-//! a result that becomes supply.
+//! announcements through the outbox, leaving, account deletion, circles counted on the gaps, a
+//! result that becomes supply, and a circle the coordination point proposes to consenting askers.
 
 use wijkwijzer::domain::circle::MemberRole;
 use wijkwijzer::domain::status::SubmissionStatus;
@@ -610,4 +610,244 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
     assert!(search.contains(&format!("/aanbod/{offering}")), "{search}");
     let circle = app.text(&format!("/leerkringen/{slug}")).await;
     assert!(circle.contains("Handreiking vijftien jaar wijkaanpak"));
+}
+
+/// The acceptance of an invitation of the coordination point (the invitations are written here
+/// through the store, to follow two askers through it).
+#[tokio::test]
+async fn an_invitation_is_accepted_through_a_button_page_and_the_first_to_accept_facilitates() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    let tax = app.state.catalog.snapshot().taxonomy.clone();
+    let input = wijkwijzer::domain::circle::CircleInput {
+        titel: "Voorgesteld: wijkaanpak volhouden".into(),
+        omschrijving: "Voorgesteld door het coördinatiepunt.".into(),
+        leervragen: "Hoe houden we de wijkaanpak vol?".into(),
+        doelgroepen: vec!["beleidsmakers".into()],
+        sectoren: vec![],
+        vorm: "intervisie".into(),
+        ritme: "in overleg".into(),
+        looptijd: "in overleg".into(),
+        begeleiding: "de eerste die meedoet, met het coördinatiepunt".into(),
+        toegang: "uitnodiging".into(),
+        themas: vec!["langjarige-wijkaanpak".into()],
+        vraagstuk: String::new(),
+    };
+    let mut circle = input.parse(&tax).unwrap();
+    circle.voorgesteld = true;
+    let base = app.state.base_url.clone();
+    let mut tokens = Vec::new();
+    let invitations: Vec<_> = ["een@dijkmeer.example", "twee@hoeve.example"]
+        .iter()
+        .enumerate()
+        .map(|(i, to)| {
+            let (token, hash) = wijkwijzer::store::new_link_token().unwrap();
+            let link = format!("{base}/leerkringen/uitnodiging/{token}");
+            tokens.push(token);
+            wijkwijzer::store::NewInvitation {
+                email: to.to_string(),
+                question_id: format!("vraag-{i}"),
+                token_hash: hash,
+                mail: wijkwijzer::mail::circle_invitation_mail(to, &circle.titel, &link, 30),
+            }
+        })
+        .collect();
+    let now = wijkwijzer::domain::clock::Clock::system().now();
+    let (id, slug) = store
+        .propose_circle(&circle, &invitations, now, "coordinator@wijkwijzer.example")
+        .await
+        .unwrap();
+    let mail = last_mail_to(&app, "een@dijkmeer.example").await.unwrap();
+    assert!(mail.mail.text.contains(&tokens[0]));
+    // The link shows a button: opening it changes nothing.
+    let path = format!("/leerkringen/uitnodiging/{}", tokens[0]);
+    let mut one = Browser::new(&app);
+    let (s, _, page) = one.get(&path).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("Uitnodiging aannemen"));
+    assert!(store.members(id).await.unwrap().is_empty());
+    let token = token_in(&page);
+    let (s, loc, body) = one
+        .post(
+            &path,
+            &[
+                ("token", &token),
+                ("website", ""),
+                ("naam", "Karin"),
+                ("organisatie", "Gemeente Dijkmeer"),
+                ("zichtbaar", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(loc, format!("/leerkringen/{slug}/leden?melding=begeleider"));
+    let (s, _, page) = one.get(&loc).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("jij begeleidt deze leerkring"), "{page}");
+    // Used once.
+    let (s, _, _) = Browser::new(&app).get(&path).await;
+    assert_eq!(s, 410);
+    // The second to accept is a member, not listed without consent.
+    let path = format!("/leerkringen/uitnodiging/{}", tokens[1]);
+    let mut two = Browser::new(&app);
+    let (_, _, page) = two.get(&path).await;
+    let token = token_in(&page);
+    let (s, loc, _) = two
+        .post(
+            &path,
+            &[("token", &token), ("website", ""), ("naam", "Piet")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=lid"));
+    let members = store.members(id).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].rol, MemberRole::Begeleider);
+    assert_eq!(members[1].rol, MemberRole::Lid);
+    let public = app.text(&format!("/leerkringen/{slug}")).await;
+    assert!(public.contains("Karin, Gemeente Dijkmeer"));
+    assert!(!public.contains("Piet"));
+    assert!(public.contains("voorgesteld door het coördinatiepunt"));
+}
+
+/// Asks `vraag` on the site as `email` from `gemeente`, with peer consent or without.
+async fn ask_peer(
+    app: &TestApp,
+    email: &str,
+    gemeente: &str,
+    groep: &str,
+    consent: bool,
+) -> String {
+    let mut fields = vec![
+        (
+            "vraag",
+            "Hoe houden we een wijkaanpak vijftien jaar vol, ook als de wethouder wisselt?",
+        ),
+        ("doelgroep", groep),
+        ("gemeente", gemeente),
+        ("email", email),
+        ("toestemming", "ja"),
+        ("website", ""),
+    ];
+    if consent {
+        fields.push(("contact", "ja"));
+    }
+    let before: Vec<String> = app
+        .state
+        .catalog
+        .store()
+        .peer_questions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.question.id)
+        .collect();
+    let item = ask_on_site_with(app, &fields).await;
+    assert_eq!(
+        before.len() + usize::from(consent),
+        app.state
+            .catalog
+            .store()
+            .peer_questions()
+            .await
+            .unwrap()
+            .len()
+    );
+    item.id
+}
+
+#[tokio::test]
+async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited() {
+    let app = spawn_app().await;
+    let a = ask_peer(
+        &app,
+        "beleid@dijkmeer.example",
+        "Dijkmeer",
+        "beleidsmakers",
+        true,
+    )
+    .await;
+    let b = ask_peer(&app, "bewoner@hoeve.example", "Hoeve", "bewoners", true).await;
+    let c = ask_peer(&app, "geen@zwolle.example", "Zwolle", "bewoners", false).await;
+    let mut coordinator = logged_in(&app, Role::Coordinator).await;
+    let (s, _, page) = coordinator.get("/beheer/leerkringen").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Een leerkring voorstellen"));
+    // Without a name, and with only an asker without consent: refused, nothing sent.
+    let (s, _, page) = coordinator
+        .post(
+            "/beheer/leerkringen/voorstellen",
+            &[("titel", ""), ("vraag", &a)],
+        )
+        .await;
+    assert_eq!(s, 422, "{page}");
+    assert!(page.contains("Geef de leerkring een naam"));
+    let (s, _, page) = coordinator
+        .post(
+            "/beheer/leerkringen/voorstellen",
+            &[("titel", "Wijkaanpak volhouden"), ("vraag", &c)],
+        )
+        .await;
+    assert_eq!(s, 422, "{page}");
+    assert!(page.contains("Er is niemand om uit te nodigen"));
+    // The three questions: two consenting askers invited, the third not contacted.
+    let (s, loc, body) = coordinator
+        .post(
+            "/beheer/leerkringen/voorstellen",
+            &[
+                ("titel", "Wijkaanpak volhouden"),
+                ("vraag", &a),
+                ("vraag", &b),
+                ("vraag", &c),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303, "{body}");
+    assert!(loc.contains("melding=voorgesteld&uitgenodigd=2"), "{loc}");
+    let invited = |to: &'static str| {
+        let app = &app;
+        async move {
+            app.state
+                .catalog
+                .store()
+                .outbox(200)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.mail.to == to && m.mail.subject.starts_with("Uitnodiging"))
+                .count()
+        }
+    };
+    assert_eq!(invited("beleid@dijkmeer.example").await, 1);
+    assert_eq!(invited("bewoner@hoeve.example").await, 1);
+    assert_eq!(invited("geen@zwolle.example").await, 0);
+    let (_, _, page) = coordinator.get(&loc).await;
+    assert!(page.contains("De leerkring is voorgesteld"), "{page}");
+    // Public at once, by invitation, for both target groups; accepted through the mail's link.
+    let store = app.state.catalog.store();
+    let circle = store
+        .circles(&[wijkwijzer::domain::circle::CircleStatus::Actief])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.titel == "Wijkaanpak volhouden")
+        .unwrap();
+    assert!(circle.voorgesteld);
+    assert_eq!(circle.doelgroepen, ["beleidsmakers", "bewoners"]);
+    let mail = last_mail_to(&app, "beleid@dijkmeer.example").await.unwrap();
+    let at = mail.mail.text.find("/leerkringen/uitnodiging/").unwrap();
+    let path = mail.mail.text[at..at + "/leerkringen/uitnodiging/".len() + 64].to_string();
+    let mut one = Browser::new(&app);
+    let (s, _, page) = one.get(&path).await;
+    assert_eq!(s, 200);
+    let token = token_in(&page);
+    let (s, loc, _) = one
+        .post(
+            &path,
+            &[("token", &token), ("website", ""), ("naam", "Karin")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=begeleider"));
+    assert_eq!(store.members(circle.id).await.unwrap().len(), 1);
 }

@@ -1,6 +1,7 @@
 //! Learning circles in the back office (moderation area): the circles participants started wait
 //! here for approval or rejection (the facilitator is mailed either way); the coordination point
-//! links a circle to a gap or a development track.
+//! links a circle to a gap or a development track, and proposes a circle to the askers of similar
+//! questions who consented to peer contact (invited by mail with a signed link).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -26,6 +27,7 @@ use super::{see_other, BLayout, Staff};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/beheer/leerkringen", get(list))
+        .route("/beheer/leerkringen/voorstellen", post(propose))
         .route("/beheer/leerkringen/{id}", get(detail).post(save))
         .route("/beheer/leerkringen/{id}/afwijzen", post(reject))
 }
@@ -39,10 +41,24 @@ struct ListPage {
     l: BLayout,
     waiting: Vec<Row>,
     running: Vec<Row>,
+    /// The proposal form as sent, with its error.
+    titel: String,
+    vragen: String,
+    error: Option<String>,
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
     let staff = staff.need(Area::Moderatie)?;
+    list_page(&state, &staff, String::new(), String::new(), None).await
+}
+
+async fn list_page(
+    state: &AppState,
+    staff: &Staff,
+    titel: String,
+    vragen: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let row = |c: &LearningCircle| -> Row {
         (
@@ -56,14 +72,149 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
     let store = state.catalog.store();
     let waiting = store.circles(&[CircleStatus::Ingediend]).await?;
     let running = store.circles(&[CircleStatus::Actief]).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let title = if error.is_some() {
+        "Fout: leerkringen"
+    } else {
+        "Leerkringen"
+    };
     Ok(render_status(
-        StatusCode::OK,
+        status,
         ListPage {
-            l: BLayout::new("Leerkringen", "/beheer/leerkringen", &staff),
+            l: BLayout::new(title, "/beheer/leerkringen", staff),
             waiting: waiting.iter().rev().map(row).collect(),
             running: running.iter().map(row).collect(),
+            titel,
+            vragen,
+            error,
         },
     ))
+}
+
+/// Proposes a circle (`titel`) to the askers of the questions `vraag` (repeated; a value may
+/// hold several ids separated by spaces or commas) who consented to peer contact: the circle is
+/// active at once, by invitation, and each consenting address gets one invitation mail with a
+/// signed link. Askers without consent are not contacted and not named.
+async fn propose(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let staff = staff.need(Area::Moderatie)?;
+    let pairs = pairs(&body);
+    let titel = first(&pairs, "titel");
+    let ids: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "vraag")
+        .flat_map(|(_, v)| {
+            v.split([' ', ',', '\n', '\r', '\t'])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let typed = ids.join(" ");
+    let refuse = |m: &str| list_page(&state, &staff, titel.clone(), typed.clone(), Some(m.into()));
+    let n = titel.chars().count();
+    if !(5..=200).contains(&n) {
+        return refuse("Geef de leerkring een naam van 5 tot 200 tekens.").await;
+    }
+    if ids.is_empty() || ids.len() > 100 {
+        return refuse(
+            "Kies de leervragen (1 tot 100) waarvan je de vragenstellers wilt uitnodigen.",
+        )
+        .await;
+    }
+    let store = state.catalog.store();
+    let askers: Vec<crate::store::PeerRow> = store
+        .peer_questions()
+        .await?
+        .into_iter()
+        .filter(|p| ids.contains(&p.question.id))
+        .collect();
+    if askers.is_empty() {
+        return refuse("Geen van de vragenstellers van deze leervragen wil in contact komen met anderen. Er is niemand om uit te nodigen.").await;
+    }
+    let snapshot = state.catalog.snapshot();
+    let mut circle = LearningCircle {
+        id: 0,
+        slug: String::new(),
+        titel: titel.clone(),
+        omschrijving: "Voorgesteld door het coördinatiepunt voor mensen die, in verschillende gemeenten, een leervraag stelden die op elkaar lijkt.".into(),
+        leervragen: vec![titel.clone()],
+        doelgroepen: Vec::new(),
+        sectoren: Vec::new(),
+        vorm: "intervisie".into(),
+        ritme: "In overleg met de deelnemers".into(),
+        looptijd: "In overleg met de deelnemers".into(),
+        begeleiding: "De eerste die de uitnodiging aanneemt, samen met het coördinatiepunt".into(),
+        toegang: crate::domain::circle::Access::Uitnodiging,
+        themas: Vec::new(),
+        vraagstuk: None,
+        status: CircleStatus::Actief,
+        reden: None,
+        lacune: None,
+        traject: None,
+        voorgesteld: true,
+        created_at: String::new(),
+    };
+    let push = |list: &mut Vec<String>, v: &str| {
+        if !v.is_empty() && !list.iter().any(|x| x == v) {
+            list.push(v.to_string());
+        }
+    };
+    for a in &askers {
+        let q = &a.question;
+        if let Some(g) = q.doelgroep.as_deref() {
+            push(&mut circle.doelgroepen, g);
+        }
+        if let Some(s) = q.sector.as_deref() {
+            push(&mut circle.sectoren, s);
+        }
+        for t in &q.themas {
+            push(&mut circle.themas, t);
+        }
+    }
+    circle.vraagstuk = circle
+        .themas
+        .iter()
+        .find_map(|t| snapshot.taxonomy.topic_for_theme(t))
+        .map(|t| t.slug.clone());
+    let mut invitations: Vec<crate::store::NewInvitation> = Vec::new();
+    for a in &askers {
+        if invitations
+            .iter()
+            .any(|i| i.email.eq_ignore_ascii_case(&a.email))
+        {
+            continue;
+        }
+        let (token, hash) = crate::store::new_link_token()?;
+        let link = format!("{}/leerkringen/uitnodiging/{token}", state.base_url);
+        invitations.push(crate::store::NewInvitation {
+            email: a.email.clone(),
+            question_id: a.question.id.clone(),
+            token_hash: hash,
+            mail: mail::circle_invitation_mail(
+                &a.email,
+                &titel,
+                &link,
+                crate::store::INVITATION_DAYS,
+            ),
+        });
+    }
+    let (id, _) = store
+        .propose_circle(&circle, &invitations, state.clock().now(), staff.actor())
+        .await?;
+    super::show_demand_change(&state).await;
+    Ok(see_other(&format!(
+        "/beheer/leerkringen/{id}?melding=voorgesteld&uitgenodigd={}",
+        invitations.len()
+    )))
 }
 
 #[derive(Template)]
@@ -190,6 +341,7 @@ async fn detail(
         Some("goedgekeurd") => {
             Some("De leerkring staat op de site; de begeleider krijgt een mail.")
         }
+        Some("voorgesteld") => Some("De leerkring is voorgesteld: de vragenstellers die in contact willen komen, krijgen een uitnodiging per mail. Wie als eerste aanneemt, begeleidt de leerkring."),
         _ => None,
     };
     page(

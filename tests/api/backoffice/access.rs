@@ -74,6 +74,11 @@ fn routes() -> Vec<Route> {
         get("/beheer/leerkringen", Moderatie),
         get("/beheer/leerkringen/999", Moderatie),
         post(
+            "/beheer/leerkringen/voorstellen",
+            &[("titel", ""), ("vraag", "lv-demo-001")],
+            Moderatie,
+        ),
+        post(
             "/beheer/leerkringen/999",
             &[("actie", "koppelen"), ("lacune", "")],
             Moderatie,
