@@ -32,6 +32,7 @@ import {
   tabUntil,
   totp,
 } from './lib.mjs';
+import { findingRun } from './finding.mjs';
 
 const results = new Results();
 
@@ -731,6 +732,7 @@ async function main() {
     await questionFormRun(browser, base);
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
+    await findingRun(browser, base, results);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

@@ -41,6 +41,11 @@ pub const REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_mill
 /// Factor on the text score of an offering that has ended.
 const ENDED_WEIGHT: f32 = 0.6;
 
+/// Factor on the score of an offering for the group of who asks (`voor`): large enough that
+/// those offerings come first, each part by relevance. A resident's search does not put a
+/// paid masterclass for policymakers above the offerings for residents (a factor of 2 did).
+const ASKER_WEIGHT: f32 = 1_000.0;
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -254,15 +259,33 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         let today = self.clock.today();
+        // Who asks: the group of `voor`, or the one target group chosen as a filter.
+        let voor = filters.voor.as_deref().or_else(|| {
+            match filters
+                .facets
+                .get(&facets::Facet::Doelgroep)
+                .map(Vec::as_slice)
+            {
+                Some([one]) => Some(one.as_str()),
+                _ => None,
+            }
+        });
+        let for_asker = |o: &crate::domain::offering::Offering| {
+            if voor.is_some_and(|g| o.doelgroepen.iter().any(|x| x == g)) {
+                ASKER_WEIGHT
+            } else {
+                1.0
+            }
+        };
         if text.is_empty() {
-            // Without a text, "relevant" means: still available first.
+            // Without a text, "relevant" means: still available first, then for who asks.
             let hits = snapshot.offerings.iter().enumerate().map(|(i, s)| {
                 let current = if s.offering.is_current(today) {
                     1.0
                 } else {
                     0.0
                 };
-                (i, &s.offering, current)
+                (i, &s.offering, current * for_asker(&s.offering))
             });
             return Ok(facets::apply(
                 &snapshot.facet_table,
@@ -283,7 +306,7 @@ impl Catalog {
                 } else {
                     score * ENDED_WEIGHT
                 };
-                (*i, o, score)
+                (*i, o, score * for_asker(o))
             })
         });
         Ok(facets::apply(

@@ -191,6 +191,38 @@ impl OfferingForm {
         self.values.get(field).map_or("", String::as_str)
     }
 
+    /// The choices of the region list: landelijk, then per province the province itself and
+    /// its municipalities, as `(group label, [(value, label, selected)])`. A stored value in
+    /// another spelling selects its region.
+    pub fn region_groups(&self) -> Vec<(String, Vec<(String, String, bool)>)> {
+        use crate::domain::region::{RegionKind, Regions};
+        let regions = Regions::builtin();
+        let chosen = regions.canonical(self.value("regio")).unwrap_or("");
+        let option = |name: &str, label: String| (name.to_string(), label, name == chosen);
+        let mut groups = Vec::new();
+        for (i, r) in regions.all().iter().enumerate() {
+            match r.kind {
+                RegionKind::National => groups.push((
+                    "Heel Nederland".to_string(),
+                    vec![option(&r.name, "Landelijk".into())],
+                )),
+                RegionKind::Province => {
+                    let mut options = vec![option(&r.name, format!("Heel {}", r.name))];
+                    options.extend(
+                        regions
+                            .all()
+                            .iter()
+                            .filter(|m| m.province == Some(i))
+                            .map(|m| option(&m.name, m.name.replace(" (gemeente)", ""))),
+                    );
+                    groups.push((format!("Provincie {}", r.name), options));
+                }
+                RegionKind::Municipality => {}
+            }
+        }
+        groups
+    }
+
     /// Whether `slug` is chosen in a checkbox list.
     pub fn is_selected(&self, field: &str, slug: &str) -> bool {
         self.selected
