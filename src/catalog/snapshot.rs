@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::NaiveDate;
 
 use crate::domain::gaps::{self, DemandItem, Gap, GroupGap, ThemeFigures, Thresholds};
-use crate::domain::matching::LabelledQuestion;
+use crate::domain::matching::{Fit, Judgement, LabelledQuestion};
 use crate::domain::offering::Offering;
 use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Taxonomy;
@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub(super) analysis: Mutex<Option<Arc<Analysis>>>,
     /// Fingerprint of the learning questions the matcher learns from.
     pub(super) labelled: OnceLock<u64>,
+    /// The coordinators' judgements the matcher learns from.
+    pub judgements: Arc<Vec<Judgement>>,
 }
 
 impl std::ops::Deref for Snapshot {
@@ -77,6 +79,21 @@ impl Snapshot {
         })
     }
 
+    /// A fingerprint of the coordinators' judgements.
+    pub(super) fn judgements_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for j in self.judgements.iter() {
+            j.vraag.vraag.hash(&mut h);
+            j.vraag.doelgroep.hash(&mut h);
+            j.vraag.sector.hash(&mut h);
+            j.lacune.hash(&mut h);
+            j.bevestigd.hash(&mut h);
+            j.afgewezen.hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The gap analysis with the supply usable on `today` (the catalogue's clock), computed once
     /// per snapshot and day.
     pub fn analysis(&self, today: NaiveDate) -> Arc<Analysis> {
@@ -94,12 +111,19 @@ impl Snapshot {
             .map(|q| DemandItem {
                 themas: &q.themas,
                 doelgroep: q.doelgroep.as_deref(),
-                // A coordinator's verdict "lacune" overrides the engine.
+                // A coordinator's verdict "lacune" overrides the engine; `mogelijk` is not known
+                // to be answered or not, and is counted apart.
                 beantwoord: if q.status == QuestionStatus::Lacune {
                     Some(false)
                 } else {
-                    q.passend
+                    match q.fit {
+                        Some(Fit::Passend) => Some(true),
+                        Some(Fit::Geen) => Some(false),
+                        Some(Fit::Mogelijk) => None,
+                        None => q.passend,
+                    }
                 },
+                mogelijk: q.status != QuestionStatus::Lacune && q.fit == Some(Fit::Mogelijk),
             })
             .collect();
         let thresholds = Thresholds::default();

@@ -156,17 +156,7 @@ pub(super) fn eval(
     }
     let outcomes: Vec<_> = judged
         .iter()
-        .map(|q| {
-            matcher.match_question(
-                &MatchQuery {
-                    vraag: q.vraag.clone(),
-                    doelgroep: q.doelgroep.clone(),
-                    sector: q.sector.clone(),
-                    themas: Vec::new(),
-                },
-                10,
-            )
-        })
+        .map(|q| matcher.match_question(&evaluation::query_of(q), 10))
         .collect();
     if let Some(path) = output {
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -174,20 +164,22 @@ pub(super) fn eval(
             writeln!(f, "{}", match_line(&q.id, outcome))?;
         }
     }
-    let cases: Vec<evaluation::Case> = judged
-        .iter()
-        .zip(&outcomes)
-        .map(|(q, o)| evaluation::Case::new(q, o))
-        .collect();
     match folds {
         Some((folds, seed)) => {
-            let report = evaluation::cross_validate(&cases, folds, seed);
+            let report = evaluation::cross_validate(&matcher, &judged, folds, seed);
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
-        None => println!(
-            "{}",
-            serde_json::to_string(&evaluation::score_with(&cases, matcher.model()))?
-        ),
+        None => {
+            let cases: Vec<evaluation::Case> = judged
+                .iter()
+                .zip(&outcomes)
+                .map(|(q, o)| evaluation::Case::new(q, o))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string(&evaluation::score_with(&cases, matcher.model()))?
+            )
+        }
     }
     Ok(0)
 }

@@ -1,4 +1,7 @@
-//! Plain-text helpers with no I/O: escaping for XML and a check of e-mail addresses.
+//! Plain-text helpers with no I/O: escaping for XML, a check of e-mail addresses and dates in
+//! Dutch words.
+
+use chrono::{Datelike, NaiveDate};
 
 /// Escapes text for XML.
 pub fn xml_escape(s: &str) -> String {
@@ -31,4 +34,29 @@ pub fn parse_email(s: &str) -> Option<String> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
     ok.then(|| s.to_string())
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `19 januari 2027`.
+pub fn dutch_date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `januari 2027`.
+pub fn dutch_month(d: NaiveDate) -> String {
+    format!("{} {}", MONTHS[d.month0() as usize], d.year())
 }

@@ -42,7 +42,9 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
-pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use questions::{
+    DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
+};
 pub use rounds::RoundSummary;
 pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;
@@ -389,7 +391,7 @@ impl Store {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh)
             .map_err(|e| StoreError::Corrupt(format!("geen willekeur: {e}")))?;
-        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::security::hex(&fresh);
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('form_secret', $1) ON CONFLICT (key) DO NOTHING",
         )

@@ -10,10 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{no_parameters, NoParameters};
+use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
-use crate::http::params;
 use crate::http::AppState;
 
 /// A page of catalogue results.
@@ -117,9 +117,8 @@ pub(super) async fn search(
     let spaced: Vec<InvalidParam> = pairs
         .iter()
         .filter(|(k, v)| k != "q" && v.trim() != v)
-        .map(|(k, v)| InvalidParam {
-            name: k.clone(),
-            reason: format!("'{v}' begint of eindigt met een spatie"),
+        .map(|(k, v)| {
+            InvalidParam::new(k.clone(), format!("'{v}' begint of eindigt met een spatie"))
         })
         .collect();
     if !spaced.is_empty() {
@@ -130,9 +129,7 @@ pub(super) async fn search(
     // Search and facet counting are CPU work: off the async workers.
     let catalog = state.catalog.clone();
     let response =
-        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??;
+        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query)).await??;
     Ok(Json(response))
 }
 
@@ -179,10 +176,10 @@ pub(super) async fn offering(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Offering>, ApiError> {
     let Ok(Path(id)) = path else {
-        return Err(ApiError::BadPath(vec![InvalidParam {
-            name: "id".into(),
-            reason: "het id is geen geldige tekst (UTF-8)".into(),
-        }]));
+        return Err(ApiError::BadPath(vec![InvalidParam::new(
+            "id",
+            "het id is geen geldige tekst (UTF-8)",
+        )]));
     };
     no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
@@ -216,7 +213,7 @@ pub struct ThemeResponse {
     description = "Alle thema's van de taxonomie, elk met het aantal keer leeraanbod en het vraagstuk waar het bij hoort.",
     responses(
         (status = 200, description = "De thema's", body = Vec<ThemeResponse>),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "taxonomie"
 )]
@@ -264,7 +261,7 @@ pub struct ProviderResponse {
     description = "Alle aanbieders van leeraanbod, met hun slug (de waarde van het filter `aanbieder`) en het aantal keer leeraanbod.",
     responses(
         (status = 200, description = "De aanbieders", body = Vec<ProviderResponse>),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "aanbod"
 )]

@@ -14,10 +14,10 @@ use super::catalogue::{
 use super::learning_agenda::{AgendaResponse, GapsResponse, TracksResponse};
 use super::matching::{FitAnswer, MatchRequest, MatchResponse, MatchResponseItem};
 use super::API_VERSION;
+use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Topic;
 use crate::http::error::{ErrorIn, ErrorItem, InvalidParam, Problem};
-use crate::http::params;
 use crate::http::AppState;
 
 /// The OpenAPI document.

@@ -30,9 +30,8 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::http::forms::constant_time_eq;
 use crate::http::page_error::PageError;
-use crate::security::{Area, Role};
+use crate::security::{constant_time_eq, Area, Role};
 use crate::store::User;
 
 use super::AppState;

@@ -25,11 +25,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::http::extract::PageForm;
-use crate::http::forms::{constant_time_eq, parse_email, same_origin, Rejection};
+use crate::http::forms::{parse_email, same_origin, Rejection};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
+use crate::security::constant_time_eq;
 use crate::security::RateLimiter;
 use crate::store::{Participant, PendingFollow, LINK_MINUTES};
 

@@ -34,6 +34,9 @@ const TYPED_LISTS: [&str; 2] = ["partners", "trefwoorden"];
 /// Lists chosen with checkboxes.
 const CHECKED: [&str; 3] = ["themas", "doelgroepen", "sectoren"];
 
+/// One group of the region list: its label and `(value, label, selected)` per choice.
+pub type RegionGroup = (String, Vec<(String, String, bool)>);
+
 /// The values, choices and errors of an offering form.
 #[derive(Debug, Clone, Default)]
 pub struct OfferingForm {
@@ -194,7 +197,7 @@ impl OfferingForm {
     /// The choices of the region list: landelijk, then per province the province itself and
     /// its municipalities, as `(group label, [(value, label, selected)])`. A stored value in
     /// another spelling selects its region.
-    pub fn region_groups(&self) -> Vec<(String, Vec<(String, String, bool)>)> {
+    pub fn region_groups(&self) -> Vec<RegionGroup> {
         use crate::domain::region::{RegionKind, Regions};
         let regions = Regions::builtin();
         let chosen = regions.canonical(self.value("regio")).unwrap_or("");

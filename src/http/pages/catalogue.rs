@@ -5,10 +5,10 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 
+use crate::catalog::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
 use crate::catalog::{Catalog, CatalogError, Snapshot};
 use crate::domain::facets::{Facet, Sort};
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
 use crate::http::AppState;
 
 use super::view::{location_label, Card, Layout};

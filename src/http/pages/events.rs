@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 
+use crate::catalog::params;
 use crate::domain::offering::Offering;
-use crate::http::params;
 use crate::http::AppState;
 
 use super::view::{dutch_month, when, Card, Layout};
-use super::{coming, error_page, render};
+use super::{coming, render, PageError};
 
 #[derive(Template)]
 #[template(path = "agenda.html")]
@@ -62,7 +62,7 @@ fn month_label(key: &str) -> Option<String> {
 pub(super) async fn event_calendar(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let pairs = params::pairs(raw.as_deref());
     let param = |name: &str| {
         pairs
@@ -88,11 +88,11 @@ pub(super) async fn event_calendar(
         Some(m) => match month_label(&m) {
             Some(_) => m,
             None => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende maand",
                     "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
-                )
+                ))
             }
         },
         None => nav
@@ -110,11 +110,11 @@ pub(super) async fn event_calendar(
         Some(p) => match p.parse::<usize>() {
             Ok(n) if (1..=pages).contains(&n) => n,
             _ => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende pagina",
-                    &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
-                )
+                    format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
+                ))
             }
         },
     };
@@ -132,7 +132,7 @@ pub(super) async fn event_calendar(
     let prev = neighbour(position.and_then(|p| p.checked_sub(1)));
     let next = neighbour(position.map(|p| p + 1));
     let label = month_label(&current).unwrap_or_default();
-    render(EventCalendarPage {
+    Ok(render(EventCalendarPage {
         l: Layout::new(
             format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
@@ -147,5 +147,5 @@ pub(super) async fn event_calendar(
         pages,
         prev,
         next,
-    })
+    }))
 }

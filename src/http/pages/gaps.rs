@@ -17,7 +17,7 @@ use crate::http::AppState;
 
 use super::learning_agenda::{pct, rows, unchecked_note, Row};
 use super::tracks::{stored_tracks, track_view, TrackView};
-use super::view::{decimal, dutch_date, Card, Layout};
+use super::view::{decimal, dutch_date, Card, GapTableRow, Layout};
 use super::{render_status, PageError};
 
 /// The routes.
@@ -39,8 +39,8 @@ pub struct GapView {
     score: String,
     /// "tussen 1,20 en 3,80".
     interval: String,
-    /// Per target group: `(label, questions, supply, verdict, shortfall)`.
-    groups: Vec<(String, usize, usize, &'static str, String)>,
+    /// Per target group.
+    groups: Vec<GapTableRow>,
     /// Development tracks on this gap's theme `(title, status, lead)`.
     tracks: Vec<(String, &'static str, String)>,
 }
@@ -143,18 +143,16 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
             .cijfers
             .per_doelgroep
             .iter()
-            .map(|c| {
-                (
-                    super::view::label(
-                        snapshot,
-                        crate::domain::taxonomy::Vocabulary::TargetGroup,
-                        &c.doelgroep,
-                    ),
-                    c.vraag,
-                    c.aanbod,
-                    c.beoordeling.label.text(),
-                    decimal(c.beoordeling.score, 1),
-                )
+            .map(|c| GapTableRow {
+                label: super::view::label(
+                    snapshot,
+                    crate::domain::taxonomy::Vocabulary::TargetGroup,
+                    &c.doelgroep,
+                ),
+                vraag: c.vraag,
+                aanbod: c.aanbod,
+                tekort: decimal(c.beoordeling.score, 1),
+                oordeel: c.beoordeling.label.text(),
             })
             .collect(),
         tracks: Vec::new(),

@@ -219,8 +219,11 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
 fn new_question_id(today: chrono::NaiveDate) -> String {
     let mut bytes = [0u8; 5];
     let _ = getrandom::fill(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("site-{}-{hex}", today.format("%Y%m%d"))
+    format!(
+        "site-{}-{}",
+        today.format("%Y%m%d"),
+        crate::security::hex(&bytes)
+    )
 }
 
 async fn submit(
@@ -273,7 +276,8 @@ async fn submit(
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
-        passend: outcome.passend,
+        fit: outcome.fit,
+        kans: outcome.kans,
         matches: outcome
             .resultaten
             .iter()

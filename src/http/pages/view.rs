@@ -1,10 +1,11 @@
 //! View models shared by the public pages: the layout, offering cards, Dutch dates and labels.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::catalog::Snapshot;
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Vocabulary;
+pub use crate::domain::text::{dutch_date, dutch_month};
 
 /// The bundled stylesheet and its hashed path.
 pub mod assets {
@@ -71,26 +72,6 @@ impl Layout {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// `19 januari 2027`.
-pub fn dutch_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// A stored moment (RFC 3339, as the store writes it) in Dutch time: `28 november 2026, 23:34`.
 /// Text that is not such a moment is shown as it is.
 pub fn moment(stored: &str) -> String {
@@ -107,14 +88,28 @@ pub fn moment(stored: &str) -> String {
     }
 }
 
+/// One row of a gap table (`templates/gap_table.html`): demand, supply, shortfall and verdict.
+pub struct GapTableRow {
+    /// What the row is about: a target group, or the date of a peiling.
+    pub label: String,
+    /// Learning questions.
+    pub vraag: usize,
+    /// Offerings.
+    pub aanbod: usize,
+    /// The shortfall with a decimal comma.
+    pub tekort: String,
+    /// The verdict (`lacune`, `bijna lacune`, `geen lacune`).
+    pub oordeel: &'static str,
+}
+
 /// A number with a fixed number of decimals and a decimal comma.
 pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")
 }
 
-/// `januari 2027`.
-pub fn dutch_month(d: NaiveDate) -> String {
-    format!("{} {}", MONTHS[d.month0() as usize], d.year())
+/// `1 november 2026 tot en met 31 januari 2027`.
+pub fn period(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} tot en met {}", dutch_date(from), dutch_date(to))
 }
 
 /// When an offering takes place, in words.
@@ -122,7 +117,7 @@ pub fn when(o: &Offering) -> String {
     match (o.startdatum, o.einddatum) {
         (None, None) => "Altijd beschikbaar".to_string(),
         (Some(s), Some(e)) if s == e => dutch_date(s),
-        (Some(s), Some(e)) => format!("{} tot en met {}", dutch_date(s), dutch_date(e)),
+        (Some(s), Some(e)) => period(s, e),
         (Some(s), None) => format!("Vanaf {}", dutch_date(s)),
         (None, Some(e)) => format!("Tot en met {}", dutch_date(e)),
     }
