@@ -34,6 +34,7 @@ import {
   totp,
 } from './lib.mjs';
 import { run as peersRun } from './peers.mjs';
+import { findingRun } from './finding.mjs';
 
 const results = new Results();
 
@@ -735,6 +736,7 @@ async function main() {
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
+    await findingRun(browser, base, results);
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));

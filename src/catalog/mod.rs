@@ -42,6 +42,11 @@ pub const REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_mill
 /// Factor on the text score of an offering that has ended.
 const ENDED_WEIGHT: f32 = 0.6;
 
+/// Factor on the score of an offering for the group of who asks (`voor`): large enough that
+/// those offerings come first, each part by relevance. A resident's search does not put a
+/// paid masterclass for policymakers above the offerings for residents (a factor of 2 did).
+const ASKER_WEIGHT: f32 = 1_000.0;
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -290,6 +295,24 @@ impl Catalog {
                 })
             }))
         };
+        // Who asks: the group of `voor`, or the one target group chosen as a filter.
+        let voor: Option<&str> = filters.voor.as_deref().or_else(|| {
+            match filters
+                .facets
+                .get(&facets::Facet::Doelgroep)
+                .map(Vec::as_slice)
+            {
+                Some([one]) => Some(one.as_str()),
+                _ => None,
+            }
+        });
+        let hits = hits.map(|(i, o, score)| {
+            if voor.is_some_and(|g| o.doelgroepen.iter().any(|x| x == g)) {
+                (i, o, score * ASKER_WEIGHT)
+            } else {
+                (i, o, score)
+            }
+        });
         Ok(facets::apply(
             &snapshot.facet_table,
             hits,

@@ -124,11 +124,14 @@ pub fn parse(
             gratis: None,
             vanaf: None,
             domeinoverstijgend: false,
+            alleen_regio: false,
+            voor: None,
         },
         sort: Sort::Relevantie,
         page: 1,
         page_size: DEFAULT_PAGE_SIZE,
     };
+    let mut ook_landelijk: Option<bool> = None;
     // Values given per filter, repeats included.
     let mut counts: BTreeMap<Facet, usize> = BTreeMap::new();
     for (key, value) in pairs {
@@ -147,11 +150,11 @@ pub fn parse(
                 Facet::Vorm => snapshot.taxonomy.term(Vocabulary::Format, value).is_some(),
                 Facet::Aanbieder => snapshot.provider(value).is_some(),
                 Facet::Locatie => Location::parse(value).is_some(),
-                // A region written in other letter case (noord-brabant) means the same region.
+                // Regions come from their vocabulary, in any known spelling (noord-brabant).
                 Facet::Regio => false,
             };
             let canonical = if facet == Facet::Regio {
-                snapshot.region(value)
+                crate::domain::region::Regions::builtin().canonical(value)
             } else if known {
                 Some(value)
             } else {
@@ -195,6 +198,28 @@ pub fn parse(
                     format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
                 ),
             },
+            // "ook landelijk en online": a ticked box wins over the hidden 'nee' sent beside it.
+            "ookLandelijk" => match value {
+                "true" | "ja" | "1" => ook_landelijk = Some(true),
+                "false" | "nee" | "0" => {
+                    ook_landelijk.get_or_insert(false);
+                }
+                _ => bad(
+                    "ookLandelijk",
+                    format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
+                ),
+            },
+            "voor" => {
+                if snapshot
+                    .taxonomy
+                    .term(Vocabulary::TargetGroup, value)
+                    .is_some()
+                {
+                    query.filters.voor = Some(value.to_string());
+                } else {
+                    bad("voor", format!("onbekende waarde '{value}'"));
+                }
+            }
             "domeinoverstijgend" => match value {
                 "true" | "ja" | "1" => query.filters.domeinoverstijgend = true,
                 "false" | "nee" | "0" => query.filters.domeinoverstijgend = false,
@@ -243,6 +268,7 @@ pub fn parse(
             _ => bad(key, "onbekende parameter".into()),
         }
     }
+    query.filters.alleen_regio = ook_landelijk == Some(false);
     if errors.is_empty() {
         Ok(query)
     } else {
@@ -287,7 +313,7 @@ mod tests {
         prop_oneof![
             4 => prop::sample::select(vec![
                 "q", "thema", "doelgroep", "sector", "vorm", "aanbieder", "locatie", "regio",
-                "gratis", "domeinoverstijgend", "vanaf", "sort", "page", "pageSize",
+                "gratis", "domeinoverstijgend", "ookLandelijk", "voor", "vanaf", "sort", "page", "pageSize",
             ])
             .prop_map(String::from),
             1 => any::<String>(),

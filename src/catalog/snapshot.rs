@@ -165,8 +165,6 @@ pub struct CatalogData {
     pub(super) similar: crate::domain::similar::SimilarIndex,
     /// The first [`SIMILAR_KEPT`] of "vergelijkbaar aanbod" per offering, once asked for.
     similar_kept: Vec<OnceLock<Box<[u32]>>>,
-    /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
-    pub(super) regions: HashMap<String, String>,
     /// Provider slug → index in `providers`.
     pub(super) provider_index: HashMap<String, usize>,
 }
@@ -224,15 +222,6 @@ impl CatalogData {
                 .zip(&keywords)
                 .map(|(s, k)| (&s.offering, k.as_slice())),
         );
-        let mut regions = HashMap::new();
-        for s in &offerings {
-            let r = &s.offering.regio;
-            regions.insert(r.clone(), r.clone());
-        }
-        for s in &offerings {
-            let r = &s.offering.regio;
-            regions.entry(r.to_lowercase()).or_insert_with(|| r.clone());
-        }
         let provider_index = providers
             .iter()
             .enumerate()
@@ -251,19 +240,8 @@ impl CatalogData {
                 .take(offerings_len)
                 .collect(),
             similar,
-            regions,
             provider_index,
         }
-    }
-
-    /// The region as offerings spell it: `value` itself when an offering uses it, else the
-    /// spelling of a region that differs only in letter case (`noord-brabant`). A lookup, not a
-    /// scan, however many values a request names.
-    pub fn region(&self, value: &str) -> Option<&str> {
-        self.regions
-            .get(value)
-            .or_else(|| self.regions.get(&value.to_lowercase()))
-            .map(String::as_str)
     }
 
     /// The offering with this id.

@@ -15,6 +15,7 @@ pub mod matching;
 pub mod offering;
 pub mod peers;
 pub mod question;
+pub mod region;
 pub mod similar;
 pub mod status;
 pub mod taxonomy;

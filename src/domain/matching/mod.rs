@@ -4,6 +4,7 @@
 //! fits well. Pure code: no I/O.
 
 mod explain;
+pub use explain::{is_filler, plain_line};
 mod fit;
 mod index;
 mod learn;

@@ -95,7 +95,14 @@ pub struct Shown {
     id: String,
     titel: String,
     samenvatting: String,
-    waarom: Vec<String>,
+    /// One plain line: price, form, group, place and subject.
+    zin: String,
+    /// "Gratis" or the price.
+    kosten: String,
+    /// When, in words.
+    wanneer: String,
+    /// Where, in words.
+    waar: String,
 }
 
 #[derive(Template)]
@@ -110,6 +117,8 @@ struct ResultPage {
     with_email: bool,
     /// With consent: the explanations of the peers found (`Some(empty)`: nobody yet).
     peers: Option<Vec<String>>,
+    /// The catalogue searched with the question, for who asks ("Ik ben …" as `voor`).
+    zoek: String,
 }
 
 fn form_page(
@@ -342,7 +351,14 @@ async fn submit(
                 id: o.id.clone(),
                 titel: o.titel.clone(),
                 samenvatting: o.samenvatting.clone(),
-                waarom: r.waarom.clone(),
+                zin: crate::domain::matching::plain_line(o, &snapshot.taxonomy),
+                kosten: if o.is_free() {
+                    "Gratis".to_string()
+                } else {
+                    o.kosten.clone()
+                },
+                wanneer: super::view::when(o),
+                waar: super::view::place_label(o),
             })
         })
         .collect();
@@ -354,12 +370,22 @@ async fn submit(
                 "Je leervraag is ontvangen.",
                 "/leervraag",
             ),
-            vraag: question.vraag,
+            vraag: question.vraag.clone(),
             passend: outcome.passend,
             mogelijk: outcome.fit == Fit::Mogelijk,
             results,
             with_email: valid.email.is_some(),
             peers,
+            zoek: {
+                let mut pairs = vec![("q", question.vraag.chars().take(200).collect::<String>())];
+                if let Some(g) = &question.doelgroep {
+                    pairs.push(("voor", g.clone()));
+                }
+                format!(
+                    "/aanbod?{}",
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                )
+            },
         },
     ))
 }

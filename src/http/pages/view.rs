@@ -133,6 +133,23 @@ pub fn location_label(l: Location) -> &'static str {
     }
 }
 
+/// Where an offering takes place, in words: "Online", "Op locatie in Breda (Noord-Brabant)",
+/// "Online en op locatie in Utrecht".
+pub fn place_label(o: &Offering) -> String {
+    let how = location_label(o.locatie);
+    if o.locatie == Location::Online
+        || o.regio
+            .eq_ignore_ascii_case(crate::domain::region::NATIONAL)
+    {
+        how.to_string()
+    } else {
+        format!(
+            "{how} in {}",
+            crate::domain::region::Regions::builtin().label(&o.regio)
+        )
+    }
+}
+
 /// Label of a slug in a vocabulary, or the slug itself.
 pub fn label(snapshot: &Snapshot, vocabulary: Vocabulary, slug: &str) -> String {
     snapshot
@@ -201,7 +218,7 @@ impl Card {
                 o.kosten.clone()
             },
             wanneer: when(o),
-            locatie: location_label(o.locatie).to_string(),
+            locatie: place_label(o),
             domeinoverstijgend: crate::domain::gaps::is_cross_domain(o),
             voor: o
                 .doelgroepen
