@@ -137,6 +137,9 @@ async fn propose(
         .into_iter()
         .filter(|p| ids.contains(&p.question.id))
         .collect();
+    // In the order the coordinator named the questions, whatever order the database returns.
+    let mut askers = askers;
+    askers.sort_by_key(|p| ids.iter().position(|i| *i == p.question.id));
     if askers.is_empty() {
         return refuse("Geen van de vragenstellers van deze leervragen wil in contact komen met anderen. Er is niemand om uit te nodigen.").await;
     }
