@@ -12,6 +12,7 @@ use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, StoredOffering};
 
+pub mod clusters;
 mod matcher;
 pub mod params;
 mod snapshot;
@@ -59,6 +60,8 @@ pub struct Catalog {
     learned: Mutex<Option<(u64, Arc<Learned>)>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
+    /// The clusters of open questions of the last version asked for.
+    clusters: tokio::sync::Mutex<Option<Arc<clusters::QuestionClusters>>>,
     /// Where "today" comes from.
     clock: Clock,
 }
@@ -103,6 +106,7 @@ impl Catalog {
             matcher: Mutex::new(None),
             learned: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            clusters: tokio::sync::Mutex::new(None),
             clock: Clock::system(),
         })
     }

@@ -23,6 +23,9 @@ const STOP_WORDS: &[&str] = &[
 
 /// Lower-cases and strips diacritics: `Één café` → `een cafe`.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -38,7 +41,16 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// True for a (folded) Dutch stop word.
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut v = STOP_WORDS.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .binary_search(&word)
+        .is_ok()
 }
 
 /// Stems a folded word with the Snowball DutchPorter algorithm.

@@ -82,8 +82,8 @@ impl PeerParams {
 struct Prepared {
     /// Term id and weight (tf·idf, unit length), sorted by term id.
     terms: Vec<(u32, f32)>,
-    /// Term ids of the question's own words (not parts or expansions), for explanations.
-    own: HashSet<u32>,
+    /// Term ids of the question's own words (not parts or expansions), sorted.
+    own: Vec<u32>,
     /// Theme indexes, sorted.
     themes: Vec<u16>,
     /// Whether the question is about working together.
@@ -119,20 +119,27 @@ pub struct Cluster {
     pub words: Vec<String>,
     /// The label of the theme most of them have.
     pub theme: Option<String>,
+    /// The slug of that theme.
+    pub theme_slug: Option<String>,
     /// How many different municipalities asked.
     pub gemeenten: usize,
 }
 
 impl Cluster {
-    /// The Dutch summary: "7 vragen over vroeg signaleren, 5 gemeenten".
-    pub fn summary(&self) -> String {
-        let about = if self.words.is_empty() {
+    /// What the questions are about: the words they share, else the theme's label.
+    pub fn about(&self) -> String {
+        if self.words.is_empty() {
             self.theme
                 .clone()
                 .unwrap_or_else(|| "hetzelfde".to_string())
         } else {
             self.words.join(", ")
-        };
+        }
+    }
+
+    /// The Dutch summary: "7 vragen over vroeg signaleren, 5 gemeenten".
+    pub fn summary(&self) -> String {
+        let about = self.about();
         let places = match self.gemeenten {
             0 => String::new(),
             1 => ", 1 gemeente".to_string(),
@@ -154,82 +161,117 @@ pub struct PeerIndex {
     sector_labels: HashMap<String, String>,
 }
 
-/// The term weights of one question before idf: stem → (weight, own word).
-type RawTerms = HashMap<String, (f32, bool)>;
+/// The term weights of one question before idf: (provisional term id, weight, own word).
+type RawTerms = Vec<(u32, f32, bool)>;
 
 /// What is worked out once per distinct word while preparing many questions.
 struct Analyser<'a> {
     vocabulary: &'a HashSet<String>,
     thesaurus: ThesaurusIndex,
-    /// Folded word → its stem and the stems of its compound parts (with the parts' words).
-    words: HashMap<String, (String, Vec<(String, String)>)>,
-    /// Stem → the word shown for it.
-    shown: HashMap<String, String>,
+    /// Folded word → its stem's term id and its compound parts' term ids; `None` for a word
+    /// that does not count (stop word, short, a number).
+    words: HashMap<String, Option<(u32, Vec<u32>)>>,
+    /// Stem → provisional term id (in order of first appearance).
+    ids: HashMap<String, u32>,
+    /// Per provisional term id: the stem and the word shown for it (the first word of a
+    /// question or compound part with that stem).
+    stems: Vec<(String, Option<String>)>,
 }
 
 impl Analyser<'_> {
-    /// The raw terms of a text.
-    fn raw_terms(&mut self, text: &str) -> RawTerms {
-        let mut out: RawTerms = HashMap::new();
-        let add = |s: &str, w: f32, own: bool, out: &mut RawTerms| {
-            let e = match out.get_mut(s) {
-                Some(e) => e,
-                None => out.entry(s.to_string()).or_insert((0.0, false)),
-            };
-            if own && e.1 {
-                e.0 += 0.5 * w;
-            } else {
-                e.0 = e.0.max(w);
+    /// The provisional id of `stem`; shown as `surface` when it has no word to show yet.
+    fn id(&mut self, stem: String, surface: Option<&str>) -> u32 {
+        let id = match self.ids.get(&stem) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
+                self.ids.insert(stem.clone(), id);
+                self.stems.push((stem, None));
+                id
             }
-            e.1 |= own;
+        };
+        if let (Some(slot), Some(surface)) = (self.stems.get_mut(id as usize), surface) {
+            if slot.1.is_none() {
+                slot.1 = Some(surface.to_string());
+            }
+        }
+        id
+    }
+
+    /// The raw terms of a text, given folded.
+    fn raw_terms(&mut self, text: &str, folded: &str) -> RawTerms {
+        let mut out: RawTerms = Vec::new();
+        let add = |id: u32, w: f32, own: bool, out: &mut RawTerms| {
+            let e = match out.iter_mut().find(|e| e.0 == id) {
+                Some(e) => e,
+                None => {
+                    out.push((id, 0.0, false));
+                    let last = out.len() - 1;
+                    &mut out[last]
+                }
+            };
+            if own && e.2 {
+                e.1 += 0.5 * w;
+            } else {
+                e.1 = e.1.max(w);
+            }
+            e.2 |= own;
         };
         let lower = text.to_lowercase();
-        let folded = fold(text);
         let originals: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        let mut main: Vec<String> = Vec::new();
-        let mut parts: Vec<String> = Vec::new();
-        for (i, w) in words(&folded).enumerate() {
-            if is_stop_word(w) || w.len() < 3 || w.bytes().all(|b| b.is_ascii_digit()) {
-                continue;
-            }
+        let mut main: Vec<u32> = Vec::new();
+        let mut parts: Vec<u32> = Vec::new();
+        for (i, w) in words(folded).enumerate() {
             if !self.words.contains_key(w) {
-                let split = if w.len() >= 2 * MIN_PART {
-                    decompound(w, self.vocabulary)
-                        .into_iter()
-                        .filter(|p| !is_stop_word(p))
-                        .map(|p| (stem(&p), p))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                self.words.insert(w.to_string(), (stem(w), split));
+                let entry =
+                    if is_stop_word(w) || w.len() < 3 || w.bytes().all(|b| b.is_ascii_digit()) {
+                        None
+                    } else {
+                        let surface = originals.get(i).copied().unwrap_or(w);
+                        let own = self.id(stem(w), Some(surface));
+                        let split: Vec<String> = if w.len() >= 2 * MIN_PART {
+                            decompound(w, self.vocabulary)
+                                .into_iter()
+                                .filter(|p| !is_stop_word(p))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        let split = split
+                            .into_iter()
+                            .map(|p| self.id(stem(&p), Some(&p)))
+                            .collect();
+                        Some((own, split))
+                    };
+                self.words.insert(w.to_string(), entry);
             }
-            let Some((s, split)) = self.words.get(w) else {
+            let Some(Some((s, split))) = self.words.get(w) else {
                 continue;
             };
-            let surface = originals.get(i).copied().unwrap_or(w);
-            if !self.shown.contains_key(s) {
-                self.shown.insert(s.clone(), surface.to_string());
-            }
-            add(s, 1.0, true, &mut out);
-            main.push(s.clone());
-            for (ps, p) in split {
-                if !self.shown.contains_key(ps) {
-                    self.shown.insert(ps.clone(), p.clone());
-                }
+            add(*s, 1.0, true, &mut out);
+            main.push(*s);
+            for &ps in split {
                 add(ps, W_DERIVED, false, &mut out);
-                parts.push(ps.clone());
+                parts.push(ps);
             }
         }
         for seq in [&main, &parts] {
-            for slot in self.thesaurus.expansions(seq) {
+            if seq.is_empty() {
+                continue;
+            }
+            let stems: Vec<String> = seq
+                .iter()
+                .map(|&id| self.stems[id as usize].0.clone())
+                .collect();
+            for slot in self.thesaurus.expansions(&stems) {
                 for phrase in slot {
                     let w = W_DERIVED / phrase.len().max(1) as f32;
-                    for s in &phrase {
-                        add(s, w, false, &mut out);
+                    for s in phrase {
+                        let id = self.id(s, None);
+                        add(id, w, false, &mut out);
                     }
                 }
             }
@@ -239,10 +281,8 @@ impl Analyser<'_> {
 }
 
 /// Whether a text is about working together.
-fn about_working_together(text: &str) -> bool {
-    let folded = fold(text);
-    let together = words(&folded).any(|w| TOGETHER_WORDS.iter().any(|t| w.starts_with(t)));
-    together
+fn about_working_together(folded: &str) -> bool {
+    words(folded).any(|w| TOGETHER_WORDS.iter().any(|t| w.starts_with(t)))
 }
 
 /// The cosine of two unit vectors sorted by term id.
@@ -306,18 +346,19 @@ impl PeerIndex {
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
     ) -> PeerIndex {
+        let folded: Vec<String> = questions.iter().map(|q| fold(&q.vraag)).collect();
         let mut vocabulary: HashSet<String> = HashSet::new();
-        let texts = questions
-            .iter()
-            .map(|q| q.vraag.as_str())
-            .chain(taxonomy.themas.iter().map(|t| t.label.as_str()));
-        for text in texts {
-            let folded = fold(text);
-            vocabulary.extend(
-                words(&folded)
-                    .filter(|w| w.len() >= MIN_PART && !is_stop_word(w) && w.is_ascii())
-                    .map(str::to_string),
-            );
+        let labels: Vec<String> = taxonomy.themas.iter().map(|t| fold(&t.label)).collect();
+        for text in folded.iter().chain(&labels) {
+            for w in words(text) {
+                if w.len() >= MIN_PART
+                    && w.is_ascii()
+                    && !vocabulary.contains(w)
+                    && !is_stop_word(w)
+                {
+                    vocabulary.insert(w.to_string());
+                }
+            }
         }
         let theme_index: HashMap<&str, u16> = taxonomy
             .themas
@@ -329,30 +370,31 @@ impl PeerIndex {
             vocabulary: &vocabulary,
             thesaurus: ThesaurusIndex::new(thesaurus),
             words: HashMap::new(),
-            shown: HashMap::new(),
+            ids: HashMap::new(),
+            stems: Vec::new(),
         };
         let raws: Vec<RawTerms> = questions
             .iter()
-            .map(|q| analyser.raw_terms(&q.vraag))
+            .zip(&folded)
+            .map(|(q, f)| analyser.raw_terms(&q.vraag, f))
             .collect();
-        let shown = analyser.shown;
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
-        let mut df: Vec<u32> = Vec::new();
-        let mut shown_words: Vec<String> = Vec::new();
-        // Terms numbered in sorted order, so the numbering does not depend on hashing.
-        let mut all: Vec<&String> = raws.iter().flat_map(|r| r.keys()).collect();
-        all.sort_unstable();
-        all.dedup();
-        for s in all {
-            term_ids.insert(s.clone(), u32::try_from(df.len()).unwrap_or(u32::MAX));
-            df.push(0);
-            shown_words.push(shown.get(s).cloned().unwrap_or_else(|| s.clone()));
+        let stems = analyser.stems;
+        // Terms numbered in the sorted order of their stems, so the numbering does not depend
+        // on the order of the questions or on hashing.
+        let mut order: Vec<usize> = (0..stems.len()).collect();
+        order.sort_unstable_by(|&a, &b| stems[a].0.cmp(&stems[b].0));
+        let mut remap = vec![0u32; stems.len()];
+        for (rank, &p) in order.iter().enumerate() {
+            remap[p] = u32::try_from(rank).unwrap_or(u32::MAX);
         }
+        let shown_words: Vec<String> = order
+            .iter()
+            .map(|&p| stems[p].1.clone().unwrap_or_else(|| stems[p].0.clone()))
+            .collect();
+        let mut df = vec![0u32; stems.len()];
         for r in &raws {
-            for s in r.keys() {
-                if let Some(&id) = term_ids.get(s) {
-                    df[id as usize] += 1;
-                }
+            for t in r {
+                df[remap[t.0 as usize] as usize] += 1;
             }
         }
         let n = questions.len().max(1) as f32;
@@ -363,12 +405,13 @@ impl PeerIndex {
         let prepared = questions
             .iter()
             .zip(&raws)
-            .map(|(q, raw)| {
+            .zip(&folded)
+            .map(|((q, raw), f)| {
                 let mut terms: Vec<(u32, f32)> = raw
                     .iter()
-                    .filter_map(|(s, (w, _))| {
-                        let id = *term_ids.get(s)?;
-                        Some((id, w * idf[id as usize]))
+                    .map(|&(p, w, _)| {
+                        let id = remap[p as usize];
+                        (id, w * idf[id as usize])
                     })
                     .filter(|(_, w)| *w > 0.0)
                     .collect();
@@ -377,11 +420,12 @@ impl PeerIndex {
                 if norm > 0.0 {
                     terms.iter_mut().for_each(|t| t.1 /= norm);
                 }
-                let own = raw
+                let mut own: Vec<u32> = raw
                     .iter()
-                    .filter(|(_, (_, own))| *own)
-                    .filter_map(|(s, _)| term_ids.get(s).copied())
+                    .filter(|t| t.2)
+                    .map(|t| remap[t.0 as usize])
                     .collect();
+                own.sort_unstable();
                 let mut themes: Vec<u16> = q
                     .themas
                     .iter()
@@ -393,7 +437,7 @@ impl PeerIndex {
                     terms,
                     own,
                     themes,
-                    together: about_working_together(&q.vraag),
+                    together: about_working_together(f),
                     offers: Vec::new(),
                 }
             })
@@ -527,7 +571,7 @@ impl PeerIndex {
         let mut shared: Vec<(f32, u32)> = pa
             .terms
             .iter()
-            .filter(|(t, _)| pa.own.contains(t) && pb.own.contains(t))
+            .filter(|(t, _)| pa.own.binary_search(t).is_ok() && pb.own.binary_search(t).is_ok())
             .filter_map(|&(t, w)| weight_b.get(&t).map(|wb| (w * wb, t)))
             .collect();
         shared.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
@@ -710,14 +754,15 @@ impl PeerIndex {
             .take(3)
             .filter_map(|(_, t)| self.shown_words.get(t as usize).cloned())
             .collect();
-        let theme = theme_count
+        let main = theme_count
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .and_then(|(t, _)| self.theme_labels.get(t as usize).cloned());
+            .map(|(t, _)| t as usize);
         Cluster {
             members,
             words,
-            theme,
+            theme: main.and_then(|t| self.theme_labels.get(t).cloned()),
+            theme_slug: main.and_then(|t| self.theme_slugs.get(t).cloned()),
             gemeenten: places.len(),
         }
     }

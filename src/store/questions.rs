@@ -166,6 +166,8 @@ pub struct DemandRow {
     pub doelgroep: Option<String>,
     /// Sector slug.
     pub sector: Option<String>,
+    /// Municipality, as given.
+    pub gemeente: Option<String>,
     /// Theme slugs.
     pub themas: Vec<String>,
     /// When asked.
@@ -311,6 +313,7 @@ impl Store {
                     vraag: q.vraag,
                     doelgroep: q.doelgroep,
                     sector: q.sector,
+                    gemeente: q.gemeente,
                     themas: q.themas,
                     datum: q.datum,
                     status: status(r)?,

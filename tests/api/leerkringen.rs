@@ -851,3 +851,94 @@ async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited(
     assert!(loc.ends_with("melding=begeleider"));
     assert_eq!(store.members(circle.id).await.unwrap().len(), 1);
 }
+
+/// The value of the hidden field `name` in the first form on `page` after `from`.
+fn hidden_after(page: &str, from: usize, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = page[from..].find(&key).unwrap() + from + key.len();
+    let end = page[at..].find('"').unwrap() + at;
+    page[at..end].replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_in_one_click() {
+    let app = spawn_app().await;
+    let a = ask_peer(
+        &app,
+        "beleid@dijkmeer.example",
+        "Dijkmeer",
+        "beleidsmakers",
+        true,
+    )
+    .await;
+    let b = ask_peer(&app, "bewoner@hoeve.example", "Hoeve", "bewoners", true).await;
+    let c = ask_peer(
+        &app,
+        "werker@assen.example",
+        "Assen",
+        "wijkprofessionals",
+        true,
+    )
+    .await;
+    let d = ask_peer(&app, "geen@zwolle.example", "Zwolle", "bewoners", false).await;
+    app.state.catalog.refresh_demand().await.unwrap();
+    // Only the coordination point's moderation area sees the clusters.
+    let (s, _, _) = Browser::new(&app).get("/beheer/leerkringen/clusters").await;
+    assert_eq!(s, 303, "anonymous: to the login");
+    let (s, _, _) = logged_in(&app, Role::Redacteur)
+        .await
+        .get("/beheer/leerkringen/clusters")
+        .await;
+    assert_eq!(s, 403);
+    let mut coordinator = logged_in(&app, Role::Coordinator).await;
+    let (s, _, list) = coordinator.get("/beheer/leerkringen").await;
+    assert_eq!(s, 200);
+    assert!(list.contains("href=\"/beheer/leerkringen/clusters\""));
+    let (s, _, page) = coordinator.get("/beheer/leerkringen/clusters").await;
+    assert_eq!(s, 200, "{page}");
+    // The cluster of the four questions: four municipalities, three consenting askers, and
+    // only their questions go to the proposal.
+    let row = page.find("4 vragen over").expect("the cluster's summary");
+    let row_end = page[row..].find("</tr>").unwrap() + row;
+    let cells = &page[row..row_end];
+    assert!(cells.contains(", 4 gemeenten"), "{cells}");
+    assert!(
+        cells.contains("<td>4</td>\n    <td>4</td>\n    <td>3</td>"),
+        "{cells}"
+    );
+    assert!(
+        cells.contains("Langjarige wijkaanpak") || cells.contains("wijkaanpak"),
+        "{cells}"
+    );
+    let titel = hidden_after(&page, row, "titel");
+    let vragen = hidden_after(&page, row, "vraag");
+    assert!(titel.starts_with("Leerkring over "), "{titel}");
+    let mut ids: Vec<&str> = vragen.split(' ').collect();
+    ids.sort_unstable();
+    let mut want = vec![a.as_str(), b.as_str(), c.as_str()];
+    want.sort_unstable();
+    assert_eq!(ids, want, "the asker without consent is left out");
+    assert!(!vragen.contains(&d));
+    // The button proposes the circle: the three consenting askers are invited.
+    let (s, loc, body) = coordinator
+        .post(
+            "/beheer/leerkringen/voorstellen",
+            &[("titel", &titel), ("vraag", &vragen)],
+        )
+        .await;
+    assert_eq!(s, 303, "{body}");
+    assert!(loc.contains("melding=voorgesteld&uitgenodigd=3"), "{loc}");
+    let circle = app
+        .state
+        .catalog
+        .store()
+        .circles(&[wijkwijzer::domain::circle::CircleStatus::Actief])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.titel == titel)
+        .unwrap();
+    assert!(circle.voorgesteld);
+    assert!(last_mail_to(&app, "werker@assen.example").await.is_some());
+    assert!(last_mail_to(&app, "geen@zwolle.example").await.is_none());
+}

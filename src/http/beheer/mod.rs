@@ -6,6 +6,7 @@
 pub mod aanbieders;
 pub mod aanbod;
 pub mod audit_log;
+pub mod clusters;
 pub mod csrf;
 pub mod dashboard;
 pub mod frame;
@@ -238,6 +239,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(vragen::router())
         .merge(moderatie::router())
         .merge(leerkringen::router())
+        .merge(clusters::router())
         .merge(aanbod::router())
         .merge(aanbieders::router())
         .merge(messages::router())

@@ -72,6 +72,7 @@ fn routes() -> Vec<Route> {
             Moderatie,
         ),
         get("/beheer/leerkringen", Moderatie),
+        get("/beheer/leerkringen/clusters", Moderatie),
         get("/beheer/leerkringen/999", Moderatie),
         post(
             "/beheer/leerkringen/voorstellen",
