@@ -234,6 +234,53 @@ pub fn circle_invitation_mail(to: &str, titel: &str, link: &str, days: i64) -> O
     )
 }
 
+/// The request to an asker to be introduced to another with the same question.
+#[derive(Template)]
+#[template(path = "mail/peer_introduction_request.txt")]
+struct PeerIntroductionRequest<'a> {
+    waarom: &'a str,
+    link: &'a str,
+    days: i64,
+}
+html_part!(PeerIntroductionRequestHtml of PeerIntroductionRequest = "mail/peer_introduction_request.html");
+
+/// The mail asking `to` whether they want to be introduced: `waarom` says, without a name or an
+/// address, who asks and what the questions share; the signed `link` works `days` days.
+pub fn peer_introduction_request_mail(
+    to: &str,
+    waarom: &str,
+    link: &str,
+    days: i64,
+) -> OutgoingMail {
+    let m = PeerIntroductionRequest { waarom, link, days };
+    mail(
+        to,
+        "Iemand met dezelfde vraag wil kennismaken",
+        &m,
+        &PeerIntroductionRequestHtml(&m),
+    )
+}
+
+/// The introduction made: what the other asker shares.
+#[derive(Template)]
+#[template(path = "mail/peer_introduction_made.txt")]
+struct PeerIntroductionMade<'a> {
+    lines: &'a [String],
+}
+html_part!(PeerIntroductionMadeHtml of PeerIntroductionMade = "mail/peer_introduction_made.html");
+
+/// The mail to `to` once both accepted, with the `lines` the other shares ("Naam: …",
+/// "E-mailadres: …").
+pub fn peer_introduction_made_mail(to: &str, lines: &[String]) -> OutgoingMail {
+    let m = PeerIntroductionMade { lines };
+    mail(
+        to,
+        "Kennismaking: jullie willen allebei contact",
+        &m,
+        &PeerIntroductionMadeHtml(&m),
+    )
+}
+
 /// One line of a digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DigestEntry {

@@ -17,6 +17,7 @@ mod circles;
 mod contact;
 mod dashboard;
 mod follows;
+mod introductions;
 mod matches;
 mod offerings;
 mod outbox;
@@ -39,6 +40,7 @@ pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVIT
 pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};
+pub use introductions::{IntroRequest, IntroSide, Introduction, INTRODUCTION_DAYS};
 pub use matches::QuestionMatch;
 pub use offerings::{OfferingSummary, StoredOffering};
 pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};

@@ -1,5 +1,5 @@
 //! Peer consent on learning questions: who agreed to be introduced to others with the same
-//! question, what they share, and withdrawing it.
+//! question, what they share, and withdrawing it (which stops their open introductions).
 
 use super::questions::question;
 use super::{commit, flag, now, Columns, Store, StoreError};
@@ -80,6 +80,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if done > 0 && share.is_none() {
+            super::introductions::stop_introductions(&mut tx, id, &now()).await?;
+        }
         commit(tx, None, None).await?;
         Ok(done > 0)
     }

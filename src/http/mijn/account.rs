@@ -45,8 +45,8 @@ pub struct QuestionView {
     id: String,
     /// Consent to peer contact.
     contact: bool,
-    /// The explanations of the peers suggested (with consent).
-    peers: Vec<String>,
+    /// The peers suggested (with consent), explained.
+    peers: Vec<crate::http::pages::peers::Suggested>,
     vraag: String,
     datum: String,
     status: String,
@@ -103,7 +103,7 @@ async fn account_page(
         store.own_questions(&p.email),
         store.bookmarks(p.id)
     )?;
-    let mut peers = crate::http::pages::peers::suggested(state, &p.email).await?;
+    let mut peers = crate::http::pages::peers::suggested_peers(state, &p.email).await?;
     let snapshot = state.catalog.snapshot();
     let title_of = |id: &String| {
         (

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod afmelden;
 pub mod bewaren;
+pub mod kennismaken;
 pub mod leerkringen;
 pub mod volgen;
 
@@ -102,6 +103,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(volgen::router())
         .merge(bewaren::router())
         .merge(leerkringen::router())
+        .merge(kennismaken::router())
         .layer(sessions)
         .merge(afmelden::router())
 }
@@ -550,7 +552,10 @@ pub fn melding_text(m: &str) -> Option<&'static str> {
         "contact-aan" => {
             Some("Anderen met dezelfde vraag kunnen je nu vinden, zonder je naam of e-mailadres.")
         }
-        "contact-uit" => Some("Anderen zien je niet meer bij hun vraag."),
+        "contact-uit" => Some("Anderen zien je niet meer bij hun vraag. Open kennismakingen zijn gestopt."),
+        "kennismaking-gevraagd" => Some("We hebben de ander gemaild, zonder je naam of e-mailadres. Zegt die ja, dan krijgen jullie allebei elkaars gegevens per mail."),
+        "kennismaking-al-gevraagd" => Some("Jullie kennismaking is al gevraagd; we wachten op het antwoord. Er is geen nieuwe mail gestuurd."),
+        "kennismaking-niet" => Some("Een van jullie wil geen contact meer. Er is niets gedeeld."),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::domain::peers::{PeerIndex, PeerParams, Shown};
 use crate::http::AppState;
-use crate::store::{PeerShare, StoreError};
+use crate::store::{PeerRow, PeerShare, StoreError};
 
 /// What an asker fills in to consent: the share, or `None` without consent.
 pub fn share_from(form: &HashMap<String, String>) -> Option<PeerShare> {
@@ -47,6 +47,36 @@ pub async fn suggested(
     state: &AppState,
     email: &str,
 ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    Ok(suggested_peers(state, email)
+        .await?
+        .into_iter()
+        .map(|(id, peers)| (id, peers.into_iter().map(|p| p.waarom).collect()))
+        .collect())
+}
+
+/// A peer suggested to one's own question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggested {
+    /// The id of the peer's question (to ask for an introduction; never shown as text).
+    pub question: String,
+    /// The explanation, with only what the peer shares.
+    pub waarom: String,
+}
+
+/// An introduction to be asked for: the other asker's address and, for them, why (what the
+/// asker shares of themselves and what the questions share).
+pub struct IntroductionAsked {
+    /// The other asker's address.
+    pub email: String,
+    /// The explanation for the other asker.
+    pub waarom: String,
+}
+
+/// The consenting askers with their index and per question whether it is `email`'s own.
+async fn consenting(
+    state: &AppState,
+    email: &str,
+) -> Result<Option<(PeerIndex, Vec<bool>, Vec<PeerRow>)>, StoreError> {
     let rows = state.catalog.store().peer_questions().await?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let email = email.to_lowercase();
@@ -55,30 +85,74 @@ pub async fn suggested(
         .map(|r| r.email.to_lowercase() == email)
         .collect();
     if !own.contains(&true) {
-        return Ok(HashMap::new());
+        return Ok(None);
     }
-    let shown: Vec<Shown> = rows
-        .iter()
-        .map(|r| Shown {
-            role: r.share.rol,
-            gemeente: r.share.gemeente,
-        })
-        .collect();
     let index = PeerIndex::new(
-        rows.into_iter().map(|r| r.question).collect(),
+        rows.iter().map(|r| r.question.clone()).collect(),
         &taxonomy,
         state.catalog.thesaurus(),
     );
+    Ok(Some((index, own, rows)))
+}
+
+fn shown(r: &PeerRow) -> Shown {
+    Shown {
+        role: r.share.rol,
+        gemeente: r.share.gemeente,
+    }
+}
+
+/// Per own question (by id) of the asker with `email`: the peers suggested to it.
+pub async fn suggested_peers(
+    state: &AppState,
+    email: &str,
+) -> Result<HashMap<String, Vec<Suggested>>, StoreError> {
+    let Some((index, own, rows)) = consenting(state, email).await? else {
+        return Ok(HashMap::new());
+    };
     let params = PeerParams::text_only();
     let mut out = HashMap::new();
     for (i, _) in own.iter().enumerate().filter(|(_, o)| **o) {
         let Some(q) = index.question(i) else { continue };
-        let texts = index
+        let peers = index
             .suggest(i, |j| !own[j], &params)
             .into_iter()
-            .map(|s| index.explain(i, s.index, shown[s.index]))
+            .map(|s| Suggested {
+                question: rows[s.index].question.id.clone(),
+                waarom: index.explain(i, s.index, shown(&rows[s.index])),
+            })
             .collect();
-        out.insert(q.id.clone(), texts);
+        out.insert(q.id.clone(), peers);
     }
     Ok(out)
+}
+
+/// The introduction the asker with `email` asks for from their question `own` to the peer's
+/// question `peer`: `None` unless `own` is theirs, consents, and `peer` is suggested to it now.
+pub async fn introduction_to(
+    state: &AppState,
+    email: &str,
+    own: &str,
+    peer: &str,
+) -> Result<Option<IntroductionAsked>, StoreError> {
+    let Some((index, mine, rows)) = consenting(state, email).await? else {
+        return Ok(None);
+    };
+    let (Some(a), Some(b)) = (index.position(own), index.position(peer)) else {
+        return Ok(None);
+    };
+    if !mine[a] || mine[b] {
+        return Ok(None);
+    }
+    let suggested = index
+        .suggest(a, |j| !mine[j], &PeerParams::text_only())
+        .iter()
+        .any(|s| s.index == b);
+    if !suggested {
+        return Ok(None);
+    }
+    Ok(Some(IntroductionAsked {
+        email: rows[b].email.clone(),
+        waarom: index.explain(b, a, shown(&rows[a])),
+    }))
 }

@@ -177,3 +177,283 @@ async fn consent_needs_an_address_and_is_off_by_default() {
         .unwrap()
         .is_empty());
 }
+
+/// Every mail to `to` in the outbox.
+async fn mails_to(app: &TestApp, to: &str) -> Vec<wijkwijzer::store::OutboxRow> {
+    app.state
+        .catalog
+        .store()
+        .outbox(500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.mail.to == to)
+        .collect()
+}
+
+/// The text and HTML of every mail to `to`, joined.
+async fn mail_text(app: &TestApp, to: &str) -> String {
+    mails_to(app, to)
+        .await
+        .iter()
+        .map(|m| format!("{}\n{}\n{}", m.mail.subject, m.mail.text, m.mail.html))
+        .collect()
+}
+
+/// The id of `email`'s (only) question.
+async fn question_of(app: &TestApp, email: &str) -> String {
+    app.state
+        .catalog
+        .store()
+        .own_questions(email)
+        .await
+        .unwrap()
+        .remove(0)
+        .id
+}
+
+/// The path of the introduction link in the last request mail to `to`.
+async fn intro_link(app: &TestApp, to: &str) -> String {
+    let mail = mails_to(app, to)
+        .await
+        .into_iter()
+        .find(|m| m.mail.subject == "Iemand met dezelfde vraag wil kennismaken")
+        .expect("a request mail");
+    let at = mail.mail.text.find("/kennismaking/").unwrap();
+    mail.mail.text[at..at + "/kennismaking/".len() + 64].to_string()
+}
+
+/// `b` asks from their question `own` for an introduction to the question `peer`.
+async fn ask_intro(b: &mut Browser, own: &str, peer: &str) -> (u16, String, String) {
+    let csrf = b.csrf.clone();
+    b.post(
+        &format!("/mijn/vragen/{own}/kennismaken"),
+        &[("csrf", &csrf), ("peer", peer)],
+    )
+    .await
+}
+
+/// Answers the introduction at `path` with `actie` (ja or nee) through its button page.
+async fn answer(app: &TestApp, path: &str, actie: &str) -> (u16, String) {
+    let mut b = Browser::new(app);
+    let (s, _, page) = b.get(path).await;
+    if s != 200 {
+        return (s, page);
+    }
+    let token = token_in(&page);
+    let (s, _, page) = b
+        .post(
+            path,
+            &[("token", &token), ("website", ""), ("actie", actie)],
+        )
+        .await;
+    (s, page)
+}
+
+const ANNA: &str = "anna@voorbeeld.nl";
+const BRAM: &str = "bram@voorbeeld.nl";
+const CARLA: &str = "carla@voorbeeld.nl";
+
+/// Anna (Venlo, shares name, organisation, role and town), Bram (Hengelo, shares his name
+/// only) and Carla (Assen, shares nothing) ask the same question with consent.
+async fn three_askers(app: &TestApp) {
+    ask(
+        app,
+        ANNA,
+        "Venlo",
+        &[
+            ("contact", "ja"),
+            ("contact_naam", "Anna Peereboom"),
+            ("contact_organisatie", "Buurtvereniging Noord"),
+            ("contact_rol", "ja"),
+            ("contact_gemeente", "ja"),
+        ],
+    )
+    .await;
+    ask(
+        app,
+        BRAM,
+        "Hengelo",
+        &[("contact", "ja"), ("contact_naam", "Bram Brink")],
+    )
+    .await;
+    ask(app, CARLA, "Assen", &[("contact", "ja")]).await;
+}
+
+#[tokio::test]
+async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
+    let app = spawn_app().await;
+    three_askers(&app).await;
+    ask(&app, "zonder@voorbeeld.nl", "Zwolle", &[]).await;
+    let (anna_q, bram_q) = (question_of(&app, ANNA).await, question_of(&app, BRAM).await);
+    let zonder_q = question_of(&app, "zonder@voorbeeld.nl").await;
+    let mut bram = signed_in(&app, BRAM).await;
+    let (_, _, page) = bram.get("/mijn").await;
+    assert!(page.contains("Vraag om kennis te maken"), "{page}");
+    assert!(
+        page.contains(&format!(r#"name="peer" value="{anna_q}""#)),
+        "{page}"
+    );
+    // Only a suggested peer can be asked: not an asker without consent, not oneself, and not
+    // from another's question.
+    for (own, peer) in [(&bram_q, &zonder_q), (&bram_q, &bram_q), (&anna_q, &bram_q)] {
+        let (s, _, _) = ask_intro(&mut bram, own, peer).await;
+        assert_eq!(s, 422, "{own} → {peer}");
+    }
+    assert!(mails_to(&app, "zonder@voorbeeld.nl")
+        .await
+        .iter()
+        .all(|m| !m.mail.subject.contains("kennismaken")));
+    // Bram asks: Anna is mailed a link, without Bram's name or address.
+    let (s, loc, _) = ask_intro(&mut bram, &bram_q, &anna_q).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/mijn?melding=kennismaking-gevraagd")
+    );
+    let (_, _, page) = bram.get(&loc).await;
+    assert!(page.contains("We hebben de ander gemaild"), "{page}");
+    let to_anna = mail_text(&app, ANNA).await;
+    assert!(to_anna.contains("Iemand met dezelfde vraag wil kennismaken"));
+    assert!(to_anna.contains("arbeidsmigranten"), "{to_anna}");
+    for secret in ["Bram Brink", BRAM, "Hengelo"] {
+        assert!(!to_anna.contains(secret), "{secret} in: {to_anna}");
+    }
+    // Asking again sends nothing new, nor does Anna asking Bram back while it is open.
+    let (s, loc, _) = ask_intro(&mut bram, &bram_q, &anna_q).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/mijn?melding=kennismaking-al-gevraagd")
+    );
+    assert_eq!(mails_to(&app, ANNA).await.len(), 1);
+    // Before Anna answers, Bram has nothing of her: no mail at all.
+    assert!(mails_to(&app, BRAM)
+        .await
+        .iter()
+        .all(|m| !m.mail.text.contains("Anna") && !m.mail.text.contains(ANNA)));
+    // The link shows a button page (opening it changes nothing); Anna accepts.
+    let path = intro_link(&app, ANNA).await;
+    let (s, _, page) = Browser::new(&app).get(&path).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Ja, ik wil kennismaken"), "{page}");
+    assert!(mail_text(&app, BRAM).await.is_empty() || !mail_text(&app, BRAM).await.contains(ANNA));
+    let (s, page) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("Jullie willen allebei kennismaken"), "{page}");
+    // Both get the other's details, each only what the other consented to share.
+    let to_bram = mail_text(&app, BRAM).await;
+    for shown in [
+        "Naam: Anna Peereboom",
+        "Organisatie: Buurtvereniging Noord",
+        "Rol: Bewoners",
+        "Gemeente: Venlo",
+        "E-mailadres: anna@voorbeeld.nl",
+    ] {
+        assert!(to_bram.contains(shown), "{shown} missing: {to_bram}");
+    }
+    let made: Vec<_> = mails_to(&app, ANNA)
+        .await
+        .into_iter()
+        .filter(|m| m.mail.subject.starts_with("Kennismaking"))
+        .collect();
+    assert_eq!(made.len(), 1);
+    let to_anna = &made[0].mail.text;
+    assert!(to_anna.contains("Naam: Bram Brink"), "{to_anna}");
+    assert!(
+        to_anna.contains("E-mailadres: bram@voorbeeld.nl"),
+        "{to_anna}"
+    );
+    assert!(
+        !to_anna.contains("Hengelo") && !to_anna.contains("Rol:"),
+        "Bram shared neither town nor role: {to_anna}"
+    );
+    // The link is used up.
+    let (s, _) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 410);
+}
+
+/// How many mails with the other's details `to` got.
+async fn details(app: &TestApp, to: &str) -> usize {
+    mails_to(app, to)
+        .await
+        .into_iter()
+        .filter(|m| m.mail.subject.starts_with("Kennismaking"))
+        .count()
+}
+
+#[tokio::test]
+async fn declined_expired_or_withdrawn_introductions_reveal_nothing() {
+    let (app, clock) = spawn_at("2026-03-02T10:00:00Z").await;
+    three_askers(&app).await;
+    let (anna_q, bram_q, carla_q) = (
+        question_of(&app, ANNA).await,
+        question_of(&app, BRAM).await,
+        question_of(&app, CARLA).await,
+    );
+    // Declined: Carla says no; nobody gets anything, and the link is used up.
+    let mut bram = signed_in(&app, BRAM).await;
+    let (s, _, _) = ask_intro(&mut bram, &bram_q, &carla_q).await;
+    assert_eq!(s, 303);
+    let path = intro_link(&app, CARLA).await;
+    let (s, page) = answer(&app, &path, "nee").await;
+    assert_eq!(s, 200, "{page}");
+    assert!(
+        page.contains("De ander krijgt niets van je te zien"),
+        "{page}"
+    );
+    assert_eq!(details(&app, BRAM).await, 0);
+    assert_eq!(details(&app, CARLA).await, 0);
+    assert!(!mail_text(&app, BRAM).await.contains(CARLA));
+    let (s, _) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 410, "a declined introduction cannot be accepted later");
+    // Neither ja nor nee: asked again, nothing decided.
+    let mut anna = signed_in(&app, ANNA).await;
+    let (s, _, _) = ask_intro(&mut anna, &anna_q, &carla_q).await;
+    assert_eq!(s, 303);
+    let path = intro_link(&app, CARLA).await;
+    let (s, _) = answer(&app, &path, "misschien").await;
+    assert_eq!(s, 422);
+    // Ignored: after 14 days the link no longer works and nothing was shared.
+    clock.advance(std::time::Duration::from_secs(15 * 24 * 3600));
+    let (s, page) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 410, "{page}");
+    assert!(page.contains("Deze link werkt niet meer"), "{page}");
+    assert_eq!(details(&app, ANNA).await, 0);
+    assert_eq!(details(&app, CARLA).await, 0);
+    // Withdrawn: Anna asks Bram, then withdraws her consent before he answers: the introduction
+    // stops at once and Bram's yes shares nothing.
+    let mut anna = signed_in(&app, ANNA).await;
+    let (s, loc, _) = ask_intro(&mut anna, &anna_q, &bram_q).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, "/mijn?melding=kennismaking-gevraagd")
+    );
+    let path = intro_link(&app, BRAM).await;
+    let csrf = anna.csrf.clone();
+    let (s, _, _) = anna
+        .post(
+            &format!("/mijn/vragen/{anna_q}/contact"),
+            &[("csrf", &csrf), ("actie", "stoppen")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (s, _, _) = Browser::new(&app).get(&path).await;
+    assert_eq!(s, 410, "the link stops working at once");
+    let (s, _) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 410);
+    assert_eq!(details(&app, ANNA).await, 0);
+    assert_eq!(details(&app, BRAM).await, 0);
+    let to_bram = mail_text(&app, BRAM).await;
+    assert!(!to_bram.contains(ANNA) && !to_bram.contains("Anna Peereboom"));
+    // Consent given again does not revive the stopped introduction.
+    let csrf = anna.csrf.clone();
+    let (s, _, _) = anna
+        .post(
+            &format!("/mijn/vragen/{anna_q}/contact"),
+            &[("csrf", &csrf), ("actie", "starten")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (s, _) = answer(&app, &path, "ja").await;
+    assert_eq!(s, 410);
+    assert_eq!(details(&app, BRAM).await, 0);
+}
