@@ -234,6 +234,28 @@ pub fn circle_invitation_mail(to: &str, titel: &str, link: &str, days: i64) -> O
     )
 }
 
+/// A circle stopped.
+#[derive(Template)]
+#[template(path = "mail/circle_stopped.txt")]
+struct CircleStopped<'a> {
+    kring: &'a str,
+    door: &'a str,
+    url: &'a str,
+}
+html_part!(CircleStoppedHtml of CircleStopped = "mail/circle_stopped.html");
+
+/// The mail to a member of the circle `kring` that `door` ("de begeleider", "het
+/// coördinatiepunt") stopped, with the `url` of the circles list.
+pub fn circle_stopped_mail(to: &str, kring: &str, door: &str, url: &str) -> OutgoingMail {
+    let m = CircleStopped { kring, door, url };
+    mail(
+        to,
+        &format!("Leerkring gestopt: {kring}"),
+        &m,
+        &CircleStoppedHtml(&m),
+    )
+}
+
 /// The request to an asker to be introduced to another with the same question.
 #[derive(Template)]
 #[template(path = "mail/peer_introduction_request.txt")]

@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
+mod circle_changes;
 mod circles;
 mod contact;
 mod dashboard;

@@ -942,3 +942,157 @@ async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_
     assert!(last_mail_to(&app, "werker@assen.example").await.is_some());
     assert!(last_mail_to(&app, "geen@zwolle.example").await.is_none());
 }
+
+/// The subjects of the mails to `to`.
+async fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
+    app.state
+        .catalog
+        .store()
+        .outbox(500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.mail.to == to)
+        .map(|m| m.mail.subject)
+        .collect()
+}
+
+#[tokio::test]
+async fn only_the_facilitator_edits_and_stops_the_circle_and_the_coordinator_stops_one_too() {
+    let app = spawn_app().await;
+    let (mut lead, slug, mut coordinator) =
+        approved_circle(&app, "Wijkaanpak volhouden samen", "langjarige-wijkaanpak").await;
+    let store = app.state.catalog.store();
+    let id = store.circle_by_slug(&slug).await.unwrap().unwrap().id;
+    let bewerken = format!("/leerkringen/{slug}/bewerken");
+    let stoppen = format!("/leerkringen/{slug}/stoppen");
+    let mut member = signed_in(&app, "lid@hoeve.example").await;
+    member.get(&format!("/leerkringen/{slug}/meedoen")).await;
+    let (s, _, _) = member
+        .post(
+            &format!("/leerkringen/{slug}/meedoen"),
+            &[("naam", "Joris"), ("organisatie", ""), ("zichtbaar", "ja")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    // Anonymous: asked to sign in; a POST changes nothing.
+    let mut anon = Browser::new(&app);
+    let (s, _, page) = anon.get(&bewerken).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Log eerst in"), "{page}");
+    let (s, loc, _) = anon.post(&stoppen, &[("zeker", "ja")]).await;
+    assert_eq!((s, loc.as_str()), (303, "/mijn"));
+    // A member who does not facilitate: refused.
+    let (s, _, _) = member.get(&bewerken).await;
+    assert_eq!(s, 403);
+    member.get(&format!("/leerkringen/{slug}/leden")).await;
+    let edit = start_fields(
+        "Wijkaanpak vijftien jaar volhouden",
+        &[("toegang", "uitnodiging")],
+    );
+    let (s, _, _) = member.post(&bewerken, &edit).await;
+    assert_eq!(s, 403);
+    let (s, _, _) = member.post(&stoppen, &[("zeker", "ja")]).await;
+    assert_eq!(s, 403);
+    // A coordinator is no participant of it: the public routes are not theirs.
+    let (s, _, page) = coordinator.get(&bewerken).await;
+    assert!(s == 200 && page.contains("Log eerst in"), "{s}");
+    // The facilitator: the form filled in with the circle.
+    let (s, _, page) = lead.get(&bewerken).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Leerkring bewerken"), "{page}");
+    assert!(
+        page.contains(r#"value="Wijkaanpak volhouden samen""#),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"action="/leerkringen/{slug}/bewerken""#)));
+    assert!(!page.contains("Stap 5"), "no member details when editing");
+    // The same checks as starting: a missing name is refused and nothing changes.
+    let (s, _, page) = lead.post(&bewerken, &start_fields("", &[])).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("Fout: leerkring bewerken"), "{page}");
+    assert_eq!(
+        store.circle(id).await.unwrap().unwrap().titel,
+        "Wijkaanpak volhouden samen"
+    );
+    let (s, loc, body) = lead.post(&bewerken, &edit).await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(loc, format!("/leerkringen/{slug}/leden?melding=bewerkt"));
+    let c = store.circle(id).await.unwrap().unwrap();
+    assert_eq!(c.titel, "Wijkaanpak vijftien jaar volhouden");
+    assert_eq!(c.slug, slug, "the address stays");
+    assert_eq!(c.toegang, wijkwijzer::domain::circle::Access::Uitnodiging);
+    assert!(app
+        .text(&format!("/leerkringen/{slug}"))
+        .await
+        .contains("Wijkaanpak vijftien jaar volhouden"));
+    // Stopping needs the confirmation.
+    let (s, _, page) = lead.post(&stoppen, &[]).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("Bevestig het stoppen"), "{page}");
+    assert!(store.circle(id).await.unwrap().unwrap().is_active());
+    let (s, _, page) = lead.post(&stoppen, &[("zeker", "ja")]).await;
+    assert_eq!(s, 200, "{page}");
+    assert!(page.contains("De leerkring is gestopt"), "{page}");
+    let c = store.circle(id).await.unwrap().unwrap();
+    assert_eq!(c.status, wijkwijzer::domain::circle::CircleStatus::Gestopt);
+    let (s, _, _) = Browser::new(&app)
+        .get(&format!("/leerkringen/{slug}"))
+        .await;
+    assert_eq!(s, 404, "gone from the site");
+    for to in [STARTER, "lid@hoeve.example"] {
+        assert!(
+            subjects_to(&app, to)
+                .await
+                .contains(&"Leerkring gestopt: Wijkaanpak vijftien jaar volhouden".to_string()),
+            "{to} mailed"
+        );
+    }
+    let actions: Vec<String> = store
+        .audit_log(Some(("leerkring", &id.to_string())), 20, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"bewerkt".to_string()), "{actions:?}");
+    assert!(actions.contains(&"gestopt".to_string()), "{actions:?}");
+
+    // The coordinator stops another circle in the back office, after confirming.
+    let (s, _, _) = lead
+        .post_form(
+            "/leerkringen/starten",
+            &start_fields("Samen vroeg signaleren", &[("een_sector", "ja")]),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let id2 = waiting(&app, "Samen vroeg signaleren").await.id;
+    let path = format!("/beheer/leerkringen/{id2}");
+    coordinator.get(&path).await;
+    let (s, _, _) = coordinator
+        .post(
+            &path,
+            &[("actie", "goedkeuren"), ("lacune", ""), ("traject", "")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, _, page) = coordinator.get(&path).await;
+    assert!(page.contains("De leerkring stoppen"), "{page}");
+    let (s, _, _) = coordinator.post(&format!("{path}/stoppen"), &[]).await;
+    assert_eq!(s, 422);
+    assert!(store.circle(id2).await.unwrap().unwrap().is_active());
+    let (s, _, _) = logged_in(&app, Role::Redacteur)
+        .await
+        .post(&format!("{path}/stoppen"), &[("zeker", "ja")])
+        .await;
+    assert_eq!(s, 403);
+    let (s, loc, _) = coordinator
+        .post(&format!("{path}/stoppen"), &[("zeker", "ja")])
+        .await;
+    assert_eq!(s, 303);
+    assert!(loc.ends_with("melding=gestopt"), "{loc}");
+    assert!(!store.circle(id2).await.unwrap().unwrap().is_active());
+    assert!(subjects_to(&app, STARTER)
+        .await
+        .contains(&"Leerkring gestopt: Samen vroeg signaleren".to_string()));
+}

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/leerkringen/voorstellen", post(propose))
         .route("/beheer/leerkringen/{id}", get(detail).post(save))
         .route("/beheer/leerkringen/{id}/afwijzen", post(reject))
+        .route("/beheer/leerkringen/{id}/stoppen", post(stop))
 }
 
 /// A circle in a list `(id, title, started, form, status)`.
@@ -344,6 +345,7 @@ async fn detail(
         Some("goedgekeurd") => {
             Some("De leerkring staat op de site; de begeleider krijgt een mail.")
         }
+        Some("gestopt") => Some("De leerkring is gestopt; de leden krijgen een mail."),
         Some("voorgesteld") => Some("De leerkring is voorgesteld: de vragenstellers die in contact willen komen, krijgen een uitnodiging per mail. Wie als eerste aanneemt, begeleidt de leerkring."),
         _ => None,
     };
@@ -444,4 +446,43 @@ async fn reject(
         .reject_circle(id, &reden, mail.as_ref(), staff.actor())
         .await?;
     Ok(see_other("/beheer/leerkringen"))
+}
+
+/// Stops an active circle once confirmed (`zeker=ja`); every member is mailed.
+async fn stop(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let staff = staff.need(Area::Moderatie)?;
+    let id = super::row_id(&id)?;
+    let c = load(&state, id).await?;
+    if first(&pairs(&body), "zeker") != "ja" {
+        return page(
+            &state,
+            &staff,
+            c,
+            String::new(),
+            None,
+            Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let mails =
+        crate::http::mijn::leerkring_begeleider::stop_mails(&state, &c, "het coördinatiepunt")
+            .await?;
+    if !state
+        .catalog
+        .store()
+        .stop_circle(id, &mails, staff.actor())
+        .await?
+    {
+        return Err(PageError::NotFound);
+    }
+    super::show_demand_change(&state).await;
+    Ok(see_other(&format!(
+        "/beheer/leerkringen/{id}?melding=gestopt"
+    )))
 }

@@ -59,7 +59,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn sign_in_first(what: &str) -> Response {
+pub(super) fn sign_in_first(what: &str) -> Response {
     notice_page(
         StatusCode::OK,
         "Log eerst in",
@@ -94,7 +94,7 @@ async fn active(state: &AppState, slug: &str) -> Result<LearningCircle, PageErro
 
 /// The circle and the participant's role in it, which must be `Begeleider` (or any member when
 /// `facilitator` is false).
-async fn member_of(
+pub(super) async fn member_of(
     state: &AppState,
     slug: &str,
     s: &Signed,
@@ -114,7 +114,7 @@ async fn member_of(
     }
 }
 
-fn to_members(slug: &str, melding: &str) -> Response {
+pub(super) fn to_members(slug: &str, melding: &str) -> Response {
     Redirect::to(&format!("/leerkringen/{slug}/leden?melding={melding}")).into_response()
 }
 
@@ -139,9 +139,9 @@ fn shown_in(form: &HashMap<String, String>) -> Result<Shown, &'static str> {
 // Starting a circle
 
 /// The start form's values and errors.
-struct StartForm {
-    values: Vec<(String, String)>,
-    errors: BTreeMap<String, String>,
+pub(super) struct StartForm {
+    pub(super) values: Vec<(String, String)>,
+    pub(super) errors: BTreeMap<String, String>,
 }
 
 impl StartForm {
@@ -163,9 +163,14 @@ impl StartForm {
 
 #[derive(Template)]
 #[template(path = "mijn/leerkring_starten.html")]
-struct StartPage {
+pub(super) struct StartPage {
     l: Layout,
     csrf: String,
+    /// Where the form goes.
+    action: String,
+    /// Editing an existing circle (no step 5), with the members' page to go back to.
+    editing: bool,
+    back: String,
     f: StartForm,
     themas: Vec<(String, String)>,
     doelgroepen: Vec<(String, String)>,
@@ -177,6 +182,17 @@ struct StartPage {
 }
 
 fn start_form(state: &AppState, csrf: String, f: StartForm, one_sector: bool) -> StartPage {
+    circle_form(state, csrf, f, one_sector, None)
+}
+
+/// The guided form: starting a circle, or editing the circle `slug`.
+pub(super) fn circle_form(
+    state: &AppState,
+    csrf: String,
+    f: StartForm,
+    one_sector: bool,
+    slug: Option<&str>,
+) -> StartPage {
     let snapshot = state.catalog.snapshot();
     let tax = &snapshot.taxonomy;
     let terms = |v: Vocabulary| {
@@ -185,10 +201,17 @@ fn start_form(state: &AppState, csrf: String, f: StartForm, one_sector: bool) ->
             .map(|t| (t.slug.clone(), t.label.clone()))
             .collect::<Vec<_>>()
     };
-    let title = if f.errors.is_empty() && !one_sector {
-        "Zelf een leerkring starten"
+    let what = if slug.is_some() {
+        "leerkring bewerken"
     } else {
-        "Fout: zelf een leerkring starten"
+        "zelf een leerkring starten"
+    };
+    let title = if f.errors.is_empty() && !one_sector {
+        let mut t = what.to_string();
+        t[..1].make_ascii_uppercase();
+        t
+    } else {
+        format!("Fout: {what}")
     };
     StartPage {
         l: Layout::new(
@@ -197,6 +220,12 @@ fn start_form(state: &AppState, csrf: String, f: StartForm, one_sector: bool) ->
             "/leerkringen/starten",
         ),
         csrf,
+        action: slug.map_or_else(
+            || "/leerkringen/starten".to_string(),
+            |s| format!("/leerkringen/{s}/bewerken"),
+        ),
+        editing: slug.is_some(),
+        back: slug.map_or_else(String::new, |s| format!("/leerkringen/{s}/leden")),
         f,
         themas: terms(Vocabulary::Theme),
         doelgroepen: terms(Vocabulary::TargetGroup),
@@ -229,7 +258,25 @@ async fn start_page(
     ))
 }
 
-fn errors_map(errors: Vec<FieldError>) -> BTreeMap<String, String> {
+/// The guided form's fields as sent.
+pub(super) fn circle_input(values: &[(String, String)]) -> CircleInput {
+    CircleInput {
+        titel: first(values, "titel"),
+        omschrijving: first(values, "omschrijving"),
+        leervragen: first(values, "leervragen"),
+        doelgroepen: all(values, "doelgroepen"),
+        sectoren: all(values, "sectoren"),
+        vorm: first(values, "vorm"),
+        ritme: first(values, "ritme"),
+        looptijd: first(values, "looptijd"),
+        begeleiding: first(values, "begeleiding"),
+        toegang: first(values, "toegang"),
+        themas: all(values, "themas"),
+        vraagstuk: first(values, "vraagstuk"),
+    }
+}
+
+pub(super) fn errors_map(errors: Vec<FieldError>) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
     for e in errors {
         map.entry(e.field).or_insert(e.reason);
@@ -248,20 +295,7 @@ async fn start(
     let Some(s) = super::form_signed(&state, &headers, &session, &form).await? else {
         return Ok(sign_in_first("Een leerkring starten"));
     };
-    let input = CircleInput {
-        titel: first(&values, "titel"),
-        omschrijving: first(&values, "omschrijving"),
-        leervragen: first(&values, "leervragen"),
-        doelgroepen: all(&values, "doelgroepen"),
-        sectoren: all(&values, "sectoren"),
-        vorm: first(&values, "vorm"),
-        ritme: first(&values, "ritme"),
-        looptijd: first(&values, "looptijd"),
-        begeleiding: first(&values, "begeleiding"),
-        toegang: first(&values, "toegang"),
-        themas: all(&values, "themas"),
-        vraagstuk: first(&values, "vraagstuk"),
-    };
+    let input = circle_input(&values);
     let snapshot = state.catalog.snapshot();
     let parsed = input.parse(&snapshot.taxonomy);
     let shown = shown_in(&form);
@@ -509,6 +543,7 @@ fn members_notice(m: &str) -> Option<&'static str> {
         "weg" => Some("Verwijderd."),
         "bericht" => Some("Je bericht is opgeslagen en gaat per mail naar de leden."),
         "resultaat" => Some("Bedankt! Het coördinatiepunt bekijkt het resultaat; na goedkeuring staat het in het leeraanbod."),
+        "bewerkt" => Some("De wijzigingen zijn opgeslagen."),
         _ => None,
     }
 }

@@ -9,6 +9,7 @@ pub mod account;
 pub mod afmelden;
 pub mod bewaren;
 pub mod kennismaken;
+pub mod leerkring_begeleider;
 pub mod leerkringen;
 pub mod volgen;
 
@@ -104,6 +105,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(bewaren::router())
         .merge(leerkringen::router())
         .merge(kennismaken::router())
+        .merge(leerkring_begeleider::router())
         .layer(sessions)
         .merge(afmelden::router())
 }

@@ -89,6 +89,11 @@ fn routes() -> Vec<Route> {
             &[("reden", "geen leerkring")],
             Moderatie,
         ),
+        post(
+            "/beheer/leerkringen/999/stoppen",
+            &[("zeker", "ja")],
+            Moderatie,
+        ),
         get("/beheer/aanbod", Aanbod),
         get("/beheer/aanbod/nieuw", Aanbod),
         post("/beheer/aanbod/nieuw", &[("titel", "")], Aanbod),
