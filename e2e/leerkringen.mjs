@@ -100,6 +100,8 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     const coordinator = await login(browser, base, coordinatorEmail);
     let slug = null;
     try {
+      await coordinator.page.goto(new URL('/beheer/leerkringen/clusters', base).href);
+      await axeHere(coordinator.page, `${name}: beheer clusters van open vragen`);
       await coordinator.page.goto(new URL('/beheer/leerkringen', base).href);
       await axeHere(coordinator.page, `${name}: beheer lijst`);
       await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('link', { name: titel }).first().click()]);
@@ -119,6 +121,11 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     await page.goto(new URL(`/leerkringen/${slug}`, base).href);
     await axeHere(page, `${name}: openbare pagina`);
     results.check((await page.locator('main').innerText()).includes('Fatima Bakker'), `${name}: begeleider genoemd (met toestemming)`, '');
+    await page.goto(new URL(`/leerkringen/${slug}/bewerken`, base).href);
+    await axeHere(page, `${name}: leerkring bewerken`);
+    await page.fill('#ritme', 'elke vier weken');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Wijzigingen opslaan' }).click()]);
+    results.check(new URL(page.url()).searchParams.get('melding') === 'bewerkt', `${name}: begeleider bewerkt de leerkring`, page.url());
     await page.goto(new URL(`/leerkringen/${slug}/leden`, base).href);
     await axeHere(page, `${name}: ledenpagina`);
     const day = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
@@ -140,7 +147,7 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     await page.selectOption('#vorm', 'publicatie');
     await page.fill('#kosten', 'gratis');
     await page.selectOption('#locatie', 'online');
-    await page.fill('#regio', 'landelijk');
+    await page.selectOption('#regio', 'landelijk');
     await page.fill('#url', 'https://e2e.example/handreiking');
     [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Resultaat voorstellen' }).click()]);
     results.check(new URL(page.url()).searchParams.get('melding') === 'resultaat', `${name}: resultaat voorgesteld`, `${res?.status()} ${page.url()}`);
