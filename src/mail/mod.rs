@@ -11,8 +11,8 @@ mod worker;
 
 pub use crate::config::MailConfig;
 pub use texts::{
-    answer_mail, approved_mail, digest_mail, rejected_mail, retention_warning_mail, sign_in_mail,
-    Digest, DigestEntry,
+    answer_mail, approved_mail, digest_mail, receipt_mail, rejected_mail, retention_warning_mail,
+    sign_in_mail, Digest, DigestEntry, MailOffering,
 };
 pub use transport::{MailTransport, MemorySink};
 pub use worker::Mailer;

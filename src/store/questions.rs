@@ -122,6 +122,8 @@ pub struct SiteQuestion<'a> {
     pub passend: bool,
     /// Suggested matches `(offering id, score, reasons)`, best first.
     pub matches: Vec<(&'a str, f64, &'a [String])>,
+    /// The receipt mailed to the asker (with an e-mail address), written with the question.
+    pub receipt: Option<OutgoingMail>,
 }
 
 /// A learning question as the agenda and the gap analysis see it.
@@ -243,6 +245,9 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(mail) = &sq.receipt {
+            enqueue(&mut tx, mail).await?;
         }
         commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
