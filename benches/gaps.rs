@@ -51,6 +51,7 @@ fn main() {
             } else {
                 Some(i % 4 != 0)
             },
+            mogelijk: false,
         })
         .collect();
     let t = Thresholds::default();

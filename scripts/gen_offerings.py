@@ -31,7 +31,7 @@ KOSTEN_RE = re.compile(r"^(gratis|€ (0|[1-9]\d{0,2}(\.\d{3})*)(,\d{2})?)$")
 
 # (municipality, province); municipality names are only used as regio / gemeente values.
 PLACES = [
-    ("Groningen", "Groningen"), ("Delfzijl", "Groningen"), ("Leeuwarden", "Friesland"),
+    ("Groningen", "Groningen"), ("Veendam", "Groningen"), ("Leeuwarden", "Friesland"),
     ("Heerenveen", "Friesland"), ("Emmen", "Drenthe"), ("Assen", "Drenthe"),
     ("Zwolle", "Overijssel"), ("Enschede", "Overijssel"), ("Deventer", "Overijssel"),
     ("Almere", "Flevoland"), ("Lelystad", "Flevoland"), ("Arnhem", "Gelderland"),

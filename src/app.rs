@@ -237,7 +237,8 @@ impl Application {
                 let rebuilt = tokio::task::spawn_blocking(move || {
                     let stale = !warm.matcher_ready(today);
                     warm.matcher(today);
-                    if stale {
+                    // Learn from new coordinators' judgements here, never in a request.
+                    if warm.learn(today) || stale {
                         release_freed_memory();
                     }
                 })

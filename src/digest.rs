@@ -30,18 +30,14 @@ pub fn unsubscribe_signature(secret: &[u8], id: i64) -> String {
     };
     mac.update(b"afmelden|");
     mac.update(id.to_string().as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::security::hex(&mac.finalize().into_bytes())
 }
 
 /// True when `signature` is the unsubscribe signature of participant `id`.
 pub fn unsubscribe_signature_ok(secret: &[u8], id: i64, signature: &str) -> bool {
     let expected = unsubscribe_signature(secret, id);
     !expected.is_empty()
-        && crate::http::forms::constant_time_eq(expected.as_bytes(), signature.as_bytes())
+        && crate::security::constant_time_eq(expected.as_bytes(), signature.as_bytes())
 }
 
 /// The one-click unsubscribe address of participant `id`.
@@ -204,8 +200,8 @@ pub async fn run_period(
         .iter()
         .filter(|(k, _)| *k == FollowKind::Zoekopdracht)
         .filter_map(|(_, v)| {
-            let q = crate::http::params::parse(
-                &crate::http::params::pairs(Some(v)),
+            let q = crate::catalog::params::parse(
+                &crate::catalog::params::pairs(Some(v)),
                 &snapshot,
                 day,
                 &[],
@@ -347,7 +343,7 @@ fn digest_mail(
                     new: matches!(item, Item::New(..)),
                     titel: o.titel.clone(),
                     aanbieder: o.aanbieder.clone(),
-                    vanaf: o.startdatum.map(crate::http::pages::view::dutch_date),
+                    vanaf: o.startdatum.map(crate::domain::text::dutch_date),
                 })
             }
             Item::Track(_, id) => tracks.get(id).map(|t| DigestEntry::Track {

@@ -1,12 +1,32 @@
 //! The `wijkwijzer` binary: parses the command line and hands over to [`wijkwijzer::cli`].
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Fout: de runtime start niet: {e}");
+            std::process::exit(2);
+        }
+    };
+    std::process::exit(runtime.block_on(run()));
+}
+
+/// The Tokio runtime. Searches and page builds run on the blocking pool; they are CPU work, so more
+/// threads than twice the cores only add memory (a malloc arena and a stack each) and waiting.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads((2 * cores).max(4))
+        .build()
+}
+
+async fn run() -> i32 {
     let filter = match log_filter(std::env::var("WIJKWIJZER_LOG").ok().as_deref()) {
         Ok(f) => f,
         Err(message) => {
             eprintln!("Fout: {message}");
-            std::process::exit(2);
+            return 2;
         }
     };
     tracing_subscriber::fmt()
@@ -22,17 +42,16 @@ async fn main() {
                 e.exit();
             }
             eprintln!("{}", wijkwijzer::cli::clap_error_text(&e));
-            std::process::exit(2);
+            return 2;
         }
     };
-    let code = match wijkwijzer::cli::run(cli).await {
+    match wijkwijzer::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Fout: {}", wijkwijzer::cli::error_text(&e));
             2
         }
-    };
-    std::process::exit(code);
+    }
 }
 
 /// The log filter from `WIJKWIJZER_LOG`: a level, or directives such as `info,wijkwijzer=debug`.

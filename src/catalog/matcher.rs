@@ -6,11 +6,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::{Catalog, CatalogError, Snapshot};
-use crate::domain::matching::{LabelledQuestion, Matcher};
-use crate::domain::offering::Offering;
-use crate::store::DemandRow;
+use crate::domain::matching::{FitModel, LabelledQuestion, Learned, LearnedSummary, Matcher};
+use crate::store::{DemandRow, MatchedQuestion};
 
-/// The matcher with the catalogue version, date and labelled-questions fingerprint it was built for.
+/// The matcher with the catalogue version, date and labelled-questions fingerprint it was built
+/// for (and what was learned from coordinators by then).
 pub(super) struct BuiltMatcher {
     version: i64,
     today: NaiveDate,
@@ -23,6 +23,11 @@ impl BuiltMatcher {
     fn is_current(&self, snapshot: &Snapshot, today: NaiveDate, fingerprint: u64) -> bool {
         self.version == snapshot.version && self.today == today && self.fingerprint == fingerprint
     }
+}
+
+/// The prior of the fit model the live engine learns from: the model shipped.
+fn prior() -> FitModel {
+    FitModel::builtin()
 }
 
 impl Catalog {
@@ -42,6 +47,46 @@ impl Catalog {
         }
     }
 
+    fn learned(&self) -> Option<(u64, Arc<Learned>)> {
+        match self.learned.lock() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Learns from the coordinators' judgements when they changed since the last time, and puts
+    /// the result in the matcher. Blocking and slow with many judgements (each judged question
+    /// is matched once): the background job calls it, never a request. True when it learned.
+    pub fn learn(&self, today: NaiveDate) -> bool {
+        let snapshot = self.snapshot();
+        let fingerprint = snapshot.judgements_fingerprint();
+        if self.learned().is_some_and(|(f, _)| f == fingerprint) {
+            return false;
+        }
+        // Learning ranks without the evidence and model in use, so it starts from the same
+        // point whatever was learned before.
+        let current = self.matcher(today);
+        let learned = Arc::new(current.learn(&snapshot.judgements, &prior()));
+        tracing::info!(
+            oordelen = learned.summary.oordelen,
+            vragen = learned.summary.vragen,
+            "koppeling geleerd van het coördinatiepunt"
+        );
+        let combined = if snapshot.judgements.is_empty() && current.learned().is_none() {
+            Arc::clone(&current)
+        } else {
+            Arc::new((*current).clone().with_learned(&learned))
+        };
+        if let Ok(mut slot) = self.learned.lock() {
+            *slot = Some((fingerprint, learned));
+        }
+        let mut guard = self.built_matcher();
+        if let Some(built) = guard.as_mut().filter(|b| Arc::ptr_eq(&b.matcher, &current)) {
+            built.matcher = combined;
+        }
+        true
+    }
+
     /// The matching engine over the current snapshot and the labelled learning questions, built
     /// on first use and again after a change of either or when the date moves on. Blocking: call
     /// it off the async runtime.
@@ -54,19 +99,20 @@ impl Catalog {
                 return Arc::clone(&built.matcher);
             }
         }
-        let offerings: Vec<Offering> = snapshot
-            .offerings
-            .iter()
-            .map(|s| s.offering.clone())
-            .collect();
         let labelled: Vec<LabelledQuestion> = snapshot.labelled().collect();
-        let m = Arc::new(Matcher::with_demand(
-            &offerings,
+        let base = Matcher::with_demand(
+            &snapshot.offerings,
             &labelled,
             &snapshot.taxonomy,
             &self.thesaurus,
             today,
-        ));
+        );
+        // What was learned last applies to the new matcher at once (the evidence is kept by
+        // offering id and theme); learning again is left to the background job.
+        let m = match self.learned() {
+            Some((_, learned)) => Arc::new(base.with_learned(&learned)),
+            None => Arc::new(base),
+        };
         *guard = Some(BuiltMatcher {
             version: snapshot.version,
             today,
@@ -74,6 +120,11 @@ impl Catalog {
             matcher: Arc::clone(&m),
         });
         m
+    }
+
+    /// What the matcher in use learned from coordinators, when it learned anything.
+    pub fn learned_summary(&self) -> Option<LearnedSummary> {
+        self.learned().map(|(_, l)| l.summary)
     }
 
     /// Matches up to `limit` learning questions that have no `passend` yet (imported demand),
@@ -112,7 +163,12 @@ impl Catalog {
                         .and_then(|r| snapshot.get(&r.id))
                         .map(|o| o.themas.clone())
                         .unwrap_or_default();
-                    (q.id, outcome.passend, themes)
+                    MatchedQuestion {
+                        id: q.id,
+                        fit: outcome.fit,
+                        kans: outcome.kans,
+                        themas: themes,
+                    }
                 })
                 .collect::<Vec<_>>()
         })

@@ -6,13 +6,14 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::domain::clock::Clock;
 use crate::domain::facets::{self, Filters, Page, Sort};
-use crate::domain::matching::Thesaurus;
+use crate::domain::matching::{Learned, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{Store, StoreError, StoredOffering};
 
 mod matcher;
+pub mod params;
 mod snapshot;
 
 use matcher::BuiltMatcher;
@@ -41,6 +42,11 @@ pub const REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_mill
 /// Factor on the text score of an offering that has ended.
 const ENDED_WEIGHT: f32 = 0.6;
 
+/// Factor on the score of an offering for the group of who asks (`voor`): large enough that
+/// those offerings come first, each part by relevance. A resident's search does not put a
+/// paid masterclass for policymakers above the offerings for residents (a factor of 2 did).
+const ASKER_WEIGHT: f32 = 1_000.0;
+
 /// The catalogue service.
 pub struct Catalog {
     store: Store,
@@ -49,6 +55,8 @@ pub struct Catalog {
     snapshot: RwLock<Arc<Snapshot>>,
     thesaurus: Thesaurus,
     matcher: Mutex<Option<BuiltMatcher>>,
+    /// What the matcher learned from coordinators' judgements, with their fingerprint.
+    learned: Mutex<Option<(u64, Arc<Learned>)>>,
     /// One refresh at a time: they share the index writer.
     refreshing: tokio::sync::Mutex<()>,
     /// Where "today" comes from.
@@ -66,6 +74,7 @@ impl Catalog {
         let (version, taxonomy, offerings) = load(&store).await?;
         let demand_version = store.demand_version().await?;
         let demand = store.demand().await?;
+        let judgements = store.judgements().await?;
         let dir = index_dir.map(Path::to_path_buf);
         let (index, offerings) = {
             let dir = dir.clone();
@@ -88,9 +97,11 @@ impl Catalog {
                 demand: Arc::new(demand),
                 analysis: std::sync::Mutex::new(None),
                 labelled: OnceLock::new(),
+                judgements: Arc::new(judgements),
             })),
             thesaurus,
             matcher: Mutex::new(None),
+            learned: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
             clock: Clock::system(),
         })
@@ -177,6 +188,7 @@ impl Catalog {
     async fn load_demand(&self) -> Result<(), CatalogError> {
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
+        let judgements = self.store.judgements().await?;
         let data = Arc::clone(&self.snapshot().data);
         self.publish(Snapshot {
             data,
@@ -184,6 +196,7 @@ impl Catalog {
             demand: Arc::new(demand),
             analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
+            judgements: Arc::new(judgements),
         });
         Ok(())
     }
@@ -227,12 +240,14 @@ impl Catalog {
         }
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
+        let judgements = self.store.judgements().await?;
         self.publish(Snapshot {
             data: Arc::new(snapshot),
             demand_version,
             demand: Arc::new(demand),
             analysis: std::sync::Mutex::new(None),
             labelled: OnceLock::new(),
+            judgements: Arc::new(judgements),
         });
         Ok(())
     }
@@ -254,37 +269,49 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         let today = self.clock.today();
-        if text.is_empty() {
+        let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
             // Without a text, "relevant" means: still available first.
-            let hits = snapshot.offerings.iter().enumerate().map(|(i, s)| {
+            Box::new(snapshot.offerings.iter().enumerate().map(move |(i, s)| {
                 let current = if s.offering.is_current(today) {
                     1.0
                 } else {
                     0.0
                 };
                 (i, &s.offering, current)
-            });
-            return Ok(facets::apply(
-                &snapshot.facet_table,
-                hits,
-                filters,
-                sort,
-                page,
-                page_size,
-            ));
-        }
-        let hits = self.index.search(text, &self.thesaurus)?;
-        let hits = hits.into_iter().filter_map(|(seq, score)| {
-            snapshot.by_seq.get(&seq).map(|i| {
-                let o = &snapshot.offerings[*i].offering;
-                // An offering that has ended ranks below a current one with the same text score.
-                let score = if o.is_current(today) {
-                    score
-                } else {
-                    score * ENDED_WEIGHT
-                };
-                (*i, o, score)
-            })
+            }))
+        } else {
+            let found = self.index.search(text, &self.thesaurus)?;
+            Box::new(found.into_iter().filter_map(move |(seq, score)| {
+                snapshot.by_seq.get(&seq).map(|i| {
+                    let o = &snapshot.offerings[*i].offering;
+                    // An offering that has ended ranks below a current one with the same text
+                    // score.
+                    let score = if o.is_current(today) {
+                        score
+                    } else {
+                        score * ENDED_WEIGHT
+                    };
+                    (*i, o, score)
+                })
+            }))
+        };
+        // Who asks: the group of `voor`, or the one target group chosen as a filter.
+        let voor: Option<&str> = filters.voor.as_deref().or_else(|| {
+            match filters
+                .facets
+                .get(&facets::Facet::Doelgroep)
+                .map(Vec::as_slice)
+            {
+                Some([one]) => Some(one.as_str()),
+                _ => None,
+            }
+        });
+        let hits = hits.map(|(i, o, score)| {
+            if voor.is_some_and(|g| o.doelgroepen.iter().any(|x| x == g)) {
+                (i, o, score * ASKER_WEIGHT)
+            } else {
+                (i, o, score)
+            }
         });
         Ok(facets::apply(
             &snapshot.facet_table,

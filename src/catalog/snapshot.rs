@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::NaiveDate;
 
 use crate::domain::gaps::{self, DemandItem, Gap, GroupGap, ThemeFigures, Thresholds};
-use crate::domain::matching::LabelledQuestion;
+use crate::domain::matching::{Fit, Judgement, LabelledQuestion};
 use crate::domain::offering::Offering;
 use crate::domain::status::QuestionStatus;
 use crate::domain::taxonomy::Taxonomy;
@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub(super) analysis: Mutex<Option<Arc<Analysis>>>,
     /// Fingerprint of the learning questions the matcher learns from.
     pub(super) labelled: OnceLock<u64>,
+    /// The coordinators' judgements the matcher learns from.
+    pub judgements: Arc<Vec<Judgement>>,
 }
 
 impl std::ops::Deref for Snapshot {
@@ -77,6 +79,21 @@ impl Snapshot {
         })
     }
 
+    /// A fingerprint of the coordinators' judgements.
+    pub(super) fn judgements_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for j in self.judgements.iter() {
+            j.vraag.vraag.hash(&mut h);
+            j.vraag.doelgroep.hash(&mut h);
+            j.vraag.sector.hash(&mut h);
+            j.lacune.hash(&mut h);
+            j.bevestigd.hash(&mut h);
+            j.afgewezen.hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// The gap analysis with the supply usable on `today` (the catalogue's clock), computed once
     /// per snapshot and day.
     pub fn analysis(&self, today: NaiveDate) -> Arc<Analysis> {
@@ -94,12 +111,19 @@ impl Snapshot {
             .map(|q| DemandItem {
                 themas: &q.themas,
                 doelgroep: q.doelgroep.as_deref(),
-                // A coordinator's verdict "lacune" overrides the engine.
+                // A coordinator's verdict "lacune" overrides the engine; `mogelijk` is not known
+                // to be answered or not, and is counted apart.
                 beantwoord: if q.status == QuestionStatus::Lacune {
                     Some(false)
                 } else {
-                    q.passend
+                    match q.fit {
+                        Some(Fit::Passend) => Some(true),
+                        Some(Fit::Geen) => Some(false),
+                        Some(Fit::Mogelijk) => None,
+                        None => q.passend,
+                    }
                 },
+                mogelijk: q.status != QuestionStatus::Lacune && q.fit == Some(Fit::Mogelijk),
             })
             .collect();
         let thresholds = Thresholds::default();
@@ -141,8 +165,6 @@ pub struct CatalogData {
     pub(super) similar: crate::domain::similar::SimilarIndex,
     /// The first [`SIMILAR_KEPT`] of "vergelijkbaar aanbod" per offering, once asked for.
     similar_kept: Vec<OnceLock<Box<[u32]>>>,
-    /// Regions in use: exact spelling → itself, and lowercase → the first spelling seen.
-    pub(super) regions: HashMap<String, String>,
     /// Provider slug → index in `providers`.
     pub(super) provider_index: HashMap<String, usize>,
 }
@@ -200,15 +222,6 @@ impl CatalogData {
                 .zip(&keywords)
                 .map(|(s, k)| (&s.offering, k.as_slice())),
         );
-        let mut regions = HashMap::new();
-        for s in &offerings {
-            let r = &s.offering.regio;
-            regions.insert(r.clone(), r.clone());
-        }
-        for s in &offerings {
-            let r = &s.offering.regio;
-            regions.entry(r.to_lowercase()).or_insert_with(|| r.clone());
-        }
         let provider_index = providers
             .iter()
             .enumerate()
@@ -227,19 +240,8 @@ impl CatalogData {
                 .take(offerings_len)
                 .collect(),
             similar,
-            regions,
             provider_index,
         }
-    }
-
-    /// The region as offerings spell it: `value` itself when an offering uses it, else the
-    /// spelling of a region that differs only in letter case (`noord-brabant`). A lookup, not a
-    /// scan, however many values a request names.
-    pub fn region(&self, value: &str) -> Option<&str> {
-        self.regions
-            .get(value)
-            .or_else(|| self.regions.get(&value.to_lowercase()))
-            .map(String::as_str)
     }
 
     /// The offering with this id.

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::domain::evaluation;
 use crate::domain::matching::{LabelledQuestion, MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
+use crate::domain::{evaluation, peers};
 use crate::store::Store;
 use crate::transfer;
 
@@ -114,8 +114,10 @@ fn rounded(v: serde_json::Value) -> serde_json::Value {
 
 /// The `eval` command: the scores of the built-in fit model on `today`, or with `folds` (and a
 /// seed) a cross-validation of it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn eval(
-    catalog: &Path,
+    catalog: Option<&Path>,
+    peers: Option<&Path>,
     demand: Option<&Path>,
     questions: &[PathBuf],
     taxonomy: Option<&Path>,
@@ -128,23 +130,36 @@ pub(super) fn eval(
             .map_err(|e| anyhow::anyhow!("taxonomie: {}", e.join("; ")))?,
         None => Taxonomy::builtin(),
     };
-    let (text, format) = read_file(catalog)?;
-    let offerings = match transfer::parse_offerings(&text, format, &taxonomy) {
-        Ok(o) => o,
-        Err(problems) => return Ok(report(catalog, &problems)),
-    };
-    let demand = match demand {
+    let demand_questions = match demand {
         Some(p) => {
             let (text, format) = read_file(p)?;
             match transfer::parse_questions(&text, format, &taxonomy) {
-                Ok(q) => labelled(&q),
+                Ok(q) => q,
                 Err(problems) => return Ok(report(p, &problems)),
             }
         }
         None => Vec::new(),
     };
+    let offerings = match catalog {
+        Some(catalog) => {
+            let (text, format) = read_file(catalog)?;
+            match transfer::parse_offerings(&text, format, &taxonomy) {
+                Ok(o) => o,
+                Err(problems) => return Ok(report(catalog, &problems)),
+            }
+        }
+        None => Vec::new(),
+    };
+    let demand = labelled(&demand_questions);
     let matcher =
         Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
+    if let Some(peers) = peers {
+        let found = (!offerings.is_empty()).then(|| peer_offerings(&matcher, &demand_questions));
+        eval_peers(peers, demand_questions.clone(), found, &taxonomy, folds)?;
+    }
+    if questions.is_empty() {
+        return Ok(0);
+    }
     let mut judged = Vec::new();
     for path in questions {
         let text = std::fs::read_to_string(path)
@@ -156,17 +171,7 @@ pub(super) fn eval(
     }
     let outcomes: Vec<_> = judged
         .iter()
-        .map(|q| {
-            matcher.match_question(
-                &MatchQuery {
-                    vraag: q.vraag.clone(),
-                    doelgroep: q.doelgroep.clone(),
-                    sector: q.sector.clone(),
-                    themas: Vec::new(),
-                },
-                10,
-            )
-        })
+        .map(|q| matcher.match_question(&evaluation::query_of(q), 10))
         .collect();
     if let Some(path) = output {
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -174,22 +179,131 @@ pub(super) fn eval(
             writeln!(f, "{}", match_line(&q.id, outcome))?;
         }
     }
-    let cases: Vec<evaluation::Case> = judged
-        .iter()
-        .zip(&outcomes)
-        .map(|(q, o)| evaluation::Case::new(q, o))
-        .collect();
     match folds {
         Some((folds, seed)) => {
-            let report = evaluation::cross_validate(&cases, folds, seed);
+            let report = evaluation::cross_validate(&matcher, &judged, folds, seed);
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
-        None => println!(
-            "{}",
-            serde_json::to_string(&evaluation::score_with(&cases, matcher.model()))?
-        ),
+        None => {
+            let cases: Vec<evaluation::Case> = judged
+                .iter()
+                .zip(&outcomes)
+                .map(|(q, o)| evaluation::Case::new(q, o))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string(&evaluation::score_with(&cases, matcher.model()))?
+            )
+        }
     }
     Ok(0)
+}
+
+/// Peer matching measured on the judged anchors of `path` over `demand`: with `folds`, the
+/// parameters are fitted on the other folds and the held-out figures printed; without, the
+/// built-in parameters are scored.
+fn eval_peers(
+    path: &Path,
+    demand: Vec<crate::domain::question::LearningQuestion>,
+    found: Option<Vec<Vec<(String, f64)>>>,
+    taxonomy: &Taxonomy,
+    folds: Option<(usize, u64)>,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("kan {} niet lezen: {e}", path.display()))?;
+    let mut index = peers::PeerIndex::new(demand, taxonomy, &Thesaurus::builtin());
+    if let Some(found) = found {
+        index = index.with_offerings(&found);
+    }
+    let judged =
+        parse_peer_pairs(&text, &index).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    match folds {
+        Some((folds, seed)) => {
+            let order = evaluation::shuffled(judged.len(), seed);
+            let report = peers::cross_validate(&index, &judged, folds, &order);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "peers": report }))?
+            );
+        }
+        None => {
+            let params = peers::PeerParams::default();
+            let all: Vec<&peers::PeerJudgement> = judged.iter().collect();
+            let scores = peers::score_peers(&index, &all, &params);
+            println!(
+                "{}",
+                serde_json::to_string(&serde_json::json!({ "peers": scores, "params": params }))?
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Per question: the matcher's ten best offerings with their scores, for peer matching.
+pub(crate) fn peer_offerings(
+    matcher: &Matcher,
+    questions: &[crate::domain::question::LearningQuestion],
+) -> Vec<Vec<(String, f64)>> {
+    questions
+        .iter()
+        .map(|q| {
+            matcher
+                .match_question(
+                    &MatchQuery {
+                        vraag: q.vraag.clone(),
+                        doelgroep: q.doelgroep.clone(),
+                        sector: q.sector.clone(),
+                        themas: q.themas.clone(),
+                    },
+                    10,
+                )
+                .resultaten
+                .into_iter()
+                .map(|r| (r.id, r.score))
+                .collect()
+        })
+        .collect()
+}
+
+/// The judged anchors of a `peer-pairs.jsonl`; every id must be a question of the index.
+fn parse_peer_pairs(
+    text: &str,
+    index: &peers::PeerIndex,
+) -> Result<Vec<peers::PeerJudgement>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("regel {}: geen JSON: {e}", n + 1))?;
+        let find = |id: &str| {
+            index
+                .position(id)
+                .ok_or_else(|| format!("regel {}: vraag '{id}' staat niet in --demand", n + 1))
+        };
+        let anchor = v
+            .get("anchor")
+            .and_then(|a| a.as_str())
+            .ok_or_else(|| format!("regel {}: 'anchor' ontbreekt", n + 1))?;
+        let mut grades = std::collections::HashMap::new();
+        for (id, g) in v
+            .get("peers")
+            .and_then(|p| p.as_object())
+            .into_iter()
+            .flatten()
+        {
+            let g = g
+                .as_u64()
+                .ok_or_else(|| format!("regel {}: cijfer van '{id}' is geen getal", n + 1))?;
+            grades.insert(find(id)?, u8::try_from(g.min(2)).unwrap_or(2));
+        }
+        out.push(peers::PeerJudgement {
+            anchor: find(anchor)?,
+            grades,
+        });
+    }
+    Ok(out)
 }
 
 /// The questions with coordinator-assigned themes, for the matcher to learn from.

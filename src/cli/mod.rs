@@ -79,14 +79,18 @@ pub enum Command {
         #[arg(long)]
         vandaag: Option<chrono::NaiveDate>,
     },
-    /// Meet de kwaliteit van de koppeling op beoordeelde vragen (nDCG@5, recall@10, passend).
+    /// Meet de kwaliteit van de koppeling op beoordeelde vragen (nDCG@5, recall@10, passend),
+    /// en met --peers die van "anderen met dezelfde vraag" (precision@3, niemand voorstellen).
     Eval {
         /// Aanbod (catalog.jsonl).
-        #[arg(long)]
-        catalog: PathBuf,
+        #[arg(long, required_unless_present = "peers")]
+        catalog: Option<PathBuf>,
         /// Beoordeelde vragen (questions-dev.jsonl); mag vaker, de bestanden tellen samen.
-        #[arg(long, required = true)]
+        #[arg(long, required_unless_present = "peers")]
         questions: Vec<PathBuf>,
+        /// Beoordeelde paren van vragenstellers (peer-pairs.jsonl), over de vragen van --demand.
+        #[arg(long, requires = "demand")]
+        peers: Option<PathBuf>,
         /// Taxonomie (standaard de ingebouwde).
         #[arg(long)]
         taxonomy: Option<PathBuf>,
@@ -185,8 +189,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             demand,
             folds,
             seed,
+            peers,
         } => eval::eval(
-            &catalog,
+            catalog.as_deref(),
+            peers.as_deref(),
             demand.as_deref(),
             &questions,
             taxonomy.as_deref(),

@@ -86,6 +86,14 @@ pub fn dutch(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&offset_at(t))
 }
 
+/// The moment of a Dutch wall-clock time (the later reading where summer time makes one
+/// ambiguous).
+pub fn from_dutch(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let guess = local.and_utc();
+    let first = guess - chrono::TimeDelta::seconds(i64::from(offset_at(guess).local_minus_utc()));
+    guess - chrono::TimeDelta::seconds(i64::from(offset_at(first).local_minus_utc()))
+}
+
 /// The date in the Netherlands at `t`.
 pub fn dutch_date(t: DateTime<Utc>) -> NaiveDate {
     dutch(t).date_naive()
@@ -101,6 +109,16 @@ mod tests {
 
     fn fmt(s: &str) -> String {
         dutch(utc(s)).format("%Y-%m-%d %H:%M %:z").to_string()
+    }
+
+    #[test]
+    fn dutch_wall_clock_to_utc() {
+        let at = |s: &str| {
+            from_dutch(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
+                .to_rfc3339()
+        };
+        assert_eq!(at("2027-01-12 19:30"), "2027-01-12T18:30:00+00:00");
+        assert_eq!(at("2027-06-12 19:30"), "2027-06-12T17:30:00+00:00");
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::matching::{features, Example, Fit, FitModel, MatchOutcome, N_FEATURES};
+use super::matching::{
+    features, Fit, FitModel, Judgement, MatchOutcome, MatchQuery, Matcher, N_FEATURES,
+};
 
 /// One judged question with the engine's answer.
 pub struct Judged<'a> {
@@ -176,13 +178,6 @@ impl Case {
         }
     }
 
-    fn example(&self) -> Example {
-        Example {
-            x: self.x,
-            passend: !self.lacune,
-        }
-    }
-
     fn kans(&self, model: &FitModel) -> f64 {
         if self.antwoord {
             model.probability(&self.x)
@@ -239,6 +234,8 @@ pub struct CurvePoint {
     pub passend_accuracy: f64,
     /// Its standard deviation over the folds.
     pub spreiding: f64,
+    /// Held-out nDCG@5, mean over the folds (the ranking evidence at work).
+    pub ndcg5: f64,
 }
 
 /// The outcome of k-fold cross-validation.
@@ -256,16 +253,19 @@ pub struct CvReport {
     pub recall10: Measure,
     /// Accuracy of `passend` against `lacune`.
     pub passend_accuracy: Measure,
+    /// The scores before anything is learned (the prior rule, no evidence), for comparison.
+    pub zonder_leren: Scores,
     /// Accuracy of always answering `passend`, for comparison.
     pub altijd_passend: f64,
     /// Held-out answers: `passend`, `mogelijk`, `geen`.
     pub antwoorden: [(Fit, AnswerCount); 3],
     /// Reliability of the held-out probabilities.
     pub betrouwbaarheid: Vec<Bin>,
-    /// Held-out accuracy after learning from 0, 20, 50 and 100 judgements, replayed one by one
-    /// in a seeded order from the training folds, starting from the prior rule.
+    /// Held-out accuracy after learning from 0, 20, 50 and 100 judged questions, replayed one
+    /// by one in a seeded order from the training folds through [`Matcher::learn`], starting
+    /// from the prior rule.
     pub leercurve: Vec<CurvePoint>,
-    /// The regularisation strength chosen within each training fold.
+    /// The regularisation strength chosen within each training fold (by [`FitModel::train_chosen`]).
     pub lambda_per_fold: Vec<f64>,
     /// The regularisation strength chosen on all questions.
     pub lambda: f64,
@@ -294,6 +294,13 @@ impl SplitMix {
             v.swap(i, j);
         }
     }
+}
+
+/// `0..n` in the seeded order the folds are dealt from (also for peer matching).
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    SplitMix(seed).shuffle(&mut order);
+    order
 }
 
 /// The fold of each case: shuffled with `seed`, then dealt out per class (lacune or not) so
@@ -347,48 +354,6 @@ pub fn score_with(cases: &[Case], model: &FitModel) -> Scores {
     score_cases(cases, &all, model)
 }
 
-fn train_on(cases: &[Case], idx: &[usize], lambda: f64) -> FitModel {
-    let examples: Vec<Example> = idx.iter().map(|&i| cases[i].example()).collect();
-    FitModel::train(&examples, &FitModel::prior(), lambda)
-}
-
-/// The regularisation strengths tried; the one with the lowest log loss in an inner
-/// cross-validation on the training questions only is used.
-pub const LAMBDAS: [f64; 4] = [0.3, 1.0, 3.0, 10.0];
-
-/// The regularisation strength for training on `idx`, chosen by 4-fold cross-validation within
-/// `idx` (log loss); with fewer than 20 questions, [`LAMBDA`](super::matching::LAMBDA).
-pub fn choose_lambda(cases: &[Case], idx: &[usize], seed: u64) -> f64 {
-    if idx.len() < 20 {
-        return super::matching::LAMBDA;
-    }
-    let inner: Vec<Case> = idx.iter().map(|&i| cases[i].clone()).collect();
-    let fold_of = assign_folds(&inner, 4, seed);
-    let loss = |lambda: f64| {
-        let mut total = 0.0;
-        for f in 0..4 {
-            let train: Vec<usize> = (0..inner.len()).filter(|&i| fold_of[i] != f).collect();
-            let model = train_on(&inner, &train, lambda);
-            for c in inner
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| fold_of[*i] == f)
-                .map(|x| x.1)
-            {
-                let p = c.kans(&model).clamp(1e-6, 1.0 - 1e-6);
-                total -= if c.lacune { (1.0 - p).ln() } else { p.ln() };
-            }
-        }
-        total
-    };
-    LAMBDAS
-        .iter()
-        .copied()
-        .map(|l| (l, loss(l)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map_or(super::matching::LAMBDA, |x| x.0)
-}
-
 /// Reliability bins (five of width 0.2) of predicted probabilities against outcomes.
 pub fn reliability(predictions: &[(f64, bool)]) -> Vec<Bin> {
     (0..5)
@@ -419,47 +384,137 @@ pub fn reliability(predictions: &[(f64, bool)]) -> Vec<Bin> {
         .collect()
 }
 
-/// k-fold cross-validation: per fold, the fit model is fitted on the other folds only (with
-/// strength `lambda`) and scored on this one; the learning curve replays each training fold in
-/// a seeded order.
-pub fn cross_validate(cases: &[Case], folds: usize, seed: u64) -> CvReport {
-    let folds = folds.clamp(2, cases.len().max(2));
-    let fold_of = assign_folds(cases, folds, seed);
+/// How many of the engine's first suggestions a simulated coordinator looks at.
+pub const SHOWN: usize = 5;
+
+/// A judged question replayed as a coordinator's judgement of the engine's suggestions
+/// `ranked`: each offering judged useful (grade ≥ 2) confirmed (or added), each of the first
+/// [`SHOWN`] suggestions without a grade removed, and a lacune marked as such.
+pub fn simulated_judgement(q: &JudgedQuestion, ranked: &[String]) -> Judgement {
+    let mut bevestigd: Vec<String> = q
+        .grades
+        .iter()
+        .filter(|(_, g)| **g >= 2)
+        .map(|(d, _)| d.clone())
+        .collect();
+    bevestigd.sort();
+    Judgement {
+        vraag: query_of(q),
+        lacune: q.lacune,
+        bevestigd,
+        afgewezen: ranked
+            .iter()
+            .take(SHOWN)
+            .filter(|d| !q.grades.contains_key(*d))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The question as the engine is asked it.
+pub fn query_of(q: &JudgedQuestion) -> MatchQuery {
+    MatchQuery {
+        vraag: q.vraag.clone(),
+        doelgroep: q.doelgroep.clone(),
+        sector: q.sector.clone(),
+        themas: Vec::new(),
+    }
+}
+
+/// The cases of the questions `idx` for `matcher`.
+fn cases_of(matcher: &Matcher, judged: &[JudgedQuestion], idx: &[usize]) -> Vec<(usize, Case)> {
+    idx.iter()
+        .map(|&i| {
+            let q = &judged[i];
+            (i, Case::new(q, &matcher.match_question(&query_of(q), 10)))
+        })
+        .collect()
+}
+
+/// The scores and held-out predictions of the matcher that learned from the judgements
+/// `train` (in that order), on the questions `test`.
+fn learn_and_score(
+    matcher: &Matcher,
+    judged: &[JudgedQuestion],
+    judgements: &[Judgement],
+    train: &[usize],
+    test: &[usize],
+) -> (Scores, Vec<(usize, f64)>) {
+    let seen: Vec<Judgement> = train.iter().map(|&i| judgements[i].clone()).collect();
+    let learned = matcher.learn(&seen, &FitModel::prior());
+    let m = matcher.clone().with_learned(&learned);
+    let cases: Vec<Case> = cases_of(&m, judged, test)
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
+    let all: Vec<usize> = (0..cases.len()).collect();
+    let predictions = test
+        .iter()
+        .zip(&cases)
+        .map(|(&i, c)| (i, c.kans(&learned.model)))
+        .collect();
+    (score_cases(&cases, &all, &learned.model), predictions)
+}
+
+/// k-fold cross-validation of the engine learning from coordinators: per fold, the judged
+/// questions of the other folds are replayed as coordinators' judgements
+/// ([`simulated_judgement`]) and learned from as the live engine learns
+/// ([`Matcher::learn`]: the fit model from the prior rule, the per-offering evidence); the
+/// held-out fold is scored. The learning curve replays each training fold one question at a
+/// time in a seeded order.
+pub fn cross_validate(
+    matcher: &Matcher,
+    judged: &[JudgedQuestion],
+    folds: usize,
+    seed: u64,
+) -> CvReport {
+    let all: Vec<usize> = (0..judged.len()).collect();
+    let base = cases_of(matcher, judged, &all);
+    let base_cases: Vec<Case> = base.iter().map(|x| x.1.clone()).collect();
+    let judgements: Vec<Judgement> = judged
+        .iter()
+        .zip(&base_cases)
+        .map(|(q, c)| simulated_judgement(q, &c.ranked))
+        .collect();
+    let folds = folds.clamp(2, judged.len().max(2));
+    let fold_of = assign_folds(&base_cases, folds, seed);
     let mut per_fold: Vec<Scores> = Vec::new();
     let mut predictions: Vec<(f64, bool)> = Vec::new();
     let mut antwoorden =
         [Fit::Passend, Fit::Mogelijk, Fit::Geen].map(|f| (f, AnswerCount::default()));
-    let mut curve: Vec<Vec<f64>> = vec![Vec::new(); CURVE.len()];
+    let mut curve: Vec<Vec<(f64, f64)>> = vec![Vec::new(); CURVE.len()];
     let mut lambdas = Vec::new();
     for f in 0..folds {
-        let test: Vec<usize> = (0..cases.len()).filter(|&i| fold_of[i] == f).collect();
-        let mut train: Vec<usize> = (0..cases.len()).filter(|&i| fold_of[i] != f).collect();
+        let test: Vec<usize> = all.iter().copied().filter(|&i| fold_of[i] == f).collect();
+        let mut train: Vec<usize> = all.iter().copied().filter(|&i| fold_of[i] != f).collect();
         if test.is_empty() {
             continue;
         }
-        let lambda = choose_lambda(cases, &train, seed);
-        lambdas.push(lambda);
-        let model = train_on(cases, &train, lambda);
-        per_fold.push(score_cases(cases, &test, &model));
-        for &i in &test {
-            let p = cases[i].kans(&model);
-            predictions.push((p, !cases[i].lacune));
+        let seen: Vec<Judgement> = train.iter().map(|&i| judgements[i].clone()).collect();
+        lambdas.push(matcher.learn(&seen, &FitModel::prior()).summary.lambda);
+        let (scores, held_out) = learn_and_score(matcher, judged, &judgements, &train, &test);
+        per_fold.push(scores);
+        for (i, p) in held_out {
+            predictions.push((p, !judged[i].lacune));
             if let Some(a) = antwoorden.iter_mut().find(|a| a.0 == Fit::of(p)) {
                 a.1.vragen += 1;
-                a.1.lacune += usize::from(cases[i].lacune);
+                a.1.lacune += usize::from(judged[i].lacune);
             }
         }
         SplitMix(seed ^ (f as u64 + 1).wrapping_mul(0x5851_F42D_4C95_7F2D)).shuffle(&mut train);
         for (point, &n) in CURVE.iter().enumerate() {
-            let seen = &train[..n.min(train.len())];
-            let learned = train_on(cases, seen, choose_lambda(cases, seen, seed));
-            curve[point].push(score_cases(cases, &test, &learned).passend_accuracy);
+            let (s, _) = learn_and_score(
+                matcher,
+                judged,
+                &judgements,
+                &train[..n.min(train.len())],
+                &test,
+            );
+            curve[point].push((s.passend_accuracy, s.ndcg5));
         }
     }
-    let all: Vec<usize> = (0..cases.len()).collect();
-    let lambda = choose_lambda(cases, &all, seed);
-    let model_alle_vragen = train_on(cases, &all, lambda);
-    let in_sample = score_cases(cases, &all, &model_alle_vragen);
+    let learned = matcher.learn(&judgements, &FitModel::prior());
+    let (in_sample, _) = learn_and_score(matcher, judged, &judgements, &all, &all);
     let measure = |get: fn(&Scores) -> f64, whole: f64| {
         let v: Vec<f64> = per_fold.iter().map(get).collect();
         let (gemiddeld, spreiding) = mean_sd(&v);
@@ -470,31 +525,35 @@ pub fn cross_validate(cases: &[Case], folds: usize, seed: u64) -> CvReport {
         }
     };
     CvReport {
-        vragen: cases.len(),
+        vragen: judged.len(),
         folds,
         seed,
         ndcg5: measure(|s| s.ndcg5, in_sample.ndcg5),
         recall10: measure(|s| s.recall10, in_sample.recall10),
         passend_accuracy: measure(|s| s.passend_accuracy, in_sample.passend_accuracy),
-        altijd_passend: cases.iter().filter(|c| !c.lacune).count() as f64
-            / cases.len().max(1) as f64,
+        zonder_leren: score_with(&base_cases, &FitModel::prior()),
+        altijd_passend: judged.iter().filter(|q| !q.lacune).count() as f64
+            / judged.len().max(1) as f64,
         antwoorden,
         betrouwbaarheid: reliability(&predictions),
         leercurve: CURVE
             .iter()
             .zip(&curve)
             .map(|(&oordelen, v)| {
-                let (passend_accuracy, spreiding) = mean_sd(v);
+                let acc: Vec<f64> = v.iter().map(|x| x.0).collect();
+                let nd: Vec<f64> = v.iter().map(|x| x.1).collect();
+                let (passend_accuracy, spreiding) = mean_sd(&acc);
                 CurvePoint {
                     oordelen,
                     passend_accuracy,
                     spreiding,
+                    ndcg5: mean_sd(&nd).0,
                 }
             })
             .collect(),
         lambda_per_fold: lambdas,
-        lambda,
-        model_alle_vragen,
+        lambda: learned.summary.lambda,
+        model_alle_vragen: learned.model,
     }
 }
 
@@ -572,32 +631,6 @@ mod tests {
         assert_eq!(bins[4].vragen, 11);
         assert!(!bins[4].binnen_marge, "{:?}", bins[4]);
         assert!(bins[2].binnen_marge && bins[2].vragen == 0);
-    }
-
-    /// A signal that separates the classes is learned on the training folds and holds on the
-    /// held-out ones; the learning curve starts at the prior rule and improves.
-    #[test]
-    fn cross_validation_scores_held_out_folds() {
-        // The prior calls kern ≥ 0.21 a fit; here only kern ≥ 0.6 is one.
-        let cases: Vec<Case> = (0..200)
-            .map(|i| {
-                let kern = (i % 100) as f64 / 100.0;
-                case(kern, kern < 0.6)
-            })
-            .collect();
-        let r = cross_validate(&cases, 5, 1);
-        assert_eq!((r.vragen, r.folds), (200, 5));
-        assert!(r.passend_accuracy.gemiddeld > 0.9, "{r:?}");
-        assert!(r.passend_accuracy.in_sample >= r.passend_accuracy.gemiddeld - 0.05);
-        assert!((r.altijd_passend - 0.4).abs() < 1e-9);
-        assert!(r.leercurve[0].passend_accuracy < 0.7, "{:?}", r.leercurve);
-        assert!(r.leercurve[3].passend_accuracy > r.leercurve[0].passend_accuracy + 0.2);
-        let counted: usize = r.antwoorden.iter().map(|a| a.1.vragen).sum();
-        assert_eq!(counted, 200);
-        assert_eq!(
-            r.betrouwbaarheid.iter().map(|b| b.vragen).sum::<usize>(),
-            200
-        );
     }
 
     #[test]

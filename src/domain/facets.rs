@@ -23,7 +23,8 @@ pub enum Facet {
     Aanbieder,
     /// online / fysiek / hybride.
     Locatie,
-    /// Region.
+    /// Region: landelijk, a province or a municipality; a municipality's offering also
+    /// counts for its province.
     Regio,
 }
 
@@ -69,7 +70,14 @@ impl Facet {
             Facet::Vorm => f(&o.vorm),
             Facet::Aanbieder => f(provider),
             Facet::Locatie => f(o.locatie.slug()),
-            Facet::Regio => f(&o.regio),
+            Facet::Regio => {
+                f(&o.regio);
+                if let Some(p) = super::region::Regions::builtin().province_of(&o.regio) {
+                    if p != o.regio {
+                        f(p);
+                    }
+                }
+            }
         }
     }
 
@@ -79,6 +87,13 @@ impl Facet {
         self.each_value(o, provider, |v| hit = hit || wanted.iter().any(|w| w == v));
         hit
     }
+}
+
+/// True for a national or online offering: in reach from every region, so a region filter
+/// includes it unless the user leaves such offerings out ([`Filters::alleen_regio`]).
+pub fn in_every_region(o: &Offering) -> bool {
+    o.regio.eq_ignore_ascii_case(super::region::NATIONAL)
+        || o.locatie == super::offering::Location::Online
 }
 
 /// Result order.
@@ -125,6 +140,12 @@ pub struct Filters {
     pub vanaf: Option<NaiveDate>,
     /// Only cross-domain offerings (serving two or more sectors).
     pub domeinoverstijgend: bool,
+    /// A region filter leaves out national and online offerings ("ook landelijk en online"
+    /// unticked); by default they are included.
+    pub alleen_regio: bool,
+    /// Who asks (a target group slug): offerings for that group rank above equally relevant
+    /// ones for others. Orders, never filters.
+    pub voor: Option<String>,
 }
 
 impl Filters {
@@ -163,6 +184,8 @@ pub struct FacetTable {
     starts: Vec<u32>,
     /// Per offering: made for two or more professional domains.
     cross: Vec<bool>,
+    /// Per offering: national or online, so in reach from every region.
+    everywhere: Vec<bool>,
 }
 
 impl FacetTable {
@@ -192,6 +215,7 @@ impl FacetTable {
                 t.starts.push(t.ords.len() as u32);
             }
             t.cross.push(super::gaps::is_cross_domain(o));
+            t.everywhere.push(in_every_region(o));
         }
         t
     }
@@ -240,6 +264,12 @@ pub fn apply<'a>(
     let mut counts: Vec<Vec<usize>> = table.values.iter().map(|v| vec![0; v.len()]).collect();
     let mut selected = Vec::new();
     let mut cross_domain = 0;
+    // National and online offerings pass any region filter unless the user left them out; a
+    // region's count then says what choosing it gives: its own offerings plus those.
+    let regio = Facet::ALL.len() - 1;
+    let open_regions = !filters.alleen_regio;
+    let mut everywhere_total = 0;
+    let mut everywhere_own: Vec<usize> = vec![0; table.values[regio].len()];
     for (item, o, score) in hits {
         if !filters.base_ok(o) {
             continue;
@@ -248,10 +278,13 @@ pub fn apply<'a>(
         if filters.domeinoverstijgend && !cross {
             continue;
         }
+        let everywhere = open_regions && table.everywhere.get(item).copied().unwrap_or(false);
         let mut failed: Option<usize> = None;
         let mut failures = 0;
         for (i, wanted) in &active {
-            if !table.of(item, *i).iter().any(|ord| wanted[*ord as usize]) {
+            let passes = (everywhere && *i == regio)
+                || table.of(item, *i).iter().any(|ord| wanted[*ord as usize]);
+            if !passes {
                 failures += 1;
                 failed = Some(*i);
                 if failures > 1 {
@@ -269,6 +302,12 @@ pub fn apply<'a>(
                         c[*ord as usize] += 1;
                     }
                 }
+                if everywhere {
+                    everywhere_total += 1;
+                    for ord in table.of(item, regio) {
+                        everywhere_own[*ord as usize] += 1;
+                    }
+                }
                 selected.push((o, score));
             }
             (1, Some(i)) => {
@@ -277,6 +316,15 @@ pub fn apply<'a>(
                 }
             }
             _ => {}
+        }
+    }
+    if open_regions {
+        if let Some(c) = counts.get_mut(regio) {
+            for (n, own) in c.iter_mut().zip(&everywhere_own) {
+                if *n > 0 {
+                    *n = *n - own + everywhere_total;
+                }
+            }
         }
     }
     let facets: FacetCounts = Facet::ALL
@@ -409,6 +457,7 @@ mod tests {
         filters
             .facets
             .insert(Facet::Regio, vec!["landelijk".into()]);
+        filters.alleen_regio = true;
         let page = apply(
             &table(&offerings),
             offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
@@ -440,6 +489,73 @@ mod tests {
             .items
             .iter()
             .all(|(o, _)| o.doelgroepen == ["bewoners"]));
+    }
+
+    /// What a region filter gives, counted the slow way: an offering passes when it lies in
+    /// the region (a municipality counts for its province) or is national or online.
+    fn brute_open(offerings: &[Offering], filters: &Filters, value: &str) -> usize {
+        let everywhere = |o: &Offering| {
+            o.regio == "landelijk" || o.locatie == crate::domain::offering::Location::Online
+        };
+        offerings
+            .iter()
+            .filter(|o| {
+                filters
+                    .facets
+                    .iter()
+                    .filter(|(f, v)| **f != Facet::Regio && !v.is_empty())
+                    .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
+            })
+            .filter(|o| everywhere(o) || Facet::Regio.values(o).iter().any(|v| v == value))
+            .count()
+    }
+
+    #[test]
+    fn a_province_includes_its_municipalities_and_national_and_online_offerings() {
+        use crate::domain::offering::Location;
+        let at = |id: &str, regio: &str, locatie: Location| Offering {
+            locatie,
+            ..offering(id, &["a"], "training", "bewoners", regio)
+        };
+        let offerings = vec![
+            at("breda", "Breda", Location::Fysiek),
+            at("brabant", "Noord-Brabant", Location::Fysiek),
+            at("arnhem", "Arnhem", Location::Fysiek),
+            at("gelderland", "Gelderland", Location::Hybride),
+            at("national", "landelijk", Location::Fysiek),
+            at("online-utrecht", "Utrecht", Location::Online),
+        ];
+        let t = table(&offerings);
+        let run = |regio: &[&str], alleen: bool| {
+            let mut f = Filters::default();
+            f.facets
+                .insert(Facet::Regio, regio.iter().map(|r| r.to_string()).collect());
+            f.alleen_regio = alleen;
+            let page = apply(
+                &t,
+                offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
+                &f,
+                Sort::Titel,
+                1,
+                100,
+            );
+            let mut ids: Vec<&str> = page.items.iter().map(|(o, _)| o.id.as_str()).collect();
+            ids.sort();
+            (ids, page.facets[&Facet::Regio].clone(), f)
+        };
+        let (ids, _, _) = run(&["Noord-Brabant"], true);
+        assert_eq!(ids, ["brabant", "breda"]);
+        let (ids, _, _) = run(&["Gelderland"], true);
+        assert_eq!(ids, ["arnhem", "gelderland"]);
+        let (ids, counts, f) = run(&["Noord-Brabant"], false);
+        assert_eq!(ids, ["brabant", "breda", "national", "online-utrecht"]);
+        for (value, n) in &counts {
+            assert_eq!(*n, brute_open(&offerings, &f, value), "{value}");
+        }
+        assert_eq!(counts["Gelderland"], 4);
+        assert_eq!(counts["landelijk"], 2);
+        let (ids, _, _) = run(&["Breda"], true);
+        assert_eq!(ids, ["breda"]);
     }
 
     #[test]

@@ -149,7 +149,12 @@ impl SavedSearch {
             f.facets
                 .get(facet)
                 .filter(|w| !w.is_empty())
-                .is_none_or(|wanted| facet.matches(o, &provider, wanted))
+                .is_none_or(|wanted| {
+                    facet.matches(o, &provider, wanted)
+                        || (*facet == Facet::Regio
+                            && !f.alleen_regio
+                            && super::facets::in_every_region(o))
+                })
         });
         if !facets_ok {
             return false;

@@ -2,6 +2,7 @@
 //! matching and search helpers.
 
 pub mod analysis;
+pub mod circle;
 pub mod clock;
 pub mod evaluation;
 pub mod facets;
@@ -12,7 +13,9 @@ pub mod inventory;
 pub mod matching;
 
 pub mod offering;
+pub mod peers;
 pub mod question;
+pub mod region;
 pub mod similar;
 pub mod status;
 pub mod taxonomy;

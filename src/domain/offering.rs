@@ -217,7 +217,21 @@ impl Offering {
                 format!("onbekende waarde '{locatie_raw}' (online, fysiek of hybride)"),
             ));
         }
-        let regio = r.text("regio");
+        let regio_raw = r.text("regio");
+        let regio = match super::region::Regions::builtin().canonical(&regio_raw) {
+            Some(name) => name.to_string(),
+            None => {
+                if !regio_raw.is_empty() {
+                    r.errors.push(FieldError::new(
+                        "regio",
+                        format!(
+                            "onbekende regio '{regio_raw}' (kies 'landelijk', een provincie of een gemeente)"
+                        ),
+                    ));
+                }
+                regio_raw
+            }
+        };
         let startdatum = r.date("startdatum");
         let einddatum = r.date("einddatum");
         if let (Some(s), Some(e)) = (startdatum, einddatum) {

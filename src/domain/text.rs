@@ -1,5 +1,7 @@
 //! Plain-text helpers with no I/O: escaping for XML, a check of e-mail addresses, line endings
-//! and paragraphs, web addresses typed without a scheme.
+//! and paragraphs, web addresses typed without a scheme, dates in Dutch words.
+
+use chrono::{Datelike, NaiveDate};
 
 /// Escapes text for XML.
 pub fn xml_escape(s: &str) -> String {
@@ -74,6 +76,31 @@ pub fn parse_email(s: &str) -> Option<String> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
     ok.then(|| s.to_string())
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `19 januari 2027`.
+pub fn dutch_date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `januari 2027`.
+pub fn dutch_month(d: NaiveDate) -> String {
+    format!("{} {}", MONTHS[d.month0() as usize], d.year())
 }
 
 #[cfg(test)]

@@ -156,11 +156,13 @@ fn cacheable(path: &str) -> bool {
     public || api
 }
 
-/// The data versions a page at `path` depends on: the learning agenda and the gaps also on the
-/// learning questions; every other cached page only on the catalogue, so that a question asked
+/// The data versions a page at `path` depends on: the learning agenda, the gaps and `/agenda`
+/// also on the demand version (learning questions, tracks, circles); every other cached page only on the catalogue, so that a question asked
 /// on the site leaves them cached.
 fn versions(path: &str, catalogue: i64, demand: i64) -> (i64, i64) {
-    if path.starts_with("/leeragenda") || path.starts_with("/lacunes") {
+    // `/agenda` also lists the meetings of learning circles, whose changes move the demand
+    // version.
+    if path.starts_with("/leeragenda") || path.starts_with("/lacunes") || path == "/agenda" {
         (catalogue, demand)
     } else {
         (catalogue, 0)

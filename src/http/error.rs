@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use crate::catalog::params::InvalidParam;
 use crate::catalog::CatalogError;
+use crate::store::StoreError;
 
 /// A problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,15 +86,6 @@ fn json_pointer(path: &str) -> String {
     pointer
 }
 
-/// One rejected parameter.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct InvalidParam {
-    /// Parameter name.
-    pub name: String,
-    /// Dutch reason.
-    pub reason: String,
-}
-
 /// An error of an API handler.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -133,6 +126,18 @@ pub enum ApiError {
     /// Anything internal.
     #[error(transparent)]
     Internal(#[from] CatalogError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> ApiError {
+        ApiError::Internal(e.into())
+    }
 }
 
 fn problem(

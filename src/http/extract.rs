@@ -110,10 +110,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
 fn field_error(path: &str, message: &str) -> ApiError {
     let field = |name: &str, reason: String| ApiError::InvalidJson {
         detail: format!("Veld `{name}` {reason}."),
-        invalid_params: vec![InvalidParam {
-            name: name.to_string(),
-            reason,
-        }],
+        invalid_params: vec![InvalidParam::new(name, reason)],
     };
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();

@@ -18,9 +18,10 @@ use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
 
-use super::pages::{error_page, newest, not_found_page};
-use super::params;
+use super::page_error::PageError;
+use super::pages::newest;
 use super::AppState;
+use crate::catalog::params;
 
 /// The feed routes.
 pub fn router() -> Router<AppState> {
@@ -122,27 +123,29 @@ pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Result<Stri
 }
 
 /// An Atom feed as a response; a failure to render is the Dutch error page.
-fn atom_response(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Response {
-    match atom(snapshot, base, theme) {
-        Ok(xml) => typed("application/atom+xml; charset=utf-8", xml),
-        Err(e) => {
-            tracing::error!(error = %e, "atom-feed");
-            internal_error()
-        }
-    }
+fn atom_response(
+    snapshot: &Snapshot,
+    base: &str,
+    theme: Option<&str>,
+) -> Result<Response, PageError> {
+    let xml = atom(snapshot, base, theme).map_err(PageError::internal)?;
+    Ok(typed("application/atom+xml; charset=utf-8", xml))
 }
 
-async fn atom_all(State(state): State<AppState>) -> Response {
+async fn atom_all(State(state): State<AppState>) -> Result<Response, PageError> {
     atom_response(&state.catalog.snapshot(), &state.base_url, None)
 }
 
-async fn atom_theme(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+async fn atom_theme(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     match file.strip_suffix(".atom") {
         Some(slug) if snapshot.taxonomy.term(Vocabulary::Theme, slug).is_some() => {
             atom_response(&snapshot, &state.base_url, Some(slug))
         }
-        _ => not_found_page(),
+        _ => Err(PageError::NotFound),
     }
 }
 
@@ -289,16 +292,98 @@ pub fn ics(
     out
 }
 
+/// The iCalendar agenda of a learning circle's meetings, made at `now`: a meeting with a time
+/// lasts two hours (in UTC), one without is a whole day.
+pub fn circle_ics(
+    circle: &crate::domain::circle::LearningCircle,
+    meetings: &[crate::domain::circle::Meeting],
+    base: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    let host = base.split("//").nth(1).unwrap_or("wijkwijzer");
+    let url = format!("{base}/leerkringen/{}", circle.slug);
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//WijkWijzer Leernetwerk//Leerkring//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        fold_line(line, &mut out);
+    }
+    fold_line(
+        &format!(
+            "X-WR-CALNAME:{}",
+            ics_text(&format!("Leerkring {}", circle.titel))
+        ),
+        &mut out,
+    );
+    for m in meetings {
+        fold_line("BEGIN:VEVENT", &mut out);
+        fold_line(
+            &format!("UID:leerkring-{}-{}@{}", circle.id, m.id, ics_text(host)),
+            &mut out,
+        );
+        fold_line(&format!("DTSTAMP:{stamp}"), &mut out);
+        match m.tijd {
+            Some(t) => {
+                let start = crate::domain::clock::from_dutch(m.datum.and_time(t));
+                let end = start + Duration::hours(2);
+                fold_line(
+                    &format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ")),
+                    &mut out,
+                );
+                fold_line(&format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")), &mut out);
+            }
+            None => {
+                let end = m.datum + Duration::days(1);
+                fold_line(
+                    &format!("DTSTART;VALUE=DATE:{}", m.datum.format("%Y%m%d")),
+                    &mut out,
+                );
+                fold_line(
+                    &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
+                    &mut out,
+                );
+            }
+        }
+        fold_line(
+            &format!(
+                "SUMMARY:{}",
+                ics_text(&format!("{} ({})", m.titel, circle.titel))
+            ),
+            &mut out,
+        );
+        fold_line(
+            &format!(
+                "DESCRIPTION:{}",
+                ics_text(&format!("Bijeenkomst van de leerkring {}.", circle.titel))
+            ),
+            &mut out,
+        );
+        fold_line(&format!("LOCATION:{}", ics_text(&m.plaats)), &mut out);
+        fold_line(&format!("URL:{url}"), &mut out);
+        fold_line("END:VEVENT", &mut out);
+    }
+    fold_line("END:VCALENDAR", &mut out);
+    out
+}
+
 /// The agenda of all dated offerings, or of those a catalogue selection gives (the parameters
 /// of `/aanbod`: text, facets, gratis, vanaf, domeinoverstijgend).
-async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+async fn ics_all(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
     if pairs.is_empty() {
-        return typed(
+        return Ok(typed(
             "text/calendar; charset=utf-8",
             ics(&snapshot, &state.base_url, state.clock().now(), |_| true),
-        );
+        ));
     }
     let now = state.clock().now();
     let today = crate::domain::clock::dutch_date(now);
@@ -309,7 +394,7 @@ async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
                 .iter()
                 .map(|e| format!("{}: {}", e.name, e.reason))
                 .collect();
-            return (
+            return Ok((
                 StatusCode::BAD_REQUEST,
                 [(
                     header::CONTENT_TYPE,
@@ -317,78 +402,72 @@ async fn ics_all(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
                 )],
                 format!("Deze agenda-selectie klopt niet: {}.\n", reasons.join("; ")),
             )
-                .into_response();
+                .into_response());
         }
     };
-    let selected: HashSet<&str> = match state.catalog.search(
+    let page = state.catalog.search(
         &snapshot,
         &query.q,
         &query.filters,
         Sort::Datum,
         1,
         usize::MAX,
-    ) {
-        Ok(page) => page.items.iter().map(|(o, _)| o.id.as_str()).collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "agenda-selectie mislukt");
-            return internal_error();
-        }
-    };
-    typed(
+    )?;
+    let selected: HashSet<&str> = page.items.iter().map(|(o, _)| o.id.as_str()).collect();
+    Ok(typed(
         "text/calendar; charset=utf-8",
         ics(&snapshot, &state.base_url, now, |o| {
             selected.contains(o.id.as_str())
         }),
-    )
+    ))
 }
 
-async fn ics_theme(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+async fn ics_theme(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     if snapshot.taxonomy.term(Vocabulary::Theme, &slug).is_none() {
-        return not_found_page();
+        return Err(PageError::NotFound);
     }
-    typed(
+    Ok(typed(
         "text/calendar; charset=utf-8",
         ics(&snapshot, &state.base_url, state.clock().now(), |o| {
             o.themas.contains(&slug)
         }),
-    )
+    ))
 }
 
 /// The agenda of one offering (empty when it has no dates to come).
-async fn ics_offering(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+async fn ics_offering(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     if snapshot.get(&id).is_none() {
-        return not_found_page();
+        return Err(PageError::NotFound);
     }
-    typed(
+    Ok(typed(
         "text/calendar; charset=utf-8",
         ics(&snapshot, &state.base_url, state.clock().now(), |o| {
             o.id == id
         }),
-    )
-}
-
-/// The Dutch error page for a failure on our side, with the request id.
-fn internal_error() -> Response {
-    error_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Er ging iets mis",
-        "Dit bestand kon nu niet worden gemaakt. Probeer het later nog eens.",
-    )
+    ))
 }
 
 /// The whole catalogue in the import format (`catalog.jsonl` fields), as a download.
-fn download(state: &AppState, format: Format, content_type: &'static str, name: &str) -> Response {
+fn download(
+    state: &AppState,
+    format: Format,
+    content_type: &'static str,
+    name: &str,
+) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let items: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     let mut body = Vec::new();
-    if let Err(e) = transfer::export(&items, format, offering::FIELDS, &mut body) {
-        tracing::error!(error = %e, "export van het aanbod mislukt");
-        return internal_error();
-    }
+    transfer::export(&items, format, offering::FIELDS, &mut body).map_err(PageError::internal)?;
     let disposition = format!("attachment; filename=\"{name}\"");
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
@@ -399,10 +478,10 @@ fn download(state: &AppState, format: Format, content_type: &'static str, name: 
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
-async fn download_csv(State(state): State<AppState>) -> Response {
+async fn download_csv(State(state): State<AppState>) -> Result<Response, PageError> {
     download(
         &state,
         Format::Csv,
@@ -411,7 +490,7 @@ async fn download_csv(State(state): State<AppState>) -> Response {
     )
 }
 
-async fn download_jsonl(State(state): State<AppState>) -> Response {
+async fn download_jsonl(State(state): State<AppState>) -> Result<Response, PageError> {
     download(
         &state,
         Format::Jsonl,
@@ -420,7 +499,7 @@ async fn download_jsonl(State(state): State<AppState>) -> Response {
     )
 }
 
-async fn sitemap(State(state): State<AppState>) -> Response {
+async fn sitemap(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let base = &state.base_url;
     let mut paths: Vec<String> = [
@@ -471,13 +550,8 @@ async fn sitemap(State(state): State<AppState>) -> Response {
     let sitemap = Sitemap {
         urls: paths.into_iter().map(|p| format!("{base}{p}")).collect(),
     };
-    match sitemap.render() {
-        Ok(xml) => typed("application/xml; charset=utf-8", xml),
-        Err(e) => {
-            tracing::error!(error = %e, "sitemap");
-            internal_error()
-        }
-    }
+    let xml = sitemap.render().map_err(PageError::internal)?;
+    Ok(typed("application/xml; charset=utf-8", xml))
 }
 
 /// The sitemap: every public page's address.

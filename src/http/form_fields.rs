@@ -18,3 +18,12 @@ pub fn first(pairs: &[(String, String)], key: &str) -> String {
         .map(|(_, v)| v.trim().to_string())
         .unwrap_or_default()
 }
+
+/// Every non-empty value of `key`, trimmed, in order.
+pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, v)| k == key && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_string())
+        .collect()
+}

@@ -7,6 +7,8 @@ use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::security::{constant_time_eq, hex};
+
 /// Name of the honeypot field; people never see it, bots fill it in.
 pub const HONEYPOT: &str = "website";
 
@@ -104,11 +106,7 @@ impl FormGuard {
         mac.update(issued.to_string().as_bytes());
         mac.update(b"|");
         mac.update(nonce.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&mac.finalize().into_bytes())
     }
 
     /// A signature of `value` for `purpose`: a double-submit CSRF token tied to a cookie that
@@ -123,7 +121,7 @@ impl FormGuard {
         let issued = now_secs();
         let mut bytes = [0u8; 12];
         let _ = getrandom::fill(&mut bytes);
-        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let nonce = hex(&bytes);
         format!("{issued}.{nonce}.{}", self.mac(form, issued, &nonce))
     }
 
@@ -170,11 +168,6 @@ impl FormGuard {
 /// form with a given key once, so a reload or a double click does not save it twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormOnce(pub String);
-
-/// Compares two byte strings in time independent of where they differ.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// Rejects a POST that a browser says came from another site.
 pub fn same_origin(headers: &HeaderMap, origin: Option<&str>) -> Result<(), Rejection> {

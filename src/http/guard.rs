@@ -16,7 +16,7 @@ use super::pages::error_page;
 /// allows (every filter with its most values, the longest text) fits.
 pub const MAX_QUERY: usize = 16 * 1024;
 /// The most parameters one query string may hold: every filter with its most values
-/// (7 × [`super::params::MAX_FILTER_VALUES`]) and the other search parameters fit.
+/// (7 × [`crate::catalog::params::MAX_FILTER_VALUES`]) and the other search parameters fit.
 pub const MAX_PARAMS: usize = 150;
 
 /// Refuses overlong queries and control characters in the path; cleans queries and form bodies.

@@ -16,7 +16,6 @@ pub mod mijn;
 pub mod offering_form;
 pub mod page_error;
 pub mod pages;
-pub mod params;
 pub mod request_id;
 /// Back-office sessions live in the store (see [`crate::store::sessions`]).
 pub use crate::store::sessions as session_store;

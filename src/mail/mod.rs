@@ -11,7 +11,8 @@ mod worker;
 
 pub use crate::config::MailConfig;
 pub use texts::{
-    answer_mail, approved_mail, digest_mail, receipt_mail, rejected_mail, retention_warning_mail,
+    answer_mail, approved_mail, circle_announcement_mail, circle_decision_mail,
+    circle_invitation_mail, digest_mail, receipt_mail, rejected_mail, retention_warning_mail,
     sign_in_mail, Digest, DigestEntry, MailOffering,
 };
 pub use transport::{MailTransport, MemorySink};

@@ -228,6 +228,80 @@ pub fn retention_warning_mail(base_url: &str, to: &str, months: u32) -> Outgoing
     mail(to, subject, &m, &WarningHtml(&m), false)
 }
 
+/// The coordination point's decision on a circle a participant started.
+#[derive(Template)]
+#[template(path = "mail/circle_decision.txt")]
+struct CircleDecision<'a> {
+    titel: &'a str,
+    url: &'a str,
+    reden: Option<&'a str>,
+}
+html_part!(CircleDecisionHtml of CircleDecision = "mail/circle_decision.html");
+
+/// The mail to a facilitator whose circle was approved (`reden` `None`, with its address `url`)
+/// or not accepted (with the reason).
+pub fn circle_decision_mail(to: &str, titel: &str, url: &str, reden: Option<&str>) -> OutgoingMail {
+    let m = CircleDecision { titel, url, reden };
+    let subject = if reden.is_some() {
+        "Je leerkring op WijkWijzer"
+    } else {
+        "Je leerkring staat op WijkWijzer"
+    };
+    mail(to, subject, &m, &CircleDecisionHtml(&m), true)
+}
+
+/// An announcement of a facilitator to the members of a circle.
+#[derive(Template)]
+#[template(path = "mail/circle_announcement.txt")]
+struct CircleAnnouncement<'a> {
+    kring: &'a str,
+    onderwerp: &'a str,
+    tekst: &'a str,
+    url: &'a str,
+}
+html_part!(CircleAnnouncementHtml of CircleAnnouncement = "mail/circle_announcement.html");
+
+/// The mail of an announcement to one member of circle `kring`, with its members' page `url`.
+pub fn circle_announcement_mail(
+    to: &str,
+    kring: &str,
+    onderwerp: &str,
+    tekst: &str,
+    url: &str,
+) -> OutgoingMail {
+    let m = CircleAnnouncement {
+        kring,
+        onderwerp,
+        tekst,
+        url,
+    };
+    let subject = format!("Leerkring {kring}: {onderwerp}");
+    mail(to, &subject, &m, &CircleAnnouncementHtml(&m), false)
+}
+
+/// An invitation to a circle the coordination point proposes.
+#[derive(Template)]
+#[template(path = "mail/circle_invitation.txt")]
+struct CircleInvitation<'a> {
+    titel: &'a str,
+    link: &'a str,
+    days: i64,
+}
+html_part!(CircleInvitationHtml of CircleInvitation = "mail/circle_invitation.html");
+
+/// The invitation mail to an asker who consented to peer contact, with the signed `link` that
+/// works `days` days.
+pub fn circle_invitation_mail(to: &str, titel: &str, link: &str, days: i64) -> OutgoingMail {
+    let m = CircleInvitation { titel, link, days };
+    mail(
+        to,
+        "Uitnodiging: een leerkring over je leervraag",
+        &m,
+        &CircleInvitationHtml(&m),
+        true,
+    )
+}
+
 /// One line of a digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DigestEntry {

@@ -1,6 +1,7 @@
 //! The full-text index over offerings (tantivy): Dutch analysis, index upkeep and text queries.
 //! Filtering and facet counts are done on the in-memory catalogue (see `domain::facets`).
 
+pub mod dictionary;
 mod folder;
 mod query;
 mod tokenizer;

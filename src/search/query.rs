@@ -99,7 +99,8 @@ impl SearchIndex {
 
     /// All ways one query word may match: stem in title, keywords or body; its compound parts
     /// together; a thesaurus expansion (all its stems, weighted lower); or, for a word of 5+
-    /// letters that the thesaurus does not know, a near spelling (when `near` allows).
+    /// letters that neither the thesaurus nor the Dutch word list knows, a near spelling (when
+    /// `near` allows).
     fn word_query(
         &self,
         searcher: &Searcher,
@@ -132,7 +133,12 @@ impl SearchIndex {
             ));
         }
         let len = word.chars().count();
-        if near && len >= 5 && expansions.is_empty() {
+        // A real Dutch word is not a typo: `portiek` must not bring `portie` or `poetiek`.
+        if near
+            && len >= 5
+            && expansions.is_empty()
+            && !super::dictionary::Dictionary::builtin().is_word(word)
+        {
             let distance = if len >= 9 { 2 } else { 1 };
             let terms = self.near_spellings(searcher, word, distance)?;
             // The same documents and the same constant score as a fuzzy term query, without

@@ -14,5 +14,5 @@ pub use passwords::{
 };
 pub use rate_limit::{Limited, RateLimiter};
 pub use roles::{Area, Role};
-pub use tokens::{random_hex, token_hash};
+pub use tokens::{constant_time_eq, hex, random_hex, token_hash};
 pub use totp::{new_totp_secret, otpauth_uri, totp_code, totp_step, verify_totp};

@@ -1,4 +1,5 @@
-//! Random tokens and their stored form (a SHA-256 hash; the token itself is never stored).
+//! Random tokens, their stored form (a SHA-256 hash; the token itself is never stored) and their
+//! comparison in constant time.
 
 use sha2::{Digest, Sha256};
 
@@ -11,13 +12,19 @@ pub fn random_hex(n: usize) -> String {
     hex(&bytes)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 of a token as hex (tokens are stored only as hashes).
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two byte strings in time independent of where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

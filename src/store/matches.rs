@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::audit::Change;
 use super::{commit, now, parse_list, parsed, Columns, Counter, Store, StoreError};
+use crate::domain::matching::{Judgement, MatchQuery};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 
 /// A match of a question to an offering.
@@ -21,6 +22,55 @@ pub struct QuestionMatch {
 }
 
 impl Store {
+    /// Every coordinator's judgement, per question ordered by id: questions marked lacune and
+    /// questions with a confirmed or removed match (offering ids in order).
+    pub async fn judgements(&self) -> Result<Vec<Judgement>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT q.id, q.vraag, q.doelgroep, q.sector, q.status, m.offering_id, m.status AS match_status \
+             FROM learning_questions q LEFT JOIN question_matches m ON m.question_id = q.id \
+             AND m.status IN ($1, $2) WHERE q.status = $3 OR m.offering_id IS NOT NULL \
+             ORDER BY q.id, m.offering_id",
+        )
+        .bind(MatchStatus::Bevestigd.as_str())
+        .bind(MatchStatus::Verwijderd.as_str())
+        .bind(QuestionStatus::Lacune.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out: Vec<(String, Judgement)> = Vec::new();
+        for r in &rows {
+            let id: String = r.col("id")?;
+            if out.last().is_none_or(|(last, _)| *last != id) {
+                let status = parsed(r, "status", QuestionStatus::parse)?;
+                out.push((
+                    id,
+                    Judgement {
+                        vraag: MatchQuery {
+                            vraag: r.col("vraag")?,
+                            doelgroep: r.col("doelgroep")?,
+                            sector: r.col("sector")?,
+                            themas: Vec::new(),
+                        },
+                        lacune: status == QuestionStatus::Lacune,
+                        bevestigd: Vec::new(),
+                        afgewezen: Vec::new(),
+                    },
+                ));
+            }
+            let offering: Option<String> = r.col("offering_id")?;
+            let match_status: Option<String> = r.col("match_status")?;
+            if let (Some(offering), Some(status), Some((_, j))) =
+                (offering, match_status, out.last_mut())
+            {
+                match MatchStatus::parse(&status) {
+                    Some(MatchStatus::Bevestigd) => j.bevestigd.push(offering),
+                    Some(MatchStatus::Verwijderd) => j.afgewezen.push(offering),
+                    _ => {}
+                }
+            }
+        }
+        Ok(out.into_iter().map(|x| x.1).collect())
+    }
+
     /// All matches of a question (including removed ones), best first.
     pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
         let rows = sqlx::query(

@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
+mod circles;
 mod contact;
 mod dashboard;
 mod follows;
@@ -20,6 +21,7 @@ mod matches;
 mod offerings;
 mod outbox;
 mod participants;
+mod peers;
 mod privacy;
 mod providers;
 mod questions;
@@ -33,6 +35,7 @@ mod users;
 pub use audit::AuditEntry;
 use audit::Change;
 pub use backup::BackupReport;
+pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVITATION_DAYS};
 pub use contact::ContactMessage;
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};
@@ -42,7 +45,10 @@ pub use outbox::{OutboxCounts, OutboxRow, OutgoingMail};
 pub use participants::{
     new_token as new_link_token, OwnQuestion, Participant, PendingFollow, SignedIn, LINK_MINUTES,
 };
-pub use questions::{DemandRow, InboxFilter, InboxItem, QuestionState, SiteQuestion};
+pub use peers::{PeerRow, PeerShare};
+pub use questions::{
+    DemandRow, InboxFilter, InboxItem, MatchedQuestion, QuestionState, SiteQuestion,
+};
 pub use rounds::RoundSummary;
 pub use snapshots::SnapshotEntry;
 pub use submissions::Submission;
@@ -389,7 +395,7 @@ impl Store {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh)
             .map_err(|e| StoreError::Corrupt(format!("geen willekeur: {e}")))?;
-        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::security::hex(&fresh);
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('form_secret', $1) ON CONFLICT (key) DO NOTHING",
         )

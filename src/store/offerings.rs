@@ -36,6 +36,12 @@ pub struct StoredOffering {
     pub updated_at: String,
 }
 
+impl std::borrow::Borrow<Offering> for StoredOffering {
+    fn borrow(&self) -> &Offering {
+        &self.offering
+    }
+}
+
 impl Store {
     /// The stored taxonomy, or `None` when none was loaded yet.
     pub async fn taxonomy(&self) -> Result<Option<Taxonomy>, StoreError> {

@@ -68,6 +68,8 @@ pub struct OwnQuestion {
     pub voorgesteld: Vec<String>,
     /// Offerings the coordinator confirmed (ids).
     pub bevestigd: Vec<String>,
+    /// Whether the asker consented to peer contact on it.
+    pub peer_consent: bool,
 }
 
 const COLUMNS: &str = "id, email, naam, created_at, sessions_after, feed_token_hash";
@@ -270,7 +272,7 @@ impl Store {
     /// first, with their suggested and confirmed offerings.
     pub async fn own_questions(&self, email: &str) -> Result<Vec<OwnQuestion>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, vraag, datum, status, antwoord FROM learning_questions \
+            "SELECT id, vraag, datum, status, antwoord, peer_consent FROM learning_questions \
              WHERE lower(email) = lower($1) ORDER BY created_at DESC, id",
         )
         .bind(email)
@@ -293,6 +295,7 @@ impl Store {
                     .collect::<Vec<_>>()
             };
             out.push(OwnQuestion {
+                peer_consent: super::flag(&r, "peer_consent")?,
                 voorgesteld: of("voorgesteld"),
                 bevestigd: of("bevestigd"),
                 id,
@@ -327,12 +330,13 @@ impl Store {
             );
             obj.insert("volgt".into(), Value::Array(follows));
             obj.insert("bewaard".into(), Value::Array(bookmarks));
+            obj.insert("leerkringen".into(), self.circle_data(p.id).await?);
         }
         Ok(data)
     }
 
-    /// Deletes a participant's account, follows, bookmarks, digests and waiting sign-in links at
-    /// once, audited without the address; returns the address (for erasing it elsewhere).
+    /// Deletes a participant's account, follows, bookmarks, digests, circle memberships, waiting
+    /// sign-in links and circle invitations at once, audited without the address; returns the address (for erasing it elsewhere).
     pub async fn delete_participant(
         &self,
         id: i64,
@@ -351,14 +355,17 @@ impl Store {
             "DELETE FROM follows WHERE participant_id = $1",
             "DELETE FROM bookmarks WHERE participant_id = $1",
             "DELETE FROM digests WHERE participant_id = $1",
+            "DELETE FROM circle_members WHERE participant_id = $1",
             "DELETE FROM participants WHERE id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
-        sqlx::query("DELETE FROM participant_links WHERE lower(email) = lower($1)")
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
+        for sql in [
+            "DELETE FROM participant_links WHERE lower(email) = lower($1)",
+            "DELETE FROM circle_invitations WHERE lower(email) = lower($1)",
+        ] {
+            sqlx::query(sql).bind(&email).execute(&mut *tx).await?;
+        }
         let entity_id = id.to_string();
         super::audit::record(
             &mut tx,

@@ -26,7 +26,7 @@ impl Store {
         .map(|r| r.col::<String, _>(0))
         .collect::<Result<_, _>>()?;
         let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
+            "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
         )
         .bind(cutoff)
         .execute(&mut *tx)
@@ -115,7 +115,7 @@ impl Store {
     pub async fn erase_person(&self, email: &str, actor: &str) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
         let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL WHERE lower(email) = lower($1)",
+            "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE lower(email) = lower($1)",
         )
         .bind(email)
         .execute(&mut *tx)

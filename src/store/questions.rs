@@ -10,7 +10,7 @@ use super::{
     accept_once, commit, flag, list_json, now, opt_flag, parse_date, parse_list, parsed, Columns,
     Counter, Store, StoreError,
 };
-use crate::domain::matching::LabelledQuestion;
+use crate::domain::matching::{Fit, LabelledQuestion};
 use crate::domain::question::LearningQuestion;
 use crate::domain::status::QuestionStatus;
 
@@ -39,6 +39,8 @@ pub struct InboxItem {
     pub email: Option<String>,
     /// The engine's verdict.
     pub passend: Option<bool>,
+    /// The engine's three-way answer, once matched.
+    pub fit: Option<Fit>,
     /// The coordinator's answer.
     pub antwoord: Option<String>,
     /// True when the themes were filled in by the matching engine.
@@ -66,7 +68,7 @@ fn status(r: &sqlx::any::AnyRow) -> Result<QuestionStatus, StoreError> {
 }
 
 /// A learning question from its row.
-fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
+pub(super) fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
     Ok(LearningQuestion {
         id: r.col("id")?,
         vraag: r.col("vraag")?,
@@ -77,6 +79,13 @@ fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreError> {
         datum: parse_date(Some(r.col("datum")?))?
             .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
     })
+}
+
+/// The stored three-way answer in column `fit`, `None` when not matched yet.
+fn fit(r: &sqlx::any::AnyRow) -> Result<Option<Fit>, StoreError> {
+    r.col::<Option<String>, _>("fit")?
+        .map(|text| Fit::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("fit '{text}'"))))
+        .transpose()
 }
 
 fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
@@ -92,6 +101,7 @@ fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
         status: status(r)?,
         email: r.col("email")?,
         passend: opt_flag(r, "passend")?,
+        fit: fit(r)?,
         antwoord: r.col("antwoord")?,
         themas_automatisch: flag(r, "themas_automatisch")?,
     })
@@ -99,10 +109,10 @@ fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
 
 const Q_COLUMNS: &str =
     "id, vraag, doelgroep, sector, gemeente, themas, datum, bron, status, email, \
-                         passend, antwoord, themas_automatisch";
+                         passend, fit, antwoord, themas_automatisch";
 
 /// Status, e-mail address and the engine's verdict of a stored question.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuestionState {
     /// Workflow status.
     pub status: QuestionStatus,
@@ -110,6 +120,10 @@ pub struct QuestionState {
     pub email: Option<String>,
     /// The engine's verdict, once matched.
     pub passend: Option<bool>,
+    /// The engine's three-way answer, once matched.
+    pub fit: Option<Fit>,
+    /// The fit model's probability, once matched.
+    pub kans: Option<f64>,
 }
 
 /// A learning question asked on the site, with what the matching engine suggested.
@@ -118,12 +132,29 @@ pub struct SiteQuestion<'a> {
     pub question: &'a LearningQuestion,
     /// E-mail address for an answer, if given (with consent).
     pub email: Option<&'a str>,
-    /// Whether the engine found a well-fitting offering.
-    pub passend: bool,
+    /// The engine's three-way answer (`passend` is stored as `fit` is `passend`).
+    pub fit: Fit,
+    /// The fit model's probability that a good answer exists.
+    pub kans: f64,
     /// Suggested matches `(offering id, score, reasons)`, best first.
     pub matches: Vec<(&'a str, f64, &'a [String])>,
     /// The receipt mailed to the asker (with an e-mail address), written with the question.
     pub receipt: Option<OutgoingMail>,
+    /// Consent to be introduced to others with the same question, with what is shared.
+    pub peer: Option<&'a super::PeerShare>,
+}
+
+/// The engine's answer for a question that was not matched yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchedQuestion {
+    /// Question id.
+    pub id: String,
+    /// The three-way answer.
+    pub fit: Fit,
+    /// The fit model's probability that a good answer exists.
+    pub kans: f64,
+    /// The themes of the best offering, stored when the question has none.
+    pub themas: Vec<String>,
 }
 
 /// A learning question as the agenda and the gap analysis see it.
@@ -145,6 +176,8 @@ pub struct DemandRow {
     pub status: QuestionStatus,
     /// The engine's verdict, once matched.
     pub passend: Option<bool>,
+    /// The engine's three-way answer, once matched.
+    pub fit: Option<Fit>,
     /// True when the themes were filled in by the engine rather than given by the inventory or a
     /// coordinator.
     pub themas_automatisch: bool,
@@ -183,7 +216,11 @@ impl Store {
                  sector = excluded.sector, gemeente = excluded.gemeente, themas = excluded.themas, \
                  datum = excluded.datum, updated_at = excluded.updated_at, themas_automatisch = 0, \
                  passend = CASE WHEN learning_questions.vraag = excluded.vraag \
-                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.passend ELSE NULL END",
+                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.passend ELSE NULL END, \
+                 fit = CASE WHEN learning_questions.vraag = excluded.vraag \
+                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.fit ELSE NULL END, \
+                 kans = CASE WHEN learning_questions.vraag = excluded.vraag \
+                 AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.kans ELSE NULL END",
             )
             .bind(&q.id)
             .bind(&q.vraag)
@@ -214,8 +251,9 @@ impl Store {
         accept_once(&mut tx, once).await?;
         sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
-             status, email, passend, consent_at, created_at, updated_at, themas_automatisch) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,1)",
+             status, email, passend, fit, kans, consent_at, created_at, updated_at, themas_automatisch, \
+             peer_consent, peer_naam, peer_organisatie, peer_rol, peer_gemeente) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,$14,$15,1,$16,$17,$18,$19,$20)",
         )
         .bind(&q.id)
         .bind(&q.vraag)
@@ -226,10 +264,17 @@ impl Store {
         .bind(q.datum.to_string())
         .bind(QuestionStatus::Nieuw.as_str())
         .bind(sq.email)
-        .bind(i64::from(sq.passend))
+        .bind(i64::from(sq.fit == Fit::Passend))
+        .bind(sq.fit.as_str())
+        .bind(sq.kans)
         .bind(sq.email.map(|_| ts.clone()))
         .bind(&ts)
         .bind(&ts)
+        .bind(i64::from(sq.peer.is_some()))
+        .bind(sq.peer.and_then(|p| p.naam.clone()))
+        .bind(sq.peer.and_then(|p| p.organisatie.clone()))
+        .bind(i64::from(sq.peer.is_some_and(|p| p.rol)))
+        .bind(i64::from(sq.peer.is_some_and(|p| p.gemeente)))
         .execute(&mut *tx)
         .await?;
         for (position, (offering, score, waarom)) in sq.matches.iter().enumerate() {
@@ -260,7 +305,7 @@ impl Store {
 
     /// What the gap analysis needs of every learning question.
     pub async fn demand(&self) -> Result<Vec<DemandRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, gemeente, themas, datum, status, passend, themas_automatisch FROM learning_questions ORDER BY id")
+        let rows = sqlx::query("SELECT id, vraag, doelgroep, sector, gemeente, themas, datum, status, passend, fit, themas_automatisch FROM learning_questions ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -275,27 +320,33 @@ impl Store {
                     datum: q.datum,
                     status: status(r)?,
                     passend: opt_flag(r, "passend")?,
+                    fit: fit(r)?,
                     themas_automatisch: flag(r, "themas_automatisch")?,
                 })
             })
             .collect()
     }
 
-    /// Records the engine's `passend` (and, when the question had none, inferred themes) for
-    /// questions that were not matched yet.
-    pub async fn set_passend(
-        &self,
-        results: &[(String, bool, Vec<String>)],
-    ) -> Result<(), StoreError> {
+    /// Records the engine's answer (`fit` with its `kans`, and `passend`) and, when the question
+    /// had none, inferred themes, for questions that were not matched yet.
+    pub async fn set_passend(&self, results: &[MatchedQuestion]) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        for (id, passend, themes) in results {
+        for MatchedQuestion {
+            id,
+            fit,
+            kans,
+            themas,
+        } in results
+        {
             sqlx::query(
-                "UPDATE learning_questions SET passend = $1, \
+                "UPDATE learning_questions SET passend = $1, fit = $2, kans = $3, \
                  themas_automatisch = CASE WHEN themas = '[]' THEN 1 ELSE themas_automatisch END, \
-                 themas = CASE WHEN themas = '[]' THEN $2 ELSE themas END WHERE id = $3 AND passend IS NULL",
+                 themas = CASE WHEN themas = '[]' THEN $4 ELSE themas END WHERE id = $5 AND passend IS NULL",
             )
-            .bind(i64::from(*passend))
-            .bind(list_json(themes))
+            .bind(i64::from(*fit == Fit::Passend))
+            .bind(fit.as_str())
+            .bind(*kans)
+            .bind(list_json(themas))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -306,22 +357,27 @@ impl Store {
 
     /// Status, e-mail and `passend` of a stored question.
     pub async fn question_status(&self, id: &str) -> Result<Option<QuestionState>, StoreError> {
-        let row =
-            sqlx::query("SELECT status, email, passend FROM learning_questions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT status, email, passend, fit, kans FROM learning_questions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
             Ok(QuestionState {
                 status: status(&r)?,
                 email: r.col("email")?,
                 passend: opt_flag(&r, "passend")?,
+                fit: fit(&r)?,
+                kans: r.col("kans")?,
             })
         })
         .transpose()
     }
 
-    /// The inbox: questions matching `filter`, newest first, at most `limit`.
+    /// The inbox: questions matching `filter`, at most `limit`; first those the engine answered
+    /// `mogelijk` (where a coordinator's look changes most), then `geen`, then `passend`, then
+    /// those not matched yet, each newest first.
     pub async fn inbox(
         &self,
         filter: &InboxFilter,
@@ -333,7 +389,8 @@ impl Store {
              AND ($2 IS NULL OR {has_theme}) \
              AND ($3 IS NULL OR doelgroep = $3) AND ($4 IS NULL OR bron = $4) \
              AND ($5 IS NULL OR themas_automatisch = $5) \
-             ORDER BY datum DESC, seq DESC LIMIT $6"
+             ORDER BY CASE fit WHEN 'mogelijk' THEN 0 WHEN 'geen' THEN 1 WHEN 'passend' THEN 2 ELSE 3 END, \
+             datum DESC, seq DESC LIMIT $6"
         ))
         .bind(filter.status.map(QuestionStatus::as_str))
         .bind(&filter.thema)

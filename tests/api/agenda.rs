@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::helpers::{cli, shared_data, spawn_app, TestApp};
+use super::helpers::{shared_data, spawn_app, TestApp};
 
 async fn gap_themes(app: &TestApp) -> Vec<String> {
     let v = app.get_json("/api/v1/lacunes").await;
@@ -15,15 +15,18 @@ async fn gap_themes(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn write_jsonl(path: &std::path::Path, rows: &[Value]) {
-    std::fs::write(
-        path,
-        rows.iter()
-            .map(|r| r.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-    .unwrap();
+/// The learning agenda from the API once the engine has matched every demo question.
+async fn matched_agenda(app: &TestApp) -> Value {
+    let mut agenda = app.get_json("/api/v1/leeragenda").await;
+    for _ in 0..200 {
+        if agenda["nogTeKoppelen"] == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        agenda = app.get_json("/api/v1/leeragenda").await;
+    }
+    assert_eq!(agenda["nogTeKoppelen"], 0, "the demo questions are matched");
+    agenda
 }
 
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
@@ -98,14 +101,7 @@ async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_t
             o
         })
         .collect();
-    let file = app.dir.path().join("extra.jsonl");
-    write_jsonl(&file, &extra);
-    assert!(
-        cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()])
-            .status
-            .success()
-    );
-    app.state.catalog.refresh_if_changed().await.unwrap();
+    app.import_records("aanbod", &extra).await;
     let now = gap_themes(&app).await;
     assert!(
         !now.contains(&gap_theme),
@@ -118,14 +114,7 @@ async fn sample_data_top_five_gaps_are_the_five_topics_and_the_ranking_follows_t
     let questions: Vec<Value> = (0..80)
         .map(|i| serde_json::json!({"id": format!("nieuw-{i}"), "vraag": "Hoe houden we het plein schoon en veilig?", "doelgroep": "bewoners", "themas": [theme], "datum": "2026-10-01"}))
         .collect();
-    let file = app.dir.path().join("vragen.jsonl");
-    write_jsonl(&file, &questions);
-    assert!(
-        cli(&app.db(), &["import", "leervragen", file.to_str().unwrap()])
-            .status
-            .success()
-    );
-    app.state.catalog.refresh_if_changed().await.unwrap();
+    app.import_records("leervragen", &questions).await;
     let after = gap_themes(&app).await;
     assert!(
         after.contains(&theme.to_string()),
@@ -193,16 +182,63 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
 #[tokio::test]
 async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
     let app = spawn_app().await;
-    let mut agenda = app.get_json("/api/v1/leeragenda").await;
-    for _ in 0..200 {
-        if agenda["nogTeKoppelen"] == 0 {
+    let mut agenda = matched_agenda(&app).await;
+    let mut gaps = gap_themes(&app).await;
+    // A question the engine answered `mogelijk` counts as neither answered nor unanswered; a
+    // coordinator marks them lacune, one at a time, on the non-gap theme with the most
+    // questions found nothing, until half of its known questions are unanswered.
+    let theme = agenda["themas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            t["vraag"].as_u64().unwrap() >= 3
+                && t["mogelijk"].as_u64().unwrap() > 0
+                && !gaps.contains(&t["thema"].as_str().unwrap().to_string())
+        })
+        .max_by(|a, b| {
+            a["onbeantwoord"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["onbeantwoord"].as_f64().unwrap())
+        })
+        .map(|t| t["thema"].as_str().unwrap().to_string())
+        .expect("a theme with questions the engine is not sure about");
+    let store = app.state.catalog.store();
+    let possible: Vec<String> = store
+        .demand()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|q| {
+            q.themas.contains(&theme) && q.fit == Some(wijkwijzer::domain::matching::Fit::Mogelijk)
+        })
+        .map(|q| q.id)
+        .collect();
+    let share = |agenda: &Value| {
+        agenda["themas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["thema"] == theme.as_str())
+            .map(|t| t["onbeantwoord"].as_f64().unwrap())
+            .unwrap()
+    };
+    for id in &possible {
+        if share(&agenda) >= 0.5 {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let lacune = wijkwijzer::domain::status::QuestionStatus::Lacune;
+        assert!(store
+            .update_question(id, lacune, None, None, "test")
+            .await
+            .unwrap());
+        app.state.catalog.refresh_demand().await.unwrap();
         agenda = app.get_json("/api/v1/leeragenda").await;
+        gaps = gap_themes(&app).await;
     }
-    assert_eq!(agenda["nogTeKoppelen"], 0, "the demo questions are matched");
-    let gaps = gap_themes(&app).await;
+    assert!(share(&agenda) >= 0.5, "{theme}: {agenda}");
+    assert!(!gaps.contains(&theme), "{theme} stays no gap");
     let unmet: Vec<String> = agenda["themas"]
         .as_array()
         .unwrap()
@@ -302,15 +338,7 @@ async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
 #[tokio::test]
 async fn the_five_topics_stay_the_gaps_after_matching_with_interval_date_and_groups() {
     let app = spawn_app().await;
-    let mut agenda = app.get_json("/api/v1/leeragenda").await;
-    for _ in 0..200 {
-        if agenda["nogTeKoppelen"] == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        agenda = app.get_json("/api/v1/leeragenda").await;
-    }
-    assert_eq!(agenda["nogTeKoppelen"], 0);
+    let agenda = matched_agenda(&app).await;
     let today = app.state.catalog.clock().today().to_string();
     assert_eq!(agenda["standPer"], today.as_str());
     let mut gaps = gap_themes(&app).await;
@@ -394,4 +422,88 @@ async fn the_five_topics_stay_the_gaps_after_matching_with_interval_date_and_gro
         assert_eq!(&r[at("stand_per")], today.as_str());
         assert!(["lacune", "bijna lacune", "geen lacune"].contains(&&r[at("oordeel")]));
     }
+}
+
+/// `geen` counts as unanswered and `mogelijk` apart: the share without a fitting offering is
+/// taken over the questions whose answer is known (passend, geen, lacune), and the API, the CSV
+/// and the page show per theme how many questions the engine is not sure about.
+#[tokio::test]
+async fn geen_counts_as_unanswered_and_mogelijk_apart() {
+    use std::collections::HashMap;
+    use wijkwijzer::domain::matching::Fit;
+    use wijkwijzer::domain::status::QuestionStatus;
+
+    let app = spawn_app().await;
+    let catalog = app.state.catalog.clone();
+    catalog.clone().match_pending(10_000).await.unwrap();
+    catalog.refresh_demand().await.unwrap();
+    let demand = catalog.store().demand().await.unwrap();
+    assert!(demand.iter().all(|q| q.fit.is_some()));
+    // theme → (mogelijk, known, unanswered)
+    let mut expected: HashMap<String, (u64, u64, u64)> = HashMap::new();
+    for q in &demand {
+        let answered = if q.status == QuestionStatus::Lacune {
+            Some(false)
+        } else {
+            match q.fit {
+                Some(Fit::Passend) => Some(true),
+                Some(Fit::Geen) => Some(false),
+                _ => None,
+            }
+        };
+        let possible = q.status != QuestionStatus::Lacune && q.fit == Some(Fit::Mogelijk);
+        for t in &q.themas {
+            let e = expected.entry(t.clone()).or_default();
+            e.0 += u64::from(possible);
+            e.1 += u64::from(answered.is_some());
+            e.2 += u64::from(answered == Some(false));
+        }
+    }
+    let total: u64 = demand
+        .iter()
+        .filter(|q| q.status != QuestionStatus::Lacune && q.fit == Some(Fit::Mogelijk))
+        .count() as u64;
+    assert!(
+        total > 0,
+        "the demo data has questions the engine is not sure about"
+    );
+    assert!(demand.iter().any(|q| q.fit == Some(Fit::Geen)));
+
+    let agenda = app.get_json("/api/v1/leeragenda").await;
+    assert_eq!(agenda["mogelijk"].as_u64(), Some(total), "{agenda}");
+    let mut shown = 0;
+    for t in agenda["themas"].as_array().unwrap() {
+        let (mogelijk, known, unanswered) = expected
+            .get(t["thema"].as_str().unwrap())
+            .copied()
+            .unwrap_or_default();
+        assert_eq!(t["mogelijk"].as_u64(), Some(mogelijk), "{t}");
+        let share = if known == 0 {
+            0.0
+        } else {
+            (unanswered as f64 / known as f64 * 100.0).round() / 100.0
+        };
+        assert_eq!(t["onbeantwoord"].as_f64(), Some(share), "{t}");
+        shown += mogelijk;
+    }
+    assert!(shown >= total);
+
+    let text = app.get("/leeragenda.csv").await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        at("mogelijk"),
+        headers.len() - 1,
+        "a column added at the end"
+    );
+    for r in reader.records() {
+        let r = r.unwrap();
+        if &r[at("doelgroep")] == "alle" {
+            let mogelijk = expected.get(&r[at("thema")]).map_or(0, |e| e.0);
+            assert_eq!(r[at("mogelijk")].parse::<u64>().ok(), Some(mogelijk));
+        }
+    }
+    let page = app.text("/leeragenda").await;
+    assert!(page.contains("Mogelijk passend (leervragen)"));
 }

@@ -21,13 +21,30 @@ fn slugify(s: &str) -> String {
     wijkwijzer::domain::offering::slugify(s)
 }
 
+/// The facet values of an offering; a municipality's offering also has its province.
 fn values(o: &Value, field: &str) -> Vec<String> {
     match &o[field] {
         Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
         Value::String(s) if field == "aanbieder" => vec![slugify(s)],
+        Value::String(s) if field == "regio" => {
+            let regions = wijkwijzer::domain::region::Regions::builtin();
+            let mut out = vec![s.clone()];
+            out.extend(
+                regions
+                    .province_of(s)
+                    .filter(|p| p != s)
+                    .map(str::to_string),
+            );
+            out
+        }
         Value::String(s) => vec![s.clone()],
         _ => vec![],
     }
+}
+
+/// National and online offerings: in every region, unless `ookLandelijk=false`.
+fn everywhere(o: &Value, filters: &BTreeMap<&str, Vec<&str>>) -> bool {
+    !filters.contains_key("ookLandelijk") && (o["regio"] == "landelijk" || o["locatie"] == "online")
 }
 
 fn matches(o: &Value, filters: &BTreeMap<&str, Vec<&str>>, except: Option<&str>) -> bool {
@@ -37,6 +54,7 @@ fn matches(o: &Value, filters: &BTreeMap<&str, Vec<&str>>, except: Option<&str>)
         }
         match filters.get(key) {
             None => true,
+            Some(_) if *key == "regio" && everywhere(o, filters) => true,
             Some(wanted) => values(o, field)
                 .iter()
                 .any(|v| wanted.contains(&v.as_str())),
@@ -64,6 +82,17 @@ async fn facet_counts_equal_brute_force_or_within_and_across() {
             ("locatie", vec!["fysiek"]),
         ]),
         BTreeMap::from([("sector", vec!["veiligheid"]), ("regio", vec!["landelijk"])]),
+        BTreeMap::from([("regio", vec!["Noord-Brabant", "Gelderland"])]),
+        BTreeMap::from([
+            ("regio", vec!["Gelderland"]),
+            ("ookLandelijk", vec!["false"]),
+        ]),
+        BTreeMap::from([
+            ("thema", vec!["jeugd-en-veiligheid"]),
+            ("doelgroep", vec!["wijkprofessionals"]),
+            ("vorm", vec!["training", "intervisie"]),
+            ("regio", vec!["Noord-Brabant"]),
+        ]),
     ];
     for filters in cases {
         let mut query = vec![("pageSize".to_string(), "100".to_string())];
@@ -88,9 +117,23 @@ async fn facet_counts_equal_brute_force_or_within_and_across() {
         );
         for (key, field) in FACETS {
             let mut expected: BTreeMap<String, u64> = BTreeMap::new();
-            for o in offerings.iter().filter(|o| matches(o, &filters, Some(key))) {
+            let others: Vec<&Value> = offerings
+                .iter()
+                .filter(|o| matches(o, &filters, Some(key)))
+                .collect();
+            for o in &others {
                 for v in values(o, field) {
                     *expected.entry(v).or_insert(0) += 1;
+                }
+            }
+            if key == "regio" {
+                // A region's count is what choosing it gives: its own offerings plus the
+                // national and online ones.
+                for (v, n) in expected.iter_mut() {
+                    *n = others
+                        .iter()
+                        .filter(|o| everywhere(o, &filters) || values(o, field).contains(v))
+                        .count() as u64;
                 }
             }
             let got: BTreeMap<String, u64> = res["facetten"][key]
@@ -304,4 +347,72 @@ async fn cross_domain_filter_and_count() {
     let html = app.text("/aanbod?domeinoverstijgend=true").await;
     assert!(html.contains("name=\"domeinoverstijgend\" value=\"true\" checked"));
     assert!(html.contains("<span class=\"ww-badge\">Domeinoverstijgend</span>"));
+}
+
+/// The wijkagent's journey: a province includes its municipalities and, unless left out, the
+/// national and online offerings; known spellings of a region are understood.
+#[tokio::test]
+async fn a_region_filter_is_a_hierarchy_with_national_and_online_included() {
+    let app = spawn_app().await;
+    let get = |url: String| {
+        let app = &app;
+        async move { app.get_json(&url).await }
+    };
+    let ids = |v: &Value| -> Vec<String> {
+        v["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = get("/api/v1/aanbod?pageSize=100".into()).await;
+    let national = all["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["regio"] == "landelijk" || o["locatie"] == "online")
+        .count();
+    assert!(national > 20, "{national}");
+    let brabant = get("/api/v1/aanbod?regio=Noord-Brabant&pageSize=100".into()).await;
+    assert!(brabant["totaal"].as_u64().unwrap() as usize > national);
+    // Another spelling means the same province.
+    for spelling in ["Brabant", "noord-brabant", "Noord%20Brabant"] {
+        let same = get(format!("/api/v1/aanbod?regio={spelling}&pageSize=100")).await;
+        assert_eq!(ids(&same), ids(&brabant), "{spelling}");
+    }
+    // Gelderland includes the Arnhem offering.
+    let arnhem: Vec<String> = all["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["regio"] == "Arnhem")
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!arnhem.is_empty());
+    let gelderland =
+        get("/api/v1/aanbod?regio=Gelderland&ookLandelijk=false&pageSize=100".into()).await;
+    let only = ids(&gelderland);
+    for id in &arnhem {
+        assert!(only.contains(id), "{id} in {only:?}");
+    }
+    for o in gelderland["resultaten"].as_array().unwrap() {
+        let r = o["regio"].as_str().unwrap();
+        assert!(r == "Gelderland" || r == "Arnhem", "{r}");
+    }
+    // The wijkagent's selection finds the national and online offerings (the demo data has no
+    // joint training in Noord-Brabant itself).
+    let wijkagent = get(
+        "/api/v1/aanbod?thema=jeugd-en-veiligheid&doelgroep=wijkprofessionals&regio=Noord-Brabant&vanaf=vandaag"
+            .into(),
+    )
+    .await;
+    assert!(wijkagent["totaal"].as_u64().unwrap() > 0, "{wijkagent}");
+    // An unknown region is refused in Dutch.
+    let res = app.get("/api/v1/aanbod?regio=Atlantis").await;
+    assert_eq!(res.status(), 400);
+    let res = app
+        .get("/api/v1/aanbod?regio=Utrecht&ookLandelijk=misschien")
+        .await;
+    assert_eq!(res.status(), 400);
 }

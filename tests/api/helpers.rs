@@ -69,6 +69,25 @@ impl TestApp {
         self.db.clone()
     }
 
+    /// Imports `records` as `what` (`aanbod` or `leervragen`) with `wijkwijzer import`, as an
+    /// operator would, and refreshes the catalogue so that it has them.
+    pub async fn import_records(&self, what: &str, records: &[serde_json::Value]) {
+        let file = self.dir.path().join(format!("{what}.jsonl"));
+        let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+        std::fs::write(&file, lines.join("\n")).expect("write records");
+        let out = cli(&self.db(), &["import", what, file.to_str().expect("path")]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.state
+            .catalog
+            .refresh_if_changed()
+            .await
+            .expect("refresh");
+    }
+
     /// The mails sent, once there are `n` of them (or after five seconds, what there is).
     pub async fn wait_for_mail(&self, n: usize) -> Vec<wijkwijzer::store::OutgoingMail> {
         for _ in 0..100 {

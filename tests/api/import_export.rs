@@ -215,3 +215,52 @@ fn upsert_replaces_by_id() {
     assert_eq!(exported.lines().count(), 1);
     assert!(exported.contains("Nieuwe titel"));
 }
+
+#[test]
+fn regions_are_imported_in_their_vocabulary_spelling_and_unknown_ones_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let mut lines = Vec::new();
+    for (id, regio) in [
+        ("in-brabant", "Brabant"),
+        ("in-den-bosch", "Den Bosch"),
+        ("klein-geschreven", "noord-brabant"),
+    ] {
+        let mut v = good_line(id);
+        v["regio"] = regio.into();
+        lines.push(v.to_string());
+    }
+    let good = dir.path().join("goed.jsonl");
+    std::fs::write(&good, lines.join("\n")).unwrap();
+    let out = cli(&db, &["import", "aanbod", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exported = export(&db, "aanbod", "jsonl");
+    let regions: Vec<(String, String)> = exported
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["regio"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(regions.contains(&("in-brabant".into(), "Noord-Brabant".into())));
+    assert!(regions.contains(&("in-den-bosch".into(), "'s-Hertogenbosch".into())));
+    assert!(regions.contains(&("klein-geschreven".into(), "Noord-Brabant".into())));
+
+    let mut v = good_line("nog-een");
+    v["regio"] = "Noord-Brabant".into();
+    let mut bad = good_line("onbekend");
+    bad["regio"] = "Lutjebroek-Zuid".into();
+    let file = dir.path().join("fout.jsonl");
+    std::fs::write(&file, format!("{v}\n{bad}\n")).unwrap();
+    let out = cli(&db, &["import", "aanbod", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stderr(&out);
+    assert!(
+        report.contains("regel 2, veld 'regio': onbekende regio 'Lutjebroek-Zuid'"),
+        "{report}"
+    );
+    assert_eq!(export(&db, "aanbod", "jsonl"), exported, "nothing applied");
+}

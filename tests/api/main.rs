@@ -9,6 +9,7 @@ mod errors;
 mod helpers;
 mod http_hardening;
 mod import_export;
+mod leerkringen;
 mod mail;
 mod matching;
 mod mijn;

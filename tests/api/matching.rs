@@ -291,11 +291,56 @@ async fn the_matcher_is_rebuilt_in_the_background_after_a_change() {
     .unwrap();
     let mut offering: Value = serde_json::from_str(demo.lines().next().unwrap()).unwrap();
     offering["id"] = "warm-aanbod".into();
-    let file = app.dir.path().join("aanbod.jsonl");
-    std::fs::write(&file, offering.to_string()).unwrap();
-    let out = cli(&app.db(), &["import", "aanbod", file.to_str().unwrap()]);
-    assert!(out.status.success());
-    catalog.refresh_if_changed().await.unwrap();
+    app.import_records("aanbod", &[offering]).await;
     assert!(catalog.snapshot().get("warm-aanbod").is_some());
     assert!(wait_ready().await, "rebuilt without a request");
+}
+
+/// The engine's answer (`fit` with its `kans`) is stored with a question asked on the site, the
+/// same as the API gives for it, and with imported questions once they are matched.
+#[tokio::test]
+async fn the_fit_and_kans_are_stored_with_the_question() {
+    use wijkwijzer::domain::matching::Fit;
+
+    let app = spawn_app().await;
+    let catalog = app.state.catalog.clone();
+    let today = app.state.clock().today();
+    // Whatever the demo data teaches is learned before the comparison starts.
+    let learner = catalog.clone();
+    tokio::task::spawn_blocking(move || learner.learn(today))
+        .await
+        .unwrap();
+    let store = catalog.store();
+    let mut seen = Vec::new();
+    for vraag in [
+        "Er wordt gedeald in ons portiek, drugs. Wat kan ik als bewoner doen?",
+        "Hoe repareer ik de ketting van mijn racefiets?",
+        "Hoe krijgen we meer buren naar de buurtavond?",
+    ] {
+        let api: Value = post_match(&app, json!({"vraag": vraag, "doelgroep": "bewoners"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let q = ask_on_site(&app, vraag).await;
+        assert_eq!(q.fit.map(Fit::as_str), api["fit"].as_str(), "{vraag}");
+        let state = store.question_status(&q.id).await.unwrap().unwrap();
+        assert_eq!(state.fit, q.fit);
+        assert_eq!(state.passend, api["passend"].as_bool(), "{vraag}");
+        let kans = state.kans.unwrap();
+        assert!(
+            (kans - api["kans"].as_f64().unwrap()).abs() <= 0.0005,
+            "{vraag}: {kans} {api}"
+        );
+        seen.extend(state.fit);
+    }
+    assert!(
+        seen.contains(&Fit::Passend) && seen.contains(&Fit::Geen),
+        "{seen:?}"
+    );
+    catalog.clone().match_pending(10_000).await.unwrap();
+    let demand = store.demand().await.unwrap();
+    assert!(demand
+        .iter()
+        .all(|q| q.fit.is_some() && q.passend == Some(q.fit == Some(Fit::Passend))));
 }

@@ -178,7 +178,8 @@ async fn the_catalogue_page_says_what_it_did_not_use() {
         .text(&format!("/aanbod?regio={}", regio.to_uppercase()))
         .await;
     assert!(!upper.contains("niet gebruikt"), "{regio}");
-    assert!(upper.contains(&format!("Regio: {regio}")), "{regio}");
+    let label = wijkwijzer::domain::region::Regions::builtin().label(&regio);
+    assert!(upper.contains(&format!("Regio: {label}")), "{regio}");
 }
 
 #[tokio::test]
@@ -244,16 +245,25 @@ async fn downloads_carry_no_formulas_and_the_agenda_no_injected_properties() {
         assert!(body.contains(protected), "{path}");
     }
 
-    // The CSV download imports again to the very same offering.
+    // The CSV download imports again to the very same offering, except that the hostile region
+    // is no region of the vocabulary: the import refuses it, and it alone.
     let csv = app.text("/aanbod.csv").await;
+    let taxonomy = &catalog.snapshot().taxonomy;
+    let refused =
+        wijkwijzer::transfer::parse_offerings(&csv, wijkwijzer::transfer::Format::Csv, taxonomy)
+            .unwrap_err();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].field, "regio");
     let back = wijkwijzer::transfer::parse_offerings(
-        &csv,
+        &csv.replace("Utrecht\rLOCATION:elders", "Utrecht"),
         wijkwijzer::transfer::Format::Csv,
-        &catalog.snapshot().taxonomy,
+        taxonomy,
     )
     .unwrap();
     let mine = back.iter().find(|x| x.id == "vijandig-aanbod").unwrap();
-    assert_eq!(Some(mine), catalog.snapshot().get("vijandig-aanbod"));
+    let mut stored = catalog.snapshot().get("vijandig-aanbod").unwrap().clone();
+    stored.regio = "Utrecht".into();
+    assert_eq!(mine, &stored);
 
     let ics = app.text("/agenda.ics").await;
     assert!(

@@ -54,7 +54,10 @@ async fn form_stores_the_question_and_shows_matches_with_reasons() {
         .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Je leervraag is ontvangen"));
-    assert!(html.contains("Waarom:"));
+    // One plain line per result, and its price, date and place; no list of matched words.
+    assert!(html.contains("<p class=\"ww-why\">"), "{html}");
+    assert!(html.contains("aria-label=\"Prijs, datum en plaats\""));
+    assert!(!html.contains("Komt overeen op"));
     assert!(html.contains("Je krijgt antwoord per e-mail"));
     let ids = question_ids(&app);
     assert_eq!(ids.len(), 1, "stored before the page confirmed");
@@ -509,4 +512,42 @@ async fn line_endings_are_normalised_and_a_web_address_is_completed() {
         paragraphs.len(),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn the_offering_form_offers_the_regions_as_a_list_and_refuses_others() {
+    let app = spawn_app().await;
+    let html = app.text("/aanbod/aanmelden").await;
+    assert!(
+        html.contains("<select id=\"regio\" name=\"regio\""),
+        "a list"
+    );
+    assert!(
+        !html.contains("<input type=\"text\" id=\"regio\""),
+        "no free text"
+    );
+    assert!(html.contains("<optgroup label=\"Provincie Noord-Brabant\">"));
+    assert!(html.contains("<option value=\"Breda\">Breda</option>"));
+    assert!(html.contains("<option value=\"landelijk\">Landelijk</option>"));
+    let (s, page) = app
+        .post_form(
+            "/aanbod/aanmelden",
+            &[("titel", ""), ("regio", "Atlantis"), ("website", "")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(
+        page.contains("onbekende regio &#39;Atlantis&#39;"),
+        "{page}"
+    );
+    // A known spelling is kept as its region.
+    let (s, page) = app
+        .post_form(
+            "/aanbod/aanmelden",
+            &[("titel", ""), ("regio", "Brabant"), ("website", "")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(page.contains("<option value=\"Noord-Brabant\" selected>"));
+    assert!(!page.contains("onbekende regio"));
 }

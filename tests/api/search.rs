@@ -178,3 +178,50 @@ async fn each_search_result_says_why_it_is_shown_and_for_whom() {
     let all = app.text("/aanbod").await;
     assert!(!all.contains("class=\"ww-why\""));
 }
+
+#[tokio::test]
+async fn a_real_dutch_word_is_never_read_as_a_typo() {
+    let app = app().await;
+    // "portie" and "regio" are Dutch words (OpenTaal word list), one letter from "portiek" and
+    // "regie": they must not pull in the offerings about those.
+    for word in ["portie", "regio"] {
+        let found = ids(&app, word).await;
+        assert!(found.is_empty(), "{word}: {found:?}");
+    }
+    // A real typo still finds its word.
+    let found = ids(&app, "portiekk").await;
+    assert!(found.contains(&"overlast-portiek".to_string()), "{found:?}");
+}
+
+#[tokio::test]
+async fn offerings_for_who_asks_rank_above_equally_relevant_ones_for_others() {
+    let app = TestApp::builder().spawn().await;
+    let q = "drugs dealen in ons portiek wat kan ik doen";
+    let url = |voor: &str| format!("/api/v1/aanbod?pageSize=100&q={}{voor}", urlencode(q));
+    let plain = app.get_json(&url("")).await;
+    let resident = app.get_json(&url("&voor=bewoners")).await;
+    // It orders, it does not filter.
+    assert_eq!(plain["totaal"], resident["totaal"]);
+    let results = resident["resultaten"].as_array().unwrap();
+    let for_residents = |o: &serde_json::Value| {
+        o["doelgroepen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "bewoners")
+    };
+    // A resident's search does not put a paid offering for others in the top three.
+    for o in results.iter().take(3) {
+        assert!(
+            for_residents(o) || o["kosten"] == "gratis",
+            "{} ({}) for {}",
+            o["id"],
+            o["kosten"],
+            o["doelgroepen"]
+        );
+    }
+    assert!(for_residents(&results[0]));
+    // An unknown group is refused in Dutch.
+    let res = app.get("/api/v1/aanbod?q=drugs&voor=iedereen").await;
+    assert_eq!(res.status(), 400);
+}

@@ -137,6 +137,7 @@ mod tests {
             beeindigd: 0,
             vraagdruk: 1.0,
             onbeantwoord: 0.0,
+            mogelijk: 0,
             domeinoverstijgend: 1.0,
             grootste_sector_aandeel: 0.0,
             grootste_sector: None,

@@ -30,6 +30,9 @@ pub struct DemandItem<'a> {
     /// Whether the question has a fitting offering: `Some(false)` counts as unanswered,
     /// `None` as not known yet. The caller decides (matching, coordinator's verdict).
     pub beantwoord: Option<bool>,
+    /// The engine found related offerings but is not sure they answer the question (`mogelijk`;
+    /// `beantwoord` is then `None`): counted apart.
+    pub mogelijk: bool,
 }
 
 /// The thresholds of the analysis (configuration, shown on the page).
@@ -128,6 +131,10 @@ pub struct ThemeFigures {
     pub vraagdruk: f64,
     /// Share of questions without a fitting offering, of those known.
     pub onbeantwoord: f64,
+    /// Number of questions for which the engine found related offerings without being sure
+    /// they answer them (`mogelijk`; not counted as answered or unanswered).
+    #[serde(default)]
+    pub mogelijk: usize,
     /// Share of usable offerings that are cross-domain.
     pub domeinoverstijgend: f64,
     /// Share of the largest sector in the supply's sector mentions.
@@ -202,6 +209,7 @@ pub fn theme_figures(
     let mut theme: Vec<Tally> = vec![Tally::default(); tax.themas.len()];
     let mut cell: Vec<Vec<Tally>> = vec![vec![Tally::default(); groups.len()]; tax.themas.len()];
     let mut sector_counts: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); tax.themas.len()];
+    let mut possible: Vec<usize> = vec![0; tax.themas.len()];
     for o in offerings {
         let usable = is_usable(o, today);
         let cross = usize::from(is_cross_domain(o));
@@ -237,6 +245,7 @@ pub fn theme_figures(
             let Some(&i) = index.get(th.as_str()) else {
                 continue;
             };
+            possible[i] += usize::from(q.mogelijk);
             for x in std::iter::once(&mut theme[i]).chain(g.map(|g| &mut cell[i][g])) {
                 x.vraag += 1;
                 x.bekend += known;
@@ -309,6 +318,7 @@ pub fn theme_figures(
                 beeindigd: x.beeindigd,
                 vraagdruk: round2(pressure),
                 onbeantwoord: round2(unanswered),
+                mogelijk: possible[i],
                 domeinoverstijgend: round2(cross),
                 grootste_sector_aandeel: round2(largest_share),
                 grootste_sector: largest,
@@ -494,14 +504,14 @@ pub fn group_gaps(figures: &[ThemeFigures]) -> Vec<GroupGap> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::offering::Location;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()
     }
     use crate::domain::taxonomy::Term;
 
-    fn term(slug: &str) -> Term {
+    /// A term labelled by its slug in capitals.
+    pub(super) fn term(slug: &str) -> Term {
         Term {
             slug: slug.into(),
             label: slug.to_uppercase(),
@@ -519,25 +529,15 @@ mod tests {
         }
     }
 
-    fn offering(id: &str, theme: &str, sectors: &[&str], provider: &str) -> Offering {
+    /// An online training for policymakers on one theme.
+    pub(super) fn offering(id: &str, theme: &str, sectors: &[&str], provider: &str) -> Offering {
         Offering {
-            id: id.into(),
-            titel: id.into(),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
             aanbieder: provider.into(),
-            partners: vec![],
-            vorm: "training".into(),
             themas: vec![theme.into()],
             doelgroepen: vec!["beleidsmakers".into()],
             sectoren: sectors.iter().map(|s| s.to_string()).collect(),
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
             url: "https://a.example".into(),
+            ..crate::domain::offering::example(id)
         }
     }
 
@@ -554,6 +554,7 @@ mod tests {
                     themas: t,
                     doelgroep: Some("bewoners"),
                     beantwoord: None,
+                    mogelijk: false,
                 })
                 .collect()
         }
@@ -700,6 +701,7 @@ mod tests {
                 themas: t,
                 doelgroep: Some("beleidsmakers"),
                 beantwoord: Some(false),
+                mogelijk: false,
             })
             .collect();
         let b = vec!["b".to_string()];
@@ -707,6 +709,7 @@ mod tests {
             themas: &b,
             doelgroep: Some("bewoners"),
             beantwoord: None,
+            mogelijk: false,
         });
         let refs: Vec<&Offering> = offerings.iter().collect();
         let t = Thresholds::default();
@@ -758,6 +761,7 @@ mod tests {
                     themas: t,
                     doelgroep: Some(g),
                     beantwoord: None,
+                    mogelijk: false,
                 })
                 .collect();
             theme_figures(&tax(), &refs, &demand, &t, today())

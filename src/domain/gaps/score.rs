@@ -399,24 +399,14 @@ mod tests {
             "Met nog 1 keer domeinoverstijgend leeraanbod voor beleidsmakers wordt dit 'bijna lacune', met nog 3 keer domeinoverstijgend leeraanbod voor beleidsmakers 'geen lacune'."
         );
         // Check the counts by applying them.
-        let near = Tally {
-            aanbod: 1,
-            domeinoverstijgend: 1,
+        let supplied = |n| Tally {
+            aanbod: n,
+            domeinoverstijgend: n,
             ..gap
         };
-        assert_eq!(assess(&near, 2.0, &t, "").label, Label::NearGap);
-        let one_less = Tally {
-            aanbod: 2,
-            domeinoverstijgend: 2,
-            ..gap
-        };
-        assert_eq!(assess(&one_less, 2.0, &t, "").label, Label::NearGap);
-        let none = Tally {
-            aanbod: 3,
-            domeinoverstijgend: 3,
-            ..gap
-        };
-        assert_eq!(assess(&none, 2.0, &t, "").label, Label::NoGap);
+        assert_eq!(assess(&supplied(1), 2.0, &t, "").label, Label::NearGap);
+        assert_eq!(assess(&supplied(2), 2.0, &t, "").label, Label::NearGap);
+        assert_eq!(assess(&supplied(3), 2.0, &t, "").label, Label::NoGap);
         // A quiet theme: how many unanswered questions make it "bijna lacune".
         let quiet = Tally {
             aanbod: 3,
@@ -429,20 +419,14 @@ mod tests {
             q.wat_verandert,
             "Met 4 leervragen meer zonder passend aanbod wordt dit 'bijna lacune'."
         );
-        let after = Tally {
-            vraag: 4,
-            bekend: 4,
-            onbeantwoord: 4,
+        let unanswered = |n| Tally {
+            vraag: n,
+            bekend: n,
+            onbeantwoord: n,
             ..quiet
         };
-        assert_eq!(assess(&after, 1.5, &t, "").label, Label::NearGap);
-        let before = Tally {
-            vraag: 3,
-            bekend: 3,
-            onbeantwoord: 3,
-            ..quiet
-        };
-        assert_eq!(assess(&before, 1.5, &t, "").label, Label::NoGap);
+        assert_eq!(assess(&unanswered(4), 1.5, &t, "").label, Label::NearGap);
+        assert_eq!(assess(&unanswered(3), 1.5, &t, "").label, Label::NoGap);
         // Without demand or supply there is no gap.
         assert_eq!(assess(&Tally::default(), 1.5, &t, "").label, Label::NoGap);
     }

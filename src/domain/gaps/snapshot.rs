@@ -11,7 +11,7 @@ use crate::domain::taxonomy::{Taxonomy, Term};
 
 /// The version of the method a peiling was computed with; it changes when the rules or weights of
 /// the gap analysis do, so that a comparison can say that two peilingen were computed apart.
-pub const METHOD_VERSION: &str = "2026.12-tekort-wilson";
+pub const METHOD_VERSION: &str = "2026.12-tekort-wilson-mogelijk";
 
 /// A development track as it stood when the peiling was published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,17 +238,10 @@ pub fn course(snapshots: &[Snapshot], slug: &str) -> Vec<Point> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::gaps::tests::term;
     use crate::domain::gaps::{theme_figures, DemandItem};
-    use crate::domain::offering::{Location, Offering};
+    use crate::domain::offering::Offering;
     use crate::domain::taxonomy::Topic;
-
-    fn term(slug: &str) -> Term {
-        Term {
-            slug: slug.into(),
-            label: slug.to_uppercase(),
-            description: String::new(),
-        }
-    }
 
     fn tax() -> Taxonomy {
         Taxonomy {
@@ -266,25 +259,7 @@ mod tests {
     }
 
     fn offering(id: &str, theme: &str) -> Offering {
-        Offering {
-            id: id.into(),
-            titel: id.into(),
-            samenvatting: String::new(),
-            beschrijving: String::new(),
-            aanbieder: "X".into(),
-            partners: vec![],
-            vorm: "training".into(),
-            themas: vec![theme.into()],
-            doelgroepen: vec!["beleidsmakers".into()],
-            sectoren: vec!["zorg".into(), "wonen".into()],
-            trefwoorden: vec![],
-            kosten: "gratis".into(),
-            locatie: Location::Online,
-            regio: "landelijk".into(),
-            startdatum: None,
-            einddatum: None,
-            url: "https://a.example".into(),
-        }
+        super::super::tests::offering(id, theme, &["zorg", "wonen"], "X")
     }
 
     fn peiling(day: u32, offerings_on_a: usize) -> Snapshot {
@@ -301,12 +276,14 @@ mod tests {
                 themas: &a,
                 doelgroep: Some("beleidsmakers"),
                 beantwoord: Some(false),
+                mogelijk: false,
             })
             .collect();
         demand.extend((0..4).map(|_| DemandItem {
             themas: &b,
             doelgroep: Some("bewoners"),
             beantwoord: Some(true),
+            mogelijk: false,
         }));
         let datum = NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
         let t = Thresholds::default();

@@ -2,6 +2,7 @@
 //! per field, the idf and topicality of each term, the term-theme associations (from the
 //! catalogue, the taxonomy and coordinator-labelled questions) and the typo index.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -110,7 +111,11 @@ struct IndexBuilder<'a> {
 }
 
 impl<'a> IndexBuilder<'a> {
-    fn new(offerings: &[Offering], taxonomy: &'a Taxonomy, params: MatchParams) -> Self {
+    fn new(
+        offerings: &[impl Borrow<Offering>],
+        taxonomy: &'a Taxonomy,
+        params: MatchParams,
+    ) -> Self {
         IndexBuilder {
             params,
             theme_index: taxonomy
@@ -282,6 +287,8 @@ impl<'a> IndexBuilder<'a> {
             sector_labels: label_map(&taxonomy.sectoren),
             thesaurus: thesaurus.clone(),
             model: FitModel::builtin(),
+            evidence: Vec::new(),
+            learned: None,
         }
     }
 
@@ -325,7 +332,7 @@ impl<'a> IndexBuilder<'a> {
 }
 
 /// Catalogue and taxonomy words of useful length, for decompounding.
-fn vocabulary(offerings: &[Offering], taxonomy: &Taxonomy) -> HashSet<String> {
+fn vocabulary(offerings: &[impl Borrow<Offering>], taxonomy: &Taxonomy) -> HashSet<String> {
     let mut vocabulary = HashSet::new();
     let mut add_vocab = |text: &str| {
         let folded = fold(text);
@@ -336,6 +343,7 @@ fn vocabulary(offerings: &[Offering], taxonomy: &Taxonomy) -> HashSet<String> {
         }
     };
     for o in offerings {
+        let o = o.borrow();
         add_vocab(&o.titel);
         add_vocab(&o.samenvatting);
         add_vocab(&o.beschrijving);
@@ -396,7 +404,7 @@ fn typo_index(
 impl Matcher {
     /// Builds the index of `offerings`, learning theme vocabulary from `demand`.
     pub(super) fn build(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         demand: &[LabelledQuestion],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
@@ -405,7 +413,7 @@ impl Matcher {
     ) -> Matcher {
         let mut index = IndexBuilder::new(offerings, taxonomy, params);
         for o in offerings {
-            index.add_offering(o, today);
+            index.add_offering(o.borrow(), today);
         }
         for q in demand {
             index.add_demand(q);

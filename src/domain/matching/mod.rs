@@ -4,13 +4,16 @@
 //! fits well. Pure code: no I/O.
 
 mod explain;
+pub use explain::{is_filler, plain_line};
 mod fit;
 mod index;
+mod learn;
 mod model;
 mod query;
 mod rank;
 mod thesaurus;
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -21,10 +24,11 @@ use super::taxonomy::Taxonomy;
 use index::Doc;
 
 pub use fit::FitSignals;
+pub use learn::{Judgement, Learned, LearnedSummary};
 pub use model::{
     features, Example, Fit, FitModel, FEATURES, LAMBDA, MOGELIJK_VANAF, N_FEATURES, PASSEND_VANAF,
 };
-pub use thesaurus::Thesaurus;
+pub use thesaurus::{Thesaurus, ThesaurusIndex};
 
 /// Forms that tell stories rather than teach: the taxonomy describes a podcast as "gesprekken en
 /// verhalen uit de praktijk". Such an offering is ranked and shown like any other, but it is not
@@ -140,6 +144,9 @@ pub struct MatchParams {
     /// Weight of one labelled learning question in the term-theme associations (an offering
     /// counts 1).
     pub w_vraagkennis: f64,
+    /// Weight of the coordinators' net judgement of an offering for questions on the same
+    /// themes (-1..1) in the final score.
+    pub w_oordeel: f64,
 }
 
 impl Default for MatchParams {
@@ -164,6 +171,7 @@ impl Default for MatchParams {
             fit_andere_doelgroep: 0.85,
             w_onbekend: 0.5,
             w_vraagkennis: 1.0,
+            w_oordeel: 0.3,
         }
     }
 }
@@ -196,12 +204,17 @@ pub struct Matcher {
     thesaurus: Thesaurus,
     /// The fit model deciding `passend`, `mogelijk` or `geen`.
     model: FitModel,
+    /// Per offering, what coordinators judged of it: (theme, net judgement -1..1); empty when
+    /// nothing was learned.
+    evidence: Vec<Vec<(u16, f32)>>,
+    /// What was learned from coordinators, when anything was.
+    learned: Option<LearnedSummary>,
 }
 
 impl Matcher {
     /// Builds a matcher with the default weights.
     pub fn new(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
         today: NaiveDate,
@@ -217,7 +230,7 @@ impl Matcher {
 
     /// Builds a matcher with explicit weights.
     pub fn with_params(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
         today: NaiveDate,
@@ -229,7 +242,7 @@ impl Matcher {
     /// Builds a matcher that also learns which words point to which theme from learning questions
     /// whose themes a coordinator assigned: the askers' own vocabulary next to the catalogue's.
     pub fn with_demand(
-        offerings: &[Offering],
+        offerings: &[impl Borrow<Offering>],
         demand: &[LabelledQuestion],
         taxonomy: &Taxonomy,
         thesaurus: &Thesaurus,
@@ -254,6 +267,11 @@ impl Matcher {
     /// The fit model in use.
     pub fn model(&self) -> &FitModel {
         &self.model
+    }
+
+    /// What the matcher learned from coordinators, when it did.
+    pub fn learned(&self) -> Option<&LearnedSummary> {
+        self.learned.as_ref()
     }
 
     /// Number of offerings in the matcher.

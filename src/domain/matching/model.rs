@@ -65,6 +65,15 @@ impl Fit {
         }
     }
 
+    /// The answer in the back office's Dutch.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fit::Passend => "passend aanbod",
+            Fit::Mogelijk => "mogelijk passend: kijk mee",
+            Fit::Geen => "geen passend aanbod",
+        }
+    }
+
     /// The answer for a slug.
     pub fn parse(s: &str) -> Option<Fit> {
         match s {
@@ -232,11 +241,67 @@ impl FitModel {
         }
     }
 
+    /// Fits a model on `examples` with the regularisation strength of [`LAMBDAS`] that has the
+    /// lowest log loss in a 4-fold cross-validation within `examples` (dealt out per class in
+    /// their order); with fewer than 20 examples, [`LAMBDA`]. Deterministic.
+    pub fn train_chosen(examples: &[Example], prior: &FitModel) -> (FitModel, f64) {
+        let lambda = choose_lambda(examples, prior);
+        (FitModel::train(examples, prior, lambda), lambda)
+    }
+
     fn params(&self) -> [f64; N_FEATURES + 1] {
         let mut theta = with_one(&self.weights);
         theta[0] = self.bias;
         theta
     }
+}
+
+/// The regularisation strengths tried by [`FitModel::train_chosen`].
+pub const LAMBDAS: [f64; 4] = [0.3, 1.0, 3.0, 10.0];
+
+/// The fold (of `folds`) of each example: dealt out per class in order, so each fold has about
+/// the same share of each class.
+pub fn class_folds(examples: &[Example], folds: usize) -> Vec<usize> {
+    let folds = folds.max(1);
+    let mut seen = [0usize; 2];
+    examples
+        .iter()
+        .map(|e| {
+            let c = usize::from(e.passend);
+            seen[c] += 1;
+            (seen[c] - 1) % folds
+        })
+        .collect()
+}
+
+fn choose_lambda(examples: &[Example], prior: &FitModel) -> f64 {
+    if examples.len() < 20 {
+        return LAMBDA;
+    }
+    let fold_of = class_folds(examples, 4);
+    let loss = |lambda: f64| {
+        let mut total = 0.0;
+        for f in 0..4 {
+            let train: Vec<Example> = examples
+                .iter()
+                .zip(&fold_of)
+                .filter(|(_, &g)| g != f)
+                .map(|(e, _)| *e)
+                .collect();
+            let model = FitModel::train(&train, prior, lambda);
+            for (e, _) in examples.iter().zip(&fold_of).filter(|(_, &g)| g == f) {
+                let p = model.probability(&e.x).clamp(1e-6, 1.0 - 1e-6);
+                total -= if e.passend { p.ln() } else { (1.0 - p).ln() };
+            }
+        }
+        total
+    };
+    LAMBDAS
+        .iter()
+        .copied()
+        .map(|l| (l, loss(l)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(LAMBDA, |x| x.0)
 }
 
 fn sigmoid(z: f64) -> f64 {

@@ -3,18 +3,20 @@
 
 use std::cmp::Ordering;
 
-use super::model::Fit;
+use super::model::{Fit, FitModel};
 use super::query::QTerm;
 use super::{FitSignals, MatchOutcome, MatchQuery, MatchResult, Matcher, FIT_CANDIDATES};
 
 /// The target group slug of residents.
 const BEWONERS: &str = "bewoners";
 
-/// The reason the fit model gives on the offering it decided on.
-fn fit_reason(fit: Fit, s: &FitSignals, named_group: bool) -> Option<String> {
+/// The reason the fit model gives on the offering it decided on: for a good answer that the
+/// asker's target group is served ("Past bij je rol"), for a doubtful or missing one that the
+/// offering is on another theme, or that it covers only part of the question.
+pub(super) fn fit_reason(fit: Fit, s: &FitSignals, named_group: bool) -> Option<String> {
     match fit {
         Fit::Passend if named_group && !s.andere_doelgroep => Some("Past bij je rol".to_string()),
-        Fit::Geen if s.thema < 0.5 => {
+        Fit::Geen | Fit::Mogelijk if s.thema < 0.5 => {
             Some("Gaat over een ander onderwerp dan je vraag".to_string())
         }
         Fit::Geen | Fit::Mogelijk if s.kern < 0.3 => {
@@ -22,6 +24,17 @@ fn fit_reason(fit: Fit, s: &FitSignals, named_group: bool) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The coordinators' net judgement of an offering (-1..1) for a question with theme profile
+/// `profile`: the judgements per theme, weighted by how much the question is about that theme.
+fn judgement_evidence(judged: &[(u16, f32)], profile: &[f64]) -> f64 {
+    let mass: f64 = profile.iter().sum::<f64>().max(1.0);
+    judged
+        .iter()
+        .map(|&(t, net)| profile.get(t as usize).copied().unwrap_or(0.0) * f64::from(net))
+        .sum::<f64>()
+        / mass
 }
 
 impl Matcher {
@@ -52,6 +65,18 @@ impl Matcher {
 
     /// Ranks the offerings for a question: the best `k`, best first.
     pub fn match_question(&self, q: &MatchQuery, k: usize) -> MatchOutcome {
+        self.rank(q, k, &self.evidence, &self.model).0
+    }
+
+    /// Ranks with the coordinators' evidence `evidence` (per offering: theme, net judgement;
+    /// empty for none) and the fit model `model`; also gives the question's theme profile.
+    pub(super) fn rank(
+        &self,
+        q: &MatchQuery,
+        k: usize,
+        evidence: &[Vec<(u16, f32)>],
+        model: &FitModel,
+    ) -> (MatchOutcome, Vec<f64>) {
         let p = &self.params;
         let (qterms, unknown) = self.query_terms(&q.vraag);
         let n = self.docs.len();
@@ -72,6 +97,10 @@ impl Matcher {
 
         let profile = self.theme_profile(q, &qterms, &text_n);
         let mut scored: Vec<(usize, f64, f64)> = Vec::with_capacity(n);
+        // The scores without the coordinators' evidence, when it changed any: the fit is decided
+        // on them, as the fit model was trained on them.
+        let mut unjudged: Vec<(usize, f64, f64)> = Vec::new();
+        let mut judged_any = false;
         for (d, doc) in self.docs.iter().enumerate() {
             let theme: f64 = doc
                 .themes
@@ -93,11 +122,27 @@ impl Matcher {
             if !doc.current {
                 s -= p.w_verlopen;
             }
+            let before = s;
+            if let Some(judged) = evidence.get(d).filter(|e| !e.is_empty()) {
+                s += p.w_oordeel * judgement_evidence(judged, &profile);
+                judged_any |= s != before;
+            }
             if text[d] > 0.0 || theme > 0.0 {
                 scored.push((d, s, theme));
+                if !evidence.is_empty() {
+                    unjudged.push((d, before, theme));
+                }
             }
         }
-        self.top_k(&mut scored, k, |x| (x.0, x.1));
+        // The fit looks at the first few results however few are asked for.
+        self.top_k(&mut scored, k.max(FIT_CANDIDATES), |x| (x.0, x.1));
+        let fit_order = if judged_any {
+            self.top_k(&mut unjudged, FIT_CANDIDATES, |x| (x.0, x.1));
+            unjudged
+        } else {
+            scored.iter().take(FIT_CANDIDATES).copied().collect()
+        };
+        scored.truncate(k);
 
         let piek = {
             let mut t: Vec<(usize, f64)> = text
@@ -114,20 +159,19 @@ impl Matcher {
                 max_text / (rest.iter().sum::<f64>() / rest.len() as f64)
             }
         };
-        let best = scored
+        let best = fit_order
             .iter()
-            .take(FIT_CANDIDATES)
             .find(|x| self.docs[x.0].answers)
             .map(|x| (x.0, x.2));
         let mut signalen = self.fit(&qterms, unknown, q.doelgroep.as_ref(), best, piek);
-        signalen.marge = match scored.as_slice() {
+        signalen.marge = match fit_order.as_slice() {
             [first, second, ..] => first.1 - second.1,
             [first] => first.1,
             [] => 0.0,
         };
         signalen.bewoner = q.doelgroep.as_deref() == Some(BEWONERS);
         let kans = if signalen.antwoord {
-            self.model.kans(&signalen)
+            model.kans(&signalen)
         } else {
             0.0
         };
@@ -147,17 +191,23 @@ impl Matcher {
                 }
             })
             .collect();
-        MatchOutcome {
+        let outcome = MatchOutcome {
             passend: fit == Fit::Passend,
             fit,
             kans,
             resultaten,
             signalen,
-        }
+        };
+        (outcome, profile)
     }
 
     /// The question's theme profile: per theme a weight in 0..1.
-    fn theme_profile(&self, q: &MatchQuery, qterms: &[QTerm], text_n: &[f64]) -> Vec<f64> {
+    pub(super) fn theme_profile(
+        &self,
+        q: &MatchQuery,
+        qterms: &[QTerm],
+        text_n: &[f64],
+    ) -> Vec<f64> {
         let nt = self.theme_slugs.len();
         let mut profile = vec![0.0; nt];
         if !q.themas.is_empty() {

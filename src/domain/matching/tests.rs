@@ -416,3 +416,184 @@ fn the_fit_model_explains_its_decision_in_dutch() {
         "one fit reason, on the result the model decided on"
     );
 }
+
+fn judged(vraag: &str, lacune: bool, bevestigd: &[&str], afgewezen: &[&str]) -> Judgement {
+    Judgement {
+        vraag: ask(vraag, None),
+        lacune,
+        bevestigd: bevestigd.iter().map(|s| s.to_string()).collect(),
+        afgewezen: afgewezen.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// An offering removed again and again for questions on a theme drops for a similar question;
+/// learning twice from the same judgements gives the same matcher.
+#[test]
+fn removed_matches_lower_an_offering_for_similar_questions() {
+    let m = matcher();
+    let question = ask("drugscriminaliteit en witwassen in de wijk", None);
+    let before = m.match_question(&question, 5);
+    let first = ids(&before)[0].to_string();
+    assert!(first.starts_with("ondermijning"), "{:?}", ids(&before));
+    let judgements: Vec<Judgement> = [
+        "Hoe herken ik witwassen in mijn wijk?",
+        "Drugscriminaliteit in de buurt, wat nu?",
+        "Witwassen en drugs bij ons in de wijk",
+    ]
+    .iter()
+    .map(|v| judged(v, false, &[], &[&first]))
+    .collect();
+    let learned = m.learn(&judgements, &FitModel::builtin());
+    assert_eq!(learned.summary.oordelen, 3);
+    assert_eq!(
+        learned.summary.voorbeelden, 0,
+        "a removal alone says nothing about the fit"
+    );
+    assert!(
+        learned.evidence(&first, "ondermijning") < -0.3,
+        "{learned:?}"
+    );
+    assert_eq!(learned.evidence(&first, "zorg"), 0.0);
+    let after = m
+        .clone()
+        .with_learned(&learned)
+        .match_question(&question, 5);
+    assert_ne!(ids(&after)[0], first, "{:?}", ids(&after));
+    let a = before
+        .resultaten
+        .iter()
+        .find(|r| r.id == first)
+        .map(|r| r.score);
+    let b = after
+        .resultaten
+        .iter()
+        .find(|r| r.id == first)
+        .map(|r| r.score);
+    assert!(b < a, "{a:?} {b:?}");
+    // A question on another theme is not touched.
+    let other = ask("Ik heb geldzorgen", None);
+    assert_eq!(
+        m.match_question(&other, 5),
+        m.clone().with_learned(&learned).match_question(&other, 5)
+    );
+    assert_eq!(learned, m.learn(&judgements, &FitModel::builtin()));
+}
+
+/// Questions marked lacune and questions with a confirmed match train the fit model: after
+/// enough of them, a question like the lacunes gets a lower `kans`; the same judgements give
+/// the same model.
+#[test]
+fn lacune_judgements_move_the_fit_model() {
+    let m = matcher();
+    let lacune = "Hoe herken ik drugscriminaliteit bij de sportclub?";
+    let mut judgements = Vec::new();
+    for i in 0..12 {
+        judgements.push(judged(&format!("{lacune} ({i})"), true, &[], &[]));
+        judgements.push(judged("Ik heb geldzorgen", false, &["schulden"], &[]));
+    }
+    let learned = m.learn(&judgements, &FitModel::builtin());
+    assert_eq!(learned.summary.voorbeelden, 24);
+    assert_eq!(learned.summary.oordelen, 24);
+    assert!(learned
+        .summary
+        .accuracy
+        .is_some_and(|a| (0.0..=1.0).contains(&a)));
+    assert_ne!(learned.model, FitModel::builtin());
+    let q = ask(lacune, None);
+    let before = m.match_question(&q, 5).kans;
+    let after = m.clone().with_learned(&learned).match_question(&q, 5).kans;
+    assert!(after < before, "{before} → {after}");
+    assert_eq!(learned, m.learn(&judgements, &FitModel::builtin()));
+    // Nothing to learn from: the prior stays.
+    let none = m.learn(&[], &FitModel::builtin());
+    assert_eq!(none.model, FitModel::builtin());
+    assert_eq!(none.summary.accuracy, None);
+}
+
+/// The reasons of the fit model: on a good answer for the asker's role, and on a doubtful or
+/// missing one that is about another theme or covers part of the question.
+#[test]
+fn fit_reasons_follow_the_decision() {
+    use super::rank::fit_reason;
+    let good = FitSignals {
+        kern: 0.8,
+        thema: 0.9,
+        ..FitSignals::default()
+    };
+    let role = Some("Past bij je rol".to_string());
+    let other = Some("Gaat over een ander onderwerp dan je vraag".to_string());
+    let part = Some("Behandelt maar een deel van je vraag".to_string());
+    assert_eq!(fit_reason(Fit::Passend, &good, true), role);
+    assert_eq!(
+        fit_reason(Fit::Passend, &good, false),
+        None,
+        "no role named"
+    );
+    let for_others = FitSignals {
+        andere_doelgroep: true,
+        ..good
+    };
+    assert_eq!(fit_reason(Fit::Passend, &for_others, true), None);
+    let off = FitSignals {
+        kern: 0.6,
+        thema: 0.2,
+        ..FitSignals::default()
+    };
+    assert_eq!(fit_reason(Fit::Geen, &off, true), other);
+    assert_eq!(fit_reason(Fit::Mogelijk, &off, false), other);
+    assert_eq!(fit_reason(Fit::Passend, &off, false), None);
+    let partial = FitSignals {
+        kern: 0.1,
+        thema: 0.8,
+        ..FitSignals::default()
+    };
+    assert_eq!(fit_reason(Fit::Mogelijk, &partial, false), part);
+}
+
+/// End to end: a professional's question answered by an offering for professionals says it fits
+/// the role, once, on that result; a question on one theme whose best text match is on another
+/// says so.
+#[test]
+fn the_fit_reasons_appear_on_the_decided_result() {
+    let m = matcher();
+    let o = m.match_question(
+        &ask(
+            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
+            Some("wijkprofessionals"),
+        ),
+        10,
+    );
+    assert_eq!(o.fit, Fit::Passend, "{o:?}");
+    assert_eq!(o.resultaten[0].id, "ondermijning-politie");
+    let role: Vec<&str> = o
+        .resultaten
+        .iter()
+        .filter(|r| r.waarom.iter().any(|w| w == "Past bij je rol"))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(role, ["ondermijning-politie"]);
+
+    let o = m.match_question(
+        &MatchQuery {
+            vraag: "Verward gedrag bij de bushalte naast de sporthal, het zwembad en de \
+                    kinderboerderij tijdens de kermis"
+                .into(),
+            themas: vec!["armoede-en-schulden".into()],
+            ..MatchQuery::default()
+        },
+        10,
+    );
+    assert_ne!(o.fit, Fit::Passend, "{o:?}");
+    let decided = o
+        .resultaten
+        .iter()
+        .find(|r| r.id.starts_with("verward"))
+        .unwrap();
+    assert!(
+        decided
+            .waarom
+            .iter()
+            .any(|w| w == "Gaat over een ander onderwerp dan je vraag"),
+        "{o:?}"
+    );
+}

@@ -135,6 +135,58 @@ impl Thesaurus {
     }
 }
 
+/// A [`Thesaurus`] with its rules found by their first stem, for expanding many texts: gives
+/// what [`Thesaurus::expansions`] gives, looking only at the rules that can start at each place.
+#[derive(Debug, Clone, Default)]
+pub struct ThesaurusIndex {
+    rules: Vec<Rule>,
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl ThesaurusIndex {
+    /// Indexes the rules of `thesaurus`.
+    pub fn new(thesaurus: &Thesaurus) -> ThesaurusIndex {
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, rule) in thesaurus.rules.iter().enumerate() {
+            if let Some(first) = rule.from.first() {
+                by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
+        ThesaurusIndex {
+            rules: thesaurus.rules.clone(),
+            by_first,
+        }
+    }
+
+    /// As [`Thesaurus::expansions`].
+    pub fn expansions(&self, stems: &[String]) -> Vec<Vec<Vec<String>>> {
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for (i, s) in stems.iter().enumerate() {
+            for &r in self.by_first.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+                let n = self.rules[r].from.len();
+                if i + n <= stems.len() && stems[i..i + n] == self.rules[r].from[..] {
+                    hits.push((r, i));
+                }
+            }
+        }
+        // In rule order, as the thesaurus applies them.
+        hits.sort_unstable();
+        let mut out = vec![Vec::new(); stems.len()];
+        for (r, i) in hits {
+            let rule = &self.rules[r];
+            for slot in &mut out[i..i + rule.from.len()] {
+                for e in &rule.to {
+                    if !slot.contains(&e.stems) {
+                        slot.push(e.stems.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The stems of a phrase (folded, stop words dropped).
 pub(super) fn phrase_stems(text: &str) -> Vec<String> {
     let folded = fold(text);
@@ -142,4 +194,24 @@ pub(super) fn phrase_stems(text: &str) -> Vec<String> {
         .filter(|w| !is_stop_word(w))
         .map(stem)
         .collect()
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn the_index_expands_as_the_thesaurus_does() {
+        let t = Thesaurus::builtin();
+        let index = ThesaurusIndex::new(&t);
+        for text in [
+            "drugs dealen in ons portiek wat kan ik doen",
+            "georganiseerde criminaliteit en witwassen door malafide ondernemers",
+            "hangjongeren bij de school, oud en nieuw met vuurwerk",
+            "niets bijzonders hier",
+        ] {
+            let stems = phrase_stems(text);
+            assert_eq!(index.expansions(&stems), t.expansions(&stems), "{text}");
+        }
+    }
 }

@@ -10,10 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{no_parameters, NoParameters};
+use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
-use crate::http::params;
 use crate::http::AppState;
 
 /// A page of catalogue results.
@@ -90,7 +90,9 @@ pub enum VanafParam {
         ("vorm" = Option<Vec<String>>, Query, description = "Leervorm-slug; herhaalbaar"),
         ("aanbieder" = Option<Vec<String>>, Query, description = "Aanbieder-slug; herhaalbaar"),
         ("locatie" = Option<Vec<LocatieParam>>, Query, description = "online, fysiek of hybride; herhaalbaar"),
-        ("regio" = Option<Vec<String>>, Query, description = "Regio; herhaalbaar"),
+        ("regio" = Option<Vec<String>>, Query, description = "Regio: 'landelijk', een provincie of een gemeente (peildatum 1 januari 2025); herhaalbaar. Een provincie omvat haar gemeenten; bekende schrijfwijzen ('Brabant', 'Den Bosch') worden herkend"),
+        ("voor" = Option<String>, Query, description = "Doelgroep-slug van wie zoekt: aanbod voor die doelgroep komt boven even relevant aanbod voor anderen (ordent, filtert niet)"),
+        ("ookLandelijk" = Option<bool>, Query, description = "Bij een regiofilter ook landelijk en online aanbod tonen: true (standaard) of false"),
         ("gratis" = Option<bool>, Query, description = "Alleen gratis (true) of betaald (false) aanbod"),
         ("domeinoverstijgend" = Option<bool>, Query, description = "true: alleen aanbod voor twee of meer beroepsdomeinen (bewonersorganisaties tellen niet als domein); false of weglaten: geen filter"),
         ("vanaf" = Option<VanafParam>, Query, description = "Alleen aanbod dat op of na deze datum (JJJJ-MM-DD of 'vandaag') te volgen is"),
@@ -115,9 +117,8 @@ pub(super) async fn search(
     let spaced: Vec<InvalidParam> = pairs
         .iter()
         .filter(|(k, v)| k != "q" && v.trim() != v)
-        .map(|(k, v)| InvalidParam {
-            name: k.clone(),
-            reason: format!("'{v}' begint of eindigt met een spatie"),
+        .map(|(k, v)| {
+            InvalidParam::new(k.clone(), format!("'{v}' begint of eindigt met een spatie"))
         })
         .collect();
     if !spaced.is_empty() {
@@ -128,9 +129,7 @@ pub(super) async fn search(
     // Search and facet counting are CPU work: off the async workers.
     let catalog = state.catalog.clone();
     let response =
-        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??;
+        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query)).await??;
     Ok(Json(response))
 }
 
@@ -177,10 +176,10 @@ pub(super) async fn offering(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Offering>, ApiError> {
     let Ok(Path(id)) = path else {
-        return Err(ApiError::BadPath(vec![InvalidParam {
-            name: "id".into(),
-            reason: "het id is geen geldige tekst (UTF-8)".into(),
-        }]));
+        return Err(ApiError::BadPath(vec![InvalidParam::new(
+            "id",
+            "het id is geen geldige tekst (UTF-8)",
+        )]));
     };
     no_parameters(raw.as_deref())?;
     let snapshot = state.catalog.snapshot();
@@ -214,7 +213,7 @@ pub struct ThemeResponse {
     description = "Alle thema's van de taxonomie, elk met het aantal keer leeraanbod en het vraagstuk waar het bij hoort.",
     responses(
         (status = 200, description = "De thema's", body = Vec<ThemeResponse>),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "taxonomie"
 )]
@@ -262,7 +261,7 @@ pub struct ProviderResponse {
     description = "Alle aanbieders van leeraanbod, met hun slug (de waarde van het filter `aanbieder`) en het aantal keer leeraanbod.",
     responses(
         (status = 200, description = "De aanbieders", body = Vec<ProviderResponse>),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "aanbod"
 )]

@@ -6,7 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::NoParameters;
-use crate::http::error::{ApiError, Problem};
+use crate::domain::matching::Fit;
+use crate::http::error::ApiError;
 use crate::http::AppState;
 
 /// The learning agenda: demand next to supply per theme and per theme × target group.
@@ -19,6 +20,10 @@ pub struct AgendaResponse {
     /// Questions not yet matched by the engine (their `passend` is still unknown).
     #[serde(rename = "nogTeKoppelen")]
     pub nog_te_koppelen: usize,
+    /// Questions for which the engine found related offerings without being sure they answer
+    /// them (`fit` = `mogelijk`): neither answered nor unanswered in the figures, and counted
+    /// per theme in `mogelijk`.
+    pub mogelijk: usize,
     /// The date the figures hold for (the supply usable on that day).
     #[serde(rename = "standPer")]
     #[schema(value_type = String, format = Date, example = "2026-12-06")]
@@ -37,7 +42,7 @@ pub struct AgendaResponse {
     description = "Per thema, en per thema en doelgroep, het aantal leervragen naast het aantal keer leeraanbod.",
     responses(
         (status = 200, description = "De leeragenda", body = AgendaResponse),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "leeragenda"
 )]
@@ -54,6 +59,14 @@ pub(super) async fn learning_agenda(
             .demand
             .iter()
             .filter(|q| q.passend.is_none())
+            .count(),
+        mogelijk: snapshot
+            .demand
+            .iter()
+            .filter(|q| {
+                q.fit == Some(Fit::Mogelijk)
+                    && q.status != crate::domain::status::QuestionStatus::Lacune
+            })
             .count(),
         stand_per: analysis.datum,
         themas: analysis.themes.clone(),
@@ -90,7 +103,7 @@ pub struct GapsResponse {
     description = "Elk thema dat een lacune is (meer vraag dan het bruikbare aanbod aankan), de grootste eerst, met het tekort en de onzekerheid ervan, het oordeel, een uitleg en wat het oordeel zou veranderen; daarnaast de lacunes per thema en doelgroep, de datum waarop de cijfers gelden en de drempels.",
     responses(
         (status = 200, description = "De lacunes en de drempels", body = GapsResponse),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "leeragenda"
 )]
@@ -125,7 +138,7 @@ pub struct TracksResponse {
     description = "Alle ontwikkeltrajecten, de nieuwste eerst: wat er voor welke lacune wordt ontwikkeld, door wie en wanneer.",
     responses(
         (status = 200, description = "De ontwikkeltrajecten", body = TracksResponse),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "leeragenda"
 )]
@@ -133,12 +146,7 @@ pub(super) async fn tracks(
     State(state): State<AppState>,
     _: NoParameters,
 ) -> Result<Json<TracksResponse>, ApiError> {
-    let t = state
-        .catalog
-        .store()
-        .tracks()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let t = state.catalog.store().tracks().await?;
     Ok(Json(TracksResponse {
         ontwikkeltrajecten: t,
     }))

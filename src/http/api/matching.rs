@@ -110,22 +110,16 @@ pub(super) async fn matches(
     let mut invalid = Vec::new();
     let vraag = req.vraag.trim_matches(blank).to_string();
     if vraag.is_empty() {
-        invalid.push(InvalidParam {
-            name: "vraag".into(),
-            reason: "de vraag is leeg".into(),
-        });
+        invalid.push(InvalidParam::new("vraag", "de vraag is leeg"));
     } else if vraag.chars().count() > 2000 {
-        invalid.push(InvalidParam {
-            name: "vraag".into(),
-            reason: "de vraag is langer dan 2000 tekens".into(),
-        });
+        invalid.push(InvalidParam::new(
+            "vraag",
+            "de vraag is langer dan 2000 tekens",
+        ));
     }
     let check = |name: &str, vocab: Vocabulary, v: &str, invalid: &mut Vec<InvalidParam>| {
         if snapshot.taxonomy.term(vocab, v).is_none() {
-            invalid.push(InvalidParam {
-                name: name.into(),
-                reason: format!("onbekende waarde '{v}'"),
-            });
+            invalid.push(InvalidParam::new(name, format!("onbekende waarde '{v}'")));
         }
     };
     if let Some(d) = &req.doelgroep {
@@ -157,8 +151,7 @@ pub(super) async fn matches(
     let today = catalog.clock().today();
     let outcome =
         tokio::task::spawn_blocking(move || catalog.matcher(today).match_question(&query, 10))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
+            .await?;
     Ok(Json(MatchResponse {
         passend: outcome.passend,
         fit: outcome.fit.into(),

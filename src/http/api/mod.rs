@@ -18,6 +18,7 @@ pub mod snapshots;
 
 pub use openapi::{openapi_document, served_document};
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
@@ -25,12 +26,13 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use utoipa::openapi::RefOr;
 
 use super::error::{
-    method_not_allowed_problem, not_found_problem, status_problem, ApiError, InvalidParam,
+    method_not_allowed_problem, not_found_problem, status_problem, ApiError, InvalidParam, Problem,
 };
-use super::params;
 use super::AppState;
+use crate::catalog::params;
 use catalogue::{offering, providers, search, themes};
 use learning_agenda::{lacunes, learning_agenda, tracks};
 use matching::matches;
@@ -114,16 +116,29 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoParameters {
     }
 }
 
+/// In an operation's OpenAPI `responses`: the 400 problem a parameter gets.
+impl utoipa::IntoResponses for NoParameters {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        use utoipa::ToSchema;
+        let problem = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(Problem::name())))
+            .build();
+        let refused = ResponseBuilder::new()
+            .description("Er staat een parameter bij; deze lijst heeft geen parameters")
+            .content("application/problem+json", problem)
+            .build();
+        BTreeMap::from([("400".to_string(), refused.into())])
+    }
+}
+
 /// Refuses every non-empty query parameter of an operation that takes none (an empty value
 /// counts as leaving the parameter out, as on `/aanbod`).
 pub(crate) fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
     let invalid: Vec<InvalidParam> = params::pairs(raw)
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, _)| InvalidParam {
-            name: k,
-            reason: "onbekende parameter".into(),
-        })
+        .map(|(k, _)| InvalidParam::new(k, "onbekende parameter"))
         .collect();
     if invalid.is_empty() {
         Ok(())

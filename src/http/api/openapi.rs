@@ -14,10 +14,10 @@ use super::catalogue::{
 use super::learning_agenda::{AgendaResponse, GapsResponse, TracksResponse};
 use super::matching::{FitAnswer, MatchRequest, MatchResponse, MatchResponseItem};
 use super::API_VERSION;
+use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Topic;
 use crate::http::error::{ErrorIn, ErrorItem, InvalidParam, Problem};
-use crate::http::params;
 use crate::http::AppState;
 
 /// The OpenAPI document.
@@ -118,14 +118,11 @@ pub fn served_document(state: &AppState) -> Value {
         terms.iter().map(|t| t.slug.clone()).collect()
     };
     let tax = &snapshot.taxonomy;
-    let mut regions: Vec<String> = snapshot
-        .offerings
+    let regions: Vec<String> = crate::domain::region::Regions::builtin()
+        .all()
         .iter()
-        .map(|s| s.offering.regio.clone())
-        .filter(|r| !r.trim().is_empty())
+        .map(|r| r.name.clone())
         .collect();
-    regions.sort();
-    regions.dedup();
     let lists = [
         ("thema", slugs(&tax.themas)),
         ("doelgroep", slugs(&tax.doelgroepen)),
@@ -136,6 +133,7 @@ pub fn served_document(state: &AppState) -> Value {
             snapshot.providers.iter().map(|p| p.slug.clone()).collect(),
         ),
         ("regio", regions),
+        ("voor", slugs(&tax.doelgroepen)),
     ];
     if let Some(params) = doc
         .pointer_mut("/paths/~1aanbod/get/parameters")

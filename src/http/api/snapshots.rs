@@ -7,12 +7,12 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::no_parameters;
+use super::{no_parameters, NoParameters};
+use crate::catalog::params;
 use crate::domain::gaps::compare::Change;
 use crate::domain::gaps::snapshot::{develop, Development, Snapshot};
 use crate::http::error::{ApiError, InvalidParam, Problem};
 use crate::http::pages::snapshots::{count, pair_of, parse_date, PairError};
-use crate::http::params;
 use crate::http::AppState;
 
 /// A published peiling in the list.
@@ -49,21 +49,15 @@ pub struct SnapshotsResponse {
     description = "Alle peilingen, de nieuwste eerst, met de methode, het moment van publiceren en de adressen van de pagina en de downloads. Een peiling verandert niet meer.",
     responses(
         (status = 200, description = "De peilingen", body = SnapshotsResponse),
-        (status = 400, description = "Er staat een parameter bij; deze lijst heeft geen parameters", body = Problem, content_type = "application/problem+json"),
+        NoParameters,
     ),
     tag = "leeragenda"
 )]
 pub(super) async fn snapshots(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    _: NoParameters,
 ) -> Result<Json<SnapshotsResponse>, ApiError> {
-    no_parameters(raw.as_deref())?;
-    let list = state
-        .catalog
-        .store()
-        .snapshot_list()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let list = state.catalog.store().snapshot_list().await?;
     Ok(Json(SnapshotsResponse {
         peilingen: list
             .into_iter()
@@ -102,10 +96,10 @@ pub(super) async fn snapshot(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Snapshot>, ApiError> {
     let bad_date = || {
-        ApiError::BadPath(vec![InvalidParam {
-            name: "datum".into(),
-            reason: "geen datum als 2026-12-06".into(),
-        }])
+        ApiError::BadPath(vec![InvalidParam::new(
+            "datum",
+            "geen datum als 2026-12-06",
+        )])
     };
     let Ok(Path(datum)) = path else {
         return Err(bad_date());
@@ -118,8 +112,7 @@ pub(super) async fn snapshot(
         .catalog
         .store()
         .snapshot_at(datum)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
+        .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("Er is geen peiling van {datum}.")))
 }
@@ -175,34 +168,19 @@ pub(super) async fn comparison(
     let unknown: Vec<InvalidParam> = pairs
         .iter()
         .filter(|(k, _)| k != "van" && k != "tot")
-        .map(|(k, _)| InvalidParam {
-            name: k.clone(),
-            reason: "onbekende parameter".into(),
-        })
+        .map(|(k, _)| InvalidParam::new(k.clone(), "onbekende parameter"))
         .collect();
     if !unknown.is_empty() {
         return Err(ApiError::BadRequest(unknown));
     }
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let (then, now) = match pair_of(&state, &value("van"), &value("tot"))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-    {
+    let value = |name: &str| params::first_value(&pairs, name);
+    let (then, now) = match pair_of(&state, &value("van"), &value("tot")).await? {
         Ok(p) => p,
         Err(PairError::BadDate(names)) => {
             return Err(ApiError::BadRequest(
                 names
                     .into_iter()
-                    .map(|n| InvalidParam {
-                        name: n.into(),
-                        reason: "ontbreekt of is geen datum als 2026-12-06".into(),
-                    })
+                    .map(|n| InvalidParam::new(n, "ontbreekt of is geen datum als 2026-12-06"))
                     .collect(),
             ))
         }

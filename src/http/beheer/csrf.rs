@@ -10,9 +10,10 @@ use axum::response::Response;
 use tower_sessions::Session;
 
 use crate::http::current_request_id;
-use crate::http::forms::{constant_time_eq, same_origin};
+use crate::http::forms::same_origin;
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::security::constant_time_eq;
 use crate::security::random_hex;
 
 use super::{keys, login, message_page, BLayout};

@@ -33,10 +33,11 @@ pub struct BLayout {
     pub csrf: String,
 }
 
-const MENU: [(&str, &str, Area); 11] = [
+const MENU: [(&str, &str, Area); 12] = [
     ("/beheer", "Overzicht", Area::Dashboard),
     ("/beheer/vragen", "Leervragen", Area::Vragen),
     ("/beheer/aanmeldingen", "Aanmeldingen", Area::Moderatie),
+    ("/beheer/leerkringen", "Leerkringen", Area::Moderatie),
     ("/beheer/aanbod", "Aanbod", Area::Aanbod),
     ("/beheer/aanbieders", "Aanbieders", Area::Aanbod),
     ("/beheer/berichten", "Berichten", Area::Berichten),

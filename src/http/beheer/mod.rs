@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod csrf;
 pub mod dashboard;
 pub mod frame;
+pub mod leerkringen;
 pub mod login;
 pub mod messages;
 pub mod moderatie;
@@ -30,9 +31,8 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::http::forms::constant_time_eq;
 use crate::http::page_error::PageError;
-use crate::security::{Area, Role};
+use crate::security::{constant_time_eq, Area, Role};
 use crate::store::User;
 
 use super::AppState;
@@ -237,6 +237,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(vragen::router())
         .merge(moderatie::router())
+        .merge(leerkringen::router())
         .merge(aanbod::router())
         .merge(aanbieders::router())
         .merge(messages::router())

@@ -98,6 +98,8 @@ struct DetailPage {
     reden: String,
     reden_error: Option<String>,
     notice: Option<&'static str>,
+    /// The learning circle this result comes from `(slug, name)`.
+    origin: Option<(String, String)>,
 }
 
 fn similar_to(state: &AppState, f: &OfferingForm) -> Vec<Similar> {
@@ -114,7 +116,7 @@ fn similar_to(state: &AppState, f: &OfferingForm) -> Vec<Similar> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn page(
+async fn page(
     state: &AppState,
     staff: &Staff,
     s: Submission,
@@ -123,7 +125,8 @@ fn page(
     reden_error: Option<String>,
     notice: Option<&'static str>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, PageError> {
+    let origin = state.catalog.store().submission_circle(s.id).await?;
     let similar = similar_to(state, &f);
     let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
     let title = if f.errors.is_empty() && reden_error.is_none() {
@@ -131,7 +134,7 @@ fn page(
     } else {
         "Fout: aanmelding beoordelen"
     };
-    render_status(
+    Ok(render_status(
         status,
         DetailPage {
             l: BLayout::new(title, "/beheer/aanmeldingen/detail", staff),
@@ -142,8 +145,9 @@ fn page(
             reden,
             reden_error,
             notice,
+            origin,
         },
-    )
+    ))
 }
 
 async fn load(state: &AppState, id: i64) -> Result<Submission, PageError> {
@@ -177,7 +181,7 @@ async fn detail(
         }
         _ => None,
     };
-    Ok(page(
+    page(
         &state,
         &staff,
         s,
@@ -186,7 +190,8 @@ async fn detail(
         None,
         notice,
         StatusCode::OK,
-    ))
+    )
+    .await
 }
 
 async fn save(
@@ -218,7 +223,7 @@ async fn save(
         );
     }
     let (Some(offering), true) = (parsed, f.errors.is_empty()) else {
-        return Ok(page(
+        return page(
             &state,
             &staff,
             s,
@@ -227,7 +232,8 @@ async fn save(
             None,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        )
+        .await;
     };
     let store = state.catalog.store();
     if !approve {
@@ -256,7 +262,7 @@ async fn save(
                 "titel".into(),
                 "Titel: er bestaat al aanbod met dit adres; pas de titel aan.".into(),
             );
-            return Ok(page(
+            return page(
                 &state,
                 &staff,
                 s,
@@ -265,7 +271,8 @@ async fn save(
                 None,
                 None,
                 StatusCode::CONFLICT,
-            ));
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -287,7 +294,7 @@ async fn reject(
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
-        return Ok(page(
+        return page(
             &state,
             &staff,
             s,
@@ -296,7 +303,8 @@ async fn reject(
             Some("Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.".into()),
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+    )
+    .await;
     }
     let titel = text(&s, "titel");
     let mail = s

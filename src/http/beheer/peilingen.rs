@@ -15,7 +15,7 @@ use crate::domain::inventory::RoundInput;
 use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
-use crate::http::pages::view::dutch_date;
+use crate::http::pages::view::{dutch_date, period};
 use crate::http::AppState;
 use crate::security::Area;
 use crate::store::StoreError;
@@ -106,11 +106,7 @@ async fn page(
                     (
                         x.round.id,
                         x.round.label,
-                        format!(
-                            "{} tot en met {}",
-                            dutch_date(x.round.starts_on),
-                            dutch_date(x.round.ends_on)
-                        ),
+                        period(x.round.starts_on, x.round.ends_on),
                         x.questions,
                         x.offerings,
                         x.round.closed_on.map(dutch_date),

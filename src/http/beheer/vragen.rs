@@ -12,6 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::domain::facets::{Filters, Sort};
+use crate::domain::matching::{Fit, LearnedSummary};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
@@ -132,6 +133,8 @@ fn some(s: &str) -> Option<String> {
 struct Row {
     item: InboxItem,
     status_label: &'static str,
+    /// The engine's answer in Dutch.
+    fit_label: &'static str,
     themes: String,
     group: String,
     /// The date asked, in Dutch (`3 december 2026`).
@@ -155,6 +158,35 @@ struct ListPage {
     /// Links to the previous and next page.
     previous: Option<String>,
     next: Option<String>,
+    /// What the engine learned from the coordination point's judgements, in Dutch.
+    learned: String,
+}
+
+/// What the engine learned from the coordination point, in one Dutch sentence.
+fn learned_text(summary: Option<LearnedSummary>) -> String {
+    let Some(s) = summary.filter(|s| s.oordelen > 0) else {
+        return "De koppeling heeft nog niet geleerd van oordelen van het coördinatiepunt. \
+                Elke bevestigde of verwijderde koppeling en elke lacune telt als oordeel."
+            .to_string();
+    };
+    let oordelen = if s.oordelen == 1 {
+        "1 oordeel".to_string()
+    } else {
+        format!("{} oordelen", s.oordelen)
+    };
+    let vragen = if s.vragen == 1 {
+        "1 leervraag".to_string()
+    } else {
+        format!("{} leervragen", s.vragen)
+    };
+    let accuracy = match s.accuracy {
+        Some(a) => format!(
+            "Op oordelen die het model bij het toetsen niet zag, was {}% van de uitspraken 'passend' of 'niet passend' juist (kruisvalidatie, 5 delen).",
+            (a * 100.0).round() as i64
+        ),
+        None => "Voor een getoetste nauwkeurigheid zijn minstens 10 leervragen nodig met een bevestigde koppeling of een lacune.".to_string(),
+    };
+    format!("De koppeling heeft geleerd van {oordelen} van het coördinatiepunt over {vragen}. {accuracy}")
 }
 
 async fn list(
@@ -201,6 +233,7 @@ async fn list(
             date: chrono::NaiveDate::parse_from_str(&item.datum, "%Y-%m-%d")
                 .map_or_else(|_| item.datum.clone(), dutch_date),
             status_label: item.status.label(),
+            fit_label: item.fit.map_or("nog niet gekoppeld", Fit::label),
             themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
             group: item
                 .doelgroep
@@ -218,6 +251,7 @@ async fn list(
             statuses: QuestionStatus::ALL,
             themes: options(&snapshot.taxonomy.themas),
             groups: options(&snapshot.taxonomy.doelgroepen),
+            learned: learned_text(state.catalog.learned_summary()),
             q,
             total,
             page,

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/mijn/volgt/{id}", post(change_follow))
         .route("/mijn/feed", post(new_feed))
         .route("/mijn/feed/intrekken", post(revoke_feed))
+        .route("/mijn/vragen/{id}/contact", post(change_contact))
 }
 
 /// A follow as the page shows it.
@@ -41,6 +42,11 @@ pub struct FollowView {
 
 /// An own question as the page shows it.
 pub struct QuestionView {
+    id: String,
+    /// Consent to peer contact.
+    contact: bool,
+    /// The explanations of the peers suggested (with consent).
+    peers: Vec<String>,
     vraag: String,
     datum: String,
     status: String,
@@ -62,6 +68,8 @@ struct AccountPage {
     follows: Vec<FollowView>,
     questions: Vec<QuestionView>,
     bookmarks: Vec<(String, String)>,
+    /// Learning circles `(href, name, role)`.
+    circles: Vec<(String, String, &'static str)>,
 }
 
 /// `/mijn`: the account page, or the sign-in page when nobody is signed in.
@@ -95,6 +103,7 @@ async fn account_page(
         store.own_questions(&p.email),
         store.bookmarks(p.id)
     )?;
+    let mut peers = crate::http::pages::peers::suggested(state, &p.email).await?;
     let snapshot = state.catalog.snapshot();
     let title_of = |id: &String| {
         (
@@ -126,6 +135,9 @@ async fn account_page(
     let questions = questions
         .into_iter()
         .map(|q| QuestionView {
+            peers: peers.remove(&q.id).unwrap_or_default(),
+            contact: q.peer_consent,
+            id: q.id.clone(),
             status: crate::domain::status::QuestionStatus::parse(&q.status)
                 .map_or_else(|| q.status.clone(), |s| s.label().to_string()),
             vraag: q.vraag,
@@ -154,8 +166,40 @@ async fn account_page(
             follows,
             questions,
             bookmarks,
+            circles: state
+                .catalog
+                .store()
+                .circles_of(p.id)
+                .await?
+                .into_iter()
+                .map(|(c, role)| circle_line(&c, role))
+                .collect(),
         },
     ))
+}
+
+/// A circle on the account page `(href, name, role)`: the members' page once it runs.
+fn circle_line(
+    c: &crate::domain::circle::LearningCircle,
+    role: crate::domain::circle::MemberRole,
+) -> (String, String, &'static str) {
+    use crate::domain::circle::MemberRole;
+    let href = if c.is_active() && role.is_member() {
+        format!("/leerkringen/{}/leden", c.slug)
+    } else if c.is_active() {
+        format!("/leerkringen/{}", c.slug)
+    } else {
+        "/leerkringen".to_string()
+    };
+    let what = match (c.status, role) {
+        (crate::domain::circle::CircleStatus::Ingediend, _) => "wacht op beoordeling",
+        (crate::domain::circle::CircleStatus::Afgewezen, _) => "niet opgenomen",
+        (crate::domain::circle::CircleStatus::Gestopt, _) => "gestopt",
+        (_, MemberRole::Begeleider) => "je bent begeleider",
+        (_, MemberRole::Lid) => "je bent lid",
+        (_, MemberRole::Aanvraag) => "je vroeg of je mee mag doen",
+    };
+    (href, c.titel.clone(), what)
 }
 
 async fn set_name(
@@ -268,6 +312,48 @@ async fn change_follow(
         return Err(PageError::NotFound);
     }
     Ok(to_account(melding))
+}
+
+/// Gives or withdraws consent to peer contact on one's own question; withdrawing hides the
+/// person from every suggestion at once.
+async fn change_contact(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let share = match form.get("actie").map(String::as_str) {
+        Some("stoppen") => None,
+        _ => {
+            let mut form = form.clone();
+            form.insert("contact".into(), "ja".into());
+            let share = crate::http::pages::peers::share_from(&form);
+            if let Some(m) = share
+                .as_ref()
+                .and_then(crate::http::pages::peers::share_error)
+            {
+                return Ok(notice_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Te lang",
+                    vec![m],
+                    vec![("Terug naar Mijn WijkWijzer", "/mijn")],
+                ));
+            }
+            share
+        }
+    };
+    let found = state
+        .catalog
+        .store()
+        .set_peer_consent(&id, &s.participant.email, share.as_ref())
+        .await?;
+    if !found {
+        return Err(PageError::NotFound);
+    }
+    Ok(to_account(if share.is_some() {
+        "contact-aan"
+    } else {
+        "contact-uit"
+    }))
 }
 
 async fn new_feed(

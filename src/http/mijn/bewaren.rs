@@ -209,8 +209,8 @@ async fn feed(
     let searches: Vec<Option<SavedSearch>> = follows
         .iter()
         .map(|f| {
-            crate::http::params::parse(
-                &crate::http::params::pairs(Some(&f.value)),
+            crate::catalog::params::parse(
+                &crate::catalog::params::pairs(Some(&f.value)),
                 &snapshot,
                 day,
                 &[],

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod afmelden;
 pub mod bewaren;
+pub mod leerkringen;
 pub mod volgen;
 
 use std::collections::HashMap;
@@ -25,11 +26,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::http::extract::PageForm;
-use crate::http::forms::{constant_time_eq, parse_email, same_origin, Rejection};
+use crate::http::forms::{parse_email, same_origin, Rejection};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
+use crate::security::constant_time_eq;
 use crate::security::RateLimiter;
 use crate::store::{Participant, PendingFollow, LINK_MINUTES};
 
@@ -99,6 +101,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(volgen::router())
         .merge(bewaren::router())
+        .merge(leerkringen::router())
         .layer(sessions)
         .merge(afmelden::router())
 }
@@ -546,6 +549,10 @@ pub fn melding_text(m: &str) -> Option<&'static str> {
         "bewaard" => Some("Het leeraanbod is bewaard."),
         "feed" => Some("Je hebt een nieuw feedadres. Het oude adres werkt niet meer."),
         "feed-weg" => Some("Je feedadres werkt niet meer."),
+        "contact-aan" => {
+            Some("Anderen met dezelfde vraag kunnen je nu vinden, zonder je naam of e-mailadres.")
+        }
+        "contact-uit" => Some("Anderen zien je niet meer bij hun vraag."),
         _ => None,
     }
 }

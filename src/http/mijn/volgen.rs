@@ -82,7 +82,7 @@ fn wanted(state: &AppState, pairs: &[(String, String)]) -> Option<(FollowKind, S
             .then_some((FollowKind::Aanbieder, v));
     }
     if let Some(v) = get("zoek") {
-        let v = search_key(&crate::http::params::pairs(Some(&v)));
+        let v = search_key(&crate::catalog::params::pairs(Some(&v)));
         return checked(state, FollowKind::Zoekopdracht, &v)
             .then_some((FollowKind::Zoekopdracht, v));
     }
@@ -103,8 +103,8 @@ fn checked(state: &AppState, kind: FollowKind, value: &str) -> bool {
             .iter()
             .any(|t| t.slug == value),
         FollowKind::Aanbieder => snapshot.provider(value).is_some(),
-        FollowKind::Zoekopdracht => crate::http::params::parse(
-            &crate::http::params::pairs(Some(value)),
+        FollowKind::Zoekopdracht => crate::catalog::params::parse(
+            &crate::catalog::params::pairs(Some(value)),
             &snapshot,
             state.clock().today(),
             &[],
@@ -184,7 +184,7 @@ async fn show(
     session: Session,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let pairs = crate::http::params::pairs(raw.as_deref());
+    let pairs = crate::catalog::params::pairs(raw.as_deref());
     let Some((kind, value)) = wanted(&state, &pairs) else {
         return Ok(unknown());
     };

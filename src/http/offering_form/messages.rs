@@ -41,7 +41,7 @@ pub(super) fn form_message(field: &str, reason: &str) -> String {
             "sectoren" => "Kies minstens één sector.",
             "kosten" => "Vul de kosten in, of 'gratis'.",
             "locatie" => "Kies een locatie.",
-            "regio" => "Vul een regio in, of 'landelijk'.",
+            "regio" => "Kies een regio, of 'Landelijk'.",
             "url" => "Vul het webadres in waar meer informatie staat.",
             _ => "",
         };

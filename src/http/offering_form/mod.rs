@@ -35,6 +35,9 @@ const TYPED_LISTS: [&str; 2] = ["partners", "trefwoorden"];
 /// Lists chosen with checkboxes.
 const CHECKED: [&str; 3] = ["themas", "doelgroepen", "sectoren"];
 
+/// One group of the region list: its label and `(value, label, selected)` per choice.
+pub type RegionGroup = (String, Vec<(String, String, bool)>);
+
 /// The values, choices and errors of an offering form.
 #[derive(Debug, Clone, Default)]
 pub struct OfferingForm {
@@ -193,6 +196,38 @@ impl OfferingForm {
     /// The typed value of a field.
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map_or("", String::as_str)
+    }
+
+    /// The choices of the region list: landelijk, then per province the province itself and
+    /// its municipalities, as `(group label, [(value, label, selected)])`. A stored value in
+    /// another spelling selects its region.
+    pub fn region_groups(&self) -> Vec<RegionGroup> {
+        use crate::domain::region::{RegionKind, Regions};
+        let regions = Regions::builtin();
+        let chosen = regions.canonical(self.value("regio")).unwrap_or("");
+        let option = |name: &str, label: String| (name.to_string(), label, name == chosen);
+        let mut groups = Vec::new();
+        for (i, r) in regions.all().iter().enumerate() {
+            match r.kind {
+                RegionKind::National => groups.push((
+                    "Heel Nederland".to_string(),
+                    vec![option(&r.name, "Landelijk".into())],
+                )),
+                RegionKind::Province => {
+                    let mut options = vec![option(&r.name, format!("Heel {}", r.name))];
+                    options.extend(
+                        regions
+                            .all()
+                            .iter()
+                            .filter(|m| m.province == Some(i))
+                            .map(|m| option(&m.name, m.name.replace(" (gemeente)", ""))),
+                    );
+                    groups.push((format!("Provincie {}", r.name), options));
+                }
+                RegionKind::Municipality => {}
+            }
+        }
+        groups
     }
 
     /// Whether `slug` is chosen in a checkbox list.

@@ -5,10 +5,10 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 
+use crate::catalog::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
 use crate::catalog::{Catalog, CatalogError, Snapshot};
 use crate::domain::facets::{Facet, Sort};
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::params::{self, CatalogQuery, DEFAULT_PAGE_SIZE};
 use crate::http::AppState;
 
 use super::view::{location_label, Card, Layout};
@@ -60,6 +60,10 @@ pub struct CatalogueView {
     pub domein: bool,
     /// Results the cross-domain filter gives.
     pub domein_count: usize,
+    /// "Ook landelijk en online" checked (a region filter includes national and online offerings).
+    pub ook_landelijk: bool,
+    /// Number of active filters (facet values and checkboxes), for "Filters (3)".
+    pub active_filters: usize,
     /// "12 resultaten".
     pub count_text: String,
     /// Active filters `(label, href without it)`.
@@ -107,6 +111,7 @@ fn value_label(snapshot: &Snapshot, f: Facet, v: &str) -> String {
             .map_or_else(|| v.to_string(), |p| p.name.clone()),
         (None, Facet::Locatie) => crate::domain::offering::Location::parse(v)
             .map_or_else(|| v.to_string(), |l| location_label(l).to_string()),
+        (None, Facet::Regio) => crate::domain::region::Regions::builtin().label(v),
         _ => v.to_string(),
     }
 }
@@ -143,6 +148,12 @@ pub fn to_pairs(
     }
     if q.filters.domeinoverstijgend {
         push("domeinoverstijgend", "true".into());
+    }
+    if q.filters.alleen_regio {
+        push("ookLandelijk", "false".into());
+    }
+    if let Some(g) = &q.filters.voor {
+        push("voor", g.clone());
     }
     if q.sort != Sort::Relevantie {
         push("sort", q.sort.key().into());
@@ -229,7 +240,22 @@ pub fn build(
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
-            Facet::Aanbieder | Facet::Regio => {
+            // Landelijk, the provinces, then the municipalities (vocabulary order).
+            Facet::Regio => {
+                let mut all: Vec<String> = crate::domain::region::Regions::builtin()
+                    .all()
+                    .iter()
+                    .filter(|r| counts.contains_key(&r.name))
+                    .map(|r| r.name.clone())
+                    .collect();
+                for v in counts.keys().chain(&selected) {
+                    if !all.contains(v) {
+                        all.push(v.clone());
+                    }
+                }
+                all
+            }
+            Facet::Aanbieder => {
                 // Every value, the most frequent first.
                 let mut v: Vec<(&String, &usize)> = counts.iter().collect();
                 v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -313,6 +339,25 @@ pub fn build(
             ),
         ));
     }
+    if query.filters.alleen_regio {
+        chips.push((
+            "Zonder landelijk en online aanbod".into(),
+            href(
+                action,
+                &to_pairs(query, fixed, Some(("ookLandelijk", "false")), None),
+            ),
+        ));
+    }
+    let active_filters = chips.len() - usize::from(!query.q.is_empty());
+    if let Some(g) = &query.filters.voor {
+        chips.push((
+            format!(
+                "Eerst aanbod voor {}",
+                super::view::label(snapshot, Vocabulary::TargetGroup, g).to_lowercase()
+            ),
+            href(action, &to_pairs(query, fixed, Some(("voor", g)), None)),
+        ));
+    }
     let last = page.total.div_ceil(query.page_size).max(1);
     let pages = (1..=last)
         .filter(|n| *n == 1 || *n == last || n.abs_diff(query.page) <= 2)
@@ -354,6 +399,8 @@ pub fn build(
         toekomst: query.filters.vanaf.is_some(),
         domein: query.filters.domeinoverstijgend,
         domein_count: page.cross_domain,
+        ook_landelijk: !query.filters.alleen_regio,
+        active_filters,
         count_text,
         chips,
         results: {

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 
+use crate::catalog::params;
 use crate::domain::offering::Offering;
-use crate::http::params;
 use crate::http::AppState;
 
 use super::view::{dutch_month, when, Card, Layout};
-use super::{coming, error_page, render};
+use super::{coming, render, PageError};
 
 #[derive(Template)]
 #[template(path = "agenda.html")]
@@ -33,6 +33,8 @@ struct EventCalendarPage {
     /// The previous and next month `(key, label)`.
     prev: Option<(String, String)>,
     next: Option<(String, String)>,
+    /// Meetings of learning circles in the month shown `(circle slug, circle name, meeting)`.
+    meetings: Vec<(String, String, super::circles::MeetingView)>,
 }
 
 /// Activities shown per page of one month.
@@ -62,7 +64,9 @@ fn month_label(key: &str) -> Option<String> {
 pub(super) async fn event_calendar(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
+    let today = state.catalog.clock().today();
+    let meetings = state.catalog.store().coming_meetings(today).await?;
     let pairs = params::pairs(raw.as_deref());
     let param = |name: &str| {
         pairs
@@ -72,11 +76,17 @@ pub(super) async fn event_calendar(
             .filter(|v| !v.is_empty())
     };
     let snapshot = state.catalog.snapshot();
-    let today = state.catalog.clock().today();
     let all = coming(&snapshot, today, None);
     let mut nav: Vec<(String, String, usize)> = Vec::new();
     for o in &all {
         let key = event_month(o, today);
+        match nav.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(n) => n.2 += 1,
+            None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
+        }
+    }
+    for m in &meetings {
+        let key = m.meeting.datum.format("%Y-%m").to_string();
         match nav.iter_mut().find(|(k, _, _)| *k == key) {
             Some(n) => n.2 += 1,
             None => nav.push((key.clone(), month_label(&key).unwrap_or_default(), 1)),
@@ -88,11 +98,11 @@ pub(super) async fn event_calendar(
         Some(m) => match month_label(&m) {
             Some(_) => m,
             None => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende maand",
                     "Kies een maand als 2026-12 (jaar-maand), of 'nu' voor wat nu bezig is.",
-                )
+                ))
             }
         },
         None => nav
@@ -110,11 +120,11 @@ pub(super) async fn event_calendar(
         Some(p) => match p.parse::<usize>() {
             Ok(n) if (1..=pages).contains(&n) => n,
             _ => {
-                return error_page(
+                return Err(PageError::refused(
                     StatusCode::BAD_REQUEST,
                     "Onbekende pagina",
-                    &format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
-                )
+                    format!("Deze maand heeft {pages} pagina('s). Kies een pagina van 1 tot en met {pages}."),
+                ))
             }
         },
     };
@@ -132,7 +142,18 @@ pub(super) async fn event_calendar(
     let prev = neighbour(position.and_then(|p| p.checked_sub(1)));
     let next = neighbour(position.map(|p| p + 1));
     let label = month_label(&current).unwrap_or_default();
-    render(EventCalendarPage {
+    let month_meetings = meetings
+        .iter()
+        .filter(|m| m.meeting.datum.format("%Y-%m").to_string() == current)
+        .map(|m| {
+            (
+                m.slug.clone(),
+                m.circle.clone(),
+                super::circles::meeting_view(&m.meeting),
+            )
+        })
+        .collect();
+    Ok(render(EventCalendarPage {
         l: Layout::new(
             format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
@@ -147,5 +168,6 @@ pub(super) async fn event_calendar(
         pages,
         prev,
         next,
-    })
+        meetings: month_meetings,
+    }))
 }

@@ -17,7 +17,7 @@ use crate::http::AppState;
 
 use super::learning_agenda::{pct, rows, unchecked_note, Row};
 use super::tracks::{stored_tracks, track_view, TrackView};
-use super::view::{decimal, dutch_date, Card, Layout};
+use super::view::{decimal, dutch_date, Card, GapTableRow, Layout};
 use super::{render_status, PageError};
 
 /// The routes.
@@ -39,10 +39,12 @@ pub struct GapView {
     score: String,
     /// "tussen 1,20 en 3,80".
     interval: String,
-    /// Per target group: `(label, questions, supply, verdict, shortfall)`.
-    groups: Vec<(String, usize, usize, &'static str, String)>,
+    /// Per target group.
+    groups: Vec<GapTableRow>,
     /// Development tracks on this gap's theme `(title, status, lead)`.
     tracks: Vec<(String, &'static str, String)>,
+    /// Active learning circles working on this gap `(slug, name)`.
+    circles: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -143,21 +145,20 @@ fn gap_view(snapshot: &Snapshot, g: &Gap) -> GapView {
             .cijfers
             .per_doelgroep
             .iter()
-            .map(|c| {
-                (
-                    super::view::label(
-                        snapshot,
-                        crate::domain::taxonomy::Vocabulary::TargetGroup,
-                        &c.doelgroep,
-                    ),
-                    c.vraag,
-                    c.aanbod,
-                    c.beoordeling.label.text(),
-                    decimal(c.beoordeling.score, 1),
-                )
+            .map(|c| GapTableRow {
+                label: super::view::label(
+                    snapshot,
+                    crate::domain::taxonomy::Vocabulary::TargetGroup,
+                    &c.doelgroep,
+                ),
+                vraag: c.vraag,
+                aanbod: c.aanbod,
+                tekort: decimal(c.beoordeling.score, 1),
+                oordeel: c.beoordeling.label.text(),
             })
             .collect(),
         tracks: Vec::new(),
+        circles: Vec::new(),
         g: g.clone(),
     }
 }
@@ -167,8 +168,14 @@ async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError>
     let analysis = snapshot.analysis(state.catalog.clock().today());
     let t = analysis.thresholds;
     let tracks = stored_tracks(&state).await?;
+    let circles = state.catalog.store().active_circles().await?;
     let with_tracks = |g: &Gap| {
         let mut v = gap_view(&snapshot, g);
+        v.circles = circles
+            .iter()
+            .filter(|c| c.works_on(&g.thema, &snapshot.taxonomy))
+            .map(|c| (c.slug.clone(), c.titel.clone()))
+            .collect();
         v.tracks = tracks
             .iter()
             .filter(|tr| tr.themas.contains(&g.thema))
@@ -263,6 +270,7 @@ struct TopicPage {
     questions: Vec<(String, String)>,
     partnerships: Vec<Partnership>,
     tracks: Vec<TrackView>,
+    circles: Vec<super::circles::CircleCard>,
 }
 
 async fn topic_page(
@@ -284,6 +292,21 @@ async fn topic_page(
         .iter()
         .filter(|t| t.themas.iter().any(|x| topic.themas.contains(x)))
         .map(|t| track_view(&snapshot, t))
+        .collect();
+    let circles = state
+        .catalog
+        .store()
+        .active_circles()
+        .await?
+        .iter()
+        .filter(|c| {
+            c.vraagstuk.as_deref() == Some(topic.slug.as_str())
+                || topic
+                    .themas
+                    .iter()
+                    .any(|t| c.works_on(t, &snapshot.taxonomy))
+        })
+        .map(|c| super::circles::card(&snapshot, c))
         .collect();
     let analysis = snapshot.analysis(state.catalog.clock().today());
     let in_topic = |themes: &[String]| themes.iter().any(|t| topic.themas.contains(t));
@@ -363,6 +386,7 @@ async fn topic_page(
             questions,
             partnerships,
             tracks,
+            circles,
         },
     ))
 }

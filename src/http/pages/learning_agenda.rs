@@ -64,6 +64,9 @@ struct AgendaPage {
     last: Option<(String, String)>,
     /// The inventory round open today `(label, last day)`.
     round: Option<(String, String)>,
+    /// Active learning circles `(slug, name, themes)`: work in progress on the agenda, like
+    /// development tracks.
+    circles: Vec<(String, String, String)>,
 }
 
 pub(super) fn rows(analysis: &Analysis) -> Vec<Row> {
@@ -171,6 +174,28 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
             stand: dutch_date(analysis.datum),
             last: last_snapshot(&last),
             round,
+            circles: state
+                .catalog
+                .store()
+                .active_circles()
+                .await?
+                .iter()
+                .map(|c| {
+                    let themes = c
+                        .themas
+                        .iter()
+                        .map(|t| {
+                            super::view::label(
+                                &snapshot,
+                                crate::domain::taxonomy::Vocabulary::Theme,
+                                t,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (c.slug.clone(), c.titel.clone(), themes)
+                })
+                .collect(),
         },
     ))
 }
@@ -232,7 +257,7 @@ pub(super) fn unchecked_note(snapshot: &Snapshot) -> String {
 }
 
 /// The columns of the agenda CSV.
-const AGENDA_CSV_COLUMNS: [&str; 18] = [
+const AGENDA_CSV_COLUMNS: [&str; 19] = [
     "thema",
     "label",
     "doelgroep",
@@ -251,6 +276,7 @@ const AGENDA_CSV_COLUMNS: [&str; 18] = [
     "tekort_hoog",
     "beeindigd",
     "stand_per",
+    "mogelijk",
 ];
 
 /// The agenda figures as CSV (one row per theme and target group, plus a total per theme).
@@ -290,6 +316,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
             num(b.score_hoog),
             f.beeindigd.to_string(),
             datum.to_string(),
+            f.mogelijk.to_string(),
         ]);
         for g in &f.per_doelgroep {
             let mut row = vec![
@@ -299,7 +326,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
                 g.vraag.to_string(),
                 g.aanbod.to_string(),
             ];
-            row.resize(AGENDA_CSV_COLUMNS.len() - 7, String::new());
+            row.resize(AGENDA_CSV_COLUMNS.len() - 8, String::new());
             let c = &g.beoordeling;
             row.extend([
                 if c.label == Label::Gap { "ja" } else { "nee" }.to_string(),
@@ -309,6 +336,7 @@ pub fn agenda_csv_text(themes: &[ThemeFigures], datum: NaiveDate, excel: bool) -
                 num(c.score_hoog),
                 String::new(),
                 datum.to_string(),
+                String::new(),
             ]);
             let _ = w.write_record(row);
         }
@@ -342,27 +370,29 @@ pub(super) fn csv_response(body: String, filename: String) -> Response {
 }
 
 async fn agenda_csv(State(state): State<AppState>) -> Response {
-    let analysis = state
-        .catalog
-        .snapshot()
-        .analysis(state.catalog.clock().today());
-    let date = analysis.datum;
-    csv_response(
-        agenda_csv_text(&analysis.themes, date, false),
-        format!("attachment; filename=\"leeragenda-{date}.csv\""),
-    )
+    agenda_download(&state, false)
 }
 
 /// The same figures for Excel with Dutch settings: semicolons, decimal commas and a byte order
 /// mark.
 async fn agenda_csv_excel(State(state): State<AppState>) -> Response {
+    agenda_download(&state, true)
+}
+
+/// Today's learning agenda as a CSV download, for Excel with Dutch settings when `excel`.
+fn agenda_download(state: &AppState, excel: bool) -> Response {
     let analysis = state
         .catalog
         .snapshot()
         .analysis(state.catalog.clock().today());
     let date = analysis.datum;
+    let name = if excel {
+        "leeragenda-excel"
+    } else {
+        "leeragenda"
+    };
     csv_response(
-        agenda_csv_text(&analysis.themes, date, true),
-        format!("attachment; filename=\"leeragenda-excel-{date}.csv\""),
+        agenda_csv_text(&analysis.themes, date, excel),
+        format!("attachment; filename=\"{name}-{date}.csv\""),
     )
 }

@@ -49,6 +49,29 @@ pub struct Entered {
     gemeente: String,
     email: String,
     toestemming: bool,
+    /// Consent to be introduced to others with the same question, with what is shared.
+    contact: Option<crate::store::PeerShare>,
+}
+
+impl Entered {
+    fn contact_naam(&self) -> &str {
+        self.contact
+            .as_ref()
+            .and_then(|c| c.naam.as_deref())
+            .unwrap_or("")
+    }
+    fn contact_organisatie(&self) -> &str {
+        self.contact
+            .as_ref()
+            .and_then(|c| c.organisatie.as_deref())
+            .unwrap_or("")
+    }
+    fn contact_rol(&self) -> bool {
+        self.contact.as_ref().is_some_and(|c| c.rol)
+    }
+    fn contact_gemeente(&self) -> bool {
+        self.contact.as_ref().is_some_and(|c| c.gemeente)
+    }
 }
 
 #[derive(Template)]
@@ -77,7 +100,14 @@ pub struct Shown {
     id: String,
     titel: String,
     samenvatting: String,
-    waarom: Vec<String>,
+    /// One plain line: price, form, group, place and subject.
+    zin: String,
+    /// "Gratis" or the price.
+    kosten: String,
+    /// When, in words.
+    wanneer: String,
+    /// Where, in words.
+    waar: String,
 }
 
 #[derive(Template)]
@@ -90,6 +120,10 @@ struct ResultPage {
     mogelijk: bool,
     results: Vec<Shown>,
     with_email: bool,
+    /// With consent: the explanations of the peers found (`Some(empty)`: nobody yet).
+    peers: Option<Vec<String>>,
+    /// The catalogue searched with the question, for who asks ("Ik ben …" as `voor`).
+    zoek: String,
 }
 
 fn form_page(
@@ -198,6 +232,13 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
     if email.is_some() && !e.toestemming {
         errors.insert("toestemming", "Geef toestemming om je e-mailadres te gebruiken voor een antwoord, of laat het e-mailadres leeg.".to_string());
     }
+    if let Some(share) = &e.contact {
+        if e.email.is_empty() {
+            errors.insert("contact", "Vul je e-mailadres in: zonder e-mailadres kunnen we je niet met anderen in contact brengen. Of vink dit uit.".to_string());
+        } else if let Some(m) = super::peers::share_error(share) {
+            errors.insert("contact", m);
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -217,8 +258,11 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
 fn new_question_id(today: chrono::NaiveDate) -> String {
     let mut bytes = [0u8; 5];
     let _ = getrandom::fill(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("site-{}-{hex}", today.format("%Y%m%d"))
+    format!(
+        "site-{}-{}",
+        today.format("%Y%m%d"),
+        crate::security::hex(&bytes)
+    )
 }
 
 async fn submit(
@@ -234,6 +278,7 @@ async fn submit(
         gemeente: field(&form, "gemeente"),
         email: field(&form, "email"),
         toestemming: form.contains_key("toestemming"),
+        contact: super::peers::share_from(&form),
     };
     let taken = public_form::take(&state, FORM, &headers, peer, &form, || validate(&state, &e));
     let (once, valid) = match taken {
@@ -286,13 +331,15 @@ async fn submit(
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
-        passend: outcome.passend,
+        fit: outcome.fit,
+        kans: outcome.kans,
         matches: outcome
             .resultaten
             .iter()
             .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
             .collect(),
         receipt,
+        peer: e.contact.as_ref(),
     };
     let inserted = state
         .catalog
@@ -305,6 +352,15 @@ async fn submit(
     if let Err(err) = state.catalog.refresh_demand().await {
         tracing::warn!(error = %err, "leeragenda verversen mislukt");
     }
+    let peers = match (&e.contact, &valid.email) {
+        (Some(_), Some(email)) => Some(
+            super::peers::suggested(&state, email)
+                .await?
+                .remove(&question.id)
+                .unwrap_or_default(),
+        ),
+        _ => None,
+    };
     let snapshot = state.catalog.snapshot();
     let results = outcome
         .resultaten
@@ -315,7 +371,14 @@ async fn submit(
                 id: o.id.clone(),
                 titel: o.titel.clone(),
                 samenvatting: o.samenvatting.clone(),
-                waarom: r.waarom.clone(),
+                zin: crate::domain::matching::plain_line(o, &snapshot.taxonomy),
+                kosten: if o.is_free() {
+                    "Gratis".to_string()
+                } else {
+                    o.kosten.clone()
+                },
+                wanneer: super::view::when(o),
+                waar: super::view::place_label(o),
             })
         })
         .collect();
@@ -327,11 +390,22 @@ async fn submit(
                 "Je leervraag is ontvangen.",
                 "/leervraag",
             ),
-            vraag: question.vraag,
+            vraag: question.vraag.clone(),
             passend: outcome.passend,
             mogelijk: outcome.fit == Fit::Mogelijk,
             results,
             with_email: valid.email.is_some(),
+            peers,
+            zoek: {
+                let mut pairs = vec![("q", question.vraag.chars().take(200).collect::<String>())];
+                if let Some(g) = &question.doelgroep {
+                    pairs.push(("voor", g.clone()));
+                }
+                format!(
+                    "/aanbod?{}",
+                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+                )
+            },
         },
     ))
 }

@@ -6,6 +6,7 @@
 pub mod aanmelden;
 pub mod catalogue;
 pub mod charts;
+pub mod circles;
 pub mod contact;
 pub mod events;
 pub mod gaps;
@@ -14,6 +15,7 @@ pub mod info;
 pub mod learning_agenda;
 pub mod leervraag;
 pub mod offering;
+pub mod peers;
 pub mod providers;
 pub mod public_form;
 pub mod snapshots;
@@ -55,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(gaps::router())
         .merge(snapshots::router())
         .merge(tracks::router())
+        .merge(circles::router())
         .merge(contact::router())
         .merge(aanmelden::router())
 }

@@ -34,11 +34,13 @@ struct OfferingPage {
     ics: bool,
     /// The catalogue selection the visitor came from (`?terug=`), for the breadcrumb.
     back: Option<String>,
+    /// The learning circle that made it `(slug, name)`.
+    origin: Option<(String, String)>,
 }
 
 /// The selection a visitor came from, when it is a catalogue or theme page of this site.
 fn back_link(raw: Option<&str>) -> Option<String> {
-    let pairs = super::super::params::pairs(raw);
+    let pairs = crate::catalog::params::pairs(raw);
     let back = pairs.into_iter().find(|(k, _)| k == "terug")?.1;
     let ours = back.starts_with("/aanbod?") || back.starts_with("/themas/");
     (ours && back.len() <= 2000 && !back.contains("//") && !back.chars().any(char::is_control))
@@ -143,6 +145,7 @@ pub(super) async fn offering(
         watch_back: !o.is_current(today) && o.can_be_watched_back(),
         ics: o.startdatum.is_some() && o.is_current(today),
         back: back_link(raw.as_deref()),
+        origin: state.catalog.store().offering_circle(&o.id).await?,
         o: o.clone(),
     }))
 }

@@ -19,7 +19,7 @@ use crate::http::AppState;
 use super::charts;
 use super::gaps::{interval, MethodView};
 use super::learning_agenda::{agenda_csv_text, csv_response, summary};
-use super::view::{decimal, dutch_date, Layout};
+use super::view::{decimal, dutch_date, period, GapTableRow, Layout};
 use super::{render_status, PageError};
 
 /// The routes.
@@ -83,13 +83,12 @@ fn no_such(datum: &str) -> PageError {
     )
 }
 
-/// A vraagstuk's course as shown: heading, chart and table rows
-/// `(date, questions, supply, shortfall, verdict)`.
+/// A vraagstuk's course as shown: heading, chart and a table row per peiling.
 pub struct CourseView {
     label: String,
     link: String,
     chart: String,
-    rows: Vec<(String, usize, usize, String, &'static str)>,
+    rows: Vec<GapTableRow>,
 }
 
 /// A peiling in the list `(href, date, gaps, method)`.
@@ -126,11 +125,7 @@ async fn list(State(state): State<AppState>) -> Result<Response, PageError> {
                 .map(|d| (format!("/leeragenda/peilingen/{d}"), dutch_date(d)));
             (
                 x.round.label,
-                format!(
-                    "{} tot en met {}",
-                    dutch_date(x.round.starts_on),
-                    dutch_date(x.round.ends_on)
-                ),
+                period(x.round.starts_on, x.round.ends_on),
                 x.questions,
                 x.offerings,
                 peiling,
@@ -181,14 +176,12 @@ async fn list(State(state): State<AppState>) -> Result<Response, PageError> {
                     chart,
                     rows: points
                         .iter()
-                        .map(|p| {
-                            (
-                                dutch_date(p.datum),
-                                p.figures.vraag,
-                                p.figures.aanbod,
-                                decimal(p.figures.tekort, 1),
-                                p.figures.oordeel.text(),
-                            )
+                        .map(|p| GapTableRow {
+                            label: dutch_date(p.datum),
+                            vraag: p.figures.vraag,
+                            aanbod: p.figures.aanbod,
+                            tekort: decimal(p.figures.tekort, 1),
+                            oordeel: p.figures.oordeel.text(),
                         })
                         .collect(),
                 }
@@ -485,14 +478,8 @@ async fn compare_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    let pairs = crate::http::params::pairs(raw.as_deref());
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let pairs = crate::catalog::params::pairs(raw.as_deref());
+    let value = |name: &str| crate::catalog::params::first_value(&pairs, name);
     let (then, now) = match pair_of(&state, &value("van"), &value("tot")).await? {
         Ok(p) => p,
         Err(e) => {

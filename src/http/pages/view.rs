@@ -1,10 +1,11 @@
 //! View models shared by the public pages: the layout, offering cards, Dutch dates and labels.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::catalog::Snapshot;
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Vocabulary;
+pub use crate::domain::text::{dutch_date, dutch_month};
 
 /// The bundled stylesheet and its hashed path.
 pub mod assets {
@@ -34,6 +35,7 @@ const NAV: &[(&str, &str)] = &[
     ("/aanbieders", "Aanbieders"),
     ("/leeragenda", "Leeragenda"),
     ("/lacunes", "Lacunes"),
+    ("/leerkringen", "Leerkringen"),
     ("/leervraag", "Stel je leervraag"),
 ];
 
@@ -71,26 +73,6 @@ impl Layout {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// `19 januari 2027`.
-pub fn dutch_date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// A stored moment (RFC 3339, as the store writes it) in Dutch time: `28 november 2026, 23:34`.
 /// Text that is not such a moment is shown as it is.
 pub fn moment(stored: &str) -> String {
@@ -107,14 +89,28 @@ pub fn moment(stored: &str) -> String {
     }
 }
 
+/// One row of a gap table (`templates/gap_table.html`): demand, supply, shortfall and verdict.
+pub struct GapTableRow {
+    /// What the row is about: a target group, or the date of a peiling.
+    pub label: String,
+    /// Learning questions.
+    pub vraag: usize,
+    /// Offerings.
+    pub aanbod: usize,
+    /// The shortfall with a decimal comma.
+    pub tekort: String,
+    /// The verdict (`lacune`, `bijna lacune`, `geen lacune`).
+    pub oordeel: &'static str,
+}
+
 /// A number with a fixed number of decimals and a decimal comma.
 pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")
 }
 
-/// `januari 2027`.
-pub fn dutch_month(d: NaiveDate) -> String {
-    format!("{} {}", MONTHS[d.month0() as usize], d.year())
+/// `1 november 2026 tot en met 31 januari 2027`.
+pub fn period(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} tot en met {}", dutch_date(from), dutch_date(to))
 }
 
 /// When an offering takes place, in words.
@@ -122,7 +118,7 @@ pub fn when(o: &Offering) -> String {
     match (o.startdatum, o.einddatum) {
         (None, None) => "Altijd beschikbaar".to_string(),
         (Some(s), Some(e)) if s == e => dutch_date(s),
-        (Some(s), Some(e)) => format!("{} tot en met {}", dutch_date(s), dutch_date(e)),
+        (Some(s), Some(e)) => period(s, e),
         (Some(s), None) => format!("Vanaf {}", dutch_date(s)),
         (None, Some(e)) => format!("Tot en met {}", dutch_date(e)),
     }
@@ -137,16 +133,20 @@ pub fn location_label(l: Location) -> &'static str {
     }
 }
 
-/// Where an offering takes place, in words: `Online`, `In Arnhem`, `Online en in Utrecht`.
-pub fn place(o: &Offering) -> String {
-    let regio = o.regio.trim();
-    let national = regio.is_empty() || regio.eq_ignore_ascii_case("landelijk");
-    match (o.locatie, national) {
-        (Location::Online, _) => "Online".to_string(),
-        (Location::Fysiek, true) => "Op locatie, landelijk".to_string(),
-        (Location::Fysiek, false) => format!("In {regio}"),
-        (Location::Hybride, true) => "Online en op locatie, landelijk".to_string(),
-        (Location::Hybride, false) => format!("Online en in {regio}"),
+/// Where an offering takes place, in words: "Online", "Op locatie in Breda (Noord-Brabant)",
+/// "Online en op locatie in Utrecht".
+pub fn place_label(o: &Offering) -> String {
+    let how = location_label(o.locatie);
+    if o.locatie == Location::Online
+        || o.regio
+            .eq_ignore_ascii_case(crate::domain::region::NATIONAL)
+    {
+        how.to_string()
+    } else {
+        format!(
+            "{how} in {}",
+            crate::domain::region::Regions::builtin().label(&o.regio)
+        )
     }
 }
 
@@ -165,7 +165,7 @@ pub fn mail_offering(o: &Offering, base_url: &str) -> crate::mail::MailOffering 
     crate::mail::MailOffering {
         titel: o.titel.clone(),
         url: format!("{base_url}/aanbod/{}", o.id),
-        details: format!("{} · {} · {}", when(o), place(o), price(o)),
+        details: format!("{} · {} · {}", when(o), place_label(o), price(o)),
     }
 }
 
@@ -240,7 +240,7 @@ impl Card {
                 o.kosten.clone()
             },
             wanneer: when(o),
-            locatie: location_label(o.locatie).to_string(),
+            locatie: place_label(o),
             domeinoverstijgend: crate::domain::gaps::is_cross_domain(o),
             voor: o
                 .doelgroepen

@@ -71,6 +71,23 @@ fn routes() -> Vec<Route> {
             &[("reden", "dubbel aanbod")],
             Moderatie,
         ),
+        get("/beheer/leerkringen", Moderatie),
+        get("/beheer/leerkringen/999", Moderatie),
+        post(
+            "/beheer/leerkringen/voorstellen",
+            &[("titel", ""), ("vraag", "lv-demo-001")],
+            Moderatie,
+        ),
+        post(
+            "/beheer/leerkringen/999",
+            &[("actie", "koppelen"), ("lacune", "")],
+            Moderatie,
+        ),
+        post(
+            "/beheer/leerkringen/999/afwijzen",
+            &[("reden", "geen leerkring")],
+            Moderatie,
+        ),
         get("/beheer/aanbod", Aanbod),
         get("/beheer/aanbod/nieuw", Aanbod),
         post("/beheer/aanbod/nieuw", &[("titel", "")], Aanbod),

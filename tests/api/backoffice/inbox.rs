@@ -184,7 +184,7 @@ async fn question_is_matched_answered_and_mailed() {
     let details = format!(
         "{} · {} · {}",
         wijkwijzer::http::pages::view::when(&offering),
-        wijkwijzer::http::pages::view::place(&offering),
+        wijkwijzer::http::pages::view::place_label(&offering),
         wijkwijzer::http::pages::view::price(&offering)
     );
     assert!(m.text.contains(&details), "{details} in {}", m.text);
@@ -469,6 +469,101 @@ async fn messages_show_dutch_local_times() {
     let dutch = wijkwijzer::http::pages::view::moment(at);
     assert!(
         page.contains(&format!("<span class=\"ww-nowrap\">{dutch}</span>")),
+        "{page}"
+    );
+}
+
+/// The inbox lists the questions the engine answered `mogelijk` first (where a coordinator's
+/// look changes most), then `geen`, then `passend`, and says the answer per question.
+#[tokio::test]
+async fn the_inbox_lists_mogelijk_first_with_the_answer_per_question() {
+    use std::collections::HashMap;
+    use wijkwijzer::domain::matching::Fit;
+
+    let app = spawn_app().await;
+    let catalog = app.state.catalog.clone();
+    catalog.clone().match_pending(10_000).await.unwrap();
+    ask_on_site(&app, "Hoe repareer ik de ketting van mijn racefiets?").await;
+    ask_on_site(&app, "Er wordt gedeald in ons portiek. Wat kan ik doen?").await;
+    let demand = catalog.store().demand().await.unwrap();
+    let fit_of: HashMap<String, Option<Fit>> =
+        demand.iter().map(|q| (q.id.clone(), q.fit)).collect();
+    for f in [Fit::Mogelijk, Fit::Geen, Fit::Passend] {
+        assert!(demand.iter().any(|q| q.fit == Some(f)), "{f:?}");
+    }
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    // The inbox pages by 50: read every page, in order.
+    let mut page = String::new();
+    for n in 1..=demand.len().div_ceil(50) {
+        let (_, _, one) = b.get(&format!("/beheer/vragen?pagina={n}")).await;
+        page.push_str(&one);
+    }
+    let listed: Vec<&str> = page
+        .split("<tr><td><a href=\"/beheer/vragen/")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap())
+        .collect();
+    assert_eq!(listed.len(), demand.len(), "every question listed once");
+    let rank = |f: Option<Fit>| match f {
+        Some(Fit::Mogelijk) => 0,
+        Some(Fit::Geen) => 1,
+        Some(Fit::Passend) => 2,
+        None => 3,
+    };
+    let ranks: Vec<u8> = listed.iter().map(|id| rank(fit_of[*id])).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert_eq!(ranks[0], 0);
+    for label in [
+        "<td>mogelijk passend: kijk mee</td>",
+        "<td>geen passend aanbod</td>",
+        "<td>passend aanbod</td>",
+    ] {
+        assert!(page.contains(label), "{label}");
+    }
+}
+
+/// Every match a coordinator confirms or removes is a judgement the engine learns from in the
+/// background; the inbox says how many.
+#[tokio::test]
+async fn confirmed_and_removed_matches_are_learned_from() {
+    let app = spawn_app().await;
+    let catalog = app.state.catalog.clone();
+    let today = app.state.clock().today();
+    let learner = catalog.clone();
+    tokio::task::spawn_blocking(move || learner.learn(today))
+        .await
+        .unwrap();
+    let learned = || catalog.learned_summary().map_or(0, |s| s.oordelen);
+    let before = learned();
+    let q = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
+    let matches = catalog.store().matches_of(&q.id).await.unwrap();
+    assert!(matches.len() >= 2);
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    for (m, actie) in matches.iter().zip(["bevestig", "verwijder"]) {
+        let (s, _, _) = b
+            .post(
+                &format!("/beheer/vragen/{}/koppeling", q.id),
+                &[("aanbod", &m.offering_id), ("actie", actie)],
+            )
+            .await;
+        assert_eq!(s, 303);
+    }
+    // The background job picks the judgements up; no request waits for it.
+    let mut now = before;
+    for _ in 0..100 {
+        now = learned();
+        if now == before + 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(now, before + 2);
+    let (_, _, page) = b.get("/beheer/vragen").await;
+    assert!(
+        page.contains(&format!(
+            "De koppeling heeft geleerd van {} oordelen",
+            before + 2
+        )),
         "{page}"
     );
 }

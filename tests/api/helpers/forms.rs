@@ -55,27 +55,34 @@ pub async fn ask_on_site(app: &TestApp, vraag: &str) -> wijkwijzer::store::Inbox
     .await
 }
 
-/// Fills in "Stel je leervraag" with `fields` and returns the stored question (the newest one
-/// asked on the site).
+/// Fills in "Stel je leervraag" with `fields` and returns the stored question (the one that was
+/// not there before).
 pub async fn ask_on_site_with(
     app: &TestApp,
     fields: &[(&str, &str)],
 ) -> wijkwijzer::store::InboxItem {
+    let site = || async {
+        app.state
+            .catalog
+            .store()
+            .inbox(
+                &wijkwijzer::store::InboxFilter {
+                    bron: Some("site".into()),
+                    ..Default::default()
+                },
+                10_000,
+            )
+            .await
+            .unwrap()
+    };
+    let before: Vec<String> = site().await.into_iter().map(|q| q.id).collect();
     let (s, body) = app.post_form("/leervraag", fields).await;
     assert_eq!(s, 200, "{body}");
-    app.state
-        .catalog
-        .store()
-        .inbox(
-            &wijkwijzer::store::InboxFilter {
-                bron: Some("site".into()),
-                ..Default::default()
-            },
-            1,
-        )
+    site()
         .await
+        .into_iter()
+        .find(|q| !before.contains(&q.id))
         .unwrap()
-        .remove(0)
 }
 
 /// Submits an offering titled `titel` on the public form: `(status, body)`.

@@ -6,6 +6,7 @@
 
 mod account;
 mod follows;
+mod peers;
 mod sign_in;
 
 use std::time::Duration;
@@ -19,7 +20,7 @@ use crate::helpers::{
 };
 
 /// The newest mail in the outbox to `to`.
-async fn last_mail_to(app: &TestApp, to: &str) -> Option<wijkwijzer::store::OutboxRow> {
+pub(crate) async fn last_mail_to(app: &TestApp, to: &str) -> Option<wijkwijzer::store::OutboxRow> {
     app.state
         .catalog
         .store()
@@ -63,7 +64,7 @@ async fn confirm(app: &TestApp, b: &mut Browser, email: &str) -> String {
 }
 
 /// A browser signed in to Mijn WijkWijzer as `email`.
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> Browser {
     let mut b = Browser::new(app);
     let (s, _) = ask_link(&mut b, email).await;
     assert_eq!(s, 200);

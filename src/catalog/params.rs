@@ -1,16 +1,17 @@
-//! Parsing of catalogue search parameters (shared by the API and the catalogue page) into a
-//! typed query; every bad value becomes a Dutch reason per parameter.
+//! Parsing of catalogue search parameters (shared by the API, the catalogue page, the feeds and
+//! a saved search in a digest) into a typed query; every bad value becomes a Dutch reason per
+//! parameter.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::catalog::Snapshot;
 use crate::domain::facets::{Facet, Filters, Sort};
 use crate::domain::offering::Location;
 use crate::domain::taxonomy::Vocabulary;
-
-use super::error::InvalidParam;
 
 /// Default and maximum page sizes.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
@@ -19,6 +20,25 @@ pub const MAX_PAGE_SIZE: usize = 100;
 
 /// The most values one filter takes in a request (more is refused, not silently cut).
 pub const MAX_FILTER_VALUES: usize = 20;
+
+/// One rejected parameter.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct InvalidParam {
+    /// Parameter name.
+    pub name: String,
+    /// Dutch reason.
+    pub reason: String,
+}
+
+impl InvalidParam {
+    /// Parameter `name` refused for `reason` (Dutch).
+    pub fn new(name: impl Into<String>, reason: impl Into<String>) -> InvalidParam {
+        InvalidParam {
+            name: name.into(),
+            reason: reason.into(),
+        }
+    }
+}
 
 /// A validated catalogue search.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +79,15 @@ pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The first value of `name` in `pairs`, or an empty text when there is none.
+pub fn first_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Search text without control characters: tabs and line breaks become spaces, the rest
 /// (NUL and the like) is dropped, so nothing invisible reaches the index or the page.
 pub fn clean_text(value: &str) -> String {
@@ -87,12 +116,7 @@ pub fn parse(
     extra: &[&str],
 ) -> Result<CatalogQuery, Vec<InvalidParam>> {
     let mut errors = Vec::new();
-    let mut bad = |name: &str, reason: String| {
-        errors.push(InvalidParam {
-            name: name.to_string(),
-            reason,
-        })
-    };
+    let mut bad = |name: &str, reason: String| errors.push(InvalidParam::new(name, reason));
     let mut query = CatalogQuery {
         q: String::new(),
         filters: Filters {
@@ -100,11 +124,14 @@ pub fn parse(
             gratis: None,
             vanaf: None,
             domeinoverstijgend: false,
+            alleen_regio: false,
+            voor: None,
         },
         sort: Sort::Relevantie,
         page: 1,
         page_size: DEFAULT_PAGE_SIZE,
     };
+    let mut ook_landelijk: Option<bool> = None;
     // Values given per filter, repeats included.
     let mut counts: BTreeMap<Facet, usize> = BTreeMap::new();
     for (key, value) in pairs {
@@ -123,11 +150,11 @@ pub fn parse(
                 Facet::Vorm => snapshot.taxonomy.term(Vocabulary::Format, value).is_some(),
                 Facet::Aanbieder => snapshot.provider(value).is_some(),
                 Facet::Locatie => Location::parse(value).is_some(),
-                // A region written in other letter case (noord-brabant) means the same region.
+                // Regions come from their vocabulary, in any known spelling (noord-brabant).
                 Facet::Regio => false,
             };
             let canonical = if facet == Facet::Regio {
-                snapshot.region(value)
+                crate::domain::region::Regions::builtin().canonical(value)
             } else if known {
                 Some(value)
             } else {
@@ -171,6 +198,28 @@ pub fn parse(
                     format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
                 ),
             },
+            // "ook landelijk en online": a ticked box wins over the hidden 'nee' sent beside it.
+            "ookLandelijk" => match value {
+                "true" | "ja" | "1" => ook_landelijk = Some(true),
+                "false" | "nee" | "0" => {
+                    ook_landelijk.get_or_insert(false);
+                }
+                _ => bad(
+                    "ookLandelijk",
+                    format!("'{value}' is geen ja/nee-waarde (gebruik true of false)"),
+                ),
+            },
+            "voor" => {
+                if snapshot
+                    .taxonomy
+                    .term(Vocabulary::TargetGroup, value)
+                    .is_some()
+                {
+                    query.filters.voor = Some(value.to_string());
+                } else {
+                    bad("voor", format!("onbekende waarde '{value}'"));
+                }
+            }
             "domeinoverstijgend" => match value {
                 "true" | "ja" | "1" => query.filters.domeinoverstijgend = true,
                 "false" | "nee" | "0" => query.filters.domeinoverstijgend = false,
@@ -219,6 +268,7 @@ pub fn parse(
             _ => bad(key, "onbekende parameter".into()),
         }
     }
+    query.filters.alleen_regio = ook_landelijk == Some(false);
     if errors.is_empty() {
         Ok(query)
     } else {
@@ -263,7 +313,7 @@ mod tests {
         prop_oneof![
             4 => prop::sample::select(vec![
                 "q", "thema", "doelgroep", "sector", "vorm", "aanbieder", "locatie", "regio",
-                "gratis", "domeinoverstijgend", "vanaf", "sort", "page", "pageSize",
+                "gratis", "domeinoverstijgend", "ookLandelijk", "voor", "vanaf", "sort", "page", "pageSize",
             ])
             .prop_map(String::from),
             1 => any::<String>(),
