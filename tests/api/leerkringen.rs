@@ -598,8 +598,21 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
         .post(&format!("/beheer/aanmeldingen/{}", sub.id), &approve)
         .await;
     assert_eq!(s, 303, "{body}");
-    let offering = loc.trim_start_matches("/aanbod/").to_string();
-    let page = app.text(&loc).await;
+    assert_eq!(
+        loc,
+        format!("/beheer/aanmeldingen/{}?melding=gepubliceerd", sub.id)
+    );
+    let offering = app
+        .state
+        .catalog
+        .store()
+        .submission(sub.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .offering_id
+        .expect("published");
+    let page = app.text(&format!("/aanbod/{offering}")).await;
     assert!(
         page.contains(&format!(
             "Gemaakt door de leerkring <a href=\"/leerkringen/{slug}\">Handreiking volhouden</a>"
