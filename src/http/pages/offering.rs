@@ -131,7 +131,7 @@ pub(super) async fn offering(
         json_ld: json_ld(o, &state.base_url),
         similar,
         past: !o.is_current(today),
-        origin: state.catalog.store().offering_circle(&o.id).await?,
+        origin: snapshot.origin(&o.id).cloned(),
         o: o.clone(),
     }))
 }
