@@ -99,6 +99,9 @@ pub struct MailConfig {
     pub transport: MailTransport,
     /// The sender.
     pub from: String,
+    /// The coordination point's address, the `Reply-To` of every mail that invites a reply
+    /// (`WIJKWIJZER_MAIL_REPLY_TO`; empty: no `Reply-To`).
+    pub reply_to: Option<String>,
     /// How often the worker looks for due mail.
     pub interval: Duration,
     /// Delay before the first retry; doubles with every failed attempt.
@@ -109,7 +112,7 @@ pub struct MailConfig {
 
 impl MailConfig {
     /// Settings from the environment: `WIJKWIJZER_SMTP_URL` (else a folder next to the
-    /// database, or `WIJKWIJZER_MAIL_DIR`) and `WIJKWIJZER_MAIL_FROM`.
+    /// database, or `WIJKWIJZER_MAIL_DIR`), `WIJKWIJZER_MAIL_FROM` and `WIJKWIJZER_MAIL_REPLY_TO`.
     pub fn from_env(db: &std::path::Path) -> MailConfig {
         let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
             Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
@@ -122,6 +125,12 @@ impl MailConfig {
             transport,
             from: std::env::var("WIJKWIJZER_MAIL_FROM")
                 .unwrap_or_else(|_| "WijkWijzer Leernetwerk <noreply@wijkwijzer.example>".into()),
+            reply_to: match std::env::var("WIJKWIJZER_MAIL_REPLY_TO") {
+                Ok(v) => Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+                Err(_) => {
+                    Some("Coördinatiepunt WijkWijzer <coordinatiepunt@wijkwijzer.example>".into())
+                }
+            },
             interval: Duration::from_secs(5),
             backoff: Duration::from_secs(30),
             max_attempts: 8,

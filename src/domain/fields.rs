@@ -113,12 +113,13 @@ impl<'a> Record<'a> {
         }
     }
 
-    /// An optional text; empty counts as absent.
+    /// An optional text, its line endings made `\n`; empty counts as absent.
     pub fn opt_text(&mut self, field: &str) -> Option<String> {
         match self.value(field) {
             None => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
             Some(Value::String(s)) => {
+                let s = crate::domain::text::normalize_newlines(s);
                 let max = (self.limit)(field).chars;
                 let n = s.trim().chars().count();
                 if n > max {

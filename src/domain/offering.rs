@@ -285,6 +285,28 @@ impl Offering {
         }
     }
 
+    /// A recorded webinar: a webinar whose text says it can be watched back (`terugkijken`,
+    /// `terug te kijken`), so it stays available after its date.
+    pub fn can_be_watched_back(&self) -> bool {
+        if self.vorm != "webinar" {
+            return false;
+        }
+        [&self.titel, &self.samenvatting, &self.beschrijving]
+            .into_iter()
+            .chain(self.trefwoorden.iter())
+            .map(|t| t.to_lowercase())
+            .any(|t| {
+                t.contains("terugkijk")
+                    || t.contains("terug te kijken")
+                    || t.contains("terug kijken")
+            })
+    }
+
+    /// Whether it can still be followed on `today`: current, or a recorded webinar.
+    pub fn is_available(&self, today: NaiveDate) -> bool {
+        self.is_current(today) || self.can_be_watched_back()
+    }
+
     /// URL-safe slug of the provider (for `/aanbieders/{slug}` and the `aanbieder` filter).
     pub fn provider_slug(&self) -> String {
         slugify(&self.aanbieder)

@@ -1,5 +1,5 @@
-//! Plain-text helpers with no I/O: escaping for XML, a check of e-mail addresses and dates in
-//! Dutch words.
+//! Plain-text helpers with no I/O: escaping for XML, a check of e-mail addresses, line endings
+//! and paragraphs, web addresses typed without a scheme, dates in Dutch words.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -18,6 +18,48 @@ pub fn xml_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// `s` with every line ending as `\n`: browsers send a textarea's line breaks as CRLF, and an old
+/// Mac file may hold a lone CR.
+pub fn normalize_newlines(s: &str) -> String {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The paragraphs of a text: parts separated by one or more blank lines, trimmed, empty ones left
+/// out. Line endings of any kind count.
+pub fn paragraphs(s: &str) -> Vec<String> {
+    let text = normalize_newlines(s);
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line.trim_end());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
+}
+
+/// A web address as typed, completed with `https://` when it has no scheme (`www.x.nl/a` →
+/// `https://www.x.nl/a`); an empty text, or one with a scheme, stays as it is.
+pub fn complete_web_address(s: &str) -> String {
+    let t = s.trim();
+    if t.is_empty() || t.contains("://") || t.starts_with("mailto:") {
+        return t.to_string();
+    }
+    format!("https://{}", t.trim_start_matches('/'))
 }
 
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces, at most 254 characters.
@@ -59,4 +101,31 @@ pub fn dutch_date(d: NaiveDate) -> String {
 /// `januari 2027`.
 pub fn dutch_month(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_become_newlines() {
+        assert_eq!(normalize_newlines("a\r\n\r\nb\rc\n"), "a\n\nb\nc\n");
+        assert_eq!(normalize_newlines("zonder"), "zonder");
+    }
+
+    #[test]
+    fn paragraphs_split_on_blank_lines_of_any_ending() {
+        assert_eq!(
+            paragraphs("Eerste regel\r\ntweede regel\r\n\r\n  \r\nTweede alinea\r\n"),
+            vec!["Eerste regel\ntweede regel", "Tweede alinea"]
+        );
+        assert!(paragraphs(" \n\n ").is_empty());
+    }
+
+    #[test]
+    fn web_addresses_get_https() {
+        assert_eq!(complete_web_address(" www.x.nl/a "), "https://www.x.nl/a");
+        assert_eq!(complete_web_address("http://x.nl"), "http://x.nl");
+        assert_eq!(complete_web_address(""), "");
+    }
 }

@@ -179,7 +179,8 @@ fn dutch_type(expected: &str) -> &'static str {
     }
 }
 
-/// A form body for an HTML page; a rejection is the Dutch error page.
+/// A form body for an HTML page, every line ending in its values made `\n`; a rejection is the
+/// Dutch error page.
 #[derive(Debug, Clone, Default)]
 pub struct PageForm<T>(pub T);
 
@@ -191,10 +192,18 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Form::<T>::from_request(req, state)
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
             .await
-            .map(|axum::Form(v)| PageForm(v))
-            .map_err(|e| form_error_page(e.status()))
+            .map_err(|e| form_error_page(e.status()))?;
+        let pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .map(|(k, v)| (k, crate::domain::text::normalize_newlines(&v)))
+            .collect();
+        serde_urlencoded::to_string(&pairs)
+            .ok()
+            .and_then(|body| serde_urlencoded::from_str::<T>(&body).ok())
+            .map(PageForm)
+            .ok_or_else(|| form_error_page(StatusCode::UNPROCESSABLE_ENTITY))
     }
 }
 

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/feeds/themas/{file}", get(atom_theme))
         .route("/agenda.ics", get(ics_all))
         .route("/themas/{slug}/agenda.ics", get(ics_theme))
+        .route("/aanbod/{id}/agenda.ics", get(ics_offering))
         .route("/aanbod.csv", get(download_csv))
         .route("/aanbod.jsonl", get(download_jsonl))
         .route("/sitemap.xml", get(sitemap))
@@ -433,6 +434,23 @@ async fn ics_theme(
         "text/calendar; charset=utf-8",
         ics(&snapshot, &state.base_url, state.clock().now(), |o| {
             o.themas.contains(&slug)
+        }),
+    ))
+}
+
+/// The agenda of one offering (empty when it has no dates to come).
+async fn ics_offering(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let snapshot = state.catalog.snapshot();
+    if snapshot.get(&id).is_none() {
+        return Err(PageError::NotFound);
+    }
+    Ok(typed(
+        "text/calendar; charset=utf-8",
+        ics(&snapshot, &state.base_url, state.clock().now(), |o| {
+            o.id == id
         }),
     ))
 }

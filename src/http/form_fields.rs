@@ -1,9 +1,13 @@
 //! The fields of an `application/x-www-form-urlencoded` body as pairs, for forms whose fields
 //! repeat or are read one by one (the back office, the CSRF check, the offering form).
 
-/// Parses an urlencoded body into pairs (repeated keys kept).
+/// Parses an urlencoded body into pairs (repeated keys kept), every line ending made `\n`.
 pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, crate::domain::text::normalize_newlines(&v)))
+        .collect()
 }
 
 /// The first value of `key`, trimmed.

@@ -228,6 +228,14 @@ impl From<crate::security::Limited> for Rejection {
 
 pub use crate::domain::text::parse_email;
 
+/// The message beside an e-mail field whose address does not check out, naming what was typed.
+pub fn wrong_email(typed: &str) -> String {
+    let shown: String = typed.trim().chars().take(100).collect();
+    format!(
+        "Dit e-mailadres klopt niet: ‘{shown}’. Een e-mailadres ziet eruit als naam@voorbeeld.nl."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

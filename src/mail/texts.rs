@@ -26,7 +26,15 @@ mod filters {
 /// One template rendered, plain text and HTML, as a mail to `to`. The templates hold only text
 /// and numbers, so rendering does not fail; if it ever did, the error is logged and the part
 /// stays empty (HTML: the plain text in a `<pre>`).
-fn mail<T: Template, H: Template>(to: &str, subject: &str, text: &T, html: &H) -> OutgoingMail {
+/// `invites_reply`: the mail asks for or allows an answer, so it goes out with the coordination
+/// point's `Reply-To`.
+fn mail<T: Template, H: Template>(
+    to: &str,
+    subject: &str,
+    text: &T,
+    html: &H,
+    invites_reply: bool,
+) -> OutgoingMail {
     let text = text.render().unwrap_or_else(|e| {
         tracing::error!(fout = %e, "mailtekst niet opgebouwd");
         String::new()
@@ -40,6 +48,7 @@ fn mail<T: Template, H: Template>(to: &str, subject: &str, text: &T, html: &H) -
         subject: subject.to_string(),
         text,
         html,
+        invites_reply,
     }
 }
 
@@ -60,49 +69,93 @@ macro_rules! html_part {
     };
 }
 
+/// An offering named in a mail: its title, its page and one line with date, place and price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailOffering {
+    /// Title.
+    pub titel: String,
+    /// The address of its page on the site.
+    pub url: String,
+    /// When, where and what it costs, in words (`start 12 maart 2027 · online · gratis`).
+    pub details: String,
+}
+
 /// The answer to a learning question.
 #[derive(Template)]
 #[template(path = "mail/answer.txt")]
 struct Answer<'a> {
     vraag: &'a str,
     antwoord: &'a str,
-    offerings: &'a [(String, String)],
+    offerings: &'a [MailOffering],
 }
 html_part!(AnswerHtml of Answer = "mail/answer.html");
 
-/// The answer to a learning question, with the confirmed offerings `(title, url)`.
+/// The answer to a learning question, with the confirmed offerings.
 pub fn answer_mail(
     to: &str,
     vraag: &str,
     antwoord: &str,
-    offerings: Vec<(String, String)>,
+    offerings: &[MailOffering],
 ) -> OutgoingMail {
-    let offerings = offerings.as_slice();
     let m = Answer {
         vraag,
         antwoord,
         offerings,
     };
-    mail(to, "Antwoord op je leervraag", &m, &AnswerHtml(&m))
+    mail(to, "Antwoord op je leervraag", &m, &AnswerHtml(&m), true)
+}
+
+/// The receipt of a learning question asked with an e-mail address.
+#[derive(Template)]
+#[template(path = "mail/receipt.txt")]
+struct Receipt<'a> {
+    vraag: &'a str,
+    offerings: &'a [MailOffering],
+    base_url: &'a str,
+}
+html_part!(ReceiptHtml of Receipt = "mail/receipt.html");
+
+/// The receipt of a learning question: it was received, the coordination point reads it, and
+/// what the site found already.
+pub fn receipt_mail(
+    to: &str,
+    vraag: &str,
+    offerings: &[MailOffering],
+    base_url: &str,
+) -> OutgoingMail {
+    let m = Receipt {
+        vraag,
+        offerings,
+        base_url,
+    };
+    mail(
+        to,
+        "We hebben je leervraag ontvangen",
+        &m,
+        &ReceiptHtml(&m),
+        true,
+    )
 }
 
 /// The mail to a submitter whose offering was published.
 #[derive(Template)]
 #[template(path = "mail/approved.txt")]
 struct Approved<'a> {
+    naam: Option<&'a str>,
     titel: &'a str,
     url: &'a str,
 }
 html_part!(ApprovedHtml of Approved = "mail/approved.html");
 
-/// The mail to a submitter whose offering was published.
-pub fn approved_mail(to: &str, titel: &str, url: &str) -> OutgoingMail {
-    let m = Approved { titel, url };
+/// The mail to a submitter whose offering was published, greeting them by `naam` when given.
+pub fn approved_mail(to: &str, naam: Option<&str>, titel: &str, url: &str) -> OutgoingMail {
+    let m = Approved { naam, titel, url };
     mail(
         to,
         "Je leeraanbod staat op WijkWijzer",
         &m,
         &ApprovedHtml(&m),
+        true,
     )
 }
 
@@ -110,15 +163,23 @@ pub fn approved_mail(to: &str, titel: &str, url: &str) -> OutgoingMail {
 #[derive(Template)]
 #[template(path = "mail/rejected.txt")]
 struct Rejected<'a> {
+    naam: Option<&'a str>,
     titel: &'a str,
     reden: &'a str,
 }
 html_part!(RejectedHtml of Rejected = "mail/rejected.html");
 
-/// The mail to a submitter whose offering was not accepted, with the reason.
-pub fn rejected_mail(to: &str, titel: &str, reden: &str) -> OutgoingMail {
-    let m = Rejected { titel, reden };
-    mail(to, "Je aanmelding van leeraanbod", &m, &RejectedHtml(&m))
+/// The mail to a submitter whose offering was not accepted, with the reason; greets them by
+/// `naam` when given.
+pub fn rejected_mail(to: &str, naam: Option<&str>, titel: &str, reden: &str) -> OutgoingMail {
+    let m = Rejected { naam, titel, reden };
+    mail(
+        to,
+        "Je aanmelding van leeraanbod",
+        &m,
+        &RejectedHtml(&m),
+        true,
+    )
 }
 
 /// The sign-in mail of Mijn WijkWijzer.
@@ -142,7 +203,13 @@ pub fn sign_in_mail(base_url: &str, to: &str, token: &str, pending: Option<&str>
         pending,
         minutes,
     };
-    mail(to, "Je link voor Mijn WijkWijzer", &m, &SignInHtml(&m))
+    mail(
+        to,
+        "Je link voor Mijn WijkWijzer",
+        &m,
+        &SignInHtml(&m),
+        false,
+    )
 }
 
 /// The warning before an unused account of Mijn WijkWijzer is deleted.
@@ -158,7 +225,7 @@ html_part!(WarningHtml of Warning = "mail/retention_warning.html");
 pub fn retention_warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
     let m = Warning { base_url, months };
     let subject = "Je account op Mijn WijkWijzer wordt verwijderd";
-    mail(to, subject, &m, &WarningHtml(&m))
+    mail(to, subject, &m, &WarningHtml(&m), false)
 }
 
 /// The coordination point's decision on a circle a participant started.
@@ -180,7 +247,7 @@ pub fn circle_decision_mail(to: &str, titel: &str, url: &str, reden: Option<&str
     } else {
         "Je leerkring staat op WijkWijzer"
     };
-    mail(to, subject, &m, &CircleDecisionHtml(&m))
+    mail(to, subject, &m, &CircleDecisionHtml(&m), true)
 }
 
 /// An announcement of a facilitator to the members of a circle.
@@ -209,7 +276,7 @@ pub fn circle_announcement_mail(
         url,
     };
     let subject = format!("Leerkring {kring}: {onderwerp}");
-    mail(to, &subject, &m, &CircleAnnouncementHtml(&m))
+    mail(to, &subject, &m, &CircleAnnouncementHtml(&m), false)
 }
 
 /// An invitation to a circle the coordination point proposes.
@@ -231,6 +298,7 @@ pub fn circle_invitation_mail(to: &str, titel: &str, link: &str, days: i64) -> O
         "Uitnodiging: een leerkring over je leervraag",
         &m,
         &CircleInvitationHtml(&m),
+        true,
     )
 }
 
@@ -253,6 +321,7 @@ pub fn circle_stopped_mail(to: &str, kring: &str, door: &str, url: &str) -> Outg
         &format!("Leerkring gestopt: {kring}"),
         &m,
         &CircleStoppedHtml(&m),
+        true,
     )
 }
 
@@ -280,6 +349,7 @@ pub fn peer_introduction_request_mail(
         "Iemand met dezelfde vraag wil kennismaken",
         &m,
         &PeerIntroductionRequestHtml(&m),
+        false,
     )
 }
 
@@ -300,6 +370,7 @@ pub fn peer_introduction_made_mail(to: &str, lines: &[String]) -> OutgoingMail {
         "Kennismaking: jullie willen allebei contact",
         &m,
         &PeerIntroductionMadeHtml(&m),
+        false,
     )
 }
 
@@ -367,7 +438,7 @@ pub fn digest_mail(d: &Digest<'_>) -> OutgoingMail {
         Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
         Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
     };
-    mail(d.to, &subject, d, &DigestHtml(d))
+    mail(d.to, &subject, d, &DigestHtml(d), false)
 }
 
 #[cfg(test)]
@@ -376,11 +447,16 @@ mod tests {
 
     #[test]
     fn mails_are_escaped_and_have_both_bodies() {
+        let offering = MailOffering {
+            titel: "Training".into(),
+            url: "https://x.example/a?b=1&c=2".into(),
+            details: "start 12 maart 2027 · online · gratis".into(),
+        };
         let m = answer_mail(
             "a@b.nl",
             "Hoe <b>pak</b> ik dit aan?",
             "Kijk hier & daar.",
-            vec![("Training".into(), "https://x.example/a?b=1&c=2".into())],
+            std::slice::from_ref(&offering),
         );
         assert!(m.html.contains("&#60;b&#62;pak&#60;/b&#62;"), "{}", m.html);
         assert!(m.html.contains("Kijk hier &#38; daar."));
@@ -394,7 +470,69 @@ mod tests {
         );
         assert!(m.text.contains("Hoe <b>pak</b> ik dit aan?"));
         assert!(m.text.contains("https://x.example/a?b=1&c=2"));
-        let r = rejected_mail("a@b.nl", "X", "Dubbel met bestaand aanbod.");
+        // Date, place and price of each suggested offering, in both parts.
+        assert!(
+            m.text.contains("start 12 maart 2027 · online · gratis"),
+            "{}",
+            m.text
+        );
+        assert!(
+            m.html.contains("start 12 maart 2027 · online · gratis"),
+            "{}",
+            m.html
+        );
+        assert!(m.invites_reply);
+        let r = rejected_mail("a@b.nl", None, "X", "Dubbel met bestaand aanbod.");
         assert!(r.text.contains("Dubbel met bestaand aanbod."));
+        assert!(r.text.starts_with("Beste aanbieder,"), "{}", r.text);
+    }
+
+    #[test]
+    fn mails_greet_by_name_when_one_was_given() {
+        let named = approved_mail("a@b.nl", Some("Fatima <Bakr>"), "X", "https://w.example/x");
+        assert!(
+            named.text.starts_with("Beste Fatima <Bakr>,"),
+            "{}",
+            named.text
+        );
+        assert!(
+            named.html.contains("<p>Beste Fatima &#60;Bakr&#62;,</p>"),
+            "{}",
+            named.html
+        );
+        let r = rejected_mail("a@b.nl", Some("Jan"), "X", "Geen leeraanbod.");
+        assert!(r.text.starts_with("Beste Jan,"), "{}", r.text);
+        let anonymous = approved_mail("a@b.nl", None, "X", "https://w.example/x");
+        assert!(anonymous.text.starts_with("Beste aanbieder,"));
+    }
+
+    #[test]
+    fn the_receipt_says_it_was_received_and_lists_what_was_found() {
+        let offering = MailOffering {
+            titel: "Buurtbemiddeling".into(),
+            url: "https://w.example/aanbod/bb".into(),
+            details: "altijd beschikbaar · online · gratis".into(),
+        };
+        let m = receipt_mail(
+            "a@b.nl",
+            "Wat doe ik tegen dealen in ons portiek?",
+            std::slice::from_ref(&offering),
+            "https://w.example",
+        );
+        assert!(
+            m.text.contains("We hebben je vraag ontvangen"),
+            "{}",
+            m.text
+        );
+        assert!(m.text.contains("Dit vonden we alvast"), "{}", m.text);
+        assert!(m.text.contains("altijd beschikbaar · online · gratis"));
+        assert!(m.html.contains("href=\"https://w.example/aanbod/bb\""));
+        assert!(m.invites_reply);
+        let empty = receipt_mail("a@b.nl", "Vraag zonder aanbod", &[], "https://w.example");
+        assert!(
+            !empty.text.contains("Dit vonden we alvast"),
+            "{}",
+            empty.text
+        );
     }
 }

@@ -73,14 +73,23 @@ impl MemorySink {
 }
 
 impl MailConfig {
-    /// Checks the sender address (`WIJKWIJZER_MAIL_FROM`).
+    /// Checks the sender address (`WIJKWIJZER_MAIL_FROM`) and the reply address
+    /// (`WIJKWIJZER_MAIL_REPLY_TO`).
     pub fn check_sender(&self) -> anyhow::Result<()> {
-        self.from.parse::<Mailbox>().map(|_| ()).map_err(|e| {
+        self.from.parse::<Mailbox>().map_err(|e| {
             anyhow::anyhow!(
                 "ongeldige afzender WIJKWIJZER_MAIL_FROM '{}': {e}; geef bijvoorbeeld 'WijkWijzer <noreply@wijkwijzer.nl>'",
                 self.from
             )
-        })
+        })?;
+        if let Some(reply) = &self.reply_to {
+            reply.parse::<Mailbox>().map_err(|e| {
+                anyhow::anyhow!(
+                    "ongeldig antwoordadres WIJKWIJZER_MAIL_REPLY_TO '{reply}': {e}; geef bijvoorbeeld 'Coördinatiepunt <coordinatiepunt@wijkwijzer.nl>', of laat het leeg"
+                )
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -105,16 +114,21 @@ macro_rules! list_header {
 list_header!(ListUnsubscribe, "List-Unsubscribe");
 list_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
 
-/// The MIME message of `mail` from `from`: plain text and HTML as alternatives, with the
-/// `List-Unsubscribe` pair when `unsubscribe` is given.
+/// The MIME message of `mail` from the configured sender: plain text and HTML as alternatives,
+/// with the `List-Unsubscribe` pair when `unsubscribe` is given and the configured `Reply-To`
+/// when the mail invites a reply.
 pub(super) fn message(
-    from: &str,
+    config: &MailConfig,
     mail: &OutgoingMail,
     unsubscribe: Option<&str>,
 ) -> Result<Message, String> {
-    let from: Mailbox = from.parse().map_err(|e| format!("afzender: {e}"))?;
+    let from: Mailbox = config.from.parse().map_err(|e| format!("afzender: {e}"))?;
     let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
     let mut builder = Message::builder().from(from).to(to).subject(&mail.subject);
+    if let (true, Some(reply)) = (mail.invites_reply, &config.reply_to) {
+        let reply: Mailbox = reply.parse().map_err(|e| format!("antwoordadres: {e}"))?;
+        builder = builder.reply_to(reply);
+    }
     if let Some(url) = unsubscribe {
         builder = builder
             .header(ListUnsubscribe(format!("<{url}>")))
@@ -153,20 +167,45 @@ mod tests {
         assert_eq!(format!("{t:?}"), r#"Smtp("smtp://mail.example:25")"#);
     }
 
+    fn config() -> MailConfig {
+        MailConfig {
+            transport: MailTransport::Memory(Default::default()),
+            from: "WijkWijzer <noreply@w.example>".into(),
+            reply_to: Some("Coördinatiepunt <coordinatiepunt@w.example>".into()),
+            interval: std::time::Duration::from_secs(5),
+            backoff: std::time::Duration::from_secs(30),
+            max_attempts: 8,
+        }
+    }
+
+    #[test]
+    fn a_mail_that_invites_a_reply_has_the_reply_to_of_the_coordination_point() {
+        let m = approved_mail("a@b.nl", None, "Titel", "https://w.example/aanbod/x");
+        assert!(m.invites_reply);
+        let raw = String::from_utf8(message(&config(), &m, None).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Reply-To:"), "{raw}");
+        assert!(raw.contains("<coordinatiepunt@w.example>"), "{raw}");
+        let link = crate::mail::sign_in_mail("https://w.example", "a@b.nl", "t", None);
+        assert!(!link.invites_reply);
+        let raw = String::from_utf8(message(&config(), &link, None).unwrap().formatted()).unwrap();
+        assert!(!raw.contains("Reply-To:"), "{raw}");
+        let mut none = config();
+        none.reply_to = None;
+        let raw = String::from_utf8(message(&none, &m, None).unwrap().formatted()).unwrap();
+        assert!(!raw.contains("Reply-To:"), "{raw}");
+        none.reply_to = Some("geen adres".into());
+        assert!(none.check_sender().is_err());
+    }
+
     #[test]
     fn builds_a_mime_message() {
-        let m = approved_mail("a@b.nl", "Titel", "https://w.example/aanbod/x");
-        let msg = message("WijkWijzer <noreply@w.example>", &m, None).unwrap();
+        let m = approved_mail("a@b.nl", None, "Titel", "https://w.example/aanbod/x");
+        let msg = message(&config(), &m, None).unwrap();
         let raw = String::from_utf8(msg.formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/html"));
         assert!(!raw.contains("List-Unsubscribe"));
-        let alert = message(
-            "WijkWijzer <noreply@w.example>",
-            &m,
-            Some("https://w.example/mijn/afmelden/1/abc"),
-        )
-        .unwrap();
+        let alert = message(&config(), &m, Some("https://w.example/mijn/afmelden/1/abc")).unwrap();
         let raw = String::from_utf8(alert.formatted()).unwrap();
         assert!(
             raw.contains("List-Unsubscribe: <https://w.example/mijn/afmelden/1/abc>"),

@@ -60,7 +60,7 @@ impl Mailer {
         match &self.config.transport {
             MailTransport::Memory(sink) => sink.push(mail),
             MailTransport::Folder(dir) => {
-                let msg = message(&self.config.from, mail, unsubscribe)?;
+                let msg = message(&self.config, mail, unsubscribe)?;
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -69,7 +69,7 @@ impl Mailer {
                     .map_err(|e| e.to_string())
             }
             MailTransport::Smtp(_) => {
-                let msg = message(&self.config.from, mail, unsubscribe)?;
+                let msg = message(&self.config, mail, unsubscribe)?;
                 let Some(smtp) = &self.smtp else {
                     return Err("geen SMTP-verbinding ingesteld".into());
                 };

@@ -16,6 +16,8 @@ pub struct OutgoingMail {
     pub text: String,
     /// HTML body.
     pub html: String,
+    /// The mail invites a reply: it goes out with the coordination point's `Reply-To`.
+    pub invites_reply: bool,
 }
 
 /// How many mails wait, have a problem (failed, or waiting after an error) and were sent.
@@ -75,8 +77,8 @@ async fn insert(
 ) -> Result<(), StoreError> {
     let ts = now();
     sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at, list_unsubscribe) \
-         VALUES ($1,$2,$3,$4,$5,$5,$6)",
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at, list_unsubscribe, invites_reply) \
+         VALUES ($1,$2,$3,$4,$5,$5,$6,$7)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
@@ -84,6 +86,7 @@ async fn insert(
     .bind(&mail.html)
     .bind(&ts)
     .bind(unsubscribe)
+    .bind(i64::from(mail.invites_reply))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -97,6 +100,7 @@ fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
             subject: r.col("subject")?,
             text: r.col("body_text")?,
             html: r.col("body_html")?,
+            invites_reply: r.col::<i64, _>("invites_reply")? != 0,
         },
         status: parsed(r, "status", MailStatus::parse)?,
         attempts: r.col("attempts")?,
@@ -109,7 +113,7 @@ fn row(r: &sqlx::any::AnyRow) -> Result<OutboxRow, StoreError> {
 
 const COLUMNS: &str =
     "id, recipient, subject, body_text, body_html, status, attempts, last_error, \
-                       created_at, next_attempt_at, list_unsubscribe";
+                       created_at, next_attempt_at, list_unsubscribe, invites_reply";
 
 impl Store {
     /// Claims the mails due for an attempt now, oldest first: each is held for `lease` so that no

@@ -138,6 +138,8 @@ pub struct SiteQuestion<'a> {
     pub kans: f64,
     /// Suggested matches `(offering id, score, reasons)`, best first.
     pub matches: Vec<(&'a str, f64, &'a [String])>,
+    /// The receipt mailed to the asker (with an e-mail address), written with the question.
+    pub receipt: Option<OutgoingMail>,
     /// Consent to be introduced to others with the same question, with what is shared.
     pub peer: Option<&'a super::PeerShare>,
 }
@@ -290,6 +292,9 @@ impl Store {
             .bind(&ts)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(mail) = &sq.receipt {
+            enqueue(&mut tx, mail).await?;
         }
         commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())

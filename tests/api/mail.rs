@@ -97,6 +97,7 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
         subject: "Antwoord op je leervraag".into(),
         text: "Hier is je antwoord.".into(),
         html: "<p>Hier is je antwoord.</p>".into(),
+        invites_reply: false,
     };
     store
         .update_question(
@@ -137,6 +138,7 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
         subject: "Test".into(),
         text: "x".into(),
         html: "<p>x</p>".into(),
+        invites_reply: false,
     };
     store
         .update_question(
@@ -176,6 +178,7 @@ async fn without_smtp_mail_goes_to_a_folder() {
         subject: "Map".into(),
         text: "in een map".into(),
         html: "<p>in een map</p>".into(),
+        invites_reply: false,
     };
     app.state
         .catalog
@@ -253,6 +256,7 @@ async fn an_outcome_counts_only_while_the_claim_holds() {
         subject: "Antwoord".into(),
         text: "Zie de site.".into(),
         html: "<p>Zie de site.</p>".into(),
+        invites_reply: false,
     };
     store
         .update_question(

@@ -181,6 +181,7 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
             subject: "Antwoord".into(),
             text: "Zie de site.".into(),
             html: "<p>Zie de site.</p>".into(),
+            invites_reply: false,
         };
         let store = if i % 2 == 0 { &a } else { &b }
             .state

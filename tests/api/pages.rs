@@ -140,7 +140,7 @@ async fn ended_offerings_are_marked_in_lists_and_offer_no_sign_up() {
         .offerings
         .iter()
         .map(|s| &s.offering)
-        .find(|o| !o.is_current(today))
+        .find(|o| !o.is_available(today))
         .expect("the demo has an ended offering");
     let html = page(
         &app,
@@ -148,7 +148,7 @@ async fn ended_offerings_are_marked_in_lists_and_offer_no_sign_up() {
     )
     .await;
     let card = html
-        .split(&format!("href=\"/aanbod/{}\"", ended.id))
+        .split(&format!("href=\"/aanbod/{}?terug=", ended.id))
         .nth(1)
         .expect("the card")
         .split("</li>\n  </ul>")
@@ -464,7 +464,7 @@ async fn an_offering_is_past_from_the_dutch_day_after_its_end() {
 /// The card of offering `id` on a page: from its link to the next card.
 fn card<'a>(html: &'a str, id: &str) -> &'a str {
     let at = html
-        .find(&format!("<a href=\"/aanbod/{id}\">"))
+        .find(&format!("<a href=\"/aanbod/{id}?terug="))
         .unwrap_or_else(|| panic!("{id} on the page"));
     let rest = &html[at..];
     &rest[..rest.find("class=\"ww-card\"").unwrap_or(rest.len())]
@@ -535,4 +535,67 @@ async fn a_question_asked_on_the_site_leaves_catalogue_pages_cached() {
     let before = app.state.cache.hits();
     assert_eq!(app.get("/leeragenda").await.status(), 200);
     assert_eq!(app.state.cache.hits(), before);
+}
+
+/// An offering page: the sign-up button near the top, its own calendar file, a breadcrumb back
+/// to the selection the visitor came from, and a recorded webinar that is not "Voorbij".
+#[tokio::test]
+async fn an_offering_page_leads_to_signing_up_its_calendar_and_back() {
+    let (app, _clock) = spawn_at("2026-12-06T10:00:00Z").await;
+    let id = "leernetwerk-wijkaanpak-die-blijft";
+    let html = page(&app, &format!("/aanbod/{id}")).await;
+    let top = html.split("<h2>Beschrijving</h2>").next().unwrap();
+    assert!(
+        top.contains("class=\"ww-button\" href=\"https://www.wijkkracht-nederland.example/aanbod/leernetwerk-wijkaanpak-die-blijft\" rel=\"noopener\">Aanmelden bij de aanbieder"),
+        "{top}"
+    );
+    assert!(top.contains(&format!("href=\"/aanbod/{id}/agenda.ics\"")));
+    let ics = app.get(&format!("/aanbod/{id}/agenda.ics")).await;
+    assert_eq!(ics.status(), 200);
+    assert!(ics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = ics.text().await.unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
+    assert!(ics.contains(&format!("UID:{id}@")));
+    assert_eq!(
+        app.get("/aanbod/bestaat-niet/agenda.ics").await.status(),
+        404
+    );
+    // From a filtered catalogue, the card's link carries the selection back.
+    let list = page(&app, "/aanbod?thema=langjarige-wijkaanpak&vorm=leernetwerk").await;
+    let link = format!("href=\"/aanbod/{id}?terug=");
+    let at = list.find(&link).expect("the card links with its selection");
+    let href = list[at + 6..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
+    let detail = page(&app, &href).await;
+    assert!(
+        detail.contains("› <a href=\"/aanbod?thema=langjarige-wijkaanpak&#38;vorm=leernetwerk\">Je zoekresultaten</a>"),
+        "{detail}"
+    );
+    // Only a selection of this site is linked back to.
+    let other = page(
+        &app,
+        &format!("/aanbod/{id}?terug=https%3A%2F%2Fevil.example%2F"),
+    )
+    .await;
+    assert!(!other.contains("Je zoekresultaten"));
+    let other = page(
+        &app,
+        &format!("/aanbod/{id}?terug=%2F%2Fevil.example%2Faanbod%3Fq"),
+    )
+    .await;
+    assert!(!other.contains("Je zoekresultaten"));
+    // A recorded webinar whose date has passed can still be watched: not "Voorbij".
+    let webinar = "webinar-polarisatie-in-de-buurt";
+    let html = page(&app, &format!("/aanbod/{webinar}")).await;
+    assert!(!html.contains("Dit aanbod is voorbij"), "{html}");
+    assert!(html.contains("Terug te kijken"));
+    assert!(html.contains("Terugkijken bij de aanbieder"));
+    let list = page(&app, "/aanbod?vorm=webinar&pageSize=100").await;
+    assert!(!card(&list, webinar).contains(">Voorbij</span>"), "{list}");
 }

@@ -89,8 +89,22 @@ async fn form_errors_are_dutch_beside_the_field_and_keep_the_text() {
     assert_eq!(status, 422);
     assert!(html.contains("Beschrijf je vraag in minstens 10 tekens."));
     assert!(html.contains("Kies wie je bent."));
-    assert!(html.contains("Vul een geldig e-mailadres in"));
+    // An invalid address is named, not taken for an empty field.
+    assert!(
+        html.contains("Dit e-mailadres klopt niet: ‘geen-adres’"),
+        "{html}"
+    );
     assert!(html.contains("id=\"vraag-fout\""));
+    // All errors at once, in a summary that takes the focus (without JavaScript).
+    assert!(html.contains("class=\"ww-card ww-error-summary\" role=\"alert\" aria-labelledby=\"fouten-kop\" tabindex=\"-1\" autofocus"));
+    let summary = html
+        .split("id=\"fouten-kop\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or("");
+    assert_eq!(summary.matches("<li>").count(), 3, "{summary}");
+    // The limits are shown beside the field.
+    assert!(html.contains("Minstens 10 en hoogstens 2.000 tekens."));
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(
         html.contains("Kort &#60;b&#62;") || html.contains("Kort &lt;b&gt;"),
@@ -198,7 +212,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     assert_eq!(s, 422);
     assert!(html.contains("Kies of het een vraag, een suggestie of iets anders is."));
     assert!(html.contains("Schrijf je bericht in minstens 5 tekens."));
-    assert!(html.contains("Vul een geldig e-mailadres in"));
+    assert!(html.contains("Dit e-mailadres klopt niet: ‘x@’"));
     assert!(html.contains(">hoi</textarea>"), "text kept");
     let store = app.state.catalog.store();
     assert!(store.contact_messages().await.unwrap().is_empty());
@@ -356,7 +370,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     assert!(page.contains("Vul een volledig webadres in dat begint met https://"));
     assert!(page.contains("of als bedrag in euro, bijvoorbeeld € 395."));
     assert!(!page.contains("Kosten: ongeldig bedrag"));
-    assert!(page.contains("Vul je e-mailadres in"));
+    assert!(page.contains("Dit e-mailadres klopt niet: ‘geen-adres’"));
     assert!(
         page.contains("Over &#60;script&#62;burenruzies&#60;/script&#62;")
             && !page.contains("<script>burenruzies"),
@@ -424,6 +438,80 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
         "another visitor behind the same proxy"
     );
     assert_eq!(send("198.51.100.1").await, 429, "the first one is limited");
+}
+
+#[tokio::test]
+async fn line_endings_are_normalised_and_a_web_address_is_completed() {
+    let app = spawn_app().await;
+    let store = app.state.catalog.store();
+    // Browsers send a textarea's line breaks as CRLF.
+    let (s, page) = app
+        .post_form(
+            "/aanbod/aanmelden",
+            &[
+                ("titel", "Praktijkdag buurtbemiddeling"),
+                ("samenvatting", "Een praktijkdag over buurtbemiddeling."),
+                (
+                    "beschrijving",
+                    "Eerste alinea.\r\nNog een regel.\r\n\r\nTweede alinea.",
+                ),
+                ("aanbieder", "Stichting Goede Buren"),
+                ("partners", "Woonstichting Thuis\r\nPolitie Eenheid Oost"),
+                ("vorm", "training"),
+                ("themas", "vertrouwen-en-verbinding"),
+                ("doelgroepen", "wijkprofessionals"),
+                ("sectoren", "wonen"),
+                ("kosten", "gratis"),
+                ("locatie", "fysiek"),
+                ("regio", "Gelderland"),
+                ("url", "goedeburen.example/praktijkdag"),
+                ("contact_email", "sanne@goedeburen.example"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        s, 200,
+        "the address without https:// is completed, not refused: {page}"
+    );
+    let sub = store
+        .submissions(SubmissionStatus::Ingediend)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        sub.data["beschrijving"],
+        "Eerste alinea.\nNog een regel.\n\nTweede alinea."
+    );
+    assert_eq!(
+        sub.data["partners"],
+        serde_json::json!(["Woonstichting Thuis", "Politie Eenheid Oost"])
+    );
+    assert_eq!(sub.data["url"], "https://goedeburen.example/praktijkdag");
+    let q = ask_on_site(&app, "Regel een van mijn vraag\r\nen regel twee").await;
+    assert_eq!(q.vraag, "Regel een van mijn vraag\nen regel twee");
+    // No e-mail address, no receipt.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.mail.sent().is_empty());
+    // An offering page shows its description as paragraphs that keep their line breaks.
+    let (id, beschrijving) = {
+        let snapshot = app.state.catalog.snapshot();
+        let o = snapshot
+            .offerings
+            .iter()
+            .map(|s| &s.offering)
+            .find(|o| o.beschrijving.contains("\n\n"))
+            .expect("a demo offering with two paragraphs");
+        (o.id.clone(), o.beschrijving.clone())
+    };
+    let html = app.text(&format!("/aanbod/{id}")).await;
+    let paragraphs = wijkwijzer::domain::text::paragraphs(&beschrijving);
+    assert!(paragraphs.len() >= 2);
+    assert_eq!(
+        html.matches("<p class=\"ww-lines\">").count(),
+        paragraphs.len(),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -38,6 +38,8 @@ struct DashboardPage {
     may_moderate: bool,
     may_offerings: bool,
     may_mail: bool,
+    /// The account has a second factor set up.
+    totp_on: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -73,6 +75,7 @@ async fn dashboard(
             may_moderate: role.may(Area::Moderatie),
             may_offerings: role.may(Area::Aanbod),
             may_mail: role.may(Area::Beheer),
+            totp_on: staff.user.totp_secret.is_some(),
         },
     ))
 }

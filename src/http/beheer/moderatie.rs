@@ -174,7 +174,13 @@ async fn detail(
     let id = super::row_id(&id)?;
     let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
-    let notice = (q.melding == "opgeslagen").then_some("Wijzigingen opgeslagen.");
+    let notice = match q.melding.as_str() {
+        "opgeslagen" => Some("Wijzigingen opgeslagen."),
+        "gepubliceerd" if s.status == SubmissionStatus::Goedgekeurd => {
+            Some("Gepubliceerd: het aanbod staat nu op de site en is direct vindbaar.")
+        }
+        _ => None,
+    };
     page(
         &state,
         &staff,
@@ -241,6 +247,7 @@ async fn save(
     let mail = s.contact_email.as_deref().map(|to| {
         mail::approved_mail(
             to,
+            s.contact_naam.as_deref(),
             &offering.titel,
             &format!("{}/aanbod/{}", state.base_url, offering.id),
         )
@@ -270,7 +277,9 @@ async fn save(
         Err(e) => return Err(e.into()),
     }
     super::show_committed(&state, Some(&[offering.id.as_str()])).await;
-    Ok(see_other(&format!("/aanbod/{}", offering.id)))
+    Ok(see_other(&format!(
+        "/beheer/aanmeldingen/{id}?melding=gepubliceerd"
+    )))
 }
 
 async fn reject(
@@ -301,7 +310,7 @@ async fn reject(
     let mail = s
         .contact_email
         .as_deref()
-        .map(|to| mail::rejected_mail(to, &titel, &reden));
+        .map(|to| mail::rejected_mail(to, s.contact_naam.as_deref(), &titel, &reden));
     state
         .catalog
         .store()

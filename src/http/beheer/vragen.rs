@@ -19,7 +19,8 @@ use crate::http::extract::PageForm;
 use crate::http::form_fields::pairs;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
-use crate::http::pages::view::{decimal, label, labels, moment, options};
+use crate::http::pages::view::mail_offering;
+use crate::http::pages::view::{decimal, dutch_date, label, labels, moment, options};
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
@@ -49,6 +50,78 @@ struct ListQuery {
     /// `koppeling` or `mens`: who chose the themes.
     #[serde(default)]
     themas: String,
+    /// Words to find in the question, the municipality or the address.
+    #[serde(default)]
+    zoek: String,
+    /// `ja`: only questions with an e-mail address.
+    #[serde(default)]
+    email: String,
+    /// `ja`: only questions still waiting for an answer (nieuw, in behandeling).
+    #[serde(default)]
+    wacht: String,
+    /// The page, from 1 (text: a wrong value is page 1).
+    #[serde(default)]
+    pagina: String,
+}
+
+/// Questions per page of the inbox.
+const PER_PAGE: usize = 50;
+/// Questions the inbox reads at most before its own search and filters.
+const INBOX_MAX: i64 = 10_000;
+
+impl ListQuery {
+    /// Whether `item` passes the text search and the filters "heeft e-mail" and "wacht op
+    /// antwoord".
+    fn keeps(&self, item: &InboxItem) -> bool {
+        let words: Vec<String> = self
+            .zoek
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let text = format!(
+            "{} {} {} {}",
+            item.vraag,
+            item.gemeente.as_deref().unwrap_or(""),
+            item.email.as_deref().unwrap_or(""),
+            item.id
+        )
+        .to_lowercase();
+        words.iter().all(|w| text.contains(w.as_str()))
+            && (self.email != "ja" || item.email.is_some())
+            && (self.wacht != "ja"
+                || matches!(
+                    item.status,
+                    QuestionStatus::Nieuw | QuestionStatus::InBehandeling
+                ))
+    }
+
+    /// The link to page `n` of this selection.
+    fn page_href(&self, n: usize) -> String {
+        let mut pairs: Vec<(&str, &str)> = [
+            ("status", &self.status),
+            ("thema", &self.thema),
+            ("doelgroep", &self.doelgroep),
+            ("bron", &self.bron),
+            ("themas", &self.themas),
+            ("zoek", &self.zoek),
+            ("email", &self.email),
+            ("wacht", &self.wacht),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+        let page = n.to_string();
+        if n > 1 {
+            pairs.push(("pagina", &page));
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        if query.is_empty() {
+            "/beheer/vragen".into()
+        } else {
+            format!("/beheer/vragen?{query}")
+        }
+    }
 }
 
 fn some(s: &str) -> Option<String> {
@@ -64,6 +137,8 @@ struct Row {
     fit_label: &'static str,
     themes: String,
     group: String,
+    /// The date asked, in Dutch (`3 december 2026`).
+    date: String,
 }
 
 #[derive(Template)]
@@ -75,6 +150,14 @@ struct ListPage {
     statuses: &'static [QuestionStatus],
     themes: Vec<(String, String)>,
     groups: Vec<(String, String)>,
+    /// Questions in the selection.
+    total: usize,
+    /// This page and the number of pages.
+    page: usize,
+    pages: usize,
+    /// Links to the previous and next page.
+    previous: Option<String>,
+    next: Option<String>,
     /// What the engine learned from the coordination point's judgements, in Dutch.
     learned: String,
 }
@@ -129,11 +212,26 @@ async fn list(
     let items = if status == Some(None) {
         Vec::new()
     } else {
-        state.catalog.store().inbox(&filter, 500).await?
+        state.catalog.store().inbox(&filter, INBOX_MAX).await?
     };
-    let rows = items
+    let selected: Vec<InboxItem> = items.into_iter().filter(|i| q.keeps(i)).collect();
+    let total = selected.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = q
+        .pagina
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let previous = (page > 1).then(|| q.page_href(page - 1));
+    let next = (page < pages).then(|| q.page_href(page + 1));
+    let rows = selected
         .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|item| Row {
+            date: chrono::NaiveDate::parse_from_str(&item.datum, "%Y-%m-%d")
+                .map_or_else(|_| item.datum.clone(), dutch_date),
             status_label: item.status.label(),
             fit_label: item.fit.map_or("nog niet gekoppeld", Fit::label),
             themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
@@ -155,6 +253,11 @@ async fn list(
             groups: options(&snapshot.taxonomy.doelgroepen),
             learned: learned_text(state.catalog.learned_summary()),
             q,
+            total,
+            page,
+            pages,
+            previous,
+            next,
         },
     ))
 }
@@ -189,6 +292,8 @@ struct DetailPage {
     notice: Option<&'static str>,
     /// When the answer was mailed (Dutch time), oldest first.
     mailed: Vec<String>,
+    /// The answer mail as it would be sent ("Voorbeeld van de mail").
+    preview: Option<crate::store::OutgoingMail>,
 }
 
 /// A validation error, with the form on the page it belongs to.
@@ -221,6 +326,21 @@ async fn detail_page(
     antwoord: Option<String>,
     error: Option<Fout>,
     notice: Option<&'static str>,
+) -> Result<Response, PageError> {
+    detail_page_with(state, staff, id, zoek, antwoord, error, notice, None).await
+}
+
+/// The question page, with the answer mail shown as it would be sent when `preview` is given.
+#[allow(clippy::too_many_arguments)]
+async fn detail_page_with(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    zoek: &str,
+    antwoord: Option<String>,
+    error: Option<Fout>,
+    notice: Option<&'static str>,
+    preview: Option<crate::store::OutgoingMail>,
 ) -> Result<Response, PageError> {
     let store = state.catalog.store();
     let Some(item) = store.inbox_item(id).await? else {
@@ -322,6 +442,7 @@ async fn detail_page(
             statuses: QuestionStatus::ALL,
             notice,
             mailed,
+            preview,
         },
     ))
 }
@@ -335,6 +456,7 @@ async fn detail(
     let staff = staff.need(Area::Vragen)?;
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Opgeslagen."),
+        "gekoppeld" => Some("Koppeling opgeslagen."),
         "verstuurd" => Some("Opgeslagen. Het antwoord staat klaar om te worden gemaild."),
         _ => None,
     };
@@ -370,11 +492,11 @@ async fn link(
         .store()
         .set_match(&id, &form.aanbod, status, staff.actor())
         .await?;
-    saved(&state, &id, found, "opgeslagen").await
+    saved(&state, &id, found, "gekoppeld").await
 }
 
 /// After a change to question `id` (`found`: it exists): the agenda is refreshed and the question
-/// shown again with the notice `melding` (`opgeslagen`, `verstuurd`).
+/// shown again with the notice `melding` (`opgeslagen`, `verstuurd`, `gekoppeld`: at the matches).
 async fn saved(
     state: &AppState,
     id: &str,
@@ -385,7 +507,15 @@ async fn saved(
         return Err(PageError::NotFound);
     }
     super::show_demand_change(state).await;
-    Ok(see_other(&format!("/beheer/vragen/{id}?melding={melding}")))
+    // A change to the matches returns to the matches section.
+    let anchor = if melding == "gekoppeld" {
+        "#gekoppeld"
+    } else {
+        ""
+    };
+    Ok(see_other(&format!(
+        "/beheer/vragen/{id}?melding={melding}{anchor}"
+    )))
 }
 
 /// The themes ticked in a form (checkboxes `thema`): known slugs, each once, at least one.
@@ -439,6 +569,29 @@ struct UpdateForm {
     antwoord: String,
     #[serde(default)]
     verstuur: String,
+    #[serde(default)]
+    voorbeeld: String,
+}
+
+/// The confirmed offerings of question `id`, as the answer mail names them.
+async fn answer_offerings(
+    state: &AppState,
+    id: &str,
+) -> Result<Vec<crate::mail::MailOffering>, PageError> {
+    let snapshot = state.catalog.snapshot();
+    Ok(state
+        .catalog
+        .store()
+        .matches_of(id)
+        .await?
+        .into_iter()
+        .filter(|m| m.status == MatchStatus::Bevestigd)
+        .filter_map(|m| {
+            snapshot
+                .get(&m.offering_id)
+                .map(|o| mail_offering(o, &state.base_url))
+        })
+        .collect())
 }
 
 async fn update(
@@ -453,6 +606,26 @@ async fn update(
         return Err(PageError::NotFound);
     };
     let antwoord = form.antwoord.trim().to_string();
+    if form.voorbeeld == "ja" {
+        // Shows the mail as it would go out; nothing is stored.
+        let to = item
+            .email
+            .clone()
+            .unwrap_or_else(|| "(geen e-mailadres)".into());
+        let offerings = answer_offerings(&state, &id).await?;
+        let preview = mail::answer_mail(&to, &item.vraag, &antwoord, &offerings);
+        return detail_page_with(
+            &state,
+            &staff,
+            &id,
+            "",
+            Some(antwoord),
+            None,
+            None,
+            Some(preview),
+        )
+        .await;
+    }
     let send = form.verstuur == "ja";
     let status = if send {
         Some(QuestionStatus::Beantwoord)
@@ -519,22 +692,8 @@ async fn update(
             )
             .await;
         }
-        let snapshot = state.catalog.snapshot();
-        let offerings = store
-            .matches_of(&id)
-            .await?
-            .into_iter()
-            .filter(|m| m.status == MatchStatus::Bevestigd)
-            .filter_map(|m| {
-                snapshot.get(&m.offering_id).map(|o| {
-                    (
-                        o.titel.clone(),
-                        format!("{}/aanbod/{}", state.base_url, o.id),
-                    )
-                })
-            })
-            .collect();
-        Some(mail::answer_mail(&to, &item.vraag, &antwoord, offerings))
+        let offerings = answer_offerings(&state, &id).await?;
+        Some(mail::answer_mail(&to, &item.vraag, &antwoord, &offerings))
     } else {
         None
     };

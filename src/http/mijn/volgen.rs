@@ -251,10 +251,12 @@ async fn submit(
         return refuse(r.status(), r.message());
     }
     let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
-        );
+        let message = if typed.trim().is_empty() {
+            "Vul je e-mailadres in, zoals naam@voorbeeld.nl.".to_string()
+        } else {
+            crate::http::forms::wrong_email(&typed)
+        };
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message);
     };
     if !form.contains_key("toestemming") {
         return refuse(

@@ -129,7 +129,7 @@ pub(super) fn form_message(field: &str, reason: &str) -> String {
 }
 
 /// A whole number with the Dutch thousands dot (`10.000`).
-pub(super) fn dutch_number(n: usize) -> String {
+pub fn dutch_number(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::domain::fields::FieldError;
 use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Taxonomy;
+use crate::domain::text::complete_web_address;
 use crate::http::form_fields::first;
 use crate::http::pages::view::options;
 pub use messages::field_label;
@@ -66,12 +67,15 @@ impl OfferingForm {
         }
     }
 
-    /// A form filled from submitted pairs.
+    /// A form filled from submitted pairs; a web address without a scheme gets `https://`.
     pub fn from_pairs(pairs: &[(String, String)], tax: &Taxonomy) -> OfferingForm {
         let mut f = OfferingForm::empty(tax);
         for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
             f.values.insert((*k).to_string(), first(pairs, k));
         }
+        // A web address typed without `https://` is completed, not refused.
+        let url = complete_web_address(f.value("url"));
+        f.values.insert("url".into(), url);
         for k in CHECKED {
             f.selected.insert(
                 k.to_string(),
@@ -340,6 +344,24 @@ mod tests {
     }
 
     #[test]
+    fn a_web_address_without_https_is_completed() {
+        let tax = Taxonomy::builtin();
+        let pairs: Vec<(String, String)> = filled()
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "themas" => (k, tax.themas[0].slug.clone()),
+                "sectoren" => (k, tax.sectoren[0].slug.clone()),
+                "vorm" => (k, tax.vormen[0].slug.clone()),
+                "url" => (k, " www.voorbeeld.nl/training ".to_string()),
+                _ => (k, v),
+            })
+            .collect();
+        let mut f = OfferingForm::from_pairs(&pairs, &tax);
+        assert!(f.check(&tax), "{:?}", f.errors);
+        assert_eq!(f.value("url"), "https://www.voorbeeld.nl/training");
+    }
+
+    #[test]
     fn every_mistake_gets_a_plain_request() {
         let tax = Taxonomy::builtin();
         let base: Vec<(String, String)> = filled()
@@ -357,7 +379,7 @@ mod tests {
             ("kosten", "duur", "Vul de kosten in als 'gratis' of als bedrag in euro, bijvoorbeeld € 395."),
             ("locatie", "maan", "Kies online, op locatie, of online en op locatie."),
             ("startdatum", "15-03-2027", "Vul de datum in als jaar-maand-dag, bijvoorbeeld 2027-03-15."),
-            ("url", "www.voorbeeld.nl", "Vul een volledig webadres in dat begint met https://, bijvoorbeeld https://www.voorbeeld.nl."),
+            ("url", "http://www.voorbeeld.nl", "Vul een volledig webadres in dat begint met https://, bijvoorbeeld https://www.voorbeeld.nl."),
             ("vorm", "toneel", "Kies een vorm uit de lijst."),
             ("themas", "bestaat-niet", "Kies thema's uit de lijst."),
             ("doelgroepen", "katten", "Kies uit de lijst voor wie het aanbod is."),

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::http::extract::PageBody;
 use crate::http::form_fields::{first, pairs};
-use crate::http::forms::parse_email;
+use crate::http::forms::{parse_email, wrong_email};
 use crate::http::offering_form::OfferingForm;
 use crate::http::AppState;
 
@@ -110,12 +110,14 @@ async fn submit(
     let taken = public_form::take(&state, FORM, &headers, peer, &fields, || {
         f.check(&snapshot.taxonomy);
         let parsed_email = parse_email(&email);
-        if parsed_email.is_none() {
+        if email.is_empty() {
             f.errors.insert(
                 "contact_email".into(),
                 "Vul je e-mailadres in, zoals naam@voorbeeld.nl. We mailen je als het aanbod is bekeken."
                     .into(),
             );
+        } else if parsed_email.is_none() {
+            f.errors.insert("contact_email".into(), wrong_email(&email));
         }
         if naam.chars().count() > 200 {
             f.errors.insert(

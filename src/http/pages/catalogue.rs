@@ -406,10 +406,15 @@ pub fn build(
         results: {
             let search = super::view::search_words(&query.q, catalog.thesaurus());
             let today = catalog.clock().today();
+            let selection = to_pairs(query, fixed, None, Some(query.page));
+            let terug = (!selection.is_empty())
+                .then(|| serde_urlencoded::to_string([("terug", href(action, &selection))]).ok())
+                .flatten();
             page.items
                 .iter()
                 .map(|(o, _)| {
                     let mut c = Card::new(snapshot, o, today);
+                    c.terug.clone_from(&terug);
                     if !search.is_empty() {
                         c.waarom = Some(super::view::search_reason(o, &search));
                     }

@@ -12,7 +12,8 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::http::extract::PageForm;
-use crate::http::forms::parse_email;
+use crate::http::forms::{parse_email, wrong_email};
+use crate::http::offering_form::messages::dutch_number;
 use crate::http::AppState;
 
 use super::public_form::{self, SentBefore};
@@ -49,6 +50,8 @@ struct ContactPage {
     errors: HashMap<&'static str, String>,
     notice: Option<String>,
     kinds: [(&'static str, &'static str); 3],
+    /// The longest message, written the Dutch way, beside the field.
+    max_chars: String,
 }
 
 impl ContactPage {
@@ -91,6 +94,7 @@ fn page(
         errors,
         notice,
         kinds: KINDS,
+        max_chars: dutch_number(MAX_MESSAGE),
     }
 }
 
@@ -146,11 +150,7 @@ async fn submit(
             parse_email(&email)
         };
         if !email.is_empty() && parsed_email.is_none() {
-            errors.insert(
-                "email",
-                "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."
-                    .to_string(),
-            );
+            errors.insert("email", wrong_email(&email));
         }
         if errors.is_empty() {
             Ok(parsed_email)

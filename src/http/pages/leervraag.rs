@@ -15,12 +15,14 @@ use crate::domain::matching::{Fit, MatchQuery, MatchResult};
 use crate::domain::question::LearningQuestion;
 use crate::domain::taxonomy::{Term, Vocabulary};
 use crate::http::extract::PageForm;
-use crate::http::forms::parse_email;
+use crate::http::forms::{parse_email, wrong_email};
+use crate::http::offering_form::messages::dutch_number;
 use crate::http::AppState;
+use crate::mail;
 use crate::store::SiteQuestion;
 
 use super::public_form::{self, SentBefore};
-use super::view::Layout;
+use super::view::{mail_offering, Layout};
 use super::{render_status, PageError};
 
 const FORM: &str = "leervraag";
@@ -82,6 +84,9 @@ struct FormPage {
     notice: Option<String>,
     groups: Vec<Term>,
     sectors: Vec<Term>,
+    /// Shortest and longest question, written the Dutch way, beside the field.
+    min_chars: usize,
+    max_chars: String,
 }
 
 impl FormPage {
@@ -142,6 +147,8 @@ fn form_page(
         notice,
         groups: snapshot.taxonomy.doelgroepen.clone(),
         sectors: snapshot.taxonomy.sectoren.clone(),
+        min_chars: MIN_QUESTION,
+        max_chars: dutch_number(MAX_QUESTION),
     }
 }
 
@@ -217,7 +224,7 @@ fn validate(state: &AppState, e: &Entered) -> Result<ValidQuestion, HashMap<&'st
         match parse_email(&e.email) {
             Some(m) => Some(m),
             None => {
-                errors.insert("email", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg.".to_string());
+                errors.insert("email", wrong_email(&e.email));
                 None
             }
         }
@@ -306,6 +313,21 @@ async fn submit(
         themas,
         datum: today,
     };
+    let shown = match outcome.fit {
+        Fit::Passend | Fit::Mogelijk => 5,
+        Fit::Geen => 3,
+    };
+    let receipt = valid.email.as_deref().map(|to| {
+        let snapshot = state.catalog.snapshot();
+        let found: Vec<_> = outcome
+            .resultaten
+            .iter()
+            .take(shown)
+            .filter_map(|r| snapshot.get(&r.id))
+            .map(|o| mail_offering(o, &state.base_url))
+            .collect();
+        mail::receipt_mail(to, &question.vraag, &found, &state.base_url)
+    });
     let stored = SiteQuestion {
         question: &question,
         email: valid.email.as_deref(),
@@ -316,6 +338,7 @@ async fn submit(
             .iter()
             .map(|r: &MatchResult| (r.id.as_str(), r.score, r.waarom.as_slice()))
             .collect(),
+        receipt,
         peer: e.contact.as_ref(),
     };
     let inserted = state
@@ -342,10 +365,7 @@ async fn submit(
     let results = outcome
         .resultaten
         .iter()
-        .take(match outcome.fit {
-            Fit::Passend | Fit::Mogelijk => 5,
-            Fit::Geen => 3,
-        })
+        .take(shown)
         .filter_map(|r| {
             snapshot.get(&r.id).map(|o| Shown {
                 id: o.id.clone(),

@@ -1,7 +1,7 @@
 //! One offering (`/aanbod/{id}`) with its schema.org description and similar offerings.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
 use crate::domain::offering::Offering;
@@ -28,8 +28,23 @@ struct OfferingPage {
     json_ld: String,
     similar: Vec<Card>,
     past: bool,
+    /// A recorded webinar whose date has passed: it can be watched back.
+    watch_back: bool,
+    /// It has dates still to come: the page links its own `.ics`.
+    ics: bool,
+    /// The catalogue selection the visitor came from (`?terug=`), for the breadcrumb.
+    back: Option<String>,
     /// The learning circle that made it `(slug, name)`.
     origin: Option<(String, String)>,
+}
+
+/// The selection a visitor came from, when it is a catalogue or theme page of this site.
+fn back_link(raw: Option<&str>) -> Option<String> {
+    let pairs = crate::catalog::params::pairs(raw);
+    let back = pairs.into_iter().find(|(k, _)| k == "terug")?.1;
+    let ours = back.starts_with("/aanbod?") || back.starts_with("/themas/");
+    (ours && back.len() <= 2000 && !back.contains("//") && !back.chars().any(char::is_control))
+        .then_some(back)
 }
 
 /// schema.org `Course` (with a `CourseInstance` when dated) as JSON, safe inside `<script>`.
@@ -85,6 +100,7 @@ pub fn json_ld(o: &Offering, base_url: &str) -> String {
 pub(super) async fn offering(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let Some(o) = snapshot.get(&id) else {
@@ -98,12 +114,7 @@ pub(super) async fn offering(
         .collect();
     Ok(render(OfferingPage {
         l: Layout::new(o.titel.clone(), o.samenvatting.clone(), "/aanbod/detail"),
-        paragraphs: o
-            .beschrijving
-            .split("\n\n")
-            .map(|p| p.trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect(),
+        paragraphs: crate::domain::text::paragraphs(&o.beschrijving),
         themes: o
             .themas
             .iter()
@@ -130,8 +141,11 @@ pub(super) async fn offering(
         },
         json_ld: json_ld(o, &state.base_url),
         similar,
-        past: !o.is_current(today),
-        origin: state.catalog.store().offering_circle(&o.id).await?,
+        past: !o.is_available(today),
+        watch_back: !o.is_current(today) && o.can_be_watched_back(),
+        ics: o.startdatum.is_some() && o.is_current(today),
+        back: back_link(raw.as_deref()),
+        origin: snapshot.origin(&o.id).cloned(),
         o: o.clone(),
     }))
 }

@@ -150,6 +150,25 @@ pub fn place_label(o: &Offering) -> String {
     }
 }
 
+/// The price of an offering in words: `Gratis` or the amount as given.
+pub fn price(o: &Offering) -> String {
+    if o.is_free() {
+        "Gratis".to_string()
+    } else {
+        o.kosten.clone()
+    }
+}
+
+/// An offering as a mail names it: title, its page on the site at `base_url`, and when, where
+/// and what it costs in one line.
+pub fn mail_offering(o: &Offering, base_url: &str) -> crate::mail::MailOffering {
+    crate::mail::MailOffering {
+        titel: o.titel.clone(),
+        url: format!("{base_url}/aanbod/{}", o.id),
+        details: format!("{} · {} · {}", when(o), place_label(o), price(o)),
+    }
+}
+
 /// Label of a slug in a vocabulary, or the slug itself.
 pub fn label(snapshot: &Snapshot, vocabulary: Vocabulary, slug: &str) -> String {
     snapshot
@@ -199,8 +218,11 @@ pub struct Card {
     pub voor: String,
     /// Why a search shows it, in one line (only in search results).
     pub waarom: Option<String>,
-    /// It has ended.
+    /// It has ended (a recorded webinar that can still be watched has not).
     pub voorbij: bool,
+    /// The catalogue selection it was found in, as the `terug=…` part of its link (so that the
+    /// offering page's breadcrumb leads back to it).
+    pub terug: Option<String>,
 }
 
 impl Card {
@@ -227,7 +249,8 @@ impl Card {
                 .collect::<Vec<_>>()
                 .join(", "),
             waarom: None,
-            voorbij: !o.is_current(today),
+            voorbij: !o.is_available(today),
+            terug: None,
         }
     }
 }

@@ -29,21 +29,47 @@ async fn question_is_matched_answered_and_mailed() {
     let store = app.state.catalog.store();
     let matches = store.matches_of(&q.id).await.unwrap();
     assert!(!matches.is_empty());
+    // The asker gets a receipt at once, with what the site found and the coordination point's
+    // Reply-To.
+    let receipt = app.wait_for_mail(1).await;
+    assert_eq!(receipt.len(), 1);
+    assert_eq!(receipt[0].subject, "We hebben je leervraag ontvangen");
+    assert_eq!(receipt[0].to, "vrager@gemeente.example");
+    assert!(receipt[0].invites_reply);
+    assert!(
+        receipt[0].text.contains("We hebben je vraag ontvangen"),
+        "{}",
+        receipt[0].text
+    );
     let mut b = logged_in(&app, Role::Coordinator).await;
     let (_, _, dash) = b.get("/beheer").await;
     assert!(
         dash.contains("<strong>1</strong> nieuwe leervraag van de site"),
         "dashboard counts"
     );
+    // A coordinator without a second factor is offered to set one up.
+    assert!(dash.contains("href=\"/beheer/tweestaps\">Tweestapsverificatie instellen"));
     let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
     assert!(page.contains(&matches[0].offering_id));
     // Confirm the first, remove the second, add one found by search.
     let first = matches[0].offering_id.clone();
-    b.post(
-        &format!("/beheer/vragen/{}/koppeling", q.id),
-        &[("aanbod", &first), ("actie", "bevestig")],
-    )
-    .await;
+    let (s, loc, _) = b
+        .post(
+            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &[("aanbod", &first), ("actie", "bevestig")],
+        )
+        .await;
+    // Back at the matches section, not at the top of the page.
+    assert_eq!(
+        (s, loc.clone()),
+        (
+            303,
+            format!("/beheer/vragen/{}?melding=gekoppeld#gekoppeld", q.id)
+        )
+    );
+    let (_, _, at) = b.get(loc.split('#').next().unwrap()).await;
+    assert!(at.contains("id=\"gekoppeld\""), "{at}");
+    assert!(at.contains("Koppeling opgeslagen."));
     if let Some(second) = matches.get(1) {
         b.post(
             &format!("/beheer/vragen/{}/koppeling", q.id),
@@ -79,6 +105,48 @@ async fn question_is_matched_answered_and_mailed() {
             .iter()
             .any(|m| m.offering_id == second.offering_id && m.status == MatchStatus::Verwijderd));
     }
+    // An answer too short to send: the error beside the answer box, the text kept.
+    let (s, _, short) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk"),
+                ("status", "in-behandeling"),
+                ("verstuur", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422);
+    let field = short.split("<label for=\"antwoord\">").nth(1).unwrap_or("");
+    assert!(
+        field.contains("<p class=\"ww-error\" id=\"antwoord-fout\">Schrijf een antwoord van minstens 10 tekens"),
+        "{short}"
+    );
+    assert!(field.contains("aria-invalid=\"true\""));
+    // "Voorbeeld van de mail": the mail as it would go out, nothing stored or sent.
+    let before = store.inbox_item(&q.id).await.unwrap().unwrap();
+    let (s, _, preview) = b
+        .post(
+            &format!("/beheer/vragen/{}", q.id),
+            &[
+                ("antwoord", "Kijk eens naar deze twee leernetwerken."),
+                ("status", "in-behandeling"),
+                ("voorbeeld", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 200, "{preview}");
+    assert!(preview.contains("Voorbeeld van de mail"));
+    assert!(preview.contains("Beste vraagsteller,"));
+    assert!(preview.contains("Kijk eens naar deze twee leernetwerken."));
+    assert!(preview.contains("vrager@gemeente.example"));
+    let after = store.inbox_item(&q.id).await.unwrap().unwrap();
+    assert_eq!(
+        (after.status, after.antwoord),
+        (before.status, before.antwoord),
+        "a preview changes nothing"
+    );
+    assert_eq!(app.mail.sent().len(), 1, "only the receipt so far");
     // Answer and mail.
     let (s, loc, _) = b
         .post(
@@ -92,10 +160,14 @@ async fn question_is_matched_answered_and_mailed() {
         .await;
     assert_eq!(s, 303);
     assert!(loc.ends_with("melding=verstuurd"));
-    let mails = app.wait_for_mail(1).await;
-    assert_eq!(mails.len(), 1);
-    let m = &mails[0];
+    let mails = app.wait_for_mail(2).await;
+    assert_eq!(mails.len(), 2, "the receipt, then the answer");
+    let m = &mails[1];
     assert_eq!(m.to, "vrager@gemeente.example");
+    assert!(
+        m.invites_reply,
+        "the answer has the coordination point's Reply-To"
+    );
     assert!(m.text.contains("Kijk eens naar deze twee leernetwerken."));
     assert!(m.text.contains("Hoe houden we onze wijkaanpak vol"));
     let title = app
@@ -107,6 +179,15 @@ async fn question_is_matched_answered_and_mailed() {
         .titel
         .clone();
     assert!(m.text.contains(&title), "confirmed offering in the mail");
+    // With when, where and what it costs.
+    let offering = app.state.catalog.snapshot().get(&first).unwrap().clone();
+    let details = format!(
+        "{} · {} · {}",
+        wijkwijzer::http::pages::view::when(&offering),
+        wijkwijzer::http::pages::view::place_label(&offering),
+        wijkwijzer::http::pages::view::price(&offering)
+    );
+    assert!(m.text.contains(&details), "{details} in {}", m.text);
     assert!(m.html.contains(&format!("/aanbod/{first}")));
     // The page says the answer went out, and the button now offers a changed answer only.
     let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
@@ -139,7 +220,7 @@ async fn question_is_matched_answered_and_mailed() {
     assert_eq!(s, 422, "the same answer is not mailed twice");
     assert!(again.contains("al verstuurd"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.sent().len(), 1);
+    assert_eq!(app.mail.sent().len(), 2);
     let item = store.inbox_item(&q.id).await.unwrap().unwrap();
     assert_eq!(
         item.status,
@@ -284,9 +365,112 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     assert!(list.contains(&format!("/beheer/vragen/{}\"", site.id)));
     assert!(!list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
     assert!(list.contains("(door de koppeling)"));
-    let (_, _, list) = b.get("/beheer/vragen?themas=mens").await;
+    // Paged by 50: the demo question is found with the search, within the filter.
+    let (_, _, list) = b
+        .get(&format!("/beheer/vragen?themas=mens&zoek={QUESTION}"))
+        .await;
     assert!(list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
     assert!(!list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+}
+
+/// The inbox pages by 50, searches the question, municipality and address, filters on "heeft
+/// e-mail" and "wacht op antwoord", and shows Dutch dates that do not wrap.
+#[tokio::test]
+async fn the_inbox_pages_searches_and_filters() {
+    let app = spawn_app().await;
+    let rows = |html: &str| html.matches("<tr><td><a href=\"/beheer/vragen/").count();
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, first) = b.get("/beheer/vragen").await;
+    assert_eq!(s, 200);
+    let total = app
+        .state
+        .catalog
+        .store()
+        .inbox(&Default::default(), 10_000)
+        .await
+        .unwrap()
+        .len();
+    assert!(total > 50, "the demo has more than one page: {total}");
+    assert_eq!(rows(&first), 50);
+    assert!(
+        first.contains(&format!("{total} leervragen, pagina 1 van 2.")),
+        "{first}"
+    );
+    assert!(first.contains("href=\"/beheer/vragen?pagina=2\" rel=\"next\""));
+    let (_, _, second) = b.get("/beheer/vragen?pagina=2").await;
+    assert_eq!(rows(&second), total - 50);
+    assert!(second.contains("href=\"/beheer/vragen\" rel=\"prev\""));
+    // A page out of range shows the last one; nonsense shows the first.
+    let (s, _, _) = b.get("/beheer/vragen?pagina=99").await;
+    assert_eq!(s, 200);
+    let (s, _, bad) = b.get("/beheer/vragen?pagina=x").await;
+    assert_eq!((s, rows(&bad)), (200, 50));
+    // Dutch dates on one line.
+    assert!(first.contains("<td class=\"ww-nowrap\">"), "{first}");
+    assert!(!first.contains("<td>2025-"), "no ISO dates");
+    // Text search: words of the question or the municipality, in any case.
+    let (_, _, found) = b.get("/beheer/vragen?zoek=DORDRECHT+subsidie").await;
+    assert_eq!(rows(&found), 1, "{found}");
+    assert!(found.contains("/beheer/vragen/lv-demo-001"));
+    // Filters: with an e-mail address, waiting for an answer; kept in the page links.
+    let (_, _, none) = b.get("/beheer/vragen?email=ja").await;
+    assert_eq!(rows(&none), 0);
+    let asked = ask_on_site_with(
+        &app,
+        &[
+            (
+                "vraag",
+                "Hoe organiseren we een buurtgesprek over overlast?",
+            ),
+            ("doelgroep", "bewoners"),
+            ("email", "buur@voorbeeld.nl"),
+            ("toestemming", "ja"),
+            ("website", ""),
+        ],
+    )
+    .await;
+    let (_, _, with) = b.get("/beheer/vragen?email=ja&wacht=ja").await;
+    assert_eq!(rows(&with), 1);
+    assert!(with.contains(&asked.id));
+    assert!(with.contains("id=\"f-email\" name=\"email\" value=\"ja\" checked"));
+    let (_, _, waiting) = b.get("/beheer/vragen?wacht=ja&zoek=buurtgesprek").await;
+    assert_eq!(rows(&waiting), 1);
+    b.post(
+        &format!("/beheer/vragen/{}", asked.id),
+        &[("status", "doorverwezen"), ("antwoord", "")],
+    )
+    .await;
+    let (_, _, waiting) = b.get("/beheer/vragen?wacht=ja&zoek=buurtgesprek").await;
+    assert_eq!(rows(&waiting), 0, "no longer waiting once referred");
+}
+
+/// The messages page shows when a message came in as a Dutch local time, not raw UTC.
+#[tokio::test]
+async fn messages_show_dutch_local_times() {
+    let app = spawn_app().await;
+    let (s, _) = app
+        .post_form(
+            "/contact",
+            &[
+                ("soort", "suggestie"),
+                ("bericht", "Graag meer over buurtavonden."),
+                ("email", ""),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, 200);
+    let stored = app.state.catalog.store().contact_messages().await.unwrap();
+    let at = &stored[0].created_at;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, page) = b.get("/beheer/berichten").await;
+    assert_eq!(s, 200);
+    assert!(!page.contains(at.as_str()), "{page}");
+    let dutch = wijkwijzer::http::pages::view::moment(at);
+    assert!(
+        page.contains(&format!("<span class=\"ww-nowrap\">{dutch}</span>")),
+        "{page}"
+    );
 }
 
 /// The inbox lists the questions the engine answered `mogelijk` first (where a coordinator's
@@ -308,9 +492,14 @@ async fn the_inbox_lists_mogelijk_first_with_the_answer_per_question() {
         assert!(demand.iter().any(|q| q.fit == Some(f)), "{f:?}");
     }
     let mut b = logged_in(&app, Role::Coordinator).await;
-    let (_, _, page) = b.get("/beheer/vragen").await;
+    // The inbox pages by 50: read every page, in order.
+    let mut page = String::new();
+    for n in 1..=demand.len().div_ceil(50) {
+        let (_, _, one) = b.get(&format!("/beheer/vragen?pagina={n}")).await;
+        page.push_str(&one);
+    }
     let listed: Vec<&str> = page
-        .split("<a href=\"/beheer/vragen/")
+        .split("<tr><td><a href=\"/beheer/vragen/")
         .skip(1)
         .map(|r| r.split('"').next().unwrap())
         .collect();

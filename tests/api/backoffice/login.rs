@@ -179,6 +179,10 @@ async fn a_beheerder_must_set_up_totp_and_then_use_it() {
         .await;
     assert_eq!((s, loc.as_str()), (303, "/beheer?melding=tweestaps"));
     assert_eq!(b.get("/beheer/mail").await.0, 200);
+    // Once it is on, the dashboard no longer asks to set it up.
+    let (_, _, dash) = b.get("/beheer").await;
+    assert!(!dash.contains("Tweestapsverificatie instellen"), "{dash}");
+    assert!(dash.contains("Tweestapsverificatie staat aan voor je account."));
     // A logged-in session cannot replace the second factor.
     let (s, _, html) = b.get("/beheer/tweestaps").await;
     assert_eq!(s, 200);

@@ -61,11 +61,16 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
         ("url", "https://goedeburen.example/praktijkdag"),
     ];
     let (s, loc, body) = b.post(&format!("/beheer/aanmeldingen/{id}"), &fields).await;
-    assert_eq!(
-        (s, loc.as_str()),
-        (303, "/aanbod/praktijkdag-buurtbemiddeling"),
-        "{body}"
+    let back = format!("/beheer/aanmeldingen/{id}?melding=gepubliceerd");
+    assert_eq!((s, loc.as_str()), (303, back.as_str()), "{body}");
+    // The coordinator sees that it is published, with the way back to the queue.
+    let (_, _, notice) = b.get(&back).await;
+    assert!(
+        notice.contains("Gepubliceerd: het aanbod staat nu op de site"),
+        "{notice}"
     );
+    assert!(notice.contains("href=\"/aanbod/praktijkdag-buurtbemiddeling\""));
+    assert!(notice.contains("Terug naar de aanmeldingen die wachten"));
     assert_eq!(
         app.get("/aanbod/praktijkdag-buurtbemiddeling")
             .await
@@ -84,6 +89,13 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].to, "sanne@goedeburen.example");
     assert!(mails[0].text.contains("Praktijkdag buurtbemiddeling"));
+    // Greeted by the name given on the form; replies go to the coordination point.
+    assert!(
+        mails[0].text.starts_with("Beste Sanne de Vries,"),
+        "{}",
+        mails[0].text
+    );
+    assert!(mails[0].invites_reply);
     assert!(mails[0]
         .text
         .contains("/aanbod/praktijkdag-buurtbemiddeling"));
@@ -144,6 +156,11 @@ async fn rejected_offering_mails_the_reason() {
     let mails = app.wait_for_mail(1).await;
     assert_eq!(mails[0].to, "sanne@goedeburen.example");
     assert!(mails[0].text.contains("Dit aanbod gaat niet over wijken."));
+    assert!(
+        mails[0].text.starts_with("Beste Sanne de Vries,"),
+        "{}",
+        mails[0].text
+    );
     assert!(mails[0].html.contains("Dit aanbod gaat niet over wijken."));
     assert_eq!(
         app.state
@@ -217,9 +234,16 @@ async fn approving_a_likely_duplicate_needs_a_confirmation() {
     fields.push(("geen_dubbel", "ja"));
     let (s, loc, body) = b.post(&format!("/beheer/aanmeldingen/{id}"), &fields).await;
     assert_eq!(s, 303, "{body}");
+    assert_eq!(
+        loc,
+        format!("/beheer/aanmeldingen/{id}?melding=gepubliceerd")
+    );
+    let published = store.submission(id).await.unwrap().unwrap().offering_id;
     assert!(
-        loc.starts_with("/aanbod/training-buurtbemiddelaar-worden-"),
-        "{loc}"
+        published
+            .as_deref()
+            .is_some_and(|o| o.starts_with("training-buurtbemiddelaar-worden-")),
+        "{published:?}"
     );
     assert_eq!(app.state.catalog.snapshot().offerings.len(), before + 1);
 }

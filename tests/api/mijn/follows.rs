@@ -130,6 +130,7 @@ async fn three_followers(app: &TestApp) -> Vec<i64> {
                     subject: "x".into(),
                     text: "x".into(),
                     html: "x".into(),
+                    invites_reply: false,
                 }
             })
             .await
@@ -211,6 +212,7 @@ async fn a_run_stopped_half_way_is_resumed_not_repeated() {
                     subject: "Nieuw op WijkWijzer".into(),
                     text: "x".into(),
                     html: "x".into(),
+                    invites_reply: false,
                 },
                 unsubscribe: "https://x.example/mijn/afmelden/1/x".into(),
             }],

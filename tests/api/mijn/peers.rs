@@ -324,7 +324,12 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
         (s, loc.as_str()),
         (303, "/mijn?melding=kennismaking-al-gevraagd")
     );
-    assert_eq!(mails_to(&app, ANNA).await.len(), 1);
+    let asked = mails_to(&app, ANNA)
+        .await
+        .into_iter()
+        .filter(|m| m.mail.subject == "Iemand met dezelfde vraag wil kennismaken")
+        .count();
+    assert_eq!(asked, 1);
     // Before Anna answers, Bram has nothing of her: no mail at all.
     assert!(mails_to(&app, BRAM)
         .await

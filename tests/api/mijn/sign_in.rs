@@ -84,7 +84,7 @@ async fn the_page_never_tells_whether_an_address_has_an_account() {
     // A bad address gets a Dutch error, not a 500.
     let (s, page) = ask_link(&mut b, "geen-adres").await;
     assert_eq!(s, 422);
-    assert!(page.contains("Vul een geldig e-mailadres in"));
+    assert!(page.contains("Dit e-mailadres klopt niet: ‘geen-adres’"));
 }
 
 #[tokio::test]
