@@ -495,8 +495,10 @@ pub(super) async fn catalogue_page(
     )
     .await?;
     v.ignored = ignored;
+    let updated = super::view::last_change(&state.catalog.snapshot(), false);
     Ok(render(CataloguePage {
-        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
+        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod")
+            .updated_on(updated),
         v,
     }))
 }

@@ -158,7 +158,8 @@ pub(super) async fn event_calendar(
             format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
             "/agenda",
-        ),
+        )
+        .updated_on(super::view::last_change(&snapshot, false)),
         nav,
         current,
         label,
