@@ -598,7 +598,19 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
         .post(&format!("/beheer/aanmeldingen/{}", sub.id), &approve)
         .await;
     assert_eq!(s, 303, "{body}");
-    let offering = loc.trim_start_matches("/aanbod/").to_string();
+    // Approval returns to the submission with the "gepubliceerd" notice.
+    assert!(loc.ends_with("?melding=gepubliceerd"), "{loc}");
+    let offering = app
+        .state
+        .catalog
+        .store()
+        .submission(sub.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .offering_id
+        .unwrap();
+    let loc = format!("/aanbod/{offering}");
     let page = app.text(&loc).await;
     assert!(
         page.contains(&format!(

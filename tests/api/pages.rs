@@ -715,3 +715,71 @@ async fn the_last_change_date_moves_with_an_import() {
         )
     );
 }
+
+/// The event calendar takes the catalogue's filters (the same parameters, folded behind
+/// "Filters (n)", a GET form that works without JavaScript): the months, their counts and the
+/// facet counts are those of the selection, the links keep it, and each activity says where it
+/// is in words.
+#[tokio::test]
+async fn the_event_agenda_filters_like_the_catalogue() {
+    let (app, _clock) = spawn_at("2026-12-06T10:00:00Z").await;
+    let all = page(&app, "/agenda?maand=2027-02").await;
+    assert!(all.contains("href=\"/aanbod/intervisie-ouders-betrekken\""));
+    let html = page(&app, "/agenda?thema=jeugd-en-veiligheid&vorm=training").await;
+    assert!(
+        html.contains("<form class=\"ww-facets\" method=\"get\" action=\"/agenda\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Filters (2)"),
+        "the folded filters say how many are on"
+    );
+    assert!(html.contains("name=\"thema\" value=\"jeugd-en-veiligheid\" checked"));
+    assert!(html.contains("name=\"vorm\" value=\"training\" checked"));
+    // Two trainings on youth and safety: February and March 2027, nothing else.
+    let nav = html
+        .split("aria-label=\"Maanden\"")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap_or_default();
+    assert!(
+        nav.contains("href=\"/agenda?maand=2027-02&#38;thema=jeugd-en-veiligheid&#38;vorm=training\" aria-current=\"page\""),
+        "{nav}"
+    );
+    assert!(nav.contains("Februari 2027</strong> (1)"), "{nav}");
+    assert!(nav.contains("Maart 2027 (1)"), "{nav}");
+    assert_eq!(nav.matches("<li>").count(), 2, "{nav}");
+    // The count beside "Training" is that of the agenda, not of the whole catalogue.
+    assert!(
+        html.contains("<label for=\"f-vorm-")
+            && html.contains(">Training <span class=\"ww-count\">(2)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/aanbod/training-criminele-uitbuiting-van-jongeren\""));
+    assert!(!html.contains("href=\"/aanbod/intervisie-ouders-betrekken\""));
+    assert!(html.contains("Op locatie in Utrecht"), "the place in words");
+    // Removing one filter keeps the other and the month shown.
+    assert!(
+        html.contains("href=\"/agenda?thema=jeugd-en-veiligheid\""),
+        "{html}"
+    );
+    // The calendar file of the selection.
+    assert!(html.contains("href=\"/agenda.ics?thema=jeugd-en-veiligheid&#38;vorm=training\""));
+    let march = page(
+        &app,
+        "/agenda?maand=2027-03&thema=jeugd-en-veiligheid&vorm=training",
+    )
+    .await;
+    assert!(march.contains("href=\"/aanbod/training-weerbare-buurt-tegen-criminaliteit\""));
+    assert!(march.contains("1 activiteit"));
+    // An unknown value is left out and named, as in the catalogue.
+    let odd = page(&app, "/agenda?thema=bestaat-niet").await;
+    assert!(
+        odd.contains("Dit deel van je zoekopdracht hebben we niet gebruikt"),
+        "{odd}"
+    );
+    assert!(
+        odd.contains("href=\"/aanbod/intervisie-ouders-betrekken\"")
+            || odd.contains("aria-label=\"Maanden\"")
+    );
+}
