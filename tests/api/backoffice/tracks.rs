@@ -144,6 +144,24 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     // The creation is logged with the track's real id.
     let created = log[1].after.as_deref().unwrap();
     assert!(created.contains(&format!("\"id\":{id}")), "{created}");
+    // The log page reads as sentences, with what changed as a small table and the JSON folded.
+    let (s, _, page) = b.get("/beheer/logboek").await;
+    assert_eq!(s, 200);
+    let who = page
+        .split("<strong>")
+        .filter_map(|x| x.split("</strong>").next())
+        .find(|x| x.contains(&format!("heeft het ontwikkeltraject {id} bewerkt.")))
+        .unwrap_or_else(|| panic!("{page}"))
+        .to_string();
+    assert!(who.ends_with(&format!("heeft het ontwikkeltraject {id} bewerkt.")));
+    assert!(page.contains(&format!("heeft het ontwikkeltraject {id} aangemaakt.")));
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">status</th><td>in-ontwikkeling</td><td>beschikbaar</td></tr>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<summary>Ruwe gegevens (JSON)</summary>"));
     assert!(log[0]
         .before
         .as_deref()
