@@ -72,6 +72,7 @@ impl Catalog {
         thesaurus: Thesaurus,
     ) -> Result<Catalog, CatalogError> {
         let (version, taxonomy, offerings) = load(&store).await?;
+        let origins = store.circle_origins().await?;
         let demand_version = store.demand_version().await?;
         let demand = store.demand().await?;
         let judgements = store.judgements().await?;
@@ -92,7 +93,9 @@ impl Catalog {
             index: Arc::new(index),
             index_dir: dir,
             snapshot: RwLock::new(Arc::new(Snapshot {
-                data: Arc::new(CatalogData::new(version, taxonomy, offerings)),
+                data: Arc::new(
+                    CatalogData::new(version, taxonomy, offerings).with_origins(origins),
+                ),
                 demand_version,
                 demand: Arc::new(demand),
                 analysis: std::sync::Mutex::new(None),
@@ -222,7 +225,8 @@ impl Catalog {
     /// Reloads from the store and brings the index in step with it.
     async fn reload(&self, reindex: Reindex) -> Result<(), CatalogError> {
         let (version, taxonomy, offerings) = load(&self.store).await?;
-        let snapshot = CatalogData::new(version, taxonomy, offerings);
+        let origins = self.store.circle_origins().await?;
+        let snapshot = CatalogData::new(version, taxonomy, offerings).with_origins(origins);
         let index = Arc::clone(&self.index);
         let (changed, removed) = match reindex {
             Reindex::Changes => changes(&self.snapshot(), &snapshot),

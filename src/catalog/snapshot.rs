@@ -167,6 +167,8 @@ pub struct CatalogData {
     similar_kept: Vec<OnceLock<Box<[u32]>>>,
     /// Provider slug → index in `providers`.
     pub(super) provider_index: HashMap<String, usize>,
+    /// Offering id → the learning circle it came from `(slug, name)`.
+    origins: HashMap<String, (String, String)>,
 }
 
 impl CatalogData {
@@ -236,6 +238,7 @@ impl CatalogData {
             providers,
             provider_slugs,
             facet_table,
+            origins: HashMap::new(),
             similar_kept: std::iter::repeat_with(OnceLock::new)
                 .take(offerings_len)
                 .collect(),
@@ -284,6 +287,17 @@ impl CatalogData {
     /// The provider with this slug.
     pub fn provider(&self, slug: &str) -> Option<&Provider> {
         self.provider_index.get(slug).map(|i| &self.providers[*i])
+    }
+
+    /// With the learning circle each circle result came from (offering id → `(slug, name)`).
+    pub(super) fn with_origins(mut self, origins: HashMap<String, (String, String)>) -> Self {
+        self.origins = origins;
+        self
+    }
+
+    /// The learning circle offering `id` came from, as `(slug, name)`.
+    pub fn origin(&self, id: &str) -> Option<&(String, String)> {
+        self.origins.get(id)
     }
 }
 

@@ -84,6 +84,23 @@ impl Store {
             .col(0)
     }
 
+    /// The learning circle each published circle result came from: offering id → (circle slug,
+    /// circle name). Loaded with the catalogue, so an offering page needs no query for it.
+    pub async fn circle_origins(
+        &self,
+    ) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.offering_id, c.slug, c.titel FROM offering_submissions s \
+             JOIN learning_circles c ON c.id = s.leerkring_id \
+             WHERE s.status = 'goedgekeurd' AND s.offering_id IS NOT NULL ORDER BY s.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.col("offering_id")?, (r.col("slug")?, r.col("titel")?))))
+            .collect()
+    }
+
     /// Every published offering, ordered by id.
     pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
         let rows = sqlx::query(

@@ -145,7 +145,7 @@ pub(super) async fn offering(
         watch_back: !o.is_current(today) && o.can_be_watched_back(),
         ics: o.startdatum.is_some() && o.is_current(today),
         back: back_link(raw.as_deref()),
-        origin: state.catalog.store().offering_circle(&o.id).await?,
+        origin: snapshot.origin(&o.id).cloned(),
         o: o.clone(),
     }))
 }
