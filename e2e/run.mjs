@@ -86,6 +86,7 @@ async function pageList(base, ids) {
     { path: '/open-data', status: 200 },
     { path: '/aanbod?thema=bestaat-niet&aanbieder=ook-niet', status: 200 },
     { path: '/toegankelijkheid', status: 200 },
+    { path: '/over', status: 200 },
     { path: '/mijn', status: 200 },
     { path: `/mijn/volgen?thema=${enc(ids.themeSlug)}`, status: 200 },
     { path: '/mijn/volgen?zoek=q%3Dwijk', status: 200 },

@@ -275,6 +275,22 @@ impl Catalog {
         page: usize,
         page_size: usize,
     ) -> Result<Page<'a>, CatalogError> {
+        self.search_within(snapshot, q, filters, sort, page, page_size, &|_| true)
+    }
+
+    /// [`Catalog::search`] among the offerings that `keep` accepts (the event calendar: dated
+    /// offerings still running), so that the facet counts are those of that part.
+    #[allow(clippy::too_many_arguments)]
+    pub fn search_within<'a>(
+        &self,
+        snapshot: &'a Snapshot,
+        q: &str,
+        filters: &Filters,
+        sort: Sort,
+        page: usize,
+        page_size: usize,
+        keep: &dyn Fn(&Offering) -> bool,
+    ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         let today = self.clock.today();
         let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
@@ -314,7 +330,7 @@ impl Catalog {
                 _ => None,
             }
         });
-        let hits = hits.map(|(i, o, score)| {
+        let hits = hits.filter(|(_, o, _)| keep(o)).map(|(i, o, score)| {
             if voor.is_some_and(|g| o.doelgroepen.iter().any(|x| x == g)) {
                 (i, o, score * ASKER_WEIGHT)
             } else {

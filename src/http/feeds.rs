@@ -517,6 +517,7 @@ async fn sitemap(State(state): State<AppState>) -> Result<Response, PageError> {
         "/open-data",
         "/privacy",
         "/toegankelijkheid",
+        "/over",
     ]
     .iter()
     .map(|s| s.to_string())

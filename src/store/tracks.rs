@@ -83,7 +83,10 @@ impl Store {
         } else {
             query.fetch_one(&mut *tx).await?.col(0)?
         };
-        let after = serde_json::to_value(t).unwrap_or(Value::Null);
+        // A new track is logged with the id the database gave it.
+        let mut saved = t.clone();
+        saved.id = id;
+        let after = serde_json::to_value(&saved).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());
         let change = Change::new(
             actor,

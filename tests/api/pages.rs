@@ -599,3 +599,187 @@ async fn an_offering_page_leads_to_signing_up_its_calendar_and_back() {
     let list = page(&app, "/aanbod?vorm=webinar&pageSize=100").await;
     assert!(!card(&list, webinar).contains(">Voorbij</span>"), "{list}");
 }
+
+/// Trust: who runs the network (`/over`, linked from every footer and the home page), a logo
+/// with a text alternative, home cards that are links, and the date of the last data change on
+/// the data pages.
+#[tokio::test]
+async fn the_site_says_who_runs_it_and_when_its_data_last_changed() {
+    let (app, _clock) = spawn_at("2026-12-06T10:00:00Z").await;
+    let over = page(&app, "/over").await;
+    one_h1(&over, "/over");
+    for needle in [
+        "<h1>Over het leernetwerk</h1>",
+        "Coördinatiepunt",
+        "coordinatiepunt@wijkwijzer.example",
+        "href=\"/contact\"",
+        "<h2>Colofon</h2>",
+    ] {
+        assert!(over.contains(needle), "/over lacks «{needle}»");
+    }
+    let home = page(&app, "/").await;
+    for path in ["/", "/aanbod", "/privacy"] {
+        let html = page(&app, path).await;
+        let footer = html.split("<footer").nth(1).unwrap_or_default();
+        assert!(footer.contains("href=\"/over\""), "footer of {path}");
+        // The logo: an image with a text alternative, inside the link home.
+        let header = html.split("</header>").next().unwrap_or_default();
+        assert!(
+            header.contains(
+                "<img class=\"ww-logo__image\" src=\"/logo.svg\" alt=\"WijkWijzer Leernetwerk\""
+            ),
+            "{header}"
+        );
+    }
+    let main = home.split("<main").nth(1).unwrap_or_default();
+    assert!(main.contains("href=\"/over\""), "the home page links /over");
+    let logo = app.get("/logo.svg").await;
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.headers()["content-type"], "image/svg+xml");
+    let svg = logo.text().await.unwrap();
+    assert!(svg.contains("viewBox=") && svg.contains("<title"), "{svg}");
+    // Every card about what the network does is a link.
+    let jobs = home
+        .split("<ul class=\"ww-jobs\">")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .unwrap_or_default();
+    let cards: Vec<&str> = jobs.split("<li").skip(1).collect();
+    assert_eq!(cards.len(), 4, "{jobs}");
+    for card in cards {
+        assert!(
+            card.contains("<a class=\"ww-card__link\" href=\"/"),
+            "{card}"
+        );
+    }
+    // The data pages say when their data last changed, as a Dutch date.
+    for path in ["/aanbod", "/agenda", "/lacunes", "/leeragenda"] {
+        let html = page(&app, path).await;
+        let at = html
+            .find("Laatst bijgewerkt: <time datetime=\"")
+            .unwrap_or_else(|| panic!("{path} lacks the date of its last change"));
+        let rest = &html[at..];
+        let date = rest
+            .split("\">")
+            .nth(1)
+            .and_then(|s| s.split("</time>").next());
+        let date = date.unwrap_or_default();
+        assert!(
+            [
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december"
+            ]
+            .iter()
+            .any(|m| date.contains(m)),
+            "{path}: {date}"
+        );
+    }
+}
+
+/// The date of the last change is the day of the latest write (the store stamps writes with the
+/// system time, not the test's clock at 1 November): an import today shows today.
+#[tokio::test]
+async fn the_last_change_date_moves_with_an_import() {
+    let (app, _clock) = spawn_at("2026-11-01T10:00:00Z").await;
+    let stamp = |html: &str| {
+        html.split("Laatst bijgewerkt: ")
+            .nth(1)
+            .and_then(|s| s.split("</time>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let demo = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo/aanbod.jsonl"),
+    )
+    .unwrap();
+    let mut offering: serde_json::Value =
+        serde_json::from_str(demo.lines().next().unwrap()).unwrap();
+    offering["titel"] = serde_json::json!("Een nieuwe titel voor de test");
+    app.import_records("aanbod", &[offering]).await;
+    let today = wijkwijzer::domain::clock::dutch_date(chrono::Utc::now());
+    assert_eq!(
+        stamp(&page(&app, "/aanbod").await),
+        format!(
+            "<time datetime=\"{today}\">{}",
+            wijkwijzer::domain::text::dutch_date(today)
+        )
+    );
+}
+
+/// The event calendar takes the catalogue's filters (the same parameters, folded behind
+/// "Filters (n)", a GET form that works without JavaScript): the months, their counts and the
+/// facet counts are those of the selection, the links keep it, and each activity says where it
+/// is in words.
+#[tokio::test]
+async fn the_event_agenda_filters_like_the_catalogue() {
+    let (app, _clock) = spawn_at("2026-12-06T10:00:00Z").await;
+    let all = page(&app, "/agenda?maand=2027-02").await;
+    assert!(all.contains("href=\"/aanbod/intervisie-ouders-betrekken\""));
+    let html = page(&app, "/agenda?thema=jeugd-en-veiligheid&vorm=training").await;
+    assert!(
+        html.contains("<form class=\"ww-facets\" method=\"get\" action=\"/agenda\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Filters (2)"),
+        "the folded filters say how many are on"
+    );
+    assert!(html.contains("name=\"thema\" value=\"jeugd-en-veiligheid\" checked"));
+    assert!(html.contains("name=\"vorm\" value=\"training\" checked"));
+    // Two trainings on youth and safety: February and March 2027, nothing else.
+    let nav = html
+        .split("aria-label=\"Maanden\"")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap_or_default();
+    assert!(
+        nav.contains("href=\"/agenda?maand=2027-02&#38;thema=jeugd-en-veiligheid&#38;vorm=training\" aria-current=\"page\""),
+        "{nav}"
+    );
+    assert!(nav.contains("Februari 2027</strong> (1)"), "{nav}");
+    assert!(nav.contains("Maart 2027 (1)"), "{nav}");
+    assert_eq!(nav.matches("<li>").count(), 2, "{nav}");
+    // The count beside "Training" is that of the agenda, not of the whole catalogue.
+    assert!(
+        html.contains("<label for=\"f-vorm-")
+            && html.contains(">Training <span class=\"ww-count\">(2)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/aanbod/training-criminele-uitbuiting-van-jongeren\""));
+    assert!(!html.contains("href=\"/aanbod/intervisie-ouders-betrekken\""));
+    assert!(html.contains("Op locatie in Utrecht"), "the place in words");
+    // Removing one filter keeps the other and the month shown.
+    assert!(
+        html.contains("href=\"/agenda?thema=jeugd-en-veiligheid\""),
+        "{html}"
+    );
+    // The calendar file of the selection.
+    assert!(html.contains("href=\"/agenda.ics?thema=jeugd-en-veiligheid&#38;vorm=training\""));
+    let march = page(
+        &app,
+        "/agenda?maand=2027-03&thema=jeugd-en-veiligheid&vorm=training",
+    )
+    .await;
+    assert!(march.contains("href=\"/aanbod/training-weerbare-buurt-tegen-criminaliteit\""));
+    assert!(march.contains("1 activiteit"));
+    // An unknown value is left out and named, as in the catalogue.
+    let odd = page(&app, "/agenda?thema=bestaat-niet").await;
+    assert!(
+        odd.contains("Dit deel van je zoekopdracht hebben we niet gebruikt"),
+        "{odd}"
+    );
+    assert!(
+        odd.contains("href=\"/aanbod/intervisie-ouders-betrekken\"")
+            || odd.contains("aria-label=\"Maanden\"")
+    );
+}

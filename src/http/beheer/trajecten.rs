@@ -96,6 +96,14 @@ struct FormPage {
     /// Suggested partnerships per chosen theme `(theme label, [(partnership, link that fills in
     /// a new track with it)])`; the link only on a new track.
     suggestions: Vec<(String, Vec<Suggestion>)>,
+    /// The offerings chosen as its result `(id, title)` (an unknown id with itself as title).
+    chosen: Vec<(String, String)>,
+    /// The search by title, and the offerings it found that are not chosen yet.
+    zoek: String,
+    found: Vec<(String, String)>,
+    /// Just saved: the confirmation is shown.
+    saved: bool,
+    status: StatusCode,
 }
 
 impl FormPage {
@@ -107,13 +115,17 @@ impl FormPage {
     }
 }
 
+fn render_page(page: FormPage) -> Response {
+    render_status(page.status, page)
+}
+
 fn form(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
     t: TrackInput,
     errors: HashMap<String, String>,
-) -> Response {
+) -> FormPage {
     let snapshot = state.catalog.snapshot();
     let gap_themes: Vec<String> = snapshot
         .analysis(state.catalog.clock().today())
@@ -158,9 +170,25 @@ fn form(
         (false, true) => "Nieuw ontwikkeltraject",
         _ => "Fout: ontwikkeltraject",
     };
-    render_status(
-        status,
+    let chosen = t
+        .aanbod
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(|o| {
+            let titel = snapshot
+                .get(o)
+                .map_or_else(|| o.to_string(), |x| x.titel.clone());
+            (o.to_string(), titel)
+        })
+        .collect();
+    {
         FormPage {
+            chosen,
+            zoek: String::new(),
+            found: Vec::new(),
+            saved: false,
+            status,
             l: BLayout::new(title, "/beheer/trajecten/detail", staff),
             id,
             themes: snapshot
@@ -192,8 +220,8 @@ fn form(
             errors,
             statuses: TRACK_STATUSES,
             suggestions,
-        },
-    )
+        }
+    }
 }
 
 fn input(body: &[u8]) -> TrackInput {
@@ -213,9 +241,39 @@ fn input(body: &[u8]) -> TrackInput {
         doelgroepen: all("doelgroepen"),
         status: first(&p, "status"),
         planning: first(&p, "planning"),
-        aanbod: first(&p, "aanbod"),
+        // One checkbox per chosen offering (an older form sent the ids in one text).
+        aanbod: all("aanbod").join(", "),
     }
 }
+
+/// The query of the track form: the notice after saving, and the search for offerings.
+#[derive(serde::Deserialize, Default)]
+struct FormQuery {
+    #[serde(default)]
+    melding: String,
+    #[serde(default)]
+    zoek: String,
+}
+
+/// Offerings whose title contains `zoek` (any case), at most [`FOUND_MAX`], by title.
+fn offerings_titled(snapshot: &crate::catalog::Snapshot, zoek: &str) -> Vec<(String, String)> {
+    let wanted = zoek.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<(String, String)> = snapshot
+        .offerings
+        .iter()
+        .filter(|s| s.offering.titel.to_lowercase().contains(&wanted))
+        .map(|s| (s.offering.id.clone(), s.offering.titel.clone()))
+        .collect();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found.truncate(FOUND_MAX);
+    found
+}
+
+/// Offerings listed for one search.
+const FOUND_MAX: usize = 25;
 
 #[derive(serde::Deserialize, Default)]
 struct NewQuery {
@@ -227,6 +285,9 @@ struct NewQuery {
     /// Suggested partners, one per line, to fill in.
     #[serde(default)]
     partners: String,
+    /// A search for offerings by title.
+    #[serde(default)]
+    zoek: String,
 }
 
 async fn new(
@@ -249,7 +310,10 @@ async fn new(
         partners: q.partners.trim().to_string(),
         ..TrackInput::default()
     };
-    Ok(form(&state, &staff, None, t, HashMap::new()))
+    let mut page = form(&state, &staff, None, t, HashMap::new());
+    page.found = offerings_titled(&state.catalog.snapshot(), &q.zoek);
+    page.zoek = q.zoek.trim().to_string();
+    Ok(render_page(page))
 }
 
 async fn store_track(
@@ -270,11 +334,13 @@ async fn store_track(
                 .save_track(&track, staff.actor())
                 .await?;
             super::show_committed(state, Some(&[])).await;
-            Ok(see_other(&format!("/beheer/trajecten/{id}")))
+            Ok(see_other(&format!(
+                "/beheer/trajecten/{id}?melding=opgeslagen"
+            )))
         }
         Err(errors) => {
             let errors = errors.into_iter().map(|e| (e.field, e.reason)).collect();
-            Ok(form(state, staff, id, t, errors))
+            Ok(render_page(form(state, staff, id, t, errors)))
         }
     }
 }
@@ -292,19 +358,21 @@ async fn edit(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
+    Query(q): Query<FormQuery>,
 ) -> Result<Response, PageError> {
     let staff = staff.need(Area::Trajecten)?;
     let id = super::row_id(&id)?;
     let Some(t) = state.catalog.store().track(id).await? else {
         return Err(PageError::NotFound);
     };
-    Ok(form(
-        &state,
-        &staff,
-        Some(id),
-        TrackInput::of(&t),
-        HashMap::new(),
-    ))
+    let mut page = form(&state, &staff, Some(id), TrackInput::of(&t), HashMap::new());
+    page.zoek = q.zoek.trim().to_string();
+    page.found = offerings_titled(&state.catalog.snapshot(), &q.zoek)
+        .into_iter()
+        .filter(|(o, _)| !page.chosen.iter().any(|(c, _)| c == o))
+        .collect();
+    page.saved = q.melding == "opgeslagen";
+    Ok(render_page(page))
 }
 
 async fn save(

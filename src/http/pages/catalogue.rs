@@ -198,7 +198,27 @@ pub fn build(
     action: &str,
     fixed: Option<Facet>,
 ) -> Result<CatalogueView, CatalogError> {
-    let page = query.run(catalog, snapshot)?;
+    build_within(catalog, snapshot, query, action, fixed, &|_| true)
+}
+
+/// [`build`] over the offerings that `keep` accepts: results and facet counts of that part.
+pub fn build_within(
+    catalog: &Catalog,
+    snapshot: &Snapshot,
+    query: &CatalogQuery,
+    action: &str,
+    fixed: Option<Facet>,
+    keep: &dyn Fn(&crate::domain::offering::Offering) -> bool,
+) -> Result<CatalogueView, CatalogError> {
+    let page = catalog.search_within(
+        snapshot,
+        &query.q,
+        &query.filters,
+        query.sort,
+        query.page,
+        query.page_size,
+        keep,
+    )?;
     let mut groups = Vec::new();
     for facet in Facet::ALL {
         if Some(facet) == fixed {
@@ -443,7 +463,15 @@ pub(super) fn page_query(
     snapshot: &Snapshot,
     today: chrono::NaiveDate,
 ) -> (params::CatalogQuery, Vec<String>) {
-    let mut pairs = params::pairs(raw);
+    page_query_pairs(params::pairs(raw), snapshot, today)
+}
+
+/// [`page_query`] of pairs already split.
+pub(super) fn page_query_pairs(
+    mut pairs: Vec<(String, String)>,
+    snapshot: &Snapshot,
+    today: chrono::NaiveDate,
+) -> (params::CatalogQuery, Vec<String>) {
     let mut ignored = Vec::new();
     loop {
         match params::parse(&pairs, snapshot, today, &[]) {
@@ -495,8 +523,10 @@ pub(super) async fn catalogue_page(
     )
     .await?;
     v.ignored = ignored;
+    let updated = super::view::last_change(&state.catalog.snapshot(), false);
     Ok(render(CataloguePage {
-        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod"),
+        l: Layout::new(title, "Zoek in het leeraanbod over leefbare en veilige wijken en filter op thema, doelgroep, vorm en meer.", "/aanbod")
+            .updated_on(updated),
         v,
     }))
 }

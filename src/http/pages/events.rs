@@ -1,4 +1,5 @@
-//! The event calendar (`/agenda`): activities from today on, one month per page.
+//! The event calendar (`/agenda`): activities from today on, one month per page, filtered like
+//! the catalogue (its parameters and its filter form).
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -10,6 +11,7 @@ use crate::catalog::params;
 use crate::domain::offering::Offering;
 use crate::http::AppState;
 
+use super::catalogue::{build_within, page_query_pairs, to_pairs, CatalogueView};
 use super::view::{dutch_month, when, Card, Layout};
 use super::{coming, render, PageError};
 
@@ -35,6 +37,12 @@ struct EventCalendarPage {
     next: Option<(String, String)>,
     /// Meetings of learning circles in the month shown `(circle slug, circle name, meeting)`.
     meetings: Vec<(String, String, super::circles::MeetingView)>,
+    /// The catalogue's filters over the agenda's activities (form, chips, counts).
+    v: CatalogueView,
+    /// The filter selection as the tail of a link (`&thema=…`), or empty.
+    keep: String,
+    /// A filter or search text is on.
+    filtered: bool,
 }
 
 /// Activities shown per page of one month.
@@ -66,8 +74,9 @@ pub(super) async fn event_calendar(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let today = state.catalog.clock().today();
-    let meetings = state.catalog.store().coming_meetings(today).await?;
-    let pairs = params::pairs(raw.as_deref());
+    let (pairs, filters): (Vec<_>, Vec<_>) = params::pairs(raw.as_deref())
+        .into_iter()
+        .partition(|(k, _)| k == "maand" || k == "pagina");
     let param = |name: &str| {
         pairs
             .iter()
@@ -76,7 +85,58 @@ pub(super) async fn event_calendar(
             .filter(|v| !v.is_empty())
     };
     let snapshot = state.catalog.snapshot();
-    let all = coming(&snapshot, today, None);
+    let (query, ignored) = page_query_pairs(filters, &snapshot, today);
+    let selection: Vec<(String, String)> = to_pairs(&query, None, None, None)
+        .into_iter()
+        .filter(|(k, _)| k != "sort" && k != "pageSize")
+        .collect();
+    let filtered = !selection.is_empty();
+    let keep = if filtered {
+        format!(
+            "&{}",
+            serde_urlencoded::to_string(&selection).unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
+    // The catalogue's search among the dated activities still running: the facet counts are
+    // those of the agenda, and the selection decides what the months hold.
+    let (v, selected) = {
+        let catalog = state.catalog.clone();
+        let snapshot = snapshot.clone();
+        tokio::task::spawn_blocking(move || {
+            let on_agenda = |o: &Offering| {
+                (o.startdatum.is_some() || o.einddatum.is_some()) && o.is_current(today)
+            };
+            let v = build_within(&catalog, &snapshot, &query, "/agenda", None, &on_agenda)?;
+            let page = catalog.search_within(
+                &snapshot,
+                &query.q,
+                &query.filters,
+                crate::domain::facets::Sort::Datum,
+                1,
+                usize::MAX,
+                &on_agenda,
+            )?;
+            let selected: std::collections::HashSet<String> =
+                page.items.iter().map(|(o, _)| o.id.clone()).collect();
+            Ok::<_, crate::catalog::CatalogError>((v, selected))
+        })
+        .await
+        .map_err(crate::catalog::CatalogError::from)??
+    };
+    let mut v = v;
+    v.ignored = ignored;
+    // Circle meetings have no facets: they are shown only without a filter.
+    let meetings = if filtered {
+        Vec::new()
+    } else {
+        state.catalog.store().coming_meetings(today).await?
+    };
+    let all: Vec<&Offering> = coming(&snapshot, today, None)
+        .into_iter()
+        .filter(|o| selected.contains(&o.id))
+        .collect();
     let mut nav: Vec<(String, String, usize)> = Vec::new();
     for o in &all {
         let key = event_month(o, today);
@@ -158,7 +218,8 @@ pub(super) async fn event_calendar(
             format!("Agenda: {label}"),
             "Bijeenkomsten, trainingen en webinars vanaf vandaag, per maand.",
             "/agenda",
-        ),
+        )
+        .updated_on(super::view::last_change(&snapshot, false)),
         nav,
         current,
         label,
@@ -169,5 +230,8 @@ pub(super) async fn event_calendar(
         prev,
         next,
         meetings: month_meetings,
+        v,
+        keep,
+        filtered,
     }))
 }

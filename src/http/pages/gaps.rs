@@ -193,7 +193,8 @@ async fn gaps_page(State(state): State<AppState>) -> Result<Response, PageError>
                 "Lacunes",
                 "Waar de vraag naar leren niet wordt beantwoord, met cijfers en uitleg.",
                 "/lacunes",
-            ),
+            )
+            .updated_on(super::view::last_change(&snapshot, true)),
             gaps: analysis.gaps.iter().map(with_tracks).collect(),
             unchecked: unchecked_note(&snapshot),
             unmet: analysis
@@ -377,7 +378,8 @@ async fn topic_page(
                 topic.label.clone(),
                 topic.description.clone(),
                 "/lacunes/detail",
-            ),
+            )
+            .updated_on(super::view::last_change(&snapshot, true)),
             topic,
             themes,
             figures,

@@ -1,4 +1,4 @@
-//! The information pages: privacy, open data and API, accessibility.
+//! The information pages: about the network, privacy, open data and API, accessibility.
 
 use askama::Template;
 use axum::extract::State;
@@ -43,6 +43,23 @@ pub(super) async fn privacy(State(state): State<AppState>) -> Response {
             "/privacy",
         )
         .retaining(state.retention_months),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "over.html")]
+struct AboutPage {
+    l: Layout,
+}
+
+/// Who runs the learning network: its partners, the coordination point, contact and a colofon.
+pub(super) async fn about() -> Response {
+    render(AboutPage {
+        l: Layout::new(
+            "Over het leernetwerk",
+            "Wie het leernetwerk draagt, wat het coördinatiepunt doet en hoe je contact opneemt.",
+            "/over",
+        ),
     })
 }
 

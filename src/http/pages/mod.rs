@@ -50,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/privacy", get(info::privacy))
         .route("/open-data", get(info::open_data))
         .route("/toegankelijkheid", get(info::accessibility))
+        .route("/over", get(info::about))
+        .route("/logo.svg", get(logo))
         .route(assets::SITE_CSS_PATH, get(stylesheet))
         .route("/favicon.ico", get(favicon))
         .merge(leervraag::router())
@@ -151,6 +153,24 @@ async fn favicon() -> Response {
             ),
         ],
         include_str!("../../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
+/// The logo in the header (`static/logo.svg`).
+async fn logo() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../../../static/logo.svg"),
     )
         .into_response()
 }

@@ -26,6 +26,8 @@ pub struct Layout {
     pub feeds: Vec<(String, String)>,
     /// Months after closing before personal data is erased (shown on forms and the privacy page).
     pub retention_months: u32,
+    /// The day the data shown last changed ("laatst bijgewerkt"), on data pages.
+    pub updated: Option<NaiveDate>,
 }
 
 const NAV: &[(&str, &str)] = &[
@@ -53,7 +55,19 @@ impl Layout {
             path: path.into(),
             feeds: Vec::new(),
             retention_months: 12,
+            updated: None,
         }
+    }
+
+    /// The same layout saying when its data last changed.
+    pub fn updated_on(mut self, day: Option<NaiveDate>) -> Layout {
+        self.updated = day;
+        self
+    }
+
+    /// The day of the last change in Dutch words.
+    pub fn updated_label(&self) -> String {
+        self.updated.map(dutch_date).unwrap_or_default()
     }
 
     /// The same layout with the configured retention period.
@@ -87,6 +101,23 @@ pub fn moment(stored: &str) -> String {
         }
         Err(_) => stored.to_string(),
     }
+}
+
+/// The Dutch day of the latest change to the offerings (their stored `updated_at`), and with
+/// `with_demand` also to the learning questions (the day each was asked).
+pub fn last_change(snapshot: &Snapshot, with_demand: bool) -> Option<NaiveDate> {
+    let offerings = snapshot
+        .offerings
+        .iter()
+        .filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.updated_at).ok())
+        .max()
+        .map(|t| crate::domain::clock::dutch_date(t.with_timezone(&chrono::Utc)));
+    let demand = if with_demand {
+        snapshot.demand.iter().map(|q| q.datum).max()
+    } else {
+        None
+    };
+    offerings.max(demand)
 }
 
 /// One row of a gap table (`templates/gap_table.html`): demand, supply, shortfall and verdict.

@@ -76,7 +76,22 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     ];
     let (s, loc, _) = b.post("/beheer/trajecten/nieuw", &fields).await;
     assert_eq!(s, 303);
-    let id = loc.rsplit('/').next().unwrap().to_string();
+    let id = loc
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    // A confirmation after saving, on the track's own page.
+    assert_eq!(loc, format!("/beheer/trajecten/{id}?melding=opgeslagen"));
+    let (s, _, saved) = b.get(&loc).await;
+    assert_eq!(s, 200);
+    assert!(
+        saved.contains("role=\"status\">Het ontwikkeltraject is opgeslagen."),
+        "{saved}"
+    );
     let public = app.text("/ontwikkeltrajecten").await;
     assert!(public.contains("Leerlijn wijkaanpak na de subsidie"));
     assert!(public.contains("Platform Wijkaanpak"));
@@ -126,10 +141,95 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
         .await
         .unwrap();
     assert_eq!(log.len(), 2);
+    // The creation is logged with the track's real id.
+    let created = log[1].after.as_deref().unwrap();
+    assert!(created.contains(&format!("\"id\":{id}")), "{created}");
+    // The log page reads as sentences, with what changed as a small table and the JSON folded.
+    let (s, _, page) = b.get("/beheer/logboek").await;
+    assert_eq!(s, 200);
+    let who = page
+        .split("<strong>")
+        .filter_map(|x| x.split("</strong>").next())
+        .find(|x| x.contains(&format!("heeft het ontwikkeltraject {id} bewerkt.")))
+        .unwrap_or_else(|| panic!("{page}"))
+        .to_string();
+    assert!(who.ends_with(&format!("heeft het ontwikkeltraject {id} bewerkt.")));
+    assert!(page.contains(&format!("heeft het ontwikkeltraject {id} aangemaakt.")));
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">status</th><td>in-ontwikkeling</td><td>beschikbaar</td></tr>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<summary>Ruwe gegevens (JSON)</summary>"));
     assert!(log[0]
         .before
         .as_deref()
         .unwrap()
         .contains("in-ontwikkeling"));
     assert!(log[0].after.as_deref().unwrap().contains("beschikbaar"));
+}
+
+/// "Aanbod dat eruit kwam" is chosen from the catalogue: a GET search by title lists matching
+/// offerings as checkboxes beside the ones already chosen; Ontwikkeltrajecten is in the menu.
+#[tokio::test]
+async fn the_offerings_of_a_track_are_chosen_from_the_catalogue() {
+    let app = spawn_app().await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let fields = [
+        ("titel", "Leerlijn samen wonen"),
+        ("doel", "Buren leren samen leven."),
+        ("themas", "gemengde-wijken"),
+        ("trekker", "Platform Wijkaanpak"),
+        ("status", "beschikbaar"),
+        ("aanbod", OFFERING),
+    ];
+    let (s, loc, body) = b.post_form("/beheer/trajecten/nieuw", &fields).await;
+    assert_eq!(s, 303, "{body}");
+    let path = loc.split('?').next().unwrap().to_string();
+    let (s, _, page) = b.get(&path).await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("<a href=\"/beheer/trajecten\""),
+        "in the menu"
+    );
+    assert!(page.contains(">Ontwikkeltrajecten</a>"));
+    // The chosen offering is a ticked checkbox with its title; no free text field for ids.
+    assert!(
+        page.contains(&format!("name=\"aanbod\" value=\"{OFFERING}\" checked")),
+        "{page}"
+    );
+    assert!(page.contains("Leernetwerk Wijkaanpak die blijft"));
+    assert!(!page.contains("type=\"text\" id=\"aanbod\""));
+    // The search (a GET form of its own) lists matches by title.
+    assert!(
+        page.contains("<form id=\"aanbod-zoeken\" method=\"get\""),
+        "{page}"
+    );
+    let (s, _, found) = b.get(&format!("{path}?zoek=buurtbudget")).await;
+    assert_eq!(s, 200);
+    assert!(
+        found.contains("name=\"aanbod\" value=\"training-buurtbudget-samen-verdelen\">"),
+        "{found}"
+    );
+    assert!(found.contains(&format!("name=\"aanbod\" value=\"{OFFERING}\" checked")));
+    let (_, _, none) = b.get(&format!("{path}?zoek=zzzzqqq")).await;
+    assert!(
+        none.contains("Geen aanbod gevonden met ‘zzzzqqq’ in de titel."),
+        "{none}"
+    );
+    // Ticking a found offering and saving keeps both.
+    let mut two = fields.to_vec();
+    two.push(("aanbod", "training-buurtbudget-samen-verdelen"));
+    let (s, _, body) = b.post_form(&path, &two).await;
+    assert_eq!(s, 303, "{body}");
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let track = app.state.catalog.store().track(id).await.unwrap().unwrap();
+    assert_eq!(
+        track.aanbod,
+        vec![
+            OFFERING.to_string(),
+            "training-buurtbudget-samen-verdelen".to_string()
+        ]
+    );
 }
