@@ -101,43 +101,45 @@ impl Store {
             .collect()
     }
 
-    /// Every published offering, ordered by id.
+    /// Every published offering, ordered by id. Rows are decoded as they stream in, so the raw
+    /// rows of a large catalogue are never all in memory beside the offerings.
     pub async fn offerings(&self) -> Result<Vec<StoredOffering>, StoreError> {
-        let rows = sqlx::query(
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(
             "SELECT seq, id, titel, samenvatting, beschrijving, aanbieder, partners, vorm, themas, \
              doelgroepen, sectoren, trefwoorden, kosten, locatie, regio, startdatum, einddatum, url, \
              created_at, updated_at FROM offerings WHERE gepubliceerd = 1 ORDER BY id",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(StoredOffering {
-                    seq: r.col("seq")?,
-                    created_at: r.col("created_at")?,
-                    updated_at: r.col("updated_at")?,
-                    offering: Offering {
-                        id: r.col("id")?,
-                        titel: r.col("titel")?,
-                        samenvatting: r.col("samenvatting")?,
-                        beschrijving: r.col("beschrijving")?,
-                        aanbieder: r.col("aanbieder")?,
-                        partners: parse_list(r.col("partners")?)?,
-                        vorm: r.col("vorm")?,
-                        themas: parse_list(r.col("themas")?)?,
-                        doelgroepen: parse_list(r.col("doelgroepen")?)?,
-                        sectoren: parse_list(r.col("sectoren")?)?,
-                        trefwoorden: parse_list(r.col("trefwoorden")?)?,
-                        kosten: r.col("kosten")?,
-                        locatie: parsed(&r, "locatie", Location::parse)?,
-                        regio: r.col("regio")?,
-                        startdatum: parse_date(r.col("startdatum")?)?,
-                        einddatum: parse_date(r.col("einddatum")?)?,
-                        url: r.col("url")?,
-                    },
-                })
-            })
-            .collect()
+        .fetch(&self.pool);
+        let mut all = Vec::new();
+        while let Some(r) = rows.try_next().await? {
+            all.push(StoredOffering {
+                seq: r.col("seq")?,
+                created_at: r.col("created_at")?,
+                updated_at: r.col("updated_at")?,
+                offering: Offering {
+                    id: r.col("id")?,
+                    titel: r.col("titel")?,
+                    samenvatting: r.col("samenvatting")?,
+                    beschrijving: r.col("beschrijving")?,
+                    aanbieder: r.col("aanbieder")?,
+                    partners: parse_list(r.col("partners")?)?,
+                    vorm: r.col("vorm")?,
+                    themas: parse_list(r.col("themas")?)?,
+                    doelgroepen: parse_list(r.col("doelgroepen")?)?,
+                    sectoren: parse_list(r.col("sectoren")?)?,
+                    trefwoorden: parse_list(r.col("trefwoorden")?)?,
+                    kosten: r.col("kosten")?,
+                    locatie: parsed(&r, "locatie", Location::parse)?,
+                    regio: r.col("regio")?,
+                    startdatum: parse_date(r.col("startdatum")?)?,
+                    einddatum: parse_date(r.col("einddatum")?)?,
+                    url: r.col("url")?,
+                },
+            });
+        }
+        all.shrink_to_fit();
+        Ok(all)
     }
 
     /// Inserts or updates offerings by id, all in one transaction.
