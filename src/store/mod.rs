@@ -328,9 +328,10 @@ impl Store {
     /// into the database file, so that the file alone is the whole database again.
     pub async fn close(&self) {
         if matches!(self.backend, Backend::Sqlite(_)) {
-            // A connection whose task was just stopped may still be rolling back: the checkpoint
-            // reports "busy" then, so it is tried again for up to a second.
-            for _ in 0..50 {
+            // A connection whose task was just stopped may still be rolling back, or a background
+            // job may still be reading: the checkpoint reports "busy" then, so it is tried again
+            // for up to five seconds.
+            for _ in 0..250 {
                 match sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                     .fetch_one(&self.pool)
                     .await
