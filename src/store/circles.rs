@@ -761,22 +761,6 @@ impl Store {
             .transpose()
     }
 
-    /// The circle a published offering came from `(slug, name)`, if any.
-    pub async fn offering_circle(
-        &self,
-        offering_id: &str,
-    ) -> Result<Option<(String, String)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT c.slug, c.titel FROM offering_submissions s JOIN learning_circles c ON c.id = s.leerkring_id \
-             WHERE s.offering_id = $1 AND s.status = 'goedgekeurd'",
-        )
-        .bind(offering_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| Ok((r.col("slug")?, r.col("titel")?)))
-            .transpose()
-    }
-
     /// The offerings a circle produced (published ids), and its results still in moderation.
     pub async fn circle_results(&self, circle_id: i64) -> Result<(Vec<String>, usize), StoreError> {
         let rows = sqlx::query(
