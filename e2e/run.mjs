@@ -741,6 +741,7 @@ async function main() {
     if (!process.env.E2E_BASE_URL) await circleProposal.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     await findingRun(browser, base, results);
     await screenshots(browser, base, ids);
+    if (!process.env.E2E_BASE_URL) await (await import('./journeys.mjs')).run({ browser, base, results, server, mailDir: server.mailDir, waitForMail, readMails, coordinatorEmail: E2E_ACCOUNTS[0][0], password: E2E_PASSWORD });
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));
     if (server) console.log(`server log:\n${server.logTail()}`);
