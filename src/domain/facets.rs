@@ -321,9 +321,9 @@ pub fn apply<'a>(
     if open_regions {
         if let Some(c) = counts.get_mut(regio) {
             for (n, own) in c.iter_mut().zip(&everywhere_own) {
-                if *n > 0 {
-                    *n = *n - own + everywhere_total;
-                }
+                // A region without offerings of its own in the selection still gives the
+                // national and online ones: it stays a choice with that count.
+                *n = *n - own + everywhere_total;
             }
         }
     }
@@ -556,6 +556,41 @@ mod tests {
         assert_eq!(counts["landelijk"], 2);
         let (ids, _, _) = run(&["Breda"], true);
         assert_eq!(ids, ["breda"]);
+    }
+
+    #[test]
+    fn a_region_without_own_offerings_in_the_selection_still_counts_the_national_ones() {
+        use crate::domain::offering::Location;
+        let at = |id: &str, vorm: &str, regio: &str| Offering {
+            locatie: Location::Fysiek,
+            ..offering(id, &["a"], vorm, "bewoners", regio)
+        };
+        let offerings = vec![
+            at("brabant-webinar", "webinar", "Noord-Brabant"),
+            at("breda-webinar", "webinar", "Breda"),
+            at("national", "training", "landelijk"),
+            at("utrecht", "training", "Utrecht"),
+        ];
+        let mut f = Filters::default();
+        f.facets.insert(Facet::Vorm, vec!["training".into()]);
+        let page = apply(
+            &table(&offerings),
+            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
+            &f,
+            Sort::Titel,
+            1,
+            100,
+        );
+        let counts = &page.facets[&Facet::Regio];
+        let regions: std::collections::BTreeSet<String> = offerings
+            .iter()
+            .flat_map(|o| Facet::Regio.values(o))
+            .collect();
+        for value in regions {
+            let got = counts.get(&value).copied().unwrap_or(0);
+            assert_eq!(got, brute_open(&offerings, &f, &value), "{value}");
+        }
+        assert_eq!(counts["Noord-Brabant"], 1);
     }
 
     #[test]
