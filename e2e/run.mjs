@@ -35,6 +35,7 @@ import {
 } from './lib.mjs';
 import { run as peersRun } from './peers.mjs';
 import { findingRun } from './finding.mjs';
+import { run as chartsRun } from './charts.mjs';
 
 const results = new Results();
 
@@ -738,6 +739,7 @@ async function main() {
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     await findingRun(browser, base, results);
+    await chartsRun({ browser, base, results, backOffice: !process.env.E2E_BASE_URL });
     await screenshots(browser, base, ids);
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));
