@@ -36,6 +36,7 @@ import {
 } from './lib.mjs';
 import { run as peersRun } from './peers.mjs';
 import { findingRun } from './finding.mjs';
+import { run as chartsRun } from './charts.mjs';
 
 const results = new Results();
 
@@ -740,6 +741,7 @@ async function main() {
     if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     if (!process.env.E2E_BASE_URL) await circleProposal.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     await findingRun(browser, base, results);
+    await chartsRun({ browser, base, results, backOffice: !process.env.E2E_BASE_URL });
     await screenshots(browser, base, ids);
     if (!process.env.E2E_BASE_URL) await (await import('./journeys.mjs')).run({ browser, base, results, server, mailDir: server.mailDir, waitForMail, readMails, coordinatorEmail: E2E_ACCOUNTS[0][0], password: E2E_PASSWORD });
   } catch (e) {

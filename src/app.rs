@@ -148,6 +148,10 @@ impl Application {
                     RateLimiter::new(config.login_rate.0 * 4, config.login_rate.1)
                         .with_clock(config.clock.clone()),
                 ),
+                staff_mail: Arc::new(
+                    RateLimiter::new(config.form_rate.0, config.form_rate.1)
+                        .with_clock(config.clock.clone()),
+                ),
                 login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,

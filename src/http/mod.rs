@@ -52,6 +52,8 @@ pub struct AppState {
     pub sessions: beheer::SessionSettings,
     /// Failed logins per IP address.
     pub login_ip: Arc<crate::security::RateLimiter>,
+    /// Mails sent from the back office (answers to contact messages) per staff account.
+    pub staff_mail: Arc<crate::security::RateLimiter<i64>>,
     /// The limit on `POST /api/v1/matches` per client.
     pub match_limit: Arc<api::MatchLimit>,
     /// Login attempts allowed per account per window, counted in the database (all instances).

@@ -137,6 +137,38 @@ pub fn receipt_mail(
     )
 }
 
+/// The answer to a message of the contact form ("Vraag of suggestie").
+#[derive(Template)]
+#[template(path = "mail/contact_reply.txt")]
+struct ContactReply<'a> {
+    naam: Option<&'a str>,
+    bericht: &'a str,
+    antwoord: &'a str,
+}
+html_part!(ContactReplyHtml of ContactReply = "mail/contact_reply.html");
+
+/// The coordination point's answer to a message of the contact form, quoting the message;
+/// greets the sender by `naam` when given.
+pub fn contact_reply_mail(
+    to: &str,
+    naam: Option<&str>,
+    bericht: &str,
+    antwoord: &str,
+) -> OutgoingMail {
+    let m = ContactReply {
+        naam,
+        bericht,
+        antwoord,
+    };
+    mail(
+        to,
+        "Antwoord op je bericht aan WijkWijzer Leernetwerk",
+        &m,
+        &ContactReplyHtml(&m),
+        true,
+    )
+}
+
 /// The mail to a submitter whose offering was published.
 #[derive(Template)]
 #[template(path = "mail/approved.txt")]
@@ -504,6 +536,28 @@ mod tests {
         assert!(r.text.starts_with("Beste Jan,"), "{}", r.text);
         let anonymous = approved_mail("a@b.nl", None, "X", "https://w.example/x");
         assert!(anonymous.text.starts_with("Beste aanbieder,"));
+    }
+
+    #[test]
+    fn the_contact_reply_quotes_the_message_and_invites_a_reply() {
+        let m = contact_reply_mail(
+            "a@b.nl",
+            None,
+            "Kan er iets over <buurtavonden>?",
+            "Ja, zie de agenda.\n\nGroet & succes.",
+        );
+        assert!(m.text.starts_with("Beste afzender,"), "{}", m.text);
+        assert!(m.text.contains("“Kan er iets over <buurtavonden>?”"));
+        assert!(m.text.contains("Ja, zie de agenda.\n\nGroet & succes."));
+        assert!(m.html.contains("&#60;buurtavonden&#62;"), "{}", m.html);
+        assert!(
+            m.html.contains("agenda.<br><br>Groet &#38; succes."),
+            "{}",
+            m.html
+        );
+        assert!(m.invites_reply);
+        let named = contact_reply_mail("a@b.nl", Some("Sanne"), "x", "y");
+        assert!(named.text.starts_with("Beste Sanne,"), "{}", named.text);
     }
 
     #[test]

@@ -1,8 +1,20 @@
 //! Messages of the contact form and their handling.
 
 use super::audit::Change;
-use super::{accept_once, commit, now, parsed, Columns, Store, StoreError};
+use super::outbox::enqueue;
+use super::{accept_once, commit, now, parsed, Columns, OutgoingMail, Store, StoreError};
 use crate::domain::status::MessageStatus;
+
+/// The answer mailed to a contact message from the back office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactReply {
+    /// Who sent it (the staff member's e-mail address).
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// The text as mailed.
+    pub text: String,
+}
 
 /// A message of the contact form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +31,8 @@ pub struct ContactMessage {
     pub status: MessageStatus,
     /// When received (RFC 3339).
     pub created_at: String,
+    /// The answer mailed from the back office, if any.
+    pub reply: Option<ContactReply>,
 }
 
 fn message(r: &sqlx::any::AnyRow) -> Result<ContactMessage, StoreError> {
@@ -29,10 +43,19 @@ fn message(r: &sqlx::any::AnyRow) -> Result<ContactMessage, StoreError> {
         email: r.col("email")?,
         status: parsed(r, "status", MessageStatus::parse)?,
         created_at: r.col("created_at")?,
+        reply: match (
+            r.col::<Option<String>, _>("replied_by")?,
+            r.col::<Option<String>, _>("replied_at")?,
+            r.col::<Option<String>, _>("reply_text")?,
+        ) {
+            (Some(by), Some(at), Some(text)) => Some(ContactReply { by, at, text }),
+            _ => None,
+        },
     })
 }
 
-const COLUMNS: &str = "id, soort, bericht, email, status, created_at";
+const COLUMNS: &str =
+    "id, soort, bericht, email, status, created_at, replied_by, replied_at, reply_text";
 
 impl Store {
     /// Stores a message of the contact form; returns its number. [`StoreError::AlreadySent`] when
@@ -87,6 +110,52 @@ impl Store {
         let change = done.then(|| Change::new(actor, "afgehandeld", "bericht", id));
         commit(tx, change, None).await?;
         Ok(done)
+    }
+
+    /// Records `text` as the answer to contact message `id`, sent by `actor` as `mail` (written
+    /// to the outbox in the same transaction), and marks the message handled; audited. False
+    /// when there is no such message or it was answered before (one answer per message).
+    pub async fn reply_contact(
+        &self,
+        id: i64,
+        text: &str,
+        mail: &OutgoingMail,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write().await?;
+        let ts = now();
+        let done = sqlx::query(
+            "UPDATE contact_messages SET reply_text = $1, replied_by = $2, replied_at = $3, \
+             status = $4, closed_at = COALESCE(closed_at, $3) WHERE id = $5 AND replied_at IS NULL",
+        )
+        .bind(text)
+        .bind(actor)
+        .bind(&ts)
+        .bind(MessageStatus::Afgehandeld.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if !done {
+            return Ok(false);
+        }
+        enqueue(&mut tx, mail).await?;
+        let change = Change::new(actor, "beantwoord en gemaild", "bericht", id)
+            .after(serde_json::json!({ "antwoord": text }));
+        commit(tx, [change], None).await?;
+        Ok(true)
+    }
+
+    /// The contact message `id`, if it exists.
+    pub async fn contact_message(&self, id: i64) -> Result<Option<ContactMessage>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM contact_messages WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(message).transpose()
     }
 
     /// True when the contact message `id` exists (open or closed).

@@ -38,7 +38,7 @@ pub use audit::AuditEntry;
 use audit::Change;
 pub use backup::BackupReport;
 pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVITATION_DAYS};
-pub use contact::ContactMessage;
+pub use contact::{ContactMessage, ContactReply};
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};
 pub use introductions::{IntroRequest, IntroSide, Introduction, INTRODUCTION_DAYS};

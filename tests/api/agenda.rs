@@ -127,8 +127,25 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
     let app = spawn_app().await;
     let html = app.get("/leeragenda").await.text().await.unwrap();
     assert_eq!(html.matches("<h1").count(), 1);
-    assert_eq!(html.matches("<svg").count(), 2, "bar chart and heat map");
-    assert_eq!(html.matches("role=\"img\"").count(), 2);
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "bar chart, heat map and questions per quarter"
+    );
+    assert_eq!(html.matches("role=\"img\"").count(), 3);
+    // "Leervragen door de tijd": a column per quarter, described, above its table.
+    let time = html.find("<h2>Leervragen door de tijd</h2>").unwrap();
+    let chart = html[time..].find("<title id=\"per-kwartaal-t\">").unwrap() + time;
+    let table = html[time..].find("<table").unwrap() + time;
+    assert!(chart < table, "the chart, then its table");
+    assert!(html.contains("<desc id=\"per-kwartaal-d\">Staafdiagram: het aantal leervragen per kwartaal, van kwartaal "));
+    let quarters = html[table..].matches("<th scope=\"row\"").count();
+    assert!(quarters > 0);
+    assert_eq!(
+        html.matches("class=\"ww-bar\"").count(),
+        quarters,
+        "one column per quarter"
+    );
     assert!(
         html.contains("<title id=\"vraag-aanbod-t\">") && html.contains("<desc id=\"heatmap-d\">")
     );

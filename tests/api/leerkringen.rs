@@ -916,7 +916,9 @@ async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_
     let cells = &page[row..row_end];
     assert!(cells.contains(", 4 gemeenten"), "{cells}");
     assert!(
-        cells.contains("<td>4</td>\n    <td>4</td>\n    <td>3</td>"),
+        cells.contains(
+            "<td class=\"ww-num\">4</td>\n    <td class=\"ww-num\">4</td>\n    <td class=\"ww-num\">3</td>"
+        ),
         "{cells}"
     );
     assert!(

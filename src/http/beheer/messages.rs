@@ -1,26 +1,42 @@
-//! Contact messages ("Vragen en suggesties"): the list and closing one.
+//! Contact messages ("Vragen en suggesties"): the list, closing one and answering one by mail.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use serde::Deserialize;
 
 use crate::domain::status::MessageStatus;
+use crate::http::extract::PageForm;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
+use crate::mail;
 use crate::security::Area;
 use crate::store::ContactMessage;
 
 use super::{see_other, BLayout, Staff};
+
+/// The longest answer to a contact message, in characters.
+pub const REPLY_MAX: usize = 5_000;
+/// The shortest answer that is mailed, in characters.
+const REPLY_MIN: usize = 10;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/beheer/berichten", get(messages))
         .route("/beheer/berichten/{id}/afgehandeld", post(close_message))
+        .route("/beheer/berichten/{id}/antwoord", post(reply))
+}
+
+/// An answer that was not sent: to which message, what was typed and why not.
+struct ReplyError {
+    id: i64,
+    text: String,
+    message: String,
 }
 
 #[derive(Template)]
@@ -28,18 +44,66 @@ pub fn router() -> Router<AppState> {
 struct MessagesPage {
     l: BLayout,
     messages: Vec<ContactMessage>,
+    notice: Option<&'static str>,
+    error: Option<ReplyError>,
+    /// The longest answer, in words (`5.000`).
+    max: String,
 }
 
-async fn messages(State(state): State<AppState>, staff: Staff) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Berichten)?;
+impl MessagesPage {
+    /// The error of the answer form of message `id`, if that one failed.
+    fn error_of(&self, id: &i64) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.id == *id)
+            .map(|e| e.message.as_str())
+    }
+
+    /// What stands in the answer box of message `id`: the text typed when it failed.
+    fn draft_of(&self, id: &i64) -> &str {
+        self.error
+            .as_ref()
+            .filter(|e| e.id == *id)
+            .map_or("", |e| e.text.as_str())
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    melding: String,
+}
+
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<ReplyError>,
+) -> Result<Response, PageError> {
     let messages = state.catalog.store().contact_inbox().await?;
     Ok(render_status(
-        StatusCode::OK,
+        status,
         MessagesPage {
-            l: BLayout::new("Vragen en suggesties", "/beheer/berichten", &staff),
+            l: BLayout::new("Vragen en suggesties", "/beheer/berichten", staff),
             messages,
+            notice,
+            error,
+            max: grouped(REPLY_MAX),
         },
     ))
+}
+
+async fn messages(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let staff = staff.need(Area::Berichten)?;
+    let notice = (q.melding == "verstuurd").then_some(
+        "Verstuurd. Het antwoord staat in de wachtrij van de mail en is bewaard bij het bericht.",
+    );
+    page(&state, &staff, StatusCode::OK, notice, None).await
 }
 
 async fn close_message(
@@ -55,4 +119,115 @@ async fn close_message(
         return Err(PageError::NotFound);
     }
     Ok(see_other("/beheer/berichten"))
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    antwoord: String,
+}
+
+/// A count with Dutch thousands dots: `5.000`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Why an answer cannot be mailed as typed, in Dutch; `None` when it can.
+fn reply_problem(m: &ContactMessage, text: &str) -> Option<(StatusCode, String)> {
+    let n = text.chars().count();
+    if m.reply.is_some() {
+        Some((
+            StatusCode::CONFLICT,
+            "Dit bericht is al beantwoord; het antwoord staat hieronder.".into(),
+        ))
+    } else if m.email.is_none() {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Dit bericht heeft geen e-mailadres; er kan geen antwoord worden gemaild.".into(),
+        ))
+    } else if n < REPLY_MIN {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "Schrijf een antwoord van minstens {REPLY_MIN} tekens voordat je het verstuurt."
+            ),
+        ))
+    } else if n > REPLY_MAX {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "Het antwoord is te lang: {} tekens, hoogstens {} tekens.",
+                grouped(n),
+                grouped(REPLY_MAX)
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
+    let staff = staff.need(Area::Berichten)?;
+    let id = super::row_id(&id)?;
+    let store = state.catalog.store();
+    let Some(message) = store.contact_message(id).await? else {
+        return Err(PageError::NotFound);
+    };
+    let text = form.antwoord.trim().to_string();
+    let failed = |status, message: String, text: String| {
+        let error = ReplyError { id, text, message };
+        page(&state, &staff, status, None, Some(error))
+    };
+    if let Some((status, why)) = reply_problem(&message, &text) {
+        return failed(status, why, text).await;
+    }
+    let Some(to) = message.email.as_deref() else {
+        return Err(PageError::NotFound);
+    };
+    if state.staff_mail.hit(staff.user.id).is_err() {
+        return failed(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Je hebt in korte tijd veel antwoorden gemaild. Wacht even en verstuur het dan opnieuw; je tekst staat er nog.".into(),
+            text,
+        )
+        .await;
+    }
+    let mail = mail::contact_reply_mail(to, None, &message.bericht, &text);
+    if !store.reply_contact(id, &text, &mail, staff.actor()).await? {
+        return failed(
+            StatusCode::CONFLICT,
+            "Dit bericht is al beantwoord; het antwoord staat hieronder.".into(),
+            text,
+        )
+        .await;
+    }
+    Ok(see_other(&format!(
+        "/beheer/berichten?melding=verstuurd#bericht-{id}"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_have_dutch_thousands_dots() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(5_000), "5.000");
+        assert_eq!(grouped(1_234_567), "1.234.567");
+    }
 }

@@ -224,6 +224,95 @@ pub fn course(id: &str, title: &str, desc: &str, points: &[(String, f64)], limit
     s
 }
 
+/// One column of a column chart, in the chart's own units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge (the baseline is at the plot's bottom).
+    pub y: f64,
+    /// Width.
+    pub width: f64,
+    /// Height, proportional to the value (0 for 0).
+    pub height: f64,
+    /// Whether its period label is drawn (when labels would overlap, every n-th and the last).
+    pub labelled: bool,
+}
+
+/// The columns of `values` in a plot of `plot_w` × `plot_h` starting at `(left, top)`: equal
+/// slots with a gap of a quarter slot, heights proportional to the largest value, and labels of
+/// width `label_w` on every n-th column so that they do not overlap (always the last one).
+pub fn column_layout(
+    values: &[usize],
+    (left, top): (f64, f64),
+    (plot_w, plot_h): (f64, f64),
+    label_w: f64,
+) -> Vec<Column> {
+    let n = values.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let slot = plot_w / n as f64;
+    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let every = (label_w / slot).ceil().max(1.0) as usize;
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let height = plot_h * v as f64 / max;
+            let from_last = n - 1 - i;
+            Column {
+                x: left + slot * i as f64 + slot / 8.0,
+                y: top + plot_h - height,
+                width: slot * 3.0 / 4.0,
+                height,
+                labelled: from_last.is_multiple_of(every),
+            }
+        })
+        .collect()
+}
+
+/// A small column chart of a count per period (`(label, count)`, oldest first), with its value
+/// above each column; it scales with the screen (no fixed width). The page shows the same
+/// figures in a table.
+pub fn columns(id: &str, title: &str, desc: &str, rows: &[(String, usize)]) -> String {
+    let (left, top, plot_w, plot_h, bottom) = (8.0, 26.0, 464.0, 150.0, 30.0);
+    let width = left * 2.0 + plot_w;
+    let height = top + plot_h + bottom;
+    let values: Vec<usize> = rows.iter().map(|r| r.1).collect();
+    let layout = column_layout(&values, (left, top), (plot_w, plot_h), 72.0);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart ww-chart--small\">\
+<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>\
+<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#4a4a4a\"/>",
+        xml_escape(title),
+        xml_escape(desc),
+        left + plot_w,
+        base = top + plot_h
+    );
+    for ((label, value), c) in rows.iter().zip(&layout) {
+        let middle = c.x + c.width / 2.0;
+        s.push_str(&format!(
+            "<rect class=\"ww-bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{DEMAND}\"/>\
+<text x=\"{middle:.1}\" y=\"{:.1}\" font-size=\"15\" text-anchor=\"middle\" fill=\"#1a1a1a\">{value}</text>",
+            c.x,
+            c.y,
+            c.width,
+            c.height,
+            c.y - 6.0
+        ));
+        if c.labelled {
+            s.push_str(&format!(
+                "<text x=\"{middle:.1}\" y=\"{:.1}\" font-size=\"15\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>",
+                top + plot_h + 21.0,
+                xml_escape(label)
+            ));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +358,47 @@ mod tests {
         let one = course("d", "T", "D", &[("6-12-2026".into(), 1.0)], 2.0);
         assert_eq!(one.matches("<circle").count(), 1);
         assert!(!one.contains("<polyline"));
+    }
+
+    #[test]
+    fn columns_share_the_plot_and_scale_to_the_largest() {
+        let c = column_layout(&[2, 4, 0], (10.0, 20.0), (300.0, 100.0), 50.0);
+        assert_eq!(c.len(), 3);
+        // Slots of 100 with a column of 75 in the middle of each.
+        assert_eq!((c[0].x, c[0].width), (22.5, 75.0));
+        assert_eq!(c[1].x, 122.5);
+        // The largest fills the plot; half of it half; zero stands on the baseline.
+        assert_eq!((c[1].y, c[1].height), (20.0, 100.0));
+        assert_eq!((c[0].y, c[0].height), (70.0, 50.0));
+        assert_eq!((c[2].y, c[2].height), (120.0, 0.0));
+        assert!(c.iter().all(|x| x.labelled), "wide slots: every label");
+        assert!(column_layout(&[], (0.0, 0.0), (100.0, 100.0), 10.0).is_empty());
+        let zeros = column_layout(&[0, 0], (0.0, 0.0), (100.0, 100.0), 10.0);
+        assert!(zeros.iter().all(|x| x.height == 0.0 && x.y == 100.0));
+    }
+
+    #[test]
+    fn column_labels_thin_out_when_they_would_overlap() {
+        // 12 slots of 40 and labels of 70: every second, counted back from the last.
+        let c = column_layout(&[1; 12], (0.0, 0.0), (480.0, 100.0), 70.0);
+        let shown: Vec<usize> = (0..12).filter(|&i| c[i].labelled).collect();
+        assert_eq!(shown, vec![1, 3, 5, 7, 9, 11]);
+    }
+
+    #[test]
+    fn a_column_chart_is_accessible_and_escaped() {
+        let svg = columns(
+            "k",
+            "Leervragen <per> kwartaal",
+            "D",
+            &[("K1 2026".into(), 3), ("K2 & 3".into(), 5)],
+        );
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<title id=\"k-t\">Leervragen &lt;per&gt; kwartaal</title>"));
+        assert!(svg.contains("<desc id=\"k-d\">D</desc>"));
+        assert_eq!(svg.matches("class=\"ww-bar\"").count(), 2);
+        assert!(svg.contains("K2 &amp; 3"));
+        assert!(svg.contains("viewBox=\"0 0 480 206\""));
+        assert!(!svg.contains("width=\"480") && !svg.contains("style="));
     }
 }

@@ -56,6 +56,8 @@ struct AgendaPage {
     heat: String,
     summary: String,
     quarters: Vec<(String, usize)>,
+    /// The column chart of the questions per quarter.
+    quarter_chart: String,
     total_demand: usize,
     total_supply: usize,
     /// "6 december 2026": the date the figures hold for.
@@ -142,6 +144,7 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
             .entry((q.datum.year(), q.datum.month0() / 3 + 1))
             .or_insert(0) += 1;
     }
+    let quarter_chart = quarter_chart(&quarters);
     let last = state.catalog.store().snapshot_list().await?;
     let today = state.catalog.clock().today();
     let round = state
@@ -170,6 +173,7 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
                 .into_iter()
                 .map(|((y, q), n)| (format!("{y} kwartaal {q}"), n))
                 .collect(),
+            quarter_chart,
             total_demand,
             total_supply,
             stand: dutch_date(analysis.datum),
@@ -396,4 +400,31 @@ fn agenda_download(state: &AppState, excel: bool) -> Response {
         agenda_csv_text(&analysis.themes, date, excel),
         format!("attachment; filename=\"{name}-{date}.csv\""),
     )
+}
+
+/// The column chart of "Leervragen door de tijd": the questions per quarter (year, quarter),
+/// labelled `K3 2026`, with a description that names the span and the busiest quarter.
+fn quarter_chart(quarters: &BTreeMap<(i32, u32), usize>) -> String {
+    let rows: Vec<(String, usize)> = quarters
+        .iter()
+        .map(|((y, q), n)| (format!("K{q} {y}"), *n))
+        .collect();
+    let words = |(y, q): (i32, u32)| format!("kwartaal {q} van {y}");
+    let desc = match (quarters.keys().next(), quarters.keys().last()) {
+        (Some(first), Some(last)) => {
+            let (peak, most) =
+                quarters.iter().fold(
+                    ((0, 0), 0),
+                    |best, (k, n)| if *n > best.1 { (*k, *n) } else { best },
+                );
+            format!(
+                "Staafdiagram: het aantal leervragen per kwartaal, van {} tot en met {}. De meeste leervragen kwamen in {} ({most}). De tabel eronder geeft dezelfde cijfers.",
+                words(*first),
+                words(*last),
+                words(peak)
+            )
+        }
+        _ => "Staafdiagram: er zijn nog geen leervragen.".into(),
+    };
+    super::charts::columns("per-kwartaal", "Leervragen per kwartaal", &desc, &rows)
 }

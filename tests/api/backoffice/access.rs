@@ -118,6 +118,11 @@ fn routes() -> Vec<Route> {
         post("/beheer/aanbieders/bestaat-niet/van-de-site", &[], Aanbod),
         get("/beheer/berichten", Berichten),
         post("/beheer/berichten/999/afgehandeld", &[], Berichten),
+        post(
+            "/beheer/berichten/999/antwoord",
+            &[("antwoord", "Dank voor je bericht, we kijken ernaar.")],
+            Berichten,
+        ),
         get("/beheer/trajecten", Trajecten),
         get("/beheer/trajecten/nieuw", Trajecten),
         post("/beheer/trajecten/nieuw", &[("titel", "")], Trajecten),

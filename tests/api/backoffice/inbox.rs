@@ -567,3 +567,203 @@ async fn confirmed_and_removed_matches_are_learned_from() {
         "{page}"
     );
 }
+
+/// Sends a message with the contact form; gives its number.
+async fn contact(app: &TestApp, bericht: &str, email: &str) -> i64 {
+    let (s, _) = app
+        .post_form(
+            "/contact",
+            &[
+                ("soort", "vraag"),
+                ("bericht", bericht),
+                ("email", email),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(s, 200);
+    let stored = app.state.catalog.store().contact_messages().await.unwrap();
+    stored.iter().find(|m| m.bericht == bericht).unwrap().id
+}
+
+/// A coordinator answers a message by mail from the messages page: a form only where there is an
+/// address, Dutch errors beside the box with the text kept, the mail through the outbox with the
+/// coordination point's Reply-To, audited, and the message shown as answered (one answer).
+#[tokio::test]
+async fn a_message_is_answered_by_mail_from_the_messages_page() {
+    let app = spawn_app().await;
+    let with = contact(
+        &app,
+        "Is er een training over buurtbemiddeling?",
+        "buur@voorbeeld.nl",
+    )
+    .await;
+    let without = contact(&app, "Mooie site, dank jullie wel.", "").await;
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, page) = b.get("/beheer/berichten").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains(&format!("action=\"/beheer/berichten/{with}/antwoord\"")),
+        "{page}"
+    );
+    assert!(!page.contains(&format!("action=\"/beheer/berichten/{without}/antwoord\"")));
+    assert!(
+        page.contains("Hoogstens 5.000 tekens."),
+        "the limit beside the box"
+    );
+    let sent_before = app.mail.sent().len();
+
+    // Too short: an error beside that box, what was typed kept, nothing sent.
+    let path = format!("/beheer/berichten/{with}/antwoord");
+    let (s, _, page) = b.post(&path, &[("antwoord", "Ja <b>!")]).await;
+    assert_eq!(s, 422);
+    assert!(
+        page.contains(&format!("id=\"antwoord-{with}-fout\"")),
+        "{page}"
+    );
+    assert!(page.contains("minstens 10 tekens"));
+    assert!(page.contains("Ja &#60;b&#62;!</textarea>"), "{page}");
+    assert!(page.contains("aria-invalid=\"true\""));
+    // Too long.
+    let long = "a".repeat(5_001);
+    let (s, _, page) = b.post(&path, &[("antwoord", &long)]).await;
+    assert_eq!(s, 422);
+    assert!(page.contains("Het antwoord is te lang: 5.001 tekens, hoogstens 5.000 tekens."));
+    assert!(page.contains(&format!("{long}</textarea>")));
+    // No address: nothing to mail to.
+    let (s, _, page) = b
+        .post(
+            &format!("/beheer/berichten/{without}/antwoord"),
+            &[("antwoord", "Dank je wel voor je bericht!")],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(page.contains("geen e-mailadres"), "{page}");
+    let (s, _, _) = b
+        .post(
+            "/beheer/berichten/99999/antwoord",
+            &[("antwoord", "Een antwoord van genoeg tekens.")],
+        )
+        .await;
+    assert_eq!(s, 404);
+    assert_eq!(app.mail.sent().len(), sent_before, "nothing mailed yet");
+
+    // Sent: committed and audited before the notice.
+    let answer = "Ja, in maart is er een online training.\n\nKijk in de agenda.";
+    let (s, loc, _) = b.post(&path, &[("antwoord", answer)]).await;
+    assert_eq!(s, 303);
+    assert_eq!(
+        loc,
+        format!("/beheer/berichten?melding=verstuurd#bericht-{with}")
+    );
+    let stored = app
+        .state
+        .catalog
+        .store()
+        .contact_message(with)
+        .await
+        .unwrap()
+        .unwrap();
+    let reply = stored.reply.clone().expect("the answer is stored");
+    assert_eq!(reply.text, answer);
+    assert_eq!(reply.by, "coordinator@wijkwijzer.example");
+    assert_eq!(
+        stored.status,
+        wijkwijzer::domain::status::MessageStatus::Afgehandeld
+    );
+    let mails = app.wait_for_mail(sent_before + 1).await;
+    let m = mails.last().unwrap();
+    assert_eq!(m.to, "buur@voorbeeld.nl");
+    assert_eq!(
+        m.subject,
+        "Antwoord op je bericht aan WijkWijzer Leernetwerk"
+    );
+    assert!(
+        m.invites_reply,
+        "sent with the coordination point's Reply-To"
+    );
+    assert!(m.text.starts_with("Beste afzender,"), "{}", m.text);
+    assert!(m
+        .text
+        .contains("“Is er een training over buurtbemiddeling?”"));
+    assert!(m.text.contains(answer));
+    let (s, _, page) = b.get("/beheer/berichten?melding=verstuurd").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Verstuurd."), "{page}");
+    assert!(page.contains("<strong>Beantwoord</strong> door coordinator@wijkwijzer.example op"));
+    assert!(page.contains(&wijkwijzer::http::pages::view::moment(&reply.at)));
+    assert!(page.contains("Ja, in maart is er een online training."));
+    assert!(
+        !page.contains(&format!("action=\"/beheer/berichten/{with}/antwoord\"")),
+        "no second form"
+    );
+    // A second send (a double click) mails nothing more.
+    let (s, _, page) = b
+        .post(&path, &[("antwoord", "Nog een antwoord, later.")])
+        .await;
+    assert_eq!(s, 409);
+    assert!(page.contains("al beantwoord"));
+    assert_eq!(app.mail.sent().len(), sent_before + 1);
+    let (_, _, log) = b.get("/beheer/logboek").await;
+    assert!(
+        log.contains(&format!(
+            "coordinator@wijkwijzer.example heeft het bericht {with} beantwoord en gemaild."
+        )),
+        "{log}"
+    );
+}
+
+/// Answers mailed from the back office are rate limited per account; the text is kept.
+#[tokio::test]
+async fn answers_to_messages_are_rate_limited() {
+    let app = TestApp::builder()
+        .config(|c| c.form_rate = (1, std::time::Duration::from_secs(600)))
+        .spawn()
+        .await;
+    // Stored directly: the contact form itself is limited by the same setting.
+    let store = app.state.catalog.store();
+    let first = store
+        .insert_contact(
+            "vraag",
+            "Eerste vraag over buurtpreventie.",
+            Some("een@voorbeeld.nl"),
+            "een",
+        )
+        .await
+        .unwrap();
+    let second = store
+        .insert_contact(
+            "vraag",
+            "Tweede vraag over jongerenwerk.",
+            Some("twee@voorbeeld.nl"),
+            "twee",
+        )
+        .await
+        .unwrap();
+    let mut b = logged_in(&app, Role::Coordinator).await;
+    let (s, _, _) = b
+        .post(
+            &format!("/beheer/berichten/{first}/antwoord"),
+            &[("antwoord", "Een antwoord op de eerste.")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (s, _, page) = b
+        .post(
+            &format!("/beheer/berichten/{second}/antwoord"),
+            &[("antwoord", "Een antwoord op de tweede.")],
+        )
+        .await;
+    assert_eq!(s, 429);
+    assert!(page.contains("Wacht even"), "{page}");
+    assert!(page.contains("Een antwoord op de tweede.</textarea>"));
+    let stored = app
+        .state
+        .catalog
+        .store()
+        .contact_message(second)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.reply.is_none());
+}
