@@ -13,7 +13,6 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
-mod circle_changes;
 mod circles;
 mod contact;
 mod dashboard;

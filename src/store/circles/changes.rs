@@ -3,10 +3,10 @@
 
 use serde_json::json;
 
-use super::audit::Change;
-use super::outbox::{enqueue, OutgoingMail};
-use super::{commit, list_json, now, Counter, Store, StoreError};
 use crate::domain::circle::{CircleStatus, LearningCircle};
+use crate::store::audit::Change;
+use crate::store::outbox::{enqueue, OutgoingMail};
+use crate::store::{commit, list_json, now, Counter, Store, StoreError};
 
 impl Store {
     /// Replaces what the circle `id` is (name, description, learning questions, for whom, form,
