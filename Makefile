@@ -41,4 +41,5 @@ bench:
 	scripts/install-test-deps.sh --bench
 	scripts/bench.sh
 	scripts/bench-uncached.sh
+	scripts/bench-memory.sh 50000
 	scripts/bench-digest.sh

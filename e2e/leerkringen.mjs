@@ -6,7 +6,8 @@
 import { openPage, sleep, tabUntil } from './lib.mjs';
 
 /** Runs the walk; `ctx` holds the suite's shared pieces. */
-export async function run({ browser, base, mailDir, results, axeHere, login, waitForMail, coordinatorEmail }) {
+export async function run(ctx) {
+  const { browser, base, mailDir, results, axeHere, login, waitForMail, coordinatorEmail } = ctx;
   console.log('\n# leerkringen');
   const name = 'leerkringen';
   const email = 'kring@e2e.example';
@@ -139,42 +140,56 @@ export async function run({ browser, base, mailDir, results, axeHere, login, wai
     results.check(ics.includes('BEGIN:VEVENT') && ics.includes('SUMMARY:Eerste casusbespreking'), `${name}: bijeenkomst in .ics`, ics.slice(0, 400));
 
     // A result, proposed and approved, is found in the catalogue search.
-    await page.goto(new URL(`/leerkringen/${slug}/resultaat`, base).href);
-    await axeHere(page, `${name}: resultaat voorstellen`);
-    await page.fill('#titel', resultaat);
-    await page.fill('#samenvatting', 'Wat gemeenten in de leerkring leerden over een wijkaanpak die lang loopt.');
-    await page.fill('#beschrijving', 'Lessen en valkuilen uit de leerkring.');
-    await page.selectOption('#vorm', 'publicatie');
-    await page.fill('#kosten', 'gratis');
-    await page.selectOption('#locatie', 'online');
-    await page.selectOption('#regio', 'landelijk');
-    await page.fill('#url', 'https://e2e.example/handreiking');
-    [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Resultaat voorstellen' }).click()]);
-    results.check(new URL(page.url()).searchParams.get('melding') === 'resultaat', `${name}: resultaat voorgesteld`, `${res?.status()} ${page.url()}`);
-    const coordinator2 = await login(browser, base, coordinatorEmail);
-    try {
-      await coordinator2.page.goto(new URL('/beheer/aanmeldingen', base).href);
-      await Promise.all([coordinator2.page.waitForNavigation(), coordinator2.page.getByRole('link', { name: resultaat }).first().click()]);
-      await axeHere(coordinator2.page, `${name}: resultaat beoordelen`);
-      results.check((await coordinator2.page.locator('main').innerText()).includes('resultaat van de leerkring'), `${name}: moderatie toont de leerkring als herkomst`, '');
-      const dubbel = coordinator2.page.locator('#geen_dubbel');
-      if (await dubbel.count()) await dubbel.check();
-      await Promise.all([coordinator2.page.waitForNavigation(), coordinator2.page.getByRole('button', { name: 'Goedkeuren en publiceren' }).click()]);
-    } catch (e) {
-      results.fail(`${name}: coördinator keurt het resultaat goed`, e.stack || String(e));
-    } finally {
-      await coordinator2.close();
-    }
-    await page.goto(new URL(`/aanbod?q=${encodeURIComponent('handreiking volhouden wijkaanpak')}`, base).href);
-    const link2 = page.getByRole('link', { name: resultaat }).first();
-    if (results.check((await link2.count()) > 0, `${name}: resultaat gevonden in het zoeken`, '')) {
-      await Promise.all([page.waitForNavigation(), link2.click()]);
-      await axeHere(page, `${name}: aanbodpagina met herkomst`);
-      results.check((await page.locator('main').innerText()).includes('Gemaakt door de leerkring'), `${name}: aanbod noemt de leerkring`, '');
-    }
+    await publishResult(ctx, page, slug, { name, titel: resultaat, query: 'handreiking volhouden wijkaanpak' });
   } catch (e) {
     results.fail(`${name}: test kon niet draaien`, e.stack || String(e));
   } finally {
     await close();
+  }
+}
+
+/**
+ * The facilitator on `page` proposes a result of circle `slug`; the coordinator approves it; it
+ * is found in the catalogue search with `query` and names the circle as its origin.
+ */
+export async function publishResult({ base, results, axeHere, login, coordinatorEmail, browser }, page, slug, { name, titel, query }) {
+  await page.goto(new URL(`/leerkringen/${slug}/resultaat`, base).href);
+  await axeHere(page, `${name}: resultaat voorstellen`);
+  await page.fill('#titel', titel);
+  await page.fill('#samenvatting', 'Wat de deelnemers in de leerkring leerden, voor anderen die hetzelfde willen.');
+  await page.fill('#beschrijving', 'Lessen en valkuilen uit de leerkring.');
+  await page.selectOption('#vorm', 'publicatie');
+  await page.fill('#kosten', 'gratis');
+  await page.selectOption('#locatie', 'online');
+  await page.selectOption('#regio', 'landelijk');
+  await page.fill('#url', 'https://e2e.example/resultaat');
+  // The form starts from the circle's themes, groups and sectors; where the circle has none
+  // (a circle the coordinator proposed to askers who named no sector), the facilitator picks one.
+  for (const prefix of ['thema', 'doelgroep', 'sector']) {
+    const boxes = page.locator(`input[type=checkbox][id^="${prefix}-"]`);
+    if ((await page.locator(`input[type=checkbox][id^="${prefix}-"]:checked`).count()) === 0) await boxes.first().check();
+  }
+  const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Resultaat voorstellen' }).click()]);
+  if (!results.check(new URL(page.url()).searchParams.get('melding') === 'resultaat', `${name}: resultaat voorgesteld`, `${res?.status()} ${page.url()} ${await page.locator('[role=alert]').allInnerTexts()}`)) return;
+  const coordinator = await login(browser, base, coordinatorEmail);
+  try {
+    await coordinator.page.goto(new URL('/beheer/aanmeldingen', base).href);
+    await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('link', { name: titel }).first().click()]);
+    await axeHere(coordinator.page, `${name}: resultaat beoordelen`);
+    results.check((await coordinator.page.locator('main').innerText()).includes('resultaat van de leerkring'), `${name}: moderatie toont de leerkring als herkomst`, '');
+    const dubbel = coordinator.page.locator('#geen_dubbel');
+    if (await dubbel.count()) await dubbel.check();
+    await Promise.all([coordinator.page.waitForNavigation(), coordinator.page.getByRole('button', { name: 'Goedkeuren en publiceren' }).click()]);
+  } catch (e) {
+    results.fail(`${name}: coördinator keurt het resultaat goed`, e.stack || String(e));
+  } finally {
+    await coordinator.close();
+  }
+  await page.goto(new URL(`/aanbod?q=${encodeURIComponent(query)}`, base).href);
+  const link = page.getByRole('link', { name: titel }).first();
+  if (results.check((await link.count()) > 0, `${name}: resultaat gevonden in het zoeken`, '')) {
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    await axeHere(page, `${name}: aanbodpagina met herkomst`);
+    results.check((await page.locator('main').innerText()).includes('Gemaakt door de leerkring'), `${name}: aanbod noemt de leerkring`, '');
   }
 }

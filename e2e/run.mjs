@@ -10,6 +10,7 @@
 // Exit code 0 only when every check passes.
 import fs from 'node:fs';
 import * as leerkringen from './leerkringen.mjs';
+import * as circleProposal from './circle_proposal.mjs';
 import path from 'node:path';
 import {
   ARTIFACTS,
@@ -737,8 +738,10 @@ async function main() {
     if (!process.env.E2E_BASE_URL) await backOfficeRun(browser, base, ids, server.passwordLink);
     if (!process.env.E2E_BASE_URL) await mijnRun(browser, base, server.mailDir);
     if (!process.env.E2E_BASE_URL) await leerkringen.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
+    if (!process.env.E2E_BASE_URL) await circleProposal.run({ browser, base, mailDir: server.mailDir, results, axeHere, login, waitForMail, coordinatorEmail: E2E_ACCOUNTS[0][0] });
     await findingRun(browser, base, results);
     await screenshots(browser, base, ids);
+    if (!process.env.E2E_BASE_URL) await (await import('./journeys.mjs')).run({ browser, base, results, server, mailDir: server.mailDir, waitForMail, readMails, coordinatorEmail: E2E_ACCOUNTS[0][0], password: E2E_PASSWORD });
   } catch (e) {
     results.fail('e2e-opzet', e.stack || String(e));
     if (server) console.log(`server log:\n${server.logTail()}`);

@@ -17,6 +17,47 @@ use super::{FitModel, LabelledQuestion, MatchParams, Matcher, Thesaurus, STORY_F
 /// One posting: document, weighted term frequency, and its part in title, keywords and summary.
 type Posting = (u32, f32, f32);
 
+/// The postings of all terms in one block, without a list and spare capacity per term: term
+/// `t`'s postings are `items[starts[t]..starts[t + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Postings {
+    starts: Vec<u32>,
+    items: Vec<Posting>,
+}
+
+impl Postings {
+    /// Packs the per-term lists of the builder, freeing each list once it is copied.
+    fn pack(lists: Vec<Vec<Posting>>) -> Postings {
+        let total: usize = lists.iter().map(Vec::len).sum();
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        let mut items = Vec::with_capacity(total);
+        starts.push(0);
+        for list in lists {
+            items.extend_from_slice(&list);
+            starts.push(items.len() as u32);
+        }
+        Postings { starts, items }
+    }
+
+    /// Number of terms.
+    pub(super) fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Each term's postings, in term order.
+    fn lists(&self) -> impl Iterator<Item = &[Posting]> {
+        (0..self.len()).map(|t| &self[t])
+    }
+}
+
+impl std::ops::Index<usize> for Postings {
+    type Output = [Posting];
+
+    fn index(&self, term: usize) -> &[Posting] {
+        &self.items[self.starts[term] as usize..self.starts[term + 1] as usize]
+    }
+}
+
 /// Catalogue words (folded, sorted) with their indexed term.
 type TypoWords = Vec<(String, u32)>;
 
@@ -260,8 +301,9 @@ impl<'a> IndexBuilder<'a> {
     fn finish(self, taxonomy: &Taxonomy, thesaurus: &Thesaurus) -> Matcher {
         let n = self.docs.len().max(1) as f64;
         let avg_len = (self.docs.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
-        let (idf, focus_share) = idf_and_focus(&self.postings, n);
         let theme_assoc = self.theme_associations(taxonomy);
+        let postings = Postings::pack(self.postings);
+        let (idf, focus_share) = idf_and_focus(&postings, n);
         let (typo_words, deletions) = typo_index(&self.stems, &self.term_ids);
         let label_map = |terms: &[Term]| {
             terms
@@ -273,7 +315,7 @@ impl<'a> IndexBuilder<'a> {
             params: self.params,
             docs: self.docs,
             term_ids: self.term_ids,
-            postings: self.postings,
+            postings,
             idf,
             focus_share,
             avg_len,
@@ -358,16 +400,16 @@ fn vocabulary(offerings: &[impl Borrow<Offering>], taxonomy: &Taxonomy) -> HashS
 
 /// Per term: the BM25 idf over `n` documents and the (smoothed) share of the offerings using it
 /// that do so in title, keywords or summary.
-fn idf_and_focus(postings: &[Vec<Posting>], n: f64) -> (Vec<f64>, Vec<f64>) {
+fn idf_and_focus(postings: &Postings, n: f64) -> (Vec<f64>, Vec<f64>) {
     let idf = postings
-        .iter()
+        .lists()
         .map(|p| {
             let df = p.len() as f64;
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
         })
         .collect();
     let focus_share = postings
-        .iter()
+        .lists()
         .map(|p| {
             let focus = p.iter().filter(|x| x.2 > 0.0).count() as f64;
             (focus + 0.5) / (p.len() as f64 + 1.0)

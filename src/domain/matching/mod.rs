@@ -182,7 +182,7 @@ pub struct Matcher {
     params: MatchParams,
     docs: Vec<Doc>,
     term_ids: HashMap<String, u32>,
-    postings: Vec<Vec<(u32, f32, f32)>>,
+    postings: index::Postings,
     idf: Vec<f64>,
     /// Per term: the share of the offerings using it that do so in title, keywords or summary
     /// (smoothed), a measure of how topical the term is.
