@@ -165,25 +165,34 @@ async fn insert(
          ritme, looptijd, begeleiding, toegang, themas, vraagstuk, status, voorgesteld, created_at, updated_at) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16) RETURNING id",
     )
-    .bind(&slug)
-    .bind(&c.titel)
-    .bind(&c.omschrijving)
-    .bind(list_json(&c.leervragen))
-    .bind(list_json(&c.doelgroepen))
-    .bind(list_json(&c.sectoren))
-    .bind(&c.vorm)
-    .bind(&c.ritme)
-    .bind(&c.looptijd)
-    .bind(&c.begeleiding)
-    .bind(c.toegang.as_str())
-    .bind(list_json(&c.themas))
-    .bind(c.vraagstuk.as_deref())
-    .bind(status.as_str())
-    .bind(i64::from(c.voorgesteld))
-    .bind(ts)
-    .fetch_one(&mut **tx)
-    .await?;
+    .bind(&slug);
+    let row = bind_what(row, c)
+        .bind(status.as_str())
+        .bind(i64::from(c.voorgesteld))
+        .bind(ts)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok((row.col(0)?, slug))
+}
+
+/// A query with parameters bound.
+type Bound<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what the circle `c` is, the fields of the guided form (name to vraagstuk, in the order
+/// of the table's columns), to the next twelve parameters of `q`.
+fn bind_what<'q>(q: Bound<'q>, c: &'q LearningCircle) -> Bound<'q> {
+    q.bind(&c.titel)
+        .bind(&c.omschrijving)
+        .bind(list_json(&c.leervragen))
+        .bind(list_json(&c.doelgroepen))
+        .bind(list_json(&c.sectoren))
+        .bind(&c.vorm)
+        .bind(&c.ritme)
+        .bind(&c.looptijd)
+        .bind(&c.begeleiding)
+        .bind(c.toegang.as_str())
+        .bind(list_json(&c.themas))
+        .bind(c.vraagstuk.as_deref())
 }
 
 /// Adds (or updates) a membership inside `tx`.

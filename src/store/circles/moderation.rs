@@ -4,8 +4,8 @@ use serde_json::json;
 
 use crate::domain::circle::CircleStatus;
 use crate::store::audit::Change;
-use crate::store::outbox::{enqueue, OutgoingMail};
-use crate::store::{commit, now, Counter, Store, StoreError};
+use crate::store::outbox::OutgoingMail;
+use crate::store::{commit, commit_if_done, now, Counter, Store, StoreError};
 
 impl Store {
     /// Approves a waiting circle, linked to a gap theme and/or a development track, with the
@@ -32,16 +32,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        if let Some(m) = mail {
-            enqueue(&mut tx, m).await?;
-        }
         let change = Change::new(actor, "goedgekeurd", "leerkring", id)
             .after(json!({"lacune": lacune, "traject": traject}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
-        Ok(true)
+        commit_if_done(tx, done, mail, change, Some(Counter::Demand)).await
     }
 
     /// Changes the gap and development track an active circle is linked to.
@@ -90,15 +83,8 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        if let Some(m) = mail {
-            enqueue(&mut tx, m).await?;
-        }
         let change =
             Change::new(actor, "afgewezen", "leerkring", id).after(json!({"reden": reden}));
-        commit(tx, [change], None).await?;
-        Ok(true)
+        commit_if_done(tx, done, mail, change, None).await
     }
 }

@@ -1,18 +1,14 @@
 //! A result of the circle, proposed as an offering (into moderation).
 
-use std::collections::HashMap;
-
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use tower_sessions::Session;
 
 use super::{member_of, sign_in_first, to_members};
 use crate::domain::circle::LearningCircle;
-use crate::http::form_fields::pairs;
-use crate::http::mijn::{form_signed, signed_in};
+use crate::http::mijn::{signed_in, SignedPairs};
 use crate::http::offering_form::OfferingForm;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
@@ -77,14 +73,10 @@ pub(super) async fn result_page(
 
 pub(super) async fn propose_result(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
     Path(slug): Path<String>,
-    body: Bytes,
+    SignedPairs { signed, values, .. }: SignedPairs,
 ) -> Result<Response, PageError> {
-    let values = pairs(&body);
-    let form: HashMap<String, String> = values.iter().cloned().collect();
-    let Some(s) = form_signed(&state, &headers, &session, &form).await? else {
+    let Some(s) = signed else {
         return Ok(sign_in_first("Een resultaat voorstellen"));
     };
     let (c, _) = member_of(&state, &slug, &s, true).await?;

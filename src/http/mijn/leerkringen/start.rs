@@ -1,11 +1,10 @@
 //! Starting a circle with the guided form (the same form edits one: `leerkring_begeleider`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use tower_sessions::Session;
 
@@ -13,8 +12,8 @@ use super::{shown_in, sign_in_first};
 use crate::domain::circle::{circle_formats, CircleInput};
 use crate::domain::fields::FieldError;
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::form_fields::{all, first, pairs};
-use crate::http::mijn::{form_signed, notice_page, signed_in};
+use crate::http::form_fields::{all, first};
+use crate::http::mijn::{notice_page, signed_in, SignedPairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
@@ -168,13 +167,13 @@ pub(in crate::http::mijn) fn errors_map(errors: Vec<FieldError>) -> BTreeMap<Str
 
 pub(super) async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    body: Bytes,
+    SignedPairs {
+        signed,
+        values,
+        form,
+    }: SignedPairs,
 ) -> Result<Response, PageError> {
-    let values = pairs(&body);
-    let form: HashMap<String, String> = values.iter().cloned().collect();
-    let Some(s) = form_signed(&state, &headers, &session, &form).await? else {
+    let Some(s) = signed else {
         return Ok(sign_in_first("Een leerkring starten"));
     };
     let input = circle_input(&values);
