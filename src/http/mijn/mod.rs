@@ -11,6 +11,7 @@ pub mod bewaren;
 pub mod kennismaken;
 pub mod leerkring_begeleider;
 pub mod leerkringen;
+mod signed_pairs;
 pub mod volgen;
 
 use std::collections::HashMap;
@@ -18,7 +19,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,7 +29,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::http::extract::PageForm;
-use crate::http::form_fields::pairs;
 use crate::http::forms::{parse_email, same_origin, Rejection};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
@@ -38,6 +37,8 @@ use crate::http::AppState;
 use crate::security::constant_time_eq;
 use crate::security::RateLimiter;
 use crate::store::{Participant, PendingFollow, LINK_MINUTES};
+
+pub use signed_pairs::SignedPairs;
 
 /// Session keys of a participant (none of them is a back-office key).
 mod keys {
@@ -237,43 +238,6 @@ impl FromRequest<AppState> for SignedForm {
             Ok(None) => Err(to_account("")),
             Err(e) => Err(e.into_response()),
         }
-    }
-}
-
-/// A form of the participant with its fields in order (a field may repeat, as the guided form's
-/// ticks do) and as a map, after the CSRF check ([`form_signed`]); `signed` is `None` when nobody
-/// is signed in, so the handler says what needs signing in.
-pub struct SignedPairs {
-    /// The participant, when signed in.
-    pub signed: Option<Signed>,
-    /// The form's fields in order.
-    pub values: Vec<(String, String)>,
-    /// The form's fields by name (the last of a repeated one).
-    pub form: HashMap<String, String>,
-}
-
-impl FromRequest<AppState> for SignedPairs {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<SignedPairs, Response> {
-        let (mut parts, body) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|e| PageError::internal(e.1).into_response())?;
-        let headers = parts.headers.clone();
-        let body = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let values = pairs(&body);
-        let form: HashMap<String, String> = values.iter().cloned().collect();
-        let signed = form_signed(state, &headers, &session, &form)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        Ok(SignedPairs {
-            signed,
-            values,
-            form,
-        })
     }
 }
 
