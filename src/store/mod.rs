@@ -13,7 +13,6 @@ use sqlx::{AnyPool, Connection, Executor, Row};
 
 mod audit;
 mod backup;
-mod circle_changes;
 mod circles;
 mod contact;
 mod dashboard;
@@ -443,14 +442,40 @@ pub(crate) async fn commit<'a>(
         audit::record(&mut tx, &change).await?;
     }
     if let Some(counter) = counter {
-        sqlx::query(
-            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1",
-        )
-        .bind(counter.key())
-        .execute(&mut *tx)
-        .await?;
+        bump(&mut tx, counter).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a write that changed `done` rows: when it changed none, nothing is kept (false);
+/// otherwise queues `mails`, records `change`, moves `counter` and commits (true).
+pub(crate) async fn commit_if_done<'m>(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    done: u64,
+    mails: impl IntoIterator<Item = &'m OutgoingMail>,
+    change: Change<'_>,
+    counter: Option<Counter>,
+) -> Result<bool, StoreError> {
+    if done == 0 {
+        return Ok(false);
+    }
+    for m in mails {
+        outbox::enqueue(&mut tx, m).await?;
+    }
+    commit(tx, [change], counter).await?;
+    Ok(true)
+}
+
+/// Moves `counter` inside the transaction `tx` (for a write that moves two counters).
+pub(crate) async fn bump(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    counter: Counter,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = $1")
+        .bind(counter.key())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -532,6 +532,69 @@ async fn a_circle_by_invitation_admits_requests_and_deleting_an_account_removes_
         .contains("Ans"));
 }
 
+/// The result a circle proposes in these tests, as the offering form's fields.
+const RESULT_FIELDS: [(&str, &str); 13] = [
+    ("titel", "Handreiking vijftien jaar wijkaanpak"),
+    (
+        "samenvatting",
+        "Wat tien gemeenten leerden over een wijkaanpak die vijftien jaar blijft lopen.",
+    ),
+    ("beschrijving", "Een handreiking met lessen en valkuilen."),
+    ("aanbieder", "Leerkring Handreiking volhouden"),
+    ("vorm", "publicatie"),
+    ("themas", "langjarige-wijkaanpak"),
+    ("doelgroepen", "beleidsmakers"),
+    ("sectoren", "sociaal-domein"),
+    ("trefwoorden", "doorzettingsvermogen"),
+    ("kosten", "gratis"),
+    ("locatie", "online"),
+    ("regio", "landelijk"),
+    ("url", "https://dijkmeer.example/handreiking"),
+];
+
+/// The last submission waiting for moderation.
+async fn last_submission(app: &TestApp) -> wijkwijzer::store::Submission {
+    let mut subs = app
+        .state
+        .catalog
+        .store()
+        .submissions(SubmissionStatus::Ingediend)
+        .await
+        .unwrap();
+    subs.pop().unwrap()
+}
+
+/// The coordinator approves the last submission (a circle's result) with `fields`; its offering id.
+async fn approve_result(
+    app: &TestApp,
+    coordinator: &mut Browser,
+    fields: &[(&str, &str)],
+) -> String {
+    let sub = last_submission(app).await;
+    coordinator
+        .get(&format!("/beheer/aanmeldingen/{}", sub.id))
+        .await;
+    let mut approve = vec![("actie", "goedkeuren"), ("geen_dubbel", "ja")];
+    approve.extend_from_slice(fields);
+    let (s, loc, body) = coordinator
+        .post(&format!("/beheer/aanmeldingen/{}", sub.id), &approve)
+        .await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(
+        loc,
+        format!("/beheer/aanmeldingen/{}?melding=gepubliceerd", sub.id)
+    );
+    app.state
+        .catalog
+        .store()
+        .submission(sub.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .offering_id
+        .expect("published")
+}
+
 #[tokio::test]
 async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
     let app = spawn_app().await;
@@ -552,38 +615,14 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
         form.contains("value=\"Leerkring Handreiking volhouden\""),
         "{form}"
     );
-    let fields = [
-        ("titel", "Handreiking vijftien jaar wijkaanpak"),
-        (
-            "samenvatting",
-            "Wat tien gemeenten leerden over een wijkaanpak die vijftien jaar blijft lopen.",
-        ),
-        ("beschrijving", "Een handreiking met lessen en valkuilen."),
-        ("aanbieder", "Leerkring Handreiking volhouden"),
-        ("vorm", "publicatie"),
-        ("themas", "langjarige-wijkaanpak"),
-        ("doelgroepen", "beleidsmakers"),
-        ("sectoren", "sociaal-domein"),
-        ("trefwoorden", "doorzettingsvermogen"),
-        ("kosten", "gratis"),
-        ("locatie", "online"),
-        ("regio", "landelijk"),
-        ("url", "https://dijkmeer.example/handreiking"),
-    ];
+    let fields = RESULT_FIELDS;
     let (s, _, page) = lead.post(&path, &[("titel", "")]).await;
     assert_eq!(s, 422, "{page}");
     lead.get(&path).await;
     let (s, loc, _) = lead.post(&path, &fields).await;
     assert_eq!(s, 303);
     assert!(loc.ends_with("melding=resultaat"));
-    let subs = app
-        .state
-        .catalog
-        .store()
-        .submissions(SubmissionStatus::Ingediend)
-        .await
-        .unwrap();
-    let sub = subs.last().unwrap();
+    let sub = last_submission(&app).await;
     assert_eq!(sub.contact_email.as_deref(), Some(STARTER));
     let (_, _, page) = coordinator
         .get(&format!("/beheer/aanmeldingen/{}", sub.id))
@@ -592,26 +631,7 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
         page.contains("Dit is een resultaat van de leerkring"),
         "{page}"
     );
-    let mut approve = vec![("actie", "goedkeuren"), ("geen_dubbel", "ja")];
-    approve.extend_from_slice(&fields);
-    let (s, loc, body) = coordinator
-        .post(&format!("/beheer/aanmeldingen/{}", sub.id), &approve)
-        .await;
-    assert_eq!(s, 303, "{body}");
-    assert_eq!(
-        loc,
-        format!("/beheer/aanmeldingen/{}?melding=gepubliceerd", sub.id)
-    );
-    let offering = app
-        .state
-        .catalog
-        .store()
-        .submission(sub.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .offering_id
-        .expect("published");
+    let offering = approve_result(&app, &mut coordinator, &fields).await;
     let page = app.text(&format!("/aanbod/{offering}")).await;
     assert!(
         page.contains(&format!(
@@ -623,6 +643,35 @@ async fn a_result_of_a_circle_becomes_supply_with_the_circle_as_origin() {
     assert!(search.contains(&format!("/aanbod/{offering}")), "{search}");
     let circle = app.text(&format!("/leerkringen/{slug}")).await;
     assert!(circle.contains("Handreiking vijftien jaar wijkaanpak"));
+}
+
+/// Renaming a circle shows at once on the offerings it produced: their origin comes from the
+/// catalogue snapshot, so the edit moves the catalogue version.
+#[tokio::test]
+async fn renaming_a_circle_renames_the_origin_of_its_results() {
+    let app = spawn_app().await;
+    let (mut lead, slug, mut coordinator) =
+        approved_circle(&app, "Handreiking volhouden", "").await;
+    let path = format!("/leerkringen/{slug}/resultaat");
+    lead.get(&path).await;
+    let (s, _, body) = lead.post(&path, &RESULT_FIELDS).await;
+    assert_eq!(s, 303, "{body}");
+    let offering = approve_result(&app, &mut coordinator, &RESULT_FIELDS).await;
+    let origin = |titel: &str| {
+        format!("Gemaakt door de leerkring <a href=\"/leerkringen/{slug}\">{titel}</a>")
+    };
+    let page = app.text(&format!("/aanbod/{offering}")).await;
+    assert!(page.contains(&origin("Handreiking volhouden")), "{page}");
+    let bewerken = format!("/leerkringen/{slug}/bewerken");
+    lead.get(&bewerken).await;
+    let renamed = start_fields("Handreiking langjarig volhouden", &[]);
+    let (s, _, body) = lead.post(&bewerken, &renamed).await;
+    assert_eq!(s, 303, "{body}");
+    let page = app.text(&format!("/aanbod/{offering}")).await;
+    assert!(
+        page.contains(&origin("Handreiking langjarig volhouden")),
+        "{page}"
+    );
 }
 
 /// The acceptance of an invitation of the coordination point (the invitations are written here

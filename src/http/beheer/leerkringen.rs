@@ -242,13 +242,20 @@ struct DetailPage {
     notice: Option<&'static str>,
 }
 
-async fn load(state: &AppState, id: i64) -> Result<LearningCircle, PageError> {
-    state
+/// The circle at the path's `id`, for staff who may moderate.
+async fn load(
+    state: &AppState,
+    staff: Staff,
+    id: &str,
+) -> Result<(Staff, LearningCircle), PageError> {
+    let staff = staff.need(Area::Moderatie)?;
+    let c = state
         .catalog
         .store()
-        .circle(id)
+        .circle(super::row_id(id)?)
         .await?
-        .ok_or(PageError::NotFound)
+        .ok_or(PageError::NotFound)?;
+    Ok((staff, c))
 }
 
 async fn page(
@@ -338,8 +345,7 @@ async fn detail(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let c = load(&state, super::row_id(&id)?).await?;
+    let (staff, c) = load(&state, staff, &id).await?;
     let notice = match q.get("melding").map(String::as_str) {
         Some("gekoppeld") => Some("De koppeling is opgeslagen."),
         Some("goedgekeurd") => {
@@ -381,9 +387,8 @@ async fn save(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let c = load(&state, id).await?;
+    let (staff, c) = load(&state, staff, &id).await?;
+    let id = c.id;
     let pairs = pairs(&body);
     let snapshot = state.catalog.snapshot();
     let lacune = Some(first(&pairs, "lacune"))
@@ -421,9 +426,8 @@ async fn reject(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let c = load(&state, id).await?;
+    let (staff, c) = load(&state, staff, &id).await?;
+    let id = c.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 || reden.chars().count() > 2000 {
         return page(
@@ -455,9 +459,8 @@ async fn stop(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let c = load(&state, id).await?;
+    let (staff, c) = load(&state, staff, &id).await?;
+    let id = c.id;
     if first(&pairs(&body), "zeker") != "ja" {
         return page(
             &state,
@@ -470,18 +473,13 @@ async fn stop(
         )
         .await;
     }
-    let mails =
-        crate::http::mijn::leerkring_begeleider::stop_mails(&state, &c, "het coördinatiepunt")
-            .await?;
-    if !state
-        .catalog
-        .store()
-        .stop_circle(id, &mails, staff.actor())
-        .await?
-    {
-        return Err(PageError::NotFound);
-    }
-    super::show_demand_change(&state).await;
+    crate::http::mijn::leerkring_begeleider::stop_and_mail(
+        &state,
+        &c,
+        "het coördinatiepunt",
+        staff.actor(),
+    )
+    .await?;
     Ok(see_other(&format!(
         "/beheer/leerkringen/{id}?melding=gestopt"
     )))

@@ -2,18 +2,17 @@
 //! as starting) and stopping it after a confirmation, with a mail to every member; both audited.
 //! The coordination point stops a circle in the back office (`beheer::leerkringen`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
 use crate::domain::circle::{LearningCircle, MemberRole};
-use crate::http::form_fields::{first, pairs};
+use crate::http::form_fields::first;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
@@ -22,7 +21,7 @@ use crate::mail;
 use super::leerkringen::{
     circle_form, circle_input, errors_map, member_of, sign_in_first, to_members, StartForm,
 };
-use super::{notice_page, signed_in, SignedForm};
+use super::{notice_page, signed_in, SignedForm, SignedPairs};
 
 /// The facilitator's routes.
 pub fn router() -> Router<AppState> {
@@ -55,9 +54,10 @@ fn values_of(c: &LearningCircle) -> Vec<(String, String)> {
     v
 }
 
-/// Makes a change to a circle visible on the cached public pages at once.
+/// Makes a change to a circle visible on the cached public pages at once (a new name also on
+/// the offerings it produced: the store then moved the catalogue version too).
 async fn show_change(state: &AppState) {
-    if let Err(e) = state.catalog.refresh_demand().await {
+    if let Err(e) = state.catalog.refresh_if_changed().await {
         tracing::warn!(error = %e, "leerkringen niet ververst");
     }
 }
@@ -85,14 +85,10 @@ async fn edit_page(
 /// single-sector is pointed out first (function 3).
 async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
     Path(slug): Path<String>,
-    body: Bytes,
+    SignedPairs { signed, values, .. }: SignedPairs,
 ) -> Result<Response, PageError> {
-    let values = pairs(&body);
-    let form: HashMap<String, String> = values.iter().cloned().collect();
-    let Some(s) = super::form_signed(&state, &headers, &session, &form).await? else {
+    let Some(s) = signed else {
         return Ok(sign_in_first("Een leerkring bewerken"));
     };
     let (c, _) = member_of(&state, &slug, &s, true).await?;
@@ -131,22 +127,28 @@ async fn edit(
     Ok(to_members(&c.slug, "bewerkt"))
 }
 
-/// The mails to the members (not to those who only asked to join) of a circle stopped by `door`.
-pub async fn stop_mails(
+/// Stops the active circle `c` for `actor`, mailing its members (not those who only asked to
+/// join) that `door` stopped it, and shows the change at once; not found when it was not active.
+pub async fn stop_and_mail(
     state: &AppState,
     c: &LearningCircle,
     door: &str,
-) -> Result<Vec<crate::store::OutgoingMail>, PageError> {
+    actor: &str,
+) -> Result<(), PageError> {
     let url = format!("{}/leerkringen", state.base_url);
-    Ok(state
-        .catalog
-        .store()
+    let store = state.catalog.store();
+    let mails: Vec<_> = store
         .members(c.id)
         .await?
         .iter()
         .filter(|m| m.rol != MemberRole::Aanvraag)
         .map(|m| mail::circle_stopped_mail(&m.email, &c.titel, door, &url))
-        .collect())
+        .collect();
+    if !store.stop_circle(c.id, &mails, actor).await? {
+        return Err(PageError::NotFound);
+    }
+    show_change(state).await;
+    Ok(())
 }
 
 /// Stops the circle once the facilitator confirmed (`zeker=ja`); every member is mailed.
@@ -165,16 +167,7 @@ async fn stop(
             vec![("Terug naar de ledenpagina", back.as_str())],
         ));
     }
-    let mails = stop_mails(&state, &c, "de begeleider").await?;
-    if !state
-        .catalog
-        .store()
-        .stop_circle(c.id, &mails, "deelnemer")
-        .await?
-    {
-        return Err(PageError::NotFound);
-    }
-    show_change(&state).await;
+    stop_and_mail(&state, &c, "de begeleider", "deelnemer").await?;
     Ok(notice_page(
         StatusCode::OK,
         "De leerkring is gestopt",

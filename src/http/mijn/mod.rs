@@ -11,6 +11,7 @@ pub mod bewaren;
 pub mod kennismaken;
 pub mod leerkring_begeleider;
 pub mod leerkringen;
+mod signed_pairs;
 pub mod volgen;
 
 use std::collections::HashMap;
@@ -36,6 +37,8 @@ use crate::http::AppState;
 use crate::security::constant_time_eq;
 use crate::security::RateLimiter;
 use crate::store::{Participant, PendingFollow, LINK_MINUTES};
+
+pub use signed_pairs::SignedPairs;
 
 /// Session keys of a participant (none of them is a back-office key).
 mod keys {

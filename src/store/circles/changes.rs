@@ -3,10 +3,11 @@
 
 use serde_json::json;
 
-use super::audit::Change;
-use super::outbox::{enqueue, OutgoingMail};
-use super::{commit, list_json, now, Counter, Store, StoreError};
+use super::bind_what;
 use crate::domain::circle::{CircleStatus, LearningCircle};
+use crate::store::audit::Change;
+use crate::store::outbox::OutgoingMail;
+use crate::store::{bump, commit_if_done, now, Counter, Store, StoreError};
 
 impl Store {
     /// Replaces what the circle `id` is (name, description, learning questions, for whom, form,
@@ -19,37 +20,31 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT titel FROM learning_circles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let update = sqlx::query(
             "UPDATE learning_circles SET titel = $1, omschrijving = $2, leervragen = $3, doelgroepen = $4, \
              sectoren = $5, vorm = $6, ritme = $7, looptijd = $8, begeleiding = $9, toegang = $10, \
              themas = $11, vraagstuk = $12, updated_at = $13 WHERE id = $14 AND status IN ($15, $16)",
-        )
-        .bind(&c.titel)
-        .bind(&c.omschrijving)
-        .bind(list_json(&c.leervragen))
-        .bind(list_json(&c.doelgroepen))
-        .bind(list_json(&c.sectoren))
-        .bind(&c.vorm)
-        .bind(&c.ritme)
-        .bind(&c.looptijd)
-        .bind(&c.begeleiding)
-        .bind(c.toegang.as_str())
-        .bind(list_json(&c.themas))
-        .bind(&c.vraagstuk)
-        .bind(now())
-        .bind(id)
-        .bind(CircleStatus::Ingediend.as_str())
-        .bind(CircleStatus::Actief.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(false);
+        );
+        let done = bind_what(update, c)
+            .bind(now())
+            .bind(id)
+            .bind(CircleStatus::Ingediend.as_str())
+            .bind(CircleStatus::Actief.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // The offerings a circle produced name it as their origin, from the catalogue snapshot.
+        if before.as_deref() != Some(c.titel.as_str()) {
+            bump(&mut tx, Counter::Catalog).await?;
         }
         let change = Change::new(actor, "bewerkt", "leerkring", id)
             .after(json!({"titel": c.titel, "toegang": c.toegang.as_str()}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
-        Ok(true)
+        commit_if_done(tx, done, [], change, Some(Counter::Demand)).await
     }
 
     /// Stops the active circle `id`, with the `mails` to its members, in one transaction; it
@@ -71,15 +66,8 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if done == 0 {
-            return Ok(false);
-        }
-        for m in mails {
-            enqueue(&mut tx, m).await?;
-        }
         let change = Change::new(actor, "gestopt", "leerkring", id)
             .after(json!({"leden_gemaild": mails.len()}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
-        Ok(true)
+        commit_if_done(tx, done, mails, change, Some(Counter::Demand)).await
     }
 }

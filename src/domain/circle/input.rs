@@ -1,0 +1,224 @@
+//! The "leerkring starten" form (also used to edit a circle): its fields as sent and the checks
+//! that turn them into a circle, with a Dutch error per field.
+
+use super::{Access, CircleStatus, LearningCircle, CIRCLE_FORMATS};
+use crate::domain::fields::FieldError;
+use crate::domain::taxonomy::{Taxonomy, Vocabulary};
+
+/// The "leerkring starten" form as sent, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct CircleInput {
+    /// Name.
+    pub titel: String,
+    /// What it is about.
+    pub omschrijving: String,
+    /// Learning questions, one per line.
+    pub leervragen: String,
+    /// Target group slugs.
+    pub doelgroepen: Vec<String>,
+    /// Sector slugs.
+    pub sectoren: Vec<String>,
+    /// Form slug.
+    pub vorm: String,
+    /// Rhythm.
+    pub ritme: String,
+    /// Duration.
+    pub looptijd: String,
+    /// Who facilitates.
+    pub begeleiding: String,
+    /// `open` or `uitnodiging`.
+    pub toegang: String,
+    /// Theme slugs.
+    pub themas: Vec<String>,
+    /// Vraagstuk slug, or empty.
+    pub vraagstuk: String,
+}
+
+/// Longest text of a short field (title, rhythm, duration, who facilitates).
+pub const SHORT: usize = 200;
+/// Longest description.
+pub const LONG: usize = 4000;
+/// Most learning questions.
+pub const MOST_QUESTIONS: usize = 10;
+
+pub(super) fn need(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    v: &str,
+    what: &str,
+    max: usize,
+) -> String {
+    let v = v.trim();
+    let n = v.chars().count();
+    if n == 0 {
+        errors.push(FieldError::new(field, format!("Vul {what} in.")));
+    } else if n > max {
+        errors.push(FieldError::new(
+            field,
+            format!("Dit veld is te lang ({n} tekens, hoogstens {max})."),
+        ));
+    }
+    v.to_string()
+}
+
+fn known(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    values: &[String],
+    tax: &Taxonomy,
+    vocabulary: Vocabulary,
+    what: &str,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if tax.term(vocabulary, v).is_none() {
+            errors.push(FieldError::new(field, format!("Onbekende {what}: {v}.")));
+        } else if !out.iter().any(|x| x == v) {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+impl CircleInput {
+    /// Checks the form against the taxonomy: a typed circle (status `ingediend`, id 0, slug
+    /// empty) or Dutch errors per field.
+    pub fn parse(&self, tax: &Taxonomy) -> Result<LearningCircle, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let titel = need(&mut errors, "titel", &self.titel, "de naam", SHORT);
+        let omschrijving = need(
+            &mut errors,
+            "omschrijving",
+            &self.omschrijving,
+            "waar de leerkring over gaat",
+            LONG,
+        );
+        let leervragen: Vec<String> = self
+            .leervragen
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        if leervragen.is_empty() {
+            errors.push(FieldError::new(
+                "leervragen",
+                "Schrijf minstens één leervraag die jullie samen willen beantwoorden.",
+            ));
+        } else if leervragen.len() > MOST_QUESTIONS {
+            errors.push(FieldError::new(
+                "leervragen",
+                format!("Hoogstens {MOST_QUESTIONS} leervragen (één per regel)."),
+            ));
+        } else if leervragen.iter().any(|q| q.chars().count() > 500) {
+            errors.push(FieldError::new(
+                "leervragen",
+                "Een leervraag is te lang (hoogstens 500 tekens).",
+            ));
+        }
+        let doelgroepen = known(
+            &mut errors,
+            "doelgroepen",
+            &self.doelgroepen,
+            tax,
+            Vocabulary::TargetGroup,
+            "doelgroep",
+        );
+        if doelgroepen.is_empty() && !errors.iter().any(|e| e.field == "doelgroepen") {
+            errors.push(FieldError::new(
+                "doelgroepen",
+                "Kies voor wie de leerkring is (minstens één doelgroep).",
+            ));
+        }
+        let sectoren = known(
+            &mut errors,
+            "sectoren",
+            &self.sectoren,
+            tax,
+            Vocabulary::Sector,
+            "sector",
+        );
+        let themas = known(
+            &mut errors,
+            "themas",
+            &self.themas,
+            tax,
+            Vocabulary::Theme,
+            "thema",
+        );
+        if themas.is_empty() && !errors.iter().any(|e| e.field == "themas") {
+            errors.push(FieldError::new(
+                "themas",
+                "Kies minstens één thema waar de leerkring over gaat.",
+            ));
+        }
+        let vorm = self.vorm.trim().to_string();
+        if !CIRCLE_FORMATS.iter().any(|(s, _)| *s == vorm) {
+            errors.push(FieldError::new("vorm", "Kies een leervorm uit de lijst."));
+        }
+        let ritme = need(
+            &mut errors,
+            "ritme",
+            &self.ritme,
+            "hoe vaak jullie samenkomen",
+            SHORT,
+        );
+        let looptijd = need(
+            &mut errors,
+            "looptijd",
+            &self.looptijd,
+            "hoe lang de leerkring loopt",
+            SHORT,
+        );
+        let begeleiding = need(
+            &mut errors,
+            "begeleiding",
+            &self.begeleiding,
+            "wie de leerkring begeleidt",
+            SHORT,
+        );
+        let toegang = Access::parse(self.toegang.trim());
+        if toegang.is_none() {
+            errors.push(FieldError::new(
+                "toegang",
+                "Kies of de leerkring open is of op uitnodiging.",
+            ));
+        }
+        let vraagstuk = match self.vraagstuk.trim() {
+            "" => None,
+            v if tax.vraagstukken.iter().any(|t| t.slug == v) => Some(v.to_string()),
+            v => {
+                errors.push(FieldError::new(
+                    "vraagstuk",
+                    format!("Onbekend vraagstuk: {v}."),
+                ));
+                None
+            }
+        };
+        let (true, Some(toegang)) = (errors.is_empty(), toegang) else {
+            return Err(errors);
+        };
+        Ok(LearningCircle {
+            id: 0,
+            slug: String::new(),
+            titel,
+            omschrijving,
+            leervragen,
+            doelgroepen,
+            sectoren,
+            vorm,
+            ritme,
+            looptijd,
+            begeleiding,
+            toegang,
+            themas,
+            vraagstuk,
+            status: CircleStatus::Ingediend,
+            reden: None,
+            lacune: None,
+            traject: None,
+            voorgesteld: false,
+            created_at: String::new(),
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! One question in the inbox with its suggested and confirmed matches.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::domain::facets::{Filters, Sort};
+use crate::domain::status::{MatchStatus, QuestionStatus};
+use crate::domain::taxonomy::Vocabulary;
+use crate::http::beheer::{BLayout, Staff};
+use crate::http::page_error::PageError;
+use crate::http::pages::render_status;
+use crate::http::pages::view::{decimal, label, labels, moment};
+use crate::http::AppState;
+use crate::security::Area;
+use crate::store::InboxItem;
+
+/// A match as shown on the detail page.
+struct MatchRow {
+    id: String,
+    titel: String,
+    score: String,
+    waarom: Vec<String>,
+    status: MatchStatus,
+}
+
+#[derive(Template)]
+#[template(path = "beheer/vraag.html")]
+struct DetailPage {
+    l: BLayout,
+    item: InboxItem,
+    status_label: &'static str,
+    themes: String,
+    group: String,
+    sector: String,
+    matches: Vec<MatchRow>,
+    zoek: String,
+    found: Vec<(String, String, String)>,
+    statuses: &'static [QuestionStatus],
+    antwoord: String,
+    error: Option<String>,
+    /// All themes: slug, label, whether the question has it.
+    theme_choices: Vec<(String, String, bool)>,
+    themes_error: Option<String>,
+    notice: Option<&'static str>,
+    /// When the answer was mailed (Dutch time), oldest first.
+    mailed: Vec<String>,
+    /// The answer mail as it would be sent ("Voorbeeld van de mail").
+    preview: Option<crate::store::OutgoingMail>,
+}
+
+/// A validation error, with the form on the page it belongs to.
+pub(super) enum Fout {
+    /// The answer and status form.
+    Antwoord(String),
+    /// The themes form.
+    Themas(String),
+}
+
+impl From<&str> for Fout {
+    fn from(s: &str) -> Fout {
+        Fout::Antwoord(s.to_string())
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct DetailQuery {
+    #[serde(default)]
+    zoek: String,
+    #[serde(default)]
+    melding: String,
+}
+
+pub(super) async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    zoek: &str,
+    antwoord: Option<String>,
+    error: Option<Fout>,
+    notice: Option<&'static str>,
+) -> Result<Response, PageError> {
+    detail_page_with(state, staff, id, zoek, antwoord, error, notice, None).await
+}
+
+/// The question page, with the answer mail shown as it would be sent when `preview` is given.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn detail_page_with(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    zoek: &str,
+    antwoord: Option<String>,
+    error: Option<Fout>,
+    notice: Option<&'static str>,
+    preview: Option<crate::store::OutgoingMail>,
+) -> Result<Response, PageError> {
+    let store = state.catalog.store();
+    let Some(item) = store.inbox_item(id).await? else {
+        return Err(PageError::NotFound);
+    };
+    let mailed = store
+        .answer_mailed_at(id)
+        .await?
+        .iter()
+        .map(|at| moment(at))
+        .collect();
+    let snapshot = state.catalog.snapshot();
+    let matches: Vec<MatchRow> = store
+        .matches_of(id)
+        .await?
+        .into_iter()
+        .map(|m| MatchRow {
+            titel: snapshot.get(&m.offering_id).map_or_else(
+                || format!("{} (niet meer gepubliceerd)", m.offering_id),
+                |o| o.titel.clone(),
+            ),
+            score: decimal(m.score, 2),
+            id: m.offering_id,
+            waarom: m.waarom,
+            status: m.status,
+        })
+        .collect();
+    let found = if zoek.trim().is_empty() {
+        Vec::new()
+    } else {
+        let page = state.catalog.search(
+            &snapshot,
+            zoek,
+            &Filters::default(),
+            Sort::Relevantie,
+            1,
+            10,
+        )?;
+        page.items
+            .iter()
+            .filter(|(o, _)| {
+                !matches
+                    .iter()
+                    .any(|m| m.id == o.id && m.status != MatchStatus::Verwijderd)
+            })
+            .map(|(o, _)| (o.id.clone(), o.titel.clone(), o.aanbieder.clone()))
+            .collect()
+    };
+    let title = if error.is_some() {
+        "Fout: leervraag"
+    } else {
+        "Leervraag"
+    };
+    Ok(render_status(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        DetailPage {
+            l: BLayout::new(title, "/beheer/vragen/detail", staff),
+            status_label: item.status.label(),
+            themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
+            group: item
+                .doelgroep
+                .as_deref()
+                .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
+                .unwrap_or_else(|| "onbekend".into()),
+            sector: item
+                .sector
+                .as_deref()
+                .map(|g| label(&snapshot, Vocabulary::Sector, g))
+                .unwrap_or_else(|| "onbekend".into()),
+            antwoord: antwoord.unwrap_or_else(|| item.antwoord.clone().unwrap_or_default()),
+            theme_choices: snapshot
+                .taxonomy
+                .themas
+                .iter()
+                .map(|t| {
+                    (
+                        t.slug.clone(),
+                        t.label.clone(),
+                        item.themas.contains(&t.slug),
+                    )
+                })
+                .collect(),
+            themes_error: match &error {
+                Some(Fout::Themas(m)) => Some(m.clone()),
+                _ => None,
+            },
+            error: match error {
+                Some(Fout::Antwoord(m)) => Some(m),
+                _ => None,
+            },
+            item,
+            matches,
+            zoek: zoek.to_string(),
+            found,
+            statuses: QuestionStatus::ALL,
+            notice,
+            mailed,
+            preview,
+        },
+    ))
+}
+
+pub(super) async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, PageError> {
+    let staff = staff.need(Area::Vragen)?;
+    let notice = match q.melding.as_str() {
+        "opgeslagen" => Some("Opgeslagen."),
+        "gekoppeld" => Some("Koppeling opgeslagen."),
+        "verstuurd" => Some("Opgeslagen. Het antwoord staat klaar om te worden gemaild."),
+        _ => None,
+    };
+    detail_page(&state, &staff, &id, &q.zoek, None, None, notice).await
+}

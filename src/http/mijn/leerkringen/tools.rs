@@ -1,0 +1,150 @@
+//! The facilitator's tools on the members' page: admitting, meetings, links and announcements
+//! mailed to the members through the outbox.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::members::refuse_form;
+use super::{member_of, to_members};
+use crate::domain::circle::{parse_link, parse_meeting};
+use crate::domain::fields::FieldError;
+use crate::http::mijn::SignedForm;
+use crate::http::page_error::PageError;
+use crate::http::AppState;
+
+fn field<'a>(form: &'a HashMap<String, String>, k: &str) -> &'a str {
+    form.get(k).map_or("", String::as_str)
+}
+
+pub(super) async fn admit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    let Some(id) = form
+        .get("deelnemer")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    else {
+        return Err(PageError::NotFound);
+    };
+    if !state.catalog.store().admit_member(c.id, id).await? {
+        return Err(PageError::NotFound);
+    }
+    Ok(to_members(&slug, "toegelaten"))
+}
+
+pub(super) async fn add_meeting(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    match parse_meeting(
+        field(&form, "datum"),
+        field(&form, "tijd"),
+        field(&form, "titel"),
+        field(&form, "plaats"),
+        state.clock().today(),
+    ) {
+        Ok(m) => {
+            state.catalog.store().add_meeting(c.id, &m).await?;
+            crate::http::beheer::show_demand_change(&state).await;
+            Ok(to_members(&slug, "bijeenkomst"))
+        }
+        Err(e) => refuse_form(&state, c, &s, "bijeenkomst", e, form).await,
+    }
+}
+
+fn path_id(id: &str) -> Result<i64, PageError> {
+    id.parse::<i64>().map_err(|_| PageError::NotFound)
+}
+
+pub(super) async fn remove_meeting(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    SignedForm { signed: s, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    state
+        .catalog
+        .store()
+        .remove_meeting(c.id, path_id(&id)?)
+        .await?;
+    crate::http::beheer::show_demand_change(&state).await;
+    Ok(to_members(&slug, "weg"))
+}
+
+pub(super) async fn add_link(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    match parse_link(field(&form, "titel"), field(&form, "url")) {
+        Ok(l) => {
+            state.catalog.store().add_circle_link(c.id, &l).await?;
+            Ok(to_members(&slug, "link"))
+        }
+        Err(e) => refuse_form(&state, c, &s, "link", e, form).await,
+    }
+}
+
+pub(super) async fn remove_link(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    SignedForm { signed: s, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    state
+        .catalog
+        .store()
+        .remove_circle_link(c.id, path_id(&id)?)
+        .await?;
+    Ok(to_members(&slug, "weg"))
+}
+
+pub(super) async fn announce(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedForm { signed: s, form }: SignedForm,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(&state, &slug, &s, true).await?;
+    let onderwerp = field(&form, "onderwerp").trim().to_string();
+    let tekst = field(&form, "tekst").trim().to_string();
+    let mut errors = Vec::new();
+    match onderwerp.chars().count() {
+        0 => errors.push(FieldError::new("onderwerp", "Vul het onderwerp in.")),
+        n if n > 200 => errors.push(FieldError::new(
+            "onderwerp",
+            "Het onderwerp is te lang (hoogstens 200 tekens).",
+        )),
+        _ => {}
+    }
+    match tekst.chars().count() {
+        0 => errors.push(FieldError::new("tekst", "Schrijf het bericht.")),
+        n if n > 5000 => errors.push(FieldError::new(
+            "tekst",
+            "Het bericht is te lang (hoogstens 5000 tekens).",
+        )),
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return refuse_form(&state, c, &s, "bericht", errors, form).await;
+    }
+    let store = state.catalog.store();
+    let url = format!("{}/leerkringen/{slug}/leden", state.base_url);
+    let mails: Vec<_> = store
+        .members(c.id)
+        .await?
+        .iter()
+        .filter(|m| m.rol.is_member())
+        .map(|m| {
+            crate::mail::circle_announcement_mail(&m.email, &c.titel, &onderwerp, &tekst, &url)
+        })
+        .collect();
+    store.announce(c.id, &onderwerp, &tekst, &mails).await?;
+    Ok(to_members(&slug, "bericht"))
+}
