@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::status::MessageStatus;
 use crate::http::extract::PageForm;
+use crate::http::offering_form::messages::dutch_number;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
@@ -89,7 +90,7 @@ async fn page(
             messages,
             notice,
             error,
-            max: grouped(REPLY_MAX),
+            max: dutch_number(REPLY_MAX),
         },
     ))
 }
@@ -127,19 +128,6 @@ struct ReplyForm {
     antwoord: String,
 }
 
-/// A count with Dutch thousands dots: `5.000`.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Why an answer cannot be mailed as typed, in Dutch; `None` when it can.
 fn reply_problem(m: &ContactMessage, text: &str) -> Option<(StatusCode, String)> {
     let n = text.chars().count();
@@ -165,8 +153,8 @@ fn reply_problem(m: &ContactMessage, text: &str) -> Option<(StatusCode, String)>
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
                 "Het antwoord is te lang: {} tekens, hoogstens {} tekens.",
-                grouped(n),
-                grouped(REPLY_MAX)
+                dutch_number(n),
+                dutch_number(REPLY_MAX)
             ),
         ))
     } else {
@@ -217,17 +205,4 @@ async fn reply(
     Ok(see_other(&format!(
         "/beheer/berichten?melding=verstuurd#bericht-{id}"
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn counts_have_dutch_thousands_dots() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(5_000), "5.000");
-        assert_eq!(grouped(1_234_567), "1.234.567");
-    }
 }
