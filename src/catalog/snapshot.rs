@@ -169,6 +169,8 @@ pub struct CatalogData {
     pub(super) provider_index: HashMap<String, usize>,
     /// Offering id → the learning circle it came from `(slug, name)`.
     origins: HashMap<String, (String, String)>,
+    /// The Dutch day of the latest change to the offerings (their stored `updated_at`).
+    pub last_change: Option<chrono::NaiveDate>,
 }
 
 impl CatalogData {
@@ -229,7 +231,13 @@ impl CatalogData {
             .enumerate()
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
+        let last_change = offerings
+            .iter()
+            .filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.updated_at).ok())
+            .max()
+            .map(|t| crate::domain::clock::dutch_date(t.with_timezone(&chrono::Utc)));
         CatalogData {
+            last_change,
             version,
             taxonomy,
             offerings,

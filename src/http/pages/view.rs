@@ -103,15 +103,10 @@ pub fn moment(stored: &str) -> String {
     }
 }
 
-/// The Dutch day of the latest change to the offerings (their stored `updated_at`), and with
+/// The Dutch day of the latest change to the offerings (kept per catalogue version), and with
 /// `with_demand` also to the learning questions (the day each was asked).
 pub fn last_change(snapshot: &Snapshot, with_demand: bool) -> Option<NaiveDate> {
-    let offerings = snapshot
-        .offerings
-        .iter()
-        .filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.updated_at).ok())
-        .max()
-        .map(|t| crate::domain::clock::dutch_date(t.with_timezone(&chrono::Utc)));
+    let offerings = snapshot.last_change;
     let demand = if with_demand {
         snapshot.demand.iter().map(|q| q.datum).max()
     } else {
