@@ -97,6 +97,16 @@ impl Application {
             check_base_url(b)?;
         }
         config.mail.check_sender()?;
+        // Tables made on first use (above all the Dutch word list for near spellings, a few
+        // hundred milliseconds) are made now, beside the catalogue load, not in the first
+        // visitors' requests.
+        std::thread::spawn(|| {
+            crate::search::dictionary::Dictionary::builtin();
+            crate::domain::region::Regions::builtin();
+            crate::domain::analysis::is_stop_word("de");
+            // What making them took in between goes back to the system.
+            release_freed_memory();
+        });
         let sqlite = !Backend::parse(&config.db).is_postgres();
         crate::search::check_location(&config.index_dir(), sqlite.then_some(config.db.as_path()))?;
         let store = Store::open(&config.db).await?;
