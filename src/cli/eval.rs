@@ -123,6 +123,7 @@ pub(super) fn eval(
     taxonomy: Option<&Path>,
     today: chrono::NaiveDate,
     output: Option<&Path>,
+    dump_features: Option<&Path>,
     folds: Option<(usize, u64)>,
 ) -> anyhow::Result<i32> {
     let taxonomy = match taxonomy {
@@ -177,6 +178,20 @@ pub(super) fn eval(
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
         for (q, outcome) in judged.iter().zip(&outcomes) {
             writeln!(f, "{}", match_line(&q.id, outcome))?;
+        }
+    }
+    if let Some(path) = dump_features {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for q in &judged {
+            let d = matcher.diagnose(&evaluation::query_of(q), 10);
+            let line = serde_json::json!({
+                "id": q.id,
+                "doelgroep": q.doelgroep,
+                "lacune": q.lacune,
+                "relevant": q.grades,
+                "diagnose": d,
+            });
+            writeln!(f, "{line}")?;
         }
     }
     match folds {

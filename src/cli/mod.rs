@@ -100,6 +100,10 @@ pub enum Command {
         /// Schrijf ook de uitkomst per vraag naar dit bestand.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Schrijf per beoordeelde vraag de signalen van de beste resultaten (JSON Lines), voor
+        /// analyse van het fitmodel.
+        #[arg(long, hide = true)]
+        dump_features: Option<PathBuf>,
         /// Leervragen met thema's van het coördinatiepunt (demand.jsonl), om de woorden van
         /// vragenstellers te leren.
         #[arg(long)]
@@ -186,6 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             taxonomy,
             vandaag,
             output,
+            dump_features,
             demand,
             folds,
             seed,
@@ -198,6 +203,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             taxonomy.as_deref(),
             vandaag.unwrap_or_else(|| clock.today()),
             output.as_deref(),
+            dump_features.as_deref(),
             folds.map(|f| (f, seed)),
         ),
         Command::Export { what, format } => import::export(&cli.db, what, format).await,

@@ -39,6 +39,8 @@ pub struct FitSignals {
     pub antwoord: bool,
     /// The asker is a resident (a personal question rather than a professional's).
     pub bewoner: bool,
+    /// The asker is a policymaker (a question on policy rather than practice).
+    pub beleid: bool,
 }
 
 impl Matcher {

@@ -3,6 +3,8 @@
 //! fit of target group, sector and date, explains each result in Dutch and says whether anything
 //! fits well. Pure code: no I/O.
 
+mod diagnose;
+pub use diagnose::{DiagResult, DiagTerm, Diagnosis};
 mod explain;
 pub use explain::{is_filler, plain_line};
 mod fit;

@@ -7,19 +7,19 @@ use serde::{Deserialize, Serialize};
 use super::FitSignals;
 
 /// Number of features of the fit model.
-pub const N_FEATURES: usize = 9;
+pub const N_FEATURES: usize = 7;
 
-/// The names of the features, in order (for the eval output and the back office).
+/// The names of the features, in order (for the eval output and the back office): salient
+/// coverage, coverage in title/keywords/summary, title overlap, peak over the rest, another
+/// target group, and the kind of question (a resident's, a policymaker's).
 pub const FEATURES: [&str; N_FEATURES] = [
     "kern",
-    "dekking",
     "focus",
     "titel",
-    "thema",
     "piek",
-    "marge",
     "andere_doelgroep",
     "bewoner",
+    "beleid",
 ];
 
 /// From this probability on, a good answer exists (`passend`).
@@ -97,15 +97,13 @@ pub fn features(s: &FitSignals) -> [f64; N_FEATURES] {
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     [
         unit(s.kern),
-        unit(s.dekking),
         unit(s.focus),
         unit(s.titel),
-        unit(s.thema),
         // A best match twice as strong as the rest is a clear peak; e² times and more is the top.
         unit(if s.piek > 1.0 { s.piek.ln() / 2.0 } else { 0.0 }),
-        unit(s.marge),
         flag(s.andere_doelgroep),
         flag(s.bewoner),
+        flag(s.beleid),
     ]
 }
 
@@ -135,7 +133,7 @@ impl FitModel {
     pub fn prior() -> FitModel {
         let mut weights = [0.0; N_FEATURES];
         weights[0] = 10.0;
-        weights[7] = -0.4;
+        weights[4] = -0.4;
         FitModel {
             bias: -2.1,
             weights,
@@ -146,10 +144,8 @@ impl FitModel {
     /// `wijkwijzer eval --folds 5` (printed there as `model_alle_vragen`).
     pub fn builtin() -> FitModel {
         FitModel {
-            bias: -1.74,
-            weights: [
-                6.571, -2.591, 1.391, 1.11, 0.1301, 0.8799, -0.05874, -0.7341, -0.3119,
-            ],
+            bias: -2.187,
+            weights: [5.675, 0.4927, 1.191, 0.4079, -0.732, -0.03187, 0.6957],
         }
     }
 
@@ -165,13 +161,22 @@ impl FitModel {
     }
 
     /// Fits a model on `examples` by penalised maximum likelihood (Newton's method), each
-    /// weight pulled towards the same weight of `prior` with strength `lambda` (the bias with a
-    /// tenth of it). Deterministic; without examples it returns `prior`.
+    /// weight pulled towards the same weight of `prior` with strength `lambda` times the
+    /// variance of its feature in `examples` (as if the features were standardised, so a
+    /// feature that varies little is not held back more than one that varies much; the bias
+    /// with a tenth of `lambda`). Deterministic; without examples it returns `prior`.
     pub fn train(examples: &[Example], prior: &FitModel, lambda: f64) -> FitModel {
         const P: usize = N_FEATURES + 1;
         let theta0 = prior.params();
         let mut theta = theta0;
-        let penalty = |j: usize| if j == 0 { lambda / 10.0 } else { lambda };
+        let spread = feature_variance(examples);
+        let penalty = |j: usize| {
+            if j == 0 {
+                lambda / 10.0
+            } else {
+                lambda * spread[j - 1]
+            }
+        };
         let loss = |theta: &[f64; P]| {
             let mut total = 0.0;
             for j in 0..P {
@@ -255,6 +260,29 @@ impl FitModel {
         theta
     }
 }
+
+/// The variance of each feature over `examples`, at least [`MIN_VARIANCE`].
+fn feature_variance(examples: &[Example]) -> [f64; N_FEATURES] {
+    let mut out = [MIN_VARIANCE; N_FEATURES];
+    if examples.is_empty() {
+        return out;
+    }
+    let n = examples.len() as f64;
+    for (j, v) in out.iter_mut().enumerate() {
+        let mean = examples.iter().map(|e| e.x[j]).sum::<f64>() / n;
+        let var = examples
+            .iter()
+            .map(|e| (e.x[j] - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        *v = var.max(MIN_VARIANCE);
+    }
+    out
+}
+
+/// The least variance a feature counts with in the penalty, so a feature (nearly) constant in
+/// the examples keeps a pull towards the prior.
+const MIN_VARIANCE: f64 = 0.01;
 
 /// The regularisation strengths tried by [`FitModel::train_chosen`].
 pub const LAMBDAS: [f64; 4] = [0.3, 1.0, 3.0, 10.0];
@@ -378,12 +406,12 @@ mod tests {
         assert_eq!(x.len(), FEATURES.len());
         assert!(x.iter().all(|v| (0.0..=1.0).contains(v)), "{x:?}");
         assert_eq!(x[0], 1.0);
-        assert_eq!(x[7], 1.0);
+        assert_eq!(x[4], 1.0);
         let peak = features(&FitSignals {
             piek: std::f64::consts::E,
             ..FitSignals::default()
         });
-        assert!((peak[5] - 0.5).abs() < 1e-12);
+        assert!((peak[3] - 0.5).abs() < 1e-12);
     }
 
     #[test]
@@ -438,6 +466,30 @@ mod tests {
         for k in [0.2, 0.5, 0.8] {
             assert!((m.kans(&signals(k)) - truth(k)).abs() < 0.1, "{k}");
         }
+    }
+
+    /// A feature that varies little but separates the examples is learned: the pull towards
+    /// the prior is scaled by its variance, as if the features were standardised.
+    #[test]
+    fn penalty_follows_the_spread_of_a_feature() {
+        let examples: Vec<Example> = (0..40)
+            .map(|i| {
+                let passend = i % 2 == 0;
+                let focus = if passend { 0.48 } else { 0.42 };
+                Example {
+                    x: features(&FitSignals {
+                        focus,
+                        ..FitSignals::default()
+                    }),
+                    passend,
+                }
+            })
+            .collect();
+        let m = FitModel::train(&examples, &FitModel::prior(), 1.0);
+        let (yes, no) = (m.probability(&examples[0].x), m.probability(&examples[1].x));
+        // The bias is still pulled towards the prior's, so the two stay on either side of 0.5
+        // rather than at 0 and 1.
+        assert!(yes > 0.6 && no < 0.4, "{yes} {no}");
     }
 
     #[test]

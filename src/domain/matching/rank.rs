@@ -10,6 +10,9 @@ use super::{FitSignals, MatchOutcome, MatchQuery, MatchResult, Matcher, FIT_CAND
 /// The target group slug of residents.
 const BEWONERS: &str = "bewoners";
 
+/// The target group slug of policymakers.
+const BELEIDSMAKERS: &str = "beleidsmakers";
+
 /// The reason the fit model gives on the offering it decided on: for a good answer that the
 /// asker's target group is served ("Past bij je rol"), for a doubtful or missing one that the
 /// offering is on another theme, or that it covers only part of the question.
@@ -170,6 +173,7 @@ impl Matcher {
             [] => 0.0,
         };
         signalen.bewoner = q.doelgroep.as_deref() == Some(BEWONERS);
+        signalen.beleid = q.doelgroep.as_deref() == Some(BELEIDSMAKERS);
         let kans = if signalen.antwoord {
             model.kans(&signalen)
         } else {

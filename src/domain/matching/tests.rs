@@ -597,3 +597,45 @@ fn the_fit_reasons_appear_on_the_decided_result() {
         "{o:?}"
     );
 }
+
+/// The kind of question is a feature of the fit model: a policymaker's question on policy, a
+/// resident's personal one.
+#[test]
+fn the_kind_of_question_is_a_fit_signal() {
+    let m = matcher();
+    let vraag = "drugscriminaliteit in de wijk";
+    let kind = |g: Option<&str>| {
+        let s = m.match_question(&ask(vraag, g), 5).signalen;
+        (s.beleid, s.bewoner)
+    };
+    assert_eq!(kind(Some("beleidsmakers")), (true, false));
+    assert_eq!(kind(Some("bewoners")), (false, true));
+    assert_eq!(kind(None), (false, false));
+    let x = features(
+        &m.match_question(&ask(vraag, Some("beleidsmakers")), 5)
+            .signalen,
+    );
+    assert_eq!(
+        x[FEATURES.iter().position(|f| *f == "beleid").unwrap_or(0)],
+        1.0
+    );
+}
+
+/// The diagnosis of the eval's feature dump agrees with the outcome: the same results in the
+/// same order, and the best one's coverage signals are the outcome's.
+#[test]
+fn diagnosis_agrees_with_the_outcome() {
+    let m = matcher();
+    let q = ask("drugscriminaliteit in de wijk", Some("bewoners"));
+    let o = m.match_question(&q, 5);
+    let d = m.diagnose(&q, 5);
+    let diag_ids: Vec<&str> = d.resultaten.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(diag_ids, ids(&o));
+    let best = &d.resultaten[0].signalen;
+    assert!(
+        (best.kern - o.signalen.kern).abs() < 1e-12,
+        "{best:?} {:?}",
+        o.signalen
+    );
+    assert!(!d.termen.is_empty());
+}
