@@ -15,8 +15,8 @@ use crate::domain::circle::{format_label, CircleStatus, LearningCircle, MemberRo
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
 use crate::http::pages::view::{label, moment};
+use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
@@ -73,11 +73,7 @@ async fn list_page(
     let store = state.catalog.store();
     let waiting = store.circles(&[CircleStatus::Ingediend]).await?;
     let running = store.circles(&[CircleStatus::Actief]).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let title = if error.is_some() {
         "Fout: leerkringen"
     } else {
