@@ -21,7 +21,7 @@ use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Staff, Verdict};
 
 /// The circle routes of the back office.
 pub fn router() -> Router<AppState> {
@@ -258,11 +258,14 @@ async fn page(
     state: &AppState,
     staff: &Staff,
     c: LearningCircle,
-    reden: String,
-    reden_error: Option<String>,
-    notice: Option<&'static str>,
-    status: StatusCode,
+    verdict: Verdict,
 ) -> Result<Response, PageError> {
+    let Verdict {
+        reden,
+        reden_error,
+        notice,
+        status,
+    } = verdict;
     let snapshot = state.catalog.snapshot();
     let store = state.catalog.store();
     let members = store
@@ -351,16 +354,7 @@ async fn detail(
         Some("voorgesteld") => Some("De leerkring is voorgesteld: de vragenstellers die in contact willen komen, krijgen een uitnodiging per mail. Wie als eerste aanneemt, begeleidt de leerkring."),
         _ => None,
     };
-    page(
-        &state,
-        &staff,
-        c,
-        String::new(),
-        None,
-        notice,
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &staff, c, Verdict::opened(notice)).await
 }
 
 /// The facilitator's address, for the mail about the decision.
@@ -426,16 +420,11 @@ async fn reject(
     let id = c.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 || reden.chars().count() > 2000 {
-        return page(
-            &state,
-            &staff,
-            c,
+        let verdict = Verdict::wrong_reason(
             reden,
-            Some("Schrijf de reden van afwijzen (5 tot 2000 tekens); de begeleider krijgt die te lezen.".into()),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+            "Schrijf de reden van afwijzen (5 tot 2000 tekens); de begeleider krijgt die te lezen.",
+        );
+        return page(&state, &staff, c, verdict).await;
     }
     let mail = facilitator(&state, &c)
         .await?
@@ -458,16 +447,11 @@ async fn stop(
     let (staff, c) = load(&state, staff, &id).await?;
     let id = c.id;
     if first(&pairs(&body), "zeker") != "ja" {
-        return page(
-            &state,
-            &staff,
-            c,
-            String::new(),
-            None,
-            Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let verdict = Verdict {
+            notice: Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),
+            ..Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return page(&state, &staff, c, verdict).await;
     }
     crate::http::mijn::leerkring_begeleider::stop_and_mail(
         &state,

@@ -418,6 +418,48 @@ pub async fn free_offering_id(
     Ok(id)
 }
 
+/// The moderator's verdict form under a submission or a circle, as its page shows it: the reason
+/// for rejecting as typed, why that was refused, a notice, and the page's status.
+pub(crate) struct Verdict {
+    /// The reason for rejecting, as typed.
+    pub reden: String,
+    /// Why the reason was refused.
+    pub reden_error: Option<String>,
+    /// A notice after a change, or about a refused form.
+    pub notice: Option<&'static str>,
+    /// The page's status.
+    pub status: StatusCode,
+}
+
+impl Verdict {
+    /// The page as opened, with `notice` after a change.
+    pub fn opened(notice: Option<&'static str>) -> Verdict {
+        Verdict {
+            reden: String::new(),
+            reden_error: None,
+            notice,
+            status: StatusCode::OK,
+        }
+    }
+
+    /// The page again after a refused form (`status`), its errors shown at its fields.
+    pub fn refused(status: StatusCode) -> Verdict {
+        Verdict {
+            status,
+            ..Verdict::opened(None)
+        }
+    }
+
+    /// The page again after the reason `reden` was refused with `error`.
+    pub fn wrong_reason(reden: String, error: &str) -> Verdict {
+        Verdict {
+            reden,
+            reden_error: Some(error.to_string()),
+            ..Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
 /// The number in a path like `/beheer/aanmeldingen/{id}`; anything else is not found.
 pub fn row_id(id: &str) -> Result<i64, PageError> {
     id.parse().map_err(|_| PageError::NotFound)

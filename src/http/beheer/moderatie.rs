@@ -24,7 +24,7 @@ use crate::mail;
 use crate::security::Area;
 use crate::store::{StoreError, Submission};
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Staff, Verdict};
 
 /// The moderation routes.
 pub fn router() -> Router<AppState> {
@@ -121,11 +121,14 @@ async fn page(
     staff: &Staff,
     s: Submission,
     f: OfferingForm,
-    reden: String,
-    reden_error: Option<String>,
-    notice: Option<&'static str>,
-    status: StatusCode,
+    verdict: Verdict,
 ) -> Result<Response, PageError> {
+    let Verdict {
+        reden,
+        reden_error,
+        notice,
+        status,
+    } = verdict;
     let origin = state.catalog.store().submission_circle(s.id).await?;
     let similar = similar_to(state, &f);
     let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
@@ -181,17 +184,7 @@ async fn detail(
         }
         _ => None,
     };
-    page(
-        &state,
-        &staff,
-        s,
-        f,
-        String::new(),
-        None,
-        notice,
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &staff, s, f, Verdict::opened(notice)).await
 }
 
 async fn save(
@@ -228,10 +221,7 @@ async fn save(
             &staff,
             s,
             f,
-            String::new(),
-            None,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY),
         )
         .await;
     };
@@ -262,17 +252,7 @@ async fn save(
                 "titel".into(),
                 "Titel: er bestaat al aanbod met dit adres; pas de titel aan.".into(),
             );
-            return page(
-                &state,
-                &staff,
-                s,
-                f,
-                String::new(),
-                None,
-                None,
-                StatusCode::CONFLICT,
-            )
-            .await;
+            return page(&state, &staff, s, f, Verdict::refused(StatusCode::CONFLICT)).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -294,17 +274,11 @@ async fn reject(
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
-        return page(
-            &state,
-            &staff,
-            s,
-            f,
+        let verdict = Verdict::wrong_reason(
             reden,
-            Some("Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.".into()),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+            "Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.",
+        );
+        return page(&state, &staff, s, f, verdict).await;
     }
     let titel = text(&s, "titel");
     let mail = s
