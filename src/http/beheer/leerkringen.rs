@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -20,8 +20,9 @@ use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
+use crate::store::StoreError;
 
-use super::{see_other, BLayout, Staff, Verdict};
+use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
 /// The circle routes of the back office.
 pub fn router() -> Router<AppState> {
@@ -239,19 +240,12 @@ struct DetailPage {
 }
 
 /// The circle at the path's `id`, for staff who may moderate.
-async fn load(
-    state: &AppState,
-    staff: Staff,
-    id: &str,
-) -> Result<(Staff, LearningCircle), PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let c = state
-        .catalog
-        .store()
-        .circle(super::row_id(id)?)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    Ok((staff, c))
+impl Record for LearningCircle {
+    const AREA: Area = Area::Moderatie;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<LearningCircle>, StoreError> {
+        state.catalog.store().circle(id).await
+    }
 }
 
 async fn page(
@@ -340,11 +334,13 @@ async fn page(
 
 async fn detail(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id: _,
+        record: c,
+    }: Opened<LearningCircle>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
     let notice = match q.get("melding").map(String::as_str) {
         Some("gekoppeld") => Some("De koppeling is opgeslagen."),
         Some("goedgekeurd") => {
@@ -373,12 +369,13 @@ async fn facilitator(state: &AppState, c: &LearningCircle) -> Result<Option<Stri
 /// theme slug) and the development track (`traject`, an id) chosen.
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id,
+        record: c,
+    }: Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
-    let id = c.id;
     let pairs = pairs(&body);
     let snapshot = state.catalog.snapshot();
     let lacune = Some(first(&pairs, "lacune"))
@@ -412,12 +409,13 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id,
+        record: c,
+    }: Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
-    let id = c.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 || reden.chars().count() > 2000 {
         let verdict = Verdict::wrong_reason(
@@ -440,12 +438,13 @@ async fn reject(
 /// Stops an active circle once confirmed (`zeker=ja`); every member is mailed.
 async fn stop(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id,
+        record: c,
+    }: Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
-    let id = c.id;
     if first(&pairs(&body), "zeker") != "ja" {
         let verdict = Verdict {
             notice: Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),

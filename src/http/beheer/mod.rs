@@ -418,6 +418,49 @@ pub async fn free_offering_id(
     Ok(id)
 }
 
+/// A record of the back office opened by its numeric id in the path: a submission, a circle.
+pub(crate) trait Record: Sized {
+    /// The work area it belongs to.
+    const AREA: Area;
+    /// The record with id `id`, if there is one.
+    fn load(
+        state: &AppState,
+        id: i64,
+    ) -> impl std::future::Future<Output = Result<Option<Self>, crate::store::StoreError>> + Send;
+}
+
+/// The record of the path's id (`{id}`), opened by a staff member allowed in its area: the
+/// staff member is checked first, then the id (not a number, or no such record: 404).
+pub(crate) struct Opened<R> {
+    /// The staff member.
+    pub staff: Staff,
+    /// The record's id.
+    pub id: i64,
+    /// The record.
+    pub record: R,
+}
+
+impl<R: Record + Send> FromRequestParts<AppState> for Opened<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let staff = Staff::from_request_parts(parts, state)
+            .await?
+            .need(R::AREA)
+            .map_err(IntoResponse::into_response)?;
+        let axum::extract::Path(id) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let id = row_id(&id).map_err(IntoResponse::into_response)?;
+        match R::load(state, id).await {
+            Ok(Some(record)) => Ok(Opened { staff, id, record }),
+            Ok(None) => Err(PageError::NotFound.into_response()),
+            Err(e) => Err(PageError::from(e).into_response()),
+        }
+    }
+}
+
 /// The moderator's verdict form under a submission or a circle, as its page shows it: the reason
 /// for rejecting as typed, why that was refused, a notice, and the page's status.
 pub(crate) struct Verdict {

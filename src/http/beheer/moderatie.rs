@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -24,7 +24,7 @@ use crate::mail;
 use crate::security::Area;
 use crate::store::{StoreError, Submission};
 
-use super::{see_other, BLayout, Staff, Verdict};
+use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
 /// The moderation routes.
 pub fn router() -> Router<AppState> {
@@ -153,11 +153,11 @@ async fn page(
     ))
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Submission, PageError> {
-    match state.catalog.store().submission(id).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
+impl Record for Submission {
+    const AREA: Area = Area::Moderatie;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<Submission>, StoreError> {
+        state.catalog.store().submission(id).await
     }
 }
 
@@ -169,13 +169,13 @@ struct Notice {
 
 async fn detail(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id: _,
+        record: s,
+    }: Opened<Submission>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Wijzigingen opgeslagen."),
@@ -189,13 +189,13 @@ async fn detail(
 
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id,
+        record: s,
+    }: Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
     if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
@@ -264,13 +264,13 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened {
+        staff,
+        id,
+        record: s,
+    }: Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
