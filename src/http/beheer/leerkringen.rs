@@ -334,11 +334,7 @@ async fn page(
 
 async fn detail(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id: _,
-        record: c,
-    }: Opened<LearningCircle>,
+    Opened(staff, c): Opened<LearningCircle>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let notice = match q.get("melding").map(String::as_str) {
@@ -369,13 +365,10 @@ async fn facilitator(state: &AppState, c: &LearningCircle) -> Result<Option<Stri
 /// theme slug) and the development track (`traject`, an id) chosen.
 async fn save(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id,
-        record: c,
-    }: Opened<LearningCircle>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = c.id;
     let pairs = pairs(&body);
     let snapshot = state.catalog.snapshot();
     let lacune = Some(first(&pairs, "lacune"))
@@ -409,13 +402,10 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id,
-        record: c,
-    }: Opened<LearningCircle>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = c.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 || reden.chars().count() > 2000 {
         let verdict = Verdict::wrong_reason(
@@ -438,13 +428,10 @@ async fn reject(
 /// Stops an active circle once confirmed (`zeker=ja`); every member is mailed.
 async fn stop(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id,
-        record: c,
-    }: Opened<LearningCircle>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = c.id;
     if first(&pairs(&body), "zeker") != "ja" {
         let verdict = Verdict {
             notice: Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),

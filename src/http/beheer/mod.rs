@@ -429,16 +429,10 @@ pub(crate) trait Record: Sized {
     ) -> impl std::future::Future<Output = Result<Option<Self>, crate::store::StoreError>> + Send;
 }
 
-/// The record of the path's id (`{id}`), opened by a staff member allowed in its area: the
-/// staff member is checked first, then the id (not a number, or no such record: 404).
-pub(crate) struct Opened<R> {
-    /// The staff member.
-    pub staff: Staff,
-    /// The record's id.
-    pub id: i64,
-    /// The record.
-    pub record: R,
-}
+/// The staff member and the record of the path's id (`{id}`), opened by a staff member allowed
+/// in its area: the staff member is checked first, then the id (not a number, or no such record:
+/// 404).
+pub(crate) struct Opened<R>(pub Staff, pub R);
 
 impl<R: Record + Send> FromRequestParts<AppState> for Opened<R> {
     type Rejection = Response;
@@ -454,7 +448,7 @@ impl<R: Record + Send> FromRequestParts<AppState> for Opened<R> {
                 .map_err(IntoResponse::into_response)?;
         let id = row_id(&id).map_err(IntoResponse::into_response)?;
         match R::load(state, id).await {
-            Ok(Some(record)) => Ok(Opened { staff, id, record }),
+            Ok(Some(record)) => Ok(Opened(staff, record)),
             Ok(None) => Err(PageError::NotFound.into_response()),
             Err(e) => Err(PageError::from(e).into_response()),
         }

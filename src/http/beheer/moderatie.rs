@@ -169,11 +169,7 @@ struct Notice {
 
 async fn detail(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id: _,
-        record: s,
-    }: Opened<Submission>,
+    Opened(staff, s): Opened<Submission>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
@@ -189,13 +185,10 @@ async fn detail(
 
 async fn save(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id,
-        record: s,
-    }: Opened<Submission>,
+    Opened(staff, s): Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = s.id;
     if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
@@ -264,13 +257,10 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    Opened {
-        staff,
-        id,
-        record: s,
-    }: Opened<Submission>,
+    Opened(staff, s): Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    let id = s.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
