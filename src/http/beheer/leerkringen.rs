@@ -254,12 +254,6 @@ async fn page(
     c: LearningCircle,
     verdict: Verdict,
 ) -> Result<Response, PageError> {
-    let Verdict {
-        reden,
-        reden_error,
-        notice,
-        status,
-    } = verdict;
     let snapshot = state.catalog.snapshot();
     let store = state.catalog.store();
     let members = store
@@ -302,13 +296,13 @@ async fn page(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let title = if reden_error.is_some() {
+    let title = if verdict.reden_error.is_some() {
         "Fout: leerkring beoordelen"
     } else {
         "Leerkring beoordelen"
     };
     Ok(render_status(
-        status,
+        verdict.status,
         DetailPage {
             l: BLayout::new(title, "/beheer/leerkringen/detail", staff),
             vorm: format_label(&snapshot.taxonomy, &c.vorm),
@@ -324,9 +318,9 @@ async fn page(
             members,
             gaps,
             tracks,
-            reden,
-            reden_error,
-            notice,
+            reden: verdict.reden,
+            reden_error: verdict.reden_error,
+            notice: verdict.notice,
             c,
         },
     ))

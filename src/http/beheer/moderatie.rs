@@ -123,31 +123,25 @@ async fn page(
     f: OfferingForm,
     verdict: Verdict,
 ) -> Result<Response, PageError> {
-    let Verdict {
-        reden,
-        reden_error,
-        notice,
-        status,
-    } = verdict;
     let origin = state.catalog.store().submission_circle(s.id).await?;
     let similar = similar_to(state, &f);
     let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
-    let title = if f.errors.is_empty() && reden_error.is_none() {
+    let title = if f.errors.is_empty() && verdict.reden_error.is_none() {
         "Aanmelding beoordelen"
     } else {
         "Fout: aanmelding beoordelen"
     };
     Ok(render_status(
-        status,
+        verdict.status,
         DetailPage {
             l: BLayout::new(title, "/beheer/aanmeldingen/detail", staff),
             s,
             f,
             similar,
             duplicate,
-            reden,
-            reden_error,
-            notice,
+            reden: verdict.reden,
+            reden_error: verdict.reden_error,
+            notice: verdict.notice,
             origin,
         },
     ))
