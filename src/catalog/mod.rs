@@ -293,14 +293,11 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let text = q.trim();
         let today = self.clock.today();
+        let table = &snapshot.facet_table;
         let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
             // Without a text, "relevant" means: still available first.
             Box::new(snapshot.offerings.iter().enumerate().map(move |(i, s)| {
-                let current = if s.offering.is_current(today) {
-                    1.0
-                } else {
-                    0.0
-                };
+                let current = if table.is_current(i, today) { 1.0 } else { 0.0 };
                 (i, &s.offering, current)
             }))
         } else {
@@ -310,7 +307,7 @@ impl Catalog {
                     let o = &snapshot.offerings[*i].offering;
                     // An offering that has ended ranks below a current one with the same text
                     // score.
-                    let score = if o.is_current(today) {
+                    let score = if table.is_current(*i, today) {
                         score
                     } else {
                         score * ENDED_WEIGHT
@@ -331,7 +328,7 @@ impl Catalog {
             }
         });
         let hits = hits.filter(|(_, o, _)| keep(o)).map(|(i, o, score)| {
-            if voor.is_some_and(|g| o.doelgroepen.iter().any(|x| x == g)) {
+            if voor.is_some_and(|g| table.has(i, facets::Facet::Doelgroep, g)) {
                 (i, o, score * ASKER_WEIGHT)
             } else {
                 (i, o, score)

@@ -149,8 +149,9 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn base_ok(&self, o: &Offering) -> bool {
-        self.gratis.is_none_or(|g| o.is_free() == g) && self.vanaf.is_none_or(|d| o.is_current(d))
+    fn base_ok(&self, facts: &ItemFacts) -> bool {
+        self.gratis.is_none_or(|g| facts.free == g)
+            && self.vanaf.is_none_or(|d| facts.is_current(d))
     }
 }
 
@@ -182,10 +183,35 @@ pub struct FacetTable {
     ords: Vec<u32>,
     /// Where each (offering, facet) run starts in `ords`; one more entry than runs.
     starts: Vec<u32>,
-    /// Per offering: made for two or more professional domains.
-    cross: Vec<bool>,
-    /// Per offering: national or online, so in reach from every region.
-    everywhere: Vec<bool>,
+    /// Per offering: what filtering and ordering read besides the facet values, kept together
+    /// so that a search does not visit the offerings themselves.
+    items: Vec<ItemFacts>,
+}
+
+/// What filtering and ordering need of one offering besides its facet values.
+#[derive(Debug, Clone, Copy, Default)]
+struct ItemFacts {
+    startdatum: Option<NaiveDate>,
+    einddatum: Option<NaiveDate>,
+    /// Free of charge.
+    free: bool,
+    /// Made for two or more professional domains.
+    cross: bool,
+    /// National or online, so in reach from every region.
+    everywhere: bool,
+    /// Position of its id in the ids sorted.
+    id_rank: u32,
+}
+
+impl ItemFacts {
+    /// As [`Offering::is_current`].
+    fn is_current(&self, today: NaiveDate) -> bool {
+        match (self.startdatum, self.einddatum) {
+            (None, None) => true,
+            (_, Some(end)) => end >= today,
+            (Some(start), None) => start >= today,
+        }
+    }
 }
 
 impl FacetTable {
@@ -197,6 +223,7 @@ impl FacetTable {
             starts: vec![0],
             ..FacetTable::default()
         };
+        let mut ids: Vec<&str> = Vec::new();
         for (o, provider) in offerings {
             for (i, facet) in Facet::ALL.iter().enumerate() {
                 let (values, ordinals, ords) = (&mut t.values[i], &mut t.ordinals[i], &mut t.ords);
@@ -214,10 +241,40 @@ impl FacetTable {
                 });
                 t.starts.push(t.ords.len() as u32);
             }
-            t.cross.push(super::gaps::is_cross_domain(o));
-            t.everywhere.push(in_every_region(o));
+            t.items.push(ItemFacts {
+                startdatum: o.startdatum,
+                einddatum: o.einddatum,
+                free: o.is_free(),
+                cross: super::gaps::is_cross_domain(o),
+                everywhere: in_every_region(o),
+                id_rank: 0,
+            });
+            ids.push(&o.id);
+        }
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by(|a, b| ids[*a].cmp(ids[*b]));
+        for (rank, item) in order.into_iter().enumerate() {
+            if let Some(facts) = t.items.get_mut(item) {
+                facts.id_rank = rank as u32;
+            }
         }
         t
+    }
+
+    /// Whether offering `item` can still be followed on `today` (as [`Offering::is_current`]).
+    pub fn is_current(&self, item: usize, today: NaiveDate) -> bool {
+        self.items.get(item).is_some_and(|f| f.is_current(today))
+    }
+
+    /// Whether offering `item` has `value` for `facet`.
+    pub fn has(&self, item: usize, facet: Facet, value: &str) -> bool {
+        let Some(i) = Facet::ALL.iter().position(|f| *f == facet) else {
+            return false;
+        };
+        self.ordinals
+            .get(i)
+            .and_then(|o| o.get(value))
+            .is_some_and(|ord| self.of(item, i).contains(ord))
     }
 
     /// The ordinals of offering `item` for facet number `facet`.
@@ -271,14 +328,15 @@ pub fn apply<'a>(
     let mut everywhere_total = 0;
     let mut everywhere_own: Vec<usize> = vec![0; table.values[regio].len()];
     for (item, o, score) in hits {
-        if !filters.base_ok(o) {
+        let facts = table.items.get(item).copied().unwrap_or_default();
+        if !filters.base_ok(&facts) {
             continue;
         }
-        let cross = table.cross.get(item).copied().unwrap_or(false);
+        let cross = facts.cross;
         if filters.domeinoverstijgend && !cross {
             continue;
         }
-        let everywhere = open_regions && table.everywhere.get(item).copied().unwrap_or(false);
+        let everywhere = open_regions && facts.everywhere;
         let mut failed: Option<usize> = None;
         let mut failures = 0;
         for (i, wanted) in &active {
@@ -308,7 +366,7 @@ pub fn apply<'a>(
                         everywhere_own[*ord as usize] += 1;
                     }
                 }
-                selected.push((o, score));
+                selected.push(Hit { o, score, facts });
             }
             (1, Some(i)) => {
                 for ord in table.of(item, i) {
@@ -345,33 +403,51 @@ pub fn apply<'a>(
     let start = page.saturating_sub(1).saturating_mul(page_size);
     // Only the offerings up to the end of this page need their order: select them first.
     let end = start.saturating_add(page_size).min(total);
-    type Hit<'b> = (&'b Offering, f32);
+    // Ties in relevance: the later start first, then by id.
     let by_relevance = |a: &Hit, b: &Hit| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| b.0.startdatum.cmp(&a.0.startdatum))
-            .then_with(|| a.0.id.cmp(&b.0.id))
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| b.facts.startdatum.cmp(&a.facts.startdatum))
+            .then_with(|| a.facts.id_rank.cmp(&b.facts.id_rank))
     };
     let by_date = |a: &Hit, b: &Hit| {
-        (a.0.startdatum.is_none(), a.0.startdatum, &a.0.id).cmp(&(
-            b.0.startdatum.is_none(),
-            b.0.startdatum,
-            &b.0.id,
-        ))
+        (
+            a.facts.startdatum.is_none(),
+            a.facts.startdatum,
+            a.facts.id_rank,
+        )
+            .cmp(&(
+                b.facts.startdatum.is_none(),
+                b.facts.startdatum,
+                b.facts.id_rank,
+            ))
     };
     match sort {
         Sort::Relevantie => first_in_order(&mut selected, end, by_relevance),
         Sort::Datum => first_in_order(&mut selected, end, by_date),
         Sort::Titel => {
-            selected.sort_by_cached_key(|(o, _)| (super::analysis::fold(&o.titel), o.id.clone()))
+            selected.sort_by_cached_key(|h| (super::analysis::fold(&h.o.titel), h.o.id.clone()))
         }
     }
-    let items = selected.into_iter().skip(start).take(page_size).collect();
+    let items = selected
+        .into_iter()
+        .skip(start)
+        .take(page_size)
+        .map(|h| (h.o, h.score))
+        .collect();
     Page {
         total,
         items,
         facets,
         cross_domain,
     }
+}
+
+/// A result that passed the filters.
+struct Hit<'a> {
+    o: &'a Offering,
+    score: f32,
+    facts: ItemFacts,
 }
 
 /// Puts the first `end` items of `items` in `order` (the rest stay behind them, unordered).

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,9 +17,9 @@ use crate::domain::taxonomy::{Term, Topic};
 use crate::http::error::{ApiError, InvalidParam, Problem};
 use crate::http::AppState;
 
-/// A page of catalogue results.
+/// A page of catalogue results (borrowing the offerings of the snapshot it was found in).
 #[derive(Serialize, ToSchema)]
-pub struct SearchResponse {
+pub struct SearchResponse<'a> {
     /// Number of offerings matching all filters.
     pub totaal: usize,
     /// Page number.
@@ -27,7 +28,8 @@ pub struct SearchResponse {
     #[serde(rename = "paginaGrootte")]
     pub pagina_grootte: usize,
     /// The offerings on this page.
-    pub resultaten: Vec<Offering>,
+    #[schema(value_type = Vec<Offering>)]
+    pub resultaten: Vec<&'a Offering>,
     /// Per facet (`thema`, `doelgroep`, `sector`, `vorm`, `aanbieder`, `locatie`, `regio`) the
     /// number of results each value would give, counted with the other facets' filters.
     #[schema(value_type = Object)]
@@ -109,7 +111,7 @@ pub enum VanafParam {
 pub(super) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let snapshot = state.catalog.snapshot();
     let pairs = params::pairs(raw.as_deref());
     // The document lists exact values: the API takes `thema= jeugd` or `page=+` as written
@@ -128,22 +130,24 @@ pub(super) async fn search(
     let query = params::parse(&pairs, &snapshot, today, &[]).map_err(ApiError::BadRequest)?;
     // Search and facet counting are CPU work: off the async workers.
     let catalog = state.catalog.clone();
-    let response =
-        tokio::task::spawn_blocking(move || search_response(&catalog, &snapshot, &query)).await??;
-    Ok(Json(response))
+    // The body is written there too, from the snapshot's offerings without copying them.
+    tokio::task::spawn_blocking(move || {
+        search_response(&catalog, &snapshot, &query).map(|r| Json(r).into_response())
+    })
+    .await?
 }
 
-fn search_response(
+fn search_response<'a>(
     catalog: &crate::catalog::Catalog,
-    snapshot: &crate::catalog::Snapshot,
+    snapshot: &'a crate::catalog::Snapshot,
     query: &params::CatalogQuery,
-) -> Result<SearchResponse, ApiError> {
+) -> Result<SearchResponse<'a>, ApiError> {
     let page = query.run(catalog, snapshot)?;
     Ok(SearchResponse {
         totaal: page.total,
         pagina: query.page,
         pagina_grootte: query.page_size,
-        resultaten: page.items.iter().map(|(o, _)| (*o).clone()).collect(),
+        resultaten: page.items.iter().map(|(o, _)| *o).collect(),
         facetten: page
             .facets
             .into_iter()

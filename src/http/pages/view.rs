@@ -327,23 +327,44 @@ pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
         .flat_map(|w| std::iter::once(&w.stem).chain(w.expansions.iter().flatten()))
         .map(|s| s.chars().take(3).collect())
         .collect();
+    // A word whose first letter is ASCII can only begin like a prefix with that letter (an
+    // empty prefix begins every word).
+    let mut firsts = [false; 128];
+    let mut any_first = false;
+    for p in &prefixes {
+        match p.bytes().next() {
+            Some(b) if b.is_ascii() => firsts[usize::from(b)] = true,
+            Some(_) => {}
+            None => any_first = true,
+        }
+    }
     let mut present: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let fields = [
-        o.titel.as_str(),
-        o.samenvatting.as_str(),
-        o.beschrijving.as_str(),
-    ]
-    .into_iter()
-    .chain(o.trefwoorden.iter().map(String::as_str));
+    let fields = [o.titel.as_str(), o.samenvatting.as_str()]
+        .into_iter()
+        .chain(o.trefwoorden.iter().map(String::as_str))
+        .chain(std::iter::once(o.beschrijving.as_str()));
     for field in fields {
         for raw in field.split(|c: char| !c.is_alphanumeric()) {
             if raw.len() < 2 {
                 continue;
             }
-            if prefixes.iter().any(|p| starts_like(raw, p)) {
+            // A word with accents or other letters outside ASCII may fold to a wanted stem
+            // (`één`, `İstanbul`): it is always folded.
+            let wanted = if raw.is_ascii() {
+                let first = raw.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+                (any_first || firsts[usize::from(first)])
+                    && prefixes.iter().any(|p| starts_like(raw, p))
+            } else {
+                true
+            };
+            if wanted {
                 let folded = fold(&raw.to_lowercase());
                 present.extend(words(&folded).map(stem));
             }
+        }
+        // Every search word found as it is: the rest of the text changes nothing.
+        if search.iter().all(|w| present.contains(&w.stem)) {
+            break;
         }
     }
     let mut direct = Vec::new();
@@ -395,8 +416,101 @@ pub fn search_reason(o: &Offering, search: &[SearchWord]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{moment, starts_like};
+    use super::{moment, search_reason, search_words, starts_like, SearchWord};
+    use crate::domain::offering::Offering;
     use proptest::prelude::*;
+
+    /// `search_reason` without its shortcuts: every word of every field looked at.
+    fn reason_of_every_word(o: &Offering, search: &[SearchWord]) -> (Vec<String>, Vec<String>) {
+        use crate::domain::analysis::{fold, stem, words};
+        let mut present = std::collections::HashSet::new();
+        let text = format!(
+            "{} {} {} {}",
+            o.titel,
+            o.samenvatting,
+            o.beschrijving,
+            o.trefwoorden.join(" ")
+        );
+        for raw in text.split(|c: char| !c.is_alphanumeric()) {
+            if raw.len() >= 2 {
+                present.extend(words(&fold(&raw.to_lowercase())).map(stem));
+            }
+        }
+        let direct = search
+            .iter()
+            .filter(|w| present.contains(&w.stem))
+            .map(|w| w.typed.clone())
+            .collect();
+        let related = search
+            .iter()
+            .filter(|w| {
+                !present.contains(&w.stem)
+                    && w.expansions
+                        .iter()
+                        .any(|e| e.iter().all(|s| present.contains(s)))
+            })
+            .map(|w| w.typed.clone())
+            .collect();
+        (direct, related)
+    }
+
+    const WORDS: &[&str] = &[
+        "Buurt",
+        "wijk",
+        "woningen",
+        "portiek",
+        "Huurders",
+        "bewoners",
+        "ÉÉN",
+        "café",
+        "İstanbul",
+        "corporatie",
+        "woningcorporatie",
+        "jongeren",
+        "Eenzaamheid",
+        "a",
+        "x1",
+        "stadhuis",
+        "gemeente",
+        "overheid",
+        "buren",
+    ];
+
+    proptest! {
+        #[test]
+        fn search_reason_names_the_words_every_word_would(
+            title in proptest::collection::vec(0..WORDS.len(), 0..4),
+            body in proptest::collection::vec(0..WORDS.len(), 0..12),
+            keywords in proptest::collection::vec(0..WORDS.len(), 0..3),
+            query in proptest::collection::vec(0..WORDS.len(), 1..4),
+        ) {
+            let pick = |ix: &[usize], sep: &str| {
+                ix.iter().map(|i| WORDS[*i]).collect::<Vec<_>>().join(sep)
+            };
+            let o = Offering {
+                titel: pick(&title, " "),
+                beschrijving: pick(&body, ", "),
+                trefwoorden: keywords.iter().map(|i| WORDS[*i].to_string()).collect(),
+                ..crate::domain::offering::example("o1")
+            };
+            let search = search_words(&pick(&query, " "), &crate::domain::matching::Thesaurus::builtin());
+            let (direct, related) = reason_of_every_word(&o, &search);
+            let reason = search_reason(&o, &search);
+            // Matched in a compound only: both take the same fallback.
+            if !direct.is_empty() || !related.is_empty() {
+                let expected = match (direct.is_empty(), related.is_empty()) {
+                    (false, true) => format!("Bevat: {}", direct.join(", ")),
+                    (true, false) => format!("Gaat over iets verwants aan: {}", related.join(", ")),
+                    _ => format!(
+                        "Bevat: {}; gaat over iets verwants aan: {}",
+                        direct.join(", "),
+                        related.join(", ")
+                    ),
+                };
+                prop_assert_eq!(reason, expected);
+            }
+        }
+    }
 
     proptest! {
         #[test]
