@@ -236,6 +236,18 @@ pub fn wrong_email(typed: &str) -> String {
     )
 }
 
+/// The address typed in a participant's e-mail field, in lower case, or the Dutch message beside
+/// the field: asking for one when nothing was typed, else naming what was typed.
+pub fn typed_email(typed: &str) -> Result<String, String> {
+    match parse_email(typed) {
+        Some(email) => Ok(email.to_lowercase()),
+        None if typed.trim().is_empty() => {
+            Err("Vul je e-mailadres in, zoals naam@voorbeeld.nl.".to_string())
+        }
+        None => Err(wrong_email(typed)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

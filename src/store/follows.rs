@@ -147,29 +147,23 @@ impl Store {
         follow: i64,
         frequency: Frequency,
     ) -> Result<bool, StoreError> {
-        Ok(
+        self.changed_row(
             sqlx::query("UPDATE follows SET frequentie = $1 WHERE id = $2 AND participant_id = $3")
                 .bind(frequency.slug())
                 .bind(follow)
-                .bind(participant)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                > 0,
+                .bind(participant),
         )
+        .await
     }
 
     /// Stops a follow; false when it is not this participant's.
     pub async fn unfollow(&self, participant: i64, follow: i64) -> Result<bool, StoreError> {
-        Ok(
+        self.changed_row(
             sqlx::query("DELETE FROM follows WHERE id = $1 AND participant_id = $2")
                 .bind(follow)
-                .bind(participant)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                > 0,
+                .bind(participant),
         )
+        .await
     }
 
     /// Stops every follow of a participant (the one-click unsubscribe); returns how many.

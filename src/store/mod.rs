@@ -318,6 +318,14 @@ impl Store {
         }
     }
 
+    /// Runs statement `q` on its own (no transaction); true when it changed a row.
+    pub(crate) async fn changed_row<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<bool, StoreError> {
+        Ok(q.execute(self.pool()).await?.rows_affected() > 0)
+    }
+
     /// The pool (tests use it to set up rows).
     pub fn pool(&self) -> &AnyPool {
         &self.pool

@@ -166,18 +166,13 @@ impl Store {
 
     /// Marks a mail as sent, if the claim `claim` (from [`Store::due_mails`]) still holds.
     pub async fn mail_sent(&self, id: i64, claim: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE outbox SET status = $1, attempts = attempts + 1, sent_at = $2, last_error = NULL \
              WHERE id = $3 AND status = $4 AND next_attempt_at = $5",
         )
         .bind(MailStatus::Verzonden.as_str())
-        .bind(now())
-        .bind(id)
-        .bind(MailStatus::Wachtend.as_str())
-        .bind(claim)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        .bind(now());
+        self.under_claim(q, id, claim).await
     }
 
     /// Records a failed attempt, if the claim `claim` still holds: tried again at `next_at`
@@ -189,7 +184,7 @@ impl Store {
         error: &str,
         next_at: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, \
              status = CASE WHEN $2 IS NULL THEN $3 ELSE $4 END, \
              next_attempt_at = COALESCE($5, next_attempt_at) \
@@ -199,12 +194,23 @@ impl Store {
         .bind(next_at)
         .bind(MailStatus::Mislukt.as_str())
         .bind(MailStatus::Wachtend.as_str())
-        .bind(next_at)
-        .bind(id)
-        .bind(MailStatus::Wachtend.as_str())
-        .bind(claim)
-        .execute(self.pool())
-        .await?;
+        .bind(next_at);
+        self.under_claim(q, id, claim).await
+    }
+
+    /// Runs `q`, a change to mail `id` whose last parameters say "while the claim `claim` from
+    /// [`Store::due_mails`] still holds" (`id`, waiting, `claim`).
+    async fn under_claim<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        id: i64,
+        claim: &'q str,
+    ) -> Result<(), StoreError> {
+        q.bind(id)
+            .bind(MailStatus::Wachtend.as_str())
+            .bind(claim)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

@@ -113,25 +113,23 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let questions = sqlx::query(
+        // The learning questions and submitted offerings of the round's dates get its label.
+        let mut tagged = [0u64; 2];
+        let tag = [
             "UPDATE learning_questions SET ronde = $1 WHERE ronde IS NULL AND datum >= $2 AND datum <= $3",
-        )
-        .bind(&r.label)
-        .bind(&from)
-        .bind(&to)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let offerings = sqlx::query(
             "UPDATE offering_submissions SET ronde = $1 WHERE ronde IS NULL \
              AND substr(created_at, 1, 10) >= $2 AND substr(created_at, 1, 10) <= $3",
-        )
-        .bind(&r.label)
-        .bind(&from)
-        .bind(&to)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        ];
+        for (count, sql) in tagged.iter_mut().zip(tag) {
+            *count = sqlx::query(sql)
+                .bind(&r.label)
+                .bind(&from)
+                .bind(&to)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        let [questions, offerings] = tagged;
         let change = Change::new(actor, "afgesloten", "inventarisatieronde", id).after(
             serde_json::json!({"label": r.label, "leervragen": questions, "aanbod": offerings}),
         );

@@ -361,16 +361,15 @@ impl Store {
 
     /// Records a used TOTP step; false when that step (or a later one) was used already.
     pub async fn use_totp_step(&self, user_id: i64, step: u64) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
-            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $3",
+        self.changed_row(
+            sqlx::query(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $3",
+            )
+            .bind(step as i64)
+            .bind(user_id)
+            .bind(step as i64),
         )
-        .bind(step as i64)
-        .bind(user_id)
-        .bind(step as i64)
-        .execute(self.pool())
-        .await?
-        .rows_affected()
-            > 0)
+        .await
     }
 
     /// Counts a login attempt for `key` (an account, or the code step of one) and says whether it

@@ -298,6 +298,19 @@ pub fn cli(db: &Path, args: &[&str]) -> std::process::Output {
         .expect("run wijkwijzer")
 }
 
+/// Runs the `wijkwijzer` binary with `args` against `db`, which must succeed (its errors shown
+/// when not): what it wrote to standard output.
+#[allow(dead_code)]
+pub fn cli_ok(db: &Path, args: &[&str]) -> String {
+    let out = cli(db, args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 /// The fixtures folder.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use super::helpers::{ask_on_site, cli, postgres_server, shared_data, spawn_app, test_db, TestApp};
+use super::helpers::{
+    ask_on_site, cli, cli_ok, postgres_server, shared_data, spawn_app, test_db, TestApp,
+};
 
 async fn post_match(app: &TestApp, body: Value) -> reqwest::Response {
     app.client
@@ -231,12 +233,7 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
             .join("\n"),
     )
     .unwrap();
-    let out = cli(&app.db(), &["import", "leervragen", file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli_ok(&app.db(), &["import", "leervragen", file.to_str().unwrap()]);
     let catalog = app.state.catalog.clone();
     catalog.refresh_if_changed().await.unwrap();
     catalog.clone().match_pending(1000).await.unwrap();

@@ -12,7 +12,7 @@ use axum::Router;
 use crate::domain::offering::slugify;
 use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
+use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::security::Area;
 use crate::store::AuditEntry;
@@ -80,11 +80,7 @@ async fn page(
     };
     let history = store.provider_history(&name, 20).await?;
     Ok(render_status(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(error.is_some()),
         DetailPage {
             l: BLayout::new(
                 if error.is_some() {

@@ -14,7 +14,7 @@ use crate::domain::offering::Offering;
 use crate::http::form_fields::{first, pairs};
 use crate::http::offering_form::OfferingForm;
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
+use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::security::Area;
 use crate::store::{AuditEntry, OfferingSummary};
@@ -163,11 +163,7 @@ async fn form_page(
     let f =
         f.unwrap_or_else(|| OfferingForm::from_value(&record, &state.catalog.snapshot().taxonomy));
     Ok(render_status(
-        if failed {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(failed),
         FormPage {
             l: BLayout::new(
                 if failed {

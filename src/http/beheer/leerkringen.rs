@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,13 +15,14 @@ use crate::domain::circle::{format_label, CircleStatus, LearningCircle, MemberRo
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
 use crate::http::pages::view::{label, moment};
+use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
+use crate::store::StoreError;
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
 /// The circle routes of the back office.
 pub fn router() -> Router<AppState> {
@@ -73,11 +74,7 @@ async fn list_page(
     let store = state.catalog.store();
     let waiting = store.circles(&[CircleStatus::Ingediend]).await?;
     let running = store.circles(&[CircleStatus::Actief]).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let title = if error.is_some() {
         "Fout: leerkringen"
     } else {
@@ -243,29 +240,19 @@ struct DetailPage {
 }
 
 /// The circle at the path's `id`, for staff who may moderate.
-async fn load(
-    state: &AppState,
-    staff: Staff,
-    id: &str,
-) -> Result<(Staff, LearningCircle), PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let c = state
-        .catalog
-        .store()
-        .circle(super::row_id(id)?)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    Ok((staff, c))
+impl Record for LearningCircle {
+    const AREA: Area = Area::Moderatie;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<LearningCircle>, StoreError> {
+        state.catalog.store().circle(id).await
+    }
 }
 
 async fn page(
     state: &AppState,
     staff: &Staff,
     c: LearningCircle,
-    reden: String,
-    reden_error: Option<String>,
-    notice: Option<&'static str>,
-    status: StatusCode,
+    verdict: Verdict,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let store = state.catalog.store();
@@ -309,13 +296,13 @@ async fn page(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let title = if reden_error.is_some() {
+    let title = if verdict.reden_error.is_some() {
         "Fout: leerkring beoordelen"
     } else {
         "Leerkring beoordelen"
     };
     Ok(render_status(
-        status,
+        verdict.status,
         DetailPage {
             l: BLayout::new(title, "/beheer/leerkringen/detail", staff),
             vorm: format_label(&snapshot.taxonomy, &c.vorm),
@@ -331,9 +318,9 @@ async fn page(
             members,
             gaps,
             tracks,
-            reden,
-            reden_error,
-            notice,
+            reden: verdict.reden,
+            reden_error: verdict.reden_error,
+            notice: verdict.notice,
             c,
         },
     ))
@@ -341,11 +328,9 @@ async fn page(
 
 async fn detail(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, c): Opened<LearningCircle>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
     let notice = match q.get("melding").map(String::as_str) {
         Some("gekoppeld") => Some("De koppeling is opgeslagen."),
         Some("goedgekeurd") => {
@@ -355,16 +340,7 @@ async fn detail(
         Some("voorgesteld") => Some("De leerkring is voorgesteld: de vragenstellers die in contact willen komen, krijgen een uitnodiging per mail. Wie als eerste aanneemt, begeleidt de leerkring."),
         _ => None,
     };
-    page(
-        &state,
-        &staff,
-        c,
-        String::new(),
-        None,
-        notice,
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &staff, c, Verdict::opened(notice)).await
 }
 
 /// The facilitator's address, for the mail about the decision.
@@ -383,11 +359,9 @@ async fn facilitator(state: &AppState, c: &LearningCircle) -> Result<Option<Stri
 /// theme slug) and the development track (`traject`, an id) chosen.
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
     let id = c.id;
     let pairs = pairs(&body);
     let snapshot = state.catalog.snapshot();
@@ -422,24 +396,17 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
     let id = c.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 || reden.chars().count() > 2000 {
-        return page(
-            &state,
-            &staff,
-            c,
+        let verdict = Verdict::wrong_reason(
             reden,
-            Some("Schrijf de reden van afwijzen (5 tot 2000 tekens); de begeleider krijgt die te lezen.".into()),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+            "Schrijf de reden van afwijzen (5 tot 2000 tekens); de begeleider krijgt die te lezen.",
+        );
+        return page(&state, &staff, c, verdict).await;
     }
     let mail = facilitator(&state, &c)
         .await?
@@ -455,23 +422,16 @@ async fn reject(
 /// Stops an active circle once confirmed (`zeker=ja`); every member is mailed.
 async fn stop(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, c): Opened<LearningCircle>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (staff, c) = load(&state, staff, &id).await?;
     let id = c.id;
     if first(&pairs(&body), "zeker") != "ja" {
-        return page(
-            &state,
-            &staff,
-            c,
-            String::new(),
-            None,
-            Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let verdict = Verdict {
+            notice: Some("Vink aan dat je de leerkring wilt stoppen. Er is niets veranderd."),
+            ..Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return page(&state, &staff, c, verdict).await;
     }
     crate::http::mijn::leerkring_begeleider::stop_and_mail(
         &state,

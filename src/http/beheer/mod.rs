@@ -418,6 +418,85 @@ pub async fn free_offering_id(
     Ok(id)
 }
 
+/// A record of the back office opened by its numeric id in the path: a submission, a circle.
+pub(crate) trait Record: Sized {
+    /// The work area it belongs to.
+    const AREA: Area;
+    /// The record with id `id`, if there is one.
+    fn load(
+        state: &AppState,
+        id: i64,
+    ) -> impl std::future::Future<Output = Result<Option<Self>, crate::store::StoreError>> + Send;
+}
+
+/// The staff member and the record of the path's id (`{id}`), opened by a staff member allowed
+/// in its area: the staff member is checked first, then the id (not a number, or no such record:
+/// 404).
+pub(crate) struct Opened<R>(pub Staff, pub R);
+
+impl<R: Record + Send> FromRequestParts<AppState> for Opened<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let staff = Staff::from_request_parts(parts, state)
+            .await?
+            .need(R::AREA)
+            .map_err(IntoResponse::into_response)?;
+        let axum::extract::Path(id) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let id = row_id(&id).map_err(IntoResponse::into_response)?;
+        match R::load(state, id).await {
+            Ok(Some(record)) => Ok(Opened(staff, record)),
+            Ok(None) => Err(PageError::NotFound.into_response()),
+            Err(e) => Err(PageError::from(e).into_response()),
+        }
+    }
+}
+
+/// The moderator's verdict form under a submission or a circle, as its page shows it: the reason
+/// for rejecting as typed, why that was refused, a notice, and the page's status.
+pub(crate) struct Verdict {
+    /// The reason for rejecting, as typed.
+    pub reden: String,
+    /// Why the reason was refused.
+    pub reden_error: Option<String>,
+    /// A notice after a change, or about a refused form.
+    pub notice: Option<&'static str>,
+    /// The page's status.
+    pub status: StatusCode,
+}
+
+impl Verdict {
+    /// The page as opened, with `notice` after a change.
+    pub fn opened(notice: Option<&'static str>) -> Verdict {
+        Verdict {
+            reden: String::new(),
+            reden_error: None,
+            notice,
+            status: StatusCode::OK,
+        }
+    }
+
+    /// The page again after a refused form (`status`), its errors shown at its fields.
+    pub fn refused(status: StatusCode) -> Verdict {
+        Verdict {
+            status,
+            ..Verdict::opened(None)
+        }
+    }
+
+    /// The page again after the reason `reden` was refused with `error`.
+    pub fn wrong_reason(reden: String, error: &str) -> Verdict {
+        Verdict {
+            reden,
+            reden_error: Some(error.to_string()),
+            ..Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
 /// The number in a path like `/beheer/aanmeldingen/{id}`; anything else is not found.
 pub fn row_id(id: &str) -> Result<i64, PageError> {
     id.parse().map_err(|_| PageError::NotFound)

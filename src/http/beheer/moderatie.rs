@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -24,7 +24,7 @@ use crate::mail;
 use crate::security::Area;
 use crate::store::{StoreError, Submission};
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
 /// The moderation routes.
 pub fn router() -> Router<AppState> {
@@ -121,40 +121,37 @@ async fn page(
     staff: &Staff,
     s: Submission,
     f: OfferingForm,
-    reden: String,
-    reden_error: Option<String>,
-    notice: Option<&'static str>,
-    status: StatusCode,
+    verdict: Verdict,
 ) -> Result<Response, PageError> {
     let origin = state.catalog.store().submission_circle(s.id).await?;
     let similar = similar_to(state, &f);
     let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
-    let title = if f.errors.is_empty() && reden_error.is_none() {
+    let title = if f.errors.is_empty() && verdict.reden_error.is_none() {
         "Aanmelding beoordelen"
     } else {
         "Fout: aanmelding beoordelen"
     };
     Ok(render_status(
-        status,
+        verdict.status,
         DetailPage {
             l: BLayout::new(title, "/beheer/aanmeldingen/detail", staff),
             s,
             f,
             similar,
             duplicate,
-            reden,
-            reden_error,
-            notice,
+            reden: verdict.reden,
+            reden_error: verdict.reden_error,
+            notice: verdict.notice,
             origin,
         },
     ))
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Submission, PageError> {
-    match state.catalog.store().submission(id).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
+impl Record for Submission {
+    const AREA: Area = Area::Moderatie;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<Submission>, StoreError> {
+        state.catalog.store().submission(id).await
     }
 }
 
@@ -166,13 +163,9 @@ struct Notice {
 
 async fn detail(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, s): Opened<Submission>,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
     let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Wijzigingen opgeslagen."),
@@ -181,28 +174,15 @@ async fn detail(
         }
         _ => None,
     };
-    page(
-        &state,
-        &staff,
-        s,
-        f,
-        String::new(),
-        None,
-        notice,
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &staff, s, f, Verdict::opened(notice)).await
 }
 
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, s): Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
+    let id = s.id;
     if s.status != SubmissionStatus::Ingediend {
         return Ok(see_other(&format!("/beheer/aanmeldingen/{id}")));
     }
@@ -228,10 +208,7 @@ async fn save(
             &staff,
             s,
             f,
-            String::new(),
-            None,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY),
         )
         .await;
     };
@@ -262,17 +239,7 @@ async fn save(
                 "titel".into(),
                 "Titel: er bestaat al aanbod met dit adres; pas de titel aan.".into(),
             );
-            return page(
-                &state,
-                &staff,
-                s,
-                f,
-                String::new(),
-                None,
-                None,
-                StatusCode::CONFLICT,
-            )
-            .await;
+            return page(&state, &staff, s, f, Verdict::refused(StatusCode::CONFLICT)).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -284,27 +251,18 @@ async fn save(
 
 async fn reject(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, s): Opened<Submission>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Moderatie)?;
-    let id = super::row_id(&id)?;
-    let s = load(&state, id).await?;
+    let id = s.id;
     let reden = first(&pairs(&body), "reden");
     if reden.chars().count() < 5 {
         let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
-        return page(
-            &state,
-            &staff,
-            s,
-            f,
+        let verdict = Verdict::wrong_reason(
             reden,
-            Some("Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.".into()),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+            "Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.",
+        );
+        return page(&state, &staff, s, f, verdict).await;
     }
     let titel = text(&s, "titel");
     let mail = s

@@ -14,7 +14,6 @@ use axum::Router;
 
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
-use crate::http::forms::Rejection;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{label, Layout};
@@ -22,7 +21,7 @@ use crate::http::AppState;
 use crate::mail;
 use crate::store::{IntroRequest, IntroSide, INTRODUCTION_DAYS};
 
-use super::{notice_page, to_account, SignedForm};
+use super::{notice_page, screen_button, to_account, well_formed, SignedForm};
 
 /// The signed form of the button page.
 const FORM: &str = "kennismaking";
@@ -75,10 +74,6 @@ struct IntroductionPage {
     l: Layout,
     action: String,
     token: String,
-}
-
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn gone() -> Response {
@@ -167,15 +162,7 @@ async fn decide(
     Path(token): Path<String>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = state.forms.screen(FORM, &headers, &form) {
-        if r != Rejection::TooFast {
-            return Err(PageError::refused(
-                r.status(),
-                "Formulier verlopen",
-                r.message(),
-            ));
-        }
-    }
+    screen_button(&state, FORM, &headers, &form)?;
     if !well_formed(&token) {
         return Ok(gone());
     }

@@ -29,7 +29,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::http::extract::PageForm;
-use crate::http::forms::{parse_email, same_origin, Rejection};
+use crate::http::forms::{same_origin, typed_email, Rejection};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
@@ -391,13 +391,9 @@ async fn request_link(
     if let Some(r) = screened(&state, SIGN_IN_FORM, &headers, &form) {
         return refuse(r.status(), r.message());
     }
-    let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
-        let message = if typed.trim().is_empty() {
-            "Vul je e-mailadres in, zoals naam@voorbeeld.nl.".to_string()
-        } else {
-            crate::http::forms::wrong_email(&typed)
-        };
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message);
+    let email = match typed_email(&typed) {
+        Ok(email) => email,
+        Err(message) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message),
     };
     if let Err(r) = limit(&state, state.client_ip(&headers, peer), &email) {
         crate::security_event!("deelnemer_link_geblokkeerd");
@@ -435,8 +431,27 @@ fn link_expired(state: &AppState) -> Response {
     )
 }
 
-fn well_formed(token: &str) -> bool {
+/// A token of a link the platform mailed, as it makes them: 64 hex digits.
+pub(crate) fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Screens the form of a one-button page reached from a mailed link: the minimum fill time does
+/// not apply to a single button; any other refusal is the "Formulier verlopen" page.
+pub(crate) fn screen_button(
+    state: &AppState,
+    form_name: &str,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<(), PageError> {
+    match state.forms.screen(form_name, headers, form) {
+        Err(r) if r != Rejection::TooFast => Err(PageError::refused(
+            r.status(),
+            "Formulier verlopen",
+            r.message(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The link from the mail shows a button: a mail scanner that opens links uses nothing up.
@@ -473,16 +488,7 @@ async fn confirm(
     Path(token): Path<String>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Some(r) = screened(&state, CONFIRM_FORM, &headers, &form) {
-        // The minimum fill time does not apply to a single button.
-        if r != Rejection::TooFast {
-            return Err(PageError::refused(
-                r.status(),
-                "Formulier verlopen",
-                r.message(),
-            ));
-        }
-    }
+    screen_button(&state, CONFIRM_FORM, &headers, &form)?;
     if !well_formed(&token) {
         return Ok(link_expired(&state));
     }

@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use crate::domain::follow::{search_key, FollowKind, Frequency};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::extract::PageForm;
-use crate::http::forms::parse_email;
+use crate::http::forms::typed_email;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
@@ -250,13 +250,9 @@ async fn submit(
     if let Err(r) = state.forms.screen(FORM, &headers, &form) {
         return refuse(r.status(), r.message());
     }
-    let Some(email) = parse_email(&typed).map(|e| e.to_lowercase()) else {
-        let message = if typed.trim().is_empty() {
-            "Vul je e-mailadres in, zoals naam@voorbeeld.nl.".to_string()
-        } else {
-            crate::http::forms::wrong_email(&typed)
-        };
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message);
+    let email = match typed_email(&typed) {
+        Ok(email) => email,
+        Err(message) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &message),
     };
     if !form.contains_key("toestemming") {
         return refuse(

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::domain::fields::FieldError;
-use crate::domain::offering::{self, Offering};
+use crate::domain::offering::{self, Offering, FIELDS, LIST_FIELDS};
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::text::complete_web_address;
 use crate::http::form_fields::first;
@@ -17,19 +17,13 @@ use crate::http::pages::view::options;
 pub use messages::field_label;
 use messages::{dutch_number, form_message};
 
-/// Text fields, in form order.
-const TEXT: [&str; 10] = [
-    "titel",
-    "samenvatting",
-    "beschrijving",
-    "aanbieder",
-    "kosten",
-    "locatie",
-    "regio",
-    "startdatum",
-    "einddatum",
-    "url",
-];
+/// The fields with one value, typed or chosen (`vorm`): the contract's fields but `id` and the lists.
+fn single_fields() -> impl Iterator<Item = &'static str> {
+    FIELDS
+        .iter()
+        .copied()
+        .filter(|k| *k != "id" && !LIST_FIELDS.contains(k))
+}
 /// Lists typed as text, separated by commas or new lines.
 const TYPED_LISTS: [&str; 2] = ["partners", "trefwoorden"];
 /// Lists chosen with checkboxes.
@@ -70,8 +64,8 @@ impl OfferingForm {
     /// A form filled from submitted pairs; a web address without a scheme gets `https://`.
     pub fn from_pairs(pairs: &[(String, String)], tax: &Taxonomy) -> OfferingForm {
         let mut f = OfferingForm::empty(tax);
-        for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
-            f.values.insert((*k).to_string(), first(pairs, k));
+        for k in single_fields().chain(TYPED_LISTS) {
+            f.values.insert(k.to_string(), first(pairs, k));
         }
         // A web address typed without `https://` is completed, not refused.
         let url = complete_web_address(f.value("url"));
@@ -101,8 +95,8 @@ impl OfferingForm {
                 .join(if k == "partners" { "\n" } else { ", " }),
             _ => String::new(),
         };
-        for k in TEXT.iter().chain(TYPED_LISTS.iter()).chain(["vorm"].iter()) {
-            f.values.insert((*k).to_string(), text(k, v.get(*k)));
+        for k in single_fields().chain(TYPED_LISTS) {
+            f.values.insert(k.to_string(), text(k, v.get(k)));
         }
         for k in CHECKED {
             let list = v
@@ -122,11 +116,11 @@ impl OfferingForm {
     /// The record in the catalog format (without `id`).
     pub fn record(&self) -> Map<String, Value> {
         let mut m = Map::new();
-        for k in TEXT.iter().chain(["vorm"].iter()) {
+        for k in single_fields() {
             let v = self.value(k).trim().to_string();
-            let nullable = matches!(*k, "startdatum" | "einddatum");
+            let nullable = matches!(k, "startdatum" | "einddatum");
             m.insert(
-                (*k).to_string(),
+                k.to_string(),
                 if nullable && v.is_empty() {
                     Value::Null
                 } else {

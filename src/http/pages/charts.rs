@@ -17,6 +17,17 @@ pub struct BarRow {
 const DEMAND: &str = "#b3470d";
 const SUPPLY: &str = "#0b5563";
 
+/// The opening of a chart `id` of `width` by `height` (CSS `class`), named by its title and description for
+/// assistive technology (both escaped).
+fn svg_open(id: &str, title: &str, desc: &str, width: f64, height: f64, class: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"{class}\">\
+<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        xml_escape(title),
+        xml_escape(desc)
+    )
+}
+
 /// A horizontal grouped bar chart of demand and supply per row, with a title and description
 /// for assistive technology (the page also shows the data as a table).
 pub fn bars(id: &str, title: &str, desc: &str, rows: &[BarRow]) -> String {
@@ -32,12 +43,7 @@ pub fn bars(id: &str, title: &str, desc: &str, rows: &[BarRow]) -> String {
         .max(1) as f64;
     let height = top + row_h * rows.len() as f64 + 10.0;
     let width = label_w + chart_w + 50.0;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart\">\
-<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        xml_escape(title),
-        xml_escape(desc)
-    );
+    let mut s = svg_open(id, title, desc, width, height, "ww-chart");
     s.push_str(&format!(
         "<rect x=\"{label_w}\" y=\"8\" width=\"14\" height=\"14\" fill=\"{DEMAND}\"/><text x=\"{}\" y=\"20\" font-size=\"14\" fill=\"#1a1a1a\">Leervragen</text>\
 <rect x=\"{}\" y=\"8\" width=\"14\" height=\"14\" fill=\"{SUPPLY}\"/><text x=\"{}\" y=\"20\" font-size=\"14\" fill=\"#1a1a1a\">Leeraanbod</text>",
@@ -90,12 +96,7 @@ pub fn heatmap(
         .flat_map(|(_, c)| c.iter().map(|x| x.0))
         .fold(0.0f64, f64::max)
         .max(f64::EPSILON);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart\">\
-<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        xml_escape(title),
-        xml_escape(desc)
-    );
+    let mut s = svg_open(id, title, desc, width, height, "ww-chart");
     for (j, c) in columns.iter().enumerate() {
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"24\" font-size=\"13\" text-anchor=\"middle\" fill=\"#1a1a1a\">{}</text>",
@@ -162,12 +163,7 @@ pub fn course(id: &str, title: &str, desc: &str, points: &[(String, f64)], limit
             left + plot_w * i as f64 / (points.len() - 1) as f64
         }
     };
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart\">\
-<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        xml_escape(title),
-        xml_escape(desc)
-    );
+    let mut s = svg_open(id, title, desc, width, height, "ww-chart");
     s.push_str(&format!(
         "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{:.1}\" stroke=\"#4a4a4a\"/>\
 <line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#4a4a4a\"/>",
@@ -281,15 +277,12 @@ pub fn columns(id: &str, title: &str, desc: &str, rows: &[(String, usize)]) -> S
     let height = top + plot_h + bottom;
     let values: Vec<usize> = rows.iter().map(|r| r.1).collect();
     let layout = column_layout(&values, (left, top), (plot_w, plot_h), 72.0);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"ww-chart ww-chart--small\">\
-<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>\
-<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#4a4a4a\"/>",
-        xml_escape(title),
-        xml_escape(desc),
+    let mut s = svg_open(id, title, desc, width, height, "ww-chart ww-chart--small");
+    s.push_str(&format!(
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#4a4a4a\"/>",
         left + plot_w,
         base = top + plot_h
-    );
+    ));
     for ((label, value), c) in rows.iter().zip(&layout) {
         let middle = c.x + c.width / 2.0;
         s.push_str(&format!(

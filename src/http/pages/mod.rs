@@ -119,6 +119,15 @@ pub fn render_status(status: StatusCode, t: impl Template) -> Response {
     }
 }
 
+/// The status of a page with a form: 422 when it shows a validation error, else 200.
+pub fn form_status(has_error: bool) -> StatusCode {
+    if has_error {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 fn render(t: impl Template) -> Response {
     render_status(StatusCode::OK, t)
 }

@@ -80,16 +80,7 @@ impl Store {
         } else {
             MemberRole::Begeleider
         };
-        put_member(
-            &mut tx,
-            circle_id,
-            participant_id,
-            rol,
-            &shown.naam,
-            &shown.organisatie,
-            shown.zichtbaar,
-        )
-        .await?;
+        put_member(&mut tx, circle_id, participant_id, rol, shown).await?;
         let change = Change::new(
             "deelnemer",
             "uitnodiging aangenomen",

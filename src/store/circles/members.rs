@@ -7,6 +7,24 @@ use super::{put_member, Shown};
 use crate::domain::circle::{LearningCircle, MemberRole};
 use crate::store::{flag, parsed, Columns, Store, StoreError};
 
+/// The place of participant `participant_id` in circle `circle_id`, read through `db` (the pool or
+/// a transaction).
+async fn role_in<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    circle_id: i64,
+    participant_id: i64,
+) -> Result<Option<MemberRole>, StoreError> {
+    let row =
+        sqlx::query("SELECT rol FROM circle_members WHERE circle_id = $1 AND participant_id = $2")
+            .bind(circle_id)
+            .bind(participant_id)
+            .fetch_optional(db)
+            .await?;
+    row.as_ref()
+        .map(|r| parsed(r, "rol", MemberRole::parse))
+        .transpose()
+}
+
 impl Store {
     /// The members of a circle and the requests to join, facilitator first.
     pub async fn members(&self, circle_id: i64) -> Result<Vec<Member>, StoreError> {
@@ -41,16 +59,7 @@ impl Store {
         circle_id: i64,
         participant_id: i64,
     ) -> Result<Option<MemberRole>, StoreError> {
-        let row = sqlx::query(
-            "SELECT rol FROM circle_members WHERE circle_id = $1 AND participant_id = $2",
-        )
-        .bind(circle_id)
-        .bind(participant_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref()
-            .map(|r| parsed(r, "rol", MemberRole::parse))
-            .transpose()
+        role_in(self.pool(), circle_id, participant_id).await
     }
 
     /// Joins a circle as `rol` (a member of an open circle, a request for one by invitation);
@@ -63,31 +72,11 @@ impl Store {
         shown: &Shown,
     ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let existing = sqlx::query(
-            "SELECT rol FROM circle_members WHERE circle_id = $1 AND participant_id = $2",
-        )
-        .bind(circle_id)
-        .bind(participant_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let rol = match existing
-            .as_ref()
-            .map(|r| parsed(r, "rol", MemberRole::parse))
-            .transpose()?
-        {
+        let rol = match role_in(&mut *tx, circle_id, participant_id).await? {
             Some(r) if r.is_member() => r,
             _ => rol,
         };
-        put_member(
-            &mut tx,
-            circle_id,
-            participant_id,
-            rol,
-            &shown.naam,
-            &shown.organisatie,
-            shown.zichtbaar,
-        )
-        .await?;
+        put_member(&mut tx, circle_id, participant_id, rol, shown).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -98,17 +87,16 @@ impl Store {
         circle_id: i64,
         participant_id: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE circle_members SET rol = $1 WHERE circle_id = $2 AND participant_id = $3 AND rol = $4",
+        self.changed_row(
+            sqlx::query(
+                "UPDATE circle_members SET rol = $1 WHERE circle_id = $2 AND participant_id = $3 AND rol = $4",
+            )
+            .bind(MemberRole::Lid.as_str())
+            .bind(circle_id)
+            .bind(participant_id)
+            .bind(MemberRole::Aanvraag.as_str()),
         )
-        .bind(MemberRole::Lid.as_str())
-        .bind(circle_id)
-        .bind(participant_id)
-        .bind(MemberRole::Aanvraag.as_str())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        Ok(done > 0)
+        .await
     }
 
     /// Leaves a circle (or withdraws a request); false when not a member.
@@ -117,14 +105,12 @@ impl Store {
         circle_id: i64,
         participant_id: i64,
     ) -> Result<bool, StoreError> {
-        let done =
+        self.changed_row(
             sqlx::query("DELETE FROM circle_members WHERE circle_id = $1 AND participant_id = $2")
                 .bind(circle_id)
-                .bind(participant_id)
-                .execute(self.pool())
-                .await?
-                .rows_affected();
-        Ok(done > 0)
+                .bind(participant_id),
+        )
+        .await
     }
 
     /// Gives or withdraws consent to be listed, effective at once.
@@ -134,16 +120,15 @@ impl Store {
         participant_id: i64,
         zichtbaar: bool,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE circle_members SET zichtbaar = $1 WHERE circle_id = $2 AND participant_id = $3",
+        self.changed_row(
+            sqlx::query(
+                "UPDATE circle_members SET zichtbaar = $1 WHERE circle_id = $2 AND participant_id = $3",
+            )
+            .bind(i64::from(zichtbaar))
+            .bind(circle_id)
+            .bind(participant_id),
         )
-        .bind(i64::from(zichtbaar))
-        .bind(circle_id)
-        .bind(participant_id)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        Ok(done > 0)
+        .await
     }
 
     /// The circles a participant belongs to (or asked to join) `(circle, role)`.

@@ -195,15 +195,13 @@ fn bind_what<'q>(q: Bound<'q>, c: &'q LearningCircle) -> Bound<'q> {
         .bind(c.vraagstuk.as_deref())
 }
 
-/// Adds (or updates) a membership inside `tx`.
+/// Adds (or updates) a membership inside `tx`, with what the member shows.
 async fn put_member(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     circle_id: i64,
     participant_id: i64,
     rol: MemberRole,
-    naam: &str,
-    organisatie: &str,
-    zichtbaar: bool,
+    shown: &Shown,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO circle_members (circle_id, participant_id, rol, naam, organisatie, zichtbaar, created_at) \
@@ -213,9 +211,9 @@ async fn put_member(
     .bind(circle_id)
     .bind(participant_id)
     .bind(rol.as_str())
-    .bind(naam)
-    .bind(organisatie)
-    .bind(i64::from(zichtbaar))
+    .bind(&shown.naam)
+    .bind(&shown.organisatie)
+    .bind(i64::from(shown.zichtbaar))
     .bind(now())
     .execute(&mut **tx)
     .await?;
@@ -245,16 +243,7 @@ impl Store {
         let ts = now();
         let mut tx = self.write().await?;
         let (id, slug) = insert(&mut tx, c, CircleStatus::Ingediend, &ts).await?;
-        put_member(
-            &mut tx,
-            id,
-            participant_id,
-            MemberRole::Begeleider,
-            &shown.naam,
-            &shown.organisatie,
-            shown.zichtbaar,
-        )
-        .await?;
+        put_member(&mut tx, id, participant_id, MemberRole::Begeleider, shown).await?;
         let change = Change::new("deelnemer", "gestart", "leerkring", id)
             .after(json!({"titel": c.titel, "slug": slug}));
         commit(tx, [change], None).await?;

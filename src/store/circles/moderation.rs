@@ -7,6 +7,21 @@ use crate::store::audit::Change;
 use crate::store::outbox::OutgoingMail;
 use crate::store::{commit, commit_if_done, now, Counter, Store, StoreError};
 
+/// Runs `q`, the decision on circle `id` whose last parameters are "updated now, while it waits"
+/// (`updated_at`, `id`, `ingediend`), inside `tx`: 1 when it was waiting, else 0.
+async fn leave_waiting<'q>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    id: i64,
+) -> Result<u64, StoreError> {
+    Ok(q.bind(now())
+        .bind(id)
+        .bind(CircleStatus::Ingediend.as_str())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
 impl Store {
     /// Approves a waiting circle, linked to a gap theme and/or a development track, with the
     /// mail to its facilitator; false when it was not waiting.
@@ -19,19 +34,14 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(
+        let q = sqlx::query(
             "UPDATE learning_circles SET status = $1, lacune = $2, traject_id = $3, updated_at = $4 \
              WHERE id = $5 AND status = $6",
         )
         .bind(CircleStatus::Actief.as_str())
         .bind(lacune)
-        .bind(traject)
-        .bind(now())
-        .bind(id)
-        .bind(CircleStatus::Ingediend.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(traject);
+        let done = leave_waiting(&mut tx, q, id).await?;
         let change = Change::new(actor, "goedgekeurd", "leerkring", id)
             .after(json!({"lacune": lacune, "traject": traject}));
         commit_if_done(tx, done, mail, change, Some(Counter::Demand)).await
@@ -72,17 +82,12 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let done = sqlx::query(
+        let q = sqlx::query(
             "UPDATE learning_circles SET status = $1, reden = $2, updated_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(CircleStatus::Afgewezen.as_str())
-        .bind(reden)
-        .bind(now())
-        .bind(id)
-        .bind(CircleStatus::Ingediend.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .bind(reden);
+        let done = leave_waiting(&mut tx, q, id).await?;
         let change =
             Change::new(actor, "afgewezen", "leerkring", id).after(json!({"reden": reden}));
         commit_if_done(tx, done, mail, change, None).await

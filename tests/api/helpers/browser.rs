@@ -133,6 +133,20 @@ impl Browser {
         self.post(path, &form).await
     }
 
+    /// Sends the form of `page` (a page this browser opened) to `path` like a person: with the
+    /// page's signed form token and the honeypot left empty: `(status, Location, body)`.
+    pub async fn submit(
+        &mut self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String, String) {
+        let token = super::forms::token_in(page);
+        let mut form = vec![("token", token.as_str()), ("website", "")];
+        form.extend_from_slice(fields);
+        self.post(path, &form).await
+    }
+
     /// Logs in with e-mail and password: the final status and Location.
     pub async fn login(&mut self, email: &str, password: &str) -> (u16, String) {
         let (s, loc, _) = self

@@ -40,13 +40,7 @@ fn link_in(text: &str) -> String {
 /// Asks for a sign-in link for `email` on `/mijn`: `(status, body)`.
 async fn ask_link(b: &mut Browser, email: &str) -> (u16, String) {
     let (_, _, page) = b.get("/mijn").await;
-    let token = token_in(&page);
-    let (s, _, body) = b
-        .post(
-            "/mijn/inloggen",
-            &[("token", &token), ("email", email), ("website", "")],
-        )
-        .await;
+    let (s, _, body) = b.submit(&page, "/mijn/inloggen", &[("email", email)]).await;
     (s, body)
 }
 
@@ -57,8 +51,7 @@ async fn confirm(app: &TestApp, b: &mut Browser, email: &str) -> String {
     let (s, _, page) = b.get(&link).await;
     assert_eq!(s, 200, "{page}");
     assert!(page.contains("Bevestigen en inloggen"));
-    let token = token_in(&page);
-    let (s, loc, body) = b.post(&link, &[("token", &token), ("website", "")]).await;
+    let (s, loc, body) = b.submit(&page, &link, &[]).await;
     assert_eq!(s, 303, "{body}");
     loc
 }

@@ -240,13 +240,7 @@ async fn answer(app: &TestApp, path: &str, actie: &str) -> (u16, String) {
     if s != 200 {
         return (s, page);
     }
-    let token = token_in(&page);
-    let (s, _, page) = b
-        .post(
-            path,
-            &[("token", &token), ("website", ""), ("actie", actie)],
-        )
-        .await;
+    let (s, _, page) = b.submit(&page, path, &[("actie", actie)]).await;
     (s, page)
 }
 

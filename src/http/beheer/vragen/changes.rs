@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::detail::{detail_page, detail_page_with, Fout};
+use super::detail::{detail_page, Fout, Shown};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::beheer::{see_other, Staff};
@@ -16,6 +16,7 @@ use crate::http::pages::view::mail_offering;
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
+use crate::store::{InboxItem, OutgoingMail};
 
 #[derive(Deserialize)]
 pub(super) struct LinkForm {
@@ -103,8 +104,11 @@ pub(super) async fn themes(
     let chosen = match chosen_themes(&pairs(&body), &state.catalog.snapshot().taxonomy) {
         Ok(c) => c,
         Err(message) => {
-            let error = Some(Fout::Themas(message));
-            return detail_page(&state, &staff, &id, "", None, error, None).await;
+            let shown = Shown {
+                error: Some(Fout::Themas(message)),
+                ..Shown::default()
+            };
+            return detail_page(&state, &staff, &id, shown).await;
         }
     };
     let found = state
@@ -148,6 +152,50 @@ async fn answer_offerings(
         .collect())
 }
 
+/// The status and answer of the form checked against question `item`, with the answer mail when
+/// it is to be sent (`send`); `Err` holds the Dutch message shown at the form.
+async fn checked_answer(
+    state: &AppState,
+    item: &InboxItem,
+    status: &str,
+    antwoord: &str,
+    send: bool,
+) -> Result<Result<(QuestionStatus, Option<OutgoingMail>), &'static str>, PageError> {
+    let status = if send {
+        Some(QuestionStatus::Beantwoord)
+    } else {
+        QuestionStatus::parse(status.trim())
+    };
+    let Some(status) = status else {
+        return Ok(Err("Kies een geldige status."));
+    };
+    if antwoord.chars().count() > 10_000 {
+        return Ok(Err("Het antwoord is te lang (hoogstens 10.000 tekens)."));
+    }
+    if !send {
+        return Ok(Ok((status, None)));
+    }
+    let store = state.catalog.store();
+    if item.antwoord.as_deref() == Some(antwoord)
+        && !store.answer_mailed_at(&item.id).await?.is_empty()
+    {
+        return Ok(Err(
+            "Dit antwoord is al verstuurd. Pas het aan als je een nieuw antwoord wilt sturen.",
+        ));
+    }
+    let Some(to) = item.email.as_deref() else {
+        return Ok(Err("Deze vraagsteller gaf geen e-mailadres; het antwoord kan niet worden gemaild. Sla het op zonder te versturen."));
+    };
+    if antwoord.chars().count() < 10 {
+        return Ok(Err(
+            "Schrijf een antwoord van minstens 10 tekens voordat je het verstuurt.",
+        ));
+    }
+    let offerings = answer_offerings(state, &item.id).await?;
+    let mail = mail::answer_mail(to, &item.vraag, antwoord, &offerings);
+    Ok(Ok((status, Some(mail))))
+}
+
 pub(super) async fn update(
     State(state): State<AppState>,
     staff: Staff,
@@ -167,89 +215,24 @@ pub(super) async fn update(
             .clone()
             .unwrap_or_else(|| "(geen e-mailadres)".into());
         let offerings = answer_offerings(&state, &id).await?;
-        let preview = mail::answer_mail(&to, &item.vraag, &antwoord, &offerings);
-        return detail_page_with(
-            &state,
-            &staff,
-            &id,
-            "",
-            Some(antwoord),
-            None,
-            None,
-            Some(preview),
-        )
-        .await;
+        let shown = Shown {
+            preview: Some(mail::answer_mail(&to, &item.vraag, &antwoord, &offerings)),
+            antwoord: Some(antwoord),
+            ..Shown::default()
+        };
+        return detail_page(&state, &staff, &id, shown).await;
     }
     let send = form.verstuur == "ja";
-    let status = if send {
-        Some(QuestionStatus::Beantwoord)
-    } else {
-        QuestionStatus::parse(form.status.trim())
-    };
-    let Some(status) = status else {
-        return detail_page(
-            &state,
-            &staff,
-            &id,
-            "",
-            Some(antwoord),
-            Some("Kies een geldige status.".into()),
-            None,
-        )
-        .await;
-    };
-    if antwoord.chars().count() > 10_000 {
-        return detail_page(
-            &state,
-            &staff,
-            &id,
-            "",
-            Some(antwoord),
-            Some("Het antwoord is te lang (hoogstens 10.000 tekens).".into()),
-            None,
-        )
-        .await;
-    }
-    let mailed_before = send
-        && item.antwoord.as_deref() == Some(antwoord.as_str())
-        && !store.answer_mailed_at(&id).await?.is_empty();
-    if mailed_before {
-        return detail_page(
-            &state,
-            &staff,
-            &id,
-            "",
-            Some(antwoord),
-            Some(
-                "Dit antwoord is al verstuurd. Pas het aan als je een nieuw antwoord wilt sturen."
-                    .into(),
-            ),
-            None,
-        )
-        .await;
-    }
-    let mail = if send {
-        let Some(to) = item.email.clone() else {
-            return detail_page(&state, &staff, &id, "", Some(antwoord), Some("Deze vraagsteller gaf geen e-mailadres; het antwoord kan niet worden gemaild. Sla het op zonder te versturen.".into()), None).await;
-        };
-        if antwoord.chars().count() < 10 {
-            return detail_page(
-                &state,
-                &staff,
-                &id,
-                "",
-                Some(antwoord),
-                Some(
-                    "Schrijf een antwoord van minstens 10 tekens voordat je het verstuurt.".into(),
-                ),
-                None,
-            )
-            .await;
+    let (status, mail) = match checked_answer(&state, &item, &form.status, &antwoord, send).await? {
+        Ok(checked) => checked,
+        Err(message) => {
+            let shown = Shown {
+                antwoord: Some(antwoord),
+                error: Some(message.into()),
+                ..Shown::default()
+            };
+            return detail_page(&state, &staff, &id, shown).await;
         }
-        let offerings = answer_offerings(&state, &id).await?;
-        Some(mail::answer_mail(&to, &item.vraag, &antwoord, &offerings))
-    } else {
-        None
     };
     let done = store
         .update_question(

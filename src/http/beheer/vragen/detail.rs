@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -11,8 +10,8 @@ use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::beheer::{BLayout, Staff};
 use crate::http::page_error::PageError;
-use crate::http::pages::render_status;
 use crate::http::pages::view::{decimal, label, labels, moment};
+use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::security::Area;
 use crate::store::InboxItem;
@@ -73,30 +72,36 @@ pub(super) struct DetailQuery {
     melding: String,
 }
 
+/// What the question page shows besides the stored question: the search for an offering to link,
+/// the answer as typed, a validation error, a notice and the answer mail as it would be sent.
+#[derive(Default)]
+pub(super) struct Shown {
+    /// The search for an offering to link.
+    pub zoek: String,
+    /// The answer as typed; `None` shows the stored answer.
+    pub antwoord: Option<String>,
+    /// A validation error, at the form it belongs to.
+    pub error: Option<Fout>,
+    /// A notice after a change.
+    pub notice: Option<&'static str>,
+    /// The answer mail as it would be sent ("Voorbeeld van de mail").
+    pub preview: Option<crate::store::OutgoingMail>,
+}
+
+/// The question page of question `id` with what `shown` adds; 422 when it holds an error.
 pub(super) async fn detail_page(
     state: &AppState,
     staff: &Staff,
     id: &str,
-    zoek: &str,
-    antwoord: Option<String>,
-    error: Option<Fout>,
-    notice: Option<&'static str>,
+    shown: Shown,
 ) -> Result<Response, PageError> {
-    detail_page_with(state, staff, id, zoek, antwoord, error, notice, None).await
-}
-
-/// The question page, with the answer mail shown as it would be sent when `preview` is given.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn detail_page_with(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    zoek: &str,
-    antwoord: Option<String>,
-    error: Option<Fout>,
-    notice: Option<&'static str>,
-    preview: Option<crate::store::OutgoingMail>,
-) -> Result<Response, PageError> {
+    let Shown {
+        zoek,
+        antwoord,
+        error,
+        notice,
+        preview,
+    } = shown;
     let store = state.catalog.store();
     let Some(item) = store.inbox_item(id).await? else {
         return Err(PageError::NotFound);
@@ -128,7 +133,7 @@ pub(super) async fn detail_page_with(
     } else {
         let page = state.catalog.search(
             &snapshot,
-            zoek,
+            &zoek,
             &Filters::default(),
             Sort::Relevantie,
             1,
@@ -150,11 +155,7 @@ pub(super) async fn detail_page_with(
         "Leervraag"
     };
     Ok(render_status(
-        if error.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
+        form_status(error.is_some()),
         DetailPage {
             l: BLayout::new(title, "/beheer/vragen/detail", staff),
             status_label: item.status.label(),
@@ -192,7 +193,7 @@ pub(super) async fn detail_page_with(
             },
             item,
             matches,
-            zoek: zoek.to_string(),
+            zoek,
             found,
             statuses: QuestionStatus::ALL,
             notice,
@@ -215,5 +216,10 @@ pub(super) async fn detail(
         "verstuurd" => Some("Opgeslagen. Het antwoord staat klaar om te worden gemaild."),
         _ => None,
     };
-    detail_page(&state, &staff, &id, &q.zoek, None, None, notice).await
+    let shown = Shown {
+        zoek: q.zoek,
+        notice,
+        ..Shown::default()
+    };
+    detail_page(&state, &staff, &id, shown).await
 }

@@ -9,15 +9,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use tower_sessions::Session;
 
-use super::{shown_in, to_members};
+use super::{shown_in, to_members, typed_in};
 use crate::domain::circle::{LearningCircle, MemberRole};
 use crate::http::extract::PageForm;
-use crate::http::forms::Rejection;
-use crate::http::mijn::{keys, notice_page};
+use crate::http::mijn::{keys, notice_page, screen_button, well_formed};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
+use crate::store::Shown;
 
 const INVITATION_FORM: &str = "leerkring-uitnodiging";
 
@@ -29,13 +29,8 @@ struct InvitationPage {
     action: String,
     token: String,
     error: Option<String>,
-    naam: String,
-    organisatie: String,
-    zichtbaar: bool,
-}
-
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+    /// The name, organisation and consent in the form.
+    shown: Shown,
 }
 
 fn invitation_expired() -> Response {
@@ -85,9 +80,7 @@ pub(super) async fn invitation_page(
             action: format!("/leerkringen/uitnodiging/{token}"),
             token: state.forms.token(INVITATION_FORM),
             error: None,
-            naam: String::new(),
-            organisatie: String::new(),
-            zichtbaar: false,
+            shown: Shown::default(),
             c,
         },
     ))
@@ -100,22 +93,13 @@ pub(super) async fn accept_invitation(
     Path(token): Path<String>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if let Err(r) = state.forms.screen(INVITATION_FORM, &headers, &form) {
-        if r != Rejection::TooFast {
-            return Err(PageError::refused(
-                r.status(),
-                "Formulier verlopen",
-                r.message(),
-            ));
-        }
-    }
+    screen_button(&state, INVITATION_FORM, &headers, &form)?;
     let Some(c) = invited(&state, &token).await? else {
         return Ok(invitation_expired());
     };
     let shown = match shown_in(&form) {
         Ok(shown) => shown,
         Err(m) => {
-            let get = |k: &str| form.get(k).cloned().unwrap_or_default();
             return Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 InvitationPage {
@@ -127,9 +111,7 @@ pub(super) async fn accept_invitation(
                     action: format!("/leerkringen/uitnodiging/{token}"),
                     token: state.forms.token(INVITATION_FORM),
                     error: Some(m.into()),
-                    naam: get("naam"),
-                    organisatie: get("organisatie"),
-                    zichtbaar: get("zichtbaar") == "ja",
+                    shown: typed_in(&form),
                     c,
                 },
             ));

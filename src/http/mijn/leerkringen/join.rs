@@ -6,13 +6,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tower_sessions::Session;
 
-use super::{active, shown_in, sign_in_first, to_members};
+use super::{active, shown_in, sign_in_first, to_members, typed_in};
 use crate::domain::circle::{LearningCircle, MemberRole};
 use crate::http::mijn::{notice_page, signed_in, SignedForm};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
+use crate::store::Shown;
 
 #[derive(Template)]
 #[template(path = "mijn/leerkring_meedoen.html")]
@@ -20,9 +21,8 @@ struct JoinPage {
     l: Layout,
     c: LearningCircle,
     csrf: String,
-    naam: String,
-    organisatie: String,
-    zichtbaar: bool,
+    /// The name, organisation and consent in the form.
+    shown: Shown,
     error: Option<String>,
     open: bool,
 }
@@ -54,9 +54,10 @@ pub(super) async fn join_page(
                 "/leerkringen/detail",
             ),
             csrf: s.csrf,
-            naam: s.participant.naam.clone().unwrap_or_default(),
-            organisatie: String::new(),
-            zichtbaar: false,
+            shown: Shown {
+                naam: s.participant.naam.clone().unwrap_or_default(),
+                ..Shown::default()
+            },
             error: (role == Some(MemberRole::Aanvraag)).then(|| {
                 "Je hebt al gevraagd of je mee mag doen. De begeleider laat je weten of dat kan."
                     .to_string()
@@ -77,7 +78,6 @@ pub(super) async fn join(
     let shown = match shown_in(&form) {
         Ok(shown) => shown,
         Err(m) => {
-            let get = |k: &str| form.get(k).cloned().unwrap_or_default();
             return Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 JoinPage {
@@ -87,9 +87,7 @@ pub(super) async fn join(
                         "/leerkringen/detail",
                     ),
                     csrf: s.csrf,
-                    naam: get("naam"),
-                    organisatie: get("organisatie"),
-                    zichtbaar: get("zichtbaar") == "ja",
+                    shown: typed_in(&form),
                     error: Some(m.into()),
                     open,
                     c,

@@ -120,6 +120,16 @@ pub(super) fn to_members(slug: &str, melding: &str) -> Response {
     Redirect::to(&format!("/leerkringen/{slug}/leden?melding={melding}")).into_response()
 }
 
+/// The name, organisation and consent of a form as typed, to show them again with an error.
+fn typed_in(form: &HashMap<String, String>) -> Shown {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    Shown {
+        naam: get("naam"),
+        organisatie: get("organisatie"),
+        zichtbaar: get("zichtbaar") == "ja",
+    }
+}
+
 /// What a member chose to show, from a form: name, organisation and consent (`zichtbaar=ja`).
 fn shown_in(form: &HashMap<String, String>) -> Result<Shown, &'static str> {
     let get = |k: &str| form.get(k).map_or("", |v| v.trim()).to_string();

@@ -10,7 +10,7 @@ use super::members::refuse_form;
 use super::{member_of, to_members};
 use crate::domain::circle::{parse_link, parse_meeting};
 use crate::domain::fields::FieldError;
-use crate::http::mijn::SignedForm;
+use crate::http::mijn::{Signed, SignedForm};
 use crate::http::page_error::PageError;
 use crate::http::AppState;
 
@@ -67,14 +67,7 @@ pub(super) async fn remove_meeting(
     Path((slug, id)): Path<(String, String)>,
     SignedForm { signed: s, .. }: SignedForm,
 ) -> Result<Response, PageError> {
-    let (c, _) = member_of(&state, &slug, &s, true).await?;
-    state
-        .catalog
-        .store()
-        .remove_meeting(c.id, path_id(&id)?)
-        .await?;
-    crate::http::beheer::show_demand_change(&state).await;
-    Ok(to_members(&slug, "weg"))
+    remove(&state, &slug, &id, &s, Shared::Meeting).await
 }
 
 pub(super) async fn add_link(
@@ -97,13 +90,36 @@ pub(super) async fn remove_link(
     Path((slug, id)): Path<(String, String)>,
     SignedForm { signed: s, .. }: SignedForm,
 ) -> Result<Response, PageError> {
-    let (c, _) = member_of(&state, &slug, &s, true).await?;
-    state
-        .catalog
-        .store()
-        .remove_circle_link(c.id, path_id(&id)?)
-        .await?;
-    Ok(to_members(&slug, "weg"))
+    remove(&state, &slug, &id, &s, Shared::Link).await
+}
+
+/// What the facilitator shares on the members' page and can take off it again.
+#[derive(Clone, Copy)]
+enum Shared {
+    Meeting,
+    Link,
+}
+
+/// Takes meeting or link `id` off circle `slug`, when `s` facilitates it; a meeting leaves the
+/// agenda too.
+async fn remove(
+    state: &AppState,
+    slug: &str,
+    id: &str,
+    s: &Signed,
+    what: Shared,
+) -> Result<Response, PageError> {
+    let (c, _) = member_of(state, slug, s, true).await?;
+    let id = path_id(id)?;
+    let store = state.catalog.store();
+    match what {
+        Shared::Meeting => {
+            store.remove_meeting(c.id, id).await?;
+            crate::http::beheer::show_demand_change(state).await;
+        }
+        Shared::Link => store.remove_circle_link(c.id, id).await?,
+    }
+    Ok(to_members(slug, "weg"))
 }
 
 pub(super) async fn announce(
