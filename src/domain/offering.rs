@@ -278,11 +278,7 @@ impl Offering {
 
     /// True when the offering can still be followed on `today`: undated, or not yet ended.
     pub fn is_current(&self, today: NaiveDate) -> bool {
-        match (self.startdatum, self.einddatum) {
-            (None, None) => true,
-            (_, Some(end)) => end >= today,
-            (Some(start), None) => start >= today,
-        }
+        followable(self.startdatum, self.einddatum, today)
     }
 
     /// A recorded webinar: a webinar whose text says it can be watched back (`terugkijken`,
@@ -338,6 +334,16 @@ fn is_https_url(s: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
         }
         None => false,
+    }
+}
+
+/// True when an offering with these dates can still be followed on `today`: undated, or not yet
+/// ended (without an end date, not yet started).
+pub fn followable(start: Option<NaiveDate>, end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    match (start, end) {
+        (None, None) => true,
+        (_, Some(end)) => end >= today,
+        (Some(start), None) => start >= today,
     }
 }
 

@@ -206,11 +206,7 @@ struct ItemFacts {
 impl ItemFacts {
     /// As [`Offering::is_current`].
     fn is_current(&self, today: NaiveDate) -> bool {
-        match (self.startdatum, self.einddatum) {
-            (None, None) => true,
-            (_, Some(end)) => end >= today,
-            (Some(start), None) => start >= today,
-        }
+        super::offering::followable(self.startdatum, self.einddatum, today)
     }
 }
 
