@@ -28,24 +28,28 @@ pub fn resemblance(base: (&Offering, &[String]), other: (&Offering, &[String])) 
         }
 }
 
-/// The features [`resemblance`] compares, as interned numbers, for one offering.
-#[derive(Debug, Clone, Default)]
-struct Features {
-    themes: Vec<u32>,
-    keywords: Vec<u32>,
-    groups: Vec<u32>,
-    sectors: Vec<u32>,
+/// Where one offering's features lie in [`SimilarIndex::features`]: its themes, keywords, target
+/// groups and sectors follow each other from `start`; the form is kept apart.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    themes: u16,
+    keywords: u16,
+    groups: u16,
+    sectors: u16,
     vorm: u32,
 }
 
-/// Offerings prepared for "vergelijkbaar aanbod": features as interned numbers and, per theme and
-/// keyword, the offerings that carry it, so one look-up scores only the offerings that share a
-/// theme or a keyword (the others score 0) with integer comparisons. Gives what a full scan
-/// with [`resemblance`] gives (a property test checks it).
+/// Offerings prepared for "vergelijkbaar aanbod": features as interned numbers in one block and,
+/// per theme and keyword, the offerings that carry it, so one look-up scores only the offerings
+/// that share a theme or a keyword (the others score 0) with integer comparisons. Gives what a
+/// full scan with [`resemblance`] gives (a property test checks it).
 #[derive(Debug, Clone, Default)]
 pub struct SimilarIndex {
-    items: Vec<Features>,
-    ids: Vec<String>,
+    items: Vec<Span>,
+    features: Vec<u32>,
+    /// Per offering: the rank of its id among all ids (equal ids, equal rank), for ties.
+    id_rank: Vec<u32>,
     by_theme: Vec<Vec<u32>>,
     by_keyword: Vec<Vec<u32>>,
 }
@@ -64,8 +68,11 @@ impl Interner {
         n
     }
 
-    fn ids(&mut self, values: &[String]) -> Vec<u32> {
-        values.iter().map(|v| self.id(v)).collect()
+    /// Appends the numbers of `values` to `out`; gives how many (at most `u16::MAX`).
+    fn push(&mut self, values: &[String], out: &mut Vec<u32>) -> u16 {
+        let values = &values[..values.len().min(usize::from(u16::MAX))];
+        out.extend(values.iter().map(|v| self.id(v)));
+        values.len() as u16
     }
 }
 
@@ -79,20 +86,25 @@ impl SimilarIndex {
             Interner::default(),
         );
         let mut index = SimilarIndex::default();
+        let mut ids: Vec<&str> = Vec::new();
         for (n, (o, kw)) in all.enumerate() {
-            let f = Features {
-                themes: themes.ids(&o.themas),
-                keywords: keywords.ids(kw),
-                groups: other.ids(&o.doelgroepen),
-                sectors: other.ids(&o.sectoren),
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let start = index.features.len();
+            let span = Span {
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                themes: themes.push(&o.themas, &mut index.features),
+                keywords: keywords.push(kw, &mut index.features),
+                groups: other.push(&o.doelgroepen, &mut index.features),
+                sectors: other.push(&o.sectoren, &mut index.features),
                 vorm: other.id(&o.vorm),
             };
-            let n = u32::try_from(n).unwrap_or(u32::MAX);
-            for (list, postings) in [
-                (&f.themes, &mut index.by_theme),
-                (&f.keywords, &mut index.by_keyword),
+            let t_end = start + usize::from(span.themes);
+            let k_end = t_end + usize::from(span.keywords);
+            for (range, postings) in [
+                (start..t_end, &mut index.by_theme),
+                (t_end..k_end, &mut index.by_keyword),
             ] {
-                for &t in list {
+                for &t in &index.features[range] {
                     let t = t as usize;
                     if postings.len() <= t {
                         postings.resize_with(t + 1, Vec::new);
@@ -102,23 +114,40 @@ impl SimilarIndex {
                     }
                 }
             }
-            index.items.push(f);
-            index.ids.push(o.id.clone());
+            index.items.push(span);
+            ids.push(&o.id);
+        }
+        index.id_rank = id_ranks(&ids);
+        index.features.shrink_to_fit();
+        for list in index.by_theme.iter_mut().chain(index.by_keyword.iter_mut()) {
+            list.shrink_to_fit();
         }
         index
     }
 
+    /// The themes, keywords, groups and sectors of the offering at `i`.
+    fn parts(&self, i: usize) -> [&[u32]; 4] {
+        let s = self.items[i];
+        let mut at = s.start as usize;
+        [s.themes, s.keywords, s.groups, s.sectors].map(|n| {
+            let part = &self.features[at..at + usize::from(n)];
+            at += usize::from(n);
+            part
+        })
+    }
+
     /// The positions of the `k` offerings most like the one at `base`, best first; ties by id.
     pub fn similar(&self, base: usize, k: usize) -> Vec<usize> {
-        let Some(b) = self.items.get(base) else {
+        if base >= self.items.len() {
             return Vec::new();
-        };
-        let mut candidates: Vec<u32> = b
-            .themes
+        }
+        let [b_themes, b_keywords, b_groups, b_sectors] = self.parts(base);
+        let b_vorm = self.items[base].vorm;
+        let mut candidates: Vec<u32> = b_themes
             .iter()
             .filter_map(|&t| self.by_theme.get(t as usize))
             .chain(
-                b.keywords
+                b_keywords
                     .iter()
                     .filter_map(|&t| self.by_keyword.get(t as usize)),
             )
@@ -128,23 +157,28 @@ impl SimilarIndex {
         candidates.sort_unstable();
         candidates.dedup();
         let shared = |a: &[u32], b: &[u32]| a.iter().filter(|x| b.contains(x)).count() as f32;
+        let base_rank = self.id_rank[base];
         let mut scored: Vec<(f32, usize)> = candidates
             .into_iter()
             .map(|c| c as usize)
-            .filter(|&c| self.ids[c] != self.ids[base])
+            .filter(|&c| self.id_rank[c] != base_rank)
             .map(|c| {
-                let o = &self.items[c];
-                let s = 3.0 * shared(&b.themes, &o.themes)
-                    + 1.5 * shared(&b.keywords, &o.keywords)
-                    + 0.5 * shared(&b.groups, &o.groups)
-                    + 0.25 * shared(&b.sectors, &o.sectors)
-                    + if b.vorm == o.vorm { 0.5 } else { 0.0 };
+                let [themes, keywords, groups, sectors] = self.parts(c);
+                let s = 3.0 * shared(b_themes, themes)
+                    + 1.5 * shared(b_keywords, keywords)
+                    + 0.5 * shared(b_groups, groups)
+                    + 0.25 * shared(b_sectors, sectors)
+                    + if b_vorm == self.items[c].vorm {
+                        0.5
+                    } else {
+                        0.0
+                    };
                 (s, c)
             })
             .collect();
         let order = |a: &(f32, usize), b: &(f32, usize)| {
             b.0.total_cmp(&a.0)
-                .then_with(|| self.ids[a.1].cmp(&self.ids[b.1]))
+                .then_with(|| self.id_rank[a.1].cmp(&self.id_rank[b.1]))
         };
         if scored.len() > k && k > 0 {
             scored.select_nth_unstable_by(k - 1, order);
@@ -153,6 +187,21 @@ impl SimilarIndex {
         scored.sort_by(order);
         scored.into_iter().take(k).map(|(_, c)| c).collect()
     }
+}
+
+/// Per position: the rank of its id in sorted order, equal ids sharing a rank.
+fn id_ranks(ids: &[&str]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]));
+    let mut ranks = vec![0u32; ids.len()];
+    let mut rank = 0u32;
+    for (i, w) in order.iter().enumerate() {
+        if i > 0 && ids[order[i - 1] as usize] != ids[*w as usize] {
+            rank += 1;
+        }
+        ranks[*w as usize] = rank;
+    }
+    ranks
 }
 
 /// How much two titles share (0..1): the Jaccard overlap of their stems without stop words.

@@ -71,9 +71,8 @@ impl Matcher {
             qterms
                 .iter()
                 .filter_map(|qt| {
-                    let post = &self.postings[qt.term as usize];
-                    let i = post.binary_search_by_key(&(d as u32), |x| x.0).ok()?;
-                    let tf = f64::from(post[i].1);
+                    let (tf, _) = self.postings.list(qt.term as usize).get(d)?;
+                    let tf = f64::from(tf);
                     let norm = p.k1 * (1.0 - p.b + p.b * self.docs[d].len / self.avg_len);
                     Some(qt.weight * self.idf[qt.term as usize] * tf * (p.k1 + 1.0) / (tf + norm))
                 })
@@ -83,10 +82,10 @@ impl Matcher {
             .resultaten
             .iter()
             .filter_map(|r| {
-                let d = self.docs.iter().position(|x| x.id == r.id)?;
+                let d = self.docs.iter().position(|x| x.id() == r.id)?;
                 let doc = &self.docs[d];
                 let thema: f64 = doc
-                    .themes
+                    .themes()
                     .iter()
                     .map(|&t| profile[t as usize])
                     .sum::<f64>()
@@ -95,9 +94,8 @@ impl Matcher {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, qt)| {
-                        let post = &self.postings[qt.term as usize];
-                        let j = post.binary_search_by_key(&(d as u32), |x| x.0).ok()?;
-                        Some((i, post[j].1, post[j].2))
+                        let (tf, focus) = self.postings.list(qt.term as usize).get(d)?;
+                        Some((i, tf, focus))
                     })
                     .collect();
                 Some(DiagResult {
@@ -106,9 +104,9 @@ impl Matcher {
                     tekst: text_of(d),
                     thema,
                     antwoord: doc.answers,
-                    doelgroepen: doc.doelgroepen.clone(),
+                    doelgroepen: self.tag_slugs(doc.groups()).cloned().collect(),
                     themas: doc
-                        .themes
+                        .themes()
                         .iter()
                         .map(|&t| self.theme_slugs[t as usize].clone())
                         .collect(),
@@ -132,7 +130,7 @@ impl Matcher {
                     weight: qt.weight,
                     idf: self.idf[qt.term as usize],
                     focus: self.focus_share[qt.term as usize],
-                    df: self.postings[qt.term as usize].len(),
+                    df: self.postings.list(qt.term as usize).len(),
                 })
                 .collect(),
             onbekend: unknown,

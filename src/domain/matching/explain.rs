@@ -18,11 +18,7 @@ impl Matcher {
         let mut out = Vec::new();
         let mut matched: Vec<(f64, &str)> = qterms
             .iter()
-            .filter(|qt| {
-                self.postings[qt.term as usize]
-                    .binary_search_by_key(&(d as u32), |x| x.0)
-                    .is_ok()
-            })
+            .filter(|qt| self.postings.list(qt.term as usize).get(d).is_some())
             .map(|qt| (qt.weight * self.idf[qt.term as usize], qt.label.as_str()))
             .collect();
         matched.sort_by(|a, b| {
@@ -43,7 +39,7 @@ impl Matcher {
             out.push(format!("Komt overeen op: {}", labels.join(", ")));
         }
         let shared: Vec<&str> = doc
-            .themes
+            .themes()
             .iter()
             .filter(|&&t| profile[t as usize] >= 0.5)
             .map(|&t| self.theme_labels[t as usize].as_str())
@@ -58,15 +54,15 @@ impl Matcher {
                     .map_or(g.as_str(), |s| s.as_str())
                     .to_lowercase()
             };
-            if doc.doelgroepen.iter().any(|x| x == g) {
+            if self.doc_has(d, g, false) {
                 out.push(format!("Geschikt voor {}", label(g)));
-            } else if !doc.doelgroepen.is_empty() {
-                let groups: Vec<String> = doc.doelgroepen.iter().map(label).collect();
+            } else if !doc.groups().is_empty() {
+                let groups: Vec<String> = self.tag_slugs(doc.groups()).map(label).collect();
                 out.push(format!("Let op: bedoeld voor {}", join_and(&groups)));
             }
         }
         if let Some(s) = &q.sector {
-            if doc.sectoren.iter().any(|x| x == s) {
+            if self.doc_has(d, s, true) {
                 let label = self.sector_labels.get(s).map_or(s.as_str(), |s| s.as_str());
                 out.push(format!("Past bij de sector {}", label.to_lowercase()));
             }

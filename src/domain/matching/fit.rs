@@ -73,16 +73,15 @@ impl Matcher {
             let sw = w * self.focus_share[qt.term as usize];
             let e = sal_want.entry(qt.origin).or_insert(0.0);
             *e = e.max(sw);
-            let post = &self.postings[qt.term as usize];
-            if let Ok(i) = post.binary_search_by_key(&(d as u32), |x| x.0) {
+            if let Some((tf, focus)) = self.postings.list(qt.term as usize).get(d) {
                 let g = sal_got.entry(qt.origin).or_insert(0.0);
                 *g = g.max(sw);
                 let g = got.entry(qt.origin).or_insert(0.0);
                 *g = g.max(w);
-                let tf = f64::from(post[i].1);
+                let tf = f64::from(tf);
                 let s = soft.entry(qt.origin).or_insert(0.0);
                 *s = s.max(w * tf / (tf + norm));
-                if post[i].2 > 0.0 {
+                if focus > 0.0 {
                     let f = foc.entry(qt.origin).or_insert(0.0);
                     *f = f.max(w);
                 }
@@ -114,7 +113,7 @@ impl Matcher {
             0.0
         };
         let asked: HashSet<u32> = qterms.iter().map(|q| q.term).collect();
-        let tt = &self.docs[d].title_terms;
+        let tt = self.docs[d].title_terms();
         let tmass: f64 = tt.iter().map(|&t| self.idf[t as usize]).sum();
         let tgot: f64 = tt
             .iter()
@@ -122,8 +121,7 @@ impl Matcher {
             .map(|&t| self.idf[t as usize])
             .sum();
         let titel = if tmass > 0.0 { tgot / tmass } else { 0.0 };
-        let other_group =
-            doelgroep.is_some_and(|g| !self.docs[d].doelgroepen.iter().any(|x| x == g));
+        let other_group = doelgroep.is_some_and(|g| !self.doc_has(d, g, false));
         let zekerheid = kern
             * if other_group {
                 self.params.fit_andere_doelgroep

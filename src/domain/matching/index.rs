@@ -18,25 +18,43 @@ use super::{FitModel, LabelledQuestion, MatchParams, Matcher, Thesaurus, STORY_F
 type Posting = (u32, f32, f32);
 
 /// The postings of all terms in one block, without a list and spare capacity per term: term
-/// `t`'s postings are `items[starts[t]..starts[t + 1]]`.
+/// `t`'s offerings are `docs[starts[t]..starts[t + 1]]`. The weights of a posting are a number
+/// into `pairs`: a catalogue has few distinct (text, focus) weight pairs, so a posting takes
+/// 8 bytes instead of 12, and the weights stay exact.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Postings {
     starts: Vec<u32>,
-    items: Vec<Posting>,
+    docs: Vec<u32>,
+    weights: Vec<u32>,
+    pairs: Vec<(f32, f32)>,
 }
 
 impl Postings {
     /// Packs the per-term lists of the builder, freeing each list once it is copied.
     fn pack(lists: Vec<Vec<Posting>>) -> Postings {
         let total: usize = lists.iter().map(Vec::len).sum();
-        let mut starts = Vec::with_capacity(lists.len() + 1);
-        let mut items = Vec::with_capacity(total);
-        starts.push(0);
+        let mut packed = Postings {
+            starts: Vec::with_capacity(lists.len() + 1),
+            docs: Vec::with_capacity(total),
+            weights: Vec::with_capacity(total),
+            pairs: Vec::new(),
+        };
+        let mut numbers: HashMap<(u32, u32), u32> = HashMap::new();
+        packed.starts.push(0);
         for list in lists {
-            items.extend_from_slice(&list);
-            starts.push(items.len() as u32);
+            for (d, w, wf) in list {
+                let next = packed.pairs.len() as u32;
+                let n = *numbers.entry((w.to_bits(), wf.to_bits())).or_insert(next);
+                if n == next {
+                    packed.pairs.push((w, wf));
+                }
+                packed.docs.push(d);
+                packed.weights.push(n);
+            }
+            packed.starts.push(packed.docs.len() as u32);
         }
-        Postings { starts, items }
+        packed.pairs.shrink_to_fit();
+        packed
     }
 
     /// Number of terms.
@@ -44,17 +62,55 @@ impl Postings {
         self.starts.len().saturating_sub(1)
     }
 
+    /// The postings of term `t`.
+    pub(super) fn list(&self, t: usize) -> PostingList<'_> {
+        let range = self.starts[t] as usize..self.starts[t + 1] as usize;
+        PostingList {
+            docs: &self.docs[range.clone()],
+            weights: &self.weights[range],
+            pairs: &self.pairs,
+        }
+    }
+
     /// Each term's postings, in term order.
-    fn lists(&self) -> impl Iterator<Item = &[Posting]> {
-        (0..self.len()).map(|t| &self[t])
+    fn lists(&self) -> impl Iterator<Item = PostingList<'_>> {
+        (0..self.len()).map(|t| self.list(t))
     }
 }
 
-impl std::ops::Index<usize> for Postings {
-    type Output = [Posting];
+/// The postings of one term, in offering order.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PostingList<'a> {
+    docs: &'a [u32],
+    weights: &'a [u32],
+    pairs: &'a [(f32, f32)],
+}
 
-    fn index(&self, term: usize) -> &[Posting] {
-        &self.items[self.starts[term] as usize..self.starts[term + 1] as usize]
+impl<'a> PostingList<'a> {
+    /// Number of offerings with the term.
+    pub(super) fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether no offering has the term.
+    pub(super) fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Each posting: (offering, weighted term frequency, its part in title, keywords and
+    /// summary).
+    pub(super) fn iter(self) -> impl Iterator<Item = Posting> + 'a {
+        self.docs.iter().zip(self.weights).map(move |(&d, &w)| {
+            let (tf, focus) = self.pairs[w as usize];
+            (d, tf, focus)
+        })
+    }
+
+    /// The weights of offering `d` when it has the term.
+    pub(super) fn get(&self, d: usize) -> Option<(f32, f32)> {
+        let d = u32::try_from(d).ok()?;
+        let i = self.docs.binary_search(&d).ok()?;
+        Some(self.pairs[self.weights[i] as usize])
     }
 }
 
@@ -64,19 +120,62 @@ type TypoWords = Vec<(String, u32)>;
 /// Single-deletion variant → indexes into the [`TypoWords`].
 type Deletions = HashMap<String, Vec<u32>>;
 
-/// What an offering needs at query time besides its postings.
+/// What an offering needs at query time besides its postings, in two allocations.
 #[derive(Debug, Clone)]
 pub(super) struct Doc {
-    pub(super) id: String,
-    pub(super) titel: String,
-    pub(super) themes: Vec<u16>,
-    pub(super) doelgroepen: Vec<String>,
-    pub(super) sectoren: Vec<String>,
+    /// Its id followed by its title.
+    text: Box<str>,
+    id_len: u32,
+    /// Its themes, target groups and sectors (numbers into the matcher's tags) and title terms,
+    /// one after the other; `counts` says how many of the first three.
+    lists: Box<[u32]>,
+    counts: [u16; 3],
     pub(super) current: bool,
     pub(super) len: f64,
-    pub(super) title_terms: Vec<u32>,
     /// Whether the offering's form can answer a question (not one of [`STORY_FORMS`](super::STORY_FORMS)).
     pub(super) answers: bool,
+}
+
+impl Doc {
+    /// The offering's id.
+    pub(super) fn id(&self) -> &str {
+        &self.text[..self.id_len as usize]
+    }
+
+    /// The offering's title.
+    pub(super) fn titel(&self) -> &str {
+        &self.text[self.id_len as usize..]
+    }
+
+    /// The `k`-th list: 0 themes, 1 target groups, 2 sectors, 3 title terms.
+    fn list(&self, k: usize) -> &[u32] {
+        let start: usize = self.counts[..k].iter().map(|&n| usize::from(n)).sum();
+        let end = self
+            .counts
+            .get(k)
+            .map_or(self.lists.len(), |&n| start + usize::from(n));
+        &self.lists[start..end]
+    }
+
+    /// Its themes, as positions in the taxonomy.
+    pub(super) fn themes(&self) -> &[u32] {
+        self.list(0)
+    }
+
+    /// Its target groups, as numbers into the matcher's tags.
+    pub(super) fn groups(&self) -> &[u32] {
+        self.list(1)
+    }
+
+    /// Its sectors, as numbers into the matcher's tags.
+    pub(super) fn sectors(&self) -> &[u32] {
+        self.list(2)
+    }
+
+    /// The indexed terms of its title, sorted and unique.
+    pub(super) fn title_terms(&self) -> &[u32] {
+        self.list(3)
+    }
 }
 
 /// Collects weighted stems for one document while building.
@@ -149,6 +248,9 @@ struct IndexBuilder<'a> {
     /// Per term: the weight of labelled learning questions using it.
     demand_df: Vec<f64>,
     docs: Vec<Doc>,
+    /// Target group and sector slugs of the offerings, numbered in order of first appearance.
+    tags: Vec<String>,
+    tag_ids: HashMap<String, u32>,
 }
 
 impl<'a> IndexBuilder<'a> {
@@ -173,6 +275,8 @@ impl<'a> IndexBuilder<'a> {
             theme_counts: Vec::new(),
             demand_df: Vec::new(),
             docs: Vec::with_capacity(offerings.len()),
+            tags: Vec::new(),
+            tag_ids: HashMap::new(),
         }
     }
 
@@ -241,13 +345,31 @@ impl<'a> IndexBuilder<'a> {
             }
         }
         let title_terms = self.title_terms(&o.titel);
+        let mut lists: Vec<u32> = themes.iter().map(|&t| u32::from(t)).collect();
+        let mut count = |lists: &mut Vec<u32>, slugs: &[String]| {
+            let slugs = &slugs[..slugs.len().min(usize::from(u16::MAX))];
+            for slug in slugs {
+                let next = self.tags.len() as u32;
+                let tag = *self.tag_ids.entry(slug.clone()).or_insert(next);
+                if tag == next {
+                    self.tags.push(slug.clone());
+                }
+                lists.push(tag);
+            }
+            slugs.len() as u16
+        };
+        let groups = count(&mut lists, &o.doelgroepen);
+        let sectors = count(&mut lists, &o.sectoren);
+        lists.extend(title_terms);
         self.docs.push(Doc {
-            title_terms,
-            id: o.id.clone(),
-            titel: o.titel.clone(),
-            themes,
-            doelgroepen: o.doelgroepen.clone(),
-            sectoren: o.sectoren.clone(),
+            text: format!("{}{}", o.id, o.titel).into_boxed_str(),
+            id_len: o.id.len() as u32,
+            lists: lists.into_boxed_slice(),
+            counts: [
+                themes.len().min(usize::from(u16::MAX)) as u16,
+                groups,
+                sectors,
+            ],
             current: o.is_current(today),
             len,
             answers: !STORY_FORMS.contains(&o.vorm.as_str()),
@@ -314,6 +436,8 @@ impl<'a> IndexBuilder<'a> {
         Matcher {
             params: self.params,
             docs: self.docs,
+            tags: self.tags,
+            tag_ids: self.tag_ids,
             term_ids: self.term_ids,
             postings,
             idf,

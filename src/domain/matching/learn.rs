@@ -104,7 +104,7 @@ impl Matcher {
             .docs
             .iter()
             .enumerate()
-            .map(|(i, d)| (d.id.as_str(), i))
+            .map(|(i, d)| (d.id(), i))
             .collect();
         let mut tally: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
         let mut examples = Vec::new();
@@ -132,10 +132,13 @@ impl Matcher {
         }
         let mut evidence: BTreeMap<String, Vec<(String, f32)>> = BTreeMap::new();
         for ((d, t), (net, weight)) in tally {
-            evidence.entry(self.docs[d].id.clone()).or_default().push((
-                self.theme_slugs[t].clone(),
-                (net / (weight + EVIDENCE_PRIOR)) as f32,
-            ));
+            evidence
+                .entry(self.docs[d].id().to_string())
+                .or_default()
+                .push((
+                    self.theme_slugs[t].clone(),
+                    (net / (weight + EVIDENCE_PRIOR)) as f32,
+                ));
         }
         let (model, lambda) = FitModel::train_chosen(&examples, prior);
         Learned {
@@ -167,7 +170,7 @@ impl Matcher {
             .collect();
         let mut evidence = vec![Vec::new(); self.docs.len()];
         for (d, doc) in self.docs.iter().enumerate() {
-            if let Some(judged) = learned.evidence.get(&doc.id) {
+            if let Some(judged) = learned.evidence.get(doc.id()) {
                 evidence[d] = judged
                     .iter()
                     .filter_map(|(t, n)| themes.get(t.as_str()).map(|&t| (t, *n)))

@@ -183,6 +183,9 @@ impl Default for MatchParams {
 pub struct Matcher {
     params: MatchParams,
     docs: Vec<Doc>,
+    /// Target group and sector slugs of the offerings; a [`Doc`] holds their numbers.
+    tags: Vec<String>,
+    tag_ids: HashMap<String, u32>,
     term_ids: HashMap<String, u32>,
     postings: index::Postings,
     idf: Vec<f64>,
@@ -284,6 +287,21 @@ impl Matcher {
     /// True when the matcher holds no offerings.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
+    }
+
+    /// Whether the offering at `d` is for the target group or sector `slug`.
+    fn doc_has(&self, d: usize, slug: &str, sectors: bool) -> bool {
+        let Some(&tag) = self.tag_ids.get(slug) else {
+            return false;
+        };
+        let doc = &self.docs[d];
+        let list = if sectors { doc.sectors() } else { doc.groups() };
+        list.contains(&tag)
+    }
+
+    /// The slugs of tag numbers.
+    fn tag_slugs<'a>(&'a self, tags: &'a [u32]) -> impl Iterator<Item = &'a String> + 'a {
+        tags.iter().map(|&t| &self.tags[t as usize])
     }
 }
 

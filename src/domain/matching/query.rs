@@ -50,9 +50,10 @@ impl Matcher {
             .filter(|(w, _)| within_one_edit(word, w))
             .map(|(w, id)| (*id, w.as_str()))
             .max_by(|a, b| {
-                self.postings[a.0 as usize]
+                self.postings
+                    .list(a.0 as usize)
                     .len()
-                    .cmp(&self.postings[b.0 as usize].len())
+                    .cmp(&self.postings.list(b.0 as usize).len())
                     .then_with(|| b.0.cmp(&a.0))
                     .then_with(|| b.1.cmp(a.1))
             })
@@ -88,7 +89,7 @@ impl Matcher {
                 push(&mut out, id, 1.0, word, origin);
             }
             // Known to the catalogue text (not only from learning questions).
-            let known = term.filter(|&id| !self.postings[id as usize].is_empty());
+            let known = term.filter(|&id| !self.postings.list(id as usize).is_empty());
             let parts = if word.len() >= 2 * MIN_PART {
                 decompound(word, &self.vocabulary)
             } else {

@@ -53,7 +53,7 @@ impl Matcher {
             let (db, sb) = key(b);
             sb.partial_cmp(&sa)
                 .unwrap_or(Ordering::Equal)
-                .then_with(|| self.docs[da].id.cmp(&self.docs[db].id))
+                .then_with(|| self.docs[da].id().cmp(self.docs[db].id()))
         };
         if k == 0 {
             items.clear();
@@ -86,7 +86,7 @@ impl Matcher {
         let mut text = vec![0.0f64; n];
         for qt in &qterms {
             let idf = self.idf[qt.term as usize];
-            for &(d, tf, _) in &self.postings[qt.term as usize] {
+            for (d, tf, _) in self.postings.list(qt.term as usize).iter() {
                 let tf = f64::from(tf);
                 let norm = p.k1 * (1.0 - p.b + p.b * self.docs[d as usize].len / self.avg_len);
                 text[d as usize] += qt.weight * idf * tf * (p.k1 + 1.0) / (tf + norm);
@@ -104,23 +104,22 @@ impl Matcher {
         // on them, as the fit model was trained on them.
         let mut unjudged: Vec<(usize, f64, f64)> = Vec::new();
         let mut judged_any = false;
+        // The question's target group and sector as tag numbers (`Some(None)`: no offering has it).
+        let group = q.doelgroep.as_deref().map(|g| self.tag_ids.get(g).copied());
+        let sector = q.sector.as_deref().map(|s| self.tag_ids.get(s).copied());
         for (d, doc) in self.docs.iter().enumerate() {
             let theme: f64 = doc
-                .themes
+                .themes()
                 .iter()
                 .map(|&t| profile[t as usize])
                 .sum::<f64>()
                 .min(1.0);
             let mut s = text_n[d] + p.w_theme * theme;
-            if let Some(g) = &q.doelgroep {
-                if doc.doelgroepen.iter().any(|x| x == g) {
-                    s += p.w_doelgroep;
-                }
+            if group.flatten().is_some_and(|g| doc.groups().contains(&g)) {
+                s += p.w_doelgroep;
             }
-            if let Some(sec) = &q.sector {
-                if doc.sectoren.iter().any(|x| x == sec) {
-                    s += p.w_sector;
-                }
+            if sector.flatten().is_some_and(|t| doc.sectors().contains(&t)) {
+                s += p.w_sector;
             }
             if !doc.current {
                 s -= p.w_verlopen;
@@ -188,8 +187,8 @@ impl Matcher {
                     waarom.extend(fit_reason(fit, &signalen, q.doelgroep.is_some()));
                 }
                 MatchResult {
-                    id: self.docs[d].id.clone(),
-                    titel: self.docs[d].titel.clone(),
+                    id: self.docs[d].id().to_string(),
+                    titel: self.docs[d].titel().to_string(),
                     score: (s * 10000.0).round() / 10000.0,
                     waarom,
                 }
@@ -251,8 +250,8 @@ impl Matcher {
         let total: f64 = best.iter().map(|x| x.1).sum();
         for &(d, s) in &best {
             let doc = &self.docs[d];
-            for &t in &doc.themes {
-                fb[t as usize] += s / doc.themes.len() as f64;
+            for &t in doc.themes() {
+                fb[t as usize] += s / doc.themes().len() as f64;
             }
         }
         let top_fb = fb.iter().copied().fold(0.0, f64::max);
