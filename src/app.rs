@@ -104,8 +104,6 @@ impl Application {
             crate::search::dictionary::Dictionary::builtin();
             crate::domain::region::Regions::builtin();
             crate::domain::analysis::is_stop_word("de");
-            // What making them took in between goes back to the system.
-            release_freed_memory();
         });
         let sqlite = !Backend::parse(&config.db).is_postgres();
         crate::search::check_location(&config.index_dir(), sqlite.then_some(config.db.as_path()))?;
@@ -129,7 +127,6 @@ impl Application {
         let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus)
             .await?
             .with_clock(config.clock.clone());
-        release_freed_memory();
         let session_store = Sessions::open(catalog.store().backend()).await?;
         let base_url = match &config.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),
@@ -249,12 +246,9 @@ impl Application {
                 let warm = Arc::clone(&catalog);
                 let today = catalog.clock().today();
                 let rebuilt = tokio::task::spawn_blocking(move || {
-                    let stale = !warm.matcher_ready(today);
                     warm.matcher(today);
                     // Learn from new coordinators' judgements here, never in a request.
-                    if warm.learn(today) || stale {
-                        release_freed_memory();
-                    }
+                    warm.learn(today);
                 })
                 .await;
                 if let Err(e) = rebuilt {
@@ -347,16 +341,6 @@ fn stop_signal() -> impl std::future::Future<Output = ()> {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    }
-}
-
-/// Gives the memory that a rebuild freed back to the operating system; glibc keeps freed memory of
-/// a worker thread's arena mapped otherwise, and a matcher rebuild frees tens of megabytes.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` takes no pointers; it only returns free pages of glibc's own heap.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
