@@ -154,11 +154,12 @@ pub struct CatalogData {
     /// All offerings, ordered by id.
     pub offerings: Vec<StoredOffering>,
     pub(super) by_seq: rustc_hash::FxHashMap<i64, usize>,
-    pub(super) by_id: HashMap<String, usize>,
+    /// Positions in `offerings`, ordered by id (bytes), for a look-up by id.
+    by_id: Vec<u32>,
     /// Providers, ordered by name.
     pub providers: Vec<Provider>,
-    /// Provider slug per offering (same order as `offerings`).
-    pub(super) provider_slugs: Vec<String>,
+    /// Per offering (same order as `offerings`): its provider's position in `providers`.
+    provider_of: Vec<u32>,
     /// Facet values as numbers, prepared once per version (same order as `offerings`).
     pub(super) facet_table: crate::domain::facets::FacetTable,
     /// "Vergelijkbaar aanbod", prepared once per version (same order as `offerings`).
@@ -185,11 +186,13 @@ impl CatalogData {
             .enumerate()
             .map(|(i, s)| (s.seq, i))
             .collect();
-        let by_id = offerings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.offering.id.clone(), i))
-            .collect();
+        let mut by_id: Vec<u32> = (0..offerings.len() as u32).collect();
+        by_id.sort_by(|&a, &b| {
+            offerings[a as usize]
+                .offering
+                .id
+                .cmp(&offerings[b as usize].offering.id)
+        });
         let mut providers: HashMap<String, Provider> = HashMap::new();
         for s in &offerings {
             let slug = s.offering.provider_slug();
@@ -206,15 +209,26 @@ impl CatalogData {
         providers.sort_by(|a, b| {
             crate::domain::analysis::fold(&a.name).cmp(&crate::domain::analysis::fold(&b.name))
         });
-        let provider_slugs: Vec<String> = offerings
+        let provider_index: HashMap<String, usize> = providers
             .iter()
-            .map(|s| s.offering.provider_slug())
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
+        let provider_of: Vec<u32> = offerings
+            .iter()
+            .map(|s| {
+                let i = provider_index
+                    .get(&s.offering.provider_slug())
+                    .copied()
+                    .unwrap_or_default();
+                u32::try_from(i).unwrap_or_default()
+            })
             .collect();
         let facet_table = crate::domain::facets::FacetTable::new(
             offerings
                 .iter()
-                .zip(&provider_slugs)
-                .map(|(s, p)| (&s.offering, p.as_str())),
+                .zip(&provider_of)
+                .map(|(s, &p)| (&s.offering, providers[p as usize].slug.as_str())),
         );
         let keywords: Vec<Vec<String>> = offerings
             .iter()
@@ -226,11 +240,6 @@ impl CatalogData {
                 .zip(&keywords)
                 .map(|(s, k)| (&s.offering, k.as_slice())),
         );
-        let provider_index = providers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
         let last_change = offerings
             .iter()
             .filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.updated_at).ok())
@@ -244,7 +253,7 @@ impl CatalogData {
             by_seq,
             by_id,
             providers,
-            provider_slugs,
+            provider_of,
             facet_table,
             origins: HashMap::new(),
             similar_kept: std::iter::repeat_with(OnceLock::new)
@@ -257,12 +266,21 @@ impl CatalogData {
 
     /// The offering with this id.
     pub fn get(&self, id: &str) -> Option<&Offering> {
-        self.by_id.get(id).map(|i| &self.offerings[*i].offering)
+        self.position(id).map(|i| &self.offerings[i].offering)
+    }
+
+    /// The position in `offerings` of the offering with this id.
+    fn position(&self, id: &str) -> Option<usize> {
+        let found = self
+            .by_id
+            .binary_search_by(|&p| self.offerings[p as usize].offering.id.as_str().cmp(id))
+            .ok()?;
+        Some(self.by_id[found] as usize)
     }
 
     /// The `k` offerings most like the one with `id`.
     pub fn similar(&self, id: &str, k: usize) -> Vec<&Offering> {
-        let Some(i) = self.by_id.get(id).copied() else {
+        let Some(i) = self.position(id) else {
             return Vec::new();
         };
         let positions: Vec<usize> = match self.similar_kept.get(i) {
@@ -288,8 +306,10 @@ impl CatalogData {
     }
 
     /// The provider slug of each offering, in `offerings` order.
-    pub fn provider_slugs(&self) -> &[String] {
-        &self.provider_slugs
+    pub fn provider_slugs(&self) -> impl Iterator<Item = &str> + '_ {
+        self.provider_of
+            .iter()
+            .map(|&p| self.providers[p as usize].slug.as_str())
     }
 
     /// The provider with this slug.

@@ -54,7 +54,7 @@ pub(super) async fn provider(
         .offerings
         .iter()
         .zip(snapshot.provider_slugs())
-        .filter(|(_, p)| **p == slug)
+        .filter(|(_, p)| *p == slug)
         .map(|(s, _)| &s.offering)
         .collect();
     let partner_in = snapshot
