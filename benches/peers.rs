@@ -44,7 +44,7 @@ fn questions(tax: &Taxonomy) -> Vec<LearningQuestion> {
 fn run(all: &[LearningQuestion], tax: &Taxonomy, thesaurus: &Thesaurus) -> usize {
     let index = PeerIndex::new(all.to_vec(), tax, thesaurus);
     let members: Vec<usize> = (0..index.len()).collect();
-    index.clusters(&members, &PeerParams::text_only(), 3).len()
+    index.clusters(&members, &PeerParams::clustering(), 3).len()
 }
 
 fn main() {

@@ -73,7 +73,7 @@ pub fn build(snapshot: &Snapshot, thesaurus: &Thesaurus) -> QuestionClusters {
     let index = PeerIndex::new(open, taxonomy, thesaurus);
     let all: Vec<usize> = (0..index.len()).collect();
     let clusters = index
-        .clusters(&all, &PeerParams::text_only(), MIN_CLUSTER)
+        .clusters(&all, &PeerParams::clustering(), MIN_CLUSTER)
         .into_iter()
         .map(|c| {
             let title: String = format!("Leerkring over {}", c.about())

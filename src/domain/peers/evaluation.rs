@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{PeerIndex, PeerParams, MAX_PEERS};
+use super::{PeerIndex, PeerParams, PeerSuggestion, Signals, MAX_PEERS};
 
 /// Peer quality on judged anchors: precision@3 of the suggestions (grade 2 counts), how often
 /// an anchor with peers gets any, and how often one without gets nobody.
@@ -48,7 +48,11 @@ pub struct AnchorOutcome {
 
 /// The suggestions for one anchor with `params`, every question counting as consenting.
 pub fn anchor_outcome(index: &PeerIndex, j: &PeerJudgement, params: &PeerParams) -> AnchorOutcome {
-    let got = index.suggest(j.anchor, |_| true, params);
+    outcome(j, &index.suggest(j.anchor, |_| true, params))
+}
+
+/// What `got` is worth for the judged anchor `j`.
+fn outcome(j: &PeerJudgement, got: &[PeerSuggestion]) -> AnchorOutcome {
     AnchorOutcome {
         suggested: got.len(),
         relevant: got
@@ -57,6 +61,32 @@ pub fn anchor_outcome(index: &PeerIndex, j: &PeerJudgement, params: &PeerParams)
             .count(),
         has_peer: j.grades.values().any(|&g| g == 2),
     }
+}
+
+/// A judged anchor with the signals of all its candidates worked out once, so that many
+/// parameter sets can be tried on it; [`PeerIndex::choose`] gives what `suggest` would.
+struct Judged<'a> {
+    judgement: &'a PeerJudgement,
+    candidates: Vec<Signals>,
+}
+
+impl Judged<'_> {
+    fn outcome(&self, index: &PeerIndex, params: &PeerParams) -> AnchorOutcome {
+        outcome(
+            self.judgement,
+            &index.choose(self.judgement.anchor, &self.candidates, params),
+        )
+    }
+}
+
+fn prepare<'a>(index: &PeerIndex, judged: &[&'a PeerJudgement]) -> Vec<Judged<'a>> {
+    judged
+        .iter()
+        .map(|j| Judged {
+            judgement: j,
+            candidates: index.candidates(j.anchor, |_| true),
+        })
+        .collect()
 }
 
 /// The measures over a set of anchor outcomes.
@@ -141,31 +171,28 @@ pub fn cross_validate(
     for (n, i) in sorted.into_iter().enumerate() {
         fold_of[i] = n % folds;
     }
+    let all: Vec<&PeerJudgement> = judged.iter().collect();
+    let prepared = prepare(index, &all);
     let mut pooled = Vec::new();
     let mut per_fold = Vec::new();
     for f in 0..folds {
-        let train: Vec<&PeerJudgement> = judged
+        let train: Vec<&Judged> = prepared
             .iter()
             .zip(&fold_of)
             .filter(|(_, &k)| k != f)
             .map(|(j, _)| j)
             .collect();
-        let test: Vec<&PeerJudgement> = judged
+        let params = fit_prepared(index, &train);
+        let outcomes: Vec<AnchorOutcome> = prepared
             .iter()
             .zip(&fold_of)
             .filter(|(_, &k)| k == f)
-            .map(|(j, _)| j)
-            .collect();
-        let params = fit_params(index, &train);
-        let outcomes: Vec<AnchorOutcome> = test
-            .iter()
-            .map(|j| anchor_outcome(index, j, &params))
+            .map(|(j, _)| j.outcome(index, &params))
             .collect();
         per_fold.push((params, aggregate(&outcomes)));
         pooled.extend(outcomes);
     }
-    let all: Vec<&PeerJudgement> = judged.iter().collect();
-    let params = fit_params(index, &all);
+    let params = fit_prepared(index, &prepared.iter().collect::<Vec<_>>());
     PeerCvReport {
         folds,
         held_out: aggregate(&pooled),
@@ -174,20 +201,26 @@ pub fn cross_validate(
     }
 }
 
-/// The parameters tried when fitting: theme and offering weights, threshold and mix bonus on a
-/// grid. The mix bonus comes first, so that it stays where leaving it out scores no better.
+/// The parameters tried when fitting: theme and offering weights, typicality, whether only
+/// the best peer is suggested, and the threshold, on a grid (the mix bonus stays at 0.05).
+/// Within each the value that changes nothing comes first, so that it stays where the others
+/// score no better.
 pub fn parameter_grid() -> Vec<PeerParams> {
     let mut out = Vec::new();
-    for w_theme in [0.0, 0.1, 0.2, 0.3] {
-        for w_offer in [0.0, 0.25, 0.5, 1.0] {
-            for t in 0..=24 {
-                for w_mix in [0.05, 0.0] {
-                    out.push(PeerParams {
-                        w_theme,
-                        w_offer,
-                        threshold: 0.1 + 0.025 * f64::from(t),
-                        w_mix,
-                    });
+    for w_theme in [0.0, 0.25, 0.5] {
+        for w_offer in [0.0, 0.25, 0.5] {
+            for w_typical in [0.0, 0.5, 1.0] {
+                for ratio in [0.0, 1.0] {
+                    for t in 0..=48 {
+                        out.push(PeerParams {
+                            w_theme,
+                            w_offer,
+                            threshold: 0.025 * f64::from(t),
+                            w_mix: 0.05,
+                            w_typical,
+                            ratio,
+                        });
+                    }
                 }
             }
         }
@@ -197,9 +230,15 @@ pub fn parameter_grid() -> Vec<PeerParams> {
 
 /// The parameters of the grid with the best utility on `judged`; ties go to the earlier.
 pub fn fit_params(index: &PeerIndex, judged: &[&PeerJudgement]) -> PeerParams {
+    let prepared = prepare(index, judged);
+    fit_prepared(index, &prepared.iter().collect::<Vec<_>>())
+}
+
+fn fit_prepared(index: &PeerIndex, judged: &[&Judged]) -> PeerParams {
     let mut best = (f64::NEG_INFINITY, PeerParams::default());
     for p in parameter_grid() {
-        let u = score_peers(index, judged, &p).utility;
+        let outcomes: Vec<AnchorOutcome> = judged.iter().map(|j| j.outcome(index, &p)).collect();
+        let u = aggregate(&outcomes).utility;
         if u > best.0 + 1e-12 {
             best = (u, p);
         }

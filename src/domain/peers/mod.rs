@@ -39,11 +39,18 @@ pub struct PeerParams {
     /// their scores), when the index has them: two questions answered by the same offerings
     /// share a need even in other words.
     pub w_offer: f64,
-    /// The similarity a peer needs at least; below it nobody is suggested.
+    /// The score a peer needs at least; below it nobody is suggested.
     pub threshold: f64,
     /// Bonus in the order for a peer from another target group or sector when the question is
     /// about working together (never lets a peer under the threshold in).
     pub w_mix: f64,
+    /// How much of the peer's typicality (its mean similarity to its nearest questions) is
+    /// taken off: a question in common words is near to many and so says little by being near
+    /// to this one.
+    pub w_typical: f64,
+    /// A peer after the first is suggested only with at least this share of the first one's
+    /// score: fewer, surer suggestions (1.0: only the best).
+    pub ratio: f64,
 }
 
 impl Default for PeerParams {
@@ -53,25 +60,74 @@ impl Default for PeerParams {
         PeerParams {
             w_theme: 0.0,
             w_offer: 0.25,
-            threshold: 0.3,
+            threshold: 0.175,
             w_mix: 0.05,
+            w_typical: 1.0,
+            ratio: 1.0,
         }
     }
 }
 
 impl PeerParams {
     /// The values the grid search chose on the same anchors from the text and themes alone
-    /// (`wijkwijzer eval --peers …` without `--catalog`), for clustering many questions where
-    /// matching each one against the catalogue would cost too much.
+    /// (`wijkwijzer eval --peers …` without `--catalog`): what the site uses for "anderen met
+    /// dezelfde vraag".
     pub fn text_only() -> PeerParams {
+        PeerParams {
+            w_theme: 0.5,
+            w_offer: 0.0,
+            threshold: 0.525,
+            w_mix: 0.05,
+            w_typical: 0.5,
+            ratio: 1.0,
+        }
+    }
+
+    /// The similarity clusters of open questions need, from the text alone: clustering many
+    /// questions compares them pairwise, without the peers' typicality or roles.
+    pub fn clustering() -> PeerParams {
         PeerParams {
             w_theme: 0.0,
             w_offer: 0.0,
             threshold: 0.225,
             w_mix: 0.05,
+            w_typical: 0.0,
+            ratio: 0.0,
         }
     }
+
+    /// The score of a candidate peer with these weights.
+    fn score(&self, s: &Signals) -> f64 {
+        let mut v = s.text;
+        if self.w_theme > 0.0 {
+            v += self.w_theme * s.themes;
+        }
+        if self.w_offer > 0.0 {
+            v += self.w_offer * s.offers;
+        }
+        v - self.w_typical * s.typical
+    }
 }
+
+/// What is known about one candidate peer for an anchor, before the parameters weigh it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Signals {
+    /// Position of the candidate's question in the index.
+    pub(crate) index: usize,
+    /// Cosine of the two questions' words.
+    pub(crate) text: f64,
+    /// Jaccard overlap of their themes.
+    pub(crate) themes: f64,
+    /// Cosine of the offerings the matcher found for both (0 without them).
+    pub(crate) offers: f64,
+    /// Another target group or sector.
+    pub(crate) mixed: bool,
+    /// The candidate's typicality: its mean word similarity to its nearest questions.
+    pub(crate) typical: f64,
+}
+
+/// Number of nearest questions a question's typicality is the mean over.
+const TYPICAL_NEAREST: usize = 10;
 
 /// One question prepared for comparison.
 #[derive(Debug, Clone)]
@@ -116,6 +172,8 @@ pub struct PeerIndex {
     theme_slugs: Vec<String>,
     theme_labels: Vec<String>,
     sector_labels: HashMap<String, String>,
+    /// Per question: its typicality, worked out when first needed.
+    typical: Vec<std::sync::OnceLock<f64>>,
 }
 
 /// The municipality as compared: trimmed, lower case; `None` when empty.
@@ -231,6 +289,9 @@ impl PeerIndex {
             })
             .collect();
         PeerIndex {
+            typical: (0..questions.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             questions,
             prepared,
             shown_words,
@@ -307,11 +368,84 @@ impl PeerIndex {
         cosine(&pa.terms, &pb.terms) + params.w_theme * jaccard(&pa.themes, &pb.themes) + offers
     }
 
+    /// How typical the question at `i` is: the mean word similarity (cosine) to its
+    /// [`TYPICAL_NEAREST`] nearest other questions, worked out once per question and index.
+    pub fn typicality(&self, i: usize) -> f64 {
+        let (Some(slot), Some(p)) = (self.typical.get(i), self.prepared.get(i)) else {
+            return 0.0;
+        };
+        *slot.get_or_init(|| {
+            let mut nearest: Vec<f64> = Vec::with_capacity(TYPICAL_NEAREST + 1);
+            for (j, q) in self.prepared.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                let c = cosine(&p.terms, &q.terms);
+                if c <= 0.0 {
+                    continue;
+                }
+                if nearest.len() < TYPICAL_NEAREST {
+                    nearest.push(c);
+                } else if let Some(least) = nearest
+                    .iter_mut()
+                    .min_by(|x, y| x.total_cmp(y))
+                    .filter(|least| c > **least)
+                {
+                    *least = c;
+                }
+            }
+            nearest.iter().sum::<f64>() / TYPICAL_NEAREST as f64
+        })
+    }
+
+    /// What is known about the question at `b` as a peer for the one at `a`; its typicality
+    /// only when `typical` asks for it (it costs a pass over the index once per question).
+    fn signals(&self, a: usize, b: usize, typical: bool) -> Signals {
+        let (Some(pa), Some(pb)) = (self.prepared.get(a), self.prepared.get(b)) else {
+            return Signals {
+                index: b,
+                text: 0.0,
+                themes: 0.0,
+                offers: 0.0,
+                mixed: false,
+                typical: 0.0,
+            };
+        };
+        let (qa, qb) = (&self.questions[a], &self.questions[b]);
+        Signals {
+            index: b,
+            text: cosine(&pa.terms, &pb.terms),
+            themes: jaccard(&pa.themes, &pb.themes),
+            offers: cosine(&pa.offers, &pb.offers),
+            mixed: qa.doelgroep != qb.doelgroep || qa.sector != qb.sector,
+            typical: if typical { self.typicality(b) } else { 0.0 },
+        }
+    }
+
+    /// The candidate peers for the question at `anchor`: the questions `eligible` allows, not
+    /// its own, from another municipality; each with all its signals.
+    pub(crate) fn candidates(
+        &self,
+        anchor: usize,
+        eligible: impl Fn(usize) -> bool,
+    ) -> Vec<Signals> {
+        let Some(a) = self.questions.get(anchor) else {
+            return Vec::new();
+        };
+        let home = place(a);
+        (0..self.questions.len())
+            .filter(|&i| i != anchor && eligible(i))
+            .filter(|&i| home.is_none() || place(&self.questions[i]) != home)
+            .map(|i| self.signals(anchor, i, true))
+            .collect()
+    }
+
     /// The peers to suggest for the question at `anchor`: among the questions `eligible` says
-    /// may be suggested (consent given, not the asker's own), from another municipality, at
-    /// least `threshold` alike; at most [`MAX_PEERS`], best first. When the question is about
-    /// working together, a peer from another target group or sector comes first among nearly
-    /// equal ones. Empty when nobody is alike enough.
+    /// may be suggested (consent given, not the asker's own), from another municipality, with
+    /// a score of at least the threshold; at most [`MAX_PEERS`], best first, and after the
+    /// first only those nearly as good. When the question is about working together, a peer
+    /// from another target group or sector comes first among nearly equal ones. Empty when
+    /// nobody is alike enough.
     pub fn suggest(
         &self,
         anchor: usize,
@@ -321,32 +455,70 @@ impl PeerIndex {
         let Some(a) = self.questions.get(anchor) else {
             return Vec::new();
         };
-        let together = self.about_working_together(anchor);
         let home = place(a);
-        let mut scored: Vec<(f64, f64, usize)> = (0..self.questions.len())
+        let untypical = PeerParams {
+            w_typical: 0.0,
+            ..*params
+        };
+        // The typicality only lowers a score, so it is worked out only for the questions that
+        // could pass without it.
+        let candidates: Vec<Signals> = (0..self.questions.len())
             .filter(|&i| i != anchor && eligible(i))
             .filter(|&i| home.is_none() || place(&self.questions[i]) != home)
-            .map(|i| (self.similarity(anchor, i, params), i))
-            .filter(|(s, _)| *s >= params.threshold)
-            .map(|(s, i)| {
-                let q = &self.questions[i];
-                let mixed = q.doelgroep != a.doelgroep || q.sector != a.sector;
-                let order = if together && mixed {
-                    s + params.w_mix
-                } else {
-                    s
-                };
-                (order, s, i)
+            .map(|i| self.signals(anchor, i, false))
+            .filter(|s| untypical.score(s) >= params.threshold)
+            .map(|mut s| {
+                if params.w_typical > 0.0 {
+                    s.typical = self.typicality(s.index);
+                }
+                s
             })
             .collect();
-        scored.sort_by(|x, y| {
+        self.choose(anchor, &candidates, params)
+    }
+
+    /// The suggestions for `anchor` among `candidates` with `params` (see [`Self::suggest`]).
+    pub(crate) fn choose(
+        &self,
+        anchor: usize,
+        candidates: &[Signals],
+        params: &PeerParams,
+    ) -> Vec<PeerSuggestion> {
+        let together = self.about_working_together(anchor);
+        // Before `other` in the order: higher (with the mix bonus), then the smaller id.
+        let before = |x: &(f64, f64, usize), y: &(f64, f64, usize)| {
             y.0.total_cmp(&x.0)
                 .then_with(|| self.questions[x.2].id.cmp(&self.questions[y.2].id))
-        });
-        scored
-            .into_iter()
-            .take(MAX_PEERS)
-            .map(|(_, score, index)| PeerSuggestion { index, score })
+        };
+        let mut best = f64::NEG_INFINITY;
+        let mut top: Vec<(f64, f64, usize)> = Vec::with_capacity(MAX_PEERS + 1);
+        for c in candidates {
+            let s = params.score(c);
+            if s < params.threshold {
+                continue;
+            }
+            best = best.max(s);
+            let order = if together && c.mixed {
+                s + params.w_mix
+            } else {
+                s
+            };
+            let x = (order, s, c.index);
+            if top.len() == MAX_PEERS
+                && top
+                    .last()
+                    .is_some_and(|l| before(&x, l) != std::cmp::Ordering::Less)
+            {
+                continue;
+            }
+            let at = top.partition_point(|y| before(y, &x) == std::cmp::Ordering::Less);
+            top.insert(at, x);
+            top.truncate(MAX_PEERS);
+        }
+        top.into_iter()
+            .enumerate()
+            .filter(|(n, x)| *n == 0 || x.1 >= params.ratio * best)
+            .map(|(_, (_, score, index))| PeerSuggestion { index, score })
             .collect()
     }
 

@@ -128,7 +128,7 @@ fn working_together_prefers_another_sector() {
 fn clusters_group_alike_questions_with_their_municipalities() {
     let idx = sample();
     let all: Vec<usize> = (0..idx.len()).collect();
-    let clusters = idx.clusters(&all, &PeerParams::text_only(), 2);
+    let clusters = idx.clusters(&all, &PeerParams::clustering(), 2);
     assert_eq!(clusters.len(), 2, "{clusters:?}");
     let signals = clusters.iter().find(|c| c.members.contains(&0)).cloned();
     let Some(signals) = signals else { return };
@@ -149,7 +149,7 @@ fn clusters_group_alike_questions_with_their_municipalities() {
 fn clusters_need_the_minimum_size() {
     let idx = sample();
     let all: Vec<usize> = (0..idx.len()).collect();
-    assert!(idx.clusters(&all, &PeerParams::text_only(), 4).is_empty());
+    assert!(idx.clusters(&all, &PeerParams::clustering(), 4).is_empty());
 }
 
 #[test]
@@ -167,4 +167,93 @@ fn scores_count_precision_and_nobody() {
     assert_eq!(s.anchors, 2);
     assert_eq!(s.anchors_without_peer, 1);
     assert!(s.coverage > 0.99);
+}
+
+#[test]
+fn a_question_in_common_words_is_more_typical() {
+    let idx = sample();
+    // "d" shares its words (signalen, schulden, wijkteam, corporatie) with "a" and "b"; "f"
+    // (ondermijning, wijkagenten) with nobody.
+    assert!(idx.typicality(3) > idx.typicality(5));
+    assert!(idx.typicality(5) >= 0.0);
+    assert!((idx.typicality(3) - idx.typicality(3)).abs() < 1e-12);
+    assert_eq!(idx.typicality(99), 0.0);
+}
+
+#[test]
+fn typicality_lowers_the_score_of_a_peer() {
+    let idx = sample();
+    let plain = PeerParams {
+        w_typical: 0.0,
+        threshold: 0.0,
+        ratio: 0.0,
+        ..PeerParams::text_only()
+    };
+    let typical = PeerParams {
+        w_typical: 1.0,
+        ..plain
+    };
+    let score = |p: &PeerParams| {
+        idx.suggest(0, |_| true, p)
+            .into_iter()
+            .find(|s| s.index == 1)
+            .map(|s| s.score)
+    };
+    let (Some(a), Some(b)) = (score(&plain), score(&typical)) else {
+        panic!("peer 1 is suggested to 0 either way");
+    };
+    assert!((a - b - idx.typicality(1)).abs() < 1e-9, "{a} {b}");
+}
+
+#[test]
+fn shared_themes_raise_the_similarity() {
+    let idx = sample();
+    let words = PeerParams {
+        w_theme: 0.0,
+        ..PeerParams::text_only()
+    };
+    let themed = PeerParams {
+        w_theme: 0.5,
+        ..words
+    };
+    // "a" and "b" share their theme, "a" and "g" do not.
+    assert!((idx.similarity(0, 1, &themed) - idx.similarity(0, 1, &words) - 0.5).abs() < 1e-9);
+    assert!((idx.similarity(0, 6, &themed) - idx.similarity(0, 6, &words)).abs() < 1e-9);
+}
+
+#[test]
+fn ratio_one_suggests_only_the_best_peer() {
+    let idx = sample();
+    let all = PeerParams {
+        threshold: 0.0,
+        ratio: 0.0,
+        w_typical: 0.0,
+        ..PeerParams::text_only()
+    };
+    let best = PeerParams { ratio: 1.0, ..all };
+    let many = idx.suggest(0, |_| true, &all);
+    let one = idx.suggest(0, |_| true, &best);
+    assert_eq!(many.len(), MAX_PEERS);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0], many[0]);
+}
+
+#[test]
+fn the_evaluation_chooses_what_the_site_suggests() {
+    let idx = sample();
+    for p in [
+        PeerParams::text_only(),
+        PeerParams::default(),
+        PeerParams::clustering(),
+        PeerParams {
+            threshold: 0.0,
+            ratio: 0.8,
+            ..PeerParams::text_only()
+        },
+    ] {
+        for a in 0..idx.len() {
+            let chosen = idx.choose(a, &idx.candidates(a, |_| true), &p);
+            assert_eq!(chosen, idx.suggest(a, |_| true, &p), "{a} {p:?}");
+        }
+    }
 }
