@@ -2,10 +2,10 @@
 //! offerings kept in step. Every change goes through here so the three never drift apart.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::domain::clock::Clock;
-use crate::domain::facets::{self, Filters, Page, Sort};
+use crate::domain::facets::{self, Page};
 use crate::domain::matching::{Learned, Thesaurus};
 use crate::domain::offering::Offering;
 use crate::domain::taxonomy::Taxonomy;
@@ -18,6 +18,7 @@ pub mod params;
 mod snapshot;
 
 use matcher::BuiltMatcher;
+use params::CatalogQuery;
 pub use snapshot::{Analysis, CatalogData, Provider, Snapshot};
 
 /// A failure of the catalogue service.
@@ -95,16 +96,12 @@ impl Catalog {
             store,
             index: Arc::new(index),
             index_dir: dir,
-            snapshot: RwLock::new(Arc::new(Snapshot {
-                data: Arc::new(
-                    CatalogData::new(version, taxonomy, offerings).with_origins(origins),
-                ),
+            snapshot: RwLock::new(Arc::new(Snapshot::new(
+                Arc::new(CatalogData::new(version, taxonomy, offerings).with_origins(origins)),
                 demand_version,
-                demand: Arc::new(demand),
-                analysis: std::sync::Mutex::new(None),
-                labelled: OnceLock::new(),
-                judgements: Arc::new(judgements),
-            })),
+                demand,
+                judgements,
+            ))),
             thesaurus,
             matcher: Mutex::new(None),
             learned: Mutex::new(None),
@@ -197,14 +194,7 @@ impl Catalog {
         let demand = self.store.demand().await?;
         let judgements = self.store.judgements().await?;
         let data = Arc::clone(&self.snapshot().data);
-        self.publish(Snapshot {
-            data,
-            demand_version,
-            demand: Arc::new(demand),
-            analysis: std::sync::Mutex::new(None),
-            labelled: OnceLock::new(),
-            judgements: Arc::new(judgements),
-        });
+        self.publish(Snapshot::new(data, demand_version, demand, judgements));
         Ok(())
     }
 
@@ -249,14 +239,12 @@ impl Catalog {
         let demand_version = self.store.demand_version().await?;
         let demand = self.store.demand().await?;
         let judgements = self.store.judgements().await?;
-        self.publish(Snapshot {
-            data: Arc::new(snapshot),
+        self.publish(Snapshot::new(
+            Arc::new(snapshot),
             demand_version,
-            demand: Arc::new(demand),
-            analysis: std::sync::Mutex::new(None),
-            labelled: OnceLock::new(),
-            judgements: Arc::new(judgements),
-        });
+            demand,
+            judgements,
+        ));
         Ok(())
     }
 
@@ -269,29 +257,21 @@ impl Catalog {
     pub fn search<'a>(
         &self,
         snapshot: &'a Snapshot,
-        q: &str,
-        filters: &Filters,
-        sort: Sort,
-        page: usize,
-        page_size: usize,
+        query: &CatalogQuery,
     ) -> Result<Page<'a>, CatalogError> {
-        self.search_within(snapshot, q, filters, sort, page, page_size, &|_| true)
+        self.search_within(snapshot, query, &|_| true)
     }
 
     /// [`Catalog::search`] among the offerings that `keep` accepts (the event calendar: dated
     /// offerings still running), so that the facet counts are those of that part.
-    #[allow(clippy::too_many_arguments)]
     pub fn search_within<'a>(
         &self,
         snapshot: &'a Snapshot,
-        q: &str,
-        filters: &Filters,
-        sort: Sort,
-        page: usize,
-        page_size: usize,
+        query: &CatalogQuery,
         keep: &dyn Fn(&Offering) -> bool,
     ) -> Result<Page<'a>, CatalogError> {
-        let text = q.trim();
+        let filters = &query.filters;
+        let text = query.q.trim();
         let today = self.clock.today();
         let table = &snapshot.facet_table;
         let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
@@ -338,9 +318,9 @@ impl Catalog {
             &snapshot.facet_table,
             hits,
             filters,
-            sort,
-            page,
-            page_size,
+            query.sort,
+            query.page,
+            query.page_size,
         ))
     }
 }

@@ -62,14 +62,17 @@ impl CatalogQuery {
         catalog: &crate::catalog::Catalog,
         snapshot: &'a Snapshot,
     ) -> Result<crate::domain::facets::Page<'a>, crate::catalog::CatalogError> {
-        catalog.search(
-            snapshot,
-            &self.q,
-            &self.filters,
-            self.sort,
-            self.page,
-            self.page_size,
-        )
+        catalog.search(snapshot, self)
+    }
+
+    /// Every result of this search, by date (what a calendar of it holds).
+    pub fn all_by_date(&self) -> CatalogQuery {
+        CatalogQuery {
+            sort: Sort::Datum,
+            page: 1,
+            page_size: usize::MAX,
+            ..self.clone()
+        }
     }
 }
 

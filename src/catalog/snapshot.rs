@@ -61,6 +61,24 @@ pub struct Analysis {
 }
 
 impl Snapshot {
+    /// A snapshot of `data` with the learning questions and judgements of `demand_version`; its
+    /// analysis and fingerprint are made when first asked for.
+    pub(super) fn new(
+        data: Arc<CatalogData>,
+        demand_version: i64,
+        demand: Vec<DemandRow>,
+        judgements: Vec<Judgement>,
+    ) -> Snapshot {
+        Snapshot {
+            data,
+            demand_version,
+            demand: Arc::new(demand),
+            analysis: Mutex::new(None),
+            labelled: OnceLock::new(),
+            judgements: Arc::new(judgements),
+        }
+    }
+
     /// The learning questions whose themes the inventory or a coordinator gave.
     pub(super) fn labelled(&self) -> impl Iterator<Item = LabelledQuestion> + '_ {
         self.demand.iter().filter_map(DemandRow::labelled)

@@ -286,21 +286,17 @@ fn parse_peer_pairs(
     index: &peers::PeerIndex,
 ) -> Result<Vec<peers::PeerJudgement>, String> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("regel {}: geen JSON: {e}", n + 1))?;
+    for line in evaluation::json_lines(text) {
+        let (n, v) = line?;
         let find = |id: &str| {
             index
                 .position(id)
-                .ok_or_else(|| format!("regel {}: vraag '{id}' staat niet in --demand", n + 1))
+                .ok_or_else(|| format!("regel {n}: vraag '{id}' staat niet in --demand"))
         };
         let anchor = v
             .get("anchor")
             .and_then(|a| a.as_str())
-            .ok_or_else(|| format!("regel {}: 'anchor' ontbreekt", n + 1))?;
+            .ok_or_else(|| format!("regel {n}: 'anchor' ontbreekt"))?;
         let mut grades = std::collections::HashMap::new();
         for (id, g) in v
             .get("peers")
@@ -310,7 +306,7 @@ fn parse_peer_pairs(
         {
             let g = g
                 .as_u64()
-                .ok_or_else(|| format!("regel {}: cijfer van '{id}' is geen getal", n + 1))?;
+                .ok_or_else(|| format!("regel {n}: cijfer van '{id}' is geen getal"))?;
             grades.insert(find(id)?, u8::try_from(g.min(2)).unwrap_or(2));
         }
         out.push(peers::PeerJudgement {

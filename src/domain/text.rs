@@ -78,7 +78,8 @@ pub fn parse_email(s: &str) -> Option<String> {
     ok.then(|| s.to_string())
 }
 
-const MONTHS: [&str; 12] = [
+/// The months in Dutch, lower case, January first.
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",

@@ -52,7 +52,8 @@ fn mail<T: Template, H: Template>(
     }
 }
 
-/// Declares `$html`, the HTML part of the mail `$text`: a template over the same fields.
+/// Declares `$html`, the HTML part of the mail `$text`: a template over the same fields; and
+/// `$text::mail`, the mail of both.
 macro_rules! html_part {
     ($html:ident of $text:ident = $path:tt) => {
         #[derive(Template)]
@@ -64,6 +65,13 @@ macro_rules! html_part {
 
             fn deref(&self) -> &$text<'a> {
                 self.0
+            }
+        }
+
+        impl<'a> $text<'a> {
+            /// This mail to `to` under `subject`, both parts (see [`mail`]).
+            fn mail(&self, to: &str, subject: &str, invites_reply: bool) -> OutgoingMail {
+                mail(to, subject, self, &$html(self), invites_reply)
             }
         }
     };
@@ -102,7 +110,7 @@ pub fn answer_mail(
         antwoord,
         offerings,
     };
-    mail(to, "Antwoord op je leervraag", &m, &AnswerHtml(&m), true)
+    m.mail(to, "Antwoord op je leervraag", true)
 }
 
 /// The receipt of a learning question asked with an e-mail address.
@@ -128,13 +136,7 @@ pub fn receipt_mail(
         offerings,
         base_url,
     };
-    mail(
-        to,
-        "We hebben je leervraag ontvangen",
-        &m,
-        &ReceiptHtml(&m),
-        true,
-    )
+    m.mail(to, "We hebben je leervraag ontvangen", true)
 }
 
 /// The answer to a message of the contact form ("Vraag of suggestie").
@@ -160,11 +162,9 @@ pub fn contact_reply_mail(
         bericht,
         antwoord,
     };
-    mail(
+    m.mail(
         to,
         "Antwoord op je bericht aan WijkWijzer Leernetwerk",
-        &m,
-        &ContactReplyHtml(&m),
         true,
     )
 }
@@ -182,13 +182,7 @@ html_part!(ApprovedHtml of Approved = "mail/approved.html");
 /// The mail to a submitter whose offering was published, greeting them by `naam` when given.
 pub fn approved_mail(to: &str, naam: Option<&str>, titel: &str, url: &str) -> OutgoingMail {
     let m = Approved { naam, titel, url };
-    mail(
-        to,
-        "Je leeraanbod staat op WijkWijzer",
-        &m,
-        &ApprovedHtml(&m),
-        true,
-    )
+    m.mail(to, "Je leeraanbod staat op WijkWijzer", true)
 }
 
 /// The mail to a submitter whose offering was not accepted.
@@ -205,13 +199,7 @@ html_part!(RejectedHtml of Rejected = "mail/rejected.html");
 /// `naam` when given.
 pub fn rejected_mail(to: &str, naam: Option<&str>, titel: &str, reden: &str) -> OutgoingMail {
     let m = Rejected { naam, titel, reden };
-    mail(
-        to,
-        "Je aanmelding van leeraanbod",
-        &m,
-        &RejectedHtml(&m),
-        true,
-    )
+    m.mail(to, "Je aanmelding van leeraanbod", true)
 }
 
 /// The sign-in mail of Mijn WijkWijzer.
@@ -235,13 +223,7 @@ pub fn sign_in_mail(base_url: &str, to: &str, token: &str, pending: Option<&str>
         pending,
         minutes,
     };
-    mail(
-        to,
-        "Je link voor Mijn WijkWijzer",
-        &m,
-        &SignInHtml(&m),
-        false,
-    )
+    m.mail(to, "Je link voor Mijn WijkWijzer", false)
 }
 
 /// The warning before an unused account of Mijn WijkWijzer is deleted.
@@ -257,7 +239,7 @@ html_part!(WarningHtml of Warning = "mail/retention_warning.html");
 pub fn retention_warning_mail(base_url: &str, to: &str, months: u32) -> OutgoingMail {
     let m = Warning { base_url, months };
     let subject = "Je account op Mijn WijkWijzer wordt verwijderd";
-    mail(to, subject, &m, &WarningHtml(&m), false)
+    m.mail(to, subject, false)
 }
 
 /// The coordination point's decision on a circle a participant started.
@@ -279,7 +261,7 @@ pub fn circle_decision_mail(to: &str, titel: &str, url: &str, reden: Option<&str
     } else {
         "Je leerkring staat op WijkWijzer"
     };
-    mail(to, subject, &m, &CircleDecisionHtml(&m), true)
+    m.mail(to, subject, true)
 }
 
 /// An announcement of a facilitator to the members of a circle.
@@ -308,7 +290,7 @@ pub fn circle_announcement_mail(
         url,
     };
     let subject = format!("Leerkring {kring}: {onderwerp}");
-    mail(to, &subject, &m, &CircleAnnouncementHtml(&m), false)
+    m.mail(to, &subject, false)
 }
 
 /// An invitation to a circle the coordination point proposes.
@@ -325,13 +307,7 @@ html_part!(CircleInvitationHtml of CircleInvitation = "mail/circle_invitation.ht
 /// works `days` days.
 pub fn circle_invitation_mail(to: &str, titel: &str, link: &str, days: i64) -> OutgoingMail {
     let m = CircleInvitation { titel, link, days };
-    mail(
-        to,
-        "Uitnodiging: een leerkring over je leervraag",
-        &m,
-        &CircleInvitationHtml(&m),
-        true,
-    )
+    m.mail(to, "Uitnodiging: een leerkring over je leervraag", true)
 }
 
 /// A circle stopped.
@@ -348,13 +324,7 @@ html_part!(CircleStoppedHtml of CircleStopped = "mail/circle_stopped.html");
 /// coördinatiepunt") stopped, with the `url` of the circles list.
 pub fn circle_stopped_mail(to: &str, kring: &str, door: &str, url: &str) -> OutgoingMail {
     let m = CircleStopped { kring, door, url };
-    mail(
-        to,
-        &format!("Leerkring gestopt: {kring}"),
-        &m,
-        &CircleStoppedHtml(&m),
-        true,
-    )
+    m.mail(to, &format!("Leerkring gestopt: {kring}"), true)
 }
 
 /// The request to an asker to be introduced to another with the same question.
@@ -376,13 +346,7 @@ pub fn peer_introduction_request_mail(
     days: i64,
 ) -> OutgoingMail {
     let m = PeerIntroductionRequest { waarom, link, days };
-    mail(
-        to,
-        "Iemand met dezelfde vraag wil kennismaken",
-        &m,
-        &PeerIntroductionRequestHtml(&m),
-        false,
-    )
+    m.mail(to, "Iemand met dezelfde vraag wil kennismaken", false)
 }
 
 /// The introduction made: what the other asker shares.
@@ -397,13 +361,7 @@ html_part!(PeerIntroductionMadeHtml of PeerIntroductionMade = "mail/peer_introdu
 /// "E-mailadres: …").
 pub fn peer_introduction_made_mail(to: &str, lines: &[String]) -> OutgoingMail {
     let m = PeerIntroductionMade { lines };
-    mail(
-        to,
-        "Kennismaking: jullie willen allebei contact",
-        &m,
-        &PeerIntroductionMadeHtml(&m),
-        false,
-    )
+    m.mail(to, "Kennismaking: jullie willen allebei contact", false)
 }
 
 /// One line of a digest.
@@ -470,7 +428,7 @@ pub fn digest_mail(d: &Digest<'_>) -> OutgoingMail {
         Frequency::Direct => format!("Nieuw op WijkWijzer: {n} berichten over wat je volgt"),
         Frequency::Wekelijks => format!("Je weekoverzicht van WijkWijzer: {n} berichten"),
     };
-    mail(d.to, &subject, d, &DigestHtml(d), false)
+    d.mail(d.to, &subject, false)
 }
 
 #[cfg(test)]

@@ -84,12 +84,11 @@ impl Store {
 
     /// Every contact message, newest first.
     pub async fn contact_messages(&self) -> Result<Vec<ContactMessage>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(message).collect()
+        self.rows(
+            &format!("SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC"),
+            message,
+        )
+        .await
     }
 
     /// Marks a contact message handled (starts its retention period).
@@ -149,13 +148,12 @@ impl Store {
 
     /// The contact message `id`, if it exists.
     pub async fn contact_message(&self, id: i64) -> Result<Option<ContactMessage>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM contact_messages WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(message).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM contact_messages WHERE id = $1"),
+            id,
+            message,
+        )
+        .await
     }
 
     /// True when the contact message `id` exists (open or closed).
@@ -169,11 +167,10 @@ impl Store {
 
     /// The 500 newest contact messages, newest first.
     pub async fn contact_inbox(&self) -> Result<Vec<ContactMessage>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC LIMIT 500"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(message).collect()
+        self.rows(
+            &format!("SELECT {COLUMNS} FROM contact_messages ORDER BY id DESC LIMIT 500"),
+            message,
+        )
+        .await
     }
 }

@@ -73,22 +73,19 @@ impl Store {
 
     /// All matches of a question (including removed ones), best first.
     pub async fn matches_of(&self, question_id: &str) -> Result<Vec<QuestionMatch>, StoreError> {
-        let rows = sqlx::query(
+        self.rows_by(
             "SELECT offering_id, score, waarom, status FROM question_matches WHERE question_id = $1 ORDER BY position",
-        )
-        .bind(question_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
+            Some(question_id),
+            |r| {
                 Ok(QuestionMatch {
                     offering_id: r.col("offering_id")?,
                     score: r.col("score")?,
                     waarom: parse_list(r.col("waarom")?)?,
                     status: parsed(r, "status", MatchStatus::parse)?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Confirms, removes or adds (confirmed) a match of a question; false when there is no such

@@ -360,6 +360,50 @@ impl Store {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
     }
 
+    /// The row that `sql` finds for `key` (its one parameter, `$1`), read by `read`.
+    pub(crate) async fn row_by<'q, K, T>(
+        &self,
+        sql: &'q str,
+        key: K,
+        read: fn(&AnyRow) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        K: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        let row = sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(read).transpose()
+    }
+
+    /// Every row that `sql` finds, read by `read`; `key` is its parameter `$1`, if it has one.
+    pub(crate) async fn rows_by<'q, K, T>(
+        &self,
+        sql: &'q str,
+        key: Option<K>,
+        read: fn(&AnyRow) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        K: 'q + Send + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        let mut q = sqlx::query(sql);
+        if let Some(key) = key {
+            q = q.bind(key);
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        rows.iter().map(read).collect()
+    }
+
+    /// Every row that `sql` (without parameters) finds, read by `read`.
+    pub(crate) async fn rows<T>(
+        &self,
+        sql: &str,
+        read: fn(&AnyRow) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.rows_by::<i64, T>(sql, None, read).await
+    }
+
     /// A change counter kept in `meta`.
     async fn counter(&self, counter: Counter) -> Result<i64, StoreError> {
         let key = counter.key();

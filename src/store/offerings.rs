@@ -89,16 +89,15 @@ impl Store {
     pub async fn circle_origins(
         &self,
     ) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT s.offering_id, c.slug, c.titel FROM offering_submissions s \
-             JOIN learning_circles c ON c.id = s.leerkring_id \
-             WHERE s.status = 'goedgekeurd' AND s.offering_id IS NOT NULL ORDER BY s.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.col("offering_id")?, (r.col("slug")?, r.col("titel")?))))
-            .collect()
+        let pairs = self
+            .rows(
+                "SELECT s.offering_id, c.slug, c.titel FROM offering_submissions s \
+                 JOIN learning_circles c ON c.id = s.leerkring_id \
+                 WHERE s.status = 'goedgekeurd' AND s.offering_id IS NOT NULL ORDER BY s.id",
+                |r| Ok((r.col("offering_id")?, (r.col("slug")?, r.col("titel")?))),
+            )
+            .await?;
+        Ok(pairs.into_iter().collect())
     }
 
     /// Every published offering, ordered by id. Rows are decoded as they stream in, so the raw
@@ -155,21 +154,18 @@ impl Store {
 
     /// Every offering, published or not, by title.
     pub async fn all_offerings(&self) -> Result<Vec<OfferingSummary>, StoreError> {
-        let rows = sqlx::query(
+        self.rows(
             "SELECT id, titel, aanbieder, gepubliceerd FROM offerings ORDER BY lower(titel), titel",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
+            |r| {
                 Ok(OfferingSummary {
                     id: r.col(0)?,
                     titel: r.col(1)?,
                     aanbieder: r.col(2)?,
                     gepubliceerd: r.col::<i64, _>(3)? != 0,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// One offering as JSON, published or not, with its published flag.

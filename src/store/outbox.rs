@@ -155,13 +155,12 @@ impl Store {
 
     /// The most recent mails, newest first.
     pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(row).collect()
+        self.rows_by(
+            &format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"),
+            Some(limit),
+            row,
+        )
+        .await
     }
 
     /// Marks a mail as sent, if the claim `claim` (from [`Store::due_mails`]) still holds.
@@ -253,10 +252,11 @@ impl Store {
 
     /// The mails whose recipient and text were erased (`(gewist)`), as row numbers.
     pub async fn erased_mail_ids(&self) -> Result<Vec<i64>, StoreError> {
-        let rows = sqlx::query("SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|r| r.col::<i64, _>(0)).collect()
+        self.rows(
+            "SELECT id FROM outbox WHERE recipient = '(gewist)' ORDER BY id",
+            |r| r.col::<i64, _>(0),
+        )
+        .await
     }
 
     /// Counts per outbox status; waiting ones with an error count as problems.

@@ -32,15 +32,11 @@ pub struct PeerRow {
 impl Store {
     /// The questions whose askers consented to peer contact and left an address, by id.
     pub async fn peer_questions(&self) -> Result<Vec<PeerRow>, StoreError> {
-        let rows = sqlx::query(
+        self.rows(
             "SELECT id, vraag, doelgroep, sector, gemeente, themas, datum, email, peer_naam, \
              peer_organisatie, peer_rol, peer_gemeente FROM learning_questions \
              WHERE peer_consent = 1 AND email IS NOT NULL ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
+            |r| {
                 Ok(PeerRow {
                     question: question(r)?,
                     email: r.col("email")?,
@@ -51,8 +47,9 @@ impl Store {
                         gemeente: flag(r, "peer_gemeente")?,
                     },
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Gives (`Some`) or withdraws (`None`) peer consent on the question `id` of the asker with

@@ -25,28 +25,17 @@ impl Store {
         .iter()
         .map(|r| r.col::<String, _>(0))
         .collect::<Result<_, _>>()?;
-        let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
+        let mut n = update_each(
+            &mut tx,
+            &[
+                "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
+                "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL \
+                 WHERE (contact_email IS NOT NULL OR contact_naam IS NOT NULL) AND closed_at IS NOT NULL AND closed_at < $1",
+                "UPDATE contact_messages SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
+            ],
+            cutoff,
         )
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        n += sqlx::query(
-            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL \
-             WHERE (contact_email IS NOT NULL OR contact_naam IS NOT NULL) AND closed_at IS NOT NULL AND closed_at < $1",
-        )
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        n += sqlx::query(
-            "UPDATE contact_messages SET email = NULL WHERE email IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1",
-        )
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         // Mail to a person whose last record just lost its address goes too.
         let mut gone = HashSet::new();
         for email in expiring {
@@ -79,33 +68,27 @@ impl Store {
 
     /// Everything stored about one e-mail address, as JSON (a person's access request).
     pub async fn personal_data(&self, email: &str) -> Result<Value, StoreError> {
-        let questions = sqlx::query(
-            "SELECT id, vraag, gemeente, datum, status, antwoord, consent_at FROM learning_questions WHERE lower(email) = lower($1)",
-        )
-        .bind(email)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(json!({"id": r.col::<String, _>(0)?, "vraag": r.col::<String, _>(1)?, "gemeente": r.col::<Option<String>, _>(2)?, "datum": r.col::<String, _>(3)?, "status": r.col::<String, _>(4)?, "antwoord": r.col::<Option<String>, _>(5)?, "toestemming": r.col::<Option<String>, _>(6)?})))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let submissions = sqlx::query(
-            "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE lower(contact_email) = lower($1)",
-        )
-        .bind(email)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(json!({"id": r.col::<i64, _>(0)?, "aanbod": serde_json::from_str::<Value>(r.col::<&str, _>(1)?).unwrap_or(Value::Null), "naam": r.col::<Option<String>, _>(2)?, "status": r.col::<String, _>(3)?, "ingediend": r.col::<String, _>(4)?})))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let messages = sqlx::query(
-            "SELECT id, soort, bericht, created_at FROM contact_messages WHERE lower(email) = lower($1)",
-        )
-        .bind(email)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| Ok(json!({"id": r.col::<i64, _>(0)?, "soort": r.col::<String, _>(1)?, "bericht": r.col::<String, _>(2)?, "ontvangen": r.col::<String, _>(3)?})))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        let questions = self
+            .rows_by(
+                "SELECT id, vraag, gemeente, datum, status, antwoord, consent_at FROM learning_questions WHERE lower(email) = lower($1)",
+                Some(email),
+                |r| Ok(json!({"id": r.col::<String, _>(0)?, "vraag": r.col::<String, _>(1)?, "gemeente": r.col::<Option<String>, _>(2)?, "datum": r.col::<String, _>(3)?, "status": r.col::<String, _>(4)?, "antwoord": r.col::<Option<String>, _>(5)?, "toestemming": r.col::<Option<String>, _>(6)?})),
+            )
+            .await?;
+        let submissions = self
+            .rows_by(
+                "SELECT id, data, contact_naam, status, created_at FROM offering_submissions WHERE lower(contact_email) = lower($1)",
+                Some(email),
+                |r| Ok(json!({"id": r.col::<i64, _>(0)?, "aanbod": serde_json::from_str::<Value>(r.col::<&str, _>(1)?).unwrap_or(Value::Null), "naam": r.col::<Option<String>, _>(2)?, "status": r.col::<String, _>(3)?, "ingediend": r.col::<String, _>(4)?})),
+            )
+            .await?;
+        let messages = self
+            .rows_by(
+                "SELECT id, soort, bericht, created_at FROM contact_messages WHERE lower(email) = lower($1)",
+                Some(email),
+                |r| Ok(json!({"id": r.col::<i64, _>(0)?, "soort": r.col::<String, _>(1)?, "bericht": r.col::<String, _>(2)?, "ontvangen": r.col::<String, _>(3)?})),
+            )
+            .await?;
         Ok(
             json!({"email": email, "leervragen": questions, "aanmeldingen": submissions, "berichten": messages}),
         )
@@ -114,25 +97,16 @@ impl Store {
     /// Erases one person's e-mail address and name everywhere; returns the records changed.
     pub async fn erase_person(&self, email: &str, actor: &str) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
-        let mut n = sqlx::query(
-            "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE lower(email) = lower($1)",
+        let mut n = update_each(
+            &mut tx,
+            &[
+                "UPDATE learning_questions SET email = NULL, peer_consent = 0, peer_naam = NULL, peer_organisatie = NULL WHERE lower(email) = lower($1)",
+                "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL WHERE lower(contact_email) = lower($1)",
+                "UPDATE contact_messages SET email = NULL WHERE lower(email) = lower($1)",
+            ],
+            email,
         )
-        .bind(email)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        n += sqlx::query(
-            "UPDATE offering_submissions SET contact_email = NULL, contact_naam = NULL WHERE lower(contact_email) = lower($1)",
-        )
-        .bind(email)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        n += sqlx::query("UPDATE contact_messages SET email = NULL WHERE lower(email) = lower($1)")
-            .bind(email)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        .await?;
         n += forget_mail(&mut tx, &HashSet::from([email.to_lowercase()])).await?;
         let change = Change::new(
             actor,
@@ -144,6 +118,23 @@ impl Store {
         commit(tx, [change], None).await?;
         Ok(n)
     }
+}
+
+/// Runs each of `statements` in `tx`, in order, with `param` as `$1`: the rows they changed.
+async fn update_each(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    statements: &[&str],
+    param: &str,
+) -> Result<u64, StoreError> {
+    let mut n = 0;
+    for sql in statements {
+        n += sqlx::query(sql)
+            .bind(param)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(n)
 }
 
 /// Erases the mail to these (lower-case) addresses: the outbox rows (a mail still waiting is not

@@ -198,12 +198,11 @@ impl DemandRow {
 impl Store {
     /// Every learning question, ordered by id.
     pub async fn questions(&self) -> Result<Vec<LearningQuestion>, StoreError> {
-        let rows = sqlx::query(
+        self.rows(
             "SELECT id, vraag, doelgroep, sector, gemeente, themas, datum FROM learning_questions ORDER BY id",
+            question,
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(question).collect()
+        .await
     }
 
     /// Inserts or updates learning questions by id, all in one transaction.
@@ -408,24 +407,22 @@ impl Store {
 
     /// One question.
     pub async fn inbox_item(&self, id: &str) -> Result<Option<InboxItem>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {Q_COLUMNS} FROM learning_questions WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(item).transpose()
+        self.row_by(
+            &format!("SELECT {Q_COLUMNS} FROM learning_questions WHERE id = $1"),
+            id,
+            item,
+        )
+        .await
     }
 
     /// When the answer to a question was mailed, oldest first (from the audit log).
     pub async fn answer_mailed_at(&self, question_id: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query(
+        self.rows_by(
             "SELECT at FROM audit_log WHERE entity = 'leervraag' AND entity_id = $1 AND action = 'beantwoord en gemaild' ORDER BY id",
+            Some(question_id),
+            |r| r.col::<String, _>(0),
         )
-        .bind(question_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| r.col::<String, _>(0)).collect()
+        .await
     }
 
     /// Sets the status and answer of a question, with the answer mail when given, in one

@@ -41,7 +41,7 @@ pub struct RoundSummary {
 impl Store {
     /// Every round, newest first, with what came in during it.
     pub async fn rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
-        let rows = sqlx::query(
+        self.rows(
             "SELECT r.id, r.label, r.starts_on, r.ends_on, r.closed_on, \
              (SELECT COUNT(*) FROM learning_questions q WHERE q.ronde = r.label \
                 OR (r.closed_on IS NULL AND q.ronde IS NULL AND q.datum >= r.starts_on AND q.datum <= r.ends_on)) AS questions, \
@@ -49,18 +49,15 @@ impl Store {
                 OR (r.closed_on IS NULL AND s.ronde IS NULL AND substr(s.created_at, 1, 10) >= r.starts_on \
                     AND substr(s.created_at, 1, 10) <= r.ends_on)) AS offerings \
              FROM inventory_rounds r ORDER BY r.starts_on DESC, r.id DESC",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
+            |r| {
                 Ok(RoundSummary {
                     round: round(r)?,
                     questions: r.col("questions")?,
                     offerings: r.col("offerings")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Opens a round; [`StoreError::Conflict`] when its label is taken.

@@ -81,18 +81,17 @@ impl Store {
 
     /// The peiling of `datum`, if one was published.
     pub async fn snapshot_at(&self, datum: NaiveDate) -> Result<Option<Snapshot>, StoreError> {
-        let row = sqlx::query("SELECT datum, inhoud FROM snapshots WHERE datum = $1")
-            .bind(datum.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(parse).transpose()
+        self.row_by(
+            "SELECT datum, inhoud FROM snapshots WHERE datum = $1",
+            datum.to_string(),
+            parse,
+        )
+        .await
     }
 
     /// Every peiling with its contents, oldest first.
     pub async fn snapshots(&self) -> Result<Vec<Snapshot>, StoreError> {
-        let rows = sqlx::query("SELECT datum, inhoud FROM snapshots ORDER BY datum")
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(parse).collect()
+        self.rows("SELECT datum, inhoud FROM snapshots ORDER BY datum", parse)
+            .await
     }
 }

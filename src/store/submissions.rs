@@ -80,24 +80,22 @@ impl Store {
         &self,
         status: SubmissionStatus,
     ) -> Result<Vec<Submission>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {S_COLUMNS} FROM offering_submissions WHERE status = $1 ORDER BY id"
-        ))
-        .bind(status.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(submission).collect()
+        self.rows_by(
+            &format!("SELECT {S_COLUMNS} FROM offering_submissions WHERE status = $1 ORDER BY id"),
+            Some(status.as_str()),
+            submission,
+        )
+        .await
     }
 
     /// One submission.
     pub async fn submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {S_COLUMNS} FROM offering_submissions WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(submission).transpose()
+        self.row_by(
+            &format!("SELECT {S_COLUMNS} FROM offering_submissions WHERE id = $1"),
+            id,
+            submission,
+        )
+        .await
     }
 
     /// Saves a moderator's edit of a waiting submission.

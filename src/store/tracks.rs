@@ -27,23 +27,21 @@ const COLUMNS: &str =
 impl Store {
     /// Every track, newest first.
     pub async fn tracks(&self) -> Result<Vec<Track>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM development_tracks ORDER BY id DESC"
-        ))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(track).collect()
+        self.rows(
+            &format!("SELECT {COLUMNS} FROM development_tracks ORDER BY id DESC"),
+            track,
+        )
+        .await
     }
 
     /// One track.
     pub async fn track(&self, id: i64) -> Result<Option<Track>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM development_tracks WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(track).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM development_tracks WHERE id = $1"),
+            id,
+            track,
+        )
+        .await
     }
 
     /// Creates (id 0) or updates a track; returns its id.

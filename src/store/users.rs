@@ -81,30 +81,28 @@ impl Store {
 
     /// Every account, by e-mail address.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY email"))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(user).collect()
+        self.rows(&format!("SELECT {COLUMNS} FROM users ORDER BY email"), user)
+            .await
     }
 
     /// The account with this e-mail address (case-insensitive).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1)"
-        ))
-        .bind(email.trim())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(user).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1)"),
+            email.trim(),
+            user,
+        )
+        .await
     }
 
     /// The account with this id.
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(user).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM users WHERE id = $1"),
+            id,
+            user,
+        )
+        .await
     }
 
     /// Disables or enables an account at `now` (sessions begun before it end); false when there

@@ -5,6 +5,15 @@ use serde_json::Value;
 
 use super::helpers::{shared_data, spawn_app, TestApp};
 
+/// The themes that are gaps in the demo data: the five topics of the learning agenda, sorted.
+const DEMO_GAPS: [&str; 5] = [
+    "gemengde-wijken",
+    "langjarige-wijkaanpak",
+    "preventief-signaleren",
+    "sociale-stijging",
+    "vertrouwen-en-verbinding",
+];
+
 async fn gap_themes(app: &TestApp) -> Vec<String> {
     let v = app.get_json("/api/v1/lacunes").await;
     v["lacunes"]
@@ -152,12 +161,7 @@ async fn agenda_and_gap_pages_have_charts_with_text_alternatives() {
     assert!(html.matches("<table").count() >= 3, "table alternatives");
     assert!(html.contains("Samenvatting:"));
     assert!(!html.contains("style=\""));
-    let csv = app.get("/leeragenda.csv").await;
-    assert!(csv.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/csv"));
-    let text = csv.text().await.unwrap();
+    let text = app.fetch("/leeragenda.csv", "text/csv").await;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(
@@ -221,7 +225,7 @@ async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
         })
         .map(|t| t["thema"].as_str().unwrap().to_string())
         .expect("a theme with questions the engine is not sure about");
-    let store = app.state.catalog.store();
+    let store = app.store();
     let possible: Vec<String> = store
         .demand()
         .await
@@ -318,16 +322,7 @@ async fn the_demo_shows_the_five_agenda_topics_as_gaps() {
     let app = spawn_app().await;
     let mut gaps = gap_themes(&app).await;
     gaps.sort();
-    assert_eq!(
-        gaps,
-        vec![
-            "gemengde-wijken",
-            "langjarige-wijkaanpak",
-            "preventief-signaleren",
-            "sociale-stijging",
-            "vertrouwen-en-verbinding",
-        ]
-    );
+    assert_eq!(gaps, DEMO_GAPS);
     let html = app.get("/lacunes").await.text().await.unwrap();
     assert!(!html.contains("geen enkel thema een lacune"));
     // Each gap names its theme and score once (no repeated JSON keys): a derived struct refuses
@@ -360,16 +355,7 @@ async fn the_five_topics_stay_the_gaps_after_matching_with_interval_date_and_gro
     assert_eq!(agenda["standPer"], today.as_str());
     let mut gaps = gap_themes(&app).await;
     gaps.sort();
-    assert_eq!(
-        gaps,
-        vec![
-            "gemengde-wijken",
-            "langjarige-wijkaanpak",
-            "preventief-signaleren",
-            "sociale-stijging",
-            "vertrouwen-en-verbinding",
-        ]
-    );
+    assert_eq!(gaps, DEMO_GAPS);
     let v = app.get_json("/api/v1/lacunes").await;
     assert_eq!(v["standPer"], today.as_str());
     for g in v["lacunes"].as_array().unwrap() {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::helpers::spawn_app;
+use super::helpers::{result_ids, spawn_app};
 
 const FACETS: [(&str, &str); 7] = [
     ("thema", "themas"),
@@ -366,14 +366,6 @@ async fn a_region_filter_is_a_hierarchy_with_national_and_online_included() {
         let app = &app;
         async move { app.get_json(&url).await }
     };
-    let ids = |v: &Value| -> Vec<String> {
-        v["resultaten"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let all = get("/api/v1/aanbod?pageSize=100".into()).await;
     let national = all["resultaten"]
         .as_array()
@@ -387,7 +379,7 @@ async fn a_region_filter_is_a_hierarchy_with_national_and_online_included() {
     // Another spelling means the same province.
     for spelling in ["Brabant", "noord-brabant", "Noord%20Brabant"] {
         let same = get(format!("/api/v1/aanbod?regio={spelling}&pageSize=100")).await;
-        assert_eq!(ids(&same), ids(&brabant), "{spelling}");
+        assert_eq!(result_ids(&same), result_ids(&brabant), "{spelling}");
     }
     // Gelderland includes the Arnhem offering.
     let arnhem: Vec<String> = all["resultaten"]
@@ -400,7 +392,7 @@ async fn a_region_filter_is_a_hierarchy_with_national_and_online_included() {
     assert!(!arnhem.is_empty());
     let gelderland =
         get("/api/v1/aanbod?regio=Gelderland&ookLandelijk=false&pageSize=100".into()).await;
-    let only = ids(&gelderland);
+    let only = result_ids(&gelderland);
     for id in &arnhem {
         assert!(only.contains(id), "{id} in {only:?}");
     }

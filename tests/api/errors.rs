@@ -222,7 +222,7 @@ async fn too_large_bodies_get_a_dutch_answer() {
 async fn a_too_large_back_office_form_gets_a_dutch_page_and_changes_nothing() {
     let app = spawn_app().await;
     let b = logged_in(&app, Role::Coordinator).await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let id = "lv-demo-001";
     let before = store.inbox_item(id).await.unwrap().unwrap();
     let big = "a".repeat(1024 * 1024 + 10);

@@ -69,6 +69,11 @@ impl TestApp {
         self.db.clone()
     }
 
+    /// The application's store.
+    pub fn store(&self) -> &wijkwijzer::store::Store {
+        self.state.catalog.store()
+    }
+
     /// Imports `records` as `what` (`aanbod` or `leervragen`) with `wijkwijzer import`, as an
     /// operator would, and refreshes the catalogue so that it has them.
     pub async fn import_records(&self, what: &str, records: &[serde_json::Value]) {
@@ -86,6 +91,40 @@ impl TestApp {
             .refresh_if_changed()
             .await
             .expect("refresh");
+    }
+
+    /// The mails to `to` among the 500 newest in the outbox, newest first.
+    pub async fn outbox_to(&self, to: &str) -> Vec<wijkwijzer::store::OutboxRow> {
+        self.store()
+            .outbox(500)
+            .await
+            .expect("outbox")
+            .into_iter()
+            .filter(|m| m.mail.to == to)
+            .collect()
+    }
+
+    /// The body of `path`, which must answer 200 with a `Content-Type` that starts with
+    /// `content_type`.
+    pub async fn fetch(&self, path: &str, content_type: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        let got = res.headers()["content-type"]
+            .to_str()
+            .expect("content type")
+            .to_string();
+        assert!(got.starts_with(content_type), "GET {path}: {got}");
+        res.text().await.expect("body")
+    }
+
+    /// Lets the catalogue learn from the coordinators' judgements so far (as the housekeeping
+    /// does), off the async threads.
+    pub async fn learn_now(&self) {
+        let catalog = self.state.catalog.clone();
+        let today = self.state.clock().today();
+        tokio::task::spawn_blocking(move || catalog.learn(today))
+            .await
+            .expect("learn");
     }
 
     /// The mails sent, once there are `n` of them (or after five seconds, what there is).
@@ -342,6 +381,49 @@ pub fn demo_offerings(
     let path = dir.join("aanbod.jsonl");
     std::fs::write(&path, out).expect("write");
     path
+}
+
+/// A mail to `to` with `text`, its HTML part one paragraph.
+#[allow(dead_code)]
+pub fn plain_mail(to: &str, subject: &str, text: &str) -> wijkwijzer::store::OutgoingMail {
+    wijkwijzer::store::OutgoingMail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text: text.to_string(),
+        html: format!("<p>{text}</p>"),
+        invites_reply: false,
+    }
+}
+
+/// Marks question `id` in `store` answered with `answer`, and `mail` in the outbox.
+#[allow(dead_code)]
+pub async fn answer_with_mail(
+    store: &wijkwijzer::store::Store,
+    id: &str,
+    answer: Option<&str>,
+    mail: &wijkwijzer::store::OutgoingMail,
+) {
+    store
+        .update_question(
+            id,
+            wijkwijzer::domain::status::QuestionStatus::Beantwoord,
+            answer,
+            Some(mail),
+            "test",
+        )
+        .await
+        .expect("answer");
+}
+
+/// The ids of the offerings in a page of the catalogue API (`resultaten`), in order.
+#[allow(dead_code)]
+pub fn result_ids(page: &serde_json::Value) -> Vec<String> {
+    page["resultaten"]
+        .as_array()
+        .expect("resultaten")
+        .iter()
+        .map(|o| o["id"].as_str().expect("id").to_string())
+        .collect()
 }
 
 /// A moment in UTC from RFC 3339 text.

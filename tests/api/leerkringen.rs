@@ -76,9 +76,7 @@ async fn approved_circle(app: &TestApp, titel: &str, lacune: &str) -> (Browser, 
 }
 
 async fn waiting(app: &TestApp, titel: &str) -> wijkwijzer::domain::circle::LearningCircle {
-    app.state
-        .catalog
-        .store()
+    app.store()
         .circles(&[wijkwijzer::domain::circle::CircleStatus::Ingediend])
         .await
         .unwrap()
@@ -130,8 +128,6 @@ async fn a_started_circle_is_checked_moderated_and_then_public() {
     assert_eq!(s, 422, "{page}");
     assert!(page.contains("Je leerkring is voor één sector"));
     assert!(app
-        .state
-        .catalog
         .store()
         .circles(&[wijkwijzer::domain::circle::CircleStatus::Ingediend])
         .await
@@ -148,7 +144,7 @@ async fn a_started_circle_is_checked_moderated_and_then_public() {
     let c = waiting(&app, titel).await;
     assert_eq!(c.sectoren, ["sociaal-domein", "veiligheid"]);
     assert_eq!(c.leervragen.len(), 2);
-    let store = app.state.catalog.store();
+    let store = app.store();
     let members = store.members(c.id).await.unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].rol, MemberRole::Begeleider);
@@ -365,15 +361,12 @@ async fn members_join_see_meetings_in_ics_and_agenda_and_consent_is_respected_at
     assert_eq!(s, 303);
     let public = app.text(&format!("/leerkringen/{slug}")).await;
     assert!(public.contains("Eerste casus: signalen, delen"));
-    let res = app
-        .get(&format!("/leerkringen/{slug}/bijeenkomsten.ics"))
+    let ics = app
+        .fetch(
+            &format!("/leerkringen/{slug}/bijeenkomsten.ics"),
+            "text/calendar",
+        )
         .await;
-    assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/calendar"));
-    let ics = res.text().await.unwrap();
     assert!(ics.contains("BEGIN:VEVENT"));
     assert!(
         ics.contains("SUMMARY:Eerste casus: signalen\\, delen (Vroeg erbij)"),
@@ -477,7 +470,7 @@ async fn a_circle_by_invitation_admits_requests_and_deleting_an_account_removes_
         .await;
     assert_eq!(s, 200);
     assert!(page.contains("Je vraag is verstuurd"));
-    let store = app.state.catalog.store();
+    let store = app.store();
     let asker_id = store
         .members(c.id)
         .await
@@ -555,8 +548,6 @@ const RESULT_FIELDS: [(&str, &str); 13] = [
 /// The last submission waiting for moderation.
 async fn last_submission(app: &TestApp) -> wijkwijzer::store::Submission {
     let mut subs = app
-        .state
-        .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
         .await
@@ -584,9 +575,7 @@ async fn approve_result(
         loc,
         format!("/beheer/aanmeldingen/{}?melding=gepubliceerd", sub.id)
     );
-    app.state
-        .catalog
-        .store()
+    app.store()
         .submission(sub.id)
         .await
         .unwrap()
@@ -679,7 +668,7 @@ async fn renaming_a_circle_renames_the_origin_of_its_results() {
 #[tokio::test]
 async fn an_invitation_is_accepted_through_a_button_page_and_the_first_to_accept_facilitates() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let tax = app.state.catalog.snapshot().taxonomy.clone();
     let input = wijkwijzer::domain::circle::CircleInput {
         titel: "Voorgesteld: wijkaanpak volhouden".into(),
@@ -787,8 +776,6 @@ async fn ask_peer(
         fields.push(("contact", "ja"));
     }
     let before: Vec<String> = app
-        .state
-        .catalog
         .store()
         .peer_questions()
         .await
@@ -799,13 +786,7 @@ async fn ask_peer(
     let item = ask_on_site_with(app, &fields).await;
     assert_eq!(
         before.len() + usize::from(consent),
-        app.state
-            .catalog
-            .store()
-            .peer_questions()
-            .await
-            .unwrap()
-            .len()
+        app.store().peer_questions().await.unwrap().len()
     );
     item.id
 }
@@ -861,14 +842,10 @@ async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited(
     let invited = |to: &'static str| {
         let app = &app;
         async move {
-            app.state
-                .catalog
-                .store()
-                .outbox(200)
+            app.outbox_to(to)
                 .await
-                .unwrap()
-                .into_iter()
-                .filter(|m| m.mail.to == to && m.mail.subject.starts_with("Uitnodiging"))
+                .iter()
+                .filter(|m| m.mail.subject.starts_with("Uitnodiging"))
                 .count()
         }
     };
@@ -878,7 +855,7 @@ async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited(
     let (_, _, page) = coordinator.get(&loc).await;
     assert!(page.contains("De leerkring is voorgesteld"), "{page}");
     // Public at once, by invitation, for both target groups; accepted through the mail's link.
-    let store = app.state.catalog.store();
+    let store = app.store();
     let circle = store
         .circles(&[wijkwijzer::domain::circle::CircleStatus::Actief])
         .await
@@ -979,8 +956,6 @@ async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_
     assert_eq!(s, 303, "{body}");
     assert!(loc.contains("melding=voorgesteld&uitgenodigd=3"), "{loc}");
     let circle = app
-        .state
-        .catalog
         .store()
         .circles(&[wijkwijzer::domain::circle::CircleStatus::Actief])
         .await
@@ -1005,14 +980,9 @@ async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_
 
 /// The subjects of the mails to `to`.
 async fn subjects_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.state
-        .catalog
-        .store()
-        .outbox(500)
+    app.outbox_to(to)
         .await
-        .unwrap()
         .into_iter()
-        .filter(|m| m.mail.to == to)
         .map(|m| m.mail.subject)
         .collect()
 }
@@ -1022,7 +992,7 @@ async fn only_the_facilitator_edits_and_stops_the_circle_and_the_coordinator_sto
     let app = spawn_app().await;
     let (mut lead, slug, mut coordinator) =
         approved_circle(&app, "Wijkaanpak volhouden samen", "langjarige-wijkaanpak").await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let id = store.circle_by_slug(&slug).await.unwrap().unwrap().id;
     let bewerken = format!("/leerkringen/{slug}/bewerken");
     let stoppen = format!("/leerkringen/{slug}/stoppen");

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use wijkwijzer::domain::status::{MailStatus, QuestionStatus};
+use wijkwijzer::domain::status::MailStatus;
 use wijkwijzer::mail::MailTransport;
-use wijkwijzer::store::{OutboxRow, OutgoingMail, Store};
+use wijkwijzer::store::{OutboxRow, Store};
 
 use crate::helpers::*;
 
@@ -91,24 +91,13 @@ async fn outbox_retries_until_the_smtp_server_accepts() {
         .config(|c| c.mail.backoff = Duration::from_millis(200))
         .spawn()
         .await;
-    let store = app.state.catalog.store();
-    let mail = OutgoingMail {
-        to: "vrager@gemeente.example".into(),
-        subject: "Antwoord op je leervraag".into(),
-        text: "Hier is je antwoord.".into(),
-        html: "<p>Hier is je antwoord.</p>".into(),
-        invites_reply: false,
-    };
-    store
-        .update_question(
-            "lv-demo-001",
-            QuestionStatus::Beantwoord,
-            Some("Hier is je antwoord."),
-            Some(&mail),
-            "test",
-        )
-        .await
-        .unwrap();
+    let store = app.store();
+    let mail = plain_mail(
+        "vrager@gemeente.example",
+        "Antwoord op je leervraag",
+        "Hier is je antwoord.",
+    );
+    answer_with_mail(store, "lv-demo-001", Some("Hier is je antwoord."), &mail).await;
     let row = first_mail_once(store, MailStatus::Verzonden)
         .await
         .expect("mail sent once the server accepts");
@@ -132,24 +121,9 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
         })
         .spawn()
         .await;
-    let store = app.state.catalog.store();
-    let mail = OutgoingMail {
-        to: "a@b.example".into(),
-        subject: "Test".into(),
-        text: "x".into(),
-        html: "<p>x</p>".into(),
-        invites_reply: false,
-    };
-    store
-        .update_question(
-            "lv-demo-002",
-            QuestionStatus::Beantwoord,
-            Some("x"),
-            Some(&mail),
-            "test",
-        )
-        .await
-        .unwrap();
+    let store = app.store();
+    let mail = plain_mail("a@b.example", "Test", "x");
+    answer_with_mail(store, "lv-demo-002", Some("x"), &mail).await;
     let failed = first_mail_once(store, MailStatus::Mislukt)
         .await
         .expect("given up after max attempts");
@@ -173,25 +147,8 @@ async fn without_smtp_mail_goes_to_a_folder() {
         .mail(MailTransport::Folder(folder.clone()))
         .spawn()
         .await;
-    let mail = OutgoingMail {
-        to: "a@b.example".into(),
-        subject: "Map".into(),
-        text: "in een map".into(),
-        html: "<p>in een map</p>".into(),
-        invites_reply: false,
-    };
-    app.state
-        .catalog
-        .store()
-        .update_question(
-            "lv-demo-003",
-            QuestionStatus::Beantwoord,
-            None,
-            Some(&mail),
-            "test",
-        )
-        .await
-        .unwrap();
+    let mail = plain_mail("a@b.example", "Map", "in een map");
+    answer_with_mail(app.store(), "lv-demo-003", None, &mail).await;
     for _ in 0..100 {
         if folder.exists() && std::fs::read_dir(&folder).unwrap().count() == 1 {
             break;
@@ -215,9 +172,7 @@ async fn without_smtp_mail_goes_to_a_folder() {
     assert!(html.contains("in de map gezet"));
 
     // Erasing the person also removes their mail from the folder.
-    app.state
-        .catalog
-        .store()
+    app.store()
         .erase_person("A@b.example", "test")
         .await
         .unwrap();
@@ -251,23 +206,8 @@ async fn an_outcome_counts_only_while_the_claim_holds() {
         datum: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
     };
     store.upsert_questions(&[question]).await.unwrap();
-    let mail = OutgoingMail {
-        to: "vrager@x.example".into(),
-        subject: "Antwoord".into(),
-        text: "Zie de site.".into(),
-        html: "<p>Zie de site.</p>".into(),
-        invites_reply: false,
-    };
-    store
-        .update_question(
-            "lv-claim",
-            QuestionStatus::Beantwoord,
-            Some("Zie de site."),
-            Some(&mail),
-            "test",
-        )
-        .await
-        .unwrap();
+    let mail = plain_mail("vrager@x.example", "Antwoord", "Zie de site.");
+    answer_with_mail(&store, "lv-claim", Some("Zie de site."), &mail).await;
 
     // Worker 1 claims it with a lease that has already ended; worker 2 then claims it.
     let first = store.due_mails(1, chrono::Duration::zero()).await.unwrap();

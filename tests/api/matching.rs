@@ -301,12 +301,8 @@ async fn the_fit_and_kans_are_stored_with_the_question() {
 
     let app = spawn_app().await;
     let catalog = app.state.catalog.clone();
-    let today = app.state.clock().today();
     // Whatever the demo data teaches is learned before the comparison starts.
-    let learner = catalog.clone();
-    tokio::task::spawn_blocking(move || learner.learn(today))
-        .await
-        .unwrap();
+    app.learn_now().await;
     let store = catalog.store();
     let mut seen = Vec::new();
     for vraag in [

@@ -3,11 +3,11 @@
 //! and an unreadable row as a store error. Starting and stopping are in `startup`.
 
 use super::helpers::{
-    account, cli, logged_in, postgres_server, spawn_app, spawn_beside, test_db, Browser, PASSWORD,
+    account, answer_with_mail, cli, logged_in, plain_mail, postgres_server, spawn_app,
+    spawn_beside, test_db, Browser, PASSWORD,
 };
 use wijkwijzer::domain::status::QuestionStatus;
 use wijkwijzer::security::Role;
-use wijkwijzer::store::OutgoingMail;
 use wijkwijzer::store::{InboxFilter, Store, StoreError};
 
 // The CLI blocks this thread while it runs; the server needs its own threads meanwhile.
@@ -23,7 +23,7 @@ async fn backup_copies_the_live_database_checks_it_and_never_overwrites() {
         assert!(!target.exists());
         return;
     }
-    let live = app.state.catalog.store();
+    let live = app.store();
     let offerings = live.offerings().await.unwrap().len();
     let questions = live.questions().await.unwrap().len();
     assert!(offerings > 0 && questions > 0);
@@ -78,7 +78,7 @@ async fn backup_copies_the_live_database_checks_it_and_never_overwrites() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_read_then_write_transactions_all_succeed() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store().clone();
+    let store = app.store().clone();
     let ids: Vec<String> = store
         .questions()
         .await
@@ -122,17 +122,10 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
     let b = spawn_beside(&a).await;
 
     // A change through instance A: B's search finds it once B's refresh has seen it.
-    let mut offering = a.state.catalog.store().offerings().await.unwrap()[0]
-        .offering
-        .clone();
+    let mut offering = a.store().offerings().await.unwrap()[0].offering.clone();
     offering.id = "gedeeld-zwaluwnestkasten".into();
     offering.titel = "Zwaluwnestkasten ophangen met de buurt".into();
-    a.state
-        .catalog
-        .store()
-        .upsert_offerings(&[offering])
-        .await
-        .unwrap();
+    a.store().upsert_offerings(&[offering]).await.unwrap();
     let mut found = false;
     for _ in 0..100 {
         let v = b.get_json("/api/v1/aanbod?q=zwaluwnestkasten").await;
@@ -165,8 +158,6 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
 
     // Twelve answers with a mail each, both workers running: every mail goes out exactly once.
     let ids: Vec<String> = a
-        .state
-        .catalog
         .store()
         .questions()
         .await
@@ -176,28 +167,9 @@ async fn instances_on_one_database_share_catalogue_sessions_login_limits_and_out
         .take(12)
         .collect();
     for (i, id) in ids.iter().enumerate() {
-        let mail = OutgoingMail {
-            to: format!("vrager{i}@x.example"),
-            subject: "Antwoord".into(),
-            text: "Zie de site.".into(),
-            html: "<p>Zie de site.</p>".into(),
-            invites_reply: false,
-        };
-        let store = if i % 2 == 0 { &a } else { &b }
-            .state
-            .catalog
-            .store()
-            .clone();
-        store
-            .update_question(
-                id,
-                QuestionStatus::Beantwoord,
-                Some("Zie de site."),
-                Some(&mail),
-                "test",
-            )
-            .await
-            .unwrap();
+        let app = if i % 2 == 0 { &a } else { &b };
+        let mail = plain_mail(&format!("vrager{i}@x.example"), "Antwoord", "Zie de site.");
+        answer_with_mail(app.store(), id, Some("Zie de site."), &mail).await;
     }
     let total = || a.mail.sent().len() + b.mail.sent().len();
     for _ in 0..100 {
@@ -236,7 +208,7 @@ async fn postgres_connections_use_tls_with_a_checked_certificate() {
     }
     let encrypted: bool =
         sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-            .fetch_one(app.state.catalog.store().pool())
+            .fetch_one(app.store().pool())
             .await
             .unwrap();
     assert!(encrypted, "the platform's connection is encrypted");
@@ -287,7 +259,7 @@ async fn import_says_what_it_did_and_instances_take_changes_up_within_the_promis
         );
     }
 
-    let store = app.state.catalog.store();
+    let store = app.store();
     let mut readings = Vec::new();
     for i in 0..8u64 {
         // Changes come at any moment of the instance's beat.

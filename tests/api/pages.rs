@@ -5,16 +5,7 @@ use super::helpers::{ask_on_site, demo_offerings, fixture, moment, spawn_app, sp
 use wijkwijzer::domain::clock::Clock;
 
 async fn page(app: &TestApp, path: &str) -> String {
-    let res = app.get(path).await;
-    assert_eq!(res.status(), 200, "GET {path}");
-    assert!(
-        res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"),
-        "{path}"
-    );
-    res.text().await.unwrap()
+    app.fetch(path, "text/html").await
 }
 
 fn one_h1(html: &str, path: &str) {
@@ -212,13 +203,7 @@ async fn hostile_catalogue_text_is_escaped_everywhere() {
 async fn feeds_are_valid_atom_and_icalendar() {
     let app = spawn_app().await;
     for path in ["/feeds/aanbod.atom", "/feeds/themas/ondermijning.atom"] {
-        let res = app.get(path).await;
-        assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/atom+xml"));
-        let xml = res.text().await.unwrap();
+        let xml = app.fetch(path, "application/atom+xml").await;
         let doc = roxmltree::Document::parse(&xml).expect("XML");
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "feed");
@@ -250,13 +235,7 @@ async fn feeds_are_valid_atom_and_icalendar() {
     assert!(html.contains("rel=\"alternate\" type=\"application/atom+xml\""));
 
     for path in ["/agenda.ics", "/themas/ondermijning/agenda.ics"] {
-        let res = app.get(path).await;
-        assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/calendar"));
-        let ics = res.text().await.unwrap();
+        let ics = app.fetch(path, "text/calendar").await;
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(
@@ -550,13 +529,9 @@ async fn an_offering_page_leads_to_signing_up_its_calendar_and_back() {
         "{top}"
     );
     assert!(top.contains(&format!("href=\"/aanbod/{id}/agenda.ics\"")));
-    let ics = app.get(&format!("/aanbod/{id}/agenda.ics")).await;
-    assert_eq!(ics.status(), 200);
-    assert!(ics.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/calendar"));
-    let ics = ics.text().await.unwrap();
+    let ics = app
+        .fetch(&format!("/aanbod/{id}/agenda.ics"), "text/calendar")
+        .await;
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
     assert!(ics.contains(&format!("UID:{id}@")));
     assert_eq!(
@@ -665,22 +640,9 @@ async fn the_site_says_who_runs_it_and_when_its_data_last_changed() {
             .and_then(|s| s.split("</time>").next());
         let date = date.unwrap_or_default();
         assert!(
-            [
-                "januari",
-                "februari",
-                "maart",
-                "april",
-                "mei",
-                "juni",
-                "juli",
-                "augustus",
-                "september",
-                "oktober",
-                "november",
-                "december"
-            ]
-            .iter()
-            .any(|m| date.contains(m)),
+            wijkwijzer::domain::text::MONTHS
+                .iter()
+                .any(|m| date.contains(m)),
             "{path}: {date}"
         );
     }

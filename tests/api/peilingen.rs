@@ -29,9 +29,7 @@ async fn publish_now(app: &TestApp) {
     let s = wijkwijzer::http::pages::snapshots::freeze_now(&app.state)
         .await
         .unwrap_or_else(|_| panic!("freeze"));
-    app.state
-        .catalog
-        .store()
+    app.store()
         .publish_snapshot(&s, "2027-03-06T10:00:00.000Z", "test")
         .await
         .unwrap();
@@ -169,7 +167,7 @@ async fn a_coordinator_publishes_a_peiling_once_a_day_and_it_never_changes() {
         .unwrap();
     assert_eq!(again, json_text);
     // Not even the database lets it change.
-    let pool = app.state.catalog.store().pool();
+    let pool = app.store().pool();
     assert!(sqlx::query("UPDATE snapshots SET methode = 'anders'")
         .execute(pool)
         .await
@@ -219,7 +217,7 @@ async fn two_peilingen_compare_on_a_page_and_in_the_api_with_the_tracks_on_a_gap
     let label = then["lacunes"][0]["label"].as_str().unwrap().to_string();
 
     // A development track on the gap, and cross-domain supply for every target group arrives.
-    let store = app.state.catalog.store();
+    let store = app.store();
     store
         .save_track(
             &wijkwijzer::domain::track::Track {
@@ -378,7 +376,7 @@ async fn an_inventory_round_labels_what_came_in_and_closes_with_a_peiling() {
 
     let asked =
         super::helpers::ask_on_site(&app, "Hoe betrekken we jongeren bij de wijkaanpak?").await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let rounds = store.rounds().await.unwrap();
     assert_eq!(rounds.len(), 1);
     let before = rounds[0].questions;

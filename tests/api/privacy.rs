@@ -9,7 +9,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn retention_erases_personal_data_of_closed_items_only() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     submit_offering(&app, "Oude aanmelding").await;
     submit_offering(&app, "Verse aanmelding").await;
     let subs = store
@@ -147,8 +147,6 @@ async fn one_persons_data_is_exported_and_erased() {
     assert_eq!(s, 200);
     assert!(html.contains("gewist uit 1 gegevens"));
     let data = app
-        .state
-        .catalog
         .store()
         .personal_data("sanne@goedeburen.example")
         .await

@@ -61,7 +61,7 @@ async fn form_stores_the_question_and_shows_matches_with_reasons() {
     assert!(html.contains("Je krijgt antwoord per e-mail"));
     let ids = question_ids(&app);
     assert_eq!(ids.len(), 1, "stored before the page confirmed");
-    let store = app.state.catalog.store();
+    let store = app.store();
     let stored = store.question_status(&ids[0]).await.unwrap().unwrap();
     assert_eq!(stored.status, QuestionStatus::Nieuw);
     assert_eq!(stored.email.as_deref(), Some("ambtenaar@tilburg.example"));
@@ -214,7 +214,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
     assert!(html.contains("Schrijf je bericht in minstens 5 tekens."));
     assert!(html.contains("Dit e-mailadres klopt niet: ‘x@’"));
     assert!(html.contains(">hoi</textarea>"), "text kept");
-    let store = app.state.catalog.store();
+    let store = app.store();
     assert!(store.contact_messages().await.unwrap().is_empty());
 
     let (s, body) = app
@@ -253,7 +253,7 @@ async fn contact_form_stores_the_message_and_explains_errors() {
 #[tokio::test]
 async fn a_form_sent_twice_is_stored_once() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let site_questions = || async {
         store
             .inbox(
@@ -378,8 +378,6 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
     );
     assert!(page.contains("value=\"geen-adres\""));
     assert!(app
-        .state
-        .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
         .await
@@ -394,8 +392,6 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         .await;
     assert_eq!(s, 400);
     assert!(app
-        .state
-        .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
         .await
@@ -443,7 +439,7 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
 #[tokio::test]
 async fn line_endings_are_normalised_and_a_web_address_is_completed() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     // Browsers send a textarea's line breaks as CRLF.
     let (s, page) = app
         .post_form(

@@ -33,20 +33,13 @@ fn assert_refused(status: u16, location: &str, body: &str) {
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
-    app.state
-        .catalog
-        .store()
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    app.store().user_by_email(email).await.unwrap().unwrap().id
 }
 
 async fn sessions_of(app: &TestApp, uid: i64) -> i64 {
     sqlx::query("SELECT COUNT(*) FROM session_owners WHERE user_id = $1")
         .bind(uid)
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .unwrap()
         .get(0)
@@ -59,7 +52,7 @@ async fn a_pending_login_cannot_enrol_its_own_second_factor_after_a_totp_reset()
         .spawn()
         .await;
     let mut attacker = after_password_step(&app, BEHEERDER).await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     store
         .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
         .await
@@ -83,23 +76,14 @@ async fn a_revoked_session_cannot_plant_a_second_factor_after_a_reset() {
     let app = spawn_app().await;
     let mut old = logged_in(&app, Role::Beheerder).await;
     assert_eq!(old.get("/beheer").await.0, 200);
-    app.state
-        .catalog
-        .store()
+    app.store()
         .reset_user(BEHEERDER, true, "test", chrono::Utc::now())
         .await
         .unwrap();
     let (s, loc, body) = old.get("/beheer/tweestaps").await;
     assert_eq!(s, 303, "{body}");
     assert!(loc.starts_with("/beheer/inloggen"), "{loc}");
-    let user = app
-        .state
-        .catalog
-        .store()
-        .user_by_email(BEHEERDER)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.store().user_by_email(BEHEERDER).await.unwrap().unwrap();
     assert!(user.totp_secret.is_none());
 }
 
@@ -111,9 +95,7 @@ async fn a_pending_login_does_not_survive_a_plain_reset() {
         .await;
     let secret = &app.totp[BEHEERDER];
     let mut attacker = after_password_step(&app, BEHEERDER).await;
-    app.state
-        .catalog
-        .store()
+    app.store()
         .reset_user(BEHEERDER, false, "test", chrono::Utc::now())
         .await
         .unwrap();
@@ -130,7 +112,7 @@ async fn a_pending_login_ends_when_the_account_is_disabled() {
         .await;
     let secret = &app.totp[BEHEERDER];
     let mut b = after_password_step(&app, BEHEERDER).await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     store
         .set_user_disabled(BEHEERDER, true, "test", chrono::Utc::now())
         .await
@@ -152,7 +134,7 @@ async fn reset_and_disable_delete_the_accounts_sessions() {
     let mut second = Browser::new(&app);
     assert_eq!(second.login(email, PASSWORD).await.0, 303);
     assert_eq!(sessions_of(&app, uid).await, 2);
-    let store = app.state.catalog.store();
+    let store = app.store();
     store
         .reset_user(email, false, "test", chrono::Utc::now())
         .await
@@ -213,8 +195,6 @@ async fn a_form_sent_after_the_session_expired_shows_the_typed_text() {
     );
     // Nothing was saved.
     let q = app
-        .state
-        .catalog
         .store()
         .inbox_item("lv-demo-001")
         .await
@@ -234,12 +214,12 @@ async fn an_anonymous_visit_to_the_login_page_writes_no_session() {
         assert_eq!(res.status(), 200);
     }
     let rows: i64 = sqlx::query("SELECT COUNT(*) FROM tower_sessions")
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .map(|r| r.get(0))
         .unwrap_or(0);
     let pg_rows: i64 = sqlx::query("SELECT COUNT(*) FROM tower_sessions.session")
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .map(|r| r.get(0))
         .unwrap_or(0);
@@ -329,14 +309,7 @@ async fn a_beheerder_cannot_disable_their_own_account_through_spaces_or_case() {
             .await;
         assert_eq!(s, 422, "{email:?}");
     }
-    let user = app
-        .state
-        .catalog
-        .store()
-        .user_by_email(BEHEERDER)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.store().user_by_email(BEHEERDER).await.unwrap().unwrap();
     assert!(!user.disabled);
 }
 
@@ -414,7 +387,7 @@ async fn security_events_are_logged_with_the_request_id() {
 #[tokio::test]
 async fn a_password_link_works_for_72_hours_by_the_clock() {
     let (app, clock) = spawn_at("2026-10-24T12:00:00Z").await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let id = store
         .create_user("nieuw@wijkwijzer.example", Role::Coordinator, None, "test")
         .await

@@ -301,7 +301,7 @@ async fn a_retention_period_out_of_range_is_refused_and_never_erases_everything(
     }
 
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     sqlx::query("UPDATE learning_questions SET email = 'oud@x.example', status = 'beantwoord', closed_at = '2024-01-01T00:00:00.000Z' WHERE id = 'lv-demo-001'")
         .execute(store.pool())
         .await

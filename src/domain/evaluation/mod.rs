@@ -116,19 +116,30 @@ pub struct JudgedQuestion {
     pub lacune: bool,
 }
 
+/// The lines of a JSON Lines file as JSON, each with its line number (from 1); blank lines are
+/// passed over, and a line that is no JSON is an error that names it (Dutch).
+pub fn json_lines(
+    text: &str,
+) -> impl Iterator<Item = Result<(usize, serde_json::Value), String>> + '_ {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .map(|v| (n + 1, v))
+                .map_err(|e| format!("regel {}: geen JSON: {e}", n + 1))
+        })
+}
+
 /// Reads a judged file; errors name the line (Dutch).
 pub fn parse_judged(text: &str) -> Result<Vec<JudgedQuestion>, String> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("regel {}: geen JSON: {e}", n + 1))?;
+    for line in json_lines(text) {
+        let (n, v) = line?;
         let text_of = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
         let vraag = text_of("vraag")
             .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| format!("regel {}: 'vraag' ontbreekt", n + 1))?;
+            .ok_or_else(|| format!("regel {n}: 'vraag' ontbreekt"))?;
         let grades = v
             .get("relevant")
             .and_then(|r| r.as_object())

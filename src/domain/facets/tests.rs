@@ -15,6 +15,28 @@ fn offering(id: &str, thema: &[&str], vorm: &str, doelgroep: &str, regio: &str) 
     }
 }
 
+/// Every offering as a search hit without a score.
+fn unscored(offerings: &[Offering]) -> impl Iterator<Item = (usize, &Offering, f32)> {
+    offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0))
+}
+
+/// Page `page` (of `size`) of `offerings` that pass `filters`, by title.
+fn by_title<'a>(
+    offerings: &'a [Offering],
+    filters: &Filters,
+    page: usize,
+    size: usize,
+) -> Page<'a> {
+    apply(
+        &table(offerings),
+        unscored(offerings),
+        filters,
+        Sort::Titel,
+        page,
+        size,
+    )
+}
+
 fn sample() -> Vec<Offering> {
     let themes = ["a", "b", "c"];
     let vormen = ["training", "webinar", "intervisie"];
@@ -41,16 +63,19 @@ fn table(offerings: &[Offering]) -> FacetTable {
     FacetTable::new(offerings.iter().map(|o| (o, "org")))
 }
 
+/// True when `o` passes every filter of `filters` but the one on `facet`, checked the slow way.
+fn passes_other_facets(o: &Offering, filters: &Filters, facet: Facet) -> bool {
+    filters
+        .facets
+        .iter()
+        .filter(|(f, v)| **f != facet && !v.is_empty())
+        .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
+}
+
 fn brute(offerings: &[Offering], filters: &Filters, facet: Facet, value: &str) -> usize {
     offerings
         .iter()
-        .filter(|o| {
-            filters
-                .facets
-                .iter()
-                .filter(|(f, v)| **f != facet && !v.is_empty())
-                .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
-        })
+        .filter(|o| passes_other_facets(o, filters, facet))
         .filter(|o| facet.values(o).iter().any(|v| v == value))
         .count()
 }
@@ -69,14 +94,7 @@ fn disjunctive_counts_equal_brute_force() {
         .facets
         .insert(Facet::Regio, vec!["landelijk".into()]);
     filters.alleen_regio = true;
-    let page = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &filters,
-        Sort::Titel,
-        1,
-        1000,
-    );
+    let page = by_title(&offerings, &filters, 1, 1000);
     for facet in Facet::ALL {
         let values: std::collections::BTreeSet<String> =
             offerings.iter().flat_map(|o| facet.values(o)).collect();
@@ -110,13 +128,7 @@ fn brute_open(offerings: &[Offering], filters: &Filters, value: &str) -> usize {
     };
     offerings
         .iter()
-        .filter(|o| {
-            filters
-                .facets
-                .iter()
-                .filter(|(f, v)| **f != Facet::Regio && !v.is_empty())
-                .all(|(f, v)| f.matches(o, &o.provider_slug(), v))
-        })
+        .filter(|o| passes_other_facets(o, filters, Facet::Regio))
         .filter(|o| everywhere(o) || Facet::Regio.values(o).iter().any(|v| v == value))
         .count()
 }
@@ -142,14 +154,7 @@ fn a_province_includes_its_municipalities_and_national_and_online_offerings() {
         f.facets
             .insert(Facet::Regio, regio.iter().map(|r| r.to_string()).collect());
         f.alleen_regio = alleen;
-        let page = apply(
-            &t,
-            offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-            &f,
-            Sort::Titel,
-            1,
-            100,
-        );
+        let page = apply(&t, unscored(&offerings), &f, Sort::Titel, 1, 100);
         let mut ids: Vec<&str> = page.items.iter().map(|(o, _)| o.id.as_str()).collect();
         ids.sort();
         (ids, page.facets[&Facet::Regio].clone(), f)
@@ -184,14 +189,7 @@ fn a_region_without_own_offerings_in_the_selection_still_counts_the_national_one
     ];
     let mut f = Filters::default();
     f.facets.insert(Facet::Vorm, vec!["training".into()]);
-    let page = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &f,
-        Sort::Titel,
-        1,
-        100,
-    );
+    let page = by_title(&offerings, &f, 1, 100);
     let counts = &page.facets[&Facet::Regio];
     let regions: std::collections::BTreeSet<String> = offerings
         .iter()
@@ -212,38 +210,14 @@ fn or_within_and_across() {
     let mut two = one.clone();
     two.facets
         .insert(Facet::Thema, vec!["a".into(), "b".into()]);
-    let n1 = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &one,
-        Sort::Titel,
-        1,
-        10,
-    )
-    .total;
-    let n2 = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &two,
-        Sort::Titel,
-        1,
-        10,
-    )
-    .total;
+    let n1 = by_title(&offerings, &one, 1, 10).total;
+    let n2 = by_title(&offerings, &two, 1, 10).total;
     assert!(n2 > n1);
     let mut three = two.clone();
     three
         .facets
         .insert(Facet::Doelgroep, vec!["bewoners".into()]);
-    let n3 = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &three,
-        Sort::Titel,
-        1,
-        10,
-    )
-    .total;
+    let n3 = by_title(&offerings, &three, 1, 10).total;
     assert!(n3 < n2);
 }
 
@@ -278,22 +252,8 @@ fn every_page_is_the_slice_of_the_full_order() {
 #[test]
 fn paging_and_sorting() {
     let offerings = sample();
-    let all = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &Filters::default(),
-        Sort::Titel,
-        1,
-        1000,
-    );
-    let p2 = apply(
-        &table(&offerings),
-        offerings.iter().enumerate().map(|(i, o)| (i, o, 0.0)),
-        &Filters::default(),
-        Sort::Titel,
-        2,
-        10,
-    );
+    let all = by_title(&offerings, &Filters::default(), 1, 1000);
+    let p2 = by_title(&offerings, &Filters::default(), 2, 10);
     assert_eq!(p2.total, 60);
     assert_eq!(p2.items[0].0.id, all.items[10].0.id);
     let scored = apply(

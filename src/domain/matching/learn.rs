@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::model::{class_folds, Example, Fit, FitModel};
+use super::model::{class_folds, training_fold, Example, Fit, FitModel};
 use super::{features, MatchQuery, Matcher};
 
 /// A net judgement of an offering counts as if this many neutral judgements stood beside it,
@@ -191,13 +191,7 @@ fn cross_validated(examples: &[Example], prior: &FitModel) -> Option<f64> {
     let fold_of = class_folds(examples, CV_FOLDS);
     let mut correct = 0usize;
     for f in 0..CV_FOLDS {
-        let train: Vec<Example> = examples
-            .iter()
-            .zip(&fold_of)
-            .filter(|(_, &g)| g != f)
-            .map(|(e, _)| *e)
-            .collect();
-        let (model, _) = FitModel::train_chosen(&train, prior);
+        let (model, _) = FitModel::train_chosen(&training_fold(examples, &fold_of, f), prior);
         correct += examples
             .iter()
             .zip(&fold_of)

@@ -302,6 +302,17 @@ pub fn class_folds(examples: &[Example], folds: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The examples outside fold `f` (of [`class_folds`]' `fold_of`): what a model is trained on to
+/// be tested on fold `f`.
+pub fn training_fold(examples: &[Example], fold_of: &[usize], f: usize) -> Vec<Example> {
+    examples
+        .iter()
+        .zip(fold_of)
+        .filter(|(_, &g)| g != f)
+        .map(|(e, _)| *e)
+        .collect()
+}
+
 fn choose_lambda(examples: &[Example], prior: &FitModel) -> f64 {
     if examples.len() < 20 {
         return LAMBDA;
@@ -310,13 +321,7 @@ fn choose_lambda(examples: &[Example], prior: &FitModel) -> f64 {
     let loss = |lambda: f64| {
         let mut total = 0.0;
         for f in 0..4 {
-            let train: Vec<Example> = examples
-                .iter()
-                .zip(&fold_of)
-                .filter(|(_, &g)| g != f)
-                .map(|(e, _)| *e)
-                .collect();
-            let model = FitModel::train(&train, prior, lambda);
+            let model = FitModel::train(&training_fold(examples, &fold_of, f), prior, lambda);
             for (e, _) in examples.iter().zip(&fold_of).filter(|(_, &g)| g == f) {
                 let p = model.probability(&e.x).clamp(1e-6, 1.0 - 1e-6);
                 total -= if e.passend { p.ln() } else { (1.0 - p).ln() };

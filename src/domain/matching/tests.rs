@@ -362,14 +362,14 @@ fn one_edit_distance() {
     assert!(!within_one_edit("schuld", "scholt"));
 }
 
+/// A professional's question that the demo catalogue answers well.
+const WITWASSEN: &str = "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?";
+
 #[test]
 fn the_fit_model_gives_three_answers_with_a_probability() {
     let m = matcher();
     for (vraag, group) in [
-        (
-            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
-            Some("wijkprofessionals"),
-        ),
+        (WITWASSEN, Some("wijkprofessionals")),
         ("Hoe repareer ik de ketting van mijn racefiets?", None),
         ("Iets over geld", Some("bewoners")),
     ] {
@@ -391,13 +391,7 @@ fn the_fit_model_gives_three_answers_with_a_probability() {
 #[test]
 fn the_fit_model_explains_its_decision_in_dutch() {
     let m = matcher();
-    let o = m.match_question(
-        &ask(
-            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
-            Some("wijkprofessionals"),
-        ),
-        10,
-    );
+    let o = m.match_question(&ask(WITWASSEN, Some("wijkprofessionals")), 10);
     if o.fit == Fit::Passend && !o.signalen.andere_doelgroep {
         assert!(
             o.resultaten
@@ -556,13 +550,7 @@ fn fit_reasons_follow_the_decision() {
 #[test]
 fn the_fit_reasons_appear_on_the_decided_result() {
     let m = matcher();
-    let o = m.match_question(
-        &ask(
-            "Hoe herken ik drugscriminaliteit en witwassen in mijn wijk?",
-            Some("wijkprofessionals"),
-        ),
-        10,
-    );
+    let o = m.match_question(&ask(WITWASSEN, Some("wijkprofessionals")), 10);
     assert_eq!(o.fit, Fit::Passend, "{o:?}");
     assert_eq!(o.resultaten[0].id, "ondermijning-politie");
     let role: Vec<&str> = o

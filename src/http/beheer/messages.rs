@@ -16,9 +16,9 @@ use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
-use crate::store::ContactMessage;
+use crate::store::{ContactMessage, StoreError};
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Opened, Record, Staff};
 
 /// The longest answer to a contact message, in characters.
 pub const REPLY_MAX: usize = 5_000;
@@ -162,18 +162,21 @@ fn reply_problem(m: &ContactMessage, text: &str) -> Option<(StatusCode, String)>
     }
 }
 
+impl Record for ContactMessage {
+    const AREA: Area = Area::Berichten;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<ContactMessage>, StoreError> {
+        state.catalog.store().contact_message(id).await
+    }
+}
+
 async fn reply(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, message): Opened<ContactMessage>,
     PageForm(form): PageForm<ReplyForm>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Berichten)?;
-    let id = super::row_id(&id)?;
+    let id = message.id;
     let store = state.catalog.store();
-    let Some(message) = store.contact_message(id).await? else {
-        return Err(PageError::NotFound);
-    };
     let text = form.antwoord.trim().to_string();
     let failed = |status, message: String, text: String| {
         let error = ReplyError { id, text, message };

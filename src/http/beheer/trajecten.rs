@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -17,8 +17,9 @@ use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::AppState;
 use crate::security::Area;
+use crate::store::StoreError;
 
-use super::{see_other, BLayout, Staff};
+use super::{see_other, BLayout, Opened, Record, Staff};
 
 /// The track routes.
 pub fn router() -> Router<AppState> {
@@ -354,18 +355,26 @@ async fn create(
     store_track(&state, &staff, None, &body).await
 }
 
+impl Record for Track {
+    const AREA: Area = Area::Trajecten;
+
+    async fn load(state: &AppState, id: i64) -> Result<Option<Track>, StoreError> {
+        state.catalog.store().track(id).await
+    }
+}
+
 async fn edit(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, t): Opened<Track>,
     Query(q): Query<FormQuery>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Trajecten)?;
-    let id = super::row_id(&id)?;
-    let Some(t) = state.catalog.store().track(id).await? else {
-        return Err(PageError::NotFound);
-    };
-    let mut page = form(&state, &staff, Some(id), TrackInput::of(&t), HashMap::new());
+    let mut page = form(
+        &state,
+        &staff,
+        Some(t.id),
+        TrackInput::of(&t),
+        HashMap::new(),
+    );
     page.zoek = q.zoek.trim().to_string();
     page.found = offerings_titled(&state.catalog.snapshot(), &q.zoek)
         .into_iter()
@@ -377,14 +386,8 @@ async fn edit(
 
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    Opened(staff, t): Opened<Track>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Trajecten)?;
-    let id = super::row_id(&id)?;
-    if state.catalog.store().track(id).await?.is_none() {
-        return Err(PageError::NotFound);
-    }
-    store_track(&state, &staff, Some(id), &body).await
+    store_track(&state, &staff, Some(t.id), &body).await
 }

@@ -13,7 +13,6 @@ use axum::Router;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::catalog::Snapshot;
-use crate::domain::facets::Sort;
 use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
 use crate::transfer::{self, Format};
@@ -405,14 +404,7 @@ async fn ics_all(
                 .into_response());
         }
     };
-    let page = state.catalog.search(
-        &snapshot,
-        &query.q,
-        &query.filters,
-        Sort::Datum,
-        1,
-        usize::MAX,
-    )?;
+    let page = state.catalog.search(&snapshot, &query.all_by_date())?;
     let selected: HashSet<&str> = page.items.iter().map(|(o, _)| o.id.as_str()).collect();
     Ok(typed(
         "text/calendar; charset=utf-8",

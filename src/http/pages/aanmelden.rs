@@ -2,11 +2,10 @@
 //! moderation queue (status `ingediend`), not to the site. Same protection as every public form.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -95,8 +94,7 @@ async fn show(State(state): State<AppState>) -> Response {
 
 async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    sender: public_form::Sender,
     PageBody(body): PageBody,
 ) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
@@ -107,7 +105,7 @@ async fn submit(
         first(&pairs, "contact_email"),
     );
     let fields: HashMap<String, String> = pairs.iter().cloned().collect();
-    let taken = public_form::take(&state, FORM, &headers, peer, &fields, || {
+    let taken = public_form::take(&state, FORM, &sender, &fields, || {
         f.check(&snapshot.taxonomy);
         let parsed_email = parse_email(&email);
         if email.is_empty() {

@@ -210,15 +210,7 @@ pub fn build_within(
     fixed: Option<Facet>,
     keep: &dyn Fn(&crate::domain::offering::Offering) -> bool,
 ) -> Result<CatalogueView, CatalogError> {
-    let page = catalog.search_within(
-        snapshot,
-        &query.q,
-        &query.filters,
-        query.sort,
-        query.page,
-        query.page_size,
-        keep,
-    )?;
+    let page = catalog.search_within(snapshot, query, keep)?;
     let mut groups = Vec::new();
     for facet in Facet::ALL {
         if Some(facet) == fixed {

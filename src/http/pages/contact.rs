@@ -2,11 +2,10 @@
 //! optional e-mail address; committed before the page confirms. Same protection as every public form.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -114,8 +113,7 @@ async fn show(State(state): State<AppState>) -> Response {
 
 async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    sender: public_form::Sender,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| {
@@ -124,7 +122,7 @@ async fn submit(
             .unwrap_or_default()
     };
     let (soort, bericht, email) = (get("soort"), get("bericht"), get("email"));
-    let taken = public_form::take(&state, FORM, &headers, peer, &form, || {
+    let taken = public_form::take(&state, FORM, &sender, &form, || {
         let mut errors = HashMap::new();
         if !KINDS.iter().any(|(v, _)| *v == soort) {
             errors.insert(

@@ -109,15 +109,7 @@ pub(super) async fn event_calendar(
                 (o.startdatum.is_some() || o.einddatum.is_some()) && o.is_current(today)
             };
             let v = build_within(&catalog, &snapshot, &query, "/agenda", None, &on_agenda)?;
-            let page = catalog.search_within(
-                &snapshot,
-                &query.q,
-                &query.filters,
-                crate::domain::facets::Sort::Datum,
-                1,
-                usize::MAX,
-                &on_agenda,
-            )?;
+            let page = catalog.search_within(&snapshot, &query.all_by_date(), &on_agenda)?;
             let selected: std::collections::HashSet<String> =
                 page.items.iter().map(|(o, _)| o.id.clone()).collect();
             Ok::<_, crate::catalog::CatalogError>((v, selected))

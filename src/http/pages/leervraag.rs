@@ -2,11 +2,10 @@
 //! page confirms) and shows the matched offerings with their reasons right away.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -267,8 +266,7 @@ fn new_question_id(today: chrono::NaiveDate) -> String {
 
 async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    sender: public_form::Sender,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let e = Entered {
@@ -280,7 +278,7 @@ async fn submit(
         toestemming: form.contains_key("toestemming"),
         contact: super::peers::share_from(&form),
     };
-    let taken = public_form::take(&state, FORM, &headers, peer, &form, || validate(&state, &e));
+    let taken = public_form::take(&state, FORM, &sender, &form, || validate(&state, &e));
     let (once, valid) = match taken {
         Ok(taken) => taken,
         Err(refused) => {

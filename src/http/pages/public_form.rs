@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::{already_sent, render_status, PageError};
 use crate::http::forms::{FormOnce, Rejection};
@@ -36,25 +38,45 @@ impl<E> Refused<E> {
     }
 }
 
-/// Takes the submitted public form `form` (its `fields`) through the screen, then `check`, then
-/// the rate limit of the client at `peer`. Gives the key to store the form once and what `check`
-/// gave.
+/// Who sent a public form: the request's headers (its origin; behind a proxy, the client's
+/// address) and the address the request came from.
+pub struct Sender {
+    headers: HeaderMap,
+    peer: SocketAddr,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Sender {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Sender {
+            headers: parts.headers.clone(),
+            peer,
+        })
+    }
+}
+
+/// Takes the public form `form` (its `fields`) that `sender` submitted through the screen, then
+/// `check`, then the rate limit of the client. Gives the key to store the form once and what
+/// `check` gave.
 pub fn take<V, E>(
     state: &AppState,
     form: &str,
-    headers: &HeaderMap,
-    peer: SocketAddr,
+    sender: &Sender,
     fields: &HashMap<String, String>,
     check: impl FnOnce() -> Result<V, E>,
 ) -> Result<(FormOnce, V), Refused<E>> {
     let once = state
         .forms
-        .screen(form, headers, fields)
+        .screen(form, &sender.headers, fields)
         .map_err(Refused::Rejected)?;
     let valid = check().map_err(Refused::Invalid)?;
     state
         .form_limiter
-        .hit(state.client_ip(headers, peer))
+        .hit(state.client_ip(&sender.headers, sender.peer))
         .map_err(|limited| Refused::Rejected(Rejection::from(limited)))?;
     Ok((once, valid))
 }

@@ -12,14 +12,13 @@ use crate::store::{commit, now, Columns, Counter, Store, StoreError};
 impl Store {
     /// The meetings of a circle, in date order.
     pub async fn meetings(&self, circle_id: i64) -> Result<Vec<Meeting>, StoreError> {
-        let rows = sqlx::query(
+        self.rows_by(
             "SELECT id, datum, tijd, titel, plaats FROM circle_meetings WHERE circle_id = $1 \
              ORDER BY datum, tijd, id",
+            Some(circle_id),
+            meeting,
         )
-        .bind(circle_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(meeting).collect()
+        .await
     }
 
     /// Meetings of active circles from `from` on, in date order, for `/agenda`.
@@ -75,21 +74,18 @@ impl Store {
 
     /// The links and documents shared in a circle, newest first.
     pub async fn circle_links(&self, circle_id: i64) -> Result<Vec<CircleLink>, StoreError> {
-        let rows = sqlx::query(
+        self.rows_by(
             "SELECT id, titel, url FROM circle_links WHERE circle_id = $1 ORDER BY id DESC",
-        )
-        .bind(circle_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
+            Some(circle_id),
+            |r| {
                 Ok(CircleLink {
                     id: r.col("id")?,
                     titel: r.col("titel")?,
                     url: r.col("url")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Shares a link.
@@ -146,14 +142,11 @@ impl Store {
         &self,
         circle_id: i64,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows = sqlx::query(
+        self.rows_by(
             "SELECT onderwerp, tekst, created_at FROM circle_announcements WHERE circle_id = $1 ORDER BY id DESC",
+            Some(circle_id),
+            |r| Ok((r.col("onderwerp")?, r.col("tekst")?, r.col("created_at")?)),
         )
-        .bind(circle_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.col("onderwerp")?, r.col("tekst")?, r.col("created_at")?)))
-            .collect()
+        .await
     }
 }

@@ -303,24 +303,22 @@ impl Store {
 
     /// One circle by id.
     pub async fn circle(&self, id: i64) -> Result<Option<LearningCircle>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM learning_circles WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(circle).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM learning_circles WHERE id = $1"),
+            id,
+            circle,
+        )
+        .await
     }
 
     /// One circle by slug.
     pub async fn circle_by_slug(&self, slug: &str) -> Result<Option<LearningCircle>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM learning_circles WHERE slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(circle).transpose()
+        self.row_by(
+            &format!("SELECT {COLUMNS} FROM learning_circles WHERE slug = $1"),
+            slug,
+            circle,
+        )
+        .await
     }
 
     /// The circles that run (public, counted on the gaps).

@@ -221,25 +221,11 @@ async fn state_changes_need_the_session_csrf_token() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    let item = app
-        .state
-        .catalog
-        .store()
-        .inbox_item(QUESTION)
-        .await
-        .unwrap()
-        .unwrap();
+    let item = app.store().inbox_item(QUESTION).await.unwrap().unwrap();
     assert_eq!(item.status, QuestionStatus::Nieuw, "nothing changed");
     let (s, _, _) = b.post(&path, &[("status", "lacune")]).await;
     assert_eq!(s, 303);
-    let item = app
-        .state
-        .catalog
-        .store()
-        .inbox_item(QUESTION)
-        .await
-        .unwrap()
-        .unwrap();
+    let item = app.store().inbox_item(QUESTION).await.unwrap().unwrap();
     assert_eq!(item.status, QuestionStatus::Lacune);
     // No state change on GET.
     let (s, _, _) = b.get(&format!("/beheer/vragen/{QUESTION}/koppeling")).await;

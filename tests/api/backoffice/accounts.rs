@@ -5,6 +5,16 @@ use wijkwijzer::security::Role;
 
 use crate::helpers::*;
 
+/// The account the command line makes in the first test.
+const NEW: &str = "nieuw@wijkwijzer.example";
+/// The coordinator of [`logged_in`].
+const COORDINATOR: &str = "coordinator@wijkwijzer.example";
+
+/// The status of a login with `password` as `email` in a new browser.
+async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
+    Browser::new(app).login(email, password).await.0
+}
+
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_creates_accounts_with_a_one_time_link() {
@@ -14,7 +24,7 @@ async fn cli_creates_accounts_with_a_one_time_link() {
         &[
             "user",
             "add",
-            "nieuw@wijkwijzer.example",
+            NEW,
             "--role",
             "redacteur",
             "--base-url",
@@ -35,7 +45,7 @@ async fn cli_creates_accounts_with_a_one_time_link() {
     let mut b = Browser::new(&app);
     let (s, _, html) = b.get(&path).await;
     assert_eq!(s, 200);
-    assert!(html.contains("nieuw@wijkwijzer.example"));
+    assert!(html.contains(NEW));
     let (s, _, html) = b
         .post(&path, &[("wachtwoord", "kort"), ("herhaal", "kort")])
         .await;
@@ -49,12 +59,10 @@ async fn cli_creates_accounts_with_a_one_time_link() {
         (303, "/beheer/inloggen?melding=wachtwoord")
     );
     assert_eq!(b.get(&path).await.0, 404, "the link works once");
-    assert_eq!(b.login("nieuw@wijkwijzer.example", PASSWORD).await.0, 303);
+    assert_eq!(b.login(NEW, PASSWORD).await.0, 303);
     let hash = app
-        .state
-        .catalog
         .store()
-        .user_by_email("nieuw@wijkwijzer.example")
+        .user_by_email(NEW)
         .await
         .unwrap()
         .unwrap()
@@ -63,34 +71,14 @@ async fn cli_creates_accounts_with_a_one_time_link() {
     assert!(hash.starts_with("$argon2id$"));
 
     let list = cli(&app.db(), &["user", "list"]);
-    assert!(String::from_utf8_lossy(&list.stdout)
-        .contains("nieuw@wijkwijzer.example\tredacteur\tactief"));
-    let dup = cli(
-        &app.db(),
-        &[
-            "user",
-            "add",
-            "nieuw@wijkwijzer.example",
-            "--role",
-            "redacteur",
-        ],
-    );
+    assert!(String::from_utf8_lossy(&list.stdout).contains(&format!("{NEW}\tredacteur\tactief")));
+    let dup = cli(&app.db(), &["user", "add", NEW, "--role", "redacteur"]);
     assert_eq!(dup.status.code(), Some(1));
     let bad = cli(&app.db(), &["user", "add", "x@y.nl", "--role", "baas"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        cli(&app.db(), &["user", "disable", "nieuw@wijkwijzer.example"])
-            .status
-            .success()
-    );
+    assert!(cli(&app.db(), &["user", "disable", NEW]).status.success());
     assert_eq!(b.get("/beheer").await.0, 303, "disabled at once");
-    assert_eq!(
-        Browser::new(&app)
-            .login("nieuw@wijkwijzer.example", PASSWORD)
-            .await
-            .0,
-        401
-    );
+    assert_eq!(login_status(&app, NEW, PASSWORD).await, 401);
 }
 
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
@@ -103,7 +91,7 @@ async fn reset_ends_sessions_and_gives_a_new_link() {
         &[
             "user",
             "reset",
-            "coordinator@wijkwijzer.example",
+            COORDINATOR,
             "--base-url",
             "http://x.example",
         ],
@@ -117,25 +105,13 @@ async fn reset_ends_sessions_and_gives_a_new_link() {
     let (s, loc, _) = b.get("/beheer").await;
     assert_eq!(s, 303, "the open session ended");
     assert!(loc.contains("melding=verlopen"));
-    assert_eq!(
-        Browser::new(&app)
-            .login("coordinator@wijkwijzer.example", PASSWORD)
-            .await
-            .0,
-        401
-    );
+    assert_eq!(login_status(&app, COORDINATOR, PASSWORD).await, 401);
     let new = "een heel nieuw wachtwoord";
     let (s, _, _) = Browser::new(&app)
         .post_form(&path, &[("wachtwoord", new), ("herhaal", new)])
         .await;
     assert_eq!(s, 303);
-    assert_eq!(
-        Browser::new(&app)
-            .login("coordinator@wijkwijzer.example", new)
-            .await
-            .0,
-        303
-    );
+    assert_eq!(login_status(&app, COORDINATOR, new).await, 303);
     assert_eq!(
         cli(&app.db(), &["user", "reset", "niemand@x.example"])
             .status

@@ -26,7 +26,7 @@ async fn question_is_matched_answered_and_mailed() {
         ],
     )
     .await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let matches = store.matches_of(&q.id).await.unwrap();
     assert!(!matches.is_empty());
     // The asker gets a receipt at once, with what the site found and the coordination point's
@@ -283,8 +283,6 @@ async fn question_is_matched_answered_and_mailed() {
         "{listed}"
     );
     let lacunes = app
-        .state
-        .catalog
         .store()
         .demand()
         .await
@@ -298,7 +296,7 @@ async fn question_is_matched_answered_and_mailed() {
 #[tokio::test]
 async fn a_coordinator_corrects_the_themes_of_a_question() {
     let app = spawn_app().await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let mut b = logged_in(&app, Role::Coordinator).await;
     let path = format!("/beheer/vragen/{QUESTION}/themas");
     let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
@@ -383,8 +381,6 @@ async fn the_inbox_pages_searches_and_filters() {
     let (s, _, first) = b.get("/beheer/vragen").await;
     assert_eq!(s, 200);
     let total = app
-        .state
-        .catalog
         .store()
         .inbox(&Default::default(), 10_000)
         .await
@@ -460,7 +456,7 @@ async fn messages_show_dutch_local_times() {
         )
         .await;
     assert_eq!(s, 200);
-    let stored = app.state.catalog.store().contact_messages().await.unwrap();
+    let stored = app.store().contact_messages().await.unwrap();
     let at = &stored[0].created_at;
     let mut b = logged_in(&app, Role::Coordinator).await;
     let (s, _, page) = b.get("/beheer/berichten").await;
@@ -528,11 +524,7 @@ async fn the_inbox_lists_mogelijk_first_with_the_answer_per_question() {
 async fn confirmed_and_removed_matches_are_learned_from() {
     let app = spawn_app().await;
     let catalog = app.state.catalog.clone();
-    let today = app.state.clock().today();
-    let learner = catalog.clone();
-    tokio::task::spawn_blocking(move || learner.learn(today))
-        .await
-        .unwrap();
+    app.learn_now().await;
     let learned = || catalog.learned_summary().map_or(0, |s| s.oordelen);
     let before = learned();
     let q = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
@@ -582,7 +574,7 @@ async fn contact(app: &TestApp, bericht: &str, email: &str) -> i64 {
         )
         .await;
     assert_eq!(s, 200);
-    let stored = app.state.catalog.store().contact_messages().await.unwrap();
+    let stored = app.store().contact_messages().await.unwrap();
     stored.iter().find(|m| m.bericht == bericht).unwrap().id
 }
 
@@ -656,14 +648,7 @@ async fn a_message_is_answered_by_mail_from_the_messages_page() {
         loc,
         format!("/beheer/berichten?melding=verstuurd#bericht-{with}")
     );
-    let stored = app
-        .state
-        .catalog
-        .store()
-        .contact_message(with)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = app.store().contact_message(with).await.unwrap().unwrap();
     let reply = stored.reply.clone().expect("the answer is stored");
     assert_eq!(reply.text, answer);
     assert_eq!(reply.by, "coordinator@wijkwijzer.example");
@@ -721,7 +706,7 @@ async fn answers_to_messages_are_rate_limited() {
         .spawn()
         .await;
     // Stored directly: the contact form itself is limited by the same setting.
-    let store = app.state.catalog.store();
+    let store = app.store();
     let first = store
         .insert_contact(
             "vraag",
@@ -757,13 +742,6 @@ async fn answers_to_messages_are_rate_limited() {
     assert_eq!(s, 429);
     assert!(page.contains("Wacht even"), "{page}");
     assert!(page.contains("Een antwoord op de tweede.</textarea>"));
-    let stored = app
-        .state
-        .catalog
-        .store()
-        .contact_message(second)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = app.store().contact_message(second).await.unwrap().unwrap();
     assert!(stored.reply.is_none());
 }

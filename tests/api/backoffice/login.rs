@@ -143,7 +143,7 @@ async fn repeated_failed_logins_are_limited_with_a_dutch_message() {
 async fn a_beheerder_must_set_up_totp_and_then_use_it() {
     let app = spawn_app().await;
     let hash = wijkwijzer::security::hash_password(PASSWORD).unwrap();
-    let store = app.state.catalog.store();
+    let store = app.store();
     store
         .create_user(
             "baas@wijkwijzer.example",
@@ -191,8 +191,6 @@ async fn a_beheerder_must_set_up_totp_and_then_use_it() {
     let (s, _, _) = b.post("/beheer/tweestaps", &[("code", "123456")]).await;
     assert_eq!(s, 303);
     let stored = app
-        .state
-        .catalog
         .store()
         .user_by_email("baas@wijkwijzer.example")
         .await

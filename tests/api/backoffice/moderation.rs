@@ -28,8 +28,6 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
     let (_, _, list) = b.get("/beheer/aanmeldingen").await;
     assert!(list.contains("Praktijkdag buurtbemiddeling bij burenruzies"));
     let subs = app
-        .state
-        .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
         .await
@@ -101,8 +99,6 @@ async fn submitted_offering_is_moderated_published_searchable_and_mailed() {
         .contains("/aanbod/praktijkdag-buurtbemiddeling"));
     // Audited.
     let log = app
-        .state
-        .catalog
         .store()
         .audit_log(Some(("aanbod", "praktijkdag-buurtbemiddeling")), 10, 0)
         .await
@@ -121,8 +117,6 @@ async fn rejected_offering_mails_the_reason() {
     // The same title as an existing offering: flagged as a possible duplicate.
     submit_offering(&app, "Training Buurtbemiddelaar worden").await;
     let id = app
-        .state
-        .catalog
         .store()
         .submissions(SubmissionStatus::Ingediend)
         .await
@@ -163,14 +157,7 @@ async fn rejected_offering_mails_the_reason() {
     );
     assert!(mails[0].html.contains("Dit aanbod gaat niet over wijken."));
     assert_eq!(
-        app.state
-            .catalog
-            .store()
-            .submission(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
+        app.store().submission(id).await.unwrap().unwrap().status,
         SubmissionStatus::Afgewezen
     );
     assert_eq!(
@@ -185,7 +172,7 @@ async fn rejected_offering_mails_the_reason() {
 async fn approving_a_likely_duplicate_needs_a_confirmation() {
     let app = spawn_app().await;
     submit_offering(&app, "Training Buurtbemiddelaar worden").await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let id = store
         .submissions(SubmissionStatus::Ingediend)
         .await

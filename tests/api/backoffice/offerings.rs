@@ -44,8 +44,6 @@ async fn offerings_are_edited_unpublished_and_have_history() {
     assert!(html.contains("Vul een volledig webadres in dat begint met https://"));
     assert!(!html.contains("Webadres: moet een volledige https-URL zijn"));
     let history = app
-        .state
-        .catalog
         .store()
         .audit_log(Some(("aanbod", OFFERING)), 10, 0)
         .await
@@ -85,8 +83,6 @@ async fn a_provider_is_renamed_everywhere() {
         200
     );
     let log = app
-        .state
-        .catalog
         .store()
         .audit_log(Some(("aanbieder", "Buurtbemiddeling Gelderland")), 5, 0)
         .await

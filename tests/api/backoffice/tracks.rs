@@ -134,8 +134,6 @@ async fn development_tracks_are_managed_and_shown_on_gap_pages() {
     );
     assert!(gap.contains("Beschikbaar"));
     let log = app
-        .state
-        .catalog
         .store()
         .audit_log(Some(("ontwikkeltraject", &id)), 10, 0)
         .await
@@ -224,7 +222,7 @@ async fn the_offerings_of_a_track_are_chosen_from_the_catalogue() {
     let (s, _, body) = b.post_form(&path, &two).await;
     assert_eq!(s, 303, "{body}");
     let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
-    let track = app.state.catalog.store().track(id).await.unwrap().unwrap();
+    let track = app.store().track(id).await.unwrap().unwrap();
     assert_eq!(
         track.aanbod,
         vec![

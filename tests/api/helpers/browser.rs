@@ -183,7 +183,7 @@ pub const PASSWORD: &str = "correct paard batterij niet";
 #[allow(dead_code)]
 pub async fn account(app: &TestApp, email: &str, role: Role) -> Option<String> {
     let hash = wijkwijzer::security::hash_password(PASSWORD).expect("hash");
-    let store = app.state.catalog.store();
+    let store = app.store();
     let id = store
         .create_user(email, role, Some(&hash), "test")
         .await

@@ -62,9 +62,7 @@ pub async fn ask_on_site_with(
     fields: &[(&str, &str)],
 ) -> wijkwijzer::store::InboxItem {
     let site = || async {
-        app.state
-            .catalog
-            .store()
+        app.store()
             .inbox(
                 &wijkwijzer::store::InboxFilter {
                     bron: Some("site".into()),

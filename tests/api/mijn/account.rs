@@ -23,17 +23,13 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
         )
         .await;
         ask_on_site(&app, "Een vraag van iemand anders over buurtbemiddeling").await;
-        app.state
-            .catalog
-            .store()
+        app.store()
             .own_questions("vrager@voorbeeld.nl")
             .await
             .unwrap()
             .remove(0)
     };
-    app.state
-        .catalog
-        .store()
+    app.store()
         .update_question(
             &q.id,
             wijkwijzer::domain::status::QuestionStatus::Beantwoord,
@@ -86,9 +82,7 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
     assert_eq!(s, 403);
     // The private feed: made, readable without a session, revocable.
     let p = participant_id(&app, "vrager@voorbeeld.nl").await;
-    app.state
-        .catalog
-        .store()
+    app.store()
         .follow(p, FollowKind::Thema, &offering.themas[0], Frequency::Direct)
         .await
         .unwrap();
@@ -129,7 +123,7 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
         .await;
     assert_eq!(s, 200);
     assert!(page.contains("Je account is verwijderd"));
-    let store = app.state.catalog.store();
+    let store = app.store();
     for (table, column) in [
         ("participants", "id"),
         ("follows", "participant_id"),
@@ -149,15 +143,11 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
         .await
         .unwrap()
         .is_empty());
-    let waiting = store
-        .outbox(200)
+    let waiting = app
+        .outbox_to("vrager@voorbeeld.nl")
         .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| {
-            m.mail.to == "vrager@voorbeeld.nl"
-                && m.status == wijkwijzer::domain::status::MailStatus::Wachtend
-        })
+        .iter()
+        .filter(|m| m.status == wijkwijzer::domain::status::MailStatus::Wachtend)
         .count();
     assert_eq!(waiting, 0);
     let audit: String = sqlx::query_scalar(
@@ -175,7 +165,7 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
 async fn unused_accounts_are_warned_then_deleted() {
     let app = spawn_app().await;
     signed_in(&app, "oud@voorbeeld.nl").await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let base = app.state.base_url.to_string();
     let now = chrono::Utc::now();
     wijkwijzer::digest::retain_participants(store, &base, 24, now).await;

@@ -99,9 +99,7 @@ async fn weekly_digests_go_out_on_monday_only() {
     drop(b);
     let p = participant_id(&app, "week@voorbeeld.nl").await;
     let (theme, o) = new_offering_on_theme(&app, "week-1").await;
-    app.state
-        .catalog
-        .store()
+    app.store()
         .follow(p, FollowKind::Thema, &theme, Frequency::Wekelijks)
         .await
         .unwrap();
@@ -116,7 +114,7 @@ async fn weekly_digests_go_out_on_monday_only() {
 
 /// Three followers of one theme and one new offering on it.
 async fn three_followers(app: &TestApp) -> Vec<i64> {
-    let store = app.state.catalog.store();
+    let store = app.store();
     let (theme, o) = new_offering_on_theme(app, "voor-drie").await;
     let mut ids = Vec::new();
     for i in 0..3 {
@@ -176,10 +174,7 @@ async fn two_instances_mail_each_digest_exactly_once() {
     let (ra, rb) = tokio::join!(run_digests(&a, today), run_digests(&b, today));
     assert_eq!(ra.mailed + rb.mailed, 0);
     let period = Frequency::Direct.period(today).unwrap();
-    assert_eq!(
-        a.state.catalog.store().digest_count(&period).await.unwrap(),
-        3
-    );
+    assert_eq!(a.store().digest_count(&period).await.unwrap(), 3);
     for i in 0..3 {
         assert_eq!(
             alert_mails(&a, &format!("p{i}@voorbeeld.nl")).await.len(),
@@ -192,7 +187,7 @@ async fn two_instances_mail_each_digest_exactly_once() {
 async fn a_run_stopped_half_way_is_resumed_not_repeated() {
     let app = spawn_app().await;
     let ids = three_followers(&app).await;
-    let store = app.state.catalog.store();
+    let store = app.store();
     let today = day();
     let period = Frequency::Direct.period(today).unwrap();
     // A run that committed the first person's digest and then stopped.

@@ -21,14 +21,7 @@ use crate::helpers::{
 
 /// The newest mail in the outbox to `to`.
 pub(crate) async fn last_mail_to(app: &TestApp, to: &str) -> Option<wijkwijzer::store::OutboxRow> {
-    app.state
-        .catalog
-        .store()
-        .outbox(200)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.mail.to == to)
+    app.outbox_to(to).await.into_iter().next()
 }
 
 /// The sign-in link path (`/mijn/inloggen/<token>`) in a mail text.
@@ -81,9 +74,7 @@ async fn new_offering_on_theme(
 }
 
 async fn publish(app: &TestApp, o: &wijkwijzer::domain::offering::Offering) {
-    app.state
-        .catalog
-        .store()
+    app.store()
         .upsert_offerings(std::slice::from_ref(o))
         .await
         .unwrap();
@@ -106,21 +97,17 @@ async fn run_digests(app: &TestApp, day: chrono::NaiveDate) -> wijkwijzer::diges
 }
 
 async fn alert_mails(app: &TestApp, to: &str) -> Vec<wijkwijzer::store::OutboxRow> {
-    app.state
-        .catalog
-        .store()
-        .outbox(500)
+    app.outbox_to(to)
         .await
-        .unwrap()
         .into_iter()
-        .filter(|m| m.mail.to == to && m.list_unsubscribe.is_some())
+        .filter(|m| m.list_unsubscribe.is_some())
         .collect()
 }
 
 async fn participant_id(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM participants WHERE email = $1")
         .bind(email)
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .unwrap()
 }
@@ -129,7 +116,7 @@ async fn participant_id(app: &TestApp, email: &str) -> i64 {
 async fn accounts_of(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants WHERE email = $1")
         .bind(email)
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .unwrap()
 }

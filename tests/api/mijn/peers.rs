@@ -81,8 +81,6 @@ async fn peers_are_shown_only_with_consent_without_names_and_hidden_at_once_afte
     // Bram withdraws: gone from Anna's page at once.
     let mut bram = signed_in(&app, "bram@voorbeeld.nl").await;
     let bram_q = app
-        .state
-        .catalog
         .store()
         .own_questions("bram@voorbeeld.nl")
         .await
@@ -168,32 +166,12 @@ async fn consent_needs_an_address_and_is_off_by_default() {
         body.contains(r#"value="Anna""#),
         "what was typed is kept: {body}"
     );
-    assert!(app
-        .state
-        .catalog
-        .store()
-        .peer_questions()
-        .await
-        .unwrap()
-        .is_empty());
-}
-
-/// Every mail to `to` in the outbox.
-async fn mails_to(app: &TestApp, to: &str) -> Vec<wijkwijzer::store::OutboxRow> {
-    app.state
-        .catalog
-        .store()
-        .outbox(500)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|m| m.mail.to == to)
-        .collect()
+    assert!(app.store().peer_questions().await.unwrap().is_empty());
 }
 
 /// The text and HTML of every mail to `to`, joined.
 async fn mail_text(app: &TestApp, to: &str) -> String {
-    mails_to(app, to)
+    app.outbox_to(to)
         .await
         .iter()
         .map(|m| format!("{}\n{}\n{}", m.mail.subject, m.mail.text, m.mail.html))
@@ -202,19 +180,13 @@ async fn mail_text(app: &TestApp, to: &str) -> String {
 
 /// The id of `email`'s (only) question.
 async fn question_of(app: &TestApp, email: &str) -> String {
-    app.state
-        .catalog
-        .store()
-        .own_questions(email)
-        .await
-        .unwrap()
-        .remove(0)
-        .id
+    app.store().own_questions(email).await.unwrap().remove(0).id
 }
 
 /// The path of the introduction link in the last request mail to `to`.
 async fn intro_link(app: &TestApp, to: &str) -> String {
-    let mail = mails_to(app, to)
+    let mail = app
+        .outbox_to(to)
         .await
         .into_iter()
         .find(|m| m.mail.subject == "Iemand met dezelfde vraag wil kennismaken")
@@ -294,7 +266,8 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
         let (s, _, _) = ask_intro(&mut bram, own, peer).await;
         assert_eq!(s, 422, "{own} → {peer}");
     }
-    assert!(mails_to(&app, "zonder@voorbeeld.nl")
+    assert!(app
+        .outbox_to("zonder@voorbeeld.nl")
         .await
         .iter()
         .all(|m| !m.mail.subject.contains("kennismaken")));
@@ -318,14 +291,16 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
         (s, loc.as_str()),
         (303, "/mijn?melding=kennismaking-al-gevraagd")
     );
-    let asked = mails_to(&app, ANNA)
+    let asked = app
+        .outbox_to(ANNA)
         .await
         .into_iter()
         .filter(|m| m.mail.subject == "Iemand met dezelfde vraag wil kennismaken")
         .count();
     assert_eq!(asked, 1);
     // Before Anna answers, Bram has nothing of her: no mail at all.
-    assert!(mails_to(&app, BRAM)
+    assert!(app
+        .outbox_to(BRAM)
         .await
         .iter()
         .all(|m| !m.mail.text.contains("Anna") && !m.mail.text.contains(ANNA)));
@@ -349,7 +324,8 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
     ] {
         assert!(to_bram.contains(shown), "{shown} missing: {to_bram}");
     }
-    let made: Vec<_> = mails_to(&app, ANNA)
+    let made: Vec<_> = app
+        .outbox_to(ANNA)
         .await
         .into_iter()
         .filter(|m| m.mail.subject.starts_with("Kennismaking"))
@@ -372,7 +348,7 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
 
 /// How many mails with the other's details `to` got.
 async fn details(app: &TestApp, to: &str) -> usize {
-    mails_to(app, to)
+    app.outbox_to(to)
         .await
         .into_iter()
         .filter(|m| m.mail.subject.starts_with("Kennismaking"))

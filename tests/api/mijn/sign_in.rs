@@ -38,7 +38,7 @@ async fn sign_in_by_one_time_link_in_a_session_that_never_reaches_beheer() {
     let raw: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM participant_links WHERE token_hash = $1")
             .bind(token)
-            .fetch_one(app.state.catalog.store().pool())
+            .fetch_one(app.store().pool())
             .await
             .unwrap();
     assert_eq!(raw, 0);
@@ -77,7 +77,7 @@ async fn the_page_never_tells_whether_an_address_has_an_account() {
     assert!(last_mail_to(&app, "onbekend@voorbeeld.nl").await.is_some());
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE email = $1")
         .bind("onbekend@voorbeeld.nl")
-        .fetch_one(app.state.catalog.store().pool())
+        .fetch_one(app.store().pool())
         .await
         .unwrap();
     assert_eq!(n, 0);
@@ -99,16 +99,7 @@ async fn sign_in_links_are_rate_limited_per_address_and_per_ip() {
     let (s, page) = ask_link(&mut b, "a@voorbeeld.nl").await;
     assert_eq!(s, 429, "per address");
     assert!(page.contains("Wacht een paar minuten"));
-    let sent = app
-        .state
-        .catalog
-        .store()
-        .outbox(50)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|m| m.mail.to == "a@voorbeeld.nl")
-        .count();
+    let sent = app.outbox_to("a@voorbeeld.nl").await.len();
     assert_eq!(sent, 2);
     // Per IP: four times the per-address limit, whatever the addresses.
     for i in 0..6 {

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::catalog::params::CatalogQuery;
 use crate::domain::facets::{Filters, Sort};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 use crate::domain::taxonomy::Vocabulary;
@@ -131,14 +132,14 @@ pub(super) async fn detail_page(
     let found = if zoek.trim().is_empty() {
         Vec::new()
     } else {
-        let page = state.catalog.search(
-            &snapshot,
-            &zoek,
-            &Filters::default(),
-            Sort::Relevantie,
-            1,
-            10,
-        )?;
+        let query = CatalogQuery {
+            q: zoek.clone(),
+            filters: Filters::default(),
+            sort: Sort::Relevantie,
+            page: 1,
+            page_size: 10,
+        };
+        let page = state.catalog.search(&snapshot, &query)?;
         page.items
             .iter()
             .filter(|(o, _)| {
