@@ -180,15 +180,20 @@ fn a_question_in_common_words_is_more_typical() {
     assert_eq!(idx.typicality(99), 0.0);
 }
 
-#[test]
-fn typicality_lowers_the_score_of_a_peer() {
-    let idx = sample();
-    let plain = PeerParams {
+/// Text-only parameters that suggest every peer with a score, without the typicality penalty.
+fn everyone() -> PeerParams {
+    PeerParams {
         w_typical: 0.0,
         threshold: 0.0,
         ratio: 0.0,
         ..PeerParams::text_only()
-    };
+    }
+}
+
+#[test]
+fn typicality_lowers_the_score_of_a_peer() {
+    let idx = sample();
+    let plain = everyone();
     let typical = PeerParams {
         w_typical: 1.0,
         ..plain
@@ -224,12 +229,7 @@ fn shared_themes_raise_the_similarity() {
 #[test]
 fn ratio_one_suggests_only_the_best_peer() {
     let idx = sample();
-    let all = PeerParams {
-        threshold: 0.0,
-        ratio: 0.0,
-        w_typical: 0.0,
-        ..PeerParams::text_only()
-    };
+    let all = everyone();
     let best = PeerParams { ratio: 1.0, ..all };
     let many = idx.suggest(0, |_| true, &all);
     let one = idx.suggest(0, |_| true, &best);
