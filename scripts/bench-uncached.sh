@@ -45,6 +45,10 @@ for N in "${SIZES[@]}"; do
   trap 'kill $SERVER 2>/dev/null || true' EXIT
   until curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz"; do sleep 0.005; done
   startup=$(echo "$(date +%s.%N) - $start" | bc)
+  # A running server has its matcher: the first question builds it (the server also starts that
+  # build in the background), so the runs below do not share the cores with it.
+  curl -fs -o /dev/null -X POST -H 'content-type: application/json' \
+    -d '{"vraag":"Hoe pak ik drugsoverlast in mijn portiek aan?"}' "http://127.0.0.1:$PORT/api/v1/matches"
   page=$(wrk_row page page 16)
   api=$(wrk_row api api 16)
   one=$(wrk -t1 -c1 -d"${DUR}s" --latency -s scripts/bench-random.lua "http://127.0.0.1:$PORT" -- api "$LISTS")
