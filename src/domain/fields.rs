@@ -113,6 +113,15 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// The required `id`: a non-empty text of lowercase letters, digits and `-` (see [`is_slug`]).
+    pub fn id(&mut self) -> String {
+        let id = self.text("id");
+        if !id.is_empty() && !is_slug(&id) {
+            self.fail("id", "alleen kleine letters, cijfers en '-' toegestaan");
+        }
+        id
+    }
+
     /// An optional text, its line endings made `\n`; empty counts as absent.
     pub fn opt_text(&mut self, field: &str) -> Option<String> {
         match self.value(field) {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fields::{is_slug, FieldError, Limit, Record};
+use super::fields::{FieldError, Limit, Record};
 use super::taxonomy::{Taxonomy, Vocabulary};
 
 /// Longest allowed `samenvatting`, in characters (the data contract).
@@ -180,13 +180,7 @@ impl Offering {
     /// Parses one record of the catalog format against the taxonomy.
     pub fn parse(map: &Map<String, Value>, tax: &Taxonomy) -> Result<Offering, Vec<FieldError>> {
         let mut r = Record::new(map, FIELDS, limit);
-        let id = r.text("id");
-        if !id.is_empty() && !is_slug(&id) {
-            r.errors.push(FieldError::new(
-                "id",
-                "alleen kleine letters, cijfers en '-' toegestaan",
-            ));
-        }
+        let id = r.id();
         let titel = r.text("titel");
         let samenvatting = r.text("samenvatting");
         let beschrijving = r.text("beschrijving");

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::fields::{is_slug, FieldError, Limit, Record};
+use super::fields::{FieldError, Limit, Record};
 use super::taxonomy::{Taxonomy, Vocabulary};
 
 /// Longest allowed `vraag`, in characters: the same as for a question asked on the site or
@@ -63,13 +63,7 @@ impl LearningQuestion {
         tax: &Taxonomy,
     ) -> Result<LearningQuestion, Vec<FieldError>> {
         let mut r = Record::new(map, FIELDS, limit);
-        let id = r.text("id");
-        if !id.is_empty() && !is_slug(&id) {
-            r.errors.push(FieldError::new(
-                "id",
-                "alleen kleine letters, cijfers en '-' toegestaan",
-            ));
-        }
+        let id = r.id();
         let vraag = r.text("vraag");
         let doelgroep = r.slug("doelgroep", tax, Vocabulary::TargetGroup, false);
         let sector = r.slug("sector", tax, Vocabulary::Sector, false);
