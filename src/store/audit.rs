@@ -59,6 +59,25 @@ impl<'a> Change<'a> {
         self
     }
 
+    /// A save from the back office: "bewerkt" when there was a state `before`, else
+    /// "aangemaakt", with both states.
+    pub(crate) fn saved(
+        actor: &'a str,
+        entity: &'a str,
+        entity_id: impl std::fmt::Display,
+        before: Option<Value>,
+        after: Value,
+    ) -> Change<'a> {
+        let action = if before.is_some() {
+            "bewerkt"
+        } else {
+            "aangemaakt"
+        };
+        Change::new(actor, action, entity, entity_id)
+            .before(before)
+            .after(after)
+    }
+
     /// The state after the change, as JSON.
     pub(crate) fn after(mut self, state: impl Into<Option<Value>>) -> Change<'a> {
         self.after = state.into();

@@ -217,18 +217,7 @@ impl Store {
         let mut tx = self.write().await?;
         upsert_offering(&mut tx, o, &now()).await?;
         let after = serde_json::to_value(o).unwrap_or(Value::Null);
-        let change = Change::new(
-            actor,
-            if before.is_some() {
-                "bewerkt"
-            } else {
-                "aangemaakt"
-            },
-            "aanbod",
-            &o.id,
-        )
-        .before(before)
-        .after(after);
+        let change = Change::saved(actor, "aanbod", &o.id, before, after);
         commit(tx, [change], Some(Counter::Catalog)).await?;
         Ok(())
     }

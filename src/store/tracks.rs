@@ -86,18 +86,7 @@ impl Store {
         saved.id = id;
         let after = serde_json::to_value(&saved).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());
-        let change = Change::new(
-            actor,
-            if before.is_some() {
-                "bewerkt"
-            } else {
-                "aangemaakt"
-            },
-            "ontwikkeltraject",
-            id,
-        )
-        .before(before)
-        .after(after);
+        let change = Change::saved(actor, "ontwikkeltraject", id, before, after);
         commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(id)
     }
