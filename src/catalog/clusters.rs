@@ -59,15 +59,7 @@ pub fn build(snapshot: &Snapshot, thesaurus: &Thesaurus) -> QuestionClusters {
         .demand
         .iter()
         .filter(|q| is_open(q.status))
-        .map(|q| LearningQuestion {
-            id: q.id.clone(),
-            vraag: q.vraag.clone(),
-            doelgroep: q.doelgroep.clone(),
-            sector: q.sector.clone(),
-            gemeente: q.gemeente.clone(),
-            themas: q.themas.clone(),
-            datum: q.datum,
-        })
+        .map(|q| q.question.clone())
         .collect();
     let taxonomy = &snapshot.taxonomy;
     let index = PeerIndex::new(open, taxonomy, thesaurus);

@@ -150,10 +150,10 @@ impl Catalog {
                 .map(|q| {
                     let outcome = matcher.match_question(
                         &crate::domain::matching::MatchQuery {
-                            vraag: q.vraag.clone(),
-                            doelgroep: q.doelgroep.clone(),
-                            sector: q.sector.clone(),
-                            themas: q.themas.clone(),
+                            vraag: q.question.vraag.clone(),
+                            doelgroep: q.question.doelgroep.clone(),
+                            sector: q.question.sector.clone(),
+                            themas: q.question.themas.clone(),
                         },
                         1,
                     );
@@ -164,7 +164,7 @@ impl Catalog {
                         .map(|o| o.themas.clone())
                         .unwrap_or_default();
                     MatchedQuestion {
-                        id: q.id,
+                        id: q.question.id,
                         fit: outcome.fit,
                         kans: outcome.kans,
                         themas: themes,

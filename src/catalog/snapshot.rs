@@ -127,8 +127,8 @@ impl Snapshot {
             .demand
             .iter()
             .map(|q| DemandItem {
-                themas: &q.themas,
-                doelgroep: q.doelgroep.as_deref(),
+                themas: &q.question.themas,
+                doelgroep: q.question.doelgroep.as_deref(),
                 // A coordinator's verdict "lacune" overrides the engine; `mogelijk` is not known
                 // to be answered or not, and is counted apart.
                 beantwoord: if q.status == QuestionStatus::Lacune {

@@ -1,7 +1,6 @@
 //! Learning questions: the inventory import, questions asked on the site with their suggested
 //! matches, the demand the gap analysis reads, and the coordinator's inbox (status, answer, themes).
 
-use chrono::NaiveDate;
 use serde_json::json;
 
 use super::audit::Change;
@@ -79,6 +78,22 @@ pub(super) fn question(r: &sqlx::any::AnyRow) -> Result<LearningQuestion, StoreE
         datum: parse_date(Some(r.col("datum")?))?
             .ok_or_else(|| StoreError::Corrupt("datum".into()))?,
     })
+}
+
+/// `query` with the seven columns of `q` bound, `$1` to `$7` in the order of
+/// [`crate::domain::question::FIELDS`].
+fn bind_question<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    q: &'q LearningQuestion,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&q.id)
+        .bind(&q.vraag)
+        .bind(&q.doelgroep)
+        .bind(&q.sector)
+        .bind(&q.gemeente)
+        .bind(list_json(&q.themas))
+        .bind(q.datum.to_string())
 }
 
 /// The stored three-way answer in column `fit`, `None` when not matched yet.
@@ -160,20 +175,8 @@ pub struct MatchedQuestion {
 /// A learning question as the agenda and the gap analysis see it.
 #[derive(Debug, Clone)]
 pub struct DemandRow {
-    /// Id.
-    pub id: String,
-    /// The question.
-    pub vraag: String,
-    /// Target group slug.
-    pub doelgroep: Option<String>,
-    /// Sector slug.
-    pub sector: Option<String>,
-    /// Municipality, as given.
-    pub gemeente: Option<String>,
-    /// Theme slugs.
-    pub themas: Vec<String>,
-    /// When asked.
-    pub datum: NaiveDate,
+    /// The question itself.
+    pub question: LearningQuestion,
     /// Workflow status.
     pub status: QuestionStatus,
     /// The engine's verdict, once matched.
@@ -191,7 +194,7 @@ impl DemandRow {
         if self.themas_automatisch {
             return None;
         }
-        LabelledQuestion::new(&self.vraag, &self.themas)
+        LabelledQuestion::new(&self.question.vraag, &self.question.themas)
     }
 }
 
@@ -210,7 +213,7 @@ impl Store {
         let mut tx = self.write().await?;
         let ts = now();
         for q in questions {
-            sqlx::query(
+            bind_question(sqlx::query(
                 "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
                  created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
                  ON CONFLICT (id) DO UPDATE SET vraag = excluded.vraag, doelgroep = excluded.doelgroep, \
@@ -222,14 +225,7 @@ impl Store {
                  AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.fit ELSE NULL END, \
                  kans = CASE WHEN learning_questions.vraag = excluded.vraag \
                  AND learning_questions.doelgroep IS NOT DISTINCT FROM excluded.doelgroep THEN learning_questions.kans ELSE NULL END",
-            )
-            .bind(&q.id)
-            .bind(&q.vraag)
-            .bind(&q.doelgroep)
-            .bind(&q.sector)
-            .bind(&q.gemeente)
-            .bind(list_json(&q.themas))
-            .bind(q.datum.to_string())
+            ), q)
             .bind(&ts)
             .bind(&ts)
             .execute(&mut *tx)
@@ -250,19 +246,15 @@ impl Store {
         let ts = now();
         let mut tx = self.write().await?;
         accept_once(&mut tx, once).await?;
-        sqlx::query(
+        bind_question(
+            sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
              status, email, passend, fit, kans, consent_at, created_at, updated_at, themas_automatisch, \
              peer_consent, peer_naam, peer_organisatie, peer_rol, peer_gemeente) \
              VALUES ($1,$2,$3,$4,$5,$6,$7,'site',$8,$9,$10,$11,$12,$13,$14,$15,1,$16,$17,$18,$19,$20)",
+            ),
+            q,
         )
-        .bind(&q.id)
-        .bind(&q.vraag)
-        .bind(&q.doelgroep)
-        .bind(&q.sector)
-        .bind(&q.gemeente)
-        .bind(list_json(&q.themas))
-        .bind(q.datum.to_string())
         .bind(QuestionStatus::Nieuw.as_str())
         .bind(sq.email)
         .bind(i64::from(sq.fit == Fit::Passend))
@@ -311,15 +303,8 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let q = question(r)?;
                 Ok(DemandRow {
-                    id: q.id,
-                    vraag: q.vraag,
-                    doelgroep: q.doelgroep,
-                    sector: q.sector,
-                    gemeente: q.gemeente,
-                    themas: q.themas,
-                    datum: q.datum,
+                    question: question(r)?,
                     status: status(r)?,
                     passend: opt_flag(r, "passend")?,
                     fit: fit(r)?,

@@ -232,9 +232,10 @@ async fn the_gap_page_names_themes_where_most_questions_found_nothing() {
         .unwrap()
         .into_iter()
         .filter(|q| {
-            q.themas.contains(&theme) && q.fit == Some(wijkwijzer::domain::matching::Fit::Mogelijk)
+            q.question.themas.contains(&theme)
+                && q.fit == Some(wijkwijzer::domain::matching::Fit::Mogelijk)
         })
-        .map(|q| q.id)
+        .map(|q| q.question.id)
         .collect();
     let share = |agenda: &Value| {
         agenda["themas"]
@@ -455,7 +456,7 @@ async fn geen_counts_as_unanswered_and_mogelijk_apart() {
             }
         };
         let possible = q.status != QuestionStatus::Lacune && q.fit == Some(Fit::Mogelijk);
-        for t in &q.themas {
+        for t in &q.question.themas {
             let e = expected.entry(t.clone()).or_default();
             e.0 += u64::from(possible);
             e.1 += u64::from(answered.is_some());

@@ -239,10 +239,10 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
     catalog.clone().match_pending(1000).await.unwrap();
 
     let demand = catalog.store().demand().await.unwrap();
-    let row = |id: &str| demand.iter().find(|q| q.id == id).unwrap().clone();
+    let row = |id: &str| demand.iter().find(|q| q.question.id == id).unwrap().clone();
     assert!(row("zw-1").labelled().is_some());
     // The engine filled in the themes of zw-3: it does not learn from its own guess.
-    assert!(!row("zw-3").themas.is_empty());
+    assert!(!row("zw-3").question.themas.is_empty());
     assert!(row("zw-3").themas_automatisch);
     assert!(row("zw-3").labelled().is_none());
 
@@ -259,7 +259,7 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
     let site = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
     catalog.refresh_if_changed().await.unwrap();
     let demand = catalog.store().demand().await.unwrap();
-    let row = demand.iter().find(|q| q.id == site.id).unwrap();
+    let row = demand.iter().find(|q| q.question.id == site.id).unwrap();
     assert!(row.themas_automatisch && row.labelled().is_none());
 }
 

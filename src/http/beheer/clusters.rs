@@ -75,7 +75,7 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
     let texts: HashMap<&str, &str> = snapshot
         .demand
         .iter()
-        .map(|q| (q.id.as_str(), q.vraag.as_str()))
+        .map(|q| (q.question.id.as_str(), q.question.vraag.as_str()))
         .collect();
     let clusters = found
         .clusters

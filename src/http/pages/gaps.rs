@@ -344,8 +344,8 @@ async fn topic_page(
         .demand
         .iter()
         .filter(|q| {
-            in_topic(&q.themas)
-                && !q.id.starts_with("site-")
+            in_topic(&q.question.themas)
+                && !q.question.id.starts_with("site-")
                 && (q.status == QuestionStatus::Lacune || q.passend != Some(true))
         })
         .collect();
@@ -353,7 +353,7 @@ async fn topic_page(
     let questions = open
         .into_iter()
         .take(12)
-        .map(|q| (q.vraag.clone(), groups(&q.doelgroep)))
+        .map(|q| (q.question.vraag.clone(), groups(&q.question.doelgroep)))
         .collect();
     let all: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     let partnerships = topic

@@ -141,7 +141,7 @@ async fn learning_agenda_page(State(state): State<AppState>) -> Result<Response,
     let mut quarters: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for q in snapshot.demand.iter() {
         *quarters
-            .entry((q.datum.year(), q.datum.month0() / 3 + 1))
+            .entry((q.question.datum.year(), q.question.datum.month0() / 3 + 1))
             .or_insert(0) += 1;
     }
     let quarter_chart = quarter_chart(&quarters);

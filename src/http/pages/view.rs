@@ -108,7 +108,7 @@ pub fn moment(stored: &str) -> String {
 pub fn last_change(snapshot: &Snapshot, with_demand: bool) -> Option<NaiveDate> {
     let offerings = snapshot.last_change;
     let demand = if with_demand {
-        snapshot.demand.iter().map(|q| q.datum).max()
+        snapshot.demand.iter().map(|q| q.question.datum).max()
     } else {
         None
     };

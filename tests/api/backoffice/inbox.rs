@@ -288,7 +288,7 @@ async fn question_is_matched_answered_and_mailed() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|d| d.id == QUESTION && d.status == QuestionStatus::Lacune)
+        .filter(|d| d.question.id == QUESTION && d.status == QuestionStatus::Lacune)
         .count();
     assert_eq!(lacunes, 1);
 }
@@ -339,7 +339,7 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
         .snapshot()
         .demand
         .iter()
-        .find(|q| q.id == QUESTION)
+        .find(|q| q.question.id == QUESTION)
         .cloned()
         .unwrap();
     assert_eq!(row.labelled().unwrap().themas, after.themas);
@@ -482,8 +482,10 @@ async fn the_inbox_lists_mogelijk_first_with_the_answer_per_question() {
     ask_on_site(&app, "Hoe repareer ik de ketting van mijn racefiets?").await;
     ask_on_site(&app, "Er wordt gedeald in ons portiek. Wat kan ik doen?").await;
     let demand = catalog.store().demand().await.unwrap();
-    let fit_of: HashMap<String, Option<Fit>> =
-        demand.iter().map(|q| (q.id.clone(), q.fit)).collect();
+    let fit_of: HashMap<String, Option<Fit>> = demand
+        .iter()
+        .map(|q| (q.question.id.clone(), q.fit))
+        .collect();
     for f in [Fit::Mogelijk, Fit::Geen, Fit::Passend] {
         assert!(demand.iter().any(|q| q.fit == Some(f)), "{f:?}");
     }
