@@ -519,6 +519,34 @@ pub(crate) async fn commit_if_done<'m>(
     Ok(true)
 }
 
+/// A moderator's rejection of something waiting (a submission, a circle): the reason, the mail to
+/// whoever sent it in, and who rejected it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rejected<'a> {
+    /// Why, as the sender gets to read it.
+    pub reden: &'a str,
+    /// The mail to the sender, written with the rejection.
+    pub mail: Option<&'a OutgoingMail>,
+    /// Who rejected it, for the audit log.
+    pub actor: &'a str,
+}
+
+impl Rejected<'_> {
+    /// Ends the rejection of `entity` `id`, a write that changed `done` rows (see
+    /// [`commit_if_done`]): the mail queued and "afgewezen" with the reason in the audit log.
+    pub(crate) async fn commit(
+        self,
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+        done: u64,
+        entity: &str,
+        id: i64,
+    ) -> Result<bool, StoreError> {
+        let change = Change::new(self.actor, "afgewezen", entity, id)
+            .after(serde_json::json!({"reden": self.reden}));
+        commit_if_done(tx, done, self.mail, change, None).await
+    }
+}
+
 /// Moves `counter` inside the transaction `tx` (for a write that moves two counters).
 pub(crate) async fn bump(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::audit::Change;
 use super::offerings::upsert_offering;
 use super::outbox::{enqueue, OutgoingMail};
-use super::{accept_once, commit, now, parsed, Columns, Counter, Store, StoreError};
+use super::{accept_once, commit, now, parsed, Columns, Counter, Rejected, Store, StoreError};
 use crate::domain::offering::Offering;
 use crate::domain::status::SubmissionStatus;
 
@@ -168,22 +168,14 @@ impl Store {
     pub async fn reject_submission(
         &self,
         id: i64,
-        reden: &str,
-        mail: Option<&OutgoingMail>,
-        actor: &str,
+        rejected: Rejected<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
-        if !close_submission(&mut tx, id, &Closing::Rejected(reden), &ts).await? {
-            return Ok(false);
-        }
-        if let Some(m) = mail {
-            enqueue(&mut tx, m).await?;
-        }
-        let change =
-            Change::new(actor, "afgewezen", "aanmelding", id).after(json!({"reden": reden}));
-        commit(tx, [change], None).await?;
-        Ok(true)
+        let closing = Closing::Rejected(rejected.reden);
+        let closed = close_submission(&mut tx, id, &closing, &now()).await?;
+        rejected
+            .commit(tx, u64::from(closed), "aanmelding", id)
+            .await
     }
 }
 

@@ -20,7 +20,7 @@ use crate::http::pages::{form_status, render_status};
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
-use crate::store::StoreError;
+use crate::store::{Rejected, StoreError};
 
 use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
@@ -414,7 +414,14 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_circle(id, &reden, mail.as_ref(), staff.actor())
+        .reject_circle(
+            id,
+            Rejected {
+                reden: &reden,
+                mail: mail.as_ref(),
+                actor: staff.actor(),
+            },
+        )
         .await?;
     Ok(see_other("/beheer/leerkringen"))
 }

@@ -22,7 +22,7 @@ use crate::http::pages::view::moment;
 use crate::http::AppState;
 use crate::mail;
 use crate::security::Area;
-use crate::store::{StoreError, Submission};
+use crate::store::{Rejected, StoreError, Submission};
 
 use super::{see_other, BLayout, Opened, Record, Staff, Verdict};
 
@@ -272,7 +272,14 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_submission(id, &reden, mail.as_ref(), staff.actor())
+        .reject_submission(
+            id,
+            Rejected {
+                reden: &reden,
+                mail: mail.as_ref(),
+                actor: staff.actor(),
+            },
+        )
         .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::domain::circle::CircleStatus;
 use crate::store::audit::Change;
 use crate::store::outbox::OutgoingMail;
-use crate::store::{commit, commit_if_done, now, Counter, Store, StoreError};
+use crate::store::{commit, commit_if_done, now, Counter, Rejected, Store, StoreError};
 
 /// Runs `q`, the decision on circle `id` whose last parameters are "updated now, while it waits"
 /// (`updated_at`, `id`, `ingediend`), inside `tx`: 1 when it was waiting, else 0.
@@ -74,22 +74,14 @@ impl Store {
 
     /// Rejects a waiting circle with a reason and the mail to its facilitator; false when it was
     /// not waiting.
-    pub async fn reject_circle(
-        &self,
-        id: i64,
-        reden: &str,
-        mail: Option<&OutgoingMail>,
-        actor: &str,
-    ) -> Result<bool, StoreError> {
+    pub async fn reject_circle(&self, id: i64, rejected: Rejected<'_>) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let q = sqlx::query(
             "UPDATE learning_circles SET status = $1, reden = $2, updated_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(CircleStatus::Afgewezen.as_str())
-        .bind(reden);
+        .bind(rejected.reden);
         let done = leave_waiting(&mut tx, q, id).await?;
-        let change =
-            Change::new(actor, "afgewezen", "leerkring", id).after(json!({"reden": reden}));
-        commit_if_done(tx, done, mail, change, None).await
+        rejected.commit(tx, done, "leerkring", id).await
     }
 }
