@@ -144,18 +144,12 @@ async fn submit(
             &once.0,
         )
         .await;
-    if let Err(page) = SENT.check(stored)? {
-        return Ok(page);
-    }
-    Ok(render_status(
-        StatusCode::OK,
-        ThanksPage {
-            l: Layout::new(
-                "Aanmelding ontvangen",
-                "Je aanmelding van leeraanbod is ontvangen.",
-                "/aanbod/aanmelden",
-            ),
-            titel: f.value("titel").to_string(),
-        },
-    ))
+    SENT.thanks(stored, || ThanksPage {
+        l: Layout::new(
+            "Aanmelding ontvangen",
+            "Je aanmelding van leeraanbod is ontvangen.",
+            "/aanbod/aanmelden",
+        ),
+        titel: f.value("titel").to_string(),
+    })
 }

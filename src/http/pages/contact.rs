@@ -176,14 +176,8 @@ async fn submit(
         .store()
         .insert_contact(&soort, &bericht, parsed_email.as_deref(), &once.0)
         .await;
-    if let Err(page) = SENT.check(stored)? {
-        return Ok(page);
-    }
-    Ok(render_status(
-        StatusCode::OK,
-        ThanksPage {
-            l: Layout::new("Bericht ontvangen", "Je bericht is ontvangen.", "/contact"),
-            with_email: parsed_email.is_some(),
-        },
-    ))
+    SENT.thanks(stored, || ThanksPage {
+        l: Layout::new("Bericht ontvangen", "Je bericht is ontvangen.", "/contact"),
+        with_email: parsed_email.is_some(),
+    })
 }

@@ -105,4 +105,16 @@ impl SentBefore {
             Err(e) => Err(e.into()),
         }
     }
+    /// The thank-you page `thanks` (200) once the form is stored; when this shown form was
+    /// stored before, the "already sent" page instead.
+    pub fn thanks<T, P: Template>(
+        &self,
+        stored: Result<T, StoreError>,
+        thanks: impl FnOnce() -> P,
+    ) -> Result<Response, PageError> {
+        Ok(match self.check(stored)? {
+            Ok(_) => render_status(StatusCode::OK, thanks()),
+            Err(page) => page,
+        })
+    }
 }
