@@ -3,17 +3,14 @@
 //! button page; only when they accept too are the details both consented to and their
 //! addresses exchanged, by mail to both. Declining, ignoring or withdrawn consent reveals nothing.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::extract::PageForm;
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::{label, Layout};
@@ -21,10 +18,14 @@ use crate::http::AppState;
 use crate::mail;
 use crate::store::{IntroRequest, IntroSide, INTRODUCTION_DAYS};
 
-use super::{notice_page, screen_button, to_account, well_formed, SignedForm};
+use super::{notice_page, to_account, well_formed, Button, ButtonForm, SignedForm};
 
 /// The signed form of the button page.
-const FORM: &str = "kennismaking";
+struct IntroductionForm;
+
+impl ButtonForm for IntroductionForm {
+    const NAME: &'static str = "kennismaking";
+}
 
 /// The introduction routes.
 pub fn router() -> Router<AppState> {
@@ -114,7 +115,7 @@ async fn page(
                 "/kennismaking",
             ),
             action: format!("/kennismaking/{token}"),
-            token: state.forms.token(FORM),
+            token: state.forms.token(IntroductionForm::NAME),
         },
     ))
 }
@@ -158,11 +159,9 @@ fn shared_lines(state: &AppState, side: &IntroSide) -> Vec<String> {
 /// mail, in the same transaction; declined, nobody is told anything.
 async fn decide(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(token): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    Button(form, _): Button<IntroductionForm>,
 ) -> Result<Response, PageError> {
-    screen_button(&state, FORM, &headers, &form)?;
     if !well_formed(&token) {
         return Ok(gone());
     }

@@ -301,7 +301,13 @@ pub fn sign_in_page(
 }
 
 const SIGN_IN_FORM: &str = "mijn-inloggen";
-const CONFIRM_FORM: &str = "mijn-bevestigen";
+
+/// The button that confirms a sign-in link.
+struct ConfirmForm;
+
+impl ButtonForm for ConfirmForm {
+    const NAME: &'static str = "mijn-bevestigen";
+}
 
 #[derive(Template)]
 #[template(path = "mijn/melding.html")]
@@ -436,6 +442,41 @@ pub(crate) fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// Signs `participant` in, proved by a mailed link, at `now`: a new session id (no fixation) and a
+/// fresh form token.
+pub(crate) async fn sign_in(
+    session: &Session,
+    participant: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), PageError> {
+    session.cycle_id().await?;
+    let _ = session.remove::<String>(keys::CSRF).await;
+    session.insert(keys::PARTICIPANT, participant).await?;
+    session.insert(keys::SINCE, now.timestamp_millis()).await?;
+    Ok(())
+}
+
+/// A one-button page reached from a mailed link: the name its form is signed and screened under.
+pub(crate) trait ButtonForm {
+    /// The form's name for its token (`state.forms.token(NAME)`).
+    const NAME: &'static str;
+}
+
+/// The fields of the one-button form `F` as sent, taken only once [`screen_button`] let them
+/// through.
+pub(crate) struct Button<F>(pub HashMap<String, String>, std::marker::PhantomData<F>);
+
+impl<F: ButtonForm> FromRequest<AppState> for Button<F> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let PageForm(form) = PageForm::<HashMap<String, String>>::from_request(req, state).await?;
+        screen_button(state, F::NAME, &headers, &form).map_err(IntoResponse::into_response)?;
+        Ok(Button(form, std::marker::PhantomData))
+    }
+}
+
 /// Screens the form of a one-button page reached from a mailed link: the minimum fill time does
 /// not apply to a single button; any other refusal is the "Formulier verlopen" page.
 pub(crate) fn screen_button(
@@ -476,19 +517,17 @@ async fn show_confirm(
                 "/mijn",
             ),
             action: format!("/mijn/inloggen/{token}"),
-            token: state.forms.token(CONFIRM_FORM),
+            token: state.forms.token(ConfirmForm::NAME),
         },
     ))
 }
 
 async fn confirm(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     Path(token): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    _: Button<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    screen_button(&state, CONFIRM_FORM, &headers, &form)?;
     if !well_formed(&token) {
         return Ok(link_expired(&state));
     }
@@ -497,13 +536,7 @@ async fn confirm(
         crate::security_event!("deelnemer_link_ongeldig");
         return Ok(link_expired(&state));
     };
-    // A new session id at sign-in (no fixation), and a fresh form token.
-    session.cycle_id().await?;
-    let _ = session.remove::<String>(keys::CSRF).await;
-    session
-        .insert(keys::PARTICIPANT, signed.participant.id)
-        .await?;
-    session.insert(keys::SINCE, now.timestamp_millis()).await?;
+    sign_in(&session, signed.participant.id, now).await?;
     crate::security_event!("deelnemer_ingelogd", deelnemer = signed.participant.id);
     Ok(to_account(if signed.followed.is_some() {
         "gevolgd"

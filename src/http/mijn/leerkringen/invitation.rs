@@ -1,25 +1,27 @@
 //! Accepting an invitation of the coordination point by its signed link (a button page: no
 //! change on GET).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use tower_sessions::Session;
 
 use super::{shown_in, to_members, typed_in};
 use crate::domain::circle::{LearningCircle, MemberRole};
-use crate::http::extract::PageForm;
-use crate::http::mijn::{keys, notice_page, screen_button, well_formed};
+use crate::http::mijn::{notice_page, sign_in, well_formed, Button, ButtonForm};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
 use crate::http::pages::view::Layout;
 use crate::http::AppState;
 use crate::store::Shown;
 
-const INVITATION_FORM: &str = "leerkring-uitnodiging";
+/// The button that accepts an invitation.
+pub(super) struct InvitationForm;
+
+impl ButtonForm for InvitationForm {
+    const NAME: &'static str = "leerkring-uitnodiging";
+}
 
 #[derive(Template)]
 #[template(path = "mijn/leerkring_uitnodiging.html")]
@@ -61,6 +63,39 @@ async fn invited(state: &AppState, token: &str) -> Result<Option<LearningCircle>
         .filter(LearningCircle::is_active))
 }
 
+/// The button page of invitation `token` to `c`: 200, or 422 with `error` above the form as
+/// `shown`.
+fn invitation_form(
+    state: &AppState,
+    c: LearningCircle,
+    token: &str,
+    error: Option<String>,
+    shown: Shown,
+) -> Response {
+    let (status, title) = match error {
+        None => (StatusCode::OK, format!("Uitnodiging: {}", c.titel)),
+        Some(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("Fout: uitnodiging: {}", c.titel),
+        ),
+    };
+    render_status(
+        status,
+        InvitationPage {
+            l: Layout::new(
+                title,
+                "Neem de uitnodiging voor een leerkring aan.",
+                "/leerkringen/detail",
+            ),
+            action: format!("/leerkringen/uitnodiging/{token}"),
+            token: state.forms.token(InvitationForm::NAME),
+            error,
+            shown,
+            c,
+        },
+    )
+}
+
 /// The link from the mail shows a button: a mail scanner that opens links changes nothing.
 pub(super) async fn invitation_page(
     State(state): State<AppState>,
@@ -69,51 +104,27 @@ pub(super) async fn invitation_page(
     let Some(c) = invited(&state, &token).await? else {
         return Ok(invitation_expired());
     };
-    Ok(render_status(
-        StatusCode::OK,
-        InvitationPage {
-            l: Layout::new(
-                format!("Uitnodiging: {}", c.titel),
-                "Neem de uitnodiging voor een leerkring aan.",
-                "/leerkringen/detail",
-            ),
-            action: format!("/leerkringen/uitnodiging/{token}"),
-            token: state.forms.token(INVITATION_FORM),
-            error: None,
-            shown: Shown::default(),
-            c,
-        },
-    ))
+    Ok(invitation_form(&state, c, &token, None, Shown::default()))
 }
 
 pub(super) async fn accept_invitation(
     State(state): State<AppState>,
-    headers: HeaderMap,
     session: Session,
     Path(token): Path<String>,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    Button(form, _): Button<InvitationForm>,
 ) -> Result<Response, PageError> {
-    screen_button(&state, INVITATION_FORM, &headers, &form)?;
     let Some(c) = invited(&state, &token).await? else {
         return Ok(invitation_expired());
     };
     let shown = match shown_in(&form) {
         Ok(shown) => shown,
         Err(m) => {
-            return Ok(render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                InvitationPage {
-                    l: Layout::new(
-                        format!("Fout: uitnodiging: {}", c.titel),
-                        "Neem de uitnodiging voor een leerkring aan.",
-                        "/leerkringen/detail",
-                    ),
-                    action: format!("/leerkringen/uitnodiging/{token}"),
-                    token: state.forms.token(INVITATION_FORM),
-                    error: Some(m.into()),
-                    shown: typed_in(&form),
-                    c,
-                },
+            return Ok(invitation_form(
+                &state,
+                c,
+                &token,
+                Some(m.into()),
+                typed_in(&form),
             ));
         }
     };
@@ -128,10 +139,7 @@ pub(super) async fn accept_invitation(
         return Ok(invitation_expired());
     };
     // The link proved the address: the invitee is signed in, in a new session.
-    session.cycle_id().await?;
-    let _ = session.remove::<String>(keys::CSRF).await;
-    session.insert(keys::PARTICIPANT, participant).await?;
-    session.insert(keys::SINCE, now.timestamp_millis()).await?;
+    sign_in(&session, participant, now).await?;
     crate::security_event!("deelnemer_uitnodiging_aangenomen", deelnemer = participant);
     Ok(to_members(
         &c.slug,
