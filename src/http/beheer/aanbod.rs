@@ -3,9 +3,10 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -28,6 +29,25 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/aanbod/nieuw", get(new).post(create))
         .route("/beheer/aanbod/{id}", get(edit).post(save))
         .route("/beheer/aanbod/{id}/publicatie", post(publication))
+}
+
+/// The staff member, allowed in [`Area::Aanbod`], and the offering id of the path (`{id}`): the
+/// id is read before the area is checked, as when a handler took both.
+struct OfferingPath(Staff, String);
+
+impl FromRequestParts<AppState> for OfferingPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let staff = staff
+            .need(Area::Aanbod)
+            .map_err(IntoResponse::into_response)?;
+        Ok(OfferingPath(staff, id))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -185,11 +205,9 @@ async fn form_page(
 
 async fn edit(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    OfferingPath(staff, id): OfferingPath,
     Query(q): Query<Notice>,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Aanbod)?;
     let notice = match q.melding.as_str() {
         "opgeslagen" => Some("Opgeslagen."),
         "gepubliceerd" => Some("Het aanbod staat weer op de site."),
@@ -201,11 +219,9 @@ async fn edit(
 
 async fn save(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    OfferingPath(staff, id): OfferingPath,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Aanbod)?;
     let taxonomy = state.catalog.snapshot().taxonomy.clone();
     let mut f = OfferingForm::from_pairs(&pairs(&body), &taxonomy);
     if state.catalog.store().offering_record(&id).await?.is_none() {
@@ -219,11 +235,9 @@ async fn save(
 
 async fn publication(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
+    OfferingPath(staff, id): OfferingPath,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let staff = staff.need(Area::Aanbod)?;
     let publish = first(&pairs(&body), "gepubliceerd") == "ja";
     let found = state
         .catalog
