@@ -791,18 +791,25 @@ async fn ask_peer(
     item.id
 }
 
-#[tokio::test]
-async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited() {
-    let app = spawn_app().await;
+/// Two askers of the same question who consent to be introduced: a policy maker from Dijkmeer
+/// and a resident of Hoeve, their questions' ids.
+async fn two_consenting_askers(app: &TestApp) -> (String, String) {
     let a = ask_peer(
-        &app,
+        app,
         "beleid@dijkmeer.example",
         "Dijkmeer",
         "beleidsmakers",
         true,
     )
     .await;
-    let b = ask_peer(&app, "bewoner@hoeve.example", "Hoeve", "bewoners", true).await;
+    let b = ask_peer(app, "bewoner@hoeve.example", "Hoeve", "bewoners", true).await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_coordinator_proposes_a_circle_and_only_consenting_askers_are_invited() {
+    let app = spawn_app().await;
+    let (a, b) = two_consenting_askers(&app).await;
     let c = ask_peer(&app, "geen@zwolle.example", "Zwolle", "bewoners", false).await;
     let mut coordinator = logged_in(&app, Role::Coordinator).await;
     let (s, _, page) = coordinator.get("/beheer/leerkringen").await;
@@ -888,15 +895,7 @@ fn hidden_after(page: &str, from: usize, name: &str) -> String {
 #[tokio::test]
 async fn the_coordinator_sees_a_cluster_of_open_questions_and_proposes_a_circle_in_one_click() {
     let app = spawn_app().await;
-    let a = ask_peer(
-        &app,
-        "beleid@dijkmeer.example",
-        "Dijkmeer",
-        "beleidsmakers",
-        true,
-    )
-    .await;
-    let b = ask_peer(&app, "bewoner@hoeve.example", "Hoeve", "bewoners", true).await;
+    let (a, b) = two_consenting_askers(&app).await;
     let c = ask_peer(
         &app,
         "werker@assen.example",

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use wijkwijzer::domain::status::{QuestionStatus, SubmissionStatus};
+use wijkwijzer::domain::status::QuestionStatus;
 
 use crate::helpers::*;
 
@@ -14,6 +14,13 @@ async fn check_leervraag_form(app: &TestApp) {
     let html = app.text("/leervraag").await;
     assert!(html.contains("<label for=\"vraag\">"));
     assert!(html.contains("href=\"/privacy\""));
+}
+
+/// Opens "Stel je leervraag" like a visitor (checking its label and privacy link) and sends
+/// `fields`: `(status, body)`.
+async fn ask(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
+    check_leervraag_form(app).await;
+    app.post_form("/leervraag", fields).await
 }
 
 /// The ids of the questions asked on the site, from `wijkwijzer export leervragen`.
@@ -34,24 +41,22 @@ fn question_ids(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn form_stores_the_question_and_shows_matches_with_reasons() {
     let app = spawn_app().await;
-    check_leervraag_form(&app).await;
-    let (status, html) = app
-        .post_form(
-            "/leervraag",
-            &[
-                (
-                    "vraag",
-                    "Hoe pakken we als gemeente ondermijning en drugscriminaliteit in de wijk aan?",
-                ),
-                ("doelgroep", "beleidsmakers"),
-                ("sector", "veiligheid"),
-                ("gemeente", "Tilburg"),
-                ("email", "ambtenaar@tilburg.example"),
-                ("toestemming", "ja"),
-                ("website", ""),
-            ],
-        )
-        .await;
+    let (status, html) = ask(
+        &app,
+        &[
+            (
+                "vraag",
+                "Hoe pakken we als gemeente ondermijning en drugscriminaliteit in de wijk aan?",
+            ),
+            ("doelgroep", "beleidsmakers"),
+            ("sector", "veiligheid"),
+            ("gemeente", "Tilburg"),
+            ("email", "ambtenaar@tilburg.example"),
+            ("toestemming", "ja"),
+            ("website", ""),
+        ],
+    )
+    .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Je leervraag is ontvangen"));
     // One plain line per result, and its price, date and place; no list of matched words.
@@ -74,18 +79,16 @@ async fn form_stores_the_question_and_shows_matches_with_reasons() {
 #[tokio::test]
 async fn form_errors_are_dutch_beside_the_field_and_keep_the_text() {
     let app = spawn_app().await;
-    check_leervraag_form(&app).await;
-    let (status, html) = app
-        .post_form(
-            "/leervraag",
-            &[
-                ("vraag", "Kort <b>"),
-                ("doelgroep", ""),
-                ("email", "geen-adres"),
-                ("website", ""),
-            ],
-        )
-        .await;
+    let (status, html) = ask(
+        &app,
+        &[
+            ("vraag", "Kort <b>"),
+            ("doelgroep", ""),
+            ("email", "geen-adres"),
+            ("website", ""),
+        ],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(html.contains("Beschrijf je vraag in minstens 10 tekens."));
     assert!(html.contains("Kies wie je bent."));
@@ -311,14 +314,7 @@ async fn a_form_sent_twice_is_stored_once() {
         assert_eq!(s, 200);
         assert!(body.contains(expected), "{body}");
     }
-    assert_eq!(
-        store
-            .submissions(SubmissionStatus::Ingediend)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(waiting_submissions(&app).await.len(), 1);
 
     let token = app.form_token("/contact").await;
     let message = [
@@ -377,12 +373,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         "kept and escaped"
     );
     assert!(page.contains("value=\"geen-adres\""));
-    assert!(app
-        .store()
-        .submissions(SubmissionStatus::Ingediend)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(waiting_submissions(&app).await.is_empty());
     // A filled honeypot is refused and nothing is stored.
     let (s, _) = app
         .post_form(
@@ -391,12 +382,7 @@ async fn offering_submission_form_checks_in_dutch_and_keeps_the_values() {
         )
         .await;
     assert_eq!(s, 400);
-    assert!(app
-        .store()
-        .submissions(SubmissionStatus::Ingediend)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(waiting_submissions(&app).await.is_empty());
 }
 
 #[tokio::test]
@@ -439,7 +425,6 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
 #[tokio::test]
 async fn line_endings_are_normalised_and_a_web_address_is_completed() {
     let app = spawn_app().await;
-    let store = app.store();
     // Browsers send a textarea's line breaks as CRLF.
     let (s, page) = app
         .post_form(
@@ -470,11 +455,7 @@ async fn line_endings_are_normalised_and_a_web_address_is_completed() {
         s, 200,
         "the address without https:// is completed, not refused: {page}"
     );
-    let sub = store
-        .submissions(SubmissionStatus::Ingediend)
-        .await
-        .unwrap()
-        .remove(0);
+    let sub = waiting_submissions(&app).await.remove(0);
     assert_eq!(
         sub.data["beschrijving"],
         "Eerste alinea.\nNog een regel.\n\nTweede alinea."

@@ -439,30 +439,15 @@ async fn the_login_steps_and_the_session_age_follow_the_clock() {
     let mut b = after_password_step(&app, BEHEERDER).await;
     clock.advance(std::time::Duration::from_secs(15 * 60 + 1));
     let code = code_at(clock.now().timestamp());
-    let (s, loc, body) = b
-        .post(
-            "/beheer/inloggen/code",
-            &[("code", &code), ("terug", "/beheer")],
-        )
-        .await;
+    let (s, loc, body) = b.post_code(&code).await;
     assert_refused(s, &loc, &body);
     // The code of the clock's moment is the one that counts (not that of the machine's time).
     let mut b = after_password_step(&app, BEHEERDER).await;
     let machine = code_at(chrono::Utc::now().timestamp());
-    let (s, _, _) = b
-        .post(
-            "/beheer/inloggen/code",
-            &[("code", &machine), ("terug", "/beheer")],
-        )
-        .await;
+    let (s, _, _) = b.post_code(&machine).await;
     assert_eq!(s, 401);
     let code = code_at(clock.now().timestamp());
-    let (s, loc, body) = b
-        .post(
-            "/beheer/inloggen/code",
-            &[("code", &code), ("terug", "/beheer")],
-        )
-        .await;
+    let (s, loc, body) = b.post_code(&code).await;
     assert_eq!((s, loc.as_str()), (303, "/beheer"), "{body}");
     // Logged in for at most 12 hours.
     clock.advance(std::time::Duration::from_secs(12 * 3600));

@@ -167,9 +167,14 @@ impl Browser {
 
     /// Enters the current code of `secret` at the second login step: `(status, Location, body)`.
     pub async fn enter_code(&mut self, secret: &str) -> (u16, String, String) {
+        self.post_code(&totp_now(secret)).await
+    }
+
+    /// Enters `code` at the second login step: `(status, Location, body)`.
+    pub async fn post_code(&mut self, code: &str) -> (u16, String, String) {
         self.post(
             "/beheer/inloggen/code",
-            &[("code", &totp_now(secret)), ("terug", "/beheer")],
+            &[("code", code), ("terug", "/beheer")],
         )
         .await
     }

@@ -83,6 +83,15 @@ pub async fn ask_on_site_with(
         .unwrap()
 }
 
+/// The offerings submitted on the public form that wait for moderation, oldest first.
+#[allow(dead_code)]
+pub async fn waiting_submissions(app: &TestApp) -> Vec<wijkwijzer::store::Submission> {
+    app.store()
+        .submissions(wijkwijzer::domain::status::SubmissionStatus::Ingediend)
+        .await
+        .unwrap()
+}
+
 /// Submits an offering titled `titel` on the public form: `(status, body)`.
 #[allow(dead_code)]
 pub async fn submit_offering(app: &TestApp, titel: &str) -> (u16, String) {
