@@ -531,7 +531,12 @@ pub struct Rejected<'a> {
     pub actor: &'a str,
 }
 
-impl Rejected<'_> {
+impl<'a> Rejected<'a> {
+    /// The rejection for `reden`, with the `mail` to the sender, by `actor`.
+    pub fn new(reden: &'a str, mail: Option<&'a OutgoingMail>, actor: &'a str) -> Rejected<'a> {
+        Rejected { reden, mail, actor }
+    }
+
     /// Ends the rejection of `entity` `id`, a write that changed `done` rows (see
     /// [`commit_if_done`]): the mail queued and "afgewezen" with the reason in the audit log.
     pub(crate) async fn commit(

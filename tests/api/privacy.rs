@@ -18,25 +18,11 @@ async fn retention_erases_personal_data_of_closed_items_only() {
         .await
         .unwrap();
     store
-        .reject_submission(
-            subs[0].id,
-            Rejected {
-                reden: "te oud",
-                mail: None,
-                actor: "test",
-            },
-        )
+        .reject_submission(subs[0].id, Rejected::new("te oud", None, "test"))
         .await
         .unwrap();
     store
-        .reject_submission(
-            subs[1].id,
-            Rejected {
-                reden: "nog vers",
-                mail: None,
-                actor: "test",
-            },
-        )
+        .reject_submission(subs[1].id, Rejected::new("nog vers", None, "test"))
         .await
         .unwrap();
     sqlx::query("UPDATE learning_questions SET email = 'oud@x.example', status = 'beantwoord', closed_at = '2024-01-01T00:00:00.000Z' WHERE id = 'lv-demo-001'")

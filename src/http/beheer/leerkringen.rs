@@ -414,14 +414,7 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_circle(
-            id,
-            Rejected {
-                reden: &reden,
-                mail: mail.as_ref(),
-                actor: staff.actor(),
-            },
-        )
+        .reject_circle(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
         .await?;
     Ok(see_other("/beheer/leerkringen"))
 }

@@ -272,14 +272,7 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_submission(
-            id,
-            Rejected {
-                reden: &reden,
-                mail: mail.as_ref(),
-                actor: staff.actor(),
-            },
-        )
+        .reject_submission(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
         .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }
