@@ -4,12 +4,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur, Query,
+    TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, Searcher, SegmentReader, Term};
 
 use super::{
     SearchError, SearchIndex, ENOUGH_HITS, FUZZY_BOOST, KEYWORD_BOOST, THESAURUS_BOOST, TITLE_BOOST,
@@ -27,19 +27,68 @@ impl SearchIndex {
     /// offerings matching fewer words follow, scored below them, so that one new offering that
     /// happens to match every word does not push the others out.
     pub fn search(&self, q: &str, thesaurus: &Thesaurus) -> Result<Vec<(i64, f32)>, SearchError> {
-        let folded = fold(q);
-        let terms: Vec<&str> = words(&folded).filter(|w| !is_stop_word(w)).collect();
-        if terms.is_empty() {
+        let searcher = self.reader.searcher();
+        let clauses = self.word_clauses(&searcher, q, thesaurus)?;
+        if clauses.is_empty() {
             return Ok(Vec::new());
         }
+        let n = clauses.len();
+        let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
+        let weights: Vec<Vec<Box<dyn Weight>>> = clauses
+            .iter()
+            .map(|alts| {
+                alts.iter()
+                    .map(|q| q.weight(EnableScoring::enabled_from_searcher(&searcher)))
+                    .collect::<tantivy::Result<_>>()
+            })
+            .collect::<tantivy::Result<_>>()?;
+        // An offering stands in one live document: an update deletes the earlier one in the same
+        // commit, so the segments' hits do not overlap.
+        let mut tallied: Vec<(i64, f32, usize)> = Vec::new();
+        for segment in searcher.segment_readers() {
+            tally(segment, &weights, &mut tallied)?;
+        }
+        let mut hits: Vec<(i64, f32)> = tallied
+            .iter()
+            .filter(|h| h.2 >= strict)
+            .map(|h| (h.0, h.1))
+            .collect();
+        if hits.len() >= ENOUGH_HITS || strict <= 1 {
+            return Ok(hits);
+        }
+        // Too few match enough words: add those matching any word, below the others.
+        let floor = hits.iter().map(|h| h.1).fold(f32::INFINITY, f32::min);
+        let top = tallied.iter().map(|h| h.1).fold(0.0f32, f32::max);
+        let scale = if hits.is_empty() || top <= 0.0 {
+            1.0
+        } else {
+            0.9 * floor / top
+        };
+        hits.extend(
+            tallied
+                .into_iter()
+                .filter(|h| h.2 < strict)
+                .map(|(seq, score, _)| (seq, score * scale)),
+        );
+        Ok(hits)
+    }
+
+    /// Per query word of `q` (stop words left out): the queries for the ways it may match.
+    pub(super) fn word_clauses(
+        &self,
+        searcher: &Searcher,
+        q: &str,
+        thesaurus: &Thesaurus,
+    ) -> Result<Vec<Vec<Box<dyn Query>>>, SearchError> {
+        let folded = fold(q);
+        let terms: Vec<&str> = words(&folded).filter(|w| !is_stop_word(w)).collect();
         let stems: Vec<String> = terms.iter().map(|w| stem(w)).collect();
         let expansions = thesaurus.expansions(&stems);
         let vocabulary = self.vocabulary.snapshot();
-        let searcher = self.reader.searcher();
         // A word in one offering out of twenty (and at least 50) is common enough as it is: no
         // related words, no near spellings (they would only widen an already wide match).
         let common = (searcher.num_docs() / 20).max(50);
-        let clauses: Vec<Box<dyn Query>> = terms
+        terms
             .iter()
             .zip(&stems)
             .zip(&expansions)
@@ -48,7 +97,7 @@ impl SearchIndex {
                     .doc_freq(&Term::from_field_text(self.fields.body, s))
                     .unwrap_or(0);
                 if df >= common {
-                    self.word_query(&searcher, w, &[], &vocabulary, false)
+                    self.word_query(searcher, w, &[], &vocabulary, false)
                 } else {
                     // A related word found in a quarter of all offerings narrows nothing down:
                     // `portiek` brings `woningen`, not `buurt`.
@@ -64,37 +113,10 @@ impl SearchIndex {
                         })
                         .cloned()
                         .collect();
-                    self.word_query(&searcher, w, &narrow, &vocabulary, true)
+                    self.word_query(searcher, w, &narrow, &vocabulary, true)
                 }
             })
-            .collect::<Result<_, SearchError>>()?;
-        let n = clauses.len();
-        let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
-        let query = BooleanQuery::union_with_minimum_required_clauses(
-            clauses.iter().map(|c| c.box_clone()).collect(),
-            strict,
-        );
-        let mut hits = searcher.search(&query, &AllHits)?;
-        if hits.len() >= ENOUGH_HITS || strict <= 1 {
-            return Ok(hits);
-        }
-        // Too few match enough words: add those matching any word, below the others.
-        let loose = searcher.search(&BooleanQuery::union(clauses), &AllHits)?;
-        let floor = hits.iter().map(|h| h.1).fold(f32::INFINITY, f32::min);
-        let top = loose.iter().map(|h| h.1).fold(0.0f32, f32::max);
-        let scale = if hits.is_empty() || top <= 0.0 {
-            1.0
-        } else {
-            0.9 * floor / top
-        };
-        let strong: HashSet<i64> = hits.iter().map(|h| h.0).collect();
-        hits.extend(
-            loose
-                .into_iter()
-                .filter(|h| !strong.contains(&h.0))
-                .map(|(seq, score)| (seq, score * scale)),
-        );
-        Ok(hits)
+            .collect()
     }
 
     /// All ways one query word may match: stem in title, keywords or body; its compound parts
@@ -108,29 +130,25 @@ impl SearchIndex {
         expansions: &[Vec<String>],
         vocabulary: &HashSet<String>,
         near: bool,
-    ) -> Result<Box<dyn Query>, SearchError> {
-        let mut alts: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Should, self.stem_query(&stem(word)))];
+    ) -> Result<Vec<Box<dyn Query>>, SearchError> {
+        let mut alts: Vec<Box<dyn Query>> = self.stem_leaves(&stem(word));
         let parts = decompound(word, vocabulary);
         if parts.len() >= 2 {
             let all: Vec<(Occur, Box<dyn Query>)> = parts
                 .iter()
                 .map(|p| (Occur::Must, self.stem_query(&stem(p))))
                 .collect();
-            alts.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+            alts.push(Box::new(BooleanQuery::new(all)));
         }
         for phrase in expansions {
             let all: Vec<(Occur, Box<dyn Query>)> = phrase
                 .iter()
                 .map(|s| (Occur::Must, self.stem_query(s)))
                 .collect();
-            alts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(BooleanQuery::new(all)),
-                    THESAURUS_BOOST,
-                )),
-            ));
+            alts.push(Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(all)),
+                THESAURUS_BOOST,
+            )));
         }
         let len = word.chars().count();
         // A real Dutch word is not a typo: `portiek` must not bring `portie` or `poetiek`.
@@ -152,12 +170,9 @@ impl SearchIndex {
                 })
                 .collect();
             let set = BooleanQuery::new(any);
-            alts.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(set), FUZZY_BOOST)),
-            ));
+            alts.push(Box::new(ConstScoreQuery::new(Box::new(set), FUZZY_BOOST)));
         }
-        Ok(Box::new(BooleanQuery::new(alts)))
+        Ok(alts)
     }
 
     /// The indexed words within `distance` edits of `word` (a transposition is one edit),
@@ -205,6 +220,16 @@ impl SearchIndex {
 
     /// A stem in title, keywords or body.
     fn stem_query(&self, s: &str) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            self.stem_leaves(s)
+                .into_iter()
+                .map(|q| (Occur::Should, q))
+                .collect(),
+        ))
+    }
+
+    /// The three ways a stem matches, one query each: in title, keywords or body.
+    fn stem_leaves(&self, s: &str) -> Vec<Box<dyn Query>> {
         let f = self.fields;
         let term = |field| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -212,17 +237,11 @@ impl SearchIndex {
                 IndexRecordOption::WithFreqs,
             ))
         };
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(term(f.titel), TITLE_BOOST)) as Box<dyn Query>,
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(term(f.trefwoorden), KEYWORD_BOOST)),
-            ),
-            (Occur::Should, term(f.body)),
-        ]))
+        vec![
+            Box::new(BoostQuery::new(term(f.titel), TITLE_BOOST)),
+            Box::new(BoostQuery::new(term(f.trefwoorden), KEYWORD_BOOST)),
+            term(f.body),
+        ]
     }
 }
 
@@ -239,52 +258,115 @@ struct NearEntries {
     words: HashMap<(String, u8), Arc<Vec<Term>>>,
 }
 
-/// Collects every matching document as `(seq, score)`.
-struct AllHits;
-
-struct AllHitsSegment {
-    seq: tantivy::columnar::Column<i64>,
-    hits: Vec<(i64, f32)>,
+/// Per document of a segment: the summed score, the number of query words matched and the last
+/// word that counted; all zero between searches (only the documents touched are reset), kept per
+/// thread so that a search neither allocates nor clears arrays the size of the catalogue.
+#[derive(Default)]
+struct Tally {
+    score: Vec<f32>,
+    matched: Vec<u16>,
+    last: Vec<u16>,
+    touched: Vec<DocId>,
+    /// Set while a search uses the arrays: found set, a search stopped half-way (a panic) and
+    /// the arrays are cleared in full.
+    busy: bool,
 }
 
-impl Collector for AllHits {
-    type Fruit = Vec<(i64, f32)>;
-    type Child = AllHitsSegment;
-
-    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<AllHitsSegment> {
-        Ok(AllHitsSegment {
-            seq: segment.fast_fields().i64("seq")?,
-            hits: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, mut fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
-        if fruits.len() == 1 {
-            return Ok(fruits.pop().unwrap_or_default());
-        }
-        let mut best: rustc_hash::FxHashMap<i64, f32> = rustc_hash::FxHashMap::default();
-        for (seq, score) in fruits.into_iter().flatten() {
-            let e = best.entry(seq).or_insert(score);
-            *e = e.max(score);
-        }
-        Ok(best.into_iter().collect())
-    }
+thread_local! {
+    static TALLY: std::cell::RefCell<Tally> = std::cell::RefCell::new(Tally::default());
 }
 
-impl SegmentCollector for AllHitsSegment {
-    type Fruit = Vec<(i64, f32)>;
+/// Adds the documents of `segment` that match at least one query word to `out`, as `(seq, summed
+/// score, number of words matched)`. `words` holds, per query word, the weights of the ways it
+/// may match; a document's score is the sum over every way it matches, as a union of all would
+/// give, but each posting list is read once and the words matched are counted on the way.
+fn tally(
+    segment: &SegmentReader,
+    words: &[Vec<Box<dyn Weight>>],
+    out: &mut Vec<(i64, f32, usize)>,
+) -> tantivy::Result<()> {
+    TALLY.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut t) => tally_into(&mut t, segment, words, out),
+        Err(_) => tally_into(&mut Tally::default(), segment, words, out),
+    })
+}
 
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(seq) = self.seq.first(doc) {
-            self.hits.push((seq, score));
+fn tally_into(
+    t: &mut Tally,
+    segment: &SegmentReader,
+    words: &[Vec<Box<dyn Weight>>],
+    out: &mut Vec<(i64, f32, usize)>,
+) -> tantivy::Result<()> {
+    let n = segment.max_doc() as usize;
+    if t.busy {
+        t.score.iter_mut().for_each(|x| *x = 0.0);
+        t.matched.iter_mut().for_each(|x| *x = 0);
+        t.last.iter_mut().for_each(|x| *x = 0);
+    }
+    t.busy = true;
+    if t.score.len() < n {
+        t.score.resize(n, 0.0);
+        t.matched.resize(n, 0);
+        t.last.resize(n, 0);
+    }
+    let Tally {
+        score,
+        matched,
+        last,
+        touched,
+        busy,
+    } = t;
+    touched.clear();
+    let mut result = Ok(());
+    for (w, ways) in words.iter().enumerate() {
+        let mark = u16::try_from(w + 1).unwrap_or(u16::MAX);
+        for way in ways {
+            result = way.for_each(segment, &mut |doc, s| {
+                let d = doc as usize;
+                if let (Some(sum), Some(seen), Some(count)) =
+                    (score.get_mut(d), last.get_mut(d), matched.get_mut(d))
+                {
+                    *sum += s;
+                    if *seen != mark {
+                        if *count == 0 {
+                            touched.push(doc);
+                        }
+                        *seen = mark;
+                        *count = count.saturating_add(1);
+                    }
+                }
+            });
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_err() {
+            break;
         }
     }
-
-    fn harvest(self) -> Vec<(i64, f32)> {
-        self.hits
+    let seqs = result.and_then(|()| segment.fast_fields().i64("seq"));
+    if let Ok(seqs) = &seqs {
+        let alive = segment.alive_bitset();
+        out.reserve(touched.len());
+        // In document order (the order of the catalogue when the index was built), so that what
+        // the caller looks up per hit lies close together.
+        touched.sort_unstable();
+        for &doc in touched.iter() {
+            let d = doc as usize;
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                continue;
+            }
+            if let Some(seq) = seqs.first(doc) {
+                out.push((seq, score[d], usize::from(matched[d])));
+            }
+        }
     }
+    for &doc in touched.iter() {
+        let d = doc as usize;
+        score[d] = 0.0;
+        matched[d] = 0;
+        last[d] = 0;
+    }
+    *busy = false;
+    seqs.map(|_| ())
 }

@@ -253,3 +253,147 @@ fn cached_near_spellings_find_what_a_fuzzy_query_finds_and_follow_the_index() {
     let near = index.near_spellings(&newer, "jongns", 1).unwrap();
     assert!(near.iter().any(|t| t.value().as_str() == Some("jongens")));
 }
+
+/// Every hit of a query as `(seq, score)`, through tantivy's own union of the clauses.
+struct Scored;
+
+struct ScoredSegment(tantivy::columnar::Column<i64>, Vec<(i64, f32)>);
+
+impl tantivy::collector::Collector for Scored {
+    type Fruit = Vec<(i64, f32)>;
+    type Child = ScoredSegment;
+
+    fn for_segment(
+        &self,
+        _ord: u32,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<ScoredSegment> {
+        Ok(ScoredSegment(segment.fast_fields().i64("seq")?, Vec::new()))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, f32)>>) -> tantivy::Result<Vec<(i64, f32)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for ScoredSegment {
+    type Fruit = Vec<(i64, f32)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.1.push((self.0.first(doc).unwrap(), score));
+    }
+
+    fn harvest(self) -> Vec<(i64, f32)> {
+        self.1
+    }
+}
+
+/// The search reads each posting list once and counts the words matched on the way; it must
+/// give what one union query per word, at least two thirds of them required, gives (with the
+/// looser union below it when that finds too few), over several segments and with deletions.
+#[test]
+fn tallied_hits_are_those_of_the_union_of_the_words() {
+    use tantivy::query::{BooleanQuery, Occur, Query};
+    let offerings: Vec<StoredOffering> = include_str!("../../data/demo/aanbod.jsonl")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| StoredOffering {
+            seq: i as i64 + 1,
+            offering: serde_json::from_str(l).unwrap(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        })
+        .collect();
+    let index = SearchIndex::in_memory(&offerings[..40], 1).unwrap();
+    // A second segment with the rest, one offering changed and one removed.
+    let mut changed: Vec<StoredOffering> = offerings[40..].to_vec();
+    changed.push(offerings[3].clone());
+    index.update(&changed, &[5], 2).unwrap();
+    let thesaurus = Thesaurus::builtin();
+    let titles: Vec<String> = offerings
+        .iter()
+        .map(|s| crate::domain::analysis::fold(&s.offering.titel))
+        .collect();
+    let mut queries: Vec<String> = vec![
+        "jongren overlast".into(),
+        "drugsoverlast portiek buurtbemiddeling".into(),
+        "eenzaamheid ouderen wijkteam".into(),
+        "ondermijnig".into(),
+        "de het een".into(),
+    ];
+    for (i, t) in titles.iter().enumerate() {
+        let w: Vec<&str> = t.split_whitespace().collect();
+        let other: Vec<&str> = titles[(i * 7 + 3) % titles.len()]
+            .split_whitespace()
+            .collect();
+        queries.push(
+            w.iter()
+                .take(1 + i % 3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        queries.push(format!("{} {}", w[w.len() / 2], other[other.len() - 1]));
+    }
+    let searcher = index.reader.searcher();
+    assert!(searcher.segment_readers().len() >= 2);
+    for q in &queries {
+        let clauses = index.word_clauses(&searcher, q, &thesaurus).unwrap();
+        let got: std::collections::HashMap<i64, f32> =
+            index.search(q, &thesaurus).unwrap().into_iter().collect();
+        if clauses.is_empty() {
+            assert!(got.is_empty());
+            continue;
+        }
+        let n = clauses.len();
+        let strict = if n <= 2 { n } else { (2 * n).div_ceil(3) };
+        let words: Vec<Box<dyn Query>> = clauses
+            .into_iter()
+            .map(|alts| {
+                Box::new(BooleanQuery::new(
+                    alts.into_iter().map(|a| (Occur::Should, a)).collect(),
+                )) as Box<dyn Query>
+            })
+            .collect();
+        let strong_query = BooleanQuery::union_with_minimum_required_clauses(
+            words.iter().map(|c| c.box_clone()).collect(),
+            strict,
+        );
+        let mut want: std::collections::HashMap<i64, f32> = searcher
+            .search(&strong_query, &Scored)
+            .unwrap()
+            .into_iter()
+            .collect();
+        if want.len() < ENOUGH_HITS && strict > 1 {
+            let loose = searcher
+                .search(&BooleanQuery::union(words), &Scored)
+                .unwrap();
+            let floor = want.values().copied().fold(f32::INFINITY, f32::min);
+            let top = loose.iter().map(|h| h.1).fold(0.0f32, f32::max);
+            let scale = if want.is_empty() {
+                1.0
+            } else {
+                0.9 * floor / top
+            };
+            for (seq, score) in loose {
+                want.entry(seq).or_insert(score * scale);
+            }
+        }
+        assert!(!want.contains_key(&5), "{q}: a removed offering");
+        let mut a: Vec<_> = got.keys().collect();
+        let mut b: Vec<_> = want.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{q}");
+        for (seq, score) in &want {
+            assert!(
+                (got[seq] - score).abs() <= 1e-4 * score.abs().max(1.0),
+                "{q}: {seq}"
+            );
+        }
+    }
+}
