@@ -241,7 +241,21 @@ impl SearchIndex {
         for s in offerings {
             writer.add_document(self.document(s))?;
         }
-        self.commit(writer, version)
+        self.commit(writer, version)?;
+        self.merge_segments()
+    }
+
+    /// Merges the index into one segment (a search then reads one posting list per term, not
+    /// one per segment); the commit's version stays.
+    fn merge_segments(&self) -> Result<(), SearchError> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            let mut writer = self.writer()?;
+            writer.merge(&ids).wait()?;
+            writer.wait_merging_threads()?;
+            self.reader.reload()?;
+        }
+        Ok(())
     }
 
     /// Commits with the catalogue `version` as payload and makes the change searchable.
