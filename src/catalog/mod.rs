@@ -283,16 +283,16 @@ impl Catalog {
         } else {
             let found = self.index.search(text, &self.thesaurus)?;
             Box::new(found.into_iter().filter_map(move |(seq, score)| {
-                snapshot.by_seq.get(&seq).map(|i| {
-                    let o = &snapshot.offerings[*i].offering;
+                snapshot.by_seq.get(seq).map(|i| {
+                    let o = &snapshot.offerings[i].offering;
                     // An offering that has ended ranks below a current one with the same text
                     // score.
-                    let score = if table.is_current(*i, today) {
+                    let score = if table.is_current(i, today) {
                         score
                     } else {
                         score * ENDED_WEIGHT
                     };
-                    (*i, o, score)
+                    (i, o, score)
                 })
             }))
         };
@@ -307,8 +307,9 @@ impl Catalog {
                 _ => None,
             }
         });
-        let hits = hits.filter(|(_, o, _)| keep(o)).map(|(i, o, score)| {
-            if voor.is_some_and(|g| table.has(i, facets::Facet::Doelgroep, g)) {
+        let voor = voor.and_then(|g| table.value(facets::Facet::Doelgroep, g));
+        let hits = hits.filter(|(_, o, _)| keep(o)).map(move |(i, o, score)| {
+            if voor.is_some_and(|g| table.has_value(i, g)) {
                 (i, o, score * ASKER_WEIGHT)
             } else {
                 (i, o, score)
@@ -342,8 +343,8 @@ fn changes(old: &CatalogData, new: &CatalogData) -> (Vec<StoredOffering>, Vec<i6
         .iter()
         .filter(|s| {
             old.by_seq
-                .get(&s.seq)
-                .is_none_or(|i| old.offerings[*i].offering != s.offering)
+                .get(s.seq)
+                .is_none_or(|i| old.offerings[i].offering != s.offering)
         })
         .cloned()
         .collect();
@@ -351,7 +352,7 @@ fn changes(old: &CatalogData, new: &CatalogData) -> (Vec<StoredOffering>, Vec<i6
         .offerings
         .iter()
         .map(|s| s.seq)
-        .filter(|seq| !new.by_seq.contains_key(seq))
+        .filter(|seq| new.by_seq.get(*seq).is_none())
         .collect();
     (changed, removed)
 }

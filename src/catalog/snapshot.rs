@@ -163,6 +163,45 @@ impl Snapshot {
 /// How many similar offerings are kept per offering once computed (an offering page shows 4).
 const SIMILAR_KEPT: usize = 8;
 
+/// Row key (`seq`) → position in `offerings`: a table indexed by row key while the keys are dense
+/// (a search looks up every hit), a hash map otherwise.
+pub(super) enum SeqIndex {
+    /// Position + 1 per row key, 0 for none.
+    Dense(Vec<u32>),
+    /// Row key → position.
+    Sparse(rustc_hash::FxHashMap<i64, usize>),
+}
+
+impl SeqIndex {
+    fn new(seqs: impl ExactSizeIterator<Item = i64> + Clone) -> SeqIndex {
+        let n = seqs.len();
+        let max = seqs.clone().max().unwrap_or(0);
+        let dense = seqs.clone().all(|q| q >= 0) && max <= (4 * n as i64).max(1024);
+        if dense {
+            let mut table = vec![0u32; usize::try_from(max).unwrap_or(0) + 1];
+            for (i, q) in seqs.enumerate() {
+                if let Some(slot) = usize::try_from(q).ok().and_then(|q| table.get_mut(q)) {
+                    *slot = u32::try_from(i + 1).unwrap_or(0);
+                }
+            }
+            SeqIndex::Dense(table)
+        } else {
+            SeqIndex::Sparse(seqs.enumerate().map(|(i, q)| (q, i)).collect())
+        }
+    }
+
+    /// The position of the offering with row key `seq`.
+    pub(super) fn get(&self, seq: i64) -> Option<usize> {
+        match self {
+            SeqIndex::Dense(table) => usize::try_from(seq)
+                .ok()
+                .and_then(|q| table.get(q))
+                .and_then(|&p| (p as usize).checked_sub(1)),
+            SeqIndex::Sparse(map) => map.get(&seq).copied(),
+        }
+    }
+}
+
 /// The offerings and taxonomy at one catalogue version.
 pub struct CatalogData {
     /// Catalogue version this snapshot reflects.
@@ -171,7 +210,7 @@ pub struct CatalogData {
     pub taxonomy: Taxonomy,
     /// All offerings, ordered by id.
     pub offerings: Vec<StoredOffering>,
-    pub(super) by_seq: rustc_hash::FxHashMap<i64, usize>,
+    pub(super) by_seq: SeqIndex,
     /// Positions in `offerings`, ordered by id (bytes), for a look-up by id.
     by_id: Vec<u32>,
     /// Providers, ordered by name.
@@ -199,11 +238,7 @@ impl CatalogData {
         offerings: Vec<StoredOffering>,
     ) -> CatalogData {
         let offerings_len = offerings.len();
-        let by_seq = offerings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.seq, i))
-            .collect();
+        let by_seq = SeqIndex::new(offerings.iter().map(|s| s.seq));
         let mut by_id: Vec<u32> = (0..offerings.len() as u32).collect();
         by_id.sort_by(|&a, &b| {
             offerings[a as usize]

@@ -179,13 +179,24 @@ pub struct FacetTable {
     values: Vec<Vec<String>>,
     /// Per facet: value → ordinal.
     ordinals: Vec<HashMap<String, u32>>,
-    /// The ordinals of all offerings, facet after facet per offering.
+    /// Where each facet's values start in the numbering of all values (facet after facet); one
+    /// more entry than facets.
+    offsets: Vec<u32>,
+    /// The values of all offerings as numbers over all facets (a facet's offset plus the value's
+    /// ordinal), facet after facet per offering, so one offering's values are one run.
     ords: Vec<u32>,
     /// Where each (offering, facet) run starts in `ords`; one more entry than runs.
     starts: Vec<u32>,
     /// Per offering: what filtering and ordering read besides the facet values, kept together
     /// so that a search does not visit the offerings themselves.
     items: Vec<ItemFacts>,
+}
+
+/// One value of one facet, numbered by a [`FacetTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FacetValue {
+    facet: usize,
+    ord: u32,
 }
 
 /// What filtering and ordering need of one offering besides its facet values.
@@ -247,6 +258,18 @@ impl FacetTable {
             });
             ids.push(&o.id);
         }
+        let mut offset = 0u32;
+        t.offsets = vec![0];
+        for values in &t.values {
+            offset += values.len() as u32;
+            t.offsets.push(offset);
+        }
+        for (run, pair) in t.starts.windows(2).enumerate() {
+            let add = t.offset(run % Facet::ALL.len());
+            if let Some(ords) = t.ords.get_mut(pair[0] as usize..pair[1] as usize) {
+                ords.iter_mut().for_each(|o| *o += add);
+            }
+        }
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by(|a, b| ids[*a].cmp(ids[*b]));
         for (rank, item) in order.into_iter().enumerate() {
@@ -264,16 +287,24 @@ impl FacetTable {
 
     /// Whether offering `item` has `value` for `facet`.
     pub fn has(&self, item: usize, facet: Facet, value: &str) -> bool {
-        let Some(i) = Facet::ALL.iter().position(|f| *f == facet) else {
-            return false;
-        };
-        self.ordinals
-            .get(i)
-            .and_then(|o| o.get(value))
-            .is_some_and(|ord| self.of(item, i).contains(ord))
+        self.value(facet, value)
+            .is_some_and(|v| self.has_value(item, v))
     }
 
-    /// The ordinals of offering `item` for facet number `facet`.
+    /// `value` of `facet` as the table numbers it, for [`FacetTable::has_value`]; `None` when no
+    /// offering has it.
+    pub fn value(&self, facet: Facet, value: &str) -> Option<FacetValue> {
+        let i = Facet::ALL.iter().position(|f| *f == facet)?;
+        let ord = *self.ordinals.get(i)?.get(value)? + self.offset(i);
+        Some(FacetValue { facet: i, ord })
+    }
+
+    /// Whether offering `item` has the facet value `v`.
+    pub fn has_value(&self, item: usize, v: FacetValue) -> bool {
+        self.of(item, v.facet).contains(&v.ord)
+    }
+
+    /// The values (numbered over all facets) of offering `item` for facet number `facet`.
     fn of(&self, item: usize, facet: usize) -> &[u32] {
         let run = item * Facet::ALL.len() + facet;
         let start = self.starts.get(run).copied().unwrap_or(0) as usize;
@@ -281,12 +312,37 @@ impl FacetTable {
         self.ords.get(start..end).unwrap_or(&[])
     }
 
-    /// Per value of facet number `facet`: wanted or not (an unknown wanted value matches none).
+    /// All values (numbered over all facets) of offering `item`.
+    fn all_of(&self, item: usize) -> &[u32] {
+        let run = item * Facet::ALL.len();
+        let start = self.starts.get(run).copied().unwrap_or(0) as usize;
+        let end = self
+            .starts
+            .get(run + Facet::ALL.len())
+            .copied()
+            .unwrap_or(0) as usize;
+        self.ords.get(start..end).unwrap_or(&[])
+    }
+
+    /// Where the values of facet number `facet` start in the numbering of all values.
+    fn offset(&self, facet: usize) -> u32 {
+        self.offsets.get(facet).copied().unwrap_or(0)
+    }
+
+    /// Number of values over all facets.
+    fn value_count(&self) -> usize {
+        self.offsets.last().copied().unwrap_or(0) as usize
+    }
+
+    /// Per value over all facets: one of the `wanted` values of facet number `facet` or not (an
+    /// unknown wanted value matches none).
     fn wanted(&self, facet: usize, wanted: &[String]) -> Vec<bool> {
-        let mut out = vec![false; self.values[facet].len()];
+        let mut out = vec![false; self.value_count()];
         for w in wanted {
             if let Some(ord) = self.ordinals[facet].get(w.as_str()) {
-                out[*ord as usize] = true;
+                if let Some(w) = out.get_mut((*ord + self.offset(facet)) as usize) {
+                    *w = true;
+                }
             }
         }
         out
@@ -314,7 +370,8 @@ pub fn apply<'a>(
                 .map(|v| (i, table.wanted(i, v)))
         })
         .collect();
-    let mut counts: Vec<Vec<usize>> = table.values.iter().map(|v| vec![0; v.len()]).collect();
+    // Per value over all facets.
+    let mut counts: Vec<usize> = vec![0; table.value_count()];
     let mut selected = Vec::new();
     let mut cross_domain = 0;
     // National and online offerings pass any region filter unless the user left them out; a
@@ -322,7 +379,7 @@ pub fn apply<'a>(
     let regio = Facet::ALL.len() - 1;
     let open_regions = !filters.alleen_regio;
     let mut everywhere_total = 0;
-    let mut everywhere_own: Vec<usize> = vec![0; table.values[regio].len()];
+    let mut everywhere_own: Vec<usize> = vec![0; table.value_count()];
     for (item, o, score) in hits {
         let facts = table.items.get(item).copied().unwrap_or_default();
         if !filters.base_ok(&facts) {
@@ -337,7 +394,10 @@ pub fn apply<'a>(
         let mut failures = 0;
         for (i, wanted) in &active {
             let passes = (everywhere && *i == regio)
-                || table.of(item, *i).iter().any(|ord| wanted[*ord as usize]);
+                || table
+                    .of(item, *i)
+                    .iter()
+                    .any(|ord| wanted.get(*ord as usize).copied().unwrap_or(false));
             if !passes {
                 failures += 1;
                 failed = Some(*i);
@@ -351,30 +411,37 @@ pub fn apply<'a>(
                 if cross {
                     cross_domain += 1;
                 }
-                for (i, c) in counts.iter_mut().enumerate() {
-                    for ord in table.of(item, i) {
-                        c[*ord as usize] += 1;
+                for ord in table.all_of(item) {
+                    if let Some(c) = counts.get_mut(*ord as usize) {
+                        *c += 1;
                     }
                 }
                 if everywhere {
                     everywhere_total += 1;
                     for ord in table.of(item, regio) {
-                        everywhere_own[*ord as usize] += 1;
+                        if let Some(c) = everywhere_own.get_mut(*ord as usize) {
+                            *c += 1;
+                        }
                     }
                 }
                 selected.push(Hit { o, score, facts });
             }
             (1, Some(i)) => {
                 for ord in table.of(item, i) {
-                    counts[i][*ord as usize] += 1;
+                    if let Some(c) = counts.get_mut(*ord as usize) {
+                        *c += 1;
+                    }
                 }
             }
             _ => {}
         }
     }
+    let range = |i: usize| table.offset(i) as usize..table.offset(i + 1) as usize;
     if open_regions {
-        if let Some(c) = counts.get_mut(regio) {
-            for (n, own) in c.iter_mut().zip(&everywhere_own) {
+        let regions = range(regio);
+        if let (Some(c), Some(own)) = (counts.get_mut(regions.clone()), everywhere_own.get(regions))
+        {
+            for (n, own) in c.iter_mut().zip(own) {
                 // A region without offerings of its own in the selection still gives the
                 // national and online ones: it stays a choice with that count.
                 *n = *n - own + everywhere_total;
@@ -383,14 +450,16 @@ pub fn apply<'a>(
     }
     let facets: FacetCounts = Facet::ALL
         .iter()
-        .zip(counts)
+        .enumerate()
         .zip(&table.values)
-        .map(|((f, c), values)| {
-            let found = c
-                .into_iter()
+        .map(|((i, f), values)| {
+            let found = counts
+                .get(range(i))
+                .unwrap_or(&[])
+                .iter()
                 .zip(values)
-                .filter(|(n, _)| *n > 0)
-                .map(|(n, v)| (v.clone(), n))
+                .filter(|(n, _)| **n > 0)
+                .map(|(n, v)| (v.clone(), *n))
                 .collect();
             (*f, found)
         })
