@@ -285,12 +285,6 @@ impl FacetTable {
         self.items.get(item).is_some_and(|f| f.is_current(today))
     }
 
-    /// Whether offering `item` has `value` for `facet`.
-    pub fn has(&self, item: usize, facet: Facet, value: &str) -> bool {
-        self.value(facet, value)
-            .is_some_and(|v| self.has_value(item, v))
-    }
-
     /// `value` of `facet` as the table numbers it, for [`FacetTable::has_value`]; `None` when no
     /// offering has it.
     pub fn value(&self, facet: Facet, value: &str) -> Option<FacetValue> {
