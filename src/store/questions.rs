@@ -16,20 +16,8 @@ use crate::domain::status::QuestionStatus;
 /// A learning question as the inbox shows it.
 #[derive(Debug, Clone)]
 pub struct InboxItem {
-    /// Id.
-    pub id: String,
-    /// The question.
-    pub vraag: String,
-    /// Target group slug.
-    pub doelgroep: Option<String>,
-    /// Sector slug.
-    pub sector: Option<String>,
-    /// Municipality.
-    pub gemeente: Option<String>,
-    /// Theme slugs.
-    pub themas: Vec<String>,
-    /// When asked.
-    pub datum: String,
+    /// The question as asked.
+    pub question: LearningQuestion,
     /// `site` or `import`.
     pub bron: String,
     /// Workflow status.
@@ -105,13 +93,7 @@ fn fit(r: &sqlx::any::AnyRow) -> Result<Option<Fit>, StoreError> {
 
 fn item(r: &sqlx::any::AnyRow) -> Result<InboxItem, StoreError> {
     Ok(InboxItem {
-        id: r.col("id")?,
-        vraag: r.col("vraag")?,
-        doelgroep: r.col("doelgroep")?,
-        sector: r.col("sector")?,
-        gemeente: r.col("gemeente")?,
-        themas: parse_list(r.col("themas")?)?,
-        datum: r.col("datum")?,
+        question: question(r)?,
         bron: r.col("bron")?,
         status: status(r)?,
         email: r.col("email")?,

@@ -102,7 +102,7 @@ async fn control_characters_are_dropped_from_forms_and_refused_in_paths() {
     )
     .await;
     assert_eq!(
-        item.vraag,
+        item.question.vraag,
         "Hoe betrek ik jongeren bij de buurtaanpak in onze wijk?"
     );
     for path in ["/aanbod/abc%00", "/api/v1/aanbod/abc%00", "/themas/x%0Ay"] {

@@ -788,7 +788,7 @@ async fn ask_peer(
         before.len() + usize::from(consent),
         app.store().peer_questions().await.unwrap().len()
     );
-    item.id
+    item.question.id
 }
 
 /// Two askers of the same question who consent to be introduced: a policy maker from Dijkmeer

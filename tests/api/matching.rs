@@ -259,7 +259,10 @@ async fn labelled_learning_questions_teach_the_askers_words_and_engine_themes_do
     let site = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
     catalog.refresh_if_changed().await.unwrap();
     let demand = catalog.store().demand().await.unwrap();
-    let row = demand.iter().find(|q| q.question.id == site.id).unwrap();
+    let row = demand
+        .iter()
+        .find(|q| q.question.id == site.question.id)
+        .unwrap();
     assert!(row.themas_automatisch && row.labelled().is_none());
 }
 
@@ -317,7 +320,11 @@ async fn the_fit_and_kans_are_stored_with_the_question() {
             .unwrap();
         let q = ask_on_site(&app, vraag).await;
         assert_eq!(q.fit.map(Fit::as_str), api["fit"].as_str(), "{vraag}");
-        let state = store.question_status(&q.id).await.unwrap().unwrap();
+        let state = store
+            .question_status(&q.question.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(state.fit, q.fit);
         assert_eq!(state.passend, api["passend"].as_bool(), "{vraag}");
         let kans = state.kans.unwrap();

@@ -386,7 +386,7 @@ async fn an_inventory_round_labels_what_came_in_and_closes_with_a_peiling() {
     assert_eq!((s, loc.as_str()), (303, "/leeragenda/peilingen/2027-03-10"));
     let label: Option<String> =
         sqlx::query_scalar("SELECT ronde FROM learning_questions WHERE id = $1")
-            .bind(&asked.id)
+            .bind(&asked.question.id)
             .fetch_one(store.pool())
             .await
             .unwrap();

@@ -87,7 +87,7 @@ async fn retention_erases_personal_data_of_closed_items_only() {
     assert!(audit[1].contains("open@x.example"));
     let old = store.inbox_item("lv-demo-001").await.unwrap().unwrap();
     assert_eq!(old.email, None);
-    assert!(!old.vraag.is_empty(), "the question text stays");
+    assert!(!old.question.vraag.is_empty(), "the question text stays");
     assert_eq!(
         store
             .inbox_item("lv-demo-002")

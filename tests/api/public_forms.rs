@@ -466,7 +466,7 @@ async fn line_endings_are_normalised_and_a_web_address_is_completed() {
     );
     assert_eq!(sub.data["url"], "https://goedeburen.example/praktijkdag");
     let q = ask_on_site(&app, "Regel een van mijn vraag\r\nen regel twee").await;
-    assert_eq!(q.vraag, "Regel een van mijn vraag\nen regel twee");
+    assert_eq!(q.question.vraag, "Regel een van mijn vraag\nen regel twee");
     // No e-mail address, no receipt.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(app.mail.sent().is_empty());

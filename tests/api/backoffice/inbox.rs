@@ -27,7 +27,7 @@ async fn question_is_matched_answered_and_mailed() {
     )
     .await;
     let store = app.store();
-    let matches = store.matches_of(&q.id).await.unwrap();
+    let matches = store.matches_of(&q.question.id).await.unwrap();
     assert!(!matches.is_empty());
     // The asker gets a receipt at once, with what the site found and the coordination point's
     // Reply-To.
@@ -49,13 +49,13 @@ async fn question_is_matched_answered_and_mailed() {
     );
     // A coordinator without a second factor is offered to set one up.
     assert!(dash.contains("href=\"/beheer/tweestaps\">Tweestapsverificatie instellen"));
-    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.question.id)).await;
     assert!(page.contains(&matches[0].offering_id));
     // Confirm the first, remove the second, add one found by search.
     let first = matches[0].offering_id.clone();
     let (s, loc, _) = b
         .post(
-            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &format!("/beheer/vragen/{}/koppeling", q.question.id),
             &[("aanbod", &first), ("actie", "bevestig")],
         )
         .await;
@@ -64,7 +64,10 @@ async fn question_is_matched_answered_and_mailed() {
         (s, loc.clone()),
         (
             303,
-            format!("/beheer/vragen/{}?melding=gekoppeld#gekoppeld", q.id)
+            format!(
+                "/beheer/vragen/{}?melding=gekoppeld#gekoppeld",
+                q.question.id
+            )
         )
     );
     let (_, _, at) = b.get(loc.split('#').next().unwrap()).await;
@@ -72,13 +75,16 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(at.contains("Koppeling opgeslagen."));
     if let Some(second) = matches.get(1) {
         b.post(
-            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &format!("/beheer/vragen/{}/koppeling", q.question.id),
             &[("aanbod", &second.offering_id), ("actie", "verwijder")],
         )
         .await;
     }
     let (_, _, found) = b
-        .get(&format!("/beheer/vragen/{}?zoek=ondermijning", q.id))
+        .get(&format!(
+            "/beheer/vragen/{}?zoek=ondermijning",
+            q.question.id
+        ))
         .await;
     let added = found
         .split("name=\"aanbod\" value=\"")
@@ -88,12 +94,12 @@ async fn question_is_matched_answered_and_mailed() {
         .unwrap();
     let (s, _, _) = b
         .post(
-            &format!("/beheer/vragen/{}/koppeling", q.id),
+            &format!("/beheer/vragen/{}/koppeling", q.question.id),
             &[("aanbod", &added), ("actie", "voeg-toe")],
         )
         .await;
     assert_eq!(s, 303);
-    let now = store.matches_of(&q.id).await.unwrap();
+    let now = store.matches_of(&q.question.id).await.unwrap();
     assert!(now
         .iter()
         .any(|m| m.offering_id == first && m.status == MatchStatus::Bevestigd));
@@ -108,7 +114,7 @@ async fn question_is_matched_answered_and_mailed() {
     // An answer too short to send: the error beside the answer box, the text kept.
     let (s, _, short) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk"),
                 ("status", "in-behandeling"),
@@ -124,10 +130,10 @@ async fn question_is_matched_answered_and_mailed() {
     );
     assert!(field.contains("aria-invalid=\"true\""));
     // "Voorbeeld van de mail": the mail as it would go out, nothing stored or sent.
-    let before = store.inbox_item(&q.id).await.unwrap().unwrap();
+    let before = store.inbox_item(&q.question.id).await.unwrap().unwrap();
     let (s, _, preview) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk eens naar deze twee leernetwerken."),
                 ("status", "in-behandeling"),
@@ -140,7 +146,7 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(preview.contains("Beste vraagsteller,"));
     assert!(preview.contains("Kijk eens naar deze twee leernetwerken."));
     assert!(preview.contains("vrager@gemeente.example"));
-    let after = store.inbox_item(&q.id).await.unwrap().unwrap();
+    let after = store.inbox_item(&q.question.id).await.unwrap().unwrap();
     assert_eq!(
         (after.status, after.antwoord),
         (before.status, before.antwoord),
@@ -150,7 +156,7 @@ async fn question_is_matched_answered_and_mailed() {
     // Answer and mail.
     let (s, loc, _) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk eens naar deze twee leernetwerken."),
                 ("status", "in-behandeling"),
@@ -190,7 +196,7 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(m.text.contains(&details), "{details} in {}", m.text);
     assert!(m.html.contains(&format!("/aanbod/{first}")));
     // The page says the answer went out, and the button now offers a changed answer only.
-    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.id)).await;
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", q.question.id)).await;
     assert!(
         page.contains("<strong>Het antwoord is gemaild</strong> op "),
         "{page}"
@@ -199,7 +205,7 @@ async fn question_is_matched_answered_and_mailed() {
     // Even with another status in between, the same text is not mailed again.
     let (s, _, _) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk eens naar deze twee leernetwerken."),
                 ("status", "in-behandeling"),
@@ -209,7 +215,7 @@ async fn question_is_matched_answered_and_mailed() {
     assert_eq!(s, 303);
     let (s, _, again) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk eens naar deze twee leernetwerken."),
                 ("status", "beantwoord"),
@@ -221,7 +227,7 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(again.contains("al verstuurd"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.mail.sent().len(), 2);
-    let item = store.inbox_item(&q.id).await.unwrap().unwrap();
+    let item = store.inbox_item(&q.question.id).await.unwrap().unwrap();
     assert_eq!(
         item.status,
         QuestionStatus::InBehandeling,
@@ -229,7 +235,7 @@ async fn question_is_matched_answered_and_mailed() {
     );
     let (s, _, _) = b
         .post(
-            &format!("/beheer/vragen/{}", q.id),
+            &format!("/beheer/vragen/{}", q.question.id),
             &[
                 ("antwoord", "Kijk eens naar deze twee leernetwerken."),
                 ("status", "beantwoord"),
@@ -244,9 +250,9 @@ async fn question_is_matched_answered_and_mailed() {
     assert!(log.contains("koppeling"));
     // Filters.
     let (_, _, list) = b.get("/beheer/vragen?status=beantwoord").await;
-    assert!(list.contains(&q.id));
+    assert!(list.contains(&q.question.id));
     let (_, _, list) = b.get("/beheer/vragen?status=nieuw&bron=site").await;
-    assert!(!list.contains(&q.id));
+    assert!(!list.contains(&q.question.id));
     // A lacune counts in the gap analysis, on the public figures at once (no background wait).
     let unanswered = |v: serde_json::Value| {
         v["themas"]
@@ -312,8 +318,14 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     assert_eq!(s, 422);
     assert!(body.contains("Onbekend thema"), "{body}");
     assert_eq!(
-        store.inbox_item(QUESTION).await.unwrap().unwrap().themas,
-        before.themas
+        store
+            .inbox_item(QUESTION)
+            .await
+            .unwrap()
+            .unwrap()
+            .question
+            .themas,
+        before.question.themas
     );
 
     // Two themes (one twice): saved once each, as given by a person, and logged.
@@ -330,7 +342,10 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     assert_eq!(s, 303);
     assert!(location.ends_with("melding=opgeslagen"));
     let after = store.inbox_item(QUESTION).await.unwrap().unwrap();
-    assert_eq!(after.themas, vec!["gemengde-wijken", "sociale-stijging"]);
+    assert_eq!(
+        after.question.themas,
+        vec!["gemengde-wijken", "sociale-stijging"]
+    );
     assert!(!after.themas_automatisch);
     app.state.catalog.refresh_if_changed().await.unwrap();
     let row = app
@@ -342,7 +357,7 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
         .find(|q| q.question.id == QUESTION)
         .cloned()
         .unwrap();
-    assert_eq!(row.labelled().unwrap().themas, after.themas);
+    assert_eq!(row.labelled().unwrap().themas, after.question.themas);
     let (_, _, page) = b.get(&format!("/beheer/vragen/{QUESTION}")).await;
     assert!(page
         .contains("id=\"thema-gemengde-wijken\" name=\"thema\" value=\"gemengde-wijken\" checked"));
@@ -355,12 +370,12 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
     // A question whose themes the engine chose says so, until a person sets them.
     let site = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
     assert!(site.themas_automatisch);
-    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.id)).await;
+    let (_, _, page) = b.get(&format!("/beheer/vragen/{}", site.question.id)).await;
     assert!(page.contains("Nu gekozen door de koppeling"));
 
     // The inbox finds the questions whose themes still need a look.
     let (_, _, list) = b.get("/beheer/vragen?themas=koppeling").await;
-    assert!(list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+    assert!(list.contains(&format!("/beheer/vragen/{}\"", site.question.id)));
     assert!(!list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
     assert!(list.contains("(door de koppeling)"));
     // Paged by 50: the demo question is found with the search, within the filter.
@@ -368,7 +383,7 @@ async fn a_coordinator_corrects_the_themes_of_a_question() {
         .get(&format!("/beheer/vragen?themas=mens&zoek={QUESTION}"))
         .await;
     assert!(list.contains(&format!("/beheer/vragen/{QUESTION}\"")));
-    assert!(!list.contains(&format!("/beheer/vragen/{}\"", site.id)));
+    assert!(!list.contains(&format!("/beheer/vragen/{}\"", site.question.id)));
 }
 
 /// The inbox pages by 50, searches the question, municipality and address, filters on "heeft
@@ -427,12 +442,12 @@ async fn the_inbox_pages_searches_and_filters() {
     .await;
     let (_, _, with) = b.get("/beheer/vragen?email=ja&wacht=ja").await;
     assert_eq!(rows(&with), 1);
-    assert!(with.contains(&asked.id));
+    assert!(with.contains(&asked.question.id));
     assert!(with.contains("id=\"f-email\" name=\"email\" value=\"ja\" checked"));
     let (_, _, waiting) = b.get("/beheer/vragen?wacht=ja&zoek=buurtgesprek").await;
     assert_eq!(rows(&waiting), 1);
     b.post(
-        &format!("/beheer/vragen/{}", asked.id),
+        &format!("/beheer/vragen/{}", asked.question.id),
         &[("status", "doorverwezen"), ("antwoord", "")],
     )
     .await;
@@ -530,13 +545,13 @@ async fn confirmed_and_removed_matches_are_learned_from() {
     let learned = || catalog.learned_summary().map_or(0, |s| s.oordelen);
     let before = learned();
     let q = ask_on_site(&app, "Hoe pakken we drugsoverlast in de wijk aan?").await;
-    let matches = catalog.store().matches_of(&q.id).await.unwrap();
+    let matches = catalog.store().matches_of(&q.question.id).await.unwrap();
     assert!(matches.len() >= 2);
     let mut b = logged_in(&app, Role::Coordinator).await;
     for (m, actie) in matches.iter().zip(["bevestig", "verwijder"]) {
         let (s, _, _) = b
             .post(
-                &format!("/beheer/vragen/{}/koppeling", q.id),
+                &format!("/beheer/vragen/{}/koppeling", q.question.id),
                 &[("aanbod", &m.offering_id), ("actie", actie)],
             )
             .await;

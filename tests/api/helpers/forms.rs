@@ -73,13 +73,13 @@ pub async fn ask_on_site_with(
             .await
             .unwrap()
     };
-    let before: Vec<String> = site().await.into_iter().map(|q| q.id).collect();
+    let before: Vec<String> = site().await.into_iter().map(|q| q.question.id).collect();
     let (s, body) = app.post_form("/leervraag", fields).await;
     assert_eq!(s, 200, "{body}");
     site()
         .await
         .into_iter()
-        .find(|q| !before.contains(&q.id))
+        .find(|q| !before.contains(&q.question.id))
         .unwrap()
 }
 

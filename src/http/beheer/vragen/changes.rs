@@ -177,7 +177,7 @@ async fn checked_answer(
     }
     let store = state.catalog.store();
     if item.antwoord.as_deref() == Some(antwoord)
-        && !store.answer_mailed_at(&item.id).await?.is_empty()
+        && !store.answer_mailed_at(&item.question.id).await?.is_empty()
     {
         return Ok(Err(
             "Dit antwoord is al verstuurd. Pas het aan als je een nieuw antwoord wilt sturen.",
@@ -191,8 +191,8 @@ async fn checked_answer(
             "Schrijf een antwoord van minstens 10 tekens voordat je het verstuurt.",
         ));
     }
-    let offerings = answer_offerings(state, &item.id).await?;
-    let mail = mail::answer_mail(to, &item.vraag, antwoord, &offerings);
+    let offerings = answer_offerings(state, &item.question.id).await?;
+    let mail = mail::answer_mail(to, &item.question.vraag, antwoord, &offerings);
     Ok(Ok((status, Some(mail))))
 }
 
@@ -216,7 +216,12 @@ pub(super) async fn update(
             .unwrap_or_else(|| "(geen e-mailadres)".into());
         let offerings = answer_offerings(&state, &id).await?;
         let shown = Shown {
-            preview: Some(mail::answer_mail(&to, &item.vraag, &antwoord, &offerings)),
+            preview: Some(mail::answer_mail(
+                &to,
+                &item.question.vraag,
+                &antwoord,
+                &offerings,
+            )),
             antwoord: Some(antwoord),
             ..Shown::default()
         };

@@ -160,13 +160,15 @@ pub(super) async fn detail_page(
         DetailPage {
             l: BLayout::new(title, "/beheer/vragen/detail", staff),
             status_label: item.status.label(),
-            themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
+            themes: labels(&snapshot, Vocabulary::Theme, &item.question.themas),
             group: item
+                .question
                 .doelgroep
                 .as_deref()
                 .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
                 .unwrap_or_else(|| "onbekend".into()),
             sector: item
+                .question
                 .sector
                 .as_deref()
                 .map(|g| label(&snapshot, Vocabulary::Sector, g))
@@ -180,7 +182,7 @@ pub(super) async fn detail_page(
                     (
                         t.slug.clone(),
                         t.label.clone(),
-                        item.themas.contains(&t.slug),
+                        item.question.themas.contains(&t.slug),
                     )
                 })
                 .collect(),

@@ -61,10 +61,10 @@ impl ListQuery {
             .collect();
         let text = format!(
             "{} {} {} {}",
-            item.vraag,
-            item.gemeente.as_deref().unwrap_or(""),
+            item.question.vraag,
+            item.question.gemeente.as_deref().unwrap_or(""),
             item.email.as_deref().unwrap_or(""),
-            item.id
+            item.question.id
         )
         .to_lowercase();
         words.iter().all(|w| text.contains(w.as_str()))
@@ -211,12 +211,12 @@ pub(super) async fn list(
         .skip((page - 1) * PER_PAGE)
         .take(PER_PAGE)
         .map(|item| Row {
-            date: chrono::NaiveDate::parse_from_str(&item.datum, "%Y-%m-%d")
-                .map_or_else(|_| item.datum.clone(), dutch_date),
+            date: dutch_date(item.question.datum),
             status_label: item.status.label(),
             fit_label: item.fit.map_or("nog niet gekoppeld", Fit::label),
-            themes: labels(&snapshot, Vocabulary::Theme, &item.themas),
+            themes: labels(&snapshot, Vocabulary::Theme, &item.question.themas),
             group: item
+                .question
                 .doelgroep
                 .as_deref()
                 .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
