@@ -670,20 +670,20 @@ async fn an_invitation_is_accepted_through_a_button_page_and_the_first_to_accept
     let app = spawn_app().await;
     let store = app.store();
     let tax = app.state.catalog.snapshot().taxonomy.clone();
-    let input = wijkwijzer::domain::circle::CircleInput {
-        titel: "Voorgesteld: wijkaanpak volhouden".into(),
-        omschrijving: "Voorgesteld door het coördinatiepunt.".into(),
-        leervragen: "Hoe houden we de wijkaanpak vol?".into(),
-        doelgroepen: vec!["beleidsmakers".into()],
-        sectoren: vec![],
-        vorm: "intervisie".into(),
-        ritme: "in overleg".into(),
-        looptijd: "in overleg".into(),
-        begeleiding: "de eerste die meedoet, met het coördinatiepunt".into(),
-        toegang: "uitnodiging".into(),
-        themas: vec!["langjarige-wijkaanpak".into()],
-        vraagstuk: String::new(),
-    };
+    let input = wijkwijzer::domain::circle::CircleInput::default()
+        .with("titel", "Voorgesteld: wijkaanpak volhouden")
+        .with("omschrijving", "Voorgesteld door het coördinatiepunt.")
+        .with("leervragen", "Hoe houden we de wijkaanpak vol?")
+        .with("doelgroepen", "beleidsmakers")
+        .with("vorm", "intervisie")
+        .with("ritme", "in overleg")
+        .with("looptijd", "in overleg")
+        .with(
+            "begeleiding",
+            "de eerste die meedoet, met het coördinatiepunt",
+        )
+        .with("toegang", "uitnodiging")
+        .with("themas", "langjarige-wijkaanpak");
     let mut circle = input.parse(&tax).unwrap();
     circle.voorgesteld = true;
     let base = app.state.base_url.clone();

@@ -5,33 +5,10 @@ use super::{Access, CircleStatus, LearningCircle, CIRCLE_FORMATS};
 use crate::domain::fields::FieldError;
 use crate::domain::taxonomy::{Taxonomy, Vocabulary};
 
-/// The "leerkring starten" form as sent, before checking.
+/// The "leerkring starten" form as sent: its (name, value) pairs, before checking.
 #[derive(Debug, Clone, Default)]
 pub struct CircleInput {
-    /// Name.
-    pub titel: String,
-    /// What it is about.
-    pub omschrijving: String,
-    /// Learning questions, one per line.
-    pub leervragen: String,
-    /// Target group slugs.
-    pub doelgroepen: Vec<String>,
-    /// Sector slugs.
-    pub sectoren: Vec<String>,
-    /// Form slug.
-    pub vorm: String,
-    /// Rhythm.
-    pub ritme: String,
-    /// Duration.
-    pub looptijd: String,
-    /// Who facilitates.
-    pub begeleiding: String,
-    /// `open` or `uitnodiging`.
-    pub toegang: String,
-    /// Theme slugs.
-    pub themas: Vec<String>,
-    /// Vraagstuk slug, or empty.
-    pub vraagstuk: String,
+    pairs: Vec<(String, String)>,
 }
 
 /// Longest text of a short field (title, rhythm, duration, who facilitates).
@@ -81,20 +58,49 @@ fn known(
 }
 
 impl CircleInput {
+    /// The form from the (name, value) pairs as sent.
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        CircleInput { pairs }
+    }
+
+    /// The same form with `name` holding `value` alone (a form the platform fills in itself).
+    pub fn with(mut self, name: &str, value: &str) -> Self {
+        self.pairs.retain(|(k, _)| k != name);
+        self.pairs.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The first value of `name`, or empty.
+    fn first(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     /// Checks the form against the taxonomy: a typed circle (status `ingediend`, id 0, slug
     /// empty) or Dutch errors per field.
     pub fn parse(&self, tax: &Taxonomy) -> Result<LearningCircle, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let titel = need(&mut errors, "titel", &self.titel, "de naam", SHORT);
+        let titel = need(&mut errors, "titel", self.first("titel"), "de naam", SHORT);
         let omschrijving = need(
             &mut errors,
             "omschrijving",
-            &self.omschrijving,
+            self.first("omschrijving"),
             "waar de leerkring over gaat",
             LONG,
         );
         let leervragen: Vec<String> = self
-            .leervragen
+            .first("leervragen")
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
@@ -119,7 +125,7 @@ impl CircleInput {
         let doelgroepen = known(
             &mut errors,
             "doelgroepen",
-            &self.doelgroepen,
+            &self.all("doelgroepen"),
             tax,
             Vocabulary::TargetGroup,
             "doelgroep",
@@ -133,7 +139,7 @@ impl CircleInput {
         let sectoren = known(
             &mut errors,
             "sectoren",
-            &self.sectoren,
+            &self.all("sectoren"),
             tax,
             Vocabulary::Sector,
             "sector",
@@ -141,7 +147,7 @@ impl CircleInput {
         let themas = known(
             &mut errors,
             "themas",
-            &self.themas,
+            &self.all("themas"),
             tax,
             Vocabulary::Theme,
             "thema",
@@ -152,39 +158,39 @@ impl CircleInput {
                 "Kies minstens één thema waar de leerkring over gaat.",
             ));
         }
-        let vorm = self.vorm.trim().to_string();
+        let vorm = self.first("vorm").trim().to_string();
         if !CIRCLE_FORMATS.iter().any(|(s, _)| *s == vorm) {
             errors.push(FieldError::new("vorm", "Kies een leervorm uit de lijst."));
         }
         let ritme = need(
             &mut errors,
             "ritme",
-            &self.ritme,
+            self.first("ritme"),
             "hoe vaak jullie samenkomen",
             SHORT,
         );
         let looptijd = need(
             &mut errors,
             "looptijd",
-            &self.looptijd,
+            self.first("looptijd"),
             "hoe lang de leerkring loopt",
             SHORT,
         );
         let begeleiding = need(
             &mut errors,
             "begeleiding",
-            &self.begeleiding,
+            self.first("begeleiding"),
             "wie de leerkring begeleidt",
             SHORT,
         );
-        let toegang = Access::parse(self.toegang.trim());
+        let toegang = Access::parse(self.first("toegang").trim());
         if toegang.is_none() {
             errors.push(FieldError::new(
                 "toegang",
                 "Kies of de leerkring open is of op uitnodiging.",
             ));
         }
-        let vraagstuk = match self.vraagstuk.trim() {
+        let vraagstuk = match self.first("vraagstuk").trim() {
             "" => None,
             v if tax.vraagstukken.iter().any(|t| t.slug == v) => Some(v.to_string()),
             v => {

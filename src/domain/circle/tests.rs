@@ -6,20 +6,33 @@ use chrono::NaiveDate;
 use super::*;
 
 fn input() -> CircleInput {
-    CircleInput {
-        titel: "Wijkaanpak volhouden".into(),
-        omschrijving: "Samen leren hoe een wijkaanpak vijftien jaar blijft lopen.".into(),
-        leervragen: "Hoe houden we de wijkaanpak vol?\n\n  Wie betaalt na vier jaar?  ".into(),
-        doelgroepen: vec!["beleidsmakers".into()],
-        sectoren: vec!["sociaal-domein".into(), "veiligheid".into()],
-        vorm: "intervisie".into(),
-        ritme: "elke zes weken".into(),
-        looptijd: "een jaar".into(),
-        begeleiding: "ik".into(),
-        toegang: "open".into(),
-        themas: vec!["langjarige-wijkaanpak".into()],
-        vraagstuk: "wijkaanpak-lange-termijn".into(),
-    }
+    let pairs = [
+        ("titel", "Wijkaanpak volhouden"),
+        (
+            "omschrijving",
+            "Samen leren hoe een wijkaanpak vijftien jaar blijft lopen.",
+        ),
+        (
+            "leervragen",
+            "Hoe houden we de wijkaanpak vol?\n\n  Wie betaalt na vier jaar?  ",
+        ),
+        ("doelgroepen", "beleidsmakers"),
+        ("sectoren", "sociaal-domein"),
+        ("sectoren", "veiligheid"),
+        ("vorm", "intervisie"),
+        ("ritme", "elke zes weken"),
+        ("looptijd", "een jaar"),
+        ("begeleiding", "ik"),
+        ("toegang", "open"),
+        ("themas", "langjarige-wijkaanpak"),
+        ("vraagstuk", "wijkaanpak-lange-termijn"),
+    ];
+    CircleInput::new(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
 }
 
 #[test]
@@ -37,12 +50,12 @@ fn a_complete_form_parses() {
 #[test]
 fn errors_name_each_field() {
     let tax = Taxonomy::builtin();
-    let mut i = input();
-    i.titel = " ".into();
-    i.vorm = "borrel".into();
-    i.toegang = "geheim".into();
-    i.themas = vec!["bestaat-niet".into()];
-    i.leervragen = String::new();
+    let i = input()
+        .with("titel", " ")
+        .with("vorm", "borrel")
+        .with("toegang", "geheim")
+        .with("themas", "bestaat-niet")
+        .with("leervragen", "");
     let e = i.parse(&tax).unwrap_err();
     let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
     for f in ["titel", "vorm", "toegang", "themas", "leervragen"] {
@@ -53,8 +66,7 @@ fn errors_name_each_field() {
 #[test]
 fn single_sector_is_noticed() {
     let tax = Taxonomy::builtin();
-    let mut i = input();
-    i.sectoren = vec!["veiligheid".into()];
+    let i = input().with("sectoren", "veiligheid");
     assert!(i.parse(&tax).unwrap().single_sector());
 }
 

@@ -12,7 +12,7 @@ use super::{shown_in, sign_in_first};
 use crate::domain::circle::{circle_formats, CircleInput};
 use crate::domain::fields::FieldError;
 use crate::domain::taxonomy::Vocabulary;
-use crate::http::form_fields::{all, first};
+use crate::http::form_fields::first;
 use crate::http::mijn::{notice_page, signed_in, SignedPairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
@@ -141,20 +141,7 @@ pub(super) async fn start_page(
 
 /// The guided form's fields as sent.
 pub(in crate::http::mijn) fn circle_input(values: &[(String, String)]) -> CircleInput {
-    CircleInput {
-        titel: first(values, "titel"),
-        omschrijving: first(values, "omschrijving"),
-        leervragen: first(values, "leervragen"),
-        doelgroepen: all(values, "doelgroepen"),
-        sectoren: all(values, "sectoren"),
-        vorm: first(values, "vorm"),
-        ritme: first(values, "ritme"),
-        looptijd: first(values, "looptijd"),
-        begeleiding: first(values, "begeleiding"),
-        toegang: first(values, "toegang"),
-        themas: all(values, "themas"),
-        vraagstuk: first(values, "vraagstuk"),
-    }
+    CircleInput::new(values.to_vec())
 }
 
 pub(in crate::http::mijn) fn errors_map(errors: Vec<FieldError>) -> BTreeMap<String, String> {
