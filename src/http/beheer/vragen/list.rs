@@ -13,7 +13,7 @@ use crate::domain::taxonomy::Vocabulary;
 use crate::http::beheer::{BLayout, Staff};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
-use crate::http::pages::view::{dutch_date, label, labels, options};
+use crate::http::pages::view::{dutch_date, labels, options};
 use crate::http::AppState;
 use crate::security::Area;
 use crate::store::{InboxFilter, InboxItem};
@@ -215,12 +215,11 @@ pub(super) async fn list(
             status_label: item.status.label(),
             fit_label: item.fit.map_or("nog niet gekoppeld", Fit::label),
             themes: labels(&snapshot, Vocabulary::Theme, &item.question.themas),
-            group: item
-                .question
-                .doelgroep
-                .as_deref()
-                .map(|g| label(&snapshot, Vocabulary::TargetGroup, g))
-                .unwrap_or_default(),
+            group: labels(
+                &snapshot,
+                Vocabulary::TargetGroup,
+                item.question.doelgroep.as_slice(),
+            ),
             item,
         })
         .collect();
