@@ -5,11 +5,8 @@
 # digest run's time (from the server log), the server's peak memory before and after, and wrk's
 # latency. Needs wrk. Writes to bench/out-digest/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export WIJKWIJZER_LOG=${WIJKWIJZER_LOG:-warn,wijkwijzer::digest=info}
-cargo build --release -q
-BIN="$CARGO_TARGET_DIR/release/wijkwijzer"
+source "$(dirname "$0")/bench-lib.sh"
 OUT=bench/out-digest
 rm -rf "$OUT" && mkdir -p "$OUT"
 DB="$OUT/bench.db"

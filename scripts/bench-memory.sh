@@ -4,13 +4,7 @@
 # /proc/PID/status. Reuses scripts/bench-uncached.sh's database when it is there.
 #   scripts/bench-memory.sh [SIZE]      (default 50000; WIJKWIJZER_BIN=path skips the build)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-export WIJKWIJZER_LOG=warn
-if [ -n "${WIJKWIJZER_BIN:-}" ]; then BIN=$WIJKWIJZER_BIN; else
-  cargo build --release -q
-  BIN="$CARGO_TARGET_DIR/release/wijkwijzer"
-fi
+source "$(dirname "$0")/bench-lib.sh"
 N=${1:-50000}
 OUT=bench/out/uncached
 mkdir -p "$OUT"

@@ -6,11 +6,7 @@
 #   scripts/bench-uncached.sh [SIZE ...]      (default: 1000 10000 50000)
 # Needs wrk (scripts/install-test-deps.sh --bench). Writes to bench/out/uncached/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-export WIJKWIJZER_LOG=warn
-cargo build --release -q
-BIN="$CARGO_TARGET_DIR/release/wijkwijzer"
+source "$(dirname "$0")/bench-lib.sh"
 OUT=bench/out/uncached
 rm -rf "$OUT" && mkdir -p "$OUT"
 PORT=18090

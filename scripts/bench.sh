@@ -4,11 +4,7 @@
 #   nginx serving the same bytes, server memory, page weight, and the matching engine.
 # Needs wrk and nginx (scripts/install-test-deps.sh --bench). Writes to bench/out/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-export WIJKWIJZER_LOG=warn
-cargo build --release -q
-BIN="$CARGO_TARGET_DIR/release/wijkwijzer"
+source "$(dirname "$0")/bench-lib.sh"
 OUT=bench/out
 rm -rf "$OUT" && mkdir -p "$OUT"
 PORT=18080
