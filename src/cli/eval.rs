@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::domain::matching::{LabelledQuestion, MatchQuery, Matcher, Thesaurus};
+use crate::domain::matching::{LabelledQuestion, MatchParams, MatchQuery, Matcher, Thesaurus};
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::{evaluation, peers};
 use crate::store::Store;
@@ -125,7 +125,12 @@ pub(super) fn eval(
     output: Option<&Path>,
     dump_features: Option<&Path>,
     folds: Option<(usize, u64)>,
+    weights: Option<&str>,
 ) -> anyhow::Result<i32> {
+    let params = match weights {
+        Some(w) => MatchParams::with_overrides(w).map_err(|e| anyhow::anyhow!(e))?,
+        None => MatchParams::default(),
+    };
     let taxonomy = match taxonomy {
         Some(p) => Taxonomy::parse(&std::fs::read_to_string(p)?)
             .map_err(|e| anyhow::anyhow!("taxonomie: {}", e.join("; ")))?,
@@ -152,8 +157,14 @@ pub(super) fn eval(
         None => Vec::new(),
     };
     let demand = labelled(&demand_questions);
-    let matcher =
-        Matcher::with_demand(&offerings, &demand, &taxonomy, &Thesaurus::builtin(), today);
+    let matcher = Matcher::with_demand_and_params(
+        &offerings,
+        &demand,
+        &taxonomy,
+        &Thesaurus::builtin(),
+        today,
+        params,
+    );
     if let Some(peers) = peers {
         let found = (!offerings.is_empty()).then(|| peer_offerings(&matcher, &demand_questions));
         eval_peers(peers, demand_questions.clone(), found, &taxonomy, folds)?;

@@ -115,6 +115,10 @@ pub enum Command {
         /// Startwaarde voor de verdeling over de delen.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Andere gewichten voor de koppeling, als JSON-object ('{"k1": 1.8}'), om ze te meten
+        /// zonder opnieuw te bouwen; de rest blijft standaard.
+        #[arg(long)]
+        gewichten: Option<String>,
     },
     /// Beheer accounts van het coördinatiepunt.
     User {
@@ -195,6 +199,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             folds,
             seed,
             peers,
+            gewichten,
         } => eval::eval(
             catalog.as_deref(),
             peers.as_deref(),
@@ -205,6 +210,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             output.as_deref(),
             dump_features.as_deref(),
             folds.map(|f| (f, seed)),
+            gewichten.as_deref(),
         ),
         Command::Export { what, format } => import::export(&cli.db, what, format).await,
     }

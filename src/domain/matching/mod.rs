@@ -103,7 +103,7 @@ pub struct MatchOutcome {
 }
 
 /// The tunable weights of the matcher.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct MatchParams {
     /// BM25 term saturation.
     pub k1: f64,
@@ -149,6 +149,35 @@ pub struct MatchParams {
     /// Weight of the coordinators' net judgement of an offering for questions on the same
     /// themes (-1..1) in the final score.
     pub w_oordeel: f64,
+}
+
+impl MatchParams {
+    /// The default weights with those named in `json` (an object of weight names and numbers)
+    /// in their place; a Dutch reason when the text is not such an object or names an unknown
+    /// weight.
+    pub fn with_overrides(json: &str) -> Result<MatchParams, String> {
+        use serde_json::Value;
+        let given: serde_json::Map<String, Value> = serde_json::from_str(json)
+            .map_err(|_| "geef de gewichten als JSON-object, bijvoorbeeld {\"k1\": 1.8}")?;
+        let Ok(Value::Object(mut all)) = serde_json::to_value(MatchParams::default()) else {
+            return Err("de standaardgewichten zijn niet te lezen".into());
+        };
+        for (name, value) in given {
+            if !all.contains_key(&name) {
+                let known: Vec<&str> = all.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "onbekend gewicht '{name}'; bekend zijn: {}",
+                    known.join(", ")
+                ));
+            }
+            if !value.is_number() {
+                return Err(format!("gewicht '{name}' moet een getal zijn"));
+            }
+            all.insert(name, value);
+        }
+        serde_json::from_value(Value::Object(all))
+            .map_err(|_| "feedback_docs moet een heel getal van 0 of meer zijn".into())
+    }
 }
 
 impl Default for MatchParams {
@@ -261,6 +290,18 @@ impl Matcher {
             today,
             MatchParams::default(),
         )
+    }
+
+    /// [`Matcher::with_demand`] with explicit weights.
+    pub fn with_demand_and_params(
+        offerings: &[impl Borrow<Offering>],
+        demand: &[LabelledQuestion],
+        taxonomy: &Taxonomy,
+        thesaurus: &Thesaurus,
+        today: NaiveDate,
+        params: MatchParams,
+    ) -> Matcher {
+        Matcher::build(offerings, demand, taxonomy, thesaurus, today, params)
     }
 
     /// The matcher with another fit model (for example one that learned from coordinators).

@@ -627,3 +627,26 @@ fn diagnosis_agrees_with_the_outcome() {
     );
     assert!(!d.termen.is_empty());
 }
+
+#[test]
+fn named_weights_replace_the_defaults_and_unknown_ones_are_refused() {
+    let p = MatchParams::with_overrides(r#"{"k1": 1.8, "feedback_docs": 5}"#).unwrap();
+    assert_eq!(p.k1, 1.8);
+    assert_eq!(p.feedback_docs, 5);
+    assert_eq!(p.b, MatchParams::default().b);
+    assert_eq!(
+        MatchParams::with_overrides("{}").unwrap(),
+        MatchParams::default()
+    );
+    let e = MatchParams::with_overrides(r#"{"k2": 1.0}"#).unwrap_err();
+    assert!(
+        e.starts_with("onbekend gewicht 'k2'") && e.contains("w_titel"),
+        "{e}"
+    );
+    let e = MatchParams::with_overrides(r#"{"k1": "hoog"}"#).unwrap_err();
+    assert_eq!(e, "gewicht 'k1' moet een getal zijn");
+    assert!(MatchParams::with_overrides("[1]")
+        .unwrap_err()
+        .contains("JSON-object"));
+    assert!(MatchParams::with_overrides(r#"{"feedback_docs": 2.5}"#).is_err());
+}
