@@ -157,7 +157,7 @@ pub(super) fn eval(
         None => Vec::new(),
     };
     let demand = labelled(&demand_questions);
-    let matcher = Matcher::with_demand_and_params(
+    let matcher = Matcher::build(
         &offerings,
         &demand,
         &taxonomy,

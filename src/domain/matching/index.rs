@@ -568,8 +568,9 @@ fn typo_index(
 }
 
 impl Matcher {
-    /// Builds the index of `offerings`, learning theme vocabulary from `demand`.
-    pub(super) fn build(
+    /// Builds the index of `offerings` with the weights `params`, learning theme vocabulary from
+    /// `demand`.
+    pub fn build(
         offerings: &[impl Borrow<Offering>],
         demand: &[LabelledQuestion],
         taxonomy: &Taxonomy,

@@ -292,18 +292,6 @@ impl Matcher {
         )
     }
 
-    /// [`Matcher::with_demand`] with explicit weights.
-    pub fn with_demand_and_params(
-        offerings: &[impl Borrow<Offering>],
-        demand: &[LabelledQuestion],
-        taxonomy: &Taxonomy,
-        thesaurus: &Thesaurus,
-        today: NaiveDate,
-        params: MatchParams,
-    ) -> Matcher {
-        Matcher::build(offerings, demand, taxonomy, thesaurus, today, params)
-    }
-
     /// The matcher with another fit model (for example one that learned from coordinators).
     pub fn with_model(mut self, model: FitModel) -> Matcher {
         self.model = model;
