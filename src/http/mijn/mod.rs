@@ -479,7 +479,7 @@ impl<F: ButtonForm> FromRequest<AppState> for Button<F> {
 
 /// Screens the form of a one-button page reached from a mailed link: the minimum fill time does
 /// not apply to a single button; any other refusal is the "Formulier verlopen" page.
-pub(crate) fn screen_button(
+fn screen_button(
     state: &AppState,
     form_name: &str,
     headers: &HeaderMap,

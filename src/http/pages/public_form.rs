@@ -105,6 +105,7 @@ impl SentBefore {
             Err(e) => Err(e.into()),
         }
     }
+
     /// The thank-you page `thanks` (200) once the form is stored; when this shown form was
     /// stored before, the "already sent" page instead.
     pub fn thanks<T, P: Template>(
