@@ -176,29 +176,32 @@ pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Re
             eprintln!("Geef een e-mailadres.");
             Ok(2)
         }
-        UserWhat::Disable { email } => {
-            if store
-                .set_user_disabled(&email, true, "cli", clock.now())
-                .await?
-            {
-                println!("Account {email} uitgeschakeld.");
-                Ok(0)
-            } else {
-                eprintln!("Geen account met e-mailadres {email}.");
-                Ok(1)
-            }
-        }
-        UserWhat::Enable { email } => {
-            if store
-                .set_user_disabled(&email, false, "cli", clock.now())
-                .await?
-            {
-                println!("Account {email} ingeschakeld.");
-                Ok(0)
-            } else {
-                eprintln!("Geen account met e-mailadres {email}.");
-                Ok(1)
-            }
-        }
+        UserWhat::Disable { email } => set_disabled(&store, &email, true, clock).await,
+        UserWhat::Enable { email } => set_disabled(&store, &email, false, clock).await,
+    }
+}
+
+/// Switches the account of `email` off (`disabled`) or on again: exit code 0, or 1 when there
+/// is no such account.
+async fn set_disabled(
+    store: &Store,
+    email: &str,
+    disabled: bool,
+    clock: &Clock,
+) -> anyhow::Result<i32> {
+    if store
+        .set_user_disabled(email, disabled, "cli", clock.now())
+        .await?
+    {
+        let done = if disabled {
+            "uitgeschakeld"
+        } else {
+            "ingeschakeld"
+        };
+        println!("Account {email} {done}.");
+        Ok(0)
+    } else {
+        eprintln!("Geen account met e-mailadres {email}.");
+        Ok(1)
     }
 }

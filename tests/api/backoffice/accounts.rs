@@ -79,6 +79,16 @@ async fn cli_creates_accounts_with_a_one_time_link() {
     assert!(cli(&app.db(), &["user", "disable", NEW]).status.success());
     assert_eq!(b.get("/beheer").await.0, 303, "disabled at once");
     assert_eq!(login_status(&app, NEW, PASSWORD).await, 401);
+    let enabled = cli(&app.db(), &["user", "enable", NEW]);
+    assert!(String::from_utf8_lossy(&enabled.stdout).contains("ingeschakeld"));
+    assert_eq!(
+        login_status(&app, NEW, PASSWORD).await,
+        303,
+        "enabled again"
+    );
+    let unknown = cli(&app.db(), &["user", "enable", "niemand@x.nl"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Geen account"));
 }
 
 // The CLI blocks this thread while it writes; the server needs its own threads meanwhile.
