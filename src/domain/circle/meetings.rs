@@ -1,4 +1,4 @@
-//! A circle's meetings and shared links, parsed from the facilitator's forms.
+//! A circle's meetings, shared links and announcements, parsed from the facilitator's forms.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
@@ -116,6 +116,31 @@ pub fn parse_link(titel: &str, url: &str) -> Result<CircleLink, Vec<FieldError>>
     }
     if errors.is_empty() {
         Ok(CircleLink { id: 0, titel, url })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Longest text of an announcement.
+const ANNOUNCEMENT: usize = 5000;
+
+/// An announcement the facilitator mails to the members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    /// Subject of the mail.
+    pub onderwerp: String,
+    /// The message.
+    pub tekst: String,
+}
+
+/// Parses an announcement: a subject of at most [`SHORT`] characters and a message of at most
+/// 5000.
+pub fn parse_announcement(onderwerp: &str, tekst: &str) -> Result<Announcement, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let onderwerp = need(&mut errors, "onderwerp", onderwerp, "het onderwerp", SHORT);
+    let tekst = need(&mut errors, "tekst", tekst, "het bericht", ANNOUNCEMENT);
+    if errors.is_empty() {
+        Ok(Announcement { onderwerp, tekst })
     } else {
         Err(errors)
     }

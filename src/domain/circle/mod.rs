@@ -15,7 +15,9 @@ use super::taxonomy::{Taxonomy, Vocabulary};
 
 pub use filter::{facet_values, CircleFacet, CircleFilter, CIRCLE_FACETS};
 pub use input::{CircleInput, LONG, MOST_QUESTIONS, SHORT};
-pub use meetings::{parse_link, parse_meeting, CircleLink, Meeting};
+pub use meetings::{
+    parse_announcement, parse_link, parse_meeting, Announcement, CircleLink, Meeting,
+};
 
 /// Where a circle stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -79,6 +79,21 @@ fn meetings_and_links_are_checked() {
     assert_eq!(e.len(), 3);
     assert!(parse_link("Verslag", "https://voorbeeld.nl/v").is_ok());
     assert!(parse_link("Verslag", "javascript:alert(1)").is_err());
+    let a = parse_announcement(" Volgende keer ", " Neem je casus mee. ").unwrap();
+    assert_eq!(
+        (a.onderwerp.as_str(), a.tekst.as_str()),
+        ("Volgende keer", "Neem je casus mee.")
+    );
+    let e = parse_announcement("", &"x".repeat(5001)).unwrap_err();
+    let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["onderwerp", "tekst"]);
+    assert_eq!(e[0].reason, "Vul het onderwerp in.");
+    assert!(
+        e[1].reason.contains("5001 tekens, hoogstens 5000"),
+        "{}",
+        e[1].reason
+    );
+    assert!(parse_announcement(&"x".repeat(201), "Tekst").is_err());
 }
 
 #[test]

@@ -8,8 +8,7 @@ use axum::response::Response;
 
 use super::members::refuse_form;
 use super::{member_of, to_members};
-use crate::domain::circle::{parse_link, parse_meeting};
-use crate::domain::fields::FieldError;
+use crate::domain::circle::{parse_announcement, parse_link, parse_meeting};
 use crate::http::mijn::{Signed, SignedForm};
 use crate::http::page_error::PageError;
 use crate::http::AppState;
@@ -128,28 +127,10 @@ pub(super) async fn announce(
     SignedForm { signed: s, form }: SignedForm,
 ) -> Result<Response, PageError> {
     let (c, _) = member_of(&state, &slug, &s, true).await?;
-    let onderwerp = field(&form, "onderwerp").trim().to_string();
-    let tekst = field(&form, "tekst").trim().to_string();
-    let mut errors = Vec::new();
-    match onderwerp.chars().count() {
-        0 => errors.push(FieldError::new("onderwerp", "Vul het onderwerp in.")),
-        n if n > 200 => errors.push(FieldError::new(
-            "onderwerp",
-            "Het onderwerp is te lang (hoogstens 200 tekens).",
-        )),
-        _ => {}
-    }
-    match tekst.chars().count() {
-        0 => errors.push(FieldError::new("tekst", "Schrijf het bericht.")),
-        n if n > 5000 => errors.push(FieldError::new(
-            "tekst",
-            "Het bericht is te lang (hoogstens 5000 tekens).",
-        )),
-        _ => {}
-    }
-    if !errors.is_empty() {
-        return refuse_form(&state, c, &s, "bericht", errors, form).await;
-    }
+    let a = match parse_announcement(field(&form, "onderwerp"), field(&form, "tekst")) {
+        Ok(a) => a,
+        Err(errors) => return refuse_form(&state, c, &s, "bericht", errors, form).await,
+    };
     let store = state.catalog.store();
     let url = format!("{}/leerkringen/{slug}/leden", state.base_url);
     let mails: Vec<_> = store
@@ -158,9 +139,9 @@ pub(super) async fn announce(
         .iter()
         .filter(|m| m.rol.is_member())
         .map(|m| {
-            crate::mail::circle_announcement_mail(&m.email, &c.titel, &onderwerp, &tekst, &url)
+            crate::mail::circle_announcement_mail(&m.email, &c.titel, &a.onderwerp, &a.tekst, &url)
         })
         .collect();
-    store.announce(c.id, &onderwerp, &tekst, &mails).await?;
+    store.announce(c.id, &a.onderwerp, &a.tekst, &mails).await?;
     Ok(to_members(&slug, "bericht"))
 }
