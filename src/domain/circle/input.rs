@@ -122,67 +122,40 @@ impl CircleInput {
                 "Een leervraag is te lang (hoogstens 500 tekens).",
             ));
         }
-        let doelgroepen = known(
-            &mut errors,
-            "doelgroepen",
-            &self.all("doelgroepen"),
-            tax,
-            Vocabulary::TargetGroup,
-            "doelgroep",
-        );
-        if doelgroepen.is_empty() && !errors.iter().any(|e| e.field == "doelgroepen") {
-            errors.push(FieldError::new(
+        let [doelgroepen, sectoren, themas] = [
+            (
                 "doelgroepen",
-                "Kies voor wie de leerkring is (minstens één doelgroep).",
-            ));
-        }
-        let sectoren = known(
-            &mut errors,
-            "sectoren",
-            &self.all("sectoren"),
-            tax,
-            Vocabulary::Sector,
-            "sector",
-        );
-        let themas = known(
-            &mut errors,
-            "themas",
-            &self.all("themas"),
-            tax,
-            Vocabulary::Theme,
-            "thema",
-        );
-        if themas.is_empty() && !errors.iter().any(|e| e.field == "themas") {
-            errors.push(FieldError::new(
+                Vocabulary::TargetGroup,
+                "doelgroep",
+                Some("Kies voor wie de leerkring is (minstens één doelgroep)."),
+            ),
+            ("sectoren", Vocabulary::Sector, "sector", None),
+            (
                 "themas",
-                "Kies minstens één thema waar de leerkring over gaat.",
-            ));
-        }
+                Vocabulary::Theme,
+                "thema",
+                Some("Kies minstens één thema waar de leerkring over gaat."),
+            ),
+        ]
+        .map(|(field, vocabulary, what, required)| {
+            let values = known(&mut errors, field, &self.all(field), tax, vocabulary, what);
+            if let Some(message) = required.filter(|_| values.is_empty()) {
+                if !errors.iter().any(|e| e.field == field) {
+                    errors.push(FieldError::new(field, message));
+                }
+            }
+            values
+        });
         let vorm = self.first("vorm").trim().to_string();
         if !CIRCLE_FORMATS.iter().any(|(s, _)| *s == vorm) {
             errors.push(FieldError::new("vorm", "Kies een leervorm uit de lijst."));
         }
-        let ritme = need(
-            &mut errors,
-            "ritme",
-            self.first("ritme"),
-            "hoe vaak jullie samenkomen",
-            SHORT,
-        );
-        let looptijd = need(
-            &mut errors,
-            "looptijd",
-            self.first("looptijd"),
-            "hoe lang de leerkring loopt",
-            SHORT,
-        );
-        let begeleiding = need(
-            &mut errors,
-            "begeleiding",
-            self.first("begeleiding"),
-            "wie de leerkring begeleidt",
-            SHORT,
-        );
+        let [ritme, looptijd, begeleiding] = [
+            ("ritme", "hoe vaak jullie samenkomen"),
+            ("looptijd", "hoe lang de leerkring loopt"),
+            ("begeleiding", "wie de leerkring begeleidt"),
+        ]
+        .map(|(field, what)| need(&mut errors, field, self.first(field), what, SHORT));
         let toegang = Access::parse(self.first("toegang").trim());
         if toegang.is_none() {
             errors.push(FieldError::new(
