@@ -3,8 +3,6 @@
 //! written in the same transaction as its mail in the outbox, so that it is mailed once, also with
 //! several instances, and a run that stops half-way is resumed, not repeated.
 
-use sqlx::Row;
-
 use super::outbox::OutgoingMail;
 use super::{now, Columns, Store, StoreError};
 use crate::domain::follow::{Follow, FollowKind, Frequency};
@@ -77,7 +75,7 @@ pub(crate) async fn add_follow(
     let last: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM follow_events")
         .fetch_one(&mut **tx)
         .await?
-        .get(0);
+        .col(0)?;
     sqlx::query(
         "INSERT INTO follows (participant_id, soort, waarde, frequentie, since_event, created_at) \
          VALUES ($1,$2,$3,$4,$5,$6) \
@@ -203,12 +201,10 @@ impl Store {
 
     /// The newest event number (0 when there is none).
     pub async fn last_follow_event(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query("SELECT COALESCE(MAX(id), 0) FROM follow_events")
-                .fetch_one(self.pool())
-                .await?
-                .get(0),
-        )
+        sqlx::query("SELECT COALESCE(MAX(id), 0) FROM follow_events")
+            .fetch_one(self.pool())
+            .await?
+            .col(0)
     }
 
     /// Every follow of `frequency` with its person and that person's cursor for it.
@@ -315,17 +311,15 @@ impl Store {
             .bind(period)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+        rows.iter().map(|r| r.col::<i64, _>(0)).collect()
     }
 
     /// How many digests were mailed for `period` (tests and the benchmark).
     pub async fn digest_count(&self, period: &str) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query("SELECT COUNT(*) FROM digests WHERE period = $1")
-                .bind(period)
-                .fetch_one(self.pool())
-                .await?
-                .get(0),
-        )
+        sqlx::query("SELECT COUNT(*) FROM digests WHERE period = $1")
+            .bind(period)
+            .fetch_one(self.pool())
+            .await?
+            .col(0)
     }
 }

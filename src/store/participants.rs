@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use super::outbox::{enqueue, OutgoingMail};
-use super::{now, stamp, Store, StoreError};
+use super::{now, parsed, stamp, Columns, Store, StoreError};
 use crate::domain::follow::{FollowKind, Frequency};
+use crate::domain::status::{MatchStatus, QuestionStatus};
 
 /// How long a sign-in link works.
 pub const LINK_MINUTES: i64 = 15;
@@ -61,7 +61,7 @@ pub struct OwnQuestion {
     /// Date asked (`YYYY-MM-DD`).
     pub datum: String,
     /// Handling status.
-    pub status: String,
+    pub status: QuestionStatus,
     /// The coordinator's answer, once given.
     pub antwoord: Option<String>,
     /// Offerings the engine suggested (ids).
@@ -74,15 +74,15 @@ pub struct OwnQuestion {
 
 const COLUMNS: &str = "id, email, naam, created_at, sessions_after, feed_token_hash";
 
-fn participant(r: &sqlx::any::AnyRow) -> Participant {
-    Participant {
-        id: r.get("id"),
-        email: r.get("email"),
-        naam: r.get("naam"),
-        created_at: r.get("created_at"),
-        sessions_after: r.get("sessions_after"),
-        has_feed: r.get::<Option<String>, _>("feed_token_hash").is_some(),
-    }
+fn participant(r: &sqlx::any::AnyRow) -> Result<Participant, StoreError> {
+    Ok(Participant {
+        id: r.col("id")?,
+        email: r.col("email")?,
+        naam: r.col("naam")?,
+        created_at: r.col("created_at")?,
+        sessions_after: r.col("sessions_after")?,
+        has_feed: r.col::<Option<String>, _>("feed_token_hash")?.is_some(),
+    })
 }
 
 /// A fresh random token (32 bytes, hex) and its hash.
@@ -167,7 +167,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let email: String = link.get("email");
+        let email: String = link.col("email")?;
         sqlx::query(
             "INSERT INTO participants (email, created_at, last_seen_at) VALUES ($1,$2,$3) \
              ON CONFLICT DO NOTHING",
@@ -190,13 +190,13 @@ impl Store {
         .bind(&email)
         .fetch_one(&mut *tx)
         .await?;
-        let p = participant(&row);
+        let p = participant(&row)?;
         let followed = match (
-            link.get::<Option<String>, _>("follow_soort")
+            link.col::<Option<String>, _>("follow_soort")?
                 .as_deref()
                 .and_then(FollowKind::parse),
-            link.get::<Option<String>, _>("follow_waarde"),
-            link.get::<Option<String>, _>("follow_frequentie")
+            link.col::<Option<String>, _>("follow_waarde")?,
+            link.col::<Option<String>, _>("follow_frequentie")?
                 .as_deref()
                 .and_then(Frequency::parse),
         ) {
@@ -223,7 +223,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.as_ref().map(participant))
+        row.as_ref().map(participant).transpose()
     }
 
     /// Records that a participant used the site at `now` (for the retention of unused accounts),
@@ -280,29 +280,32 @@ impl Store {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let id: String = r.get("id");
+            let id: String = r.col("id")?;
             let matches = sqlx::query(
                 "SELECT offering_id, status FROM question_matches WHERE question_id = $1 ORDER BY position",
             )
             .bind(&id)
             .fetch_all(self.pool())
             .await?;
-            let of = |status: &str| {
-                matches
-                    .iter()
-                    .filter(|m| m.get::<String, _>("status") == status)
-                    .map(|m| m.get::<String, _>("offering_id"))
-                    .collect::<Vec<_>>()
-            };
+            let mut voorgesteld = Vec::new();
+            let mut bevestigd = Vec::new();
+            for m in &matches {
+                let offering: String = m.col("offering_id")?;
+                match parsed(m, "status", MatchStatus::parse)? {
+                    MatchStatus::Voorgesteld => voorgesteld.push(offering),
+                    MatchStatus::Bevestigd => bevestigd.push(offering),
+                    MatchStatus::Verwijderd => {}
+                }
+            }
             out.push(OwnQuestion {
                 peer_consent: super::flag(&r, "peer_consent")?,
-                voorgesteld: of("voorgesteld"),
-                bevestigd: of("bevestigd"),
+                voorgesteld,
+                bevestigd,
                 id,
-                vraag: r.get("vraag"),
-                datum: r.get("datum"),
-                status: r.get("status"),
-                antwoord: r.get("antwoord"),
+                vraag: r.col("vraag")?,
+                datum: r.col("datum")?,
+                status: parsed(&r, "status", QuestionStatus::parse)?,
+                antwoord: r.col("antwoord")?,
             });
         }
         Ok(out)
@@ -350,7 +353,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let email: String = row.get(0);
+        let email: String = row.col(0)?;
         for sql in [
             "DELETE FROM follows WHERE participant_id = $1",
             "DELETE FROM bookmarks WHERE participant_id = $1",
@@ -409,7 +412,7 @@ impl Store {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        rows.iter().map(|r| Ok((r.col(0)?, r.col(1)?))).collect()
     }
 
     /// Gives a participant a new private feed token (the old one stops working); returns it.
@@ -443,7 +446,7 @@ impl Store {
         .bind(crate::security::token_hash(token))
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.as_ref().map(participant))
+        row.as_ref().map(participant).transpose()
     }
 
     /// Retention of unused accounts at `now`: accounts not used since `unused_since` get the
@@ -465,11 +468,11 @@ impl Store {
         .await?;
         let ts = now;
         for r in &to_warn {
-            let email: String = r.get(1);
+            let email: String = r.col(1)?;
             enqueue(&mut tx, &warn(&email)).await?;
             sqlx::query("UPDATE participants SET warned_at = $1 WHERE id = $2")
                 .bind(ts)
-                .bind(r.get::<i64, _>(0))
+                .bind(r.col::<i64, _>(0)?)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -484,7 +487,7 @@ impl Store {
         let mut deleted = 0;
         for r in gone {
             if let Some(email) = self
-                .delete_participant(r.get(0), "account verwijderd na bewaartermijn")
+                .delete_participant(r.col(0)?, "account verwijderd na bewaartermijn")
                 .await?
             {
                 self.erase_person(&email, "systeem").await?;

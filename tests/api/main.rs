@@ -1,5 +1,10 @@
 //! Integration tests: the application on port 0 with a fresh database per test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 mod agenda;
 mod api_contract;

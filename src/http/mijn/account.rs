@@ -138,8 +138,7 @@ async fn account_page(
             peers: peers.remove(&q.id).unwrap_or_default(),
             contact: q.peer_consent,
             id: q.id.clone(),
-            status: crate::domain::status::QuestionStatus::parse(&q.status)
-                .map_or_else(|| q.status.clone(), |s| s.label().to_string()),
+            status: q.status.label().to_string(),
             vraag: q.vraag,
             datum: q.datum,
             antwoord: q.antwoord.filter(|a| !a.trim().is_empty()),
