@@ -171,12 +171,14 @@ impl Application {
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
                 forms: Arc::new(
-                    FormGuard::new(secret, config.min_fill).with_origin(
-                        config
-                            .base_url
-                            .as_deref()
-                            .and_then(crate::http::forms::origin_of),
-                    ),
+                    FormGuard::new(secret, config.min_fill)
+                        .with_origin(
+                            config
+                                .base_url
+                                .as_deref()
+                                .and_then(crate::http::forms::origin_of),
+                        )
+                        .with_clock(config.clock.clone()),
                 ),
                 form_limiter: Arc::new(
                     RateLimiter::new(config.form_rate.0, config.form_rate.1)

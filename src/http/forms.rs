@@ -1,12 +1,13 @@
 //! Protection of public forms without cookies: a signed form token (which also proves a minimum
 //! fill time and a maximum age), a same-origin check, a honeypot field and a per-IP rate limit.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::domain::clock::Clock;
 use crate::security::{constant_time_eq, hex};
 
 /// Name of the honeypot field; people never see it, bots fill it in.
@@ -72,12 +73,8 @@ pub struct FormGuard {
     pub min_fill: Duration,
     /// Maximum age of a form.
     pub max_age: Duration,
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    /// Where the moment a form is shown and sent comes from.
+    clock: Clock,
 }
 
 impl FormGuard {
@@ -88,7 +85,19 @@ impl FormGuard {
             origin: None,
             min_fill,
             max_age: Duration::from_secs(4 * 3600),
+            clock: Clock::system(),
         }
+    }
+
+    /// The guard with the time read from `clock` (a fixed moment in tests).
+    pub fn with_clock(mut self, clock: Clock) -> FormGuard {
+        self.clock = clock;
+        self
+    }
+
+    /// Seconds since 1970 on the guard's clock.
+    fn now_secs(&self) -> u64 {
+        u64::try_from(self.clock.now().timestamp()).unwrap_or(0)
     }
 
     /// The guard with a configured public origin (see [`FormGuard::origin`]).
@@ -118,7 +127,7 @@ impl FormGuard {
     /// A fresh token for `form`: the moment it was issued, a random nonce (so that every form
     /// shown has its own token, which can be used once) and the signature.
     pub fn token(&self, form: &str) -> String {
-        let issued = now_secs();
+        let issued = self.now_secs();
         let mut bytes = [0u8; 12];
         let _ = getrandom::fill(&mut bytes);
         let nonce = hex(&bytes);
@@ -153,7 +162,7 @@ impl FormGuard {
         if expected.is_empty() || !constant_time_eq(expected.as_bytes(), mac.as_bytes()) {
             return Err(Rejection::BadToken);
         }
-        let age = now_secs().saturating_sub(issued);
+        let age = self.now_secs().saturating_sub(issued);
         if age < self.min_fill.as_secs() {
             return Err(Rejection::TooFast);
         }
@@ -271,11 +280,19 @@ mod tests {
         assert_eq!(g.check("contact", &t), Err(Rejection::BadToken));
         assert_eq!(g.check("leervraag", "123.abc"), Err(Rejection::BadToken));
         assert_eq!(g.check("leervraag", ""), Err(Rejection::BadToken));
-        let slow = FormGuard::new(b"geheim".to_vec(), Duration::from_secs(60));
-        assert_eq!(
-            slow.check("leervraag", &slow.token("leervraag")),
-            Err(Rejection::TooFast)
+        let clock = Clock::fixed(chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap());
+        let slow =
+            FormGuard::new(b"geheim".to_vec(), Duration::from_secs(60)).with_clock(clock.clone());
+        let t = slow.token("leervraag");
+        assert_eq!(slow.check("leervraag", &t), Err(Rejection::TooFast));
+        clock.advance(Duration::from_secs(60));
+        assert!(
+            slow.check("leervraag", &t).is_ok(),
+            "filled in for a minute"
         );
+        let old = slow.token("leervraag");
+        clock.advance(Duration::from_secs(4 * 3600 + 1));
+        assert_eq!(slow.check("leervraag", &old), Err(Rejection::Expired));
     }
 
     #[test]
