@@ -111,8 +111,10 @@ impl Catalog {
         })
     }
 
-    /// The same catalogue with "today" read from `clock` (a fixed moment in tests).
+    /// The same catalogue, and its store, with the time read from `clock` (a fixed moment in
+    /// tests).
     pub fn with_clock(mut self, clock: Clock) -> Catalog {
+        self.store = self.store.with_clock(clock.clone());
         self.clock = clock;
         self
     }

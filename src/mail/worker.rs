@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use chrono::Utc;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::transport::message;
@@ -106,7 +105,7 @@ impl Mailer {
                         let factor =
                             2u32.saturating_pow(u32::try_from(attempts).unwrap_or(16).min(16));
                         let wait = self.config.backoff.saturating_mul(factor);
-                        (Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default())
+                        (store.clock().now() + chrono::Duration::from_std(wait).unwrap_or_default())
                             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
                     });
                     tracing::warn!(mail = id, poging = tried, fout = %e, "mail niet verzonden");

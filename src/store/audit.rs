@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{now, Columns, Store, StoreError};
+use super::{Columns, Store, StoreError};
 
 /// One recorded change.
 #[derive(Debug, Clone)]
@@ -89,11 +89,12 @@ impl<'a> Change<'a> {
 pub(super) async fn record(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     change: &Change<'_>,
+    ts: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1,$2,$3,$4,$5,$6,$7)",
     )
-    .bind(now())
+    .bind(ts)
     .bind(change.actor)
     .bind(change.action)
     .bind(change.entity)

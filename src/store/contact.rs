@@ -2,7 +2,7 @@
 
 use super::audit::Change;
 use super::outbox::enqueue;
-use super::{accept_once, commit, now, parsed, Columns, OutgoingMail, Store, StoreError};
+use super::{accept_once, parsed, Columns, OutgoingMail, Store, StoreError};
 use crate::domain::status::MessageStatus;
 
 /// The answer mailed to a contact message from the back office.
@@ -68,14 +68,14 @@ impl Store {
         once: &str,
     ) -> Result<i64, StoreError> {
         let mut tx = self.write().await?;
-        accept_once(&mut tx, once).await?;
+        accept_once(&mut tx, once, self.clock().now()).await?;
         let row = sqlx::query(
             "INSERT INTO contact_messages (soort, bericht, email, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
         )
         .bind(soort)
         .bind(bericht)
         .bind(email)
-        .bind(now())
+        .bind(self.now())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -94,7 +94,7 @@ impl Store {
     /// Marks a contact message handled (starts its retention period).
     pub async fn close_contact(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
+        let ts = self.now();
         let done = sqlx::query(
             "UPDATE contact_messages SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4",
         )
@@ -107,7 +107,7 @@ impl Store {
         .rows_affected()
             > 0;
         let change = done.then(|| Change::new(actor, "afgehandeld", "bericht", id));
-        commit(tx, change, None).await?;
+        self.commit(tx, change, None).await?;
         Ok(done)
     }
 
@@ -122,7 +122,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
+        let ts = self.now();
         let done = sqlx::query(
             "UPDATE contact_messages SET reply_text = $1, replied_by = $2, replied_at = $3, \
              status = $4, closed_at = COALESCE(closed_at, $3) WHERE id = $5 AND replied_at IS NULL",
@@ -139,10 +139,10 @@ impl Store {
         if !done {
             return Ok(false);
         }
-        enqueue(&mut tx, mail).await?;
+        enqueue(&mut tx, mail, &self.now()).await?;
         let change = Change::new(actor, "beantwoord en gemaild", "bericht", id)
             .after(serde_json::json!({ "antwoord": text }));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(true)
     }
 

@@ -4,7 +4,7 @@
 //! several instances, and a run that stops half-way is resumed, not repeated.
 
 use super::outbox::OutgoingMail;
-use super::{now, Columns, Store, StoreError};
+use super::{Columns, Store, StoreError};
 use crate::domain::follow::{Follow, FollowKind, Frequency};
 
 /// A change that can be news: `nieuw` or `datum` (offering id), `traject` (track id), `antwoord`
@@ -71,6 +71,7 @@ pub(crate) async fn add_follow(
     kind: FollowKind,
     value: &str,
     frequency: Frequency,
+    ts: &str,
 ) -> Result<(), StoreError> {
     let last: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM follow_events")
         .fetch_one(&mut **tx)
@@ -86,7 +87,7 @@ pub(crate) async fn add_follow(
     .bind(value)
     .bind(frequency.slug())
     .bind(last)
-    .bind(now())
+    .bind(ts)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -118,7 +119,7 @@ impl Store {
         frequency: Frequency,
     ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        add_follow(&mut tx, participant, kind, value, frequency).await?;
+        add_follow(&mut tx, participant, kind, value, frequency, &self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -182,6 +183,7 @@ impl Store {
                     "deelnemer",
                     &entity_id,
                 ),
+                &self.now(),
             )
             .await?;
         }
@@ -267,7 +269,7 @@ impl Store {
             Frequency::Direct => "direct_after",
             Frequency::Wekelijks => "weekly_after",
         };
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
         let mut mailed = 0;
         for d in batch {
@@ -288,7 +290,8 @@ impl Store {
             if !claimed {
                 continue;
             }
-            super::outbox::enqueue_unsubscribable(&mut tx, &d.mail, &d.unsubscribe).await?;
+            super::outbox::enqueue_unsubscribable(&mut tx, &d.mail, &d.unsubscribe, &self.now())
+                .await?;
             sqlx::query(&format!(
                 "UPDATE participants SET {cursor} = $1 WHERE id = $2 AND {cursor} < $1"
             ))

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::audit::Change;
 use super::outbox::enqueue;
 use super::peers::PeerShare;
-use super::{commit, flag, stamp, Columns, OutgoingMail, Store, StoreError};
+use super::{flag, stamp, Columns, OutgoingMail, Store, StoreError};
 
 /// How many days the link of an introduction works.
 pub const INTRODUCTION_DAYS: i64 = 14;
@@ -136,9 +136,9 @@ impl Store {
         .bind(stamp(now_at + TimeDelta::days(INTRODUCTION_DAYS)))
         .execute(&mut *tx)
         .await?;
-        enqueue(&mut tx, mail).await?;
+        enqueue(&mut tx, mail, &self.now()).await?;
         let change = Change::new("deelnemer", "kennismaking gevraagd", "leervraag", from);
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(IntroRequest::Sent)
     }
 
@@ -197,7 +197,7 @@ impl Store {
         let to: String = row.col("to_question")?;
         if accept {
             for m in mails {
-                enqueue(&mut tx, m).await?;
+                enqueue(&mut tx, m, &self.now()).await?;
             }
         }
         let action = if accept {
@@ -205,7 +205,7 @@ impl Store {
         } else {
             "kennismaking afgewezen"
         };
-        commit(
+        self.commit(
             tx,
             [Change::new("deelnemer", action, "leervraag", to)],
             None,

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::audit::Change;
-use super::{commit, now, parse_list, parsed, Columns, Counter, Store, StoreError};
+use super::{parse_list, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::matching::{Judgement, MatchQuery};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 
@@ -125,14 +125,14 @@ impl Store {
         .bind(offering_id)
         .bind(question_id)
         .bind(status.as_str())
-        .bind(now())
+        .bind(self.now())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "UPDATE learning_questions SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
         .bind(QuestionStatus::InBehandeling.as_str())
-        .bind(now())
+        .bind(self.now())
         .bind(question_id)
         .bind(QuestionStatus::Nieuw.as_str())
         .execute(&mut *tx)
@@ -140,7 +140,7 @@ impl Store {
         let change = Change::new(actor, "koppeling", "leervraag", question_id)
             .before(json!({"aanbod": offering_id, "status": before}))
             .after(json!({"aanbod": offering_id, "status": status.as_str()}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 }

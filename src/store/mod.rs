@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
+
+use crate::domain::clock::Clock;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Connection, Executor, Row};
@@ -165,6 +167,7 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 /// Reading the columns of a row without panicking: a missing column, or a value that does not
@@ -207,10 +210,6 @@ pub(crate) fn flag(r: &AnyRow, column: &str) -> Result<bool, StoreError> {
 /// A read from a nullable integer flag column.
 pub(crate) fn opt_flag(r: &AnyRow, column: &str) -> Result<Option<bool>, StoreError> {
     Ok(r.col::<Option<i64>, _>(column)?.map(|v| v != 0))
-}
-
-pub(crate) fn now() -> String {
-    stamp(Utc::now())
 }
 
 /// A moment as the store writes it (RFC 3339 UTC with milliseconds, so that text order is time
@@ -288,7 +287,27 @@ impl Store {
             Backend::Sqlite(_) => sqlx::migrate!("./migrations").run(&pool).await?,
             Backend::Postgres(_) => sqlx::migrate!("./migrations-postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            clock: Clock::system(),
+        })
+    }
+
+    /// The same store with the moments it writes read from `clock` (a fixed moment in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Where the moments the store writes come from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current moment as the store writes it ([`stamp`]).
+    pub(crate) fn now(&self) -> String {
+        stamp(self.clock.now())
     }
 
     /// The database this store talks to.
@@ -422,10 +441,10 @@ impl Store {
 pub(crate) async fn accept_once(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     once: &str,
+    now: chrono::DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let ts = now();
-    let cutoff = (chrono::Utc::now() - chrono::TimeDelta::days(1))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let ts = stamp(now);
+    let cutoff = stamp(now - chrono::TimeDelta::days(1));
     sqlx::query("DELETE FROM used_form_tokens WHERE used_at < $1")
         .bind(&cutoff)
         .execute(&mut **tx)
@@ -483,42 +502,6 @@ impl Counter {
     }
 }
 
-/// Ends a write transaction: records `changes` in the audit log, moves `counter` when given, and
-/// commits, so that the change, its audit records and the counter land together.
-pub(crate) async fn commit<'a>(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    changes: impl IntoIterator<Item = Change<'a>>,
-    counter: Option<Counter>,
-) -> Result<(), StoreError> {
-    for change in changes {
-        audit::record(&mut tx, &change).await?;
-    }
-    if let Some(counter) = counter {
-        bump(&mut tx, counter).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Ends a write that changed `done` rows: when it changed none, nothing is kept (false);
-/// otherwise queues `mails`, records `change`, moves `counter` and commits (true).
-pub(crate) async fn commit_if_done<'m>(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    done: u64,
-    mails: impl IntoIterator<Item = &'m OutgoingMail>,
-    change: Change<'_>,
-    counter: Option<Counter>,
-) -> Result<bool, StoreError> {
-    if done == 0 {
-        return Ok(false);
-    }
-    for m in mails {
-        outbox::enqueue(&mut tx, m).await?;
-    }
-    commit(tx, [change], counter).await?;
-    Ok(true)
-}
-
 /// A moderator's rejection of something waiting (a submission, a circle): the reason, the mail to
 /// whoever sent it in, and who rejected it.
 #[derive(Debug, Clone, Copy)]
@@ -531,6 +514,47 @@ pub struct Rejected<'a> {
     pub actor: &'a str,
 }
 
+impl Store {
+    /// Ends a write transaction: records `changes` in the audit log, moves `counter` when given, and
+    /// commits, so that the change, its audit records and the counter land together.
+    pub(crate) async fn commit<'a>(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        changes: impl IntoIterator<Item = Change<'a>>,
+        counter: Option<Counter>,
+    ) -> Result<(), StoreError> {
+        let ts = self.now();
+        for change in changes {
+            audit::record(&mut tx, &change, &ts).await?;
+        }
+        if let Some(counter) = counter {
+            bump(&mut tx, counter).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a write that changed `done` rows: when it changed none, nothing is kept (false);
+    /// otherwise queues `mails`, records `change`, moves `counter` and commits (true).
+    pub(crate) async fn commit_if_done<'m>(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        done: u64,
+        mails: impl IntoIterator<Item = &'m OutgoingMail>,
+        change: Change<'_>,
+        counter: Option<Counter>,
+    ) -> Result<bool, StoreError> {
+        if done == 0 {
+            return Ok(false);
+        }
+        for m in mails {
+            outbox::enqueue(&mut tx, m, &self.now()).await?;
+        }
+        self.commit(tx, [change], counter).await?;
+        Ok(true)
+    }
+}
+
 impl<'a> Rejected<'a> {
     /// The rejection for `reden`, with the `mail` to the sender, by `actor`.
     pub fn new(reden: &'a str, mail: Option<&'a OutgoingMail>, actor: &'a str) -> Rejected<'a> {
@@ -541,6 +565,7 @@ impl<'a> Rejected<'a> {
     /// [`commit_if_done`]): the mail queued and "afgewezen" with the reason in the audit log.
     pub(crate) async fn commit(
         self,
+        store: &Store,
         tx: sqlx::Transaction<'static, sqlx::Any>,
         done: u64,
         entity: &str,
@@ -548,7 +573,9 @@ impl<'a> Rejected<'a> {
     ) -> Result<bool, StoreError> {
         let change = Change::new(self.actor, "afgewezen", entity, id)
             .after(serde_json::json!({"reden": self.reden}));
-        commit_if_done(tx, done, self.mail, change, None).await
+        store
+            .commit_if_done(tx, done, self.mail, change, None)
+            .await
     }
 }
 

@@ -4,9 +4,7 @@
 use serde_json::{json, Value};
 
 use super::audit::Change;
-use super::{
-    commit, list_json, now, parse_date, parse_list, parsed, Columns, Counter, Store, StoreError,
-};
+use super::{list_json, parse_date, parse_list, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::offering::{Location, Offering};
 use crate::domain::taxonomy::Taxonomy;
 
@@ -64,10 +62,10 @@ impl Store {
              ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
         )
         .bind(doc)
-        .bind(now())
+        .bind(self.now())
         .execute(&mut *tx)
         .await?;
-        commit(tx, None, Some(Counter::Catalog)).await?;
+        self.commit(tx, None, Some(Counter::Catalog)).await?;
         Ok(())
     }
 
@@ -144,11 +142,11 @@ impl Store {
     /// Inserts or updates offerings by id, all in one transaction.
     pub async fn upsert_offerings(&self, offerings: &[Offering]) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
+        let ts = self.now();
         for o in offerings {
             upsert_offering(&mut tx, o, &ts).await?;
         }
-        commit(tx, None, Some(Counter::Catalog)).await?;
+        self.commit(tx, None, Some(Counter::Catalog)).await?;
         Ok(())
     }
 
@@ -215,10 +213,10 @@ impl Store {
     pub async fn save_offering(&self, o: &Offering, actor: &str) -> Result<(), StoreError> {
         let before = self.offering_record(&o.id).await?.map(|(v, _)| v);
         let mut tx = self.write().await?;
-        upsert_offering(&mut tx, o, &now()).await?;
+        upsert_offering(&mut tx, o, &self.now()).await?;
         let after = serde_json::to_value(o).unwrap_or(Value::Null);
         let change = Change::saved(actor, "aanbod", &o.id, before, after);
-        commit(tx, [change], Some(Counter::Catalog)).await?;
+        self.commit(tx, [change], Some(Counter::Catalog)).await?;
         Ok(())
     }
 
@@ -233,7 +231,7 @@ impl Store {
         let done =
             sqlx::query("UPDATE offerings SET gepubliceerd = $1, updated_at = $2 WHERE id = $3")
                 .bind(i64::from(published))
-                .bind(now())
+                .bind(self.now())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
@@ -253,7 +251,8 @@ impl Store {
             .before(json!({"gepubliceerd": !published}))
             .after(json!({"gepubliceerd": published}))
         });
-        commit(tx, change, done.then_some(Counter::Catalog)).await?;
+        self.commit(tx, change, done.then_some(Counter::Catalog))
+            .await?;
         Ok(done)
     }
 }

@@ -2,7 +2,7 @@
 //! sent later by the mail worker, with retries.
 
 use super::audit::Change;
-use super::{commit, now, parsed, Columns, Store, StoreError};
+use super::{parsed, Columns, Store, StoreError};
 use crate::domain::status::MailStatus;
 
 /// A mail to send.
@@ -56,8 +56,9 @@ pub struct OutboxRow {
 pub(crate) async fn enqueue(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     mail: &OutgoingMail,
+    ts: &str,
 ) -> Result<(), StoreError> {
-    insert(tx, mail, None).await
+    insert(tx, mail, None, ts).await
 }
 
 /// Writes an alert mail with its one-click unsubscribe address to the outbox inside the caller's
@@ -66,16 +67,17 @@ pub(crate) async fn enqueue_unsubscribable(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     mail: &OutgoingMail,
     unsubscribe: &str,
+    ts: &str,
 ) -> Result<(), StoreError> {
-    insert(tx, mail, Some(unsubscribe)).await
+    insert(tx, mail, Some(unsubscribe), ts).await
 }
 
 async fn insert(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     mail: &OutgoingMail,
     unsubscribe: Option<&str>,
+    ts: &str,
 ) -> Result<(), StoreError> {
-    let ts = now();
     sqlx::query(
         "INSERT INTO outbox (recipient, subject, body_text, body_html, next_attempt_at, created_at, list_unsubscribe, invites_reply) \
          VALUES ($1,$2,$3,$4,$5,$5,$6,$7)",
@@ -84,7 +86,7 @@ async fn insert(
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
-    .bind(&ts)
+    .bind(ts)
     .bind(unsubscribe)
     .bind(i64::from(mail.invites_reply))
     .execute(&mut **tx)
@@ -132,12 +134,11 @@ impl Store {
              ORDER BY id LIMIT $3"
         ))
         .bind(MailStatus::Wachtend.as_str())
-        .bind(now())
+        .bind(self.now())
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
-        let held =
-            (chrono::Utc::now() + lease).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let held = super::stamp(self.clock().now() + lease);
         let mut claimed = Vec::with_capacity(rows.len());
         for r in &rows {
             let mut mail = row(r)?;
@@ -170,7 +171,7 @@ impl Store {
              WHERE id = $3 AND status = $4 AND next_attempt_at = $5",
         )
         .bind(MailStatus::Verzonden.as_str())
-        .bind(now());
+        .bind(self.now());
         self.under_claim(q, id, claim).await
     }
 
@@ -230,7 +231,7 @@ impl Store {
              WHERE id = $3 AND status = $4 AND recipient != '(gewist)'",
         )
         .bind(MailStatus::Wachtend.as_str())
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .bind(MailStatus::Mislukt.as_str())
         .execute(&mut *tx)
@@ -238,7 +239,7 @@ impl Store {
         .rows_affected()
             > 0;
         let change = done.then(|| Change::new(actor, "opnieuw versturen", "mail", id));
-        commit(tx, change, None).await?;
+        self.commit(tx, change, None).await?;
         Ok(done)
     }
 

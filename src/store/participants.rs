@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 
 use super::outbox::{enqueue, OutgoingMail};
-use super::{now, parsed, stamp, Columns, Store, StoreError};
+use super::{parsed, stamp, Columns, Store, StoreError};
 use crate::domain::follow::{FollowKind, Frequency};
 use crate::domain::status::{MatchStatus, QuestionStatus};
 
@@ -124,7 +124,7 @@ impl Store {
         .bind(stamp(now + TimeDelta::minutes(LINK_MINUTES)))
         .execute(&mut *tx)
         .await?;
-        enqueue(&mut tx, &mail(&token)).await?;
+        enqueue(&mut tx, &mail(&token), &self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -201,7 +201,8 @@ impl Store {
                 .and_then(Frequency::parse),
         ) {
             (Some(kind), Some(value), Some(frequency)) => {
-                super::follows::add_follow(&mut tx, p.id, kind, &value, frequency).await?;
+                super::follows::add_follow(&mut tx, p.id, kind, &value, frequency, &self.now())
+                    .await?;
                 Some(PendingFollow {
                     kind,
                     value,
@@ -373,6 +374,7 @@ impl Store {
         super::audit::record(
             &mut tx,
             &super::audit::Change::new("deelnemer", reason, "deelnemer", &entity_id),
+            &self.now(),
         )
         .await?;
         tx.commit().await?;
@@ -387,7 +389,7 @@ impl Store {
         )
         .bind(id)
         .bind(offering)
-        .bind(now())
+        .bind(self.now())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -469,7 +471,7 @@ impl Store {
         let ts = now;
         for r in &to_warn {
             let email: String = r.col(1)?;
-            enqueue(&mut tx, &warn(&email)).await?;
+            enqueue(&mut tx, &warn(&email), &self.now()).await?;
             sqlx::query("UPDATE participants SET warned_at = $1 WHERE id = $2")
                 .bind(ts)
                 .bind(r.col::<i64, _>(0)?)

@@ -2,7 +2,7 @@
 //! question, what they share, and withdrawing it (which stops their open introductions).
 
 use super::questions::question;
-use super::{commit, flag, now, Columns, Store, StoreError};
+use super::{flag, Columns, Store, StoreError};
 use crate::domain::question::LearningQuestion;
 
 /// What an asker agreed to share with a peer (each optional).
@@ -71,16 +71,16 @@ impl Store {
         .bind(share.and_then(|s| s.organisatie.clone()))
         .bind(i64::from(share.is_some_and(|s| s.rol)))
         .bind(i64::from(share.is_some_and(|s| s.gemeente)))
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if done > 0 && share.is_none() {
-            super::introductions::stop_introductions(&mut tx, id, &now()).await?;
+            super::introductions::stop_introductions(&mut tx, id, &self.now()).await?;
         }
-        commit(tx, None, None).await?;
+        self.commit(tx, None, None).await?;
         Ok(done > 0)
     }
 }

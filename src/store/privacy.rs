@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde_json::{json, Value};
 
 use super::audit::Change;
-use super::{commit, Columns, Store, StoreError};
+use super::{Columns, Store, StoreError};
 use crate::domain::status::MailStatus;
 
 impl Store {
@@ -62,7 +62,7 @@ impl Store {
             )
             .after(json!({"records": n}))
         });
-        commit(tx, change, None).await?;
+        self.commit(tx, change, None).await?;
         Ok(n)
     }
 
@@ -115,7 +115,7 @@ impl Store {
             "op verzoek",
         )
         .after(json!({"records": n}));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(n)
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::audit::Change;
-use super::{commit, list_json, now, parse_list, Columns, Counter, Store, StoreError};
+use super::{list_json, parse_list, Columns, Counter, Store, StoreError};
 
 impl Store {
     /// Renames a provider everywhere (as provider and as partner), audited; returns the ids of
@@ -18,7 +18,7 @@ impl Store {
         let rows = sqlx::query("SELECT id, aanbieder, partners FROM offerings")
             .fetch_all(&mut *tx)
             .await?;
-        let ts = now();
+        let ts = self.now();
         let mut changed = Vec::new();
         for r in rows {
             let id: String = r.col(0)?;
@@ -51,7 +51,7 @@ impl Store {
                 .before(json!({"naam": old}))
                 .after(json!({"naam": new, "aanbod": changed}))
         });
-        commit(
+        self.commit(
             tx,
             change,
             (!changed.is_empty()).then_some(Counter::Catalog),
@@ -66,7 +66,7 @@ impl Store {
         let n = sqlx::query(
             "UPDATE offerings SET gepubliceerd = 0, updated_at = $1 WHERE aanbieder = $2 AND gepubliceerd = 1",
         )
-        .bind(now())
+        .bind(self.now())
         .bind(name)
         .execute(&mut *tx)
         .await?
@@ -75,7 +75,8 @@ impl Store {
             Change::new(actor, "niet meer gepubliceerd", "aanbieder", name)
                 .after(json!({"aanbod": n}))
         });
-        commit(tx, change, (n > 0).then_some(Counter::Catalog)).await?;
+        self.commit(tx, change, (n > 0).then_some(Counter::Catalog))
+            .await?;
         Ok(n)
     }
 }

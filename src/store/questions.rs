@@ -6,8 +6,8 @@ use serde_json::json;
 use super::audit::Change;
 use super::outbox::{enqueue, OutgoingMail};
 use super::{
-    accept_once, commit, flag, list_json, now, opt_flag, parse_date, parse_list, parsed, Columns,
-    Counter, Store, StoreError,
+    accept_once, flag, list_json, opt_flag, parse_date, parse_list, parsed, Columns, Counter,
+    Store, StoreError,
 };
 use crate::domain::matching::{Fit, LabelledQuestion};
 use crate::domain::question::LearningQuestion;
@@ -193,7 +193,7 @@ impl Store {
     /// Inserts or updates learning questions by id, all in one transaction.
     pub async fn upsert_questions(&self, questions: &[LearningQuestion]) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
+        let ts = self.now();
         for q in questions {
             bind_question(sqlx::query(
                 "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, \
@@ -213,7 +213,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        commit(tx, None, Some(Counter::Demand)).await?;
+        self.commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
@@ -225,9 +225,9 @@ impl Store {
         once: &str,
     ) -> Result<(), StoreError> {
         let q = sq.question;
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
-        accept_once(&mut tx, once).await?;
+        accept_once(&mut tx, once, self.clock().now()).await?;
         bind_question(
             sqlx::query(
             "INSERT INTO learning_questions (id, vraag, doelgroep, sector, gemeente, themas, datum, bron, \
@@ -267,9 +267,9 @@ impl Store {
             .await?;
         }
         if let Some(mail) = &sq.receipt {
-            enqueue(&mut tx, mail).await?;
+            enqueue(&mut tx, mail, &self.now()).await?;
         }
-        commit(tx, None, Some(Counter::Demand)).await?;
+        self.commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
@@ -320,7 +320,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        commit(tx, None, Some(Counter::Demand)).await?;
+        self.commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
     }
 
@@ -412,7 +412,7 @@ impl Store {
             return Ok(false);
         };
         let (old_status, old_answer): (String, Option<String>) = (before.col(0)?, before.col(1)?);
-        let ts = now();
+        let ts = self.now();
         sqlx::query(
             "UPDATE learning_questions SET status = $1, antwoord = $2, updated_at = $3, \
              closed_at = CASE WHEN $4 THEN COALESCE(closed_at, $5) ELSE NULL END WHERE id = $6",
@@ -426,7 +426,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let Some(m) = mail {
-            enqueue(&mut tx, m).await?;
+            enqueue(&mut tx, m, &self.now()).await?;
         }
         let change = Change::new(
             actor,
@@ -440,7 +440,7 @@ impl Store {
         )
         .before(json!({"status": old_status, "antwoord": old_answer}))
         .after(json!({"status": status.as_str(), "antwoord": antwoord, "mail_naar": mail.map(|m| &m.to)}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 
@@ -467,14 +467,14 @@ impl Store {
             "UPDATE learning_questions SET themas = $1, themas_automatisch = 0, updated_at = $2 WHERE id = $3",
         )
         .bind(list_json(themas))
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
         let change = Change::new(actor, "thema's gezet", "leervraag", id)
             .before(json!({"themas": old, "themas_automatisch": automatic}))
             .after(json!({"themas": themas, "themas_automatisch": false}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(true)
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::audit::Change;
-use super::{commit, now, Columns, Counter, Store, StoreError};
+use super::{Columns, Counter, Store, StoreError};
 use crate::domain::inventory::InventoryRound;
 
 fn day(r: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>, StoreError> {
@@ -76,13 +76,13 @@ impl Store {
         .bind(&r.label)
         .bind(r.starts_on.to_string())
         .bind(r.ends_on.to_string())
-        .bind(now())
+        .bind(self.now())
         .fetch_one(&mut *tx)
         .await?
         .col(0)?;
         let change = Change::new(actor, "geopend", "inventarisatieronde", id)
             .after(serde_json::json!({"label": r.label, "van": r.starts_on, "tot": r.ends_on}));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(id)
     }
 
@@ -130,7 +130,7 @@ impl Store {
         let change = Change::new(actor, "afgesloten", "inventarisatieronde", id).after(
             serde_json::json!({"label": r.label, "leervragen": questions, "aanbod": offerings}),
         );
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         r.closed_on = Some(today);
         Ok(Some(r))
     }

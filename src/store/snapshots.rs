@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::audit::Change;
-use super::{commit, Columns, Counter, Store, StoreError};
+use super::{Columns, Counter, Store, StoreError};
 use crate::domain::gaps::snapshot::Snapshot;
 
 /// A stored peiling in the list: its date, method and when it was published.
@@ -59,7 +59,7 @@ impl Store {
         let change = Change::new(actor, "gepubliceerd", "peiling", &datum).after(
             serde_json::json!({"datum": datum, "methode": snapshot.methode, "lacunes": snapshot.lacunes.len()}),
         );
-        commit(tx, [change], Some(Counter::Demand)).await
+        self.commit(tx, [change], Some(Counter::Demand)).await
     }
 
     /// Every peiling, newest first (without its contents).

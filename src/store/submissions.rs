@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::audit::Change;
 use super::offerings::upsert_offering;
 use super::outbox::{enqueue, OutgoingMail};
-use super::{accept_once, commit, now, parsed, Columns, Counter, Rejected, Store, StoreError};
+use super::{accept_once, parsed, Columns, Counter, Rejected, Store, StoreError};
 use crate::domain::offering::Offering;
 use crate::domain::status::SubmissionStatus;
 
@@ -57,9 +57,9 @@ impl Store {
         email: Option<&str>,
         once: &str,
     ) -> Result<i64, StoreError> {
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
-        accept_once(&mut tx, once).await?;
+        accept_once(&mut tx, once, self.clock().now()).await?;
         let row = sqlx::query(
             "INSERT INTO offering_submissions (data, contact_naam, contact_email, created_at, updated_at) \
              VALUES ($1,$2,$3,$4,$5) RETURNING id",
@@ -118,14 +118,14 @@ impl Store {
         let before: Value = serde_json::from_str(before.col::<&str, _>(0)?).unwrap_or(Value::Null);
         sqlx::query("UPDATE offering_submissions SET data = $1, updated_at = $2 WHERE id = $3")
             .bind(data.to_string())
-            .bind(now())
+            .bind(self.now())
             .bind(id)
             .execute(&mut *tx)
             .await?;
         let change = Change::new(actor, "bewerkt", "aanmelding", id)
             .before(before)
             .after(data.clone());
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -139,7 +139,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let ts = now();
+        let ts = self.now();
         let closed = Closing::Approved(offering);
         if !close_submission(&mut tx, id, &closed, &ts).await? {
             return Ok(false);
@@ -154,13 +154,14 @@ impl Store {
         }
         upsert_offering(&mut tx, offering, &ts).await?;
         if let Some(m) = mail {
-            enqueue(&mut tx, m).await?;
+            enqueue(&mut tx, m, &self.now()).await?;
         }
         let after = serde_json::to_value(offering).unwrap_or(Value::Null);
         let approved = Change::new(actor, "goedgekeurd", "aanmelding", id)
             .after(json!({"aanbod": offering.id}));
         let published = Change::new(actor, "gepubliceerd", "aanbod", &offering.id).after(after);
-        commit(tx, [approved, published], Some(Counter::Catalog)).await?;
+        self.commit(tx, [approved, published], Some(Counter::Catalog))
+            .await?;
         Ok(true)
     }
 
@@ -172,9 +173,9 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let closing = Closing::Rejected(rejected.reden);
-        let closed = close_submission(&mut tx, id, &closing, &now()).await?;
+        let closed = close_submission(&mut tx, id, &closing, &self.now()).await?;
         rejected
-            .commit(tx, u64::from(closed), "aanmelding", id)
+            .commit(self, tx, u64::from(closed), "aanmelding", id)
             .await
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::audit::Change;
-use super::{commit, list_json, now, parse_list, parsed, Columns, Counter, Store, StoreError};
+use super::{list_json, parse_list, parsed, Columns, Counter, Store, StoreError};
 use crate::domain::track::{Track, TrackStatus};
 
 fn track(r: &sqlx::any::AnyRow) -> Result<Track, StoreError> {
@@ -54,7 +54,7 @@ impl Store {
         if t.id > 0 && before.is_none() {
             return Err(StoreError::Corrupt(format!("geen traject {}", t.id)));
         }
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
         // The same values in the same places for both statements; an update adds the id.
         let sql = if t.id > 0 {
@@ -87,7 +87,7 @@ impl Store {
         let after = serde_json::to_value(&saved).unwrap_or(Value::Null);
         let before = before.and_then(|b| serde_json::to_value(b).ok());
         let change = Change::saved(actor, "ontwikkeltraject", id, before, after);
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(id)
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::audit::Change;
-use super::{commit, now, stamp, Backend, Columns, Store, StoreError};
+use super::{stamp, Backend, Columns, Store, StoreError};
 use crate::security::Role;
 
 /// A back-office account.
@@ -57,7 +57,7 @@ impl Store {
         password_hash: Option<&str>,
         actor: &str,
     ) -> Result<i64, StoreError> {
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES ($1,$2,$3,$4,$5) \
@@ -75,7 +75,7 @@ impl Store {
         };
         let id: i64 = row.col(0)?;
         let change = Change::new(actor, "aangemaakt", "account", email).after(json!({"email": email, "rol": role.slug(), "wachtwoord_gezet": password_hash.is_some()}));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(id)
     }
 
@@ -144,7 +144,7 @@ impl Store {
             .before(json!({"uitgeschakeld": !disabled}))
             .after(json!({"uitgeschakeld": disabled}))
         });
-        commit(tx, change, None).await?;
+        self.commit(tx, change, None).await?;
         Ok(done)
     }
 
@@ -190,7 +190,7 @@ impl Store {
             "account",
             email.trim(),
         );
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(Some(id))
     }
 
@@ -300,7 +300,7 @@ impl Store {
         .col(0)?;
         self.end_sessions(&mut tx, user_id).await?;
         let change = Change::new(&email, "wachtwoord gezet", "account", &email);
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(true)
     }
 
@@ -342,7 +342,7 @@ impl Store {
         )
         .bind(secret)
         .bind(step as i64)
-        .bind(now())
+        .bind(self.now())
         .bind(user_id)
         .bind(i64::from(password_hash.is_some()))
         .bind(password_hash.unwrap_or_default())
@@ -353,7 +353,7 @@ impl Store {
         };
         let email: String = row.col(0)?;
         let change = Change::new(&email, "tweestapsverificatie aan", "account", &email);
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(true)
     }
 

@@ -7,7 +7,7 @@ use super::bind_what;
 use crate::domain::circle::{CircleStatus, LearningCircle};
 use crate::store::audit::Change;
 use crate::store::outbox::OutgoingMail;
-use crate::store::{bump, commit_if_done, now, Counter, Store, StoreError};
+use crate::store::{bump, Counter, Store, StoreError};
 
 impl Store {
     /// Replaces what the circle `id` is (name, description, learning questions, for whom, form,
@@ -31,7 +31,7 @@ impl Store {
              themas = $11, vraagstuk = $12, updated_at = $13 WHERE id = $14 AND status IN ($15, $16)",
         );
         let done = bind_what(update, c)
-            .bind(now())
+            .bind(self.now())
             .bind(id)
             .bind(CircleStatus::Ingediend.as_str())
             .bind(CircleStatus::Actief.as_str())
@@ -44,7 +44,8 @@ impl Store {
         }
         let change = Change::new(actor, "bewerkt", "leerkring", id)
             .after(json!({"titel": c.titel, "toegang": c.toegang.as_str()}));
-        commit_if_done(tx, done, [], change, Some(Counter::Demand)).await
+        self.commit_if_done(tx, done, [], change, Some(Counter::Demand))
+            .await
     }
 
     /// Stops the active circle `id`, with the `mails` to its members, in one transaction; it
@@ -60,7 +61,7 @@ impl Store {
             "UPDATE learning_circles SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
         .bind(CircleStatus::Gestopt.as_str())
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .bind(CircleStatus::Actief.as_str())
         .execute(&mut *tx)
@@ -68,6 +69,7 @@ impl Store {
         .rows_affected();
         let change = Change::new(actor, "gestopt", "leerkring", id)
             .after(json!({"leden_gemaild": mails.len()}));
-        commit_if_done(tx, done, mails, change, Some(Counter::Demand)).await
+        self.commit_if_done(tx, done, mails, change, Some(Counter::Demand))
+            .await
     }
 }

@@ -6,7 +6,7 @@ use super::Invitation;
 use super::{put_member, Shown};
 use crate::domain::circle::MemberRole;
 use crate::store::audit::Change;
-use crate::store::{commit, stamp, Columns, Store, StoreError};
+use crate::store::{stamp, Columns, Store, StoreError};
 
 impl Store {
     /// The invitation behind a link token, when it is unused and not expired at `now`.
@@ -80,14 +80,14 @@ impl Store {
         } else {
             MemberRole::Begeleider
         };
-        put_member(&mut tx, circle_id, participant_id, rol, shown).await?;
+        put_member(&mut tx, circle_id, participant_id, rol, shown, &self.now()).await?;
         let change = Change::new(
             "deelnemer",
             "uitnodiging aangenomen",
             "leerkring",
             circle_id,
         );
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(Some((participant_id, rol)))
     }
 }

@@ -7,7 +7,7 @@ use super::meeting;
 use super::CircleMeeting;
 use crate::domain::circle::{CircleLink, CircleStatus, Meeting};
 use crate::store::outbox::{enqueue, OutgoingMail};
-use crate::store::{commit, now, Columns, Counter, Store, StoreError};
+use crate::store::{Columns, Counter, Store, StoreError};
 
 impl Store {
     /// The meetings of a circle, in date order.
@@ -55,10 +55,10 @@ impl Store {
         .bind(m.tijd.map(|t| t.format("%H:%M").to_string()))
         .bind(&m.titel)
         .bind(&m.plaats)
-        .bind(now())
+        .bind(self.now())
         .execute(&mut *tx)
         .await?;
-        commit(tx, None, Some(Counter::Demand)).await
+        self.commit(tx, None, Some(Counter::Demand)).await
     }
 
     /// Removes a meeting of the circle.
@@ -69,7 +69,7 @@ impl Store {
             .bind(circle_id)
             .execute(&mut *tx)
             .await?;
-        commit(tx, None, Some(Counter::Demand)).await
+        self.commit(tx, None, Some(Counter::Demand)).await
     }
 
     /// The links and documents shared in a circle, newest first.
@@ -96,7 +96,7 @@ impl Store {
         .bind(circle_id)
         .bind(&l.titel)
         .bind(&l.url)
-        .bind(now())
+        .bind(self.now())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -127,11 +127,11 @@ impl Store {
         .bind(circle_id)
         .bind(onderwerp)
         .bind(tekst)
-        .bind(now())
+        .bind(self.now())
         .execute(&mut *tx)
         .await?;
         for m in mails {
-            enqueue(&mut tx, m).await?;
+            enqueue(&mut tx, m, &self.now()).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -76,7 +76,7 @@ impl Store {
             Some(r) if r.is_member() => r,
             _ => rol,
         };
-        put_member(&mut tx, circle_id, participant_id, rol, shown).await?;
+        put_member(&mut tx, circle_id, participant_id, rol, shown, &self.now()).await?;
         tx.commit().await?;
         Ok(())
     }

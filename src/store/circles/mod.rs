@@ -18,9 +18,7 @@ use serde_json::json;
 
 use super::audit::Change;
 use super::outbox::{enqueue, OutgoingMail};
-use super::{
-    commit, flag, list_json, now, parse_list, parsed, stamp, Columns, Counter, Store, StoreError,
-};
+use super::{flag, list_json, parse_list, parsed, stamp, Columns, Counter, Store, StoreError};
 use crate::domain::circle::{Access, CircleStatus, LearningCircle, Meeting, MemberRole};
 
 /// How long an invitation link works.
@@ -202,6 +200,7 @@ async fn put_member(
     participant_id: i64,
     rol: MemberRole,
     shown: &Shown,
+    ts: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO circle_members (circle_id, participant_id, rol, naam, organisatie, zichtbaar, created_at) \
@@ -214,7 +213,7 @@ async fn put_member(
     .bind(&shown.naam)
     .bind(&shown.organisatie)
     .bind(i64::from(shown.zichtbaar))
-    .bind(now())
+    .bind(ts)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -240,13 +239,21 @@ impl Store {
         participant_id: i64,
         shown: &Shown,
     ) -> Result<(i64, String), StoreError> {
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
         let (id, slug) = insert(&mut tx, c, CircleStatus::Ingediend, &ts).await?;
-        put_member(&mut tx, id, participant_id, MemberRole::Begeleider, shown).await?;
+        put_member(
+            &mut tx,
+            id,
+            participant_id,
+            MemberRole::Begeleider,
+            shown,
+            &self.now(),
+        )
+        .await?;
         let change = Change::new("deelnemer", "gestart", "leerkring", id)
             .after(json!({"titel": c.titel, "slug": slug}));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok((id, slug))
     }
 
@@ -275,12 +282,12 @@ impl Store {
             .bind(&expires)
             .execute(&mut *tx)
             .await?;
-            enqueue(&mut tx, &inv.mail).await?;
+            enqueue(&mut tx, &inv.mail, &self.now()).await?;
         }
         let questions: Vec<&str> = invitations.iter().map(|i| i.question_id.as_str()).collect();
         let change = Change::new(actor, "voorgesteld", "leerkring", id)
             .after(json!({"titel": c.titel, "slug": slug, "vragen": questions}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok((id, slug))
     }
 

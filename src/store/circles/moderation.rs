@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::domain::circle::CircleStatus;
 use crate::store::audit::Change;
 use crate::store::outbox::OutgoingMail;
-use crate::store::{commit, commit_if_done, now, Counter, Rejected, Store, StoreError};
+use crate::store::{Counter, Rejected, Store, StoreError};
 
 /// Runs `q`, the decision on circle `id` whose last parameters are "updated now, while it waits"
 /// (`updated_at`, `id`, `ingediend`), inside `tx`: 1 when it was waiting, else 0.
@@ -13,8 +13,9 @@ async fn leave_waiting<'q>(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     id: i64,
+    ts: &'q str,
 ) -> Result<u64, StoreError> {
-    Ok(q.bind(now())
+    Ok(q.bind(ts)
         .bind(id)
         .bind(CircleStatus::Ingediend.as_str())
         .execute(&mut **tx)
@@ -41,10 +42,11 @@ impl Store {
         .bind(CircleStatus::Actief.as_str())
         .bind(lacune)
         .bind(traject);
-        let done = leave_waiting(&mut tx, q, id).await?;
+        let done = leave_waiting(&mut tx, q, id, &self.now()).await?;
         let change = Change::new(actor, "goedgekeurd", "leerkring", id)
             .after(json!({"lacune": lacune, "traject": traject}));
-        commit_if_done(tx, done, mail, change, Some(Counter::Demand)).await
+        self.commit_if_done(tx, done, mail, change, Some(Counter::Demand))
+            .await
     }
 
     /// Changes the gap and development track an active circle is linked to.
@@ -61,14 +63,14 @@ impl Store {
         )
         .bind(lacune)
         .bind(traject)
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         let change = Change::new(actor, "gekoppeld", "leerkring", id)
             .after(json!({"lacune": lacune, "traject": traject}));
-        commit(tx, [change], Some(Counter::Demand)).await?;
+        self.commit(tx, [change], Some(Counter::Demand)).await?;
         Ok(done > 0)
     }
 
@@ -81,7 +83,7 @@ impl Store {
         )
         .bind(CircleStatus::Afgewezen.as_str())
         .bind(rejected.reden);
-        let done = leave_waiting(&mut tx, q, id).await?;
-        rejected.commit(tx, done, "leerkring", id).await
+        let done = leave_waiting(&mut tx, q, id, &self.now()).await?;
+        rejected.commit(self, tx, done, "leerkring", id).await
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::store::audit::Change;
-use crate::store::{commit, now, Columns, Store, StoreError};
+use crate::store::{Columns, Store, StoreError};
 
 impl Store {
     /// Stores a result a circle proposes as an offering, for moderation; returns its number.
@@ -14,7 +14,7 @@ impl Store {
         naam: Option<&str>,
         email: &str,
     ) -> Result<i64, StoreError> {
-        let ts = now();
+        let ts = self.now();
         let mut tx = self.write().await?;
         let row = sqlx::query(
             "INSERT INTO offering_submissions (data, contact_naam, contact_email, leerkring_id, created_at, updated_at) \
@@ -30,7 +30,7 @@ impl Store {
         let id: i64 = row.col(0)?;
         let change = Change::new("deelnemer", "resultaat voorgesteld", "leerkring", circle_id)
             .after(json!({"aanmelding": id}));
-        commit(tx, [change], None).await?;
+        self.commit(tx, [change], None).await?;
         Ok(id)
     }
 
