@@ -3,7 +3,7 @@
 //! and an unreadable row as a store error. Starting and stopping are in `startup`.
 
 use super::helpers::{
-    account, answer_with_mail, cli, logged_in, plain_mail, postgres_server, spawn_app,
+    account, answer_with_mail, cli, logged_in, plain_mail, postgres_server, spawn_app, spawn_at,
     spawn_beside, test_db, Browser, PASSWORD,
 };
 use wijkwijzer::domain::status::QuestionStatus;
@@ -326,4 +326,51 @@ async fn an_unreadable_row_is_a_store_error_not_a_panic() {
             "{err}"
         );
     }
+}
+
+/// What the store writes carries the platform's clock, not the server's: a test at a fixed moment
+/// sees that moment in the record, and a form key is kept for a day of that clock.
+#[tokio::test]
+async fn stored_moments_come_from_the_platform_clock() {
+    let (app, clock) = spawn_at("2027-03-01T09:30:00Z").await;
+    let send = || {
+        app.post_form(
+            "/contact",
+            &[
+                ("soort", "suggestie"),
+                ("bericht", "Organiseer een werkbezoek in Lelystad."),
+                ("website", ""),
+            ],
+        )
+    };
+    assert_eq!(send().await.0, 200);
+    clock.advance(std::time::Duration::from_secs(90 * 60));
+    assert_eq!(send().await.0, 200);
+    let mut stamps: Vec<String> = app
+        .store()
+        .contact_messages()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.created_at)
+        .collect();
+    stamps.sort();
+    assert_eq!(
+        stamps,
+        ["2027-03-01T09:30:00.000Z", "2027-03-01T11:00:00.000Z"]
+    );
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT used_at FROM used_form_tokens ORDER BY used_at")
+            .fetch_all(app.store().pool())
+            .await
+            .unwrap();
+    assert_eq!(keys, stamps, "the form keys are stamped by the same clock");
+    // A day later on the platform clock, the keys of the first form are cleared on the next send.
+    clock.advance(std::time::Duration::from_secs(25 * 3600));
+    assert_eq!(send().await.0, 200);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM used_form_tokens")
+        .fetch_one(app.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1);
 }
