@@ -123,6 +123,20 @@ status! {
     }
 }
 
+status! {
+    /// Where an introduction between two askers with the same need stands.
+    IntroductionStatus {
+        /// Asked, waiting for the other's answer.
+        Gevraagd = "gevraagd", "Gevraagd";
+        /// The other said yes: both got each other's details.
+        Aangenomen = "aangenomen", "Aangenomen";
+        /// The other said no.
+        Afgewezen = "afgewezen", "Afgewezen";
+        /// One of them withdrew peer contact before an answer.
+        Gestopt = "gestopt", "Gestopt";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +152,9 @@ mod tests {
         }
         for s in SubmissionStatus::ALL {
             assert_eq!(SubmissionStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in IntroductionStatus::ALL {
+            assert_eq!(IntroductionStatus::parse(s.as_str()), Some(*s));
         }
         for s in MessageStatus::ALL {
             assert_eq!(MessageStatus::parse(s.as_str()), Some(*s));

@@ -8,15 +8,10 @@ use super::audit::Change;
 use super::outbox::enqueue;
 use super::peers::PeerShare;
 use super::{flag, stamp, Columns, OutgoingMail, Store, StoreError};
+use crate::domain::status::IntroductionStatus as Status;
 
 /// How many days the link of an introduction works.
 pub const INTRODUCTION_DAYS: i64 = 14;
-
-/// Where an introduction stands, as stored.
-const ASKED: &str = "gevraagd";
-const ACCEPTED: &str = "aangenomen";
-const DECLINED: &str = "afgewezen";
-const STOPPED: &str = "gestopt";
 
 /// Both askers consent and left an address: the condition every step checks again.
 macro_rules! both_consent {
@@ -115,7 +110,7 @@ impl Store {
             "SELECT 1 FROM peer_introductions WHERE status = $1 AND expires_at > $2 \
              AND ((from_question = $3 AND to_question = $4) OR (from_question = $4 AND to_question = $3))",
         )
-        .bind(ASKED)
+        .bind(Status::Gevraagd.as_str())
         .bind(&ts)
         .bind(from)
         .bind(to)
@@ -131,7 +126,7 @@ impl Store {
         .bind(token_hash)
         .bind(from)
         .bind(to)
-        .bind(ASKED)
+        .bind(Status::Gevraagd.as_str())
         .bind(&ts)
         .bind(stamp(now_at + TimeDelta::days(INTRODUCTION_DAYS)))
         .execute(&mut *tx)
@@ -155,7 +150,7 @@ impl Store {
             both_consent!()
         ))
         .bind(token_hash)
-        .bind(ASKED)
+        .bind(Status::Gevraagd.as_str())
         .bind(stamp(now_at))
         .fetch_optional(&mut *conn)
         .await?;
@@ -187,10 +182,17 @@ impl Store {
             both_consent!(),
             " RETURNING to_question"
         ))
-        .bind(if accept { ACCEPTED } else { DECLINED })
+        .bind(
+            if accept {
+                Status::Aangenomen
+            } else {
+                Status::Afgewezen
+            }
+            .as_str(),
+        )
         .bind(&ts)
         .bind(token_hash)
-        .bind(ASKED)
+        .bind(Status::Gevraagd.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(false) };
@@ -226,9 +228,9 @@ pub(crate) async fn stop_introductions(
         "UPDATE peer_introductions SET status = $1, decided_at = $2 WHERE status = $3 \
          AND (from_question = $4 OR to_question = $4)",
     )
-    .bind(STOPPED)
+    .bind(Status::Gestopt.as_str())
     .bind(now_at)
-    .bind(ASKED)
+    .bind(Status::Gevraagd.as_str())
     .bind(id)
     .execute(&mut **tx)
     .await?;

@@ -2,8 +2,9 @@
 
 use serde_json::{json, Value};
 
+use crate::domain::status::SubmissionStatus;
 use crate::store::audit::Change;
-use crate::store::{Columns, Store, StoreError};
+use crate::store::{parsed, Columns, Store, StoreError};
 
 impl Store {
     /// Stores a result a circle proposes as an offering, for moderation; returns its number.
@@ -61,10 +62,10 @@ impl Store {
         let mut published = Vec::new();
         let mut waiting = 0;
         for r in &rows {
-            let status: String = r.col("status")?;
-            match (status.as_str(), r.col::<Option<String>, _>("offering_id")?) {
-                ("goedgekeurd", Some(id)) => published.push(id),
-                ("ingediend", _) => waiting += 1,
+            let status = parsed(r, "status", SubmissionStatus::parse)?;
+            match (status, r.col::<Option<String>, _>("offering_id")?) {
+                (SubmissionStatus::Goedgekeurd, Some(id)) => published.push(id),
+                (SubmissionStatus::Ingediend, _) => waiting += 1,
                 _ => {}
             }
         }
