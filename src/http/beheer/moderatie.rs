@@ -68,8 +68,8 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
                     let form = OfferingForm::from_value(&s.data, &taxonomy);
                     let duplicate = similar_to(&state, &form)
                         .into_iter()
-                        .find(|x| x.3)
-                        .map(|x| x.1);
+                        .find(|x| x.duplicate)
+                        .map(|x| x.titel);
                     (
                         s.id,
                         text(s, "titel"),
@@ -83,8 +83,14 @@ async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, P
     ))
 }
 
-/// A similar existing offering `(id, title, provider, likely duplicate)`.
-type Similar = (String, String, String, bool);
+/// A similar existing offering.
+struct Similar {
+    id: String,
+    titel: String,
+    aanbieder: String,
+    /// Likely the same offering as the submission.
+    duplicate: bool,
+}
 
 #[derive(Template)]
 #[template(path = "beheer/aanmelding.html")]
@@ -111,7 +117,12 @@ fn similar_to(state: &AppState, f: &OfferingForm) -> Vec<Similar> {
     let all: Vec<&Offering> = snapshot.offerings.iter().map(|s| &s.offering).collect();
     most_like(&o, &all, 4)
         .into_iter()
-        .map(|(o, dup)| (o.id.clone(), o.titel.clone(), o.aanbieder.clone(), dup))
+        .map(|(o, duplicate)| Similar {
+            id: o.id.clone(),
+            titel: o.titel.clone(),
+            aanbieder: o.aanbieder.clone(),
+            duplicate,
+        })
         .collect()
 }
 
@@ -125,7 +136,10 @@ async fn page(
 ) -> Result<Response, PageError> {
     let origin = state.catalog.store().submission_circle(s.id).await?;
     let similar = similar_to(state, &f);
-    let duplicate = similar.iter().find(|x| x.3).map(|x| x.1.clone());
+    let duplicate = similar
+        .iter()
+        .find(|x| x.duplicate)
+        .map(|x| x.titel.clone());
     let title = if f.errors.is_empty() && verdict.reden_error.is_none() {
         "Aanmelding beoordelen"
     } else {
@@ -195,7 +209,7 @@ async fn save(
     if parsed.is_some()
         && approve
         && first(&pairs, "geen_dubbel") != "ja"
-        && similar_to(&state, &f).iter().any(|x| x.3)
+        && similar_to(&state, &f).iter().any(|x| x.duplicate)
     {
         f.errors.insert(
             "geen_dubbel".into(),

@@ -21,6 +21,7 @@ use crate::domain::circle::{
 use crate::domain::taxonomy::Vocabulary;
 use crate::http::AppState;
 
+use super::catalogue::FacetOption;
 use super::view::{dutch_date, label, Layout};
 use super::{render_status, PageError};
 
@@ -82,8 +83,7 @@ fn labels(snapshot: &Snapshot, vocabulary: Vocabulary, slugs: &[String]) -> Stri
 pub struct FacetGroup {
     key: &'static str,
     legend: &'static str,
-    /// `(input id, value, label, count, checked)`.
-    options: Vec<(String, String, String, usize, bool)>,
+    options: Vec<FacetOption>,
     chosen: usize,
 }
 
@@ -159,17 +159,19 @@ async fn list(
         .map(|(facet, key)| {
             let options: Vec<_> = facet_options(&snapshot, *facet)
                 .into_iter()
-                .map(|(slug, lbl)| {
-                    let n = filter.count(&circles, *facet, &slug);
-                    let checked = filter.is_chosen(*facet, &slug);
-                    (format!("f-{key}-{slug}"), slug, lbl, n, checked)
+                .map(|(slug, label)| FacetOption {
+                    input_id: format!("f-{key}-{slug}"),
+                    count: filter.count(&circles, *facet, &slug),
+                    checked: filter.is_chosen(*facet, &slug),
+                    value: slug,
+                    label,
                 })
-                .filter(|o| o.3 > 0 || o.4)
+                .filter(|o| o.count > 0 || o.checked)
                 .collect();
             FacetGroup {
                 key,
                 legend: legend(*facet),
-                chosen: options.iter().filter(|o| o.4).count(),
+                chosen: options.iter().filter(|o| o.checked).count(),
                 options,
             }
         })
@@ -201,19 +203,29 @@ async fn list(
     ))
 }
 
-/// A meeting as shown: `(date in words, time, title, place)`.
-pub type MeetingView = (String, String, String, String);
+/// A meeting as shown.
+pub struct MeetingView {
+    /// The date in words.
+    pub datum: String,
+    /// "19:30 uur", or empty.
+    pub tijd: String,
+    /// What it is.
+    pub titel: String,
+    /// Where.
+    pub plaats: String,
+}
 
 /// The view of a meeting.
 pub fn meeting_view(m: &Meeting) -> MeetingView {
-    (
-        dutch_date(m.datum),
-        m.tijd
+    MeetingView {
+        datum: dutch_date(m.datum),
+        tijd: m
+            .tijd
             .map(|t| format!("{} uur", t.format("%H:%M")))
             .unwrap_or_default(),
-        m.titel.clone(),
-        m.plaats.clone(),
-    )
+        titel: m.titel.clone(),
+        plaats: m.plaats.clone(),
+    }
 }
 
 #[derive(Template)]
