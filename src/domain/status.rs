@@ -137,9 +137,45 @@ status! {
     }
 }
 
+/// Why a moderator rejects something waiting (a submitted offering, a proposed circle): the text
+/// its sender gets to read, trimmed, 5 to 2000 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionReason(String);
+
+impl RejectionReason {
+    /// Fewest characters.
+    pub const MIN_CHARS: usize = 5;
+    /// Most characters.
+    pub const MAX_CHARS: usize = 2000;
+
+    /// The reason in `text`, or `None` when it is shorter or longer than allowed.
+    pub fn parse(text: &str) -> Option<RejectionReason> {
+        let text = text.trim();
+        (Self::MIN_CHARS..=Self::MAX_CHARS)
+            .contains(&text.chars().count())
+            .then(|| RejectionReason(text.to_string()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rejection_reason_has_five_to_two_thousand_characters() {
+        assert_eq!(
+            RejectionReason::parse("  Dubbel  ").unwrap().as_str(),
+            "Dubbel"
+        );
+        assert!(RejectionReason::parse("  Nee  ").is_none());
+        assert!(RejectionReason::parse(&"é".repeat(2000)).is_some());
+        assert!(RejectionReason::parse(&"é".repeat(2001)).is_none());
+    }
 
     #[test]
     fn every_status_reads_back_from_its_stored_text() {

@@ -400,21 +400,20 @@ async fn reject(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = c.id;
-    let reden = first(&pairs(&body), "reden");
-    if reden.chars().count() < 5 || reden.chars().count() > 2000 {
-        let verdict = Verdict::wrong_reason(
-            reden,
-            "Schrijf de reden van afwijzen (5 tot 2000 tekens); de begeleider krijgt die te lezen.",
-        );
-        return page(&state, &staff, c, verdict).await;
-    }
+    let reden = match super::rejection_reason(&body, "de begeleider") {
+        Ok(reden) => reden,
+        Err(verdict) => return page(&state, &staff, c, verdict).await,
+    };
     let mail = facilitator(&state, &c)
         .await?
-        .map(|to| mail::circle_decision_mail(&to, &c.titel, "", Some(&reden)));
+        .map(|to| mail::circle_decision_mail(&to, &c.titel, "", Some(reden.as_str())));
     state
         .catalog
         .store()
-        .reject_circle(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
+        .reject_circle(
+            id,
+            Rejected::new(reden.as_str(), mail.as_ref(), staff.actor()),
+        )
         .await?;
     Ok(see_other("/beheer/leerkringen"))
 }

@@ -32,6 +32,7 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
+use crate::domain::status::RejectionReason;
 use crate::http::page_error::PageError;
 use crate::security::{constant_time_eq, Area, Role};
 use crate::store::User;
@@ -495,6 +496,22 @@ impl Verdict {
             ..Verdict::refused(StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
+}
+
+/// The reason of a rejection form (`reden`), or the page again asking for one; `reader` is who
+/// gets to read it ("de indiener").
+pub(crate) fn rejection_reason(body: &[u8], reader: &str) -> Result<RejectionReason, Verdict> {
+    let reden = crate::http::form_fields::first(&crate::http::form_fields::pairs(body), "reden");
+    RejectionReason::parse(&reden).ok_or_else(|| {
+        Verdict::wrong_reason(
+            reden,
+            &format!(
+                "Schrijf de reden van afwijzen ({} tot {} tekens); {reader} krijgt die te lezen.",
+                RejectionReason::MIN_CHARS,
+                RejectionReason::MAX_CHARS
+            ),
+        )
+    })
 }
 
 /// The number in a path like `/beheer/aanmeldingen/{id}`; anything else is not found.

@@ -269,24 +269,25 @@ async fn reject(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let id = s.id;
-    let reden = first(&pairs(&body), "reden");
-    if reden.chars().count() < 5 {
-        let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
-        let verdict = Verdict::wrong_reason(
-            reden,
-            "Schrijf de reden van afwijzen (minstens 5 tekens); de indiener krijgt die te lezen.",
-        );
-        return page(&state, &staff, s, f, verdict).await;
-    }
+    let reden = match super::rejection_reason(&body, "de indiener") {
+        Ok(reden) => reden,
+        Err(verdict) => {
+            let f = OfferingForm::from_value(&s.data, &state.catalog.snapshot().taxonomy);
+            return page(&state, &staff, s, f, verdict).await;
+        }
+    };
     let titel = text(&s, "titel");
     let mail = s
         .contact_email
         .as_deref()
-        .map(|to| mail::rejected_mail(to, s.contact_naam.as_deref(), &titel, &reden));
+        .map(|to| mail::rejected_mail(to, s.contact_naam.as_deref(), &titel, reden.as_str()));
     state
         .catalog
         .store()
-        .reject_submission(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
+        .reject_submission(
+            id,
+            Rejected::new(reden.as_str(), mail.as_ref(), staff.actor()),
+        )
         .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }

@@ -140,6 +140,17 @@ async fn rejected_offering_mails_the_reason() {
         .await;
     assert_eq!(s, 422);
     assert!(html.contains("Schrijf de reden"));
+    // A reason longer than a mail should carry is refused too, and kept in the field.
+    let long = "Te lang. ".repeat(223);
+    let (s, _, html) = b
+        .post(
+            &format!("/beheer/aanmeldingen/{id}/afwijzen"),
+            &[("reden", &long)],
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("(5 tot 2000 tekens); de indiener krijgt die te lezen"));
+    assert!(html.contains("Te lang. Te lang."));
     let (s, loc, _) = b
         .post(
             &format!("/beheer/aanmeldingen/{id}/afwijzen"),
