@@ -107,7 +107,9 @@ impl Application {
         });
         let sqlite = !Backend::parse(&config.db).is_postgres();
         crate::search::check_location(&config.index_dir(), sqlite.then_some(config.db.as_path()))?;
-        let store = Store::open(&config.db).await?;
+        let store = Store::open(&config.db)
+            .await?
+            .with_clock(config.clock.clone());
         let mailer = Mailer::new(config.mail.clone())?;
         if !config.empty && store.count_offerings().await? == 0 {
             tracing::info!("lege database: demodata laden");
