@@ -39,8 +39,8 @@ use crate::security::constant_time_eq;
 use crate::security::RateLimiter;
 use crate::store::{Participant, PendingFollow};
 
-pub use sign_in::link_sent_page;
-pub(crate) use sign_in::{sign_in, sign_in_page, well_formed, Button, ButtonForm};
+pub use sign_in::{link_sent_page, sign_in_page};
+pub(crate) use sign_in::{sign_in, well_formed, Button, ButtonForm};
 pub use signed_pairs::SignedPairs;
 
 /// Session keys of a participant (none of them is a back-office key).

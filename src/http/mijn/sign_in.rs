@@ -201,7 +201,10 @@ pub(crate) trait ButtonForm {
 
 /// The fields of the one-button form `F` as sent, taken only once [`screen_button`] let them
 /// through.
-pub(crate) struct Button<F>(pub HashMap<String, String>, pub std::marker::PhantomData<F>);
+pub(crate) struct Button<F>(
+    pub HashMap<String, String>,
+    pub(in crate::http::mijn) std::marker::PhantomData<F>,
+);
 
 impl<F: ButtonForm> FromRequest<AppState> for Button<F> {
     type Rejection = Response;
