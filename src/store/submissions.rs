@@ -172,7 +172,7 @@ impl Store {
         rejected: Rejected<'_>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let closing = Closing::Rejected(rejected.reden);
+        let closing = Closing::Rejected(rejected.reden.as_str());
         let closed = close_submission(&mut tx, id, &closing, &self.now()).await?;
         rejected
             .commit(self, tx, u64::from(closed), "aanmelding", id)

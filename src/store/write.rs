@@ -6,6 +6,7 @@ use chrono::Utc;
 use super::audit::{self, Change};
 use super::outbox::{self, OutgoingMail};
 use super::{stamp, Backend, Store, StoreError};
+use crate::domain::status::RejectionReason;
 
 /// Records inside `tx` that the shown form `once` is accepted; [`StoreError::AlreadySent`] when it
 /// was before. Keys older than a day are removed on the way.
@@ -58,7 +59,7 @@ impl Counter {
 #[derive(Debug, Clone, Copy)]
 pub struct Rejected<'a> {
     /// Why, as the sender gets to read it.
-    pub reden: &'a str,
+    pub reden: &'a RejectionReason,
     /// The mail to the sender, written with the rejection.
     pub mail: Option<&'a OutgoingMail>,
     /// Who rejected it, for the audit log.
@@ -130,7 +131,11 @@ impl Store {
 
 impl<'a> Rejected<'a> {
     /// The rejection for `reden`, with the `mail` to the sender, by `actor`.
-    pub fn new(reden: &'a str, mail: Option<&'a OutgoingMail>, actor: &'a str) -> Rejected<'a> {
+    pub fn new(
+        reden: &'a RejectionReason,
+        mail: Option<&'a OutgoingMail>,
+        actor: &'a str,
+    ) -> Rejected<'a> {
         Rejected { reden, mail, actor }
     }
 
@@ -145,7 +150,7 @@ impl<'a> Rejected<'a> {
         id: i64,
     ) -> Result<bool, StoreError> {
         let change = Change::new(self.actor, "afgewezen", entity, id)
-            .after(serde_json::json!({"reden": self.reden}));
+            .after(serde_json::json!({"reden": self.reden.as_str()}));
         store
             .commit_if_done(tx, done, self.mail, change, None)
             .await

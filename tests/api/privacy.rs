@@ -1,11 +1,15 @@
 //! Personal data: erased after the retention period (closed items only), exported and erased per
 //! person, and the period the pages state.
 
-use wijkwijzer::domain::status::SubmissionStatus;
+use wijkwijzer::domain::status::{RejectionReason, SubmissionStatus};
 use wijkwijzer::security::Role;
 use wijkwijzer::store::Rejected;
 
 use crate::helpers::*;
+
+fn reason(text: &str) -> RejectionReason {
+    RejectionReason::parse(text).unwrap()
+}
 
 #[tokio::test]
 async fn retention_erases_personal_data_of_closed_items_only() {
@@ -18,11 +22,17 @@ async fn retention_erases_personal_data_of_closed_items_only() {
         .await
         .unwrap();
     store
-        .reject_submission(subs[0].id, Rejected::new("te oud", None, "test"))
+        .reject_submission(
+            subs[0].id,
+            Rejected::new(&reason("te oud, al jaren"), None, "test"),
+        )
         .await
         .unwrap();
     store
-        .reject_submission(subs[1].id, Rejected::new("nog vers", None, "test"))
+        .reject_submission(
+            subs[1].id,
+            Rejected::new(&reason("nog vers genoeg"), None, "test"),
+        )
         .await
         .unwrap();
     sqlx::query("UPDATE learning_questions SET email = 'oud@x.example', status = 'beantwoord', closed_at = '2024-01-01T00:00:00.000Z' WHERE id = 'lv-demo-001'")

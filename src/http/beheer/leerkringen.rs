@@ -410,10 +410,7 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_circle(
-            id,
-            Rejected::new(reden.as_str(), mail.as_ref(), staff.actor()),
-        )
+        .reject_circle(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
         .await?;
     Ok(see_other("/beheer/leerkringen"))
 }

@@ -284,10 +284,7 @@ async fn reject(
     state
         .catalog
         .store()
-        .reject_submission(
-            id,
-            Rejected::new(reden.as_str(), mail.as_ref(), staff.actor()),
-        )
+        .reject_submission(id, Rejected::new(&reden, mail.as_ref(), staff.actor()))
         .await?;
     Ok(see_other("/beheer/aanmeldingen"))
 }

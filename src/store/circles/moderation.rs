@@ -82,7 +82,7 @@ impl Store {
             "UPDATE learning_circles SET status = $1, reden = $2, updated_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(CircleStatus::Afgewezen.as_str())
-        .bind(rejected.reden);
+        .bind(rejected.reden.as_str());
         let done = leave_waiting(&mut tx, q, id, &self.now()).await?;
         rejected.commit(self, tx, done, "leerkring", id).await
     }
