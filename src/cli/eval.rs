@@ -10,7 +10,7 @@ use crate::domain::{evaluation, peers};
 use crate::store::Store;
 use crate::transfer;
 
-use super::import::{read_file, report};
+use super::import::parsed;
 
 /// The `match` command: one JSON line per question of `input`, matched as on `today`.
 pub(super) async fn match_file(
@@ -137,23 +137,17 @@ pub(super) fn eval(
         None => Taxonomy::builtin(),
     };
     let demand_questions = match demand {
-        Some(p) => {
-            let (text, format) = read_file(p)?;
-            match transfer::parse_questions(&text, format, &taxonomy) {
-                Ok(q) => q,
-                Err(problems) => return Ok(report(p, &problems)),
-            }
-        }
+        Some(p) => match parsed(p, |t, f| transfer::parse_questions(t, f, &taxonomy))? {
+            Ok(questions) => questions,
+            Err(code) => return Ok(code),
+        },
         None => Vec::new(),
     };
     let offerings = match catalog {
-        Some(catalog) => {
-            let (text, format) = read_file(catalog)?;
-            match transfer::parse_offerings(&text, format, &taxonomy) {
-                Ok(o) => o,
-                Err(problems) => return Ok(report(catalog, &problems)),
-            }
-        }
+        Some(p) => match parsed(p, |t, f| transfer::parse_offerings(t, f, &taxonomy))? {
+            Ok(offerings) => offerings,
+            Err(code) => return Ok(code),
+        },
         None => Vec::new(),
     };
     let demand = labelled(&demand_questions);

@@ -134,6 +134,37 @@ fn progress(len: usize, what: &str) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The records of `file`, read and checked completely by `parse`; `Err` with the exit code when
+/// they are refused (the problems are reported).
+pub(super) fn parsed<T>(
+    file: &Path,
+    parse: impl FnOnce(&str, Format) -> Result<Vec<T>, Vec<transfer::ImportProblem>>,
+) -> anyhow::Result<Result<Vec<T>, i32>> {
+    let (text, format) = read_file(file)?;
+    Ok(parse(&text, format).map_err(|problems| report(file, &problems)))
+}
+
+/// [`parsed`], and on a dry run `Err(0)` after saying that the records (`what`) checked out.
+fn checked<T>(
+    file: &Path,
+    dry_run: bool,
+    what: &str,
+    parse: impl FnOnce(&str, Format) -> Result<Vec<T>, Vec<transfer::ImportProblem>>,
+) -> anyhow::Result<Result<Vec<T>, i32>> {
+    let records = match parsed(file, parse)? {
+        Ok(records) => records,
+        Err(code) => return Ok(Err(code)),
+    };
+    if dry_run {
+        eprintln!(
+            "{} {what} gecontroleerd: geen problemen (niets geschreven).",
+            records.len()
+        );
+        return Ok(Err(0));
+    }
+    Ok(Ok(records))
+}
+
 /// The `import` commands.
 pub(super) async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
     let started = std::time::Instant::now();
@@ -168,18 +199,11 @@ pub(super) async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
             Ok(0)
         }
         ImportWhat::Aanbod { file, dry_run } => {
-            let (text, format) = read_file(&file)?;
-            let offerings = match transfer::parse_offerings(&text, format, &taxonomy) {
-                Ok(o) => o,
-                Err(problems) => return Ok(report(&file, &problems)),
+            let parse = |text: &str, format| transfer::parse_offerings(text, format, &taxonomy);
+            let offerings = match checked(&file, dry_run, "aanbod", parse)? {
+                Ok(offerings) => offerings,
+                Err(code) => return Ok(code),
             };
-            if dry_run {
-                eprintln!(
-                    "{} aanbod gecontroleerd: geen problemen (niets geschreven).",
-                    offerings.len()
-                );
-                return Ok(0);
-            }
             let bar = progress(
                 offerings.len(),
                 "aanbod gecontroleerd; opslaan in de database",
@@ -208,18 +232,11 @@ pub(super) async fn import(db: &Path, what: ImportWhat) -> anyhow::Result<i32> {
             Ok(0)
         }
         ImportWhat::Leervragen { file, dry_run } => {
-            let (text, format) = read_file(&file)?;
-            let questions = match transfer::parse_questions(&text, format, &taxonomy) {
-                Ok(q) => q,
-                Err(problems) => return Ok(report(&file, &problems)),
+            let parse = |text: &str, format| transfer::parse_questions(text, format, &taxonomy);
+            let questions = match checked(&file, dry_run, "leervragen", parse)? {
+                Ok(questions) => questions,
+                Err(code) => return Ok(code),
             };
-            if dry_run {
-                eprintln!(
-                    "{} leervragen gecontroleerd: geen problemen (niets geschreven).",
-                    questions.len()
-                );
-                return Ok(0);
-            }
             store.upsert_questions(&questions).await?;
             eprintln!(
                 "{} leervragen geïmporteerd in {:.1} s.",

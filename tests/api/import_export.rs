@@ -185,6 +185,11 @@ fn csv_errors_name_the_line_and_dry_run_writes_nothing() {
         &["import", "leervragen", "--dry-run", good.to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("leervragen gecontroleerd: geen problemen (niets geschreven)."),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(export(&db, "leervragen", "jsonl"), "");
     assert!(cli(&db, &["import", "leervragen", good.to_str().unwrap()])
         .status
