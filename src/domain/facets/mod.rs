@@ -373,7 +373,11 @@ pub fn apply<'a>(
     let regio = Facet::ALL.len() - 1;
     let open_regions = !filters.alleen_regio;
     let mut everywhere_total = 0;
-    let mut everywhere_own: Vec<usize> = vec![0; table.value_count()];
+    let range = |i: usize| table.offset(i) as usize..table.offset(i + 1) as usize;
+    let regions = range(regio);
+    // Per region value (indexed from the first region value): national and online offerings
+    // that also name that region themselves.
+    let mut everywhere_own: Vec<usize> = vec![0; regions.len()];
     for (item, o, score) in hits {
         let facts = table.items.get(item).copied().unwrap_or_default();
         if !filters.base_ok(&facts) {
@@ -413,7 +417,8 @@ pub fn apply<'a>(
                 if everywhere {
                     everywhere_total += 1;
                     for ord in table.of(item, regio) {
-                        if let Some(c) = everywhere_own.get_mut(*ord as usize) {
+                        let own = (*ord as usize).checked_sub(regions.start);
+                        if let Some(c) = own.and_then(|i| everywhere_own.get_mut(i)) {
                             *c += 1;
                         }
                     }
@@ -430,12 +435,9 @@ pub fn apply<'a>(
             _ => {}
         }
     }
-    let range = |i: usize| table.offset(i) as usize..table.offset(i + 1) as usize;
     if open_regions {
-        let regions = range(regio);
-        if let (Some(c), Some(own)) = (counts.get_mut(regions.clone()), everywhere_own.get(regions))
-        {
-            for (n, own) in c.iter_mut().zip(own) {
+        if let Some(c) = counts.get_mut(regions) {
+            for (n, own) in c.iter_mut().zip(&everywhere_own) {
                 // A region without offerings of its own in the selection still gives the
                 // national and online ones: it stays a choice with that count.
                 *n = *n - own + everywhere_total;
