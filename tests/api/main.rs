@@ -8,6 +8,7 @@
 
 mod agenda;
 mod api_contract;
+mod architecture;
 mod backoffice;
 mod catalogue_api;
 mod errors;
