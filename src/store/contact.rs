@@ -139,7 +139,7 @@ impl Store {
         if !done {
             return Ok(false);
         }
-        enqueue(&mut tx, mail, &self.now()).await?;
+        enqueue(&mut tx, mail, &ts).await?;
         let change = Change::new(actor, "beantwoord en gemaild", "bericht", id)
             .after(serde_json::json!({ "antwoord": text }));
         self.commit(tx, [change], None).await?;

@@ -290,8 +290,7 @@ impl Store {
             if !claimed {
                 continue;
             }
-            super::outbox::enqueue_unsubscribable(&mut tx, &d.mail, &d.unsubscribe, &self.now())
-                .await?;
+            super::outbox::enqueue_unsubscribable(&mut tx, &d.mail, &d.unsubscribe, &ts).await?;
             sqlx::query(&format!(
                 "UPDATE participants SET {cursor} = $1 WHERE id = $2 AND {cursor} < $1"
             ))

@@ -131,7 +131,7 @@ impl Store {
         .bind(stamp(now_at + TimeDelta::days(INTRODUCTION_DAYS)))
         .execute(&mut *tx)
         .await?;
-        enqueue(&mut tx, mail, &self.now()).await?;
+        enqueue(&mut tx, mail, &ts).await?;
         let change = Change::new("deelnemer", "kennismaking gevraagd", "leervraag", from);
         self.commit(tx, [change], None).await?;
         Ok(IntroRequest::Sent)
@@ -199,7 +199,7 @@ impl Store {
         let to: String = row.col("to_question")?;
         if accept {
             for m in mails {
-                enqueue(&mut tx, m, &self.now()).await?;
+                enqueue(&mut tx, m, &ts).await?;
             }
         }
         let action = if accept {

@@ -201,8 +201,7 @@ impl Store {
                 .and_then(Frequency::parse),
         ) {
             (Some(kind), Some(value), Some(frequency)) => {
-                super::follows::add_follow(&mut tx, p.id, kind, &value, frequency, &self.now())
-                    .await?;
+                super::follows::add_follow(&mut tx, p.id, kind, &value, frequency, &ts).await?;
                 Some(PendingFollow {
                     kind,
                     value,
@@ -471,7 +470,7 @@ impl Store {
         let ts = now;
         for r in &to_warn {
             let email: String = r.col(1)?;
-            enqueue(&mut tx, &warn(&email), &self.now()).await?;
+            enqueue(&mut tx, &warn(&email), ts).await?;
             sqlx::query("UPDATE participants SET warned_at = $1 WHERE id = $2")
                 .bind(ts)
                 .bind(r.col::<i64, _>(0)?)

@@ -267,7 +267,7 @@ impl Store {
             .await?;
         }
         if let Some(mail) = &sq.receipt {
-            enqueue(&mut tx, mail, &self.now()).await?;
+            enqueue(&mut tx, mail, &ts).await?;
         }
         self.commit(tx, None, Some(Counter::Demand)).await?;
         Ok(())
@@ -426,7 +426,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let Some(m) = mail {
-            enqueue(&mut tx, m, &self.now()).await?;
+            enqueue(&mut tx, m, &ts).await?;
         }
         let change = Change::new(
             actor,

@@ -154,7 +154,7 @@ impl Store {
         }
         upsert_offering(&mut tx, offering, &ts).await?;
         if let Some(m) = mail {
-            enqueue(&mut tx, m, &self.now()).await?;
+            enqueue(&mut tx, m, &ts).await?;
         }
         let after = serde_json::to_value(offering).unwrap_or(Value::Null);
         let approved = Change::new(actor, "goedgekeurd", "aanmelding", id)

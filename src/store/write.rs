@@ -121,8 +121,9 @@ impl Store {
         if done == 0 {
             return Ok(false);
         }
+        let ts = self.now();
         for m in mails {
-            outbox::enqueue(&mut tx, m, &self.now()).await?;
+            outbox::enqueue(&mut tx, m, &ts).await?;
         }
         self.commit(tx, [change], counter).await?;
         Ok(true)

@@ -80,7 +80,7 @@ impl Store {
         } else {
             MemberRole::Begeleider
         };
-        put_member(&mut tx, circle_id, participant_id, rol, shown, &self.now()).await?;
+        put_member(&mut tx, circle_id, participant_id, rol, shown, &ts).await?;
         let change = Change::new(
             "deelnemer",
             "uitnodiging aangenomen",

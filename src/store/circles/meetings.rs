@@ -130,8 +130,9 @@ impl Store {
         .bind(self.now())
         .execute(&mut *tx)
         .await?;
+        let ts = self.now();
         for m in mails {
-            enqueue(&mut tx, m, &self.now()).await?;
+            enqueue(&mut tx, m, &ts).await?;
         }
         tx.commit().await?;
         Ok(())

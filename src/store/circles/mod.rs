@@ -248,7 +248,7 @@ impl Store {
             participant_id,
             MemberRole::Begeleider,
             shown,
-            &self.now(),
+            &ts,
         )
         .await?;
         let change = Change::new("deelnemer", "gestart", "leerkring", id)
@@ -282,7 +282,7 @@ impl Store {
             .bind(&expires)
             .execute(&mut *tx)
             .await?;
-            enqueue(&mut tx, &inv.mail, &self.now()).await?;
+            enqueue(&mut tx, &inv.mail, &ts).await?;
         }
         let questions: Vec<&str> = invitations.iter().map(|i| i.question_id.as_str()).collect();
         let change = Change::new(actor, "voorgesteld", "leerkring", id)
