@@ -126,9 +126,7 @@ impl Application {
             None => Thesaurus::builtin(),
         };
         let secret = store.form_secret().await?;
-        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus)
-            .await?
-            .with_clock(config.clock.clone());
+        let catalog = Catalog::open(store, Some(&config.index_dir()), thesaurus).await?;
         let session_store = Sessions::open(catalog.store().backend()).await?;
         let base_url = match &config.base_url {
             Some(b) => b.trim_end_matches('/').to_string(),

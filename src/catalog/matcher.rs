@@ -143,7 +143,7 @@ impl Catalog {
         }
         let this = Arc::clone(&self);
         let results = tokio::task::spawn_blocking(move || {
-            let matcher = this.matcher(this.clock.today());
+            let matcher = this.matcher(this.clock().today());
             let snapshot = this.snapshot();
             pending
                 .into_iter()

@@ -63,8 +63,6 @@ pub struct Catalog {
     refreshing: tokio::sync::Mutex<()>,
     /// The clusters of open questions of the last version asked for.
     clusters: tokio::sync::Mutex<Option<Arc<clusters::QuestionClusters>>>,
-    /// Where "today" comes from.
-    clock: Clock,
 }
 
 impl Catalog {
@@ -107,21 +105,12 @@ impl Catalog {
             learned: Mutex::new(None),
             refreshing: tokio::sync::Mutex::new(()),
             clusters: tokio::sync::Mutex::new(None),
-            clock: Clock::system(),
         })
     }
 
-    /// The same catalogue, and its store, with the time read from `clock` (a fixed moment in
-    /// tests).
-    pub fn with_clock(mut self, clock: Clock) -> Catalog {
-        self.store = self.store.with_clock(clock.clone());
-        self.clock = clock;
-        self
-    }
-
-    /// Where "today" comes from.
+    /// Where "today" comes from: the clock of its store ([`Store::with_clock`]).
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        self.store.clock()
     }
 
     /// The store.
@@ -274,7 +263,7 @@ impl Catalog {
     ) -> Result<Page<'a>, CatalogError> {
         let filters = &query.filters;
         let text = query.q.trim();
-        let today = self.clock.today();
+        let today = self.clock().today();
         let table = &snapshot.facet_table;
         let hits: Box<dyn Iterator<Item = (usize, &'a Offering, f32)> + 'a> = if text.is_empty() {
             // Without a text, "relevant" means: still available first.
