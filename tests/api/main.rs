@@ -26,5 +26,6 @@ mod peilingen;
 mod privacy;
 mod public_forms;
 mod search;
+mod search_params;
 mod security;
 mod startup;
