@@ -151,14 +151,16 @@ impl Application {
                     idle: config.session_idle,
                     absolute: config.session_absolute,
                 },
-                login_ip: Arc::new(
-                    RateLimiter::new(config.login_rate.0 * 4, config.login_rate.1)
-                        .with_clock(config.clock.clone()),
-                ),
-                staff_mail: Arc::new(
-                    RateLimiter::new(config.form_rate.0, config.form_rate.1)
-                        .with_clock(config.clock.clone()),
-                ),
+                login_ip: Arc::new(RateLimiter::new(
+                    config.login_rate.0 * 4,
+                    config.login_rate.1,
+                    config.clock.clone(),
+                )),
+                staff_mail: Arc::new(RateLimiter::new(
+                    config.form_rate.0,
+                    config.form_rate.1,
+                    config.clock.clone(),
+                )),
                 login_limit: config.login_rate,
                 retention_months: config.retention_months,
                 trust_proxy: config.trust_proxy,
@@ -171,22 +173,24 @@ impl Application {
                 catalog: Arc::new(catalog),
                 base_url: base_url.into(),
                 forms: Arc::new(
-                    FormGuard::new(secret, config.min_fill)
-                        .with_origin(
-                            config
-                                .base_url
-                                .as_deref()
-                                .and_then(crate::http::forms::origin_of),
-                        )
-                        .with_clock(config.clock.clone()),
+                    FormGuard::new(secret, config.min_fill, config.clock.clone()).with_origin(
+                        config
+                            .base_url
+                            .as_deref()
+                            .and_then(crate::http::forms::origin_of),
+                    ),
                 ),
-                form_limiter: Arc::new(
-                    RateLimiter::new(config.form_rate.0, config.form_rate.1)
-                        .with_clock(config.clock.clone()),
-                ),
+                form_limiter: Arc::new(RateLimiter::new(
+                    config.form_rate.0,
+                    config.form_rate.1,
+                    config.clock.clone(),
+                )),
                 match_limit: Arc::new(crate::http::api::MatchLimit {
-                    limiter: RateLimiter::new(config.match_rate.0, config.match_rate.1)
-                        .with_clock(config.clock.clone()),
+                    limiter: RateLimiter::new(
+                        config.match_rate.0,
+                        config.match_rate.1,
+                        config.clock.clone(),
+                    ),
                     window: config.match_rate.1,
                 }),
                 cache: Arc::new(if config.page_cache {

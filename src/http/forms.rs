@@ -78,21 +78,15 @@ pub struct FormGuard {
 }
 
 impl FormGuard {
-    /// A guard with `secret`.
-    pub fn new(secret: Vec<u8>, min_fill: Duration) -> FormGuard {
+    /// A guard with `secret`, the time read from `clock` (a fixed moment in tests).
+    pub fn new(secret: Vec<u8>, min_fill: Duration, clock: Clock) -> FormGuard {
         FormGuard {
             secret,
             origin: None,
             min_fill,
             max_age: Duration::from_secs(4 * 3600),
-            clock: Clock::system(),
+            clock,
         }
-    }
-
-    /// The guard with the time read from `clock` (a fixed moment in tests).
-    pub fn with_clock(mut self, clock: Clock) -> FormGuard {
-        self.clock = clock;
-        self
     }
 
     /// Seconds since 1970 on the guard's clock.
@@ -263,7 +257,7 @@ mod tests {
 
     #[test]
     fn tokens() {
-        let g = FormGuard::new(b"geheim".to_vec(), Duration::ZERO);
+        let g = FormGuard::new(b"geheim".to_vec(), Duration::ZERO, Clock::system());
         let t = g.token("leervraag");
         let once = g.check("leervraag", &t).unwrap();
         assert!(once.0.starts_with("leervraag:"));
@@ -281,8 +275,7 @@ mod tests {
         assert_eq!(g.check("leervraag", "123.abc"), Err(Rejection::BadToken));
         assert_eq!(g.check("leervraag", ""), Err(Rejection::BadToken));
         let clock = Clock::fixed(chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap());
-        let slow =
-            FormGuard::new(b"geheim".to_vec(), Duration::from_secs(60)).with_clock(clock.clone());
+        let slow = FormGuard::new(b"geheim".to_vec(), Duration::from_secs(60), clock.clone());
         let t = slow.token("leervraag");
         assert_eq!(slow.check("leervraag", &t), Err(Rejection::TooFast));
         clock.advance(Duration::from_secs(60));

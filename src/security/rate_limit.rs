@@ -23,20 +23,14 @@ pub struct RateLimiter<K = IpAddr> {
 }
 
 impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
-    /// At most `max` events per `window` per key, by the system clock.
-    pub fn new(max: usize, window: Duration) -> RateLimiter<K> {
+    /// At most `max` events per `window` per key, the time read from `clock`.
+    pub fn new(max: usize, window: Duration, clock: Clock) -> RateLimiter<K> {
         RateLimiter {
             max,
             window: TimeDelta::from_std(window).unwrap_or(TimeDelta::MAX),
-            clock: Clock::system(),
+            clock,
             events: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// The same limiter reading the time from `clock`.
-    pub fn with_clock(mut self, clock: Clock) -> RateLimiter<K> {
-        self.clock = clock;
-        self
     }
 
     /// True when `at` lies within the window that ends `now` (a moment after `now`, after a
@@ -102,7 +96,7 @@ mod tests {
 
     #[test]
     fn rate_limit() {
-        let r = RateLimiter::new(2, Duration::from_secs(60));
+        let r = RateLimiter::new(2, Duration::from_secs(60), Clock::system());
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         assert!(r.hit(ip).is_ok());
         assert!(r.hit(ip).is_ok());
@@ -113,7 +107,7 @@ mod tests {
     #[test]
     fn the_window_slides_with_the_clock() {
         let clock = Clock::fixed(at("2026-03-29T00:59:30Z"));
-        let r = RateLimiter::new(2, Duration::from_secs(60)).with_clock(clock.clone());
+        let r = RateLimiter::new(2, Duration::from_secs(60), clock.clone());
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         assert!(r.hit(ip).is_ok());
         clock.advance(Duration::from_secs(30));

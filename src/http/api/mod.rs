@@ -155,16 +155,6 @@ pub struct MatchLimit {
     pub window: std::time::Duration,
 }
 
-impl MatchLimit {
-    /// At most `max` matches per client per `window`.
-    pub fn new(max: usize, window: std::time::Duration) -> MatchLimit {
-        MatchLimit {
-            limiter: crate::security::RateLimiter::new(max, window),
-            window,
-        }
-    }
-}
-
 /// The key of a client for the match limit: its IPv4 address, or the /64 network of its IPv6
 /// address (one household or server usually has a whole /64).
 pub fn rate_key(ip: IpAddr) -> IpAddr {

@@ -73,8 +73,8 @@ impl MijnState {
         clock: &crate::domain::clock::Clock,
     ) -> MijnState {
         MijnState {
-            per_address: RateLimiter::new(max, window).with_clock(clock.clone()),
-            per_ip: RateLimiter::new(max.saturating_mul(4), window).with_clock(clock.clone()),
+            per_address: RateLimiter::new(max, window, clock.clone()),
+            per_ip: RateLimiter::new(max.saturating_mul(4), window, clock.clone()),
             secret,
         }
     }
