@@ -4,12 +4,58 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
-use super::MailConfig;
 use crate::store::OutgoingMail;
+
+/// Mail settings.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// Where mail goes.
+    pub transport: MailTransport,
+    /// The sender.
+    pub from: String,
+    /// The coordination point's address, the `Reply-To` of every mail that invites a reply
+    /// (`WIJKWIJZER_MAIL_REPLY_TO`; empty: no `Reply-To`).
+    pub reply_to: Option<String>,
+    /// How often the worker looks for due mail.
+    pub interval: Duration,
+    /// Delay before the first retry; doubles with every failed attempt.
+    pub backoff: Duration,
+    /// Attempts before a mail is marked failed (`mislukt`).
+    pub max_attempts: i64,
+}
+
+impl MailConfig {
+    /// Settings from the environment: `WIJKWIJZER_SMTP_URL` (else a folder next to the
+    /// database, or `WIJKWIJZER_MAIL_DIR`), `WIJKWIJZER_MAIL_FROM` and `WIJKWIJZER_MAIL_REPLY_TO`.
+    pub fn from_env(db: &std::path::Path) -> MailConfig {
+        let transport = match std::env::var("WIJKWIJZER_SMTP_URL") {
+            Ok(url) if !url.trim().is_empty() => MailTransport::Smtp(url),
+            _ => MailTransport::Folder(
+                std::env::var("WIJKWIJZER_MAIL_DIR")
+                    .map_or_else(|_| crate::store::beside_db(db, ".mail"), PathBuf::from),
+            ),
+        };
+        MailConfig {
+            transport,
+            from: std::env::var("WIJKWIJZER_MAIL_FROM")
+                .unwrap_or_else(|_| "WijkWijzer Leernetwerk <noreply@wijkwijzer.example>".into()),
+            reply_to: match std::env::var("WIJKWIJZER_MAIL_REPLY_TO") {
+                Ok(v) => Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+                Err(_) => {
+                    Some("Coördinatiepunt WijkWijzer <coordinatiepunt@wijkwijzer.example>".into())
+                }
+            },
+            interval: Duration::from_secs(5),
+            backoff: Duration::from_secs(30),
+            max_attempts: 8,
+        }
+    }
+}
 
 /// Where mail goes.
 #[derive(Clone)]
