@@ -52,17 +52,43 @@ fn sources(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The crate's top-level modules that `text` names in `crate::` paths.
+/// The crate's top-level modules that `text` names in `crate::` paths, grouped ones
+/// (`crate::{a, b::c}`) included.
 fn named_layers(text: &str) -> BTreeSet<String> {
-    text.match_indices("crate::")
-        .filter(|(at, _)| !text[..*at].ends_with('$'))
-        .map(|(at, m)| {
-            text[at + m.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect()
-        })
-        .collect()
+    let name = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut names = BTreeSet::new();
+    for (at, m) in text.match_indices("crate::") {
+        if text[..at].ends_with('$') {
+            continue;
+        }
+        let rest = &text[at + m.len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            names.insert(name(rest));
+            continue;
+        };
+        let mut depth = 0;
+        let mut item_start = true;
+        for (i, c) in group.char_indices() {
+            if item_start && depth == 0 {
+                names.insert(name(&group[i..]));
+            }
+            item_start = false;
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => item_start = true,
+                _ => {}
+            }
+        }
+    }
+    names.remove("");
+    names
 }
 
 /// `text` without the items marked `#[cfg(test)]`: a `mod x;` line, or an item up to the brace
@@ -143,6 +169,11 @@ fn test_code_is_left_out_up_to_its_end_and_no_further() {
     assert_eq!(
         layers.into_iter().collect::<Vec<_>>(),
         ["cli", "domain", "store"]
+    );
+    let grouped = named_layers("use crate::{\n    domain::{a, b},\n    store::Store, mail,\n};");
+    assert_eq!(
+        grouped.into_iter().collect::<Vec<_>>(),
+        ["domain", "mail", "store"]
     );
 }
 
