@@ -1,6 +1,7 @@
-//! Workflow statuses of learning questions, matches, submissions, contact messages and mails: the
-//! one place that maps each to and from its stored text (also the value in forms and URLs) and its
-//! Dutch label, and the rules that depend on a status. Pure code.
+//! Workflow statuses of learning questions, matches, submissions, contact messages, mails,
+//! introductions, development tracks and learning circles (and how a circle is joined): the one
+//! place that maps each to and from its stored text (also the value in forms, URLs and JSON) and
+//! its Dutch label, and the rules that depend on a status. Pure code.
 
 use std::fmt;
 
@@ -137,6 +138,60 @@ status! {
     }
 }
 
+status! {
+    /// Where a development track stands (stored and sent in JSON as its text).
+    #[derive(serde::Serialize, utoipa::ToSchema)]
+    #[serde(rename_all = "kebab-case")]
+    TrackStatus {
+        /// Exploring what is needed.
+        Verkenning = "verkenning", "Verkenning";
+        /// Being developed.
+        InOntwikkeling = "in-ontwikkeling", "In ontwikkeling";
+        /// The offering exists.
+        Beschikbaar = "beschikbaar", "Beschikbaar";
+        /// Stopped.
+        Gestopt = "gestopt", "Gestopt";
+    }
+}
+
+status! {
+    /// Where a learning circle stands.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    CircleStatus {
+        /// Waiting for the coordination point (moderation).
+        Ingediend = "ingediend", "Wacht op beoordeling";
+        /// Approved and running: public, open to members.
+        Actief = "actief", "Actief";
+        /// Not accepted.
+        Afgewezen = "afgewezen", "Afgewezen";
+        /// Ended by the coordination point.
+        Gestopt = "gestopt", "Gestopt";
+    }
+}
+
+status! {
+    /// How people join a learning circle.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    Access {
+        /// Anyone signed in joins with one click.
+        Open = "open", "Open: iedereen met een account kan meedoen";
+        /// People ask to join (or are invited); the facilitator admits them.
+        Uitnodiging = "uitnodiging", "Op uitnodiging: je vraagt of je mag meedoen";
+    }
+}
+
+impl Access {
+    /// The short label (a facet value of the circle list).
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Access::Open => "Open",
+            Access::Uitnodiging => "Op uitnodiging",
+        }
+    }
+}
+
 /// Why a moderator rejects something waiting (a submitted offering, a proposed circle): the text
 /// its sender gets to read, trimmed, 5 to 2000 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +252,28 @@ mod tests {
         }
         for s in MailStatus::ALL {
             assert_eq!(MailStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in TrackStatus::ALL {
+            assert_eq!(TrackStatus::parse(s.as_str()), Some(*s));
+            // The JSON of the API carries the stored text.
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+        for s in CircleStatus::ALL {
+            assert_eq!(CircleStatus::parse(s.as_str()), Some(*s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+        for a in Access::ALL {
+            assert_eq!(Access::parse(a.as_str()), Some(*a));
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::json!(a.as_str())
+            );
         }
         assert_eq!(QuestionStatus::parse("Nieuw"), None);
         assert_eq!(MailStatus::parse(""), None);

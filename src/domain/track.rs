@@ -6,58 +6,7 @@ use serde::Serialize;
 use super::fields::FieldError;
 use super::taxonomy::{Taxonomy, Vocabulary};
 
-/// Where a track stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum TrackStatus {
-    /// Exploring what is needed.
-    Verkenning,
-    /// Being developed.
-    InOntwikkeling,
-    /// The offering exists.
-    Beschikbaar,
-    /// Stopped.
-    Gestopt,
-}
-
-/// Statuses in workflow order with their Dutch labels.
-pub const TRACK_STATUSES: [(&str, &str); 4] = [
-    ("verkenning", "Verkenning"),
-    ("in-ontwikkeling", "In ontwikkeling"),
-    ("beschikbaar", "Beschikbaar"),
-    ("gestopt", "Gestopt"),
-];
-
-impl TrackStatus {
-    /// Parses the slug.
-    pub fn parse(s: &str) -> Option<TrackStatus> {
-        match s {
-            "verkenning" => Some(TrackStatus::Verkenning),
-            "in-ontwikkeling" => Some(TrackStatus::InOntwikkeling),
-            "beschikbaar" => Some(TrackStatus::Beschikbaar),
-            "gestopt" => Some(TrackStatus::Gestopt),
-            _ => None,
-        }
-    }
-
-    /// The slug.
-    pub fn slug(self) -> &'static str {
-        match self {
-            TrackStatus::Verkenning => "verkenning",
-            TrackStatus::InOntwikkeling => "in-ontwikkeling",
-            TrackStatus::Beschikbaar => "beschikbaar",
-            TrackStatus::Gestopt => "gestopt",
-        }
-    }
-
-    /// The Dutch label.
-    pub fn label(self) -> &'static str {
-        TRACK_STATUSES
-            .iter()
-            .find(|(s, _)| *s == self.slug())
-            .map_or("", |(_, l)| *l)
-    }
-}
+pub use super::status::TrackStatus;
 
 /// A development track.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -206,7 +155,7 @@ impl TrackInput {
             trekker: t.trekker.clone(),
             partners: t.partners.join("\n"),
             doelgroepen: t.doelgroepen.clone(),
-            status: t.status.slug().to_string(),
+            status: t.status.as_str().to_string(),
             planning: t.planning.clone(),
             aanbod: t.aanbod.join(", "),
         }

@@ -71,7 +71,7 @@ impl Store {
             .bind(&t.trekker)
             .bind(list_json(&t.partners))
             .bind(list_json(&t.doelgroepen))
-            .bind(t.status.slug())
+            .bind(t.status.as_str())
             .bind(&t.planning)
             .bind(list_json(&t.aanbod))
             .bind(&ts);

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use crate::domain::track::{Track, TrackInput, TRACK_STATUSES};
+use crate::domain::track::{Track, TrackInput, TrackStatus};
 use crate::http::form_fields::{first, pairs};
 use crate::http::page_error::PageError;
 use crate::http::pages::render_status;
@@ -93,7 +93,7 @@ struct FormPage {
     error_list: Vec<(String, String)>,
     themes: Vec<(String, String, bool)>,
     groups: Vec<(String, String)>,
-    statuses: [(&'static str, &'static str); 4],
+    statuses: &'static [TrackStatus],
     /// Suggested partnerships per chosen theme `(theme label, [(partnership, link that fills in
     /// a new track with it)])`; the link only on a new track.
     suggestions: Vec<(String, Vec<Suggestion>)>,
@@ -219,7 +219,7 @@ fn form(
             .filter_map(|f| errors.get(*f).map(|m| ((*f).to_string(), m.clone())))
             .collect(),
             errors,
-            statuses: TRACK_STATUSES,
+            statuses: TrackStatus::ALL,
             suggestions,
         }
     }
@@ -305,7 +305,7 @@ async fn new(
         .iter()
         .any(|x| x.slug == q.thema);
     let t = TrackInput {
-        status: "verkenning".into(),
+        status: TrackStatus::Verkenning.as_str().into(),
         themas: if known { vec![q.thema] } else { Vec::new() },
         trekker: q.trekker.trim().to_string(),
         partners: q.partners.trim().to_string(),

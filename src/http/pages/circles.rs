@@ -64,10 +64,7 @@ pub fn card(snapshot: &Snapshot, c: &LearningCircle) -> CircleCard {
             .iter()
             .map(|t| (t.clone(), label(snapshot, Vocabulary::Theme, t)))
             .collect(),
-        toegang: match c.toegang {
-            Access::Open => "Open",
-            Access::Uitnodiging => "Op uitnodiging",
-        },
+        toegang: c.toegang.short_label(),
     }
 }
 

@@ -9,6 +9,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::catalog::Snapshot;
+use crate::domain::track::TrackStatus;
 use crate::http::AppState;
 
 use super::view::Layout;
@@ -56,7 +57,7 @@ pub(super) fn track_view(snapshot: &Snapshot, t: &crate::domain::track::Track) -
         titel: t.titel.clone(),
         doel: t.doel.clone(),
         status: t.status.label(),
-        status_slug: t.status.slug(),
+        status_slug: t.status.as_str(),
         trekker: t.trekker.clone(),
         partners: t.partners.join(", "),
         doelgroepen: super::view::labels(snapshot, Vocabulary::TargetGroup, &t.doelgroepen),
@@ -89,14 +90,14 @@ struct TracksPage {
 async fn tracks_page(State(state): State<AppState>) -> Result<Response, PageError> {
     let snapshot = state.catalog.snapshot();
     let tracks = stored_tracks(&state).await?;
-    let groups = crate::domain::track::TRACK_STATUSES
+    let groups = TrackStatus::ALL
         .iter()
-        .map(|(slug, label)| {
+        .map(|status| {
             (
-                *label,
+                status.label(),
                 tracks
                     .iter()
-                    .filter(|t| t.status.slug() == *slug)
+                    .filter(|t| t.status == *status)
                     .map(|t| track_view(&snapshot, t))
                     .collect::<Vec<_>>(),
             )
