@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::catalog::Catalog;
-use crate::domain::follow::{FollowKind, Frequency, SavedSearch};
+use crate::domain::follow::{EventKind, FollowKind, Frequency, SavedSearch};
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::track::Track;
 use crate::mail::{Digest, DigestEntry};
@@ -184,7 +184,7 @@ pub async fn run_period(
     } else {
         store.follow_events(from).await?
     };
-    let tracks: HashMap<i64, Track> = if events.iter().any(|e| e.kind == "traject") {
+    let tracks: HashMap<i64, Track> = if events.iter().any(|e| e.kind == EventKind::Traject) {
         store
             .tracks()
             .await?
@@ -214,12 +214,12 @@ pub async fn run_period(
     let mut news: Vec<(i64, Item)> = Vec::new();
     let mut by_key: News = HashMap::new();
     for e in events.iter().filter(|e| e.id <= last) {
-        let keys: Vec<(FollowKind, String)> = match e.kind.as_str() {
-            "nieuw" | "datum" => {
+        let keys: Vec<(FollowKind, String)> = match e.kind {
+            EventKind::Nieuw | EventKind::Datum => {
                 let Some(o) = snapshot.get(&e.ref_id) else {
                     continue;
                 };
-                news.push(if e.kind == "nieuw" {
+                news.push(if e.kind == EventKind::Nieuw {
                     (e.id, Item::New(e.id, e.ref_id.clone()))
                 } else {
                     (e.id, Item::Dates(e.id, e.ref_id.clone()))
@@ -235,14 +235,14 @@ pub async fn run_period(
                     )
                     .collect()
             }
-            "traject" => {
+            EventKind::Traject => {
                 let Some(t) = e.ref_id.parse::<i64>().ok().and_then(|id| tracks.get(&id)) else {
                     continue;
                 };
                 news.push((e.id, Item::Track(e.id, t.id)));
                 theme_keys(&t.themas, taxonomy).collect()
             }
-            _ => continue,
+            EventKind::Antwoord => continue,
         };
         let at = news.len() - 1;
         for key in keys {

@@ -7,6 +7,44 @@ use super::facets::{Facet, Filters};
 use super::offering::Offering;
 use super::taxonomy::Taxonomy;
 
+/// What kind of change a follow event records (written by the database's triggers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// An offering was published (`ref_id`: the offering).
+    Nieuw,
+    /// An offering got new dates (`ref_id`: the offering).
+    Datum,
+    /// A development track was added or changed (`ref_id`: the track id).
+    Traject,
+    /// An own question was answered (`ref_id`: the question).
+    Antwoord,
+}
+
+impl EventKind {
+    /// All kinds.
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Nieuw,
+        EventKind::Datum,
+        EventKind::Traject,
+        EventKind::Antwoord,
+    ];
+
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Nieuw => "nieuw",
+            EventKind::Datum => "datum",
+            EventKind::Traject => "traject",
+            EventKind::Antwoord => "antwoord",
+        }
+    }
+
+    /// The kind stored as `s`; `None` for any other text.
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// What is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FollowKind {
@@ -413,5 +451,13 @@ mod tests {
         for k in FollowKind::ALL {
             assert_eq!(FollowKind::parse(k.slug()), Some(k));
         }
+    }
+
+    #[test]
+    fn every_event_kind_reads_back_from_its_stored_text() {
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(EventKind::parse("Nieuw"), None);
     }
 }

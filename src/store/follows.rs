@@ -4,17 +4,17 @@
 //! several instances, and a run that stops half-way is resumed, not repeated.
 
 use super::outbox::OutgoingMail;
-use super::{Columns, Store, StoreError};
-use crate::domain::follow::{Follow, FollowKind, Frequency};
+use super::{parsed, Columns, Store, StoreError};
+use crate::domain::follow::{EventKind, Follow, FollowKind, Frequency};
 
 /// A change that can be news: `nieuw` or `datum` (offering id), `traject` (track id), `antwoord`
 /// (question id).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FollowEvent {
     /// Row number (events are numbered in order).
     pub id: i64,
-    /// `nieuw`, `datum`, `traject` or `antwoord`.
-    pub kind: String,
+    /// What changed.
+    pub kind: EventKind,
     /// The offering, track or question.
     pub ref_id: String,
 }
@@ -193,12 +193,19 @@ impl Store {
 
     /// The events after `after`, oldest first.
     pub async fn follow_events(&self, after: i64) -> Result<Vec<FollowEvent>, StoreError> {
-        Ok(
-            sqlx::query_as("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
-                .bind(after)
-                .fetch_all(self.pool())
-                .await?,
-        )
+        sqlx::query("SELECT id, kind, ref_id FROM follow_events WHERE id > $1 ORDER BY id")
+            .bind(after)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(FollowEvent {
+                    id: r.col("id")?,
+                    kind: parsed(r, "kind", EventKind::parse)?,
+                    ref_id: r.col("ref_id")?,
+                })
+            })
+            .collect()
     }
 
     /// The newest event number (0 when there is none).
