@@ -38,7 +38,9 @@ mod write;
 
 pub use audit::AuditEntry;
 pub use backup::BackupReport;
-pub use circles::{CircleMeeting, Invitation, Member, NewInvitation, Shown, INVITATION_DAYS};
+pub use circles::{
+    CircleMeeting, Invitation, Member, NewInvitation, SentAnnouncement, Shown, INVITATION_DAYS,
+};
 pub use contact::{ContactMessage, ContactReply};
 pub use dashboard::DashboardCounts;
 pub use follows::{AnswerRow, DigestMail, FollowEvent, FollowerRow};

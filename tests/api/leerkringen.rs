@@ -424,7 +424,11 @@ async fn members_join_see_meetings_in_ics_and_agenda_and_consent_is_respected_at
     );
     let (_, _, page) = member.get(&leden).await;
     assert!(page.contains("https://dijkmeer.example/verslag"));
-    assert!(page.contains("Eerste bijeenkomst"));
+    assert!(page.contains("<h3>Eerste bijeenkomst</h3>"));
+    assert!(
+        page.contains("<p>Neem een casus mee &#60;graag&#62;.</p>"),
+        "{page}"
+    );
     // Leaving is one click.
     let (s, _, page) = member
         .post(&format!("/leerkringen/{slug}/verlaten"), &[])

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::meeting;
-use super::CircleMeeting;
-use crate::domain::circle::{CircleLink, CircleStatus, Meeting};
+use super::{CircleMeeting, SentAnnouncement};
+use crate::domain::circle::{Announcement, CircleLink, CircleStatus, Meeting};
 use crate::store::outbox::{enqueue, OutgoingMail};
 use crate::store::{Columns, Counter, Store, StoreError};
 
@@ -138,15 +138,20 @@ impl Store {
         Ok(())
     }
 
-    /// The announcements of a circle `(subject, text, when)`, newest first.
-    pub async fn announcements(
-        &self,
-        circle_id: i64,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
+    /// The announcements of a circle, newest first.
+    pub async fn announcements(&self, circle_id: i64) -> Result<Vec<SentAnnouncement>, StoreError> {
         self.rows_by(
             "SELECT onderwerp, tekst, created_at FROM circle_announcements WHERE circle_id = $1 ORDER BY id DESC",
             Some(circle_id),
-            |r| Ok((r.col("onderwerp")?, r.col("tekst")?, r.col("created_at")?)),
+            |r| {
+                Ok(SentAnnouncement {
+                    announcement: Announcement {
+                        onderwerp: r.col("onderwerp")?,
+                        tekst: r.col("tekst")?,
+                    },
+                    created_at: r.col("created_at")?,
+                })
+            },
         )
         .await
     }

@@ -19,7 +19,9 @@ use serde_json::json;
 use super::audit::Change;
 use super::outbox::{enqueue, OutgoingMail};
 use super::{flag, list_json, parse_list, parsed, stamp, Columns, Counter, Store, StoreError};
-use crate::domain::circle::{Access, CircleStatus, LearningCircle, Meeting, MemberRole};
+use crate::domain::circle::{
+    Access, Announcement, CircleStatus, LearningCircle, Meeting, MemberRole,
+};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 30;
@@ -50,6 +52,15 @@ pub struct CircleMeeting {
     pub circle: String,
     /// The meeting.
     pub meeting: Meeting,
+}
+
+/// An announcement as the facilitator sent it to the members.
+#[derive(Debug, Clone)]
+pub struct SentAnnouncement {
+    /// Subject and message.
+    pub announcement: Announcement,
+    /// When it was sent (RFC 3339).
+    pub created_at: String,
 }
 
 /// A waiting invitation, after its link was checked.

@@ -10,7 +10,7 @@ use axum::response::Response;
 use tower_sessions::Session;
 
 use super::{errors_map, member_of, sign_in_first, to_members};
-use crate::domain::circle::{LearningCircle, MemberRole};
+use crate::domain::circle::{Announcement, LearningCircle, MemberRole};
 use crate::domain::fields::FieldError;
 use crate::http::mijn::{signed_in, Signed, SignedForm};
 use crate::http::page_error::PageError;
@@ -18,6 +18,12 @@ use crate::http::pages::circles::{meeting_view, MeetingView};
 use crate::http::pages::render_status;
 use crate::http::pages::view::{moment, Layout};
 use crate::http::AppState;
+
+/// An announcement on the members' page, with when it was sent in Dutch words.
+struct AnnouncementView {
+    announcement: Announcement,
+    when: String,
+}
 
 #[derive(Template)]
 #[template(path = "mijn/leerkring_leden.html")]
@@ -39,7 +45,7 @@ struct MembersPage {
     meetings: Vec<(i64, MeetingView)>,
     links: Vec<(i64, String, String)>,
     /// Announcements `(subject, text, when)`.
-    announcements: Vec<(String, String, String)>,
+    announcements: Vec<AnnouncementView>,
     /// Published results `(id, title)` and how many wait for moderation.
     results: Vec<(String, String)>,
     waiting: usize,
@@ -144,7 +150,10 @@ async fn members_view(
         links: links.into_iter().map(|l| (l.id, l.titel, l.url)).collect(),
         announcements: announcements
             .into_iter()
-            .map(|(o, t, at)| (o, t, moment(&at)))
+            .map(|a| AnnouncementView {
+                when: moment(&a.created_at),
+                announcement: a.announcement,
+            })
             .collect(),
         results: published
             .iter()
