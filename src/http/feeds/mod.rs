@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::catalog::Snapshot;
 use crate::domain::offering::{self, Offering};
 use crate::domain::taxonomy::Vocabulary;
+use crate::store::StoredOffering;
 use crate::transfer::{self, Format};
 
 use super::page_error::PageError;
@@ -57,13 +58,23 @@ impl askama::filters::Escaper for XmlEscaper {
     }
 }
 
+/// What an Atom feed says of itself.
+pub struct FeedHead {
+    /// Its title, before "· WijkWijzer Leernetwerk".
+    pub title: String,
+    /// Its permanent id (a URL).
+    pub id: String,
+    /// The address it is fetched from; `None` for a private feed, whose address is a secret.
+    pub self_url: Option<String>,
+    /// The page it follows.
+    pub alternate_url: String,
+}
+
 /// An Atom feed.
 #[derive(Template)]
 #[template(path = "feeds/atom.xml")]
 struct AtomFeed<'a> {
-    title: String,
-    self_url: String,
-    alternate_url: String,
+    head: FeedHead,
     updated: &'a str,
     entries: Vec<AtomEntry<'a>>,
 }
@@ -76,14 +87,37 @@ struct AtomEntry<'a> {
     updated: &'a str,
 }
 
-/// An Atom feed of the newest offerings (of one theme, when given).
-pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Result<String, askama::Error> {
-    let entries = newest(snapshot, theme);
-    let updated = entries
+/// An Atom feed of `offerings` (newest first; the first 50 are listed) with their addresses
+/// under `base`.
+pub fn atom_feed(
+    head: FeedHead,
+    offerings: &[&StoredOffering],
+    base: &str,
+) -> Result<String, askama::Error> {
+    let updated = offerings
         .iter()
         .map(|s| s.updated_at.as_str())
         .max()
         .unwrap_or("2026-01-01T00:00:00.000Z");
+    AtomFeed {
+        head,
+        updated,
+        entries: offerings
+            .iter()
+            .take(50)
+            .map(|s| AtomEntry {
+                url: format!("{base}/aanbod/{}", s.offering.id),
+                offering: &s.offering,
+                published: &s.created_at,
+                updated: &s.updated_at,
+            })
+            .collect(),
+    }
+    .render()
+}
+
+/// An Atom feed of the newest offerings (of one theme, when given).
+pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Result<String, askama::Error> {
     let (title, self_path, alt) = match theme {
         Some(t) => (
             format!(
@@ -102,23 +136,13 @@ pub fn atom(snapshot: &Snapshot, base: &str, theme: Option<&str>) -> Result<Stri
             "/aanbod".to_string(),
         ),
     };
-    AtomFeed {
+    let head = FeedHead {
         title,
-        self_url: format!("{base}{self_path}"),
+        id: format!("{base}{self_path}"),
+        self_url: Some(format!("{base}{self_path}")),
         alternate_url: format!("{base}{alt}"),
-        updated,
-        entries: entries
-            .into_iter()
-            .take(50)
-            .map(|s| AtomEntry {
-                url: format!("{base}/aanbod/{}", s.offering.id),
-                offering: &s.offering,
-                published: &s.created_at,
-                updated: &s.updated_at,
-            })
-            .collect(),
-    }
-    .render()
+    };
+    atom_feed(head, &newest(snapshot, theme), base)
 }
 
 /// An Atom feed as a response; a failure to render is the Dutch error page.

@@ -11,8 +11,8 @@ use axum::Router;
 use tower_sessions::Session;
 
 use crate::domain::follow::{offering_matches, SavedSearch};
-use crate::domain::text::xml_escape;
 use crate::http::extract::PageForm;
+use crate::http::feeds::{atom_feed, FeedHead};
 use crate::http::page_error::PageError;
 use crate::http::AppState;
 
@@ -236,40 +236,14 @@ async fn feed(
         .take(50)
         .collect();
     let base = &state.base_url;
-    let updated = entries
-        .iter()
-        .map(|s| s.updated_at.as_str())
-        .max()
-        .unwrap_or("2026-01-01T00:00:00.000Z");
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nl\">\n");
-    xml.push_str("<title>Wat ik volg · WijkWijzer Leernetwerk</title>\n");
-    xml.push_str(&format!(
-        "<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&format!(
-            "{base}/mijn/feed/{}",
-            crate::security::token_hash(token)
-        )),
-        xml_escape(&format!("{base}/aanbod"))
-    ));
-    xml.push_str(&format!(
-        "<updated>{}</updated>\n<author><name>WijkWijzer Leernetwerk</name></author>\n",
-        xml_escape(updated)
-    ));
-    for s in entries {
-        let o = &s.offering;
-        let url = format!("{base}/aanbod/{}", o.id);
-        xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
-            xml_escape(&o.titel),
-            xml_escape(&url),
-            xml_escape(&url),
-            xml_escape(&s.created_at),
-            xml_escape(&s.updated_at),
-            xml_escape(&o.aanbieder),
-            xml_escape(&o.samenvatting),
-        ));
-    }
-    xml.push_str("</feed>\n");
+    let head = FeedHead {
+        title: "Wat ik volg".into(),
+        // The id names the token's hash: the feed's address itself is a secret.
+        id: format!("{base}/mijn/feed/{}", crate::security::token_hash(token)),
+        self_url: None,
+        alternate_url: format!("{base}/aanbod"),
+    };
+    let xml = atom_feed(head, &entries, base).map_err(PageError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),

@@ -101,6 +101,13 @@ async fn own_questions_with_the_answer_bookmarks_feed_download_and_delete() {
     let xml = res.text().await.unwrap();
     roxmltree::Document::parse(&xml).unwrap();
     assert!(xml.contains(&wijkwijzer::domain::text::xml_escape(&offering.titel)));
+    assert!(xml.contains("<title>Wat ik volg · WijkWijzer Leernetwerk</title>"));
+    // The feed's address is its secret: the feed does not repeat it.
+    let token = feed
+        .trim_start_matches("/mijn/feed/")
+        .trim_end_matches(".atom");
+    assert!(!xml.contains(token), "{xml}");
+    assert!(!xml.contains("rel=\"self\""), "{xml}");
     let csrf = b.csrf.clone();
     b.post("/mijn/feed/intrekken", &[("csrf", &csrf)]).await;
     assert_eq!(reqwest::get(app.url(&feed)).await.unwrap().status(), 404);
