@@ -13,7 +13,7 @@ pub use texts::{
     answer_mail, approved_mail, circle_announcement_mail, circle_decision_mail,
     circle_invitation_mail, circle_stopped_mail, contact_reply_mail, digest_mail,
     peer_introduction_made_mail, peer_introduction_request_mail, receipt_mail, rejected_mail,
-    retention_warning_mail, sign_in_mail, Digest, DigestEntry, MailOffering,
+    retention_warning_mail, sign_in_mail, Digest, DigestEntry, MailOffering, SharedDetails,
 };
 pub use transport::{MailConfig, MailTransport, MemorySink};
 pub use worker::Mailer;

@@ -349,18 +349,33 @@ pub fn peer_introduction_request_mail(
     m.mail(to, "Iemand met dezelfde vraag wil kennismaken", false)
 }
 
+/// What an asker shares with the other once both accepted an introduction: only what they
+/// chose to share, and always their address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedDetails {
+    /// Their name.
+    pub naam: Option<String>,
+    /// Their organisation.
+    pub organisatie: Option<String>,
+    /// Their role: target group and sector, as Dutch labels ("Wijkprofessionals, Zorg").
+    pub rol: Option<String>,
+    /// Their municipality.
+    pub gemeente: Option<String>,
+    /// Their e-mail address.
+    pub email: String,
+}
+
 /// The introduction made: what the other asker shares.
 #[derive(Template)]
 #[template(path = "mail/peer_introduction_made.txt")]
 struct PeerIntroductionMade<'a> {
-    lines: &'a [String],
+    other: &'a SharedDetails,
 }
 html_part!(PeerIntroductionMadeHtml of PeerIntroductionMade = "mail/peer_introduction_made.html");
 
-/// The mail to `to` once both accepted, with the `lines` the other shares ("Naam: …",
-/// "E-mailadres: …").
-pub fn peer_introduction_made_mail(to: &str, lines: &[String]) -> OutgoingMail {
-    let m = PeerIntroductionMade { lines };
+/// The mail to `to` once both accepted, with what the `other` shares.
+pub fn peer_introduction_made_mail(to: &str, other: &SharedDetails) -> OutgoingMail {
+    let m = PeerIntroductionMade { other };
     m.mail(to, "Kennismaking: jullie willen allebei contact", false)
 }
 

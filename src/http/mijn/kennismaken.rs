@@ -120,39 +120,32 @@ async fn page(
     ))
 }
 
-/// What `side` shares with the other, as lines of the mail.
-fn shared_lines(state: &AppState, side: &IntroSide) -> Vec<String> {
+/// What `side` shares with the other.
+fn shared_details(state: &AppState, side: &IntroSide) -> mail::SharedDetails {
     let snapshot = state.catalog.snapshot();
-    let mut lines = Vec::new();
-    if let Some(n) = &side.share.naam {
-        lines.push(format!("Naam: {n}"));
+    let rol: Vec<String> = [
+        side.doelgroep
+            .as_deref()
+            .map(|g| label(&snapshot, Vocabulary::TargetGroup, g)),
+        side.sector
+            .as_deref()
+            .map(|g| label(&snapshot, Vocabulary::Sector, g)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    mail::SharedDetails {
+        naam: side.share.naam.clone(),
+        organisatie: side.share.organisatie.clone(),
+        rol: Some(rol.join(", ")).filter(|r| side.share.rol && !r.is_empty()),
+        gemeente: side
+            .gemeente
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| side.share.gemeente && !g.is_empty())
+            .map(String::from),
+        email: side.email.clone(),
     }
-    if let Some(o) = &side.share.organisatie {
-        lines.push(format!("Organisatie: {o}"));
-    }
-    if side.share.rol {
-        let rol: Vec<String> = [
-            side.doelgroep
-                .as_deref()
-                .map(|g| label(&snapshot, Vocabulary::TargetGroup, g)),
-            side.sector
-                .as_deref()
-                .map(|g| label(&snapshot, Vocabulary::Sector, g)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !rol.is_empty() {
-            lines.push(format!("Rol: {}", rol.join(", ")));
-        }
-    }
-    if side.share.gemeente {
-        if let Some(g) = side.gemeente.as_deref().filter(|g| !g.trim().is_empty()) {
-            lines.push(format!("Gemeente: {}", g.trim()));
-        }
-    }
-    lines.push(format!("E-mailadres: {}", side.email));
-    lines
 }
 
 /// Accepts (`actie=ja`) or declines the introduction. Accepted, both get the other's details by
@@ -185,8 +178,14 @@ async fn decide(
     };
     let mails = if accept {
         vec![
-            mail::peer_introduction_made_mail(&intro.from.email, &shared_lines(&state, &intro.to)),
-            mail::peer_introduction_made_mail(&intro.to.email, &shared_lines(&state, &intro.from)),
+            mail::peer_introduction_made_mail(
+                &intro.from.email,
+                &shared_details(&state, &intro.to),
+            ),
+            mail::peer_introduction_made_mail(
+                &intro.to.email,
+                &shared_details(&state, &intro.from),
+            ),
         ]
     } else {
         Vec::new()

@@ -334,6 +334,11 @@ async fn an_introduction_reveals_names_and_addresses_only_when_both_accept() {
     let to_anna = &made[0].mail.text;
     assert!(to_anna.contains("Naam: Bram Brink"), "{to_anna}");
     assert!(
+        made[0].mail.html.contains("<li>Naam: Bram Brink</li>"),
+        "{}",
+        made[0].mail.html
+    );
+    assert!(
         to_anna.contains("E-mailadres: bram@voorbeeld.nl"),
         "{to_anna}"
     );
