@@ -87,8 +87,7 @@ pub(super) async fn user(db: &Path, what: UserWhat, clock: &Clock) -> anyhow::Re
                 }
                 Some(
                     tokio::task::spawn_blocking(move || security::hash_password(&password))
-                        .await?
-                        .map_err(|e| anyhow::anyhow!("wachtwoord hashen mislukt: {e}"))?,
+                        .await??,
                 )
             } else {
                 None

@@ -10,29 +10,58 @@ use super::tokens::hex;
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 12;
 
-/// Checks a new password; the Dutch reason when it is not good enough.
-pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
+/// The longest password accepted.
+pub const MAX_PASSWORD: usize = 200;
+
+/// Why a new password is not good enough; shown as a Dutch sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WeakPassword {
+    /// Fewer than [`MIN_PASSWORD`] characters (it has this many).
+    #[error("Kies een wachtwoord van minstens {MIN_PASSWORD} tekens (nu {0}).")]
+    TooShort(usize),
+    /// More than [`MAX_PASSWORD`] characters.
+    #[error("Kies een wachtwoord van hoogstens {MAX_PASSWORD} tekens.")]
+    TooLong,
+    /// The account's own e-mail address.
+    #[error("Je wachtwoord mag niet gelijk zijn aan je e-mailadres.")]
+    SameAsEmail,
+}
+
+/// A password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// argon2 refused (it should not with its default parameters).
+    #[error("wachtwoord hashen mislukt: {0}")]
+    Argon2(argon2::password_hash::Error),
+    /// The blocking task did not finish.
+    #[error("wachtwoord hashen afgebroken: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The limit on concurrent hashing was closed.
+    #[error("wachtwoord hashen niet mogelijk: {0}")]
+    Closed(#[from] tokio::sync::AcquireError),
+}
+
+/// Checks a new password.
+pub fn check_new_password(password: &str, email: &str) -> Result<(), WeakPassword> {
     let n = password.chars().count();
     if n < MIN_PASSWORD {
-        return Err(format!(
-            "Kies een wachtwoord van minstens {MIN_PASSWORD} tekens (nu {n})."
-        ));
+        return Err(WeakPassword::TooShort(n));
     }
-    if n > 200 {
-        return Err("Kies een wachtwoord van hoogstens 200 tekens.".into());
+    if n > MAX_PASSWORD {
+        return Err(WeakPassword::TooLong);
     }
     if password.eq_ignore_ascii_case(email) {
-        return Err("Je wachtwoord mag niet gelijk zijn aan je e-mailadres.".into());
+        return Err(WeakPassword::SameAsEmail);
     }
     Ok(())
 }
 
 /// Hashes a password with argon2id and a random salt (blocking, ~tens of ms).
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(HashError::Argon2)
 }
 
 /// Verifies a password against a stored PHC hash (blocking).
@@ -56,11 +85,9 @@ pub async fn verify_password_off_runtime(password: String, hash: String) -> bool
 }
 
 /// [`hash_password`] on a blocking thread, at most two at a time.
-pub async fn hash_password_off_runtime(password: String) -> Result<String, String> {
-    let _permit = HASHING.acquire().await.map_err(|e| e.to_string())?;
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
+pub async fn hash_password_off_runtime(password: String) -> Result<String, HashError> {
+    let _permit = HASHING.acquire().await?;
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
 }
 
 /// A hash to verify against when the account does not exist, so that both cases take as long.
@@ -85,8 +112,22 @@ mod tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("een lang wachtwoord", &h));
         assert!(!verify_password("een ander wachtwoord", &h));
-        assert!(check_new_password("kort", "a@b.nl").is_err());
-        assert!(check_new_password("a@b.nl.a@b.nl", "a@b.nl.a@b.nl").is_err());
+        assert_eq!(
+            check_new_password("kort", "a@b.nl"),
+            Err(WeakPassword::TooShort(4))
+        );
+        assert_eq!(
+            WeakPassword::TooShort(4).to_string(),
+            "Kies een wachtwoord van minstens 12 tekens (nu 4)."
+        );
+        assert_eq!(
+            check_new_password("a@b.nl.a@b.nl", "A@B.NL.a@b.nl"),
+            Err(WeakPassword::SameAsEmail)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(201), "a@b.nl"),
+            Err(WeakPassword::TooLong)
+        );
         assert!(check_new_password("lang genoeg wachtwoord", "a@b.nl").is_ok());
     }
 }

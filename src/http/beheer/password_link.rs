@@ -94,7 +94,9 @@ async fn set_password(
     let problem = if form.wachtwoord != form.herhaal {
         Some("De twee wachtwoorden zijn niet gelijk.".to_string())
     } else {
-        security::check_new_password(&form.wachtwoord, &user.email).err()
+        security::check_new_password(&form.wachtwoord, &user.email)
+            .err()
+            .map(|weak| weak.to_string())
     };
     if let Some(error) = problem {
         return Ok(render_status(
