@@ -98,6 +98,34 @@ fn without_password(url: &str) -> String {
     }
 }
 
+/// Why a mail could not be delivered; stored with the mail as its last error (in Dutch).
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// An address (`afzender`, `ontvanger`, `antwoordadres`) does not parse.
+    #[error("{which}: {source}")]
+    Address {
+        /// Which address.
+        which: &'static str,
+        /// Why.
+        source: lettre::address::AddressError,
+    },
+    /// The message could not be built.
+    #[error("bericht: {0}")]
+    Message(#[from] lettre::error::Error),
+    /// The mail folder could not be written.
+    #[error("map: {0}")]
+    Folder(#[from] std::io::Error),
+    /// The SMTP server refused or could not be reached.
+    #[error("smtp: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    /// SMTP is the transport but no connection was set up.
+    #[error("geen SMTP-verbinding ingesteld")]
+    NoSmtp,
+    /// The memory of sent mails is unusable (a test panicked while holding it).
+    #[error("geheugen niet beschikbaar")]
+    Memory,
+}
+
 /// Mails "sent" in memory, for tests.
 #[derive(Clone, Debug, Default)]
 pub struct MemorySink(Arc<Mutex<Vec<OutgoingMail>>>);
@@ -109,10 +137,10 @@ impl MemorySink {
     }
 
     /// Keeps `mail` as sent.
-    pub(super) fn push(&self, mail: &OutgoingMail) -> Result<(), String> {
+    pub(super) fn push(&self, mail: &OutgoingMail) -> Result<(), DeliveryError> {
         self.0
             .lock()
-            .map_err(|_| "geheugen niet beschikbaar".to_string())?
+            .map_err(|_| DeliveryError::Memory)?
             .push(mail.clone());
         Ok(())
     }
@@ -167,12 +195,16 @@ pub(super) fn message(
     config: &MailConfig,
     mail: &OutgoingMail,
     unsubscribe: Option<&str>,
-) -> Result<Message, String> {
-    let from: Mailbox = config.from.parse().map_err(|e| format!("afzender: {e}"))?;
-    let to: Mailbox = mail.to.parse().map_err(|e| format!("ontvanger: {e}"))?;
+) -> Result<Message, DeliveryError> {
+    let address = |which: &'static str, text: &str| {
+        text.parse::<Mailbox>()
+            .map_err(|source| DeliveryError::Address { which, source })
+    };
+    let from = address("afzender", &config.from)?;
+    let to = address("ontvanger", &mail.to)?;
     let mut builder = Message::builder().from(from).to(to).subject(&mail.subject);
     if let (true, Some(reply)) = (mail.invites_reply, &config.reply_to) {
-        let reply: Mailbox = reply.parse().map_err(|e| format!("antwoordadres: {e}"))?;
+        let reply = address("antwoordadres", reply)?;
         builder = builder.reply_to(reply);
     }
     if let Some(url) = unsubscribe {
@@ -194,7 +226,7 @@ pub(super) fn message(
                         .body(mail.html.clone()),
                 ),
         )
-        .map_err(|e| e.to_string())
+        .map_err(DeliveryError::from)
 }
 
 #[cfg(test)]

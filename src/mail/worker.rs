@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use super::transport::message;
+use super::transport::{message, DeliveryError};
 use super::{MailConfig, MailTransport};
 use crate::store::{OutboxRow, OutgoingMail, Store};
 
@@ -55,24 +55,21 @@ impl Mailer {
         mail: &OutgoingMail,
         id: i64,
         unsubscribe: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<(), DeliveryError> {
         match &self.config.transport {
             MailTransport::Memory(sink) => sink.push(mail),
             MailTransport::Folder(dir) => {
                 let msg = message(&self.config, mail, unsubscribe)?;
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                tokio::fs::write(dir.join(format!("{id:06}.eml")), msg.formatted())
-                    .await
-                    .map_err(|e| e.to_string())
+                tokio::fs::create_dir_all(dir).await?;
+                Ok(tokio::fs::write(dir.join(format!("{id:06}.eml")), msg.formatted()).await?)
             }
             MailTransport::Smtp(_) => {
                 let msg = message(&self.config, mail, unsubscribe)?;
                 let Some(smtp) = &self.smtp else {
-                    return Err("geen SMTP-verbinding ingesteld".into());
+                    return Err(DeliveryError::NoSmtp);
                 };
-                smtp.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
+                smtp.send(msg).await?;
+                Ok(())
             }
         }
     }
@@ -109,7 +106,9 @@ impl Mailer {
                             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
                     });
                     tracing::warn!(mail = id, poging = tried, fout = %e, "mail niet verzonden");
-                    store.mail_failed(id, &claim, &e, next.as_deref()).await?;
+                    store
+                        .mail_failed(id, &claim, &e.to_string(), next.as_deref())
+                        .await?;
                 }
             }
         }

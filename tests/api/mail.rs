@@ -128,7 +128,8 @@ async fn outbox_marks_mail_failed_after_the_last_attempt_and_can_retry() {
         .await
         .expect("given up after max attempts");
     assert_eq!(failed.attempts, 3);
-    assert!(failed.last_error.is_some());
+    let why = failed.last_error.clone().unwrap_or_default();
+    assert!(why.starts_with("smtp: "), "the cause is named: {why}");
     assert!(received.lock().unwrap().is_empty());
     let counts = store.outbox_counts().await.unwrap();
     assert_eq!(counts.problems, 1, "visible on the dashboard");
