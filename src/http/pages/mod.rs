@@ -114,7 +114,9 @@ pub fn render_status(status: StatusCode, t: impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"nl\"><title>Fout</title><h1>Er ging iets mis</h1></html>".to_string())).into_response()
+            let id = crate::domain::text::xml_escape(&crate::http::current_request_id());
+            let html = format!("<!doctype html><html lang=\"nl\"><title>Fout</title><h1>Er ging iets mis</h1><p>Wil je dit melden? Noem dan deze code: <code>{id}</code>.</p></html>");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html(html)).into_response()
         }
     }
 }
@@ -222,4 +224,39 @@ pub fn newest<'a>(
 /// Fallback for unknown pages.
 pub async fn fallback() -> Response {
     not_found_page()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value that cannot be written.
+    struct Unwritable;
+
+    impl std::fmt::Display for Unwritable {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+
+    #[derive(Template)]
+    #[template(source = "<p>{{ value }}</p>", ext = "html")]
+    struct Broken {
+        value: Unwritable,
+    }
+
+    #[tokio::test]
+    async fn a_page_that_fails_to_render_is_a_500_that_names_the_request_id() {
+        let response = render_status(StatusCode::OK, Broken { value: Unwritable });
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000)
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(html.contains("<h1>Er ging iets mis</h1>"), "{html}");
+        assert!(
+            html.contains("Noem dan deze code: <code>-</code>"),
+            "{html}"
+        );
+    }
 }
