@@ -344,7 +344,7 @@ async fn submit(
         .store()
         .insert_site_question(&stored, &once.0)
         .await;
-    if let Err(page) = SENT.check(inserted)? {
+    if let Some(page) = SENT.sent_before(inserted)? {
         return Ok(page);
     }
     if let Err(err) = state.catalog.refresh_demand().await {

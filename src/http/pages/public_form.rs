@@ -92,15 +92,16 @@ pub struct SentBefore {
 }
 
 impl SentBefore {
-    /// What storing the form gave; when this shown form was stored before, this page instead.
-    pub fn check<T>(
+    /// The "already sent" page when storing the form found this shown form stored before;
+    /// `None` when it was stored now.
+    pub fn sent_before<T>(
         &self,
         stored: Result<T, StoreError>,
-    ) -> Result<Result<T, Response>, PageError> {
+    ) -> Result<Option<Response>, PageError> {
         match stored {
-            Ok(t) => Ok(Ok(t)),
+            Ok(_) => Ok(None),
             Err(StoreError::AlreadySent) => {
-                Ok(Err(already_sent(self.heading, self.path, self.again)))
+                Ok(Some(already_sent(self.heading, self.path, self.again)))
             }
             Err(e) => Err(e.into()),
         }
@@ -113,9 +114,8 @@ impl SentBefore {
         stored: Result<T, StoreError>,
         thanks: impl FnOnce() -> P,
     ) -> Result<Response, PageError> {
-        Ok(match self.check(stored)? {
-            Ok(_) => render_status(StatusCode::OK, thanks()),
-            Err(page) => page,
-        })
+        Ok(self
+            .sent_before(stored)?
+            .unwrap_or_else(|| render_status(StatusCode::OK, thanks())))
     }
 }

@@ -152,48 +152,58 @@ async fn answer_offerings(
         .collect())
 }
 
+/// The status and answer of a question's form, checked.
+enum CheckedAnswer {
+    /// To be stored with this status, and mailed when there is a mail.
+    Ready(QuestionStatus, Option<OutgoingMail>),
+    /// Not stored: the Dutch message shown at the form.
+    Refused(&'static str),
+}
+
 /// The status and answer of the form checked against question `item`, with the answer mail when
-/// it is to be sent (`send`); `Err` holds the Dutch message shown at the form.
+/// it is to be sent (`send`).
 async fn checked_answer(
     state: &AppState,
     item: &InboxItem,
     status: &str,
     antwoord: &str,
     send: bool,
-) -> Result<Result<(QuestionStatus, Option<OutgoingMail>), &'static str>, PageError> {
+) -> Result<CheckedAnswer, PageError> {
     let status = if send {
         Some(QuestionStatus::Beantwoord)
     } else {
         QuestionStatus::parse(status.trim())
     };
     let Some(status) = status else {
-        return Ok(Err("Kies een geldige status."));
+        return Ok(CheckedAnswer::Refused("Kies een geldige status."));
     };
     if antwoord.chars().count() > 10_000 {
-        return Ok(Err("Het antwoord is te lang (hoogstens 10.000 tekens)."));
+        return Ok(CheckedAnswer::Refused(
+            "Het antwoord is te lang (hoogstens 10.000 tekens).",
+        ));
     }
     if !send {
-        return Ok(Ok((status, None)));
+        return Ok(CheckedAnswer::Ready(status, None));
     }
     let store = state.catalog.store();
     if item.antwoord.as_deref() == Some(antwoord)
         && !store.answer_mailed_at(&item.question.id).await?.is_empty()
     {
-        return Ok(Err(
+        return Ok(CheckedAnswer::Refused(
             "Dit antwoord is al verstuurd. Pas het aan als je een nieuw antwoord wilt sturen.",
         ));
     }
     let Some(to) = item.email.as_deref() else {
-        return Ok(Err("Deze vraagsteller gaf geen e-mailadres; het antwoord kan niet worden gemaild. Sla het op zonder te versturen."));
+        return Ok(CheckedAnswer::Refused("Deze vraagsteller gaf geen e-mailadres; het antwoord kan niet worden gemaild. Sla het op zonder te versturen."));
     };
     if antwoord.chars().count() < 10 {
-        return Ok(Err(
+        return Ok(CheckedAnswer::Refused(
             "Schrijf een antwoord van minstens 10 tekens voordat je het verstuurt.",
         ));
     }
     let offerings = answer_offerings(state, &item.question.id).await?;
     let mail = mail::answer_mail(to, &item.question.vraag, antwoord, &offerings);
-    Ok(Ok((status, Some(mail))))
+    Ok(CheckedAnswer::Ready(status, Some(mail)))
 }
 
 pub(super) async fn update(
@@ -229,8 +239,8 @@ pub(super) async fn update(
     }
     let send = form.verstuur == "ja";
     let (status, mail) = match checked_answer(&state, &item, &form.status, &antwoord, send).await? {
-        Ok(checked) => checked,
-        Err(message) => {
+        CheckedAnswer::Ready(status, mail) => (status, mail),
+        CheckedAnswer::Refused(message) => {
             let shown = Shown {
                 antwoord: Some(antwoord),
                 error: Some(message.into()),
