@@ -6,6 +6,7 @@ mod args;
 mod backup;
 mod eval;
 mod import;
+pub mod logging;
 mod serve;
 mod user;
 
