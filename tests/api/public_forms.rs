@@ -155,20 +155,14 @@ async fn form_spam_protection() {
     let (s, _) = app.post_form("/leervraag", &spam).await;
     assert_eq!(s, 400);
     // Cross-site post: refused.
-    let token = app.form_token("/leervraag").await;
-    let res = app
-        .client
-        .post(app.url("/leervraag"))
-        .header("origin", "https://kwaadaardig.example")
-        .form(&[&[("token", token.as_str())][..], &good].concat())
-        .send()
-        .await
-        .unwrap();
-    assert!(res
-        .text()
-        .await
-        .unwrap()
-        .contains("kon niet worden gecontroleerd"));
+    let (_, html) = app
+        .post_form_with(
+            "/leervraag",
+            &good,
+            &[("origin", "https://kwaadaardig.example")],
+        )
+        .await;
+    assert!(html.contains("kon niet worden gecontroleerd"));
     assert!(question_ids(&app).is_empty());
     // Two accepted, the third from the same address is rate limited.
     for _ in 0..2 {
@@ -395,22 +389,19 @@ async fn behind_a_proxy_each_visitor_has_its_own_form_limit() {
     let send = |ip: &'static str| {
         let app = &app;
         async move {
-            let token = app.form_token("/contact").await;
-            app.client
-                .post(app.url("/contact"))
-                .header("x-forwarded-for", format!("203.0.113.99, {ip}"))
-                .form(&[
-                    ("token", token.as_str()),
+            let forwarded = format!("203.0.113.99, {ip}");
+            app.post_form_with(
+                "/contact",
+                &[
                     ("soort", "suggestie"),
                     ("bericht", "Een goed idee voor het leernetwerk."),
                     ("email", ""),
                     ("website", ""),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+                ],
+                &[("x-forwarded-for", forwarded.as_str())],
+            )
+            .await
+            .0
         }
     };
     assert_eq!(send("198.51.100.1").await, 200);

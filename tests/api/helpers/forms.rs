@@ -26,23 +26,42 @@ impl TestApp {
 
     /// Posts `fields` to `path` as they are: `(status, body)`.
     pub async fn send_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        let res = self
-            .client
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .expect("post");
+        self.send_form_with(path, fields, &[]).await
+    }
+
+    /// Posts `fields` to `path` as they are, with extra request `headers`: `(status, body)`.
+    pub async fn send_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut req = self.client.post(self.url(path)).form(fields);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await.expect("post");
         (res.status().as_u16(), res.text().await.expect("body"))
     }
 
     /// Fills in the public form on `path` like a visitor: opens the page, adds its signed token
     /// to `fields` and posts them to `path`: `(status, body)`.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    /// [`TestApp::post_form`] with extra request `headers` (another origin, a proxy's
+    /// `X-Forwarded-For`).
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
         let token = self.form_token(path).await;
         let mut form = vec![("token", token.as_str())];
         form.extend_from_slice(fields);
-        self.send_form(path, &form).await
+        self.send_form_with(path, &form, headers).await
     }
 }
 
