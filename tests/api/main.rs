@@ -25,6 +25,7 @@ mod pages;
 mod peilingen;
 mod privacy;
 mod public_forms;
+mod schema;
 mod search;
 mod search_params;
 mod security;
