@@ -87,12 +87,31 @@ pub fn dutch(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&offset_at(t))
 }
 
-/// The moment of a Dutch wall-clock time (the later reading where summer time makes one
-/// ambiguous).
+/// The moment of a Dutch wall-clock time, by the time-zone database: where the clocks go back
+/// and the time occurs twice, the later reading; where they go forward and it does not occur,
+/// the moment as many minutes after the jump.
 pub fn from_dutch(local: chrono::NaiveDateTime) -> DateTime<Utc> {
-    let guess = local.and_utc();
-    let first = guess - chrono::TimeDelta::seconds(i64::from(offset_at(guess).local_minus_utc()));
-    guess - chrono::TimeDelta::seconds(i64::from(offset_at(first).local_minus_utc()))
+    use chrono::{Datelike, Timelike};
+    let narrow = |n: u32| i8::try_from(n).ok();
+    let civil = (|| {
+        jiff::civil::DateTime::new(
+            i16::try_from(local.year()).ok()?,
+            narrow(local.month())?,
+            narrow(local.day())?,
+            narrow(local.hour())?,
+            narrow(local.minute())?,
+            narrow(local.second())?,
+            0,
+        )
+        .ok()
+    })();
+    civil
+        .and_then(|c| amsterdam().to_ambiguous_timestamp(c).later().ok())
+        .and_then(|ts| DateTime::from_timestamp(ts.as_second(), 0))
+        .unwrap_or_else(|| {
+            let guess = local.and_utc();
+            guess - chrono::TimeDelta::seconds(i64::from(offset_at(guess).local_minus_utc()))
+        })
 }
 
 /// The date in the Netherlands at `t`.
@@ -120,6 +139,11 @@ mod tests {
         };
         assert_eq!(at("2027-01-12 19:30"), "2027-01-12T18:30:00+00:00");
         assert_eq!(at("2027-06-12 19:30"), "2027-06-12T17:30:00+00:00");
+        // The clocks go back: 02:30 occurs twice, the later (winter-time) reading counts.
+        assert_eq!(at("2026-10-25 02:30"), "2026-10-25T01:30:00+00:00");
+        // The clocks go forward: 02:30 does not occur; it is read as 03:30 summer time.
+        assert_eq!(at("2026-03-29 02:30"), "2026-03-29T01:30:00+00:00");
+        assert_eq!(fmt("2026-03-29T01:30:00Z"), "2026-03-29 03:30 +02:00");
     }
 
     #[test]
