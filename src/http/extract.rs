@@ -10,11 +10,10 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, InvalidParam};
-use super::pages::error_page;
+use super::page_error::PageError;
 
 /// A JSON body for the API; every rejection is a Dutch problem document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -189,7 +188,7 @@ where
     T: DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
@@ -215,7 +214,7 @@ impl<S> FromRequest<S> for PageBody
 where
     S: Send + Sync,
 {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         Bytes::from_request(req, state)
@@ -226,24 +225,23 @@ where
 }
 
 /// The error page for a form that could not be read (too large, or not a form).
-pub fn form_error_page(status: StatusCode) -> Response {
+pub fn form_error_page(status: StatusCode) -> PageError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        error_page(
+        PageError::refused(
             status,
             "Formulier te groot",
-            &format!(
+            format!(
                 "Het formulier is te groot om te versturen (hoogstens {} MB). Maak je tekst korter en probeer het opnieuw.",
                 super::MAX_BODY / (1024 * 1024)
             ),
         )
     } else {
-        error_page(
+        PageError::refused(
             status,
             "Formulier niet gelezen",
             "Het formulier kon niet worden gelezen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
         )
     }
-    .into_response()
 }
 
 #[cfg(test)]

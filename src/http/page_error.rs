@@ -31,6 +31,8 @@ pub enum PageError {
     },
     /// Something broke on our side (500); the cause is logged, never shown.
     Internal(String),
+    /// Not signed in (any more): the visitor is sent to sign in at this address (303).
+    SignIn(String),
 }
 
 impl PageError {
@@ -58,7 +60,27 @@ impl PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Refused { status, .. } => *status,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::SignIn(_) => StatusCode::SEE_OTHER,
         }
+    }
+
+    /// The session could not be read (`Session`'s extractor failed: a missing layer, a fault).
+    pub fn session_lost((_, cause): (StatusCode, &'static str)) -> PageError {
+        PageError::internal(cause)
+    }
+}
+
+/// An address whose path does not read (not UTF-8 once decoded) names no page.
+impl From<axum::extract::rejection::PathRejection> for PageError {
+    fn from(_: axum::extract::rejection::PathRejection) -> PageError {
+        PageError::NotFound
+    }
+}
+
+/// The connection's address is missing: the server was started without it.
+impl From<axum::extract::rejection::ExtensionRejection> for PageError {
+    fn from(e: axum::extract::rejection::ExtensionRejection) -> PageError {
+        PageError::internal(e)
     }
 }
 
@@ -86,6 +108,8 @@ impl IntoResponse for PageError {
             tracing::error!(%cause, request_id = %current_request_id(), "fout bij maken van pagina");
         }
         let mut res = match &self {
+            // A redirect, not an error page: the back office leaves it as it is.
+            PageError::SignIn(to) => return axum::response::Redirect::to(to).into_response(),
             PageError::NotFound => not_found_page(),
             PageError::Refused {
                 status,

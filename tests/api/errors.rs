@@ -191,7 +191,13 @@ async fn too_large_bodies_get_a_dutch_answer() {
     let app = spawn_app().await;
     let big = "a".repeat(3 * 1024 * 1024);
 
-    for path in ["/contact", "/leervraag", "/aanbod/aanmelden"] {
+    // Public forms, and Mijn WijkWijzer's circle form (read before the sign-in is checked).
+    for path in [
+        "/contact",
+        "/leervraag",
+        "/aanbod/aanmelden",
+        "/leerkringen/starten",
+    ] {
         let res = app
             .client
             .post(app.url(path))

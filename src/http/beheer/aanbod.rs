@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -36,17 +36,12 @@ pub fn router() -> Router<AppState> {
 struct OfferingPath(Staff, String);
 
 impl FromRequestParts<AppState> for OfferingPath {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let staff = Staff::from_request_parts(parts, state).await?;
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let staff = staff
-            .need(Area::Aanbod)
-            .map_err(IntoResponse::into_response)?;
-        Ok(OfferingPath(staff, id))
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await?;
+        Ok(OfferingPath(staff.need(Area::Aanbod)?, id))
     }
 }
 

@@ -129,6 +129,7 @@ fn office_page(e: &PageError) -> Response {
             "Er ging iets mis",
             "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het over een paar minuten opnieuw.",
         ),
+        PageError::SignIn(to) => super::see_other(to),
     }
 }
 

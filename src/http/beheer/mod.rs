@@ -308,7 +308,7 @@ fn has_session_cookie(parts: &Parts, state: &AppState) -> bool {
     cookie(&parts.headers, state.sessions.cookie_name()).is_some()
 }
 
-fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
+fn to_login(parts: &Parts, reason: Option<&str>) -> PageError {
     let back = if parts.method == Method::GET {
         parts
             .uri
@@ -327,20 +327,17 @@ fn to_login(parts: &Parts, reason: Option<&str>) -> Response {
     if let Some(r) = reason {
         target.push_str(&format!("&melding={r}"));
     }
-    Redirect::to(&target).into_response()
+    PageError::SignIn(target)
 }
 
 impl FromRequestParts<AppState> for Staff {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, PageError> {
         let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(|e| PageError::internal(e.1).into_response())?;
-        let user = match session_account(state, &session)
-            .await
-            .map_err(|e| PageError::internal(e).into_response())?
-        {
+            .map_err(PageError::session_lost)?;
+        let user = match session_account(state, &session).await? {
             SessionAccount::Active(user) => user,
             // A session cookie whose session is gone (deleted by a reset, or expired).
             SessionAccount::None if has_session_cookie(parts, state) => {
@@ -436,23 +433,16 @@ pub(crate) trait Record: Sized {
 pub(crate) struct Opened<R>(pub Staff, pub R);
 
 impl<R: Record + Send> FromRequestParts<AppState> for Opened<R> {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let staff = Staff::from_request_parts(parts, state)
             .await?
-            .need(R::AREA)
-            .map_err(IntoResponse::into_response)?;
+            .need(R::AREA)?;
         let axum::extract::Path(id) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(IntoResponse::into_response)?;
-        let id = row_id(&id).map_err(IntoResponse::into_response)?;
-        match R::load(state, id).await {
-            Ok(Some(record)) => Ok(Opened(staff, record)),
-            Ok(None) => Err(PageError::NotFound.into_response()),
-            Err(e) => Err(PageError::from(e).into_response()),
-        }
+            axum::extract::Path::<String>::from_request_parts(parts, state).await?;
+        let record = R::load(state, row_id(&id)?).await?;
+        Ok(Opened(staff, record.ok_or(PageError::NotFound)?))
     }
 }
 

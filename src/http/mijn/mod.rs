@@ -221,23 +221,22 @@ pub struct SignedForm {
 }
 
 impl FromRequest<AppState> for SignedForm {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<SignedForm, Response> {
+    async fn from_request(req: Request, state: &AppState) -> Result<SignedForm, PageError> {
         let (mut parts, body) = req.into_parts();
         let session = Session::from_request_parts(&mut parts, state)
             .await
-            .map_err(|e| PageError::internal(e.1).into_response())?;
+            .map_err(PageError::session_lost)?;
         let headers = parts.headers.clone();
         let PageForm(form) = PageForm::<HashMap<String, String>>::from_request(
             Request::from_parts(parts, body),
             state,
         )
         .await?;
-        match form_signed(state, &headers, &session, &form).await {
-            Ok(Some(signed)) => Ok(SignedForm { signed, form }),
-            Ok(None) => Err(to_account("")),
-            Err(e) => Err(e.into_response()),
+        match form_signed(state, &headers, &session, &form).await? {
+            Some(signed) => Ok(SignedForm { signed, form }),
+            None => Err(PageError::SignIn("/mijn".into())),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -207,12 +207,12 @@ pub(crate) struct Button<F>(
 );
 
 impl<F: ButtonForm> FromRequest<AppState> for Button<F> {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         let headers = req.headers().clone();
         let PageForm(form) = PageForm::<HashMap<String, String>>::from_request(req, state).await?;
-        screen_button(state, F::NAME, &headers, &form).map_err(IntoResponse::into_response)?;
+        screen_button(state, F::NAME, &headers, &form)?;
         Ok(Button(form, std::marker::PhantomData))
     }
 }

@@ -2,12 +2,11 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use super::{form_signed, Signed};
+use crate::http::extract::PageBody;
 use crate::http::form_fields::pairs;
 use crate::http::page_error::PageError;
 use crate::http::AppState;
@@ -25,22 +24,19 @@ pub struct SignedPairs {
 }
 
 impl FromRequest<AppState> for SignedPairs {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<SignedPairs, Response> {
+    async fn from_request(req: Request, state: &AppState) -> Result<SignedPairs, PageError> {
         let (mut parts, body) = req.into_parts();
         let session = Session::from_request_parts(&mut parts, state)
             .await
-            .map_err(|e| PageError::internal(e.1).into_response())?;
+            .map_err(PageError::session_lost)?;
         let headers = parts.headers.clone();
-        let body = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let PageBody(body) =
+            PageBody::from_request(Request::from_parts(parts, body), state).await?;
         let values = pairs(&body);
         let form: HashMap<String, String> = values.iter().cloned().collect();
-        let signed = form_signed(state, &headers, &session, &form)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let signed = form_signed(state, &headers, &session, &form).await?;
         Ok(SignedPairs {
             signed,
             values,

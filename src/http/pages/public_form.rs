@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::{already_sent, render_status, PageError};
 use crate::http::forms::{FormOnce, Rejection};
@@ -46,12 +46,10 @@ pub struct Sender {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Sender {
-    type Rejection = Response;
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await?;
         Ok(Sender {
             headers: parts.headers.clone(),
             peer,
