@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 use wijkwijzer::store::Store;
 
 use super::helpers::{postgres_server, test_db};
@@ -42,66 +42,58 @@ fn ours(table: &str) -> bool {
     !table.starts_with("_sqlx") && !table.starts_with("sqlite_")
 }
 
+impl Schema {
+    /// The schema from its columns `(table, column, declared type, NOT NULL)` and its created
+    /// indexes `(table, index)`, the migration bookkeeping left out.
+    fn of(columns: Vec<(String, String, String, i64)>, indexes: Vec<(String, String)>) -> Schema {
+        let mut tables: BTreeMap<String, BTreeMap<String, (&'static str, bool)>> = BTreeMap::new();
+        for (table, column, declared, not_null) in columns.into_iter().filter(|c| ours(&c.0)) {
+            tables
+                .entry(table)
+                .or_default()
+                .insert(column, (kind(&declared), not_null != 0));
+        }
+        Schema {
+            columns: tables,
+            indexes: indexes.into_iter().filter(|(t, _)| ours(t)).collect(),
+        }
+    }
+}
+
 async fn sqlite_schema(path: &std::path::Path) -> Schema {
     let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
-    let mut columns: BTreeMap<String, BTreeMap<String, (&'static str, bool)>> = BTreeMap::new();
-    let rows = sqlx::query(
-        "SELECT m.name AS tbl, p.name AS col, p.type AS declared, p.\"notnull\" AS nn, p.pk AS pk \
+    // An INTEGER PRIMARY KEY is never NULL, whatever `notnull` says.
+    let columns = sqlx::query_as(
+        "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" OR p.pk THEN 1 ELSE 0 END \
          FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
     )
     .fetch_all(&mut db)
     .await
     .unwrap();
-    for r in rows {
-        let table: String = r.get("tbl");
-        if !ours(&table) {
-            continue;
-        }
-        let not_null = r.get::<i64, _>("nn") != 0 || r.get::<i64, _>("pk") != 0;
-        columns.entry(table).or_default().insert(
-            r.get("col"),
-            (kind(&r.get::<String, _>("declared")), not_null),
-        );
-    }
-    let indexes = sqlx::query(
+    let indexes = sqlx::query_as(
         "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
     )
     .fetch_all(&mut db)
     .await
-    .unwrap()
-    .into_iter()
-    .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-    .filter(|(t, _)| ours(t))
-    .collect();
-    Schema { columns, indexes }
+    .unwrap();
+    Schema::of(columns, indexes)
 }
 
 async fn postgres_schema(url: &str) -> Schema {
     let mut db = sqlx::PgConnection::connect(url).await.unwrap();
-    let mut columns: BTreeMap<String, BTreeMap<String, (&'static str, bool)>> = BTreeMap::new();
-    let rows = sqlx::query(
-        "SELECT c.table_name::text AS tbl, c.column_name::text AS col, c.data_type::text AS declared, \
-         c.is_nullable::text AS nullable FROM information_schema.columns c \
+    let columns = sqlx::query_as(
+        "SELECT c.table_name::text, c.column_name::text, c.data_type::text, \
+         CASE WHEN c.is_nullable = 'NO' THEN 1::int8 ELSE 0::int8 END FROM information_schema.columns c \
          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
          WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'",
     )
     .fetch_all(&mut db)
     .await
     .unwrap();
-    for r in rows {
-        let table: String = r.get("tbl");
-        if !ours(&table) {
-            continue;
-        }
-        let not_null = r.get::<String, _>("nullable") == "NO";
-        columns.entry(table).or_default().insert(
-            r.get("col"),
-            (kind(&r.get::<String, _>("declared")), not_null),
-        );
-    }
-    let indexes = sqlx::query(
+    // Indexes made by CREATE INDEX, not those behind a primary key or UNIQUE constraint.
+    let indexes = sqlx::query_as(
         "SELECT t.relname::text, i.relname::text FROM pg_index x \
          JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
          JOIN pg_namespace n ON n.oid = t.relnamespace \
@@ -110,12 +102,8 @@ async fn postgres_schema(url: &str) -> Schema {
     )
     .fetch_all(&mut db)
     .await
-    .unwrap()
-    .into_iter()
-    .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-    .filter(|(t, _)| ours(t))
-    .collect();
-    Schema { columns, indexes }
+    .unwrap();
+    Schema::of(columns, indexes)
 }
 
 #[tokio::test]
