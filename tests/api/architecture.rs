@@ -91,84 +91,108 @@ fn named_layers(text: &str) -> BTreeSet<String> {
     names
 }
 
-/// `text` without the items marked `#[cfg(test)]`: a `mod x;` line, or an item up to the brace
-/// that closes it (braces in strings, characters and comments not counted).
+/// `text` without the items marked `#[cfg(test)]` (on a line of its own): a `mod x;`, or an item
+/// up to the brace that closes it.
 fn without_test_code(text: &str) -> String {
+    const MARK: &str = "#[cfg(test)]";
     let mut out = String::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() != "#[cfg(test)]" {
-            out.push_str(line);
-            out.push('\n');
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let line_start = rest[..at].rfind('\n').map_or(0, |n| n + 1);
+        let after = &rest[at + MARK.len()..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        if !rest[line_start..at].trim().is_empty() || !after[..line_end].trim().is_empty() {
+            out.push_str(&rest[..at + MARK.len()]);
+            rest = after;
             continue;
         }
-        let mut depth = 0i64;
-        let mut opened = false;
-        for item in lines.by_ref() {
-            if !opened && item.trim_end().ends_with(';') {
-                break;
-            }
-            for brace in code_braces(item) {
-                depth += if brace == '{' { 1 } else { -1 };
-                opened = true;
-            }
-            if opened && depth == 0 {
-                break;
-            }
-        }
+        out.push_str(&rest[..at]);
+        rest = &after[item_end(after)..];
     }
+    out.push_str(rest);
     out
 }
 
-/// The braces of one line of Rust that are code: not in a string, a character or a comment.
-/// Strings spanning lines are rare in this tree's test modules; a raw string `r#"…"#` is read
-/// to its end on the line.
-fn code_braces(line: &str) -> Vec<char> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut braces = Vec::new();
+/// Where the item at the start of `code` ends: after its `;` when that comes before any brace,
+/// else after the brace that closes its first one. Braces in strings (raw ones too), character
+/// literals and comments do not count; a string may span lines.
+fn item_end(code: &str) -> usize {
+    let b = code.as_bytes();
+    let mut depth = 0usize;
     let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '/' if chars.get(i + 1) == Some(&'/') => break,
-            '\'' if chars.get(i + 2) == Some(&'\'') => i += 3,
-            '\'' if chars.get(i + 1) == Some(&'\\') => {
-                i += 2;
-                while i < chars.len() && chars[i] != '\'' {
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = code[i..].find('\n').map_or(b.len(), |n| i + n);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = code[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+                continue;
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                let hashes = code[i + 1..].bytes().take_while(|&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let from = i + 2 + hashes;
+                    i = code[from..]
+                        .find(&close)
+                        .map_or(b.len(), |n| from + n + close.len());
+                    continue;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // A character literal ('{', '\'', '\u{7b}'); a lifetime ('a) is passed over.
+            b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                i += 3;
+                while i < b.len() && b[i] != b'\'' {
                     i += 1;
                 }
-                i += 1;
             }
-            'r' if chars.get(i + 1) == Some(&'#') && chars.get(i + 2) == Some(&'"') => {
-                let rest: String = chars[i + 3..].iter().collect();
-                match rest.find("\"#") {
-                    Some(end) => i += 3 + rest[..end].chars().count() + 2,
-                    None => break,
+            b'\'' if code[i + 1..].chars().nth(1) == Some('\'') => {
+                i += 1 + code[i + 1..].chars().next().map_or(0, char::len_utf8);
+            }
+            b';' if depth == 0 => return i + 1,
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
                 }
             }
-            '"' => {
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    i += if chars[i] == '\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            c @ ('{' | '}') => {
-                braces.push(c);
-                i += 1;
-            }
-            _ => i += 1,
+            _ => {}
         }
+        i += 1;
     }
-    braces
+    b.len()
 }
 
 #[test]
 fn test_code_is_left_out_up_to_its_end_and_no_further() {
-    let text = "use crate::domain::X;\n#[cfg(test)]\nmod tests;\nfn a() { crate::store::f(\"}\"); }\n#[cfg(test)]\nmod tests {\n    fn b() { let c = '}'; crate::http::g(r#\"{\"#); }\n    // }\n}\nfn d() { crate::cli::h() }\n#[cfg(test)]\npub fn e() -> X {\n    crate::app::i()\n}\n";
+    let text = concat!(
+        "use crate::domain::X;\n",
+        "#[cfg(test)]\nmod tests;\n",
+        "fn a() { crate::store::f(\"}\"); }\n",
+        "#[cfg(test)]\nmod tests {\n",
+        "    fn b<'a>(x: &'a str) { let c = '}'; let d = '\\''; let e = '\\u{7b}'; crate::http::g(r#\"{\"#); }\n",
+        "    // }\n    /* } */\n",
+        "    const T: &str = \"a {\n  spread over lines\";\n",
+        "}\n",
+        "fn d() { crate::cli::h() }\n",
+        "#[cfg(test)]\npub fn e() -> X {\n    crate::app::i()\n}\n",
+        "fn f() { crate::mail::j() } // #[cfg(test)]\n",
+    );
     let layers = named_layers(&without_test_code(text));
     assert_eq!(
         layers.into_iter().collect::<Vec<_>>(),
-        ["cli", "domain", "store"]
+        ["cli", "domain", "mail", "store"]
     );
     let grouped = named_layers("use crate::{\n    domain::{a, b},\n    store::Store, mail,\n};");
     assert_eq!(
