@@ -1,7 +1,8 @@
-//! The error of an HTML page (public site and back office): [`PageError`] becomes the Dutch
-//! error page with the request id, so that a handler says `?` on a store or catalogue error.
-//! The public frame is rendered here; the back office shows the same failure in its own frame
-//! (the response carries the [`PageError`] as an extension, see [`crate::http::beheer`]).
+//! The error of an HTML page and its extractors (public site, Mijn WijkWijzer and back office):
+//! [`PageError`] becomes the Dutch error page with the request id, so that a handler says `?` on
+//! a store or catalogue error, or a redirect to sign in ([`PageError::SignIn`]). The public frame
+//! is rendered here; the back office shows the same failure in its own frame (an error page
+//! carries the [`PageError`] as an extension, see [`crate::http::beheer`]).
 
 use std::fmt::Display;
 
@@ -70,10 +71,15 @@ impl PageError {
     }
 }
 
-/// An address whose path does not read (not UTF-8 once decoded) names no page.
+/// An address whose path does not read (not UTF-8 once decoded) names no page; a route without
+/// the parameter its handler reads is our fault.
 impl From<axum::extract::rejection::PathRejection> for PageError {
-    fn from(_: axum::extract::rejection::PathRejection) -> PageError {
-        PageError::NotFound
+    fn from(e: axum::extract::rejection::PathRejection) -> PageError {
+        if e.status().is_client_error() {
+            PageError::NotFound
+        } else {
+            PageError::internal(e)
+        }
     }
 }
 
