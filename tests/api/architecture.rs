@@ -56,7 +56,7 @@ fn sources(path: &Path, out: &mut Vec<PathBuf>) {
 /// (`crate::{a, b::c}`) included.
 fn named_layers(text: &str) -> BTreeSet<String> {
     let name = |s: &str| -> String {
-        s.trim_start()
+        without_leading_comments(s)
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect()
@@ -89,6 +89,20 @@ fn named_layers(text: &str) -> BTreeSet<String> {
     }
     names.remove("");
     names
+}
+
+/// `s` from its first character that is neither white space nor in a comment.
+fn without_leading_comments(mut s: &str) -> &str {
+    loop {
+        s = s.trim_start();
+        if let Some(rest) = s.strip_prefix("//") {
+            s = rest.find('\n').map_or("", |n| &rest[n..]);
+        } else if let Some(rest) = s.strip_prefix("/*") {
+            s = rest.find("*/").map_or("", |n| &rest[n + 2..]);
+        } else {
+            return s;
+        }
+    }
 }
 
 /// `text` without the items marked `#[cfg(test)]` (on a line of its own): a `mod x;`, or an item
@@ -194,7 +208,9 @@ fn test_code_is_left_out_up_to_its_end_and_no_further() {
         layers.into_iter().collect::<Vec<_>>(),
         ["cli", "domain", "mail", "store"]
     );
-    let grouped = named_layers("use crate::{\n    domain::{a, b},\n    store::Store, mail,\n};");
+    let grouped = named_layers(
+        "use crate::{\n    domain::{a, b},\n    // the store\n    store::Store, /* and */ mail,\n};",
+    );
     assert_eq!(
         grouped.into_iter().collect::<Vec<_>>(),
         ["domain", "mail", "store"]
