@@ -109,8 +109,10 @@ pub fn from_dutch(local: chrono::NaiveDateTime) -> DateTime<Utc> {
         .and_then(|c| amsterdam().to_ambiguous_timestamp(c).later().ok())
         .and_then(|ts| DateTime::from_timestamp(ts.as_second(), 0))
         .unwrap_or_else(|| {
+            // Beyond the years of the time-zone database: the offset of that moment, if any.
             let guess = local.and_utc();
-            guess - chrono::TimeDelta::seconds(i64::from(offset_at(guess).local_minus_utc()))
+            let offset = chrono::TimeDelta::seconds(i64::from(offset_at(guess).local_minus_utc()));
+            guess.checked_sub_signed(offset).unwrap_or(guess)
         })
 }
 
@@ -144,6 +146,14 @@ mod tests {
         // The clocks go forward: 02:30 does not occur; it is read as 03:30 summer time.
         assert_eq!(at("2026-03-29 02:30"), "2026-03-29T01:30:00+00:00");
         assert_eq!(fmt("2026-03-29T01:30:00Z"), "2026-03-29 03:30 +02:00");
+        // Far beyond the time-zone database, and at the end of what chrono holds: no panic.
+        let far = NaiveDate::from_ymd_opt(12026, 6, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        assert_eq!(from_dutch(far), far.and_utc() - chrono::TimeDelta::hours(1));
+        from_dutch(chrono::NaiveDateTime::MAX);
+        from_dutch(chrono::NaiveDateTime::MIN);
     }
 
     #[test]
