@@ -60,36 +60,32 @@ impl Schema {
     }
 }
 
-async fn sqlite_schema(path: &std::path::Path) -> Schema {
-    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+async fn sqlite_schema(db: &mut sqlx::SqliteConnection) -> Schema {
     // An INTEGER PRIMARY KEY is never NULL, whatever `notnull` says.
     let columns = sqlx::query_as(
         "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" OR p.pk THEN 1 ELSE 0 END \
          FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
     )
-    .fetch_all(&mut db)
+    .fetch_all(&mut *db)
     .await
     .unwrap();
     let indexes = sqlx::query_as(
         "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
     )
-    .fetch_all(&mut db)
+    .fetch_all(&mut *db)
     .await
     .unwrap();
     Schema::of(columns, indexes)
 }
 
-async fn postgres_schema(url: &str) -> Schema {
-    let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+async fn postgres_schema(db: &mut sqlx::PgConnection) -> Schema {
     let columns = sqlx::query_as(
         "SELECT c.table_name::text, c.column_name::text, c.data_type::text, \
          CASE WHEN c.is_nullable = 'NO' THEN 1::int8 ELSE 0::int8 END FROM information_schema.columns c \
          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
          WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'",
     )
-    .fetch_all(&mut db)
+    .fetch_all(&mut *db)
     .await
     .unwrap();
     // Indexes made by CREATE INDEX, not those behind a primary key or UNIQUE constraint.
@@ -100,7 +96,7 @@ async fn postgres_schema(url: &str) -> Schema {
          WHERE n.nspname = current_schema() \
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
     )
-    .fetch_all(&mut db)
+    .fetch_all(&mut *db)
     .await
     .unwrap();
     Schema::of(columns, indexes)
@@ -117,8 +113,14 @@ async fn sqlite_and_postgres_migrations_leave_the_same_schema() {
     drop(Store::open(&sqlite).await.unwrap());
     let postgres = test_db(dir.path()).await;
     drop(Store::open(&postgres).await.unwrap());
-    let lite = sqlite_schema(&sqlite).await;
-    let post = postgres_schema(postgres.to_str().unwrap()).await;
+    let mut sqlite_db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", sqlite.display()))
+        .await
+        .unwrap();
+    let mut pg_db = sqlx::PgConnection::connect(postgres.to_str().unwrap())
+        .await
+        .unwrap();
+    let lite = sqlite_schema(&mut sqlite_db).await;
+    let post = postgres_schema(&mut pg_db).await;
     assert!(lite.columns.len() >= 15, "{lite:#?}");
     for (table, cols) in &lite.columns {
         assert_eq!(
@@ -132,12 +134,6 @@ async fn sqlite_and_postgres_migrations_leave_the_same_schema() {
         post.columns.keys().collect::<Vec<_>>()
     );
     let mut post_indexes = post.indexes.clone();
-    let mut sqlite_db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", sqlite.display()))
-        .await
-        .unwrap();
-    let mut pg_db = sqlx::PgConnection::connect(postgres.to_str().unwrap())
-        .await
-        .unwrap();
     for table in CASELESS_EMAIL {
         let index = format!("{table}_email");
         assert!(post_indexes.remove(&(table.to_string(), index.clone())));
