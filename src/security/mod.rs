@@ -10,8 +10,7 @@ pub mod totp;
 
 pub use passwords::{
     check_new_password, dummy_hash, hash_fingerprint, hash_password, hash_password_off_runtime,
-    verify_password, verify_password_off_runtime, HashError, WeakPassword, MAX_PASSWORD,
-    MIN_PASSWORD,
+    verify_password, verify_password_off_runtime, HashError, WeakPassword, MIN_PASSWORD,
 };
 pub use rate_limit::{Limited, RateLimiter};
 pub use roles::{Area, Role};
